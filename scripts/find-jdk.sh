@@ -1,0 +1,46 @@
+# Sourced by ./tutor, ./run-tests and .ci/run: finds a JDK 21+ and exports JAVA_HOME for it.
+# Looks, in order, at $JAVA_HOME, the java on PATH, and the usual install folders.
+# Where none exists it prints one line saying what to install and returns 2.
+
+tutor_jdk_feature() { # prints the feature version of the JDK at $1, or 0
+  local release="$1/release" v
+  if [ -r "$release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9.]*\).*/\1/p' "$release" | head -n1)
+  fi
+  if [ -z "$v" ] && [ -x "$1/bin/java" ]; then
+    v=$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9.]*\).*/\1/p' | head -n1)
+  fi
+  v=${v#1.}
+  echo "${v%%.*}" | grep -E '^[0-9]+$' || echo 0
+}
+
+tutor_find_jdk() {
+  local candidates=() c looked=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    c=$(readlink -f "$(command -v java)")
+    candidates+=("${c%/bin/java}")
+  fi
+  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/lib/jvm/* \
+           /Library/Java/JavaVirtualMachines/*/Contents/Home "$HOME"/.sdkman/candidates/java/* \
+           "$HOME"/.jdks/*; do
+    [ -d "$c" ] && candidates+=("$c")
+  done
+  local best="" best_v=0 v
+  for c in "${candidates[@]}"; do
+    looked+=("$c")
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$(tutor_jdk_feature "$c")
+    if [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$c"; best_v=$v; fi
+  done
+  if [ -z "$best" ]; then
+    echo "No JDK 21 or newer found (looked in JAVA_HOME, PATH and /usr/lib/jvm, /opt, ~/.sdkman, ~/.jdks): install one, for example Temurin 21 or 25, or set JAVA_HOME to it." >&2
+    return 2
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+  # JDK 24+ warns about Maven's own use of sun.misc.Unsafe; that noise is not ours.
+  if [ "$best_v" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+}
