@@ -1,0 +1,30 @@
+package dev.tutor.app.course;
+
+import java.util.Optional;
+
+/**
+ * Where the course's text comes from: the manifest, lesson Markdown, and the source of every stub, test,
+ * solution and known mistake.
+ *
+ * <p>The tutor reads them from inside tutor.jar ({@link ClasspathCourseSource}); tests may supply their own.
+ * Paths use forward slashes. Every method returns empty when the file does not exist.
+ */
+public interface CourseSource {
+    /** The manifest, {@code course.toml}. */
+    Optional<String> manifest();
+
+    /** A lesson's Markdown, by the path the manifest gives. */
+    Optional<String> lessonText(String path);
+
+    /** A learner file as the learner first receives it, with its TODOs. */
+    Optional<String> stub(String path);
+
+    /** A test source, pristine: the grader always uses this copy, never the learner's. */
+    Optional<String> test(String path);
+
+    /** A learner file as the reference solution writes it. */
+    Optional<String> solution(String path);
+
+    /** A learner file as a known mistake writes it. */
+    Optional<String> mistake(String exerciseId, String mistakeName, String path);
+}

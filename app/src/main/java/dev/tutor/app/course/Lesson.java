@@ -1,0 +1,20 @@
+package dev.tutor.app.course;
+
+import java.util.List;
+
+/**
+ * A chapter of the course: Markdown text to read, demos to run, and the exercises that follow it.
+ *
+ * @param id     short stable name, used in commands and as the exercises' package ({@code waiting})
+ * @param number its place in the course, counted from 1
+ * @param title  the chapter's title
+ * @param topics the topics it teaches, by id
+ * @param text   the Markdown file, relative to the manifest's folder
+ * @param demos  fully qualified names of runnable demo classes, in the order the text uses them
+ */
+public record Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos) {
+    public Lesson {
+        topics = List.copyOf(topics);
+        demos = List.copyOf(demos);
+    }
+}

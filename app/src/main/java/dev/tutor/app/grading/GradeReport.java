@@ -1,0 +1,26 @@
+package dev.tutor.app.grading;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The result of grading one attempt: the verdict, what the learner's code printed, and how long it took.
+ *
+ * @param exerciseId    the exercise graded
+ * @param verdict       the outcome
+ * @param output        what the learner's code printed, up to the cap
+ * @param droppedOutput how many bytes were printed past the cap and dropped
+ * @param elapsed       from the request to the verdict
+ */
+public record GradeReport(String exerciseId, Verdict verdict, String output, long droppedOutput, Duration elapsed) {
+
+    /** The hint that answers this attempt's mistake, from the first failing or timed-out test's tag. */
+    public Optional<Integer> suggestedHint() {
+        return switch (verdict) {
+            case Verdict.TestsFailed f -> f.failures().stream().map(TestFailure::hint).flatMap(Optional::stream)
+                    .findFirst();
+            case Verdict.TimedOut t -> TestFailure.hintOf(t.tags());
+            default -> Optional.empty();
+        };
+    }
+}

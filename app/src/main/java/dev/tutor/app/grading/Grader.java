@@ -1,0 +1,218 @@
+package dev.tutor.app.grading;
+
+import dev.tutor.app.course.CourseSource;
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.grading.Verdict.Cause;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Grades an attempt: compiles the learner's files with the tutor's pristine tests, runs those tests in a
+ * fresh test JVM under hard limits, and turns what happened into a {@link Verdict}.
+ *
+ * <p>No learner bug can hang or fool it: the test JVM is killed with its whole process tree at the time
+ * limit, {@code System.exit} is reported as a crash and never as a pass, and the learner's own copy of
+ * the tests is never used. Safe to call from several threads; attempts queue for the compiler.
+ */
+public final class Grader implements AutoCloseable {
+    /** How much of the learner's output a verdict keeps. */
+    public static final int OUTPUT_CAP_BYTES = 64 * 1024;
+    /** How long a test JVM may take to start and warm up before the grader gives up on it. */
+    private static final long STARTUP_LIMIT_MS = 30_000;
+
+    private final CourseSource course;
+    private final SourceCompiler compiler;
+    private final TestJvmPool pool;
+
+    public Grader(CourseSource course, List<String> classPath, List<String> extraJvmOptions) {
+        this.course = course;
+        this.compiler = new SourceCompiler(classPath);
+        this.pool = new TestJvmPool(classPath, extraJvmOptions);
+    }
+
+    /** A grader for the class path this JVM runs on: tutor.jar, or the build's folders in tests. */
+    public static Grader forThisJvm(CourseSource course) {
+        return new Grader(course, currentClassPath(), List.of());
+    }
+
+    public static List<String> currentClassPath() {
+        return List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator));
+    }
+
+    /** Starts the spare test JVM and warms the compiler, in the background, before the first save. */
+    public void warmUp() {
+        Thread warm = new Thread(() -> {
+            pool.prestart();
+            compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
+                    ScratchFolders.create("tutor-warm"));
+        }, "tutor-grader-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
+    public GradeReport grade(GradeRequest request) {
+        long started = System.nanoTime();
+        Exercise exercise = request.exercise();
+        Path classes = ScratchFolders.create("tutor-attempt");
+        try {
+            List<CompileError> errors = compiler.compile(request.learnerSources(), pristineTests(exercise), classes);
+            if (!errors.isEmpty()) {
+                return report(exercise, new Verdict.CompileFailed(errors), "", 0, started);
+            }
+            try (TestJvm jvm = pool.take()) {
+                if (!jvm.awaitReady(STARTUP_LIMIT_MS)) {
+                    throw new GradingException("A test JVM did not start within " + STARTUP_LIMIT_MS / 1000
+                            + " s: " + firstLine(jvm.stderr()) + " Try again; if it persists, run with --verbose.");
+                }
+                jvm.send(new WorkerRequest(classes.toString(), exercise.testClassNames(),
+                        exercise.learnerClassNames(), exercise.repeat(), exercise.testTimeLimit().toMillis(),
+                        OUTPUT_CAP_BYTES));
+                return watch(jvm, exercise, started);
+            }
+        } finally {
+            ScratchFolders.delete(classes);
+        }
+    }
+
+    private Map<String, String> pristineTests(Exercise exercise) {
+        Map<String, String> tests = new LinkedHashMap<>();
+        for (String path : exercise.tests()) {
+            tests.put(path, course.test(path).orElseThrow(() -> new GradingException(
+                    "The test " + path + " of exercise '" + exercise.id() + "' is missing from tutor.jar.")));
+        }
+        return tests;
+    }
+
+    /** Follows the worker's messages until the verdict is known or the hard limit passes. */
+    private GradeReport watch(TestJvm jvm, Exercise exercise, long started) {
+        long deadline = started + exercise.timeLimit().toNanos();
+        RunLog log = new RunLog(exercise.repeat());
+        while (true) {
+            Optional<WorkerMessage> next = jvm.next(deadline);
+            if (next.isEmpty()) {
+                return report(exercise, new Verdict.TimedOut(log.currentTest, exercise.timeLimit(),
+                        "(the test JVM did not answer before the hard limit; it was stopped)", List.of()),
+                        log.output, log.dropped, started);
+            }
+            WorkerMessage m = next.get();
+            if (m == TestJvm.END) {
+                return report(exercise, endedEarly(jvm, log), log.output, log.dropped, started);
+            }
+            switch (m.kind()) {
+                case RUN -> log.startRun(m.run());
+                case STARTED -> log.currentTest = m.test();
+                case FINISHED -> log.finished(m);
+                case TIMEOUT -> {
+                    log.keepOutput(m);
+                    return report(exercise, new Verdict.TimedOut(m.test(), exercise.testTimeLimit(), m.dump(),
+                            m.tags()), log.output, log.dropped, started);
+                }
+                case EXIT -> {
+                    log.exit = m;
+                    log.keepOutput(m);
+                }
+                case DONE -> {
+                    log.keepOutput(m);
+                    return report(exercise, log.verdict(), log.output, log.dropped, started);
+                }
+                case ERROR -> {
+                    return report(exercise, new Verdict.Crashed(Cause.WORKER_ERROR, null, null, null, m.message()),
+                            log.output, log.dropped, started);
+                }
+                default -> {
+                    // READY never reaches here
+                }
+            }
+        }
+    }
+
+    /** The worker's output ended before it said DONE: System.exit, halt, out of memory or a crash. */
+    private static Verdict endedEarly(TestJvm jvm, RunLog log) {
+        Integer status = jvm.awaitExit(2_000).orElse(null);
+        String stderr = jvm.stderr();
+        if (stderr.contains("OutOfMemoryError")) {
+            return new Verdict.Crashed(Cause.OUT_OF_MEMORY, status, log.currentTest, null,
+                    "the test JVM ran out of its " + TestJvmPool.HEAP.substring(4) + " heap: " + firstLine(
+                            stderr.substring(stderr.indexOf("OutOfMemoryError"))));
+        }
+        if (log.exit != null) {
+            return new Verdict.Crashed(Cause.SYSTEM_EXIT, status, log.exit.test(), log.exit.where(),
+                    "System.exit(" + status + ") ends the whole JVM, tests and all; return or throw instead");
+        }
+        return new Verdict.Crashed(Cause.HALTED, status, log.currentTest, null,
+                stderr.isBlank() ? "the JVM ended without a word" : firstLine(stderr));
+    }
+
+    private static String firstLine(String text) {
+        String t = text.strip();
+        int newline = t.indexOf('\n');
+        return newline < 0 ? t : t.substring(0, newline);
+    }
+
+    private static GradeReport report(Exercise exercise, Verdict verdict, String output, long dropped, long started) {
+        return new GradeReport(exercise.id(), verdict, output == null ? "" : output, dropped,
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** What the worker has said so far in one grading. */
+    private static final class RunLog {
+        final int runs;
+        int run = 1;
+        String currentTest;
+        final List<TestFailure> failures = new ArrayList<>();
+        int testsFinished;
+        WorkerMessage exit;
+        String output = "";
+        long dropped;
+
+        RunLog(int runs) {
+            this.runs = runs;
+        }
+
+        void startRun(Integer number) {
+            run = number == null ? run : number;
+        }
+
+        void finished(WorkerMessage m) {
+            currentTest = null;
+            testsFinished++;
+            if (!"SUCCESSFUL".equals(m.status())) {
+                failures.add(new TestFailure(m.test(), m.message(), m.exception(), m.where(), m.tags()));
+            }
+        }
+
+        void keepOutput(WorkerMessage m) {
+            output = m.output() == null ? "" : m.output();
+            dropped = m.dropped() == null ? 0 : m.dropped();
+        }
+
+        Verdict verdict() {
+            for (TestFailure f : failures) {
+                if ("java.lang.StackOverflowError".equals(f.exception())) {
+                    return new Verdict.Crashed(Cause.STACK_OVERFLOW, null, f.test(), f.where(),
+                            "a method called itself without end");
+                }
+                if ("java.lang.OutOfMemoryError".equals(f.exception())) {
+                    return new Verdict.Crashed(Cause.OUT_OF_MEMORY, null, f.test(), f.where(), f.message());
+                }
+            }
+            if (!failures.isEmpty()) {
+                return new Verdict.TestsFailed(failures, run, runs);
+            }
+            if (testsFinished == 0) {
+                return new Verdict.Crashed(Cause.WORKER_ERROR, null, null, null, "no test ran");
+            }
+            return new Verdict.Passed(runs);
+        }
+    }
+}

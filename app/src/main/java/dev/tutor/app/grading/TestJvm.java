@@ -1,0 +1,178 @@
+package dev.tutor.app.grading;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One test JVM, from its start to its kill: the tutor's side of the private channel to a
+ * {@code TestWorker}.
+ *
+ * <p>A reader thread turns the worker's lines into {@link WorkerMessage}s; another keeps the JVM's own
+ * error output (where it reports running out of memory), capped. Killing ends the whole process tree, so
+ * a child process the learner started cannot outlive the verdict.
+ */
+final class TestJvm implements AutoCloseable {
+    /** A message that stands for the end of the worker's output: the process has ended or closed it. */
+    static final WorkerMessage END = WorkerMessage.of(WorkerMessage.Kind.ERROR);
+    private static final int STDERR_CAP = 16 * 1024;
+
+    private final Process process;
+    private final Path scratch;
+    private final BlockingQueue<WorkerMessage> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final Gson gson = new Gson();
+
+    private TestJvm(Process process, Path scratch) {
+        this.process = process;
+        this.scratch = scratch;
+    }
+
+    static TestJvm start(List<String> command, Path scratch) {
+        try {
+            Process process = new ProcessBuilder(command).directory(scratch.toFile()).start();
+            TestJvm jvm = new TestJvm(process, scratch);
+            jvm.startReaders();
+            return jvm;
+        } catch (IOException e) {
+            throw new GradingException("Could not start a test JVM (" + command.get(0) + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void startReaders() {
+        Thread out = new Thread(this::readMessages, "tutor-test-jvm-" + process.pid() + "-out");
+        out.setDaemon(true);
+        out.start();
+        Thread err = new Thread(this::readErrors, "tutor-test-jvm-" + process.pid() + "-err");
+        err.setDaemon(true);
+        err.start();
+    }
+
+    private void readMessages() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                WorkerMessage message;
+                try {
+                    message = gson.fromJson(line, WorkerMessage.class);
+                } catch (JsonParseException e) {
+                    continue; // something wrote to the raw descriptor; not ours to trust
+                }
+                if (message == null || message.kind() == null) {
+                    continue;
+                }
+                if (message.kind() == WorkerMessage.Kind.READY) {
+                    ready.complete(true);
+                } else {
+                    messages.add(message);
+                }
+            }
+        } catch (IOException e) {
+            // the process went away: END below says so
+        } finally {
+            ready.complete(false);
+            messages.add(END);
+        }
+    }
+
+    private void readErrors() {
+        byte[] buffer = new byte[4096];
+        try (InputStream in = process.getErrorStream()) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                synchronized (stderr) {
+                    int keep = Math.min(n, STDERR_CAP - stderr.size());
+                    if (keep > 0) {
+                        stderr.write(buffer, 0, keep);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process went away
+        }
+    }
+
+    /** Waits until the worker has warmed up; false when it died first or the time ran out. */
+    boolean awaitReady(long timeoutMillis) {
+        try {
+            return ready.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    boolean isReady() {
+        return ready.isDone() && ready.getNow(false);
+    }
+
+    /** Sends the one request and closes standard input, so a learner's read from it ends at once. */
+    void send(WorkerRequest request) {
+        try (OutputStream in = process.getOutputStream()) {
+            in.write((gson.toJson(request) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new GradingException("The test JVM stopped before it took the request: " + stderr(), e);
+        }
+    }
+
+    /** The next message, {@link #END} once the output has ended, or empty when the deadline passed first. */
+    Optional<WorkerMessage> next(long deadlineNanos) {
+        long waitNanos = deadlineNanos - System.nanoTime();
+        try {
+            return Optional.ofNullable(messages.poll(Math.max(0, waitNanos), TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** The exit status once the process has ended, waiting at most the given time. */
+    Optional<Integer> awaitExit(long timeoutMillis) {
+        try {
+            if (process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                return Optional.of(process.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
+    }
+
+    String stderr() {
+        synchronized (stderr) {
+            return stderr.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Ends the JVM and every process it started, at once. */
+    @Override
+    public void close() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ScratchFolders.delete(scratch);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tutor.app.grading.worker;
+
+import dev.tutor.app.grading.WorkerMessage;
+import dev.tutor.app.grading.WorkerMessage.Kind;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestTag;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+
+/**
+ * Sends one message per test as it starts and finishes, so that the tutor knows what happened even if
+ * the JVM dies a moment later.
+ */
+final class StreamingListener implements TestExecutionListener {
+    private final TestWorker worker;
+    private final int run;
+    private boolean failed;
+    private boolean timedOut;
+
+    StreamingListener(TestWorker worker, int run) {
+        this.worker = worker;
+        this.run = run;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    @Override
+    public void executionStarted(TestIdentifier id) {
+        if (id.isTest()) {
+            worker.testStarted(displayName(id), tags(id));
+            worker.send(new WorkerMessage(Kind.STARTED, run, displayName(id), null, null, null, null, null, null,
+                    null, null));
+        }
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        if (!id.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
+            return;
+        }
+        Optional<Throwable> thrown = result.getThrowable();
+        String name = displayName(id);
+        if (thrown.isPresent() && isTimeout(thrown.get())) {
+            timedOut = true;
+            worker.send(new WorkerMessage(Kind.TIMEOUT, run, name, null, thrown.get().getMessage(), null, null,
+                    tags(id), worker.threadDump(), null, null));
+            return;
+        }
+        if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+            failed = true;
+        }
+        worker.testFinished();
+        worker.send(new WorkerMessage(Kind.FINISHED, run, name, result.getStatus().name(),
+                thrown.map(TestWorker::messageOf).orElse(null), thrown.map(t -> t.getClass().getName()).orElse(null),
+                thrown.map(worker::learnerLine).orElse(null), tags(id), null, null, null));
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        return t instanceof TimeoutException
+                || t.getClass().getName().equals("org.junit.jupiter.api.AssertionFailedError")
+                && String.valueOf(t.getMessage()).contains("timed out after");
+    }
+
+    private static List<String> tags(TestIdentifier id) {
+        return id.getTags().stream().map(TestTag::getName).sorted().toList();
+    }
+
+    static String displayName(TestIdentifier id) {
+        String name = id.getDisplayName();
+        return name.endsWith("()") ? name.substring(0, name.length() - 2) : name;
+    }
+}

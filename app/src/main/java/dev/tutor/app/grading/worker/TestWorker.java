@@ -1,0 +1,226 @@
+package dev.tutor.app.grading.worker;
+
+import com.google.gson.Gson;
+import dev.tutor.app.grading.WorkerMessage;
+import dev.tutor.app.grading.WorkerMessage.Kind;
+import dev.tutor.app.grading.WorkerRequest;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * The program that runs inside a test JVM: it warms up, says it is ready, takes one grading request from
+ * standard input, runs the tests through the JUnit Platform Launcher, streams what happens, and stops.
+ *
+ * <p>One JVM grades one attempt and is then gone, because on Java 21+ nothing inside a JVM can stop
+ * {@code System.exit} or a runaway thread. Whatever the learner's code does, the tutor keeps what was
+ * streamed before, and kills the whole process tree at the hard time limit.
+ */
+public final class TestWorker {
+    /** How often the watchdog looks at the running test. */
+    private static final long WATCHDOG_PERIOD_MS = 25;
+
+    private final Gson gson = new Gson();
+    private final PrintStream control;
+    private final CappedOutput output;
+    private final Set<Thread> ownThreads = new HashSet<>();
+    private volatile Set<Thread> threadsBefore = Set.of();
+    private volatile List<String> learnerClasses = List.of();
+    private volatile String currentTest;
+    private volatile List<String> currentTags = List.of();
+    private volatile long currentTestStartedNanos;
+    private volatile boolean finished;
+
+    private TestWorker(PrintStream control, CappedOutput output) {
+        this.control = control;
+        this.output = output;
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream control = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        BufferedReader requests = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        CappedOutput output = new CappedOutput(Integer.getInteger("tutor.outputCap", 64 * 1024));
+        PrintStream captured = new PrintStream(output, true, StandardCharsets.UTF_8);
+        System.setOut(captured);
+        System.setErr(captured);
+        new TestWorker(control, output).serve(requests);
+    }
+
+    private void serve(BufferedReader requests) throws Exception {
+        Launcher launcher = LauncherFactory.create();
+        warmUp(launcher);
+        send(WorkerMessage.of(Kind.READY));
+        String line = requests.readLine();
+        if (line == null) {
+            Runtime.getRuntime().halt(0);
+        }
+        // The learner's code gets an empty standard input: a read returns end-of-file instead of hanging.
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        WorkerRequest request = gson.fromJson(line, WorkerRequest.class);
+        int status = grade(launcher, request);
+        Runtime.getRuntime().halt(status);
+    }
+
+    private void warmUp(Launcher launcher) {
+        launcher.execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(WarmUpTests.class)).build());
+    }
+
+    private int grade(Launcher launcher, WorkerRequest request) throws Exception {
+        learnerClasses = request.learnerClasses();
+        URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(request.classesDir()).toUri().toURL()},
+                TestWorker.class.getClassLoader());
+        Thread.currentThread().setContextClassLoader(loader);
+        List<Class<?>> testClasses = new ArrayList<>();
+        for (String name : request.testClasses()) {
+            try {
+                testClasses.add(Class.forName(name, false, loader));
+            } catch (ClassNotFoundException | LinkageError e) {
+                send(new WorkerMessage(Kind.ERROR, null, null, null, "Could not load test class " + name + ": " + e,
+                        null, null, null, null, null, null));
+                return 1;
+            }
+        }
+        threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
+        Runtime.getRuntime().addShutdownHook(new Thread(this::reportExit, "tutor-exit-reporter"));
+        startWatchdog(request.testTimeLimitMs());
+        for (int run = 1; run <= request.repeat(); run++) {
+            send(new WorkerMessage(Kind.RUN, run, null, null, null, null, null, null, null, null, null));
+            StreamingListener listener = new StreamingListener(this, run);
+            LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(testClasses.stream().map(DiscoverySelectors::selectClass).toList())
+                    .build();
+            launcher.execute(discovery, listener);
+            if (listener.timedOut() || listener.failed()) {
+                break;
+            }
+        }
+        finished = true;
+        endChildProcesses();
+        System.out.flush();
+        send(new WorkerMessage(Kind.DONE, null, null, null, null, null, null, null, null, output.text(),
+                output.dropped()));
+        return 0;
+    }
+
+    /** A last word when someone calls System.exit: which test was running, and the learner's line. */
+    private void reportExit() {
+        if (finished) {
+            return;
+        }
+        endChildProcesses();
+        String where = null;
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            StackTraceElement[] stack = e.getValue();
+            boolean exiting = false;
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+                    exiting = true;
+                } else if (exiting && frame.getClassName().startsWith(ThreadDumps.EXERCISE_PACKAGE)) {
+                    where = frame.getFileName() + ":" + frame.getLineNumber();
+                    break;
+                }
+            }
+            if (where != null) {
+                break;
+            }
+        }
+        send(new WorkerMessage(Kind.EXIT, null, currentTest, null, null, null, where, null, null, output.text(),
+                output.dropped()));
+    }
+
+    /**
+     * Ends a test that runs past its limit. The thread dump is taken first, while every thread still stands
+     * where the limit found it: interrupting the test (as JUnit's own time-out does) would let a deadlock
+     * unwind before anyone saw it. Then the JVM stops, since a runaway thread cannot be stopped inside it.
+     */
+    private void startWatchdog(long testTimeLimitMs) {
+        Thread watchdog = new Thread(() -> {
+            long limitNanos = testTimeLimitMs * 1_000_000L;
+            while (!finished) {
+                String test = currentTest;
+                if (test != null && System.nanoTime() - currentTestStartedNanos > limitNanos) {
+                    String dump = threadDump();
+                    endChildProcesses();
+                    send(new WorkerMessage(Kind.TIMEOUT, null, test, null,
+                            "still running after " + testTimeLimitMs + " ms", null, null, currentTags, dump,
+                            output.text(), output.dropped()));
+                    Runtime.getRuntime().halt(1);
+                }
+                try {
+                    Thread.sleep(WATCHDOG_PERIOD_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "tutor-watchdog");
+        watchdog.setDaemon(true);
+        ownThreads.add(watchdog);
+        watchdog.start();
+    }
+
+    void testStarted(String name, List<String> tags) {
+        currentTestStartedNanos = System.nanoTime();
+        currentTags = tags;
+        currentTest = name;
+    }
+
+    /** Ends processes the learner's code started, which would otherwise outlive this JVM as orphans. */
+    private static void endChildProcesses() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    void testFinished() {
+        currentTest = null;
+    }
+
+    String threadDump() {
+        return ThreadDumps.describe(threadsBefore, ownThreads);
+    }
+
+    /** The learner's line nearest the top of a failure's stack, or the test's line when there is none. */
+    String learnerLine(Throwable thrown) {
+        StackTraceElement testFrame = null;
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                String owner = frame.getClassName();
+                int nested = owner.indexOf('$');
+                String topLevel = nested < 0 ? owner : owner.substring(0, nested);
+                if (learnerClasses.contains(topLevel)) {
+                    return frame.getFileName() + ":" + frame.getLineNumber();
+                }
+                if (testFrame == null && owner.startsWith(ThreadDumps.EXERCISE_PACKAGE)) {
+                    testFrame = frame;
+                }
+            }
+        }
+        return testFrame == null ? null : testFrame.getFileName() + ":" + testFrame.getLineNumber();
+    }
+
+    static String messageOf(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    synchronized void send(WorkerMessage message) {
+        control.println(gson.toJson(message));
+        control.flush();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tutor.app.grading;
+
+import dev.tutor.app.course.CourseSource;
+import dev.tutor.app.course.Exercise;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A one-exercise course for the grader's own tests: an {@code Adder} whose method body each test
+ * replaces with a particular bug.
+ */
+final class FixtureCourse implements CourseSource {
+    static final String FILE = "dev/tutor/exercises/fixture/Adder.java";
+    static final String TEST_FILE = "dev/tutor/exercises/fixture/AdderTest.java";
+    static final Duration TEST_LIMIT = Duration.ofSeconds(2);
+    static final Duration HARD_LIMIT = Duration.ofSeconds(10);
+
+    static final String TEST = """
+            package dev.tutor.exercises.fixture;
+
+            import static org.junit.jupiter.api.Assertions.assertEquals;
+
+            import org.junit.jupiter.api.Tag;
+            import org.junit.jupiter.api.Test;
+
+            class AdderTest {
+                @Test
+                @Tag("hint:2")
+                void addsTwoNumbers() {
+                    assertEquals(5, Adder.add(2, 3), "2 + 3 should be 5");
+                }
+
+                @Test
+                void addsNegativeNumbers() {
+                    assertEquals(-1, Adder.add(2, -3), "2 + -3 should be -1");
+                }
+            }
+            """;
+
+    static Exercise exercise(int repeat) {
+        return new Exercise("fixture", "fixture", "Adder", List.of("T2"), List.of(FILE), List.of(TEST_FILE),
+                List.of("Think about it.", "Use the plus sign."), HARD_LIMIT, TEST_LIMIT, repeat, List.of());
+    }
+
+    /** The learner's file with the given body for {@code add(int a, int b)} and optional extra members. */
+    static Map<String, String> adder(String body, String members) {
+        return Map.of(FILE, """
+                package dev.tutor.exercises.fixture;
+
+                public class Adder {
+                    public static int add(int a, int b) {
+                %s
+                    }
+                %s
+                }
+                """.formatted(body.indent(8).stripTrailing(), members.indent(4).stripTrailing()));
+    }
+
+    static Map<String, String> adder(String body) {
+        return adder(body, "");
+    }
+
+    @Override
+    public Optional<String> manifest() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> lessonText(String path) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> stub(String path) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> test(String path) {
+        return path.equals(TEST_FILE) ? Optional.of(TEST) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> solution(String path) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> mistake(String exerciseId, String mistakeName, String path) {
+        return Optional.empty();
+    }
+}
