@@ -1,0 +1,127 @@
+package dev.tutor.app.cli;
+
+import dev.tutor.app.course.ClasspathCourseSource;
+import dev.tutor.app.course.Course;
+import dev.tutor.app.course.CourseSource;
+import dev.tutor.app.course.ManifestLoader;
+import dev.tutor.app.grading.Grader;
+import dev.tutor.app.progress.FileProgressStore;
+import dev.tutor.app.progress.ProgressStore;
+import dev.tutor.app.workspace.Workspace;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * What every command needs, made once and only when first asked for: the course, the workspace, the
+ * progress store, the grader, and where to print.
+ */
+final class TutorContext implements AutoCloseable {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final BufferedReader in;
+    private final boolean interactive;
+    private Path workspaceOption;
+    private CourseSource source;
+    private Course course;
+    private Grader grader;
+    private ProgressStore progressStore;
+
+    TutorContext() {
+        this(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                System.console() != null);
+    }
+
+    TutorContext(PrintWriter out, PrintWriter err, BufferedReader in, boolean interactive) {
+        this.out = out;
+        this.err = err;
+        this.in = in;
+        this.interactive = interactive;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
+    void workspaceOption(Path dir) {
+        this.workspaceOption = dir;
+    }
+
+    synchronized CourseSource source() {
+        if (source == null) {
+            source = new ClasspathCourseSource();
+        }
+        return source;
+    }
+
+    synchronized Course course() {
+        if (course == null) {
+            course = ManifestLoader.load(source());
+        }
+        return course;
+    }
+
+    Workspace workspace() {
+        return Workspace.locate(workspaceOption);
+    }
+
+    /** The workspace, which must have been made with {@code tutor init}. */
+    Workspace existingWorkspace() {
+        Workspace workspace = workspace();
+        if (!workspace.exists()) {
+            throw new UsageException("No workspace at " + workspace.root() + ": run 'tutor init "
+                    + (workspaceOption == null ? "" : workspace.root()) + "' first, or point to yours with --workspace DIR.");
+        }
+        return workspace;
+    }
+
+    synchronized ProgressStore progress() {
+        if (progressStore == null) {
+            progressStore = new FileProgressStore(existingWorkspace().root(), warning -> err.println("warning: " + warning));
+        }
+        return progressStore;
+    }
+
+    synchronized Grader grader() {
+        if (grader == null) {
+            grader = Grader.forThisJvm(source());
+        }
+        return grader;
+    }
+
+    /** Asks a yes/no question; without a terminal to answer it, the answer is the default. */
+    boolean confirm(String question, boolean defaultAnswer) {
+        out.print(question + (defaultAnswer ? " [Y/n] " : " [y/N] "));
+        out.flush();
+        if (!interactive) {
+            out.println(defaultAnswer ? "y (no terminal to ask)" : "n (no terminal to ask; pass --yes to agree)");
+            return defaultAnswer;
+        }
+        try {
+            String answer = in.readLine();
+            if (answer == null || answer.isBlank()) {
+                return defaultAnswer;
+            }
+            return answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (grader != null) {
+            grader.close();
+        }
+    }
+}

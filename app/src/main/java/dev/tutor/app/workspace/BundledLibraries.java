@@ -1,0 +1,115 @@
+package dev.tutor.app.workspace;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * Lays out the jars a workspace needs (the bundled runtime, JUnit) as a small Maven repository inside the
+ * workspace, so that an IDE resolves every import offline and nothing is downloaded.
+ */
+final class BundledLibraries {
+    private static final String LIST = "dev/tutor/app/workspace-libraries.txt";
+    private static final String RUNTIME_ARTIFACT = "tutor-runtime";
+
+    /** One jar of the workspace's repository. */
+    record Library(String scope, String groupId, String artifactId, String version) {
+        String folder() {
+            return groupId.replace('.', '/') + "/" + artifactId + "/" + version;
+        }
+
+        String fileName(String suffix) {
+            return artifactId + "-" + version + suffix;
+        }
+    }
+
+    private BundledLibraries() {
+    }
+
+    static List<Library> list() {
+        List<Library> libraries = new ArrayList<>();
+        for (String line : resourceText(LIST).split("\n")) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            String[] scopeAndCoordinates = l.split("\\s+");
+            String[] gav = scopeAndCoordinates[1].split(":");
+            libraries.add(new Library(scopeAndCoordinates[0], gav[0], gav[1], gav[2]));
+        }
+        return libraries;
+    }
+
+    /** Writes every library, with a minimal POM, under {@code repo}; existing files are rewritten. */
+    static void writeRepository(Path repo) throws IOException {
+        for (Library lib : list()) {
+            Path folder = repo.resolve(lib.folder());
+            Files.createDirectories(folder);
+            if (lib.artifactId().equals(RUNTIME_ARTIFACT)) {
+                Files.write(folder.resolve(lib.fileName(".jar")), jarOf(ClasspathFolder.read("dev/tutor/runtime/"), ""));
+                Files.write(folder.resolve(lib.fileName("-sources.jar")),
+                        jarOf(ClasspathFolder.read("course/runtime-sources/"), "course/runtime-sources/"));
+            } else {
+                Files.write(folder.resolve(lib.fileName(".jar")),
+                        resourceBytes("workspace-lib/" + lib.fileName(".jar")));
+            }
+            Files.writeString(folder.resolve(lib.fileName(".pom")), pom(lib), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String pom(Library lib) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!-- Written by the Concurrency Tutor: a bundled copy, with no dependencies of its own. -->
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>%s</groupId>
+                  <artifactId>%s</artifactId>
+                  <version>%s</version>
+                </project>
+                """.formatted(lib.groupId(), lib.artifactId(), lib.version());
+    }
+
+    private static byte[] jarOf(Map<String, byte[]> files, String stripPrefix) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Created-By", "Concurrency Tutor");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                JarEntry entry = new JarEntry(file.getKey().substring(stripPrefix.length()));
+                entry.setTime(0);
+                jar.putNextEntry(entry);
+                jar.write(file.getValue());
+                jar.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String resourceText(String name) {
+        return new String(resourceBytes(name), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] resourceBytes(String name) {
+        try (InputStream in = BundledLibraries.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from tutor.jar: rebuild it with ./tutor.");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
