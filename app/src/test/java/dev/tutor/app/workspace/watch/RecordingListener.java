@@ -1,0 +1,61 @@
+package dev.tutor.app.workspace.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link SaveListener} that remembers each report, with the file's content at the moment it was reported. */
+final class RecordingListener implements SaveListener {
+
+    /** One report: the path and what the file held when it was reported. */
+    record Saved(Path file, String content) {}
+
+    /** A bound for failures only: a report that takes this long is not coming. */
+    private static final long TIMEOUT_SECONDS = 5;
+
+    private final BlockingQueue<Saved> saves = new LinkedBlockingQueue<>();
+    final List<String> problems = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void saved(Path javaFile) {
+        try {
+            saves.add(new Saved(javaFile, Files.readString(javaFile)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void problem(String line) {
+        problems.add(line);
+    }
+
+    /** Waits for the next report and returns it; fails if none comes in time. */
+    Saved next() throws InterruptedException {
+        Saved saved = saves.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(saved).as("a save reported within %d s", TIMEOUT_SECONDS).isNotNull();
+        return saved;
+    }
+
+    /**
+     * Saves a marker file and waits for its report, then checks nothing else was reported before it.
+     *
+     * <p>The watcher reports in the order files went quiet, so a duplicate or late report of an earlier save would
+     * arrive before the marker's: this proves "exactly once" without sleeping and hoping.
+     */
+    void assertNothingElseBefore(Path root, String marker) throws Exception {
+        Path file = root.resolve(marker + ".java");
+        String content = "class " + marker + " { /* " + System.nanoTime() + " */ }";
+        Files.writeString(file, content);
+        assertThat(next()).isEqualTo(new Saved(file, content));
+        assertThat(saves).isEmpty();
+    }
+}
