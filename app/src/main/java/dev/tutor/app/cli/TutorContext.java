@@ -7,6 +7,7 @@ import dev.tutor.app.course.ManifestLoader;
 import dev.tutor.app.grading.Grader;
 import dev.tutor.app.progress.FileProgressStore;
 import dev.tutor.app.progress.ProgressStore;
+import dev.tutor.app.session.Attempts;
 import dev.tutor.app.workspace.Workspace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * What every command needs, made once and only when first asked for: the course, the workspace, the
@@ -30,6 +32,7 @@ final class TutorContext implements AutoCloseable {
     private Course course;
     private Grader grader;
     private ProgressStore progressStore;
+    private Attempts attempts;
 
     TutorContext() {
         this(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
@@ -51,6 +54,10 @@ final class TutorContext implements AutoCloseable {
 
     PrintWriter err() {
         return err;
+    }
+
+    BufferedReader in() {
+        return in;
     }
 
     void workspaceOption(Path dir) {
@@ -90,6 +97,13 @@ final class TutorContext implements AutoCloseable {
             progressStore = new FileProgressStore(existingWorkspace().root(), warning -> err.println("warning: " + warning));
         }
         return progressStore;
+    }
+
+    synchronized Attempts attempts() {
+        if (attempts == null) {
+            attempts = new Attempts(course(), existingWorkspace(), grader(), progress(), Clock.systemUTC());
+        }
+        return attempts;
     }
 
     synchronized Grader grader() {

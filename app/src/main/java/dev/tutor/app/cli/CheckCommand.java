@@ -1,0 +1,33 @@
+package dev.tutor.app.cli;
+
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.grading.GradeReport;
+import dev.tutor.app.grading.VerdictText;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code tutor check [ID]}: grades the learner's files for one exercise once. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Grade an exercise now (default: the one you are on). Exit code 0 when it passes, 1 when not.")
+final class CheckCommand implements Callable<Integer> {
+    private final TutorContext context;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The exercise, as 'tutor list' names it.")
+    String id;
+
+    CheckCommand(TutorContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Exercise exercise = ExerciseLookup.named(context.course(), id, context.progress().load());
+        GradeReport report = context.attempts().check(exercise);
+        VerdictText.lines(exercise, report).forEach(context.out()::println);
+        if (report.verdict().passed()) {
+            context.out().println("  Well done. See the reference solution with 'tutor solution " + exercise.id() + "'.");
+        }
+        return report.verdict().passed() ? TutorCommand.PASSED : TutorCommand.NOT_PASSED;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tutor.app.cli;
+
+import dev.tutor.app.workspace.Workspace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A bare {@code tutor} until the full-screen tutor exists: offers to make the workspace on the first start,
+ * shows where the learner stands, then reads commands a line at a time (the same ones as on the command
+ * line) until {@code quit} or end of input.
+ */
+final class PlainMode {
+    private final TutorContext context;
+
+    PlainMode(TutorContext context) {
+        this.context = context;
+    }
+
+    int run() {
+        Workspace workspace = context.workspace();
+        if (!workspace.exists()) {
+            context.out().println("Welcome to the Concurrency Tutor. Your exercises will live in a workspace folder"
+                    + " that your IDE opens.");
+            if (!context.confirm("Create it at " + workspace.root() + "?", true)) {
+                context.out().println("Then run 'tutor init DIR' with the folder you want.");
+                return TutorCommand.PASSED;
+            }
+            TutorCommand.commandLine(context).execute("--workspace", workspace.root().toString(), "init");
+        }
+        TutorCommand.commandLine(context).execute("--workspace", workspace.root().toString(), "list");
+        context.out().println("Commands: list, check [ID], watch, hint [ID], solution [ID], reset ID, help, quit.");
+        while (true) {
+            context.out().print("tutor> ");
+            context.out().flush();
+            String line = readLine();
+            if (line == null || line.strip().equals("quit") || line.strip().equals("exit")) {
+                return TutorCommand.PASSED;
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            List<String> args = new ArrayList<>(List.of("--workspace", workspace.root().toString()));
+            args.addAll(List.of(line.strip().split("\\s+")));
+            TutorCommand.commandLine(context).execute(args.toArray(String[]::new));
+        }
+    }
+
+    private String readLine() {
+        try {
+            return context.in().readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

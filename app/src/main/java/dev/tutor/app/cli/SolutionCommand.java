@@ -1,0 +1,51 @@
+package dev.tutor.app.cli;
+
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.progress.ExerciseStatus;
+import dev.tutor.app.progress.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tutor solution [ID]}: the reference solution, after a pass or after a confirmation. */
+@Command(name = "solution", mixinStandardHelpOptions = true,
+        description = "Show the reference solution of an exercise (after you pass it, or after you confirm).")
+final class SolutionCommand implements Callable<Integer> {
+    private final TutorContext context;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The exercise (default: the one you are on).")
+    String id;
+
+    @Option(names = {"-y", "--yes"}, description = "Show it without asking, even before a pass.")
+    boolean yes;
+
+    SolutionCommand(TutorContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Progress progress = context.progress().load();
+        Exercise exercise = ExerciseLookup.named(context.course(), id, progress);
+        boolean passed = progress.exercise(exercise.id()).status() == ExerciseStatus.PASSED
+                || progress.exercise(exercise.id()).everPassed();
+        if (!passed && !yes && !context.confirm("You have not passed '" + exercise.id()
+                + "' yet; seeing the answer first spoils the exercise. Show it anyway?", false)) {
+            context.out().println("Not shown. 'tutor hint " + exercise.id() + "' gives the next hint instead.");
+            return TutorCommand.NOT_PASSED;
+        }
+        for (String file : exercise.files()) {
+            context.out().println("// ---- " + file + " (reference solution)");
+            context.out().println(context.source().solution(file).orElse("(missing from tutor.jar)"));
+        }
+        try {
+            context.progress().save(progress.withSolutionViewed(exercise.id()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not save progress: " + e.getMessage(), e);
+        }
+        return TutorCommand.PASSED;
+    }
+}

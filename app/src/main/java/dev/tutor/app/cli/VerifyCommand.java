@@ -1,0 +1,40 @@
+package dev.tutor.app.cli;
+
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.grading.CourseVerifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code tutor verify}: the course author's proof that the course is sound. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "For course authors: check the manifest, that every stub fails, every solution passes and"
+                + " every known mistake fails with its own hint.")
+final class VerifyCommand implements Callable<Integer> {
+    private final TutorContext context;
+
+    @Parameters(arity = "0..*", paramLabel = "ID", description = "Only these exercises (default: all).")
+    List<String> ids = new ArrayList<>();
+
+    VerifyCommand(TutorContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        context.out().println("Manifest: " + context.course().lessons().size() + " lessons, "
+                + context.course().exercises().size() + " exercises, valid.");
+        CourseVerifier verifier = new CourseVerifier(context.source(), context.grader());
+        List<String> problems = new ArrayList<>();
+        for (Exercise exercise : context.course().exercises()) {
+            if (ids.isEmpty() || ids.contains(exercise.id())) {
+                problems.addAll(verifier.verify(exercise, line -> context.out().println("  " + line)));
+            }
+        }
+        problems.forEach(p -> context.out().println("PROBLEM " + p));
+        context.out().println(problems.isEmpty() ? "Course verified." : problems.size() + " problem(s).");
+        return problems.isEmpty() ? TutorCommand.PASSED : TutorCommand.NOT_PASSED;
+    }
+}

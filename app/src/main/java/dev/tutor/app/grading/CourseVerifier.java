@@ -1,0 +1,83 @@
+package dev.tutor.app.grading;
+
+import dev.tutor.app.course.CourseSource;
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.course.Mistake;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Proves a course to its author: every stub fails its tests, every solution passes them, and every known
+ * mistake fails with a failure that offers the hint naming that mistake.
+ *
+ * <p>Used by {@code tutor verify} and by the build, with the same grader a learner meets.
+ */
+public final class CourseVerifier {
+    private final CourseSource source;
+    private final Grader grader;
+
+    public CourseVerifier(CourseSource source, Grader grader) {
+        this.source = source;
+        this.grader = grader;
+    }
+
+    /**
+     * Checks one exercise, reporting each check as one line as it finishes.
+     *
+     * @return the problems found, one line each; empty when the exercise is sound
+     */
+    public List<String> verify(Exercise exercise, Consumer<String> log) {
+        List<String> problems = new ArrayList<>();
+        GradeReport stub = grader.grade(new GradeRequest(exercise, files(exercise, source::stub)));
+        log.accept(exercise.id() + " stub: " + stub.verdict().summary());
+        if (stub.verdict().passed()) {
+            problems.add(exercise.id() + ": the untouched stub passes its tests; the tests do not test it");
+        } else if (stub.verdict() instanceof Verdict.CompileFailed) {
+            problems.add(exercise.id() + ": the stub does not compile against its tests");
+        }
+        GradeReport solution = grader.grade(new GradeRequest(exercise, files(exercise, source::solution)));
+        log.accept(exercise.id() + " solution: " + solution.verdict().summary());
+        if (!solution.verdict().passed()) {
+            problems.add(exercise.id() + ": the solution does not pass: " + solution.verdict().summary()
+                    + detail(solution.verdict()));
+        }
+        for (Mistake mistake : exercise.mistakes()) {
+            Map<String, String> files = files(exercise, path -> source.mistake(exercise.id(), mistake.name(), path)
+                    .or(() -> source.solution(path)));
+            GradeReport report = grader.grade(new GradeRequest(exercise, files));
+            log.accept(exercise.id() + " mistake " + mistake.name() + ": " + report.verdict().summary()
+                    + report.suggestedHint().map(h -> ", offers hint " + h).orElse(""));
+            if (report.verdict().passed()) {
+                problems.add(exercise.id() + " mistake '" + mistake.name() + "': passes the tests");
+            } else if (!report.suggestedHint().equals(Optional.of(mistake.hint()))) {
+                problems.add(exercise.id() + " mistake '" + mistake.name() + "': offers hint "
+                        + report.suggestedHint().map(String::valueOf).orElse("none") + ", should offer hint "
+                        + mistake.hint());
+            }
+        }
+        return problems;
+    }
+
+    private static String detail(Verdict verdict) {
+        return switch (verdict) {
+            case Verdict.TestsFailed f -> " (" + f.failures().get(0).test() + ": " + f.failures().get(0).message() + ")";
+            case Verdict.CompileFailed c -> " (" + c.errors().get(0).format().replace('\n', ' ') + ")";
+            case Verdict.Crashed c -> " (" + c.detail() + ")";
+            default -> "";
+        };
+    }
+
+    private static Map<String, String> files(Exercise exercise, Function<String, Optional<String>> reader) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String path : exercise.files()) {
+            files.put(path, reader.apply(path).orElseThrow(() -> new GradingException(
+                    "Exercise '" + exercise.id() + "' has no source for " + path)));
+        }
+        return files;
+    }
+}

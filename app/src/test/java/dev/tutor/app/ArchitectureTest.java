@@ -1,0 +1,72 @@
+package dev.tutor.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The lines between the tutor's parts, held by the build: a wrong import fails it. */
+class ArchitectureTest {
+    private static final String[] CORE = {"dev.tutor.app.course..", "dev.tutor.app.grading..",
+        "dev.tutor.app.progress..", "dev.tutor.app.workspace..", "dev.tutor.app.session.."};
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.tutor");
+    }
+
+    @Test
+    void core_knows_nothing_of_the_screen_or_the_command_line() {
+        noClasses().that().resideInAnyPackage(CORE).should().dependOnClassesThat()
+                .resideInAnyPackage("com.googlecode.lanterna..", "picocli..", "org.jline..", "dev.tutor.app.cli..",
+                        "dev.tutor.app.tui..")
+                .check(classes);
+    }
+
+    @Test
+    void course_depends_on_no_other_part_of_the_tutor() {
+        noClasses().that().resideInAPackage("dev.tutor.app.course..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.tutor.app.grading..", "dev.tutor.app.progress..",
+                        "dev.tutor.app.workspace..", "dev.tutor.app.session..")
+                .check(classes);
+    }
+
+    @Test
+    void only_grading_compiles_and_runs_tests() {
+        noClasses().that().resideOutsideOfPackage("dev.tutor.app.grading..").should().dependOnClassesThat()
+                .resideInAnyPackage("javax.tools..", "org.junit.platform.launcher..")
+                .check(classes);
+    }
+
+    @Test
+    void only_the_command_line_uses_picocli_and_jline() {
+        noClasses().that().resideOutsideOfPackage("dev.tutor.app.cli..").should().dependOnClassesThat()
+                .resideInAnyPackage("picocli..", "org.jline..")
+                .check(classes);
+    }
+
+    @Test
+    void only_the_tui_uses_lanterna() {
+        noClasses().that().resideOutsideOfPackage("dev.tutor.app.tui..").should().dependOnClassesThat()
+                .resideInAnyPackage("com.googlecode.lanterna..")
+                .check(classes);
+    }
+
+    @Test
+    void runtime_and_lessons_do_not_use_the_app() {
+        noClasses().that().resideInAnyPackage("dev.tutor.runtime..", "dev.tutor.lessons..").should()
+                .dependOnClassesThat().resideInAPackage("dev.tutor.app..").allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void parts_of_the_app_are_free_of_cycles() {
+        slices().matching("dev.tutor.app.(*)..").should().beFreeOfCycles().check(classes);
+    }
+}

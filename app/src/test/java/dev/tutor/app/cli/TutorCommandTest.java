@@ -1,0 +1,149 @@
+package dev.tutor.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tutor.app.course.ClasspathCourseSource;
+import dev.tutor.app.course.Course;
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.course.ManifestLoader;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a learner meets it: exit codes, one-line errors, and progress kept across runs. */
+@Timeout(120)
+class TutorCommandTest {
+    private static final ClasspathCourseSource SOURCE = new ClasspathCourseSource();
+    private static final Course COURSE = ManifestLoader.load(SOURCE);
+
+    @TempDir
+    Path workspace;
+
+    /** What one command printed and returned. */
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run tutor(String... args) {
+        return tutorWithInput("", args);
+    }
+
+    private Run tutorWithInput(String input, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] withWorkspace = new String[args.length + 2];
+        withWorkspace[0] = "--workspace";
+        withWorkspace[1] = workspace.toString();
+        System.arraycopy(args, 0, withWorkspace, 2, args.length);
+        try (TutorContext context = new TutorContext(new PrintWriter(out, true), new PrintWriter(err, true),
+                new BufferedReader(new StringReader(input)), false)) {
+            int code = TutorCommand.commandLine(context).execute(withWorkspace);
+            return new Run(code, out.toString(), err.toString());
+        }
+    }
+
+    private static Exercise first() {
+        return COURSE.exercises().get(0);
+    }
+
+    @Test
+    void versionNamesTheTutorAndItsJava() {
+        Run run = tutor("--version");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Concurrency Tutor ").contains("on Java " + Runtime.version().feature());
+    }
+
+    @Test
+    void unknownExerciseIsOneLineAndExitCodeTwo() {
+        tutor("init");
+        Run run = tutor("check", "no-such-exercise");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("No exercise 'no-such-exercise'. Run 'tutor list' to see their names."
+                + System.lineSeparator());
+    }
+
+    @Test
+    void checkWithoutWorkspaceSaysToRunInit() {
+        Run run = tutor("check", first().id());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("No workspace at " + workspace).contains("tutor init");
+        assertThat(run.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertThat(tutor("--no-such-option").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void wrongThenRightAnswerAndProgressKeptAcrossRuns() throws Exception {
+        assertThat(tutor("init").exitCode()).isZero();
+        Exercise exercise = first();
+        Run stub = tutor("check", exercise.id());
+        assertThat(stub.exitCode()).as(stub.out() + stub.err()).isEqualTo(1);
+        assertThat(stub.out()).contains(exercise.id() + ": failed");
+
+        for (String file : exercise.files()) {
+            Files.writeString(workspace.resolve("src/main/java").resolve(file), SOURCE.solution(file).orElseThrow());
+        }
+        Run solved = tutor("check", exercise.id());
+        assertThat(solved.exitCode()).as(solved.out() + solved.err()).isZero();
+        assertThat(solved.out()).contains(exercise.id() + ": passed");
+
+        Run list = tutor("list", "--json");
+        assertThat(list.out()).contains("\"id\": \"" + exercise.id() + "\"").contains("\"status\": \"passed\"");
+        assertThat(workspace.resolve(".tutor/progress.json")).exists();
+    }
+
+    @Test
+    void hintShowsOneMoreEachTime() {
+        tutor("init");
+        Exercise exercise = first();
+        Run once = tutor("hint", exercise.id());
+        assertThat(once.out()).contains("Hint 1 of ").doesNotContain("Hint 2 of ");
+        Run twice = tutor("hint", exercise.id());
+        assertThat(twice.out()).contains("Hint 1 of ").contains("Hint 2 of " + exercise.hints().size() + ": "
+                + exercise.hints().get(1));
+    }
+
+    @Test
+    void solutionBeforeAPassNeedsConfirmation() {
+        tutor("init");
+        Exercise exercise = first();
+        Run refused = tutor("solution", exercise.id());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out()).contains("Not shown.");
+        Run confirmed = tutor("solution", "--yes", exercise.id());
+        assertThat(confirmed.exitCode()).isZero();
+        assertThat(confirmed.out()).contains(SOURCE.solution(exercise.files().get(0)).orElseThrow().strip());
+    }
+
+    @Test
+    void resetKeepsTheLearnersVersion() throws Exception {
+        tutor("init");
+        Exercise exercise = first();
+        Path file = workspace.resolve("src/main/java").resolve(exercise.files().get(0));
+        Files.writeString(file, "// my attempt");
+        Run run = tutor("reset", "--yes", exercise.id());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Kept your version as " + workspace.resolve(".tutor/backups"));
+        assertThat(Files.readString(file)).isEqualTo(SOURCE.stub(exercise.files().get(0)).orElseThrow());
+    }
+
+    @Test
+    void corruptProgressFileIsKeptAsideWithOneWarningAndTheTutorGoesOn() throws Exception {
+        tutor("init");
+        Files.writeString(workspace.resolve(".tutor/progress.json"), "{ this is not json");
+        Run run = tutor("list");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err().strip().lines()).singleElement().asString().startsWith("warning: ");
+        try (var files = Files.list(workspace.resolve(".tutor"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("progress.json.corrupt"));
+        }
+    }
+}
