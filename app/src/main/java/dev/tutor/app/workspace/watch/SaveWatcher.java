@@ -60,10 +60,12 @@ public final class SaveWatcher implements AutoCloseable {
             try {
                 started = NativeEvents.start(root, events,
                         file -> onLoop(() -> debouncer.touched(file)), () -> onLoop(scanner::scan));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // LinkageError: on macOS the FSEvents binding loads a native library through JNA, which can fail.
                 events.shutdownNow();
                 events = null;
-                listener.problem("Native file events are not available for " + root + " (" + e.getMessage()
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                listener.problem("Native file events are not available for " + root + " (" + why
                         + "); watching by polling every " + format(options.pollInterval()) + " instead.");
             }
         }
