@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tutor reset ID}: puts one exercise's stub back, keeping the learner's version as a backup. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
-        description = "Put an exercise back as it was; your version is kept in .tutor/backups/.")
+        description = "Put an exercise back as it was, keeping your version as a backup.")
 final class ResetCommand implements Callable<Integer> {
     private final TutorContext context;
 

@@ -47,6 +47,7 @@ public final class Grader implements AutoCloseable {
     /** Starts the spare test JVM and warms the compiler, in the background, before the first save. */
     public void warmUp() {
         Thread warm = new Thread(() -> {
+            pool.trainStartupCache();
             pool.prestart();
             compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
                     ScratchFolders.create("tutor-warm"));

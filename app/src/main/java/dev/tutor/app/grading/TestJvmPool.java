@@ -18,6 +18,7 @@ public final class TestJvmPool implements AutoCloseable {
     static final String WORKER_CLASS = "dev.tutor.app.grading.worker.TestWorker";
 
     private final List<String> command;
+    private final StartupCache startupCache;
     private TestJvm spare;
     private boolean closed;
 
@@ -44,6 +45,25 @@ public final class TestJvmPool implements AutoCloseable {
         c.add(String.join(java.io.File.pathSeparator, classPath));
         c.add(WORKER_CLASS);
         this.command = List.copyOf(c);
+        this.startupCache = new StartupCache(classPath, c);
+    }
+
+    /** Trains the start-up cache if it is missing; blocks for a few seconds, so call it off the UI thread. */
+    void trainStartupCache() {
+        if (startupCache.needsTraining()) {
+            startupCache.train(command);
+        }
+    }
+
+    /** The command with the start-up cache's options, when the cache exists. */
+    private List<String> commandNow() {
+        List<String> options = startupCache.useOptions();
+        if (options.isEmpty()) {
+            return command;
+        }
+        List<String> c = new ArrayList<>(command);
+        c.addAll(1, options);
+        return c;
     }
 
     /** The command line of a test JVM, for messages and for reproducing a run by hand. */
@@ -54,7 +74,7 @@ public final class TestJvmPool implements AutoCloseable {
     /** Starts the spare JVM now, if none is waiting, so that the first save finds it warm. */
     public synchronized void prestart() {
         if (!closed && spare == null) {
-            spare = TestJvm.start(command, ScratchFolders.create("tutor-jvm"));
+            spare = TestJvm.start(commandNow(), ScratchFolders.create("tutor-jvm"));
         }
     }
 
@@ -65,7 +85,7 @@ public final class TestJvmPool implements AutoCloseable {
         }
         prestart();
         TestJvm taken = spare;
-        spare = TestJvm.start(command, ScratchFolders.create("tutor-jvm"));
+        spare = TestJvm.start(commandNow(), ScratchFolders.create("tutor-jvm"));
         return taken;
     }
 
