@@ -47,7 +47,7 @@ def main():
     subprocess.run(tutor + ["init"], check=True, stdout=subprocess.DEVNULL)
     target = os.path.join(work, "src/main/java", args.file)
 
-    watch = subprocess.Popen(tutor + ["watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    watch = subprocess.Popen(tutor + ["--verbose", "watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(l) for l in watch.stdout], daemon=True).start()
 
@@ -65,7 +65,7 @@ def main():
     wait_for(lambda l: l.startswith("Save an exercise file"))
     time.sleep(8)  # let the background warm-up (start-up cache training, spare JVM) finish before timing
 
-    timings, verdicts = [], []
+    timings, verdicts, grading, phases = [], [], [], {"compile": [], "waiting for a test JVM": [], "tests": []}
     for i in range(args.saves + 1):  # the first save is a warm-up and is not counted
         text = solution if i % 2 == 0 else stub
         text += "\n// save %d\n" % i  # every save changes the content
@@ -77,6 +77,11 @@ def main():
         if i > 0:
             timings.append(elapsed)
             verdicts.append(line.split(":")[1].split("(")[0].strip())
+            grading.append(int(line.rsplit("(", 1)[1].split(" ms")[0]) / 1000.0)
+            detail = wait_for(lambda l: l.strip().startswith("(compile "))
+            for part in detail.strip().strip("()").split(", "):
+                name, ms = part.rsplit(" ", 2)[0], int(part.rsplit(" ", 2)[1])
+                phases[name].append(ms / 1000.0)
         time.sleep(0.3)
     watch.terminate()
     watch.wait(10)
@@ -101,6 +106,9 @@ def main():
     print("machine: %s, %d cores, %s" % (platform.platform(), os.cpu_count(),
           subprocess.run([java(), "-version"], capture_output=True, text=True).stderr.splitlines()[0]))
     print("save-to-verdict via tutor watch: " + stats(timings))
+    print("  of which compile + test run (the grader's own clock): " + stats(grading))
+    for name, values in phases.items():
+        print("    %s: %s" % (name, stats(values)))
     print("  verdicts: %s" % ", ".join(sorted(set(verdicts))))
     if maven:
         print("same exercise via the workspace's mvn -o -q test: " + stats(maven))

@@ -34,8 +34,14 @@ final class TutorCommand implements Callable<Integer> {
         context.workspaceOption(dir);
     }
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean verbose;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Show stack traces of errors and where each grading's time went.")
+    void verbose(boolean on) {
+        verbose = on;
+        context.verbose(on);
+    }
 
     TutorCommand(TutorContext context) {
         this.context = context;

@@ -28,6 +28,7 @@ final class TutorContext implements AutoCloseable {
     private final BufferedReader in;
     private final boolean interactive;
     private Path workspaceOption;
+    private boolean verbose;
     private CourseSource source;
     private Course course;
     private Grader grader;
@@ -58,6 +59,14 @@ final class TutorContext implements AutoCloseable {
 
     BufferedReader in() {
         return in;
+    }
+
+    boolean verbose() {
+        return verbose;
+    }
+
+    void verbose(boolean on) {
+        this.verbose = on;
     }
 
     void workspaceOption(Path dir) {

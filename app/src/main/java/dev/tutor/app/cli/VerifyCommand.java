@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tutor verify}: the course author's proof that the course is sound. */
@@ -17,6 +18,10 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "ID", description = "Only these exercises (default: all).")
     List<String> ids = new ArrayList<>();
+
+    @Option(names = "--solution-runs", paramLabel = "N",
+            description = "Grade each solution N times, each in a fresh JVM; all must pass (default 1).")
+    int solutionRuns = 1;
 
     VerifyCommand(TutorContext context) {
         this.context = context;
@@ -30,7 +35,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         for (Exercise exercise : context.course().exercises()) {
             if (ids.isEmpty() || ids.contains(exercise.id())) {
-                problems.addAll(verifier.verify(exercise, line -> context.out().println("  " + line)));
+                problems.addAll(verifier.verify(exercise, solutionRuns, line -> context.out().println("  " + line)));
             }
         }
         problems.forEach(p -> context.out().println("PROBLEM " + p));

@@ -57,6 +57,9 @@ final class WatchCommand implements Callable<Integer> {
             try {
                 GradeReport report = attempts.check(exercise);
                 VerdictText.lines(exercise, report).forEach(context.out()::println);
+                if (context.verbose()) {
+                    context.out().println("  (" + report.phases() + ")");
+                }
             } catch (RuntimeException e) {
                 context.err().println(e.getMessage());
             }

@@ -32,6 +32,14 @@ public final class CourseVerifier {
      * @return the problems found, one line each; empty when the exercise is sound
      */
     public List<String> verify(Exercise exercise, Consumer<String> log) {
+        return verify(exercise, 1, log);
+    }
+
+    /**
+     * Checks one exercise, grading the solution {@code solutionRuns} times in fresh JVMs: a solution's
+     * tests must pass every time, on a busy machine too, or learners will distrust their verdicts.
+     */
+    public List<String> verify(Exercise exercise, int solutionRuns, Consumer<String> log) {
         List<String> problems = new ArrayList<>();
         GradeReport stub = grader.grade(new GradeRequest(exercise, files(exercise, source::stub)));
         log.accept(exercise.id() + " stub: " + stub.verdict().summary());
@@ -40,11 +48,21 @@ public final class CourseVerifier {
         } else if (stub.verdict() instanceof Verdict.CompileFailed) {
             problems.add(exercise.id() + ": the stub does not compile against its tests");
         }
-        GradeReport solution = grader.grade(new GradeRequest(exercise, files(exercise, source::solution)));
-        log.accept(exercise.id() + " solution: " + solution.verdict().summary());
-        if (!solution.verdict().passed()) {
-            problems.add(exercise.id() + ": the solution does not pass: " + solution.verdict().summary()
-                    + detail(solution.verdict()));
+        int passes = 0;
+        for (int run = 1; run <= solutionRuns; run++) {
+            GradeReport solution = grader.grade(new GradeRequest(exercise, files(exercise, source::solution)));
+            log.accept(exercise.id() + " solution" + (solutionRuns == 1 ? "" : " (" + run + "/" + solutionRuns + ")")
+                    + ": " + solution.verdict().summary() + " in " + solution.elapsed().toMillis() + " ms");
+            if (solution.verdict().passed()) {
+                passes++;
+            } else {
+                problems.add(exercise.id() + ": the solution does not pass"
+                        + (solutionRuns == 1 ? "" : " on run " + run + " of " + solutionRuns) + ": "
+                        + solution.verdict().summary() + detail(solution.verdict()));
+            }
+        }
+        if (solutionRuns > 1) {
+            log.accept(exercise.id() + " solution passed " + passes + " of " + solutionRuns + " gradings");
         }
         for (Mistake mistake : exercise.mistakes()) {
             Map<String, String> files = files(exercise, path -> source.mistake(exercise.id(), mistake.name(), path)

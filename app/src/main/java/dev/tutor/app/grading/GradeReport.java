@@ -11,8 +11,27 @@ import java.util.Optional;
  * @param output        what the learner's code printed, up to the cap
  * @param droppedOutput how many bytes were printed past the cap and dropped
  * @param elapsed       from the request to the verdict
+ * @param phases        where that time went, for benchmarks and {@code --verbose}
  */
-public record GradeReport(String exerciseId, Verdict verdict, String output, long droppedOutput, Duration elapsed) {
+public record GradeReport(String exerciseId, Verdict verdict, String output, long droppedOutput, Duration elapsed,
+                          Phases phases) {
+
+    /**
+     * Where one grading's time went.
+     *
+     * @param compile  compiling the learner's files and the tests
+     * @param jvmReady waiting for a warm test JVM (zero when the spare was ready)
+     * @param tests    from sending the request to the verdict
+     */
+    public record Phases(Duration compile, Duration jvmReady, Duration tests) {
+        public static final Phases NONE = new Phases(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+        @Override
+        public String toString() {
+            return "compile " + compile.toMillis() + " ms, waiting for a test JVM " + jvmReady.toMillis()
+                    + " ms, tests " + tests.toMillis() + " ms";
+        }
+    }
 
     /** The hint that answers this attempt's mistake, from the first failing or timed-out test's tag. */
     public Optional<Integer> suggestedHint() {

@@ -40,8 +40,12 @@ public final class Grader implements AutoCloseable {
         return new Grader(course, currentClassPath(), List.of());
     }
 
+    /** This JVM's class path with every entry absolute: test JVMs start in a scratch folder of their own. */
     public static List<String> currentClassPath() {
-        return List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator));
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isBlank())
+                .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
+                .toList();
     }
 
     /** Starts the spare test JVM and warms the compiler, in the background, before the first save. */
@@ -62,21 +66,26 @@ public final class Grader implements AutoCloseable {
         Path classes = ScratchFolders.create("tutor-attempt");
         try {
             List<CompileError> errors = compiler.compile(request.learnerSources(), pristineTests(exercise), classes);
+            long compiled = System.nanoTime();
             if (!errors.isEmpty()) {
-                return report(exercise, new Verdict.CompileFailed(errors), "", 0, started);
+                return report(exercise, new Verdict.CompileFailed(errors), "", 0, started,
+                        new GradeReport.Phases(Duration.ofNanos(compiled - started), Duration.ZERO, Duration.ZERO));
             }
             try (TestJvm jvm = pool.take()) {
-                if (!jvm.awaitReady(STARTUP_LIMIT_MS)) {
+                boolean ready = jvm.awaitReady(STARTUP_LIMIT_MS);
+                Timing timing = new Timing(exercise, started, compiled, System.nanoTime());
+                if (!ready) {
                     throw new GradingException("A test JVM did not start within " + STARTUP_LIMIT_MS / 1000
                             + " s: " + firstLine(jvm.stderr()) + " Try again; if it persists, run with --verbose.");
                 }
                 jvm.send(new WorkerRequest(classes.toString(), exercise.testClassNames(),
                         exercise.learnerClassNames(), exercise.repeat(), exercise.testTimeLimit().toMillis(),
                         OUTPUT_CAP_BYTES));
-                return watch(jvm, exercise, started);
+                return watch(jvm, timing);
             }
         } finally {
             ScratchFolders.delete(classes);
+            pool.prestart();
         }
     }
 
@@ -90,19 +99,20 @@ public final class Grader implements AutoCloseable {
     }
 
     /** Follows the worker's messages until the verdict is known or the hard limit passes. */
-    private GradeReport watch(TestJvm jvm, Exercise exercise, long started) {
-        long deadline = started + exercise.timeLimit().toNanos();
+    private GradeReport watch(TestJvm jvm, Timing t) {
+        Exercise exercise = t.exercise();
+        long deadline = t.started() + exercise.timeLimit().toNanos();
         RunLog log = new RunLog(exercise.repeat());
         while (true) {
             Optional<WorkerMessage> next = jvm.next(deadline);
             if (next.isEmpty()) {
-                return report(exercise, new Verdict.TimedOut(log.currentTest, exercise.timeLimit(),
+                return t.report(new Verdict.TimedOut(log.currentTest, exercise.timeLimit(),
                         "(the test JVM did not answer before the hard limit; it was stopped)", List.of()),
-                        log.output, log.dropped, started);
+                        log.output, log.dropped);
             }
             WorkerMessage m = next.get();
             if (m == TestJvm.END) {
-                return report(exercise, endedEarly(jvm, log), log.output, log.dropped, started);
+                return t.report(endedEarly(jvm, log), log.output, log.dropped);
             }
             switch (m.kind()) {
                 case RUN -> log.startRun(m.run());
@@ -110,8 +120,8 @@ public final class Grader implements AutoCloseable {
                 case FINISHED -> log.finished(m);
                 case TIMEOUT -> {
                     log.keepOutput(m);
-                    return report(exercise, new Verdict.TimedOut(m.test(), exercise.testTimeLimit(), m.dump(),
-                            m.tags()), log.output, log.dropped, started);
+                    return t.report(new Verdict.TimedOut(m.test(), exercise.testTimeLimit(), m.dump(),
+                            m.tags()), log.output, log.dropped);
                 }
                 case EXIT -> {
                     log.exit = m;
@@ -119,11 +129,11 @@ public final class Grader implements AutoCloseable {
                 }
                 case DONE -> {
                     log.keepOutput(m);
-                    return report(exercise, log.verdict(), log.output, log.dropped, started);
+                    return t.report(log.verdict(), log.output, log.dropped);
                 }
                 case ERROR -> {
-                    return report(exercise, new Verdict.Crashed(Cause.WORKER_ERROR, null, null, null, m.message()),
-                            log.output, log.dropped, started);
+                    return t.report(new Verdict.Crashed(Cause.WORKER_ERROR, null, null, null, m.message()),
+                            log.output, log.dropped);
                 }
                 default -> {
                     // READY never reaches here
@@ -155,9 +165,19 @@ public final class Grader implements AutoCloseable {
         return newline < 0 ? t : t.substring(0, newline);
     }
 
-    private static GradeReport report(Exercise exercise, Verdict verdict, String output, long dropped, long started) {
+    private static GradeReport report(Exercise exercise, Verdict verdict, String output, long dropped, long started,
+                                      GradeReport.Phases phases) {
         return new GradeReport(exercise.id(), verdict, output == null ? "" : output, dropped,
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(System.nanoTime() - started), phases);
+    }
+
+    /** The moments of one grading, from which its report's phases are measured. */
+    private record Timing(Exercise exercise, long started, long compiled, long sent) {
+        GradeReport report(Verdict verdict, String output, long dropped) {
+            long now = System.nanoTime();
+            return Grader.report(exercise, verdict, output, dropped, started, new GradeReport.Phases(
+                    Duration.ofNanos(compiled - started), Duration.ofNanos(sent - compiled), Duration.ofNanos(now - sent)));
+        }
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.List;
  * Keeps one test JVM started and warmed up in advance, so that a save is graded in milliseconds rather
  * than the half second a JVM takes to start.
  *
- * <p>Each JVM grades one attempt and is then killed; taking the spare starts the next one at once.
+ * <p>Each JVM grades one attempt and is then killed; the next one starts as soon as that verdict is in.
  * Reusing a JVM would be a few milliseconds faster and would lose the isolation that makes
  * {@code System.exit} or a runaway thread harmless.
  */
@@ -36,7 +36,6 @@ public final class TestJvmPool implements AutoCloseable {
         c.add("-XX:+DisplayVMOutputToStderr");
         c.add("-XX:+UseSerialGC");
         c.add("-XX:-UsePerfData");
-        c.add("-Xshare:auto");
         c.add("-Djava.awt.headless=true");
         c.add("-Dfile.encoding=UTF-8");
         c.add("-Dstdout.encoding=UTF-8");
@@ -78,14 +77,18 @@ public final class TestJvmPool implements AutoCloseable {
         }
     }
 
-    /** Hands over the waiting JVM (starting one if none waits) and starts its successor. */
+    /**
+     * Hands over the waiting JVM, starting one if none waits. Its successor is started by
+     * {@link #prestart()} once the grading is over, not now: on two cores a JVM starting beside the tests
+     * would slow down the very verdict the learner is waiting for.
+     */
     synchronized TestJvm take() {
         if (closed) {
             throw new GradingException("The grader has been closed.");
         }
         prestart();
         TestJvm taken = spare;
-        spare = TestJvm.start(commandNow(), ScratchFolders.create("tutor-jvm"));
+        spare = null;
         return taken;
     }
 

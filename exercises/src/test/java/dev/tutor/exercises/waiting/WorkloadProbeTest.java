@@ -49,11 +49,14 @@ class WorkloadProbeTest {
     /** Where the spinning task leaves its arithmetic, so that the JIT cannot discard the loop. */
     private static volatile long blackhole;
 
-    private static final Duration SLEEP = Duration.ofMillis(200);
-    private static final Duration SPIN = Duration.ofMillis(100);
-    private static final Duration SHORT_SPIN = Duration.ofMillis(50);
+    // Short tasks keep the verdict quick; CPU time is read to the nanosecond, so they are long enough.
+    private static final Duration SLEEP = Duration.ofMillis(30);
+    private static final Duration SPIN = Duration.ofMillis(20);
+    private static final Duration SHORT_SPIN = Duration.ofMillis(15);
     /** A sleeping thread wakes up and goes back to sleep in microseconds; this is generous. */
-    private static final Duration MOST_CPU_A_SLEEPER_USES = Duration.ofMillis(50);
+    private static final Duration MOST_CPU_A_SLEEPER_USES = Duration.ofMillis(12);
+    /** One measurement of a sleeping task, shared by the tests that look at it from different sides. */
+    private static Measurement sleeping;
     /** Clock reads are not free; a thread can never use more CPU than the time that passed. */
     private static final Duration CLOCK_SLACK = Duration.ofMillis(5);
 
@@ -61,7 +64,7 @@ class WorkloadProbeTest {
     @Order(1)
     @Tag("hint:1")
     void wallTimeCoversTheWholeTask() {
-        Measurement m = measureChecked(() -> sleep(SLEEP));
+        Measurement m = sleepingTask();
 
         assertTrue(m.wall().compareTo(SLEEP) >= 0,
                 () -> "The task slept " + describe(SLEEP) + ", so its wall time must be at least "
@@ -79,7 +82,7 @@ class WorkloadProbeTest {
     @Order(2)
     @Tag("hint:2")
     void cpuTimeExcludesSleeping() {
-        Measurement m = measureChecked(() -> sleep(SLEEP));
+        Measurement m = sleepingTask();
 
         assertTrue(m.cpu().compareTo(MOST_CPU_A_SLEEPER_USES) < 0,
                 () -> "The task slept " + describe(SLEEP) + " and used almost no CPU, but measure() reported "
@@ -122,8 +125,8 @@ class WorkloadProbeTest {
     @Order(5)
     @Tag("hint:3")
     void labelsSleepingTaskIoBound() {
-        Duration nap = Duration.ofMillis(150);
-        Measurement m = measureChecked(() -> sleep(nap));
+        Duration nap = SLEEP;
+        Measurement m = sleepingTask();
 
         assertEquals(Bound.IO_BOUND, m.bound(),
                 () -> "The task slept " + describe(nap) + " and measure() reported wall " + describe(m.wall())
@@ -164,7 +167,7 @@ class WorkloadProbeTest {
     @Order(7)
     @Tag("hint:3")
     void blockingSocketReadIsIoBound() throws Exception {
-        Duration replyDelay = Duration.ofMillis(200);
+        Duration replyDelay = Duration.ofMillis(30);
         ExecutorService serverThread = Executors.newSingleThreadExecutor();
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -200,6 +203,13 @@ class WorkloadProbeTest {
     }
 
     // ---- helpers ----
+
+    private static synchronized Measurement sleepingTask() {
+        if (sleeping == null) {
+            sleeping = measureChecked(() -> sleep(SLEEP));
+        }
+        return sleeping;
+    }
 
     private static Measurement measureChecked(Runnable task) {
         Measurement m = WorkloadProbe.measure(task);
