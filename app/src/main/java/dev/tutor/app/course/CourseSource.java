@@ -27,4 +27,9 @@ public interface CourseSource {
 
     /** A learner file as a known mistake writes it. */
     Optional<String> mistake(String exerciseId, String mistakeName, String path);
+
+    /** Whether a lesson's demo class is there to run; by default, whether it is on the class path. */
+    default boolean hasDemo(String className) {
+        return CourseSource.class.getClassLoader().getResource(className.replace('.', '/') + ".class") != null;
+    }
 }

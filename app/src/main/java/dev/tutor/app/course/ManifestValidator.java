@@ -40,6 +40,13 @@ public final class ManifestValidator {
             }
             checkTopics(where, l.topics(), topicIds, problems);
             taught.addAll(l.topics());
+            for (String demo : l.demos()) {
+                if (!demo.startsWith("dev.tutor.lessons." + l.id() + ".")) {
+                    problems.add(where + ": demo '" + demo + "' must be a class in package dev.tutor.lessons." + l.id());
+                } else if (!source.hasDemo(demo)) {
+                    problems.add(where + ": demo class '" + demo + "' does not exist in lessons/src/main/java");
+                }
+            }
             if (source.lessonText(l.text()).isEmpty()) {
                 problems.add(where + ": text file '" + l.text() + "' does not exist");
             }
