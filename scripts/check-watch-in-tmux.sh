@@ -32,7 +32,7 @@ tmux new-session -d -s "$session" -x 120 -y 40
 tmux send-keys -t "$session" "$(printf '%q ' "${tutor[@]}") watch" Enter
 wait_for "Save an exercise file to grade it" 30
 
-unzip -p "$jar" "course/solutions/$file" > "$work/solution.java"
+(cd "$work" && "$JAVA_HOME/bin/jar" xf "$jar" "course/solutions/$file" && mv "course/solutions/$file" solution.java)
 # A wrong answer: the stub with a changed comment.
 printf '\n// my first try\n' >> "$work/src/main/java/$file"
 wait_for "workload-probe: failed" 60

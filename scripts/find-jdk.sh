@@ -21,10 +21,13 @@ tutor_find_jdk() {
     c=$(readlink -f "$(command -v java)")
     candidates+=("${c%/bin/java}")
   fi
-  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/lib/jvm/* \
-           /Library/Java/JavaVirtualMachines/*/Contents/Home "$HOME"/.sdkman/candidates/java/* \
-           "$HOME"/.jdks/*; do
-    [ -d "$c" ] && candidates+=("$c")
+  # TUTOR_JDK_DIRS replaces the usual folders (the scripts' own test uses it to hide every JDK).
+  local dirs="${TUTOR_JDK_DIRS:-/usr/lib/jvm /opt/java /opt /usr/local/lib/jvm /Library/Java/JavaVirtualMachines $HOME/.sdkman/candidates/java $HOME/.jdks}"
+  local d
+  for d in $dirs; do
+    for c in "$d"/* "$d"/*/Contents/Home; do
+      [ -d "$c" ] && [ -x "$c/bin/java" ] && candidates+=("$c")
+    done
   done
   local best="" best_v=0 v
   for c in "${candidates[@]}"; do

@@ -2,6 +2,7 @@ package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.grading.GradeReport;
+import dev.tutor.app.grading.GradeRequest;
 import dev.tutor.app.grading.VerdictText;
 import dev.tutor.app.session.Attempts;
 import dev.tutor.app.workspace.Workspace;
@@ -40,11 +41,22 @@ final class WatchCommand implements Callable<Integer> {
         this.context = context;
     }
 
+    /** The exercise the learner is on, as it stands in the workspace, for the grader to warm up on. */
+    private java.util.List<GradeRequest> likelyAttempts(Workspace workspace) {
+        Exercise current = ExerciseLookup.current(context.course(), context.progress().load());
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        for (String file : current.files()) {
+            workspace.read(file).ifPresent(text -> files.put(file, text));
+        }
+        return files.size() == current.files().size() ? java.util.List.of(new GradeRequest(current, files))
+                : java.util.List.of();
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         Workspace workspace = context.existingWorkspace();
         Attempts attempts = context.attempts();
-        context.grader().warmUp();
+        context.grader().warmUp(likelyAttempts(workspace));
         CountDownLatch stop = new CountDownLatch(1);
         AtomicInteger verdicts = new AtomicInteger();
         ExecutorService gradingThread = Executors.newSingleThreadExecutor(r -> {

@@ -24,6 +24,8 @@ public final class Grader implements AutoCloseable {
     public static final int OUTPUT_CAP_BYTES = 64 * 1024;
     /** How long a test JVM may take to start and warm up before the grader gives up on it. */
     private static final long STARTUP_LIMIT_MS = 30_000;
+    /** How many times warm-up compiles each likely attempt; javac is near its best speed after that. */
+    private static final int WARM_UP_COMPILES = 4;
 
     private final CourseSource course;
     private final SourceCompiler compiler;
@@ -50,13 +52,34 @@ public final class Grader implements AutoCloseable {
 
     /** Starts the spare test JVM and warms the compiler, in the background, before the first save. */
     public void warmUp() {
+        warmUp(List.of());
+    }
+
+    /**
+     * Starts the spare test JVM (training the start-up cache first, once) and warms the compiler on the
+     * given attempts, in the background. The compiler's first run costs about ten times a warm one, and
+     * it keeps getting faster for a few runs as the JIT compiles javac itself, so a likely first attempt
+     * (the exercise the learner is on) is compiled a few times while the learner is still reading.
+     */
+    public void warmUp(List<GradeRequest> likelyAttempts) {
         Thread warm = new Thread(() -> {
             pool.trainStartupCache();
             pool.prestart();
-            compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
-                    ScratchFolders.create("tutor-warm"));
+            Path scratch = ScratchFolders.create("tutor-warm");
+            try {
+                compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
+                        scratch);
+                for (int round = 0; round < WARM_UP_COMPILES; round++) {
+                    for (GradeRequest attempt : likelyAttempts) {
+                        compiler.compile(attempt.learnerSources(), pristineTests(attempt.exercise()), scratch);
+                    }
+                }
+            } finally {
+                ScratchFolders.delete(scratch);
+            }
         }, "tutor-grader-warm-up");
         warm.setDaemon(true);
+        warm.setPriority(Thread.MIN_PRIORITY);
         warm.start();
     }
 
