@@ -16,12 +16,20 @@ class GilOnRealThreadsTest {
         Gil gil = Gil.create();
         GilRecorder log = new GilRecorder();
         gil.addListener(log);
+        CountDownLatch bothStarted = new CountDownLatch(2);
         CountDownLatch done = new CountDownLatch(2);
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(80);
+        // Bounded by a count of switches, and by time as a safety net on a very busy machine.
+        long hardEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (String name : new String[] {"cpu-1", "cpu-2"}) {
             Thread worker = new Thread(() -> {
+                bothStarted.countDown();
+                try {
+                    bothStarted.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
                 gil.run(() -> {
-                    while (System.nanoTime() < end) gil.check(); // bounded by time
+                    while (gil.stats().switches() < 4 && System.nanoTime() < hardEnd) gil.check();
                 });
                 done.countDown();
             }, name);
