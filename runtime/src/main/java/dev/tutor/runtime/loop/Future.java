@@ -120,6 +120,16 @@ public class Future<T> {
         callbacks.add(callback);
     }
 
+    /** Removes every registration of {@code callback} that has not been scheduled yet; returns how many. */
+    public int removeDoneCallback(Consumer<? super Future<T>> callback) {
+        if (callbacks == null) {
+            return 0;
+        }
+        int before = callbacks.size();
+        callbacks.removeIf(registered -> registered == callback);
+        return before - callbacks.size();
+    }
+
     private void finish(State outcome) {
         state = outcome;
         List<Consumer<? super Future<T>>> waiting = callbacks;

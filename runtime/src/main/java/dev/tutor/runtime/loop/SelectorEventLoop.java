@@ -361,8 +361,14 @@ final class SelectorEventLoop implements EventLoop {
         if (future.loop() != this) {
             throw new IllegalArgumentException("The future belongs to another event loop: " + future);
         }
-        future.addDoneCallback(done -> stop());
-        runForever();
+        java.util.function.Consumer<Future<T>> stopWhenDone = done -> stop();
+        future.addDoneCallback(stopWhenDone);
+        try {
+            runForever();
+        } finally {
+            // If something else stopped the loop first, the future must not stop a later run.
+            future.removeDoneCallback(stopWhenDone);
+        }
         if (!future.isDone()) {
             throw new IllegalStateException("The event loop stopped before the future completed: " + future);
         }

@@ -165,6 +165,22 @@ class EventLoopSchedulingTest {
     }
 
     @Test
+    void runUntilCompleteThatStoppedEarlyLeavesNoStopBehind() {
+        Future<String> future = loop.createFuture();
+        loop.callSoon(loop::stop);
+        assertThatThrownBy(() -> loop.runUntilComplete(future)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stopped before the future completed");
+        future.setResult("late");
+        loop.callSoon(() -> ran.add("turn 1"));
+        loop.callSoon(() -> loop.callSoon(() -> {
+            ran.add("turn 2");
+            loop.stop();
+        }));
+        loop.runForever(); // would stop after turn 1 if the old runUntilComplete callback were still there
+        assertThat(ran).containsExactly("turn 1", "turn 2");
+    }
+
+    @Test
     void stopFinishesTheCurrentTurnThenReturns() {
         loop.callSoon(() -> {
             ran.add("stopper");
