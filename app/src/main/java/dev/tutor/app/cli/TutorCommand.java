@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
 /** The root command: global options, the list of subcommands, and what a bare {@code tutor} does. */
 @Command(name = "tutor", mixinStandardHelpOptions = true, versionProvider = TutorCommand.Version.class,
         description = "The Concurrency Tutor: what Python's asyncio is built on, hands-on in Java.",
-        subcommands = {InitCommand.class, ListCommand.class, CheckCommand.class, WatchCommand.class, DemoCommand.class,
+        subcommands = {InitCommand.class, ListCommand.class, CheckCommand.class, WatchCommand.class, DemoCommand.class, ServeCommand.class,
                 HintCommand.class, SolutionCommand.class, ResetCommand.class, VerifyCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
