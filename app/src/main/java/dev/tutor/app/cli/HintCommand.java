@@ -2,8 +2,6 @@ package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -33,11 +31,7 @@ final class HintCommand implements Callable<Integer> {
             context.out().println("That was the last hint. 'tutor solution " + exercise.id() + "' shows the answer.");
             return TutorCommand.PASSED;
         }
-        try {
-            context.progress().save(progress.withHintTaken(exercise.id()).withCurrent(exercise.id()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not save progress: " + e.getMessage(), e);
-        }
+        context.saveProgress(progress.withHintTaken(exercise.id()).withCurrent(exercise.id()));
         return TutorCommand.PASSED;
     }
 }

@@ -3,8 +3,6 @@ package dev.tutor.app.cli;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.progress.Progress;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,11 +39,7 @@ final class SolutionCommand implements Callable<Integer> {
             context.out().println("// ---- " + file + " (reference solution)");
             context.out().println(context.source().solution(file).orElse("(missing from tutor.jar)"));
         }
-        try {
-            context.progress().save(progress.withSolutionViewed(exercise.id()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not save progress: " + e.getMessage(), e);
-        }
+        context.saveProgress(progress.withSolutionViewed(exercise.id()));
         return TutorCommand.PASSED;
     }
 }

@@ -108,6 +108,15 @@ final class TutorContext implements AutoCloseable {
         return progressStore;
     }
 
+    /** Saves the learner's progress; a failure (a full disk, say) is one line naming the file. */
+    void saveProgress(dev.tutor.app.progress.Progress updated) {
+        try {
+            progress().save(updated);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
     synchronized Attempts attempts() {
         if (attempts == null) {
             attempts = new Attempts(course(), existingWorkspace(), grader(), progress(), Clock.systemUTC());
