@@ -11,9 +11,9 @@ final class LoopHandle implements TimerHandle, Comparable<LoopHandle> {
     private String name;
     private final long when;
     private final long sequence;
-    private final SelectorEventLoop loop;
+    private final TimerHeap heap;
     private boolean cancelled;
-    /** True while this timer sits in the loop's timer heap; lets cancel() keep the loop's count right. */
+    /** True while this timer sits in the timer heap; lets cancel() keep the heap's count right. */
     boolean inHeap;
 
     /** A callback to run as soon as possible, or on I/O readiness. */
@@ -22,12 +22,12 @@ final class LoopHandle implements TimerHandle, Comparable<LoopHandle> {
     }
 
     /** A timer due at {@code when}; {@code sequence} breaks ties. */
-    LoopHandle(Runnable callback, String name, long when, long sequence, SelectorEventLoop loop) {
+    LoopHandle(Runnable callback, String name, long when, long sequence, TimerHeap heap) {
         this.callback = callback;
         this.name = name;
         this.when = when;
         this.sequence = sequence;
-        this.loop = loop;
+        this.heap = heap;
     }
 
     void run() {
@@ -40,8 +40,8 @@ final class LoopHandle implements TimerHandle, Comparable<LoopHandle> {
             return;
         }
         cancelled = true;
-        if (inHeap && loop != null) {
-            loop.timerCancelled();
+        if (inHeap) {
+            heap.cancelledOne();
         }
     }
 

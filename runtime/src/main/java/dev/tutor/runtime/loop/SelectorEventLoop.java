@@ -14,7 +14,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +23,13 @@ import java.util.concurrent.TimeUnit;
  * by {@link #runOnce()} exactly as asyncio's {@code BaseEventLoop._run_once} is.
  *
  * <p>Read {@link #turn()} first: its five numbered phases are the whole idea. Everything else is
- * bookkeeping (registrations in {@link Registrations}, socket helpers in {@link SocketOps}, events in
- * {@link TurnReporter}).
+ * bookkeeping (timers in {@link TimerHeap}, registrations in {@link Registrations}, socket helpers in
+ * {@link SocketOps}, events in {@link TurnReporter}).
  */
 final class SelectorEventLoop implements EventLoop {
 
     /** asyncio caps the select time-out at one day so that a clock jump cannot park the loop for ever. */
     private static final long MAX_SELECT_TIMEOUT_NANOS = TimeUnit.DAYS.toNanos(1);
-    /** Rebuild the timer heap only when it holds at least this many timers… */
-    private static final int MIN_TIMERS_FOR_REBUILD = 100;
-    /** …and more than this fraction of them are cancelled; otherwise drop cancelled ones at the head. */
-    private static final double CANCELLED_FRACTION_FOR_REBUILD = 0.5;
 
     private final Clock clock;
     private final long slowNanos;
@@ -46,12 +41,10 @@ final class SelectorEventLoop implements EventLoop {
     /** Callbacks to run, oldest first. Taken from the head (poll), added at the tail: FIFO. */
     private final ArrayDeque<LoopHandle> ready = new ArrayDeque<>();
     /** Timers, earliest first; ties go to the one scheduled first. */
-    private final PriorityQueue<LoopHandle> timers = new PriorityQueue<>();
+    private final TimerHeap timers = new TimerHeap();
     /** Callbacks handed over by other threads; moved to {@link #ready} by the loop thread. */
     private final Queue<LoopHandle> incoming = new ConcurrentLinkedQueue<>();
 
-    private long timerSequence;
-    private int cancelledTimers;
     private long turns;
     private boolean stopping;
     private boolean closed;
@@ -82,7 +75,8 @@ final class SelectorEventLoop implements EventLoop {
         if (watch != null) watch.turnStarted(turn, clock.nanoTime(), ready.size(), timers.size());
 
         // 1. Drop cancelled timers, rebuilding the heap when most of a large heap is cancelled.
-        dropCancelledTimers(watch, turn);
+        int dropped = timers.dropCancelled();
+        if (watch != null) watch.cancelledTimersDropped(turn, dropped, timers.lastDropRebuilt(), timers.size());
 
         // 2. Choose the select time-out: zero if callbacks are ready, else until the next timer, else block.
         long timeout;
@@ -92,13 +86,13 @@ final class SelectorEventLoop implements EventLoop {
             reason = stopping && ready.isEmpty() ? LoopEvent.TimeoutReason.STOPPING
                     : LoopEvent.TimeoutReason.CALLBACKS_READY;
         } else if (!timers.isEmpty()) {
-            timeout = Math.min(Math.max(0, timers.peek().when() - clock.nanoTime()), MAX_SELECT_TIMEOUT_NANOS);
+            timeout = Math.min(Math.max(0, timers.nextDeadline() - clock.nanoTime()), MAX_SELECT_TIMEOUT_NANOS);
             reason = LoopEvent.TimeoutReason.NEXT_TIMER;
         } else {
             timeout = -1;
             reason = LoopEvent.TimeoutReason.NOTHING_SCHEDULED;
         }
-        if (watch != null) watch.timeoutChosen(turn, reason, timeout, ready, nextDeadline());
+        if (watch != null) watch.timeoutChosen(turn, reason, timeout, ready, timers.nextDeadline());
 
         // 3. Select, and queue the callbacks of the channels that are ready.
         long selectStart = watch != null ? clock.nanoTime() : 0;
@@ -108,17 +102,12 @@ final class SelectorEventLoop implements EventLoop {
 
         // 4. Move timers that are now due to the ready queue.
         long now = clock.nanoTime();
-        while (!timers.isEmpty() && timers.peek().when() <= now) {
-            LoopHandle due = timers.poll();
-            due.inHeap = false;
-            if (due.isCancelled()) {
-                cancelledTimers--;
-                continue;
-            }
+        LoopHandle due;
+        while ((due = timers.pollDue(now)) != null) {
             ready.add(due);
             if (watch != null) watch.timerDue(due);
         }
-        if (watch != null) watch.timersDue(turn, timers.size(), nextDeadline());
+        if (watch != null) watch.timersDue(turn, timers.size(), timers.nextDeadline());
 
         // 5. Run only the callbacks that are ready now; those they queue wait for the next turn.
         int count = ready.size();
@@ -131,31 +120,6 @@ final class SelectorEventLoop implements EventLoop {
             }
         }
         if (watch != null) watch.turnEnded(turn, ran, ready.size());
-    }
-
-    private void dropCancelledTimers(TurnReporter watch, long turn) {
-        int dropped = 0;
-        boolean rebuilt = false;
-        if (timers.size() >= MIN_TIMERS_FOR_REBUILD
-                && cancelledTimers > timers.size() * CANCELLED_FRACTION_FOR_REBUILD) {
-            dropped = cancelledTimers;
-            timers.removeIf(timer -> {
-                if (timer.isCancelled()) {
-                    timer.inHeap = false;
-                    return true;
-                }
-                return false;
-            });
-            cancelledTimers = 0;
-            rebuilt = true;
-        } else {
-            while (!timers.isEmpty() && timers.peek().isCancelled()) {
-                timers.poll().inHeap = false;
-                cancelledTimers--;
-                dropped++;
-            }
-        }
-        if (watch != null) watch.cancelledTimersDropped(turn, dropped, rebuilt, timers.size());
     }
 
     private void select(long timeoutNanos, TurnReporter watch) {
@@ -212,14 +176,6 @@ final class SelectorEventLoop implements EventLoop {
         }
     }
 
-    private long nextDeadline() {
-        return timers.isEmpty() ? -1 : timers.peek().when();
-    }
-
-    void timerCancelled() {
-        cancelledTimers++;
-    }
-
     // ---- scheduling -------------------------------------------------------------------------------
 
     @Override
@@ -257,11 +213,7 @@ final class SelectorEventLoop implements EventLoop {
     @Override
     public TimerHandle callAt(long whenNanos, String name, Runnable callback) {
         checkThread("callAt");
-        LoopHandle timer = new LoopHandle(Objects.requireNonNull(callback, "callback"), name, whenNanos,
-                timerSequence++, this);
-        timer.inHeap = true;
-        timers.add(timer);
-        return timer;
+        return timers.schedule(Objects.requireNonNull(callback, "callback"), name, whenNanos);
     }
 
     @Override

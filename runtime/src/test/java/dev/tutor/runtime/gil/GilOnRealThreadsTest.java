@@ -69,4 +69,42 @@ class GilOnRealThreadsTest {
         count.write(seenByB + 1);   // B stores 2: A's increment is gone
         assertThat(count.get()).isEqualTo(2);
     }
+
+    @Test
+    void threadsDoingBlockingIoOverlapUnderTheGil() throws Exception {
+        Gil gil = Gil.create();
+        int threads = 4;
+        CountDownLatch allInside = new CountDownLatch(threads);
+        java.util.concurrent.atomic.AtomicInteger overlapped = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    gil.acquire();
+                    try {
+                        return gil.blockingIo(() -> {
+                            // All threads are inside their "I/O" at once only if each let the GIL go.
+                            allInside.countDown();
+                            if (allInside.await(5, TimeUnit.SECONDS)) overlapped.incrementAndGet();
+                            return null;
+                        });
+                    } finally {
+                        gil.release();
+                    }
+                });
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(overlapped.get()).isEqualTo(threads);
+    }
+
+    @Test
+    void workloadsReportElapsedTimeAndCounters() throws InterruptedException {
+        Workloads.Result result = Workloads.cpuBound(Gil.create(), 2, 200_000);
+        assertThat(result.elapsed()).isPositive();
+        assertThat(result.stats().checks()).isGreaterThanOrEqualTo(2);
+    }
 }
