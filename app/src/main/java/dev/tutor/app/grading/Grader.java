@@ -31,7 +31,14 @@ public final class Grader implements AutoCloseable {
     private final SourceCompiler compiler;
     private final TestJvmPool pool;
 
+    /**
+     * @throws GradingException when this Java cannot compile (a runtime without the compiler): checked
+     *         before any {@code javax.tools} class is touched, since a trimmed runtime may lack even those
+     */
     public Grader(CourseSource course, List<String> classPath, List<String> extraJvmOptions) {
+        if (ModuleLayer.boot().findModule("jdk.compiler").isEmpty()) {
+            throw new GradingException(SourceCompiler.NO_COMPILER.formatted(System.getProperty("java.home")));
+        }
         this.course = course;
         this.compiler = new SourceCompiler(classPath);
         this.pool = new TestJvmPool(classPath, extraJvmOptions);

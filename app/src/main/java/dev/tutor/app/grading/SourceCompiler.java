@@ -26,6 +26,8 @@ import javax.tools.ToolProvider;
  * and one file manager are kept; calls are serialised because the file manager is not thread-safe.
  */
 public final class SourceCompiler {
+    static final String NO_COMPILER = "This Java (%s) has no compiler: it is a runtime (JRE), not a JDK."
+            + " Install a JDK 21 or newer and start the tutor with it (./tutor finds one).";
     private final JavaCompiler compiler;
     private final StandardJavaFileManager fileManager;
     private final List<String> classPath;
@@ -36,8 +38,7 @@ public final class SourceCompiler {
     public SourceCompiler(List<String> classPath) {
         this.compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
-            throw new GradingException("This Java (" + System.getProperty("java.home") + ") has no compiler: it is a"
-                    + " runtime, not a JDK. Install a JDK 21+ and start the tutor with it.");
+            throw new GradingException(NO_COMPILER.formatted(System.getProperty("java.home")));
         }
         this.fileManager = compiler.getStandardFileManager(null, Locale.ENGLISH, java.nio.charset.StandardCharsets.UTF_8);
         this.classPath = List.copyOf(classPath);

@@ -146,4 +146,21 @@ class TutorCommandTest {
             assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("progress.json.corrupt"));
         }
     }
+
+    @Test
+    void serveOnAPortInUseIsOneLineAndExitCodeTwo() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run run = tutor("serve", "http", "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("Port " + taken.getLocalPort() + " is already in use: pick another with"
+                    + " --port or leave it out for a free one." + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void serveUnknownKindNamesTheKinds() {
+        Run run = tutor("serve", "ftp");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("No server called 'ftp'").contains("http, echo, trickle, slow-reader");
+    }
 }
