@@ -30,7 +30,7 @@ final class WatchCommand implements Callable<Integer> {
             + " arrive, such as WSL2's /mnt or some network drives).")
     boolean pollOnly;
 
-    @Option(names = "--debounce", paramLabel = "MS", description = "Quiet time after a save before grading (default 40).")
+    @Option(names = "--debounce", paramLabel = "MS", description = "Quiet time after a save before grading (default 30).")
     long debounceMillis = WatchOptions.DEFAULT_DEBOUNCE.toMillis();
 
     @Option(names = "--max-verdicts", paramLabel = "N", hidden = true,

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Grades an attempt: compiles the learner's files with the tutor's pristine tests, runs those tests in a
@@ -30,6 +32,9 @@ public final class Grader implements AutoCloseable {
     private final CourseSource course;
     private final SourceCompiler compiler;
     private final TestJvmPool pool;
+    private final Path compiledTestsRoot = ScratchFolders.create("tutor-tests");
+    private final Map<String, Path> compiledTests = new ConcurrentHashMap<>();
+    private final AtomicInteger compiledTestsMade = new AtomicInteger();
 
     /**
      * @throws GradingException when this Java cannot compile (a runtime without the compiler): checked
@@ -78,7 +83,7 @@ public final class Grader implements AutoCloseable {
                         scratch);
                 for (int round = 0; round < WARM_UP_COMPILES; round++) {
                     for (GradeRequest attempt : likelyAttempts) {
-                        compiler.compile(attempt.learnerSources(), pristineTests(attempt.exercise()), scratch);
+                        compileAttempt(attempt, scratch, true);
                     }
                 }
             } finally {
@@ -91,32 +96,66 @@ public final class Grader implements AutoCloseable {
     }
 
     public GradeReport grade(GradeRequest request) {
+        return grade(request, true);
+    }
+
+    private GradeReport grade(GradeRequest request, boolean reuseCompiledTests) {
         long started = System.nanoTime();
         Exercise exercise = request.exercise();
         Path classes = ScratchFolders.create("tutor-attempt");
         try {
-            List<CompileError> errors = compiler.compile(request.learnerSources(), pristineTests(exercise), classes);
-            long compiled = System.nanoTime();
-            if (!errors.isEmpty()) {
-                return report(exercise, new Verdict.CompileFailed(errors), "", 0, started,
-                        new GradeReport.Phases(Duration.ofNanos(compiled - started), Duration.ZERO, Duration.ZERO));
+            Compiled compiled = compileAttempt(request, classes, reuseCompiledTests);
+            long compiledAt = System.nanoTime();
+            if (!compiled.errors().isEmpty()) {
+                return report(exercise, new Verdict.CompileFailed(compiled.errors()), "", 0, started,
+                        new GradeReport.Phases(Duration.ofNanos(compiledAt - started), Duration.ZERO, Duration.ZERO));
             }
+            GradeReport report;
             try (TestJvm jvm = pool.take()) {
                 boolean ready = jvm.awaitReady(STARTUP_LIMIT_MS);
-                Timing timing = new Timing(exercise, started, compiled, System.nanoTime());
+                Timing timing = new Timing(exercise, started, compiledAt, System.nanoTime());
                 if (!ready) {
                     throw new GradingException("A test JVM did not start within " + STARTUP_LIMIT_MS / 1000
                             + " s: " + firstLine(jvm.stderr()) + " Try again; if it persists, run with --verbose.");
                 }
-                jvm.send(new WorkerRequest(classes.toString(), exercise.testClassNames(),
-                        exercise.learnerClassNames(), exercise.repeat(), exercise.testTimeLimit().toMillis(),
-                        OUTPUT_CAP_BYTES));
-                return watch(jvm, timing);
+                jvm.send(new WorkerRequest(List.of(classes.toString(), compiled.testClasses().toString()),
+                        exercise.testClassNames(), exercise.learnerClassNames(), exercise.repeat(),
+                        exercise.testTimeLimit().toMillis(), OUTPUT_CAP_BYTES));
+                report = watch(jvm, timing);
             }
+            if (compiled.reused() && LinkageProblems.in(report.verdict())) {
+                // The kept tests were compiled against another shape of the learner's class: compile both
+                // again, so the learner sees the mismatch as a compile error in the test, not a riddle.
+                return grade(request, false);
+            }
+            return report;
         } finally {
             ScratchFolders.delete(classes);
             pool.prestart();
         }
+    }
+
+    /** What compiling an attempt gave: errors, and where the test classes are. */
+    private record Compiled(List<CompileError> errors, Path testClasses, boolean reused) {
+    }
+
+    /**
+     * Compiles the learner's files into {@code classes}. The tests are compiled once per exercise and kept,
+     * since only the learner's files change between saves; that saves most of the compile time.
+     */
+    private Compiled compileAttempt(GradeRequest request, Path classes, boolean reuseCompiledTests) {
+        Map<String, String> tests = pristineTests(request.exercise());
+        String key = request.exercise().id() + "-" + Integer.toHexString(tests.hashCode());
+        Path kept = reuseCompiledTests ? compiledTests.get(key) : null;
+        if (kept != null) {
+            return new Compiled(compiler.compile(request.learnerSources(), Map.of(), classes), kept, true);
+        }
+        Path testClasses = compiledTestsRoot.resolve(key + "-" + compiledTestsMade.incrementAndGet());
+        List<CompileError> errors = compiler.compile(request.learnerSources(), tests, classes, testClasses);
+        if (errors.isEmpty()) {
+            compiledTests.put(key, testClasses);
+        }
+        return new Compiled(errors, testClasses, false);
     }
 
     private Map<String, String> pristineTests(Exercise exercise) {
@@ -213,6 +252,7 @@ public final class Grader implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        ScratchFolders.delete(compiledTestsRoot);
     }
 
     /** What the worker has said so far in one grading. */

@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
@@ -51,8 +55,18 @@ public final class SourceCompiler {
      * @param testSources    test files by source path and text
      * @return the errors, learner files first; empty when it compiled
      */
+    public List<CompileError> compile(Map<String, String> learnerSources, Map<String, String> testSources,
+                                      Path outputDir) {
+        return compile(learnerSources, testSources, outputDir, null);
+    }
+
+    /**
+     * Compiles the given sources into {@code outputDir}, then moves the classes made from the test sources
+     * into {@code testOutputDir} (when not null), so they can be kept and reused while only the learner's
+     * files change.
+     */
     public synchronized List<CompileError> compile(Map<String, String> learnerSources, Map<String, String> testSources,
-                                                   Path outputDir) {
+                                                   Path outputDir, Path testOutputDir) {
         List<JavaFileObject> units = new ArrayList<>();
         learnerSources.forEach((path, text) -> units.add(new Source(path, text, false)));
         testSources.forEach((path, text) -> units.add(new Source(path, text, true)));
@@ -66,7 +80,11 @@ public final class SourceCompiler {
         List<String> options = List.of("-proc:none", "-g", "-nowarn", "-encoding", "UTF-8", "-implicit:none",
                 "-Xlint:none", "--release", "21");
         StringWriter compilerOutput = new StringWriter();
-        boolean ok = compiler.getTask(compilerOutput, fileManager, diagnostics, options, null, units).call();
+        TestOutputs outputs = new TestOutputs(fileManager);
+        boolean ok = compiler.getTask(compilerOutput, outputs, diagnostics, options, null, units).call();
+        if (ok && testOutputDir != null) {
+            outputs.moveTestClasses(outputDir, testOutputDir);
+        }
         List<CompileError> errors = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (d.getKind() == Diagnostic.Kind.ERROR) {
@@ -92,6 +110,37 @@ public final class SourceCompiler {
         long line = Math.max(0, d.getLineNumber());
         long column = Math.max(0, d.getColumnNumber());
         return new CompileError(file, line, column, d.getMessage(Locale.ENGLISH), sourceLine, inTest);
+    }
+
+    /** Notes which class files the test sources produced, so they can be set apart after compiling. */
+    private static final class TestOutputs extends ForwardingJavaFileManager<StandardJavaFileManager> {
+        private final List<String> testClasses = new ArrayList<>();
+
+        TestOutputs(StandardJavaFileManager delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
+                                                   FileObject sibling) throws IOException {
+            if (sibling instanceof Source source && source.test) {
+                testClasses.add(className);
+            }
+            return super.getJavaFileForOutput(location, className, kind, sibling);
+        }
+
+        void moveTestClasses(Path from, Path to) {
+            try {
+                for (String className : testClasses) {
+                    String file = className.replace('.', '/') + ".class";
+                    Path target = to.resolve(file);
+                    Files.createDirectories(target.getParent());
+                    Files.move(from.resolve(file), target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not keep the compiled tests: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** A source held in memory: the tutor never writes its pristine tests where the learner could edit them. */

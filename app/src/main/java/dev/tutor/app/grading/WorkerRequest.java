@@ -5,13 +5,13 @@ import java.util.List;
 /**
  * What the tutor asks of a waiting test JVM: one line of JSON on its standard input.
  *
- * @param classesDir        the folder holding the freshly compiled learner and test classes
+ * @param classesDirs       the folders holding the freshly compiled learner classes and the test classes
  * @param testClasses       the test classes to run, fully qualified
  * @param learnerClasses    the learner's top-level classes, to find the learner's line in a stack trace
  * @param repeat            how many times to run the whole set; stops at the first run that fails
  * @param testTimeLimitMs   the time limit for each single test
  * @param outputCapBytes    how much of the learner's output to keep
  */
-public record WorkerRequest(String classesDir, List<String> testClasses, List<String> learnerClasses, int repeat,
+public record WorkerRequest(List<String> classesDirs, List<String> testClasses, List<String> learnerClasses, int repeat,
                             long testTimeLimitMs, int outputCapBytes) {
 }

@@ -257,4 +257,23 @@ class GraderTest {
         GradeReport report = grade(adder("return a + b;"), 10);
         assertThat(report.verdict().summary()).isEqualTo("passed 10/10");
     }
+
+    @Test
+    void renamedMethodAfterAPassIsACompileErrorInTheTestNotARiddle() {
+        assertThat(grade(adder("return a + b;")).verdict().passed()).isTrue();
+        GradeReport report = grade(Map.of(FixtureCourse.FILE, """
+                package dev.tutor.exercises.fixture;
+
+                public class Adder {
+                    public static int plus(int a, int b) {
+                        return a + b;
+                    }
+                }
+                """));
+        assertThat(report.verdict()).isInstanceOf(Verdict.CompileFailed.class);
+        CompileError error = ((Verdict.CompileFailed) report.verdict()).errors().get(0);
+        assertThat(error.inTest()).isTrue();
+        assertThat(error.file()).isEqualTo("AdderTest.java");
+        assertThat(error.message()).contains("cannot find symbol");
+    }
 }

@@ -50,15 +50,15 @@ class WorkloadProbeTest {
     private static volatile long blackhole;
 
     // Short tasks keep the verdict quick; CPU time is read to the nanosecond, so they are long enough.
-    private static final Duration SLEEP = Duration.ofMillis(30);
-    private static final Duration SPIN = Duration.ofMillis(20);
-    private static final Duration SHORT_SPIN = Duration.ofMillis(15);
+    private static final Duration SLEEP = Duration.ofMillis(12);
+    private static final Duration SPIN = Duration.ofMillis(8);
+    private static final Duration SHORT_SPIN = Duration.ofMillis(6);
     /** A sleeping thread wakes up and goes back to sleep in microseconds; this is generous. */
-    private static final Duration MOST_CPU_A_SLEEPER_USES = Duration.ofMillis(12);
+    private static final Duration MOST_CPU_A_SLEEPER_USES = Duration.ofMillis(4);
     /** One measurement of a sleeping task, shared by the tests that look at it from different sides. */
     private static Measurement sleeping;
     /** Clock reads are not free; a thread can never use more CPU than the time that passed. */
-    private static final Duration CLOCK_SLACK = Duration.ofMillis(5);
+    private static final Duration CLOCK_SLACK = Duration.ofMillis(2);
 
     @Test
     @Order(1)
@@ -167,7 +167,7 @@ class WorkloadProbeTest {
     @Order(7)
     @Tag("hint:3")
     void blockingSocketReadIsIoBound() throws Exception {
-        Duration replyDelay = Duration.ofMillis(30);
+        Duration replyDelay = Duration.ofMillis(12);
         ExecutorService serverThread = Executors.newSingleThreadExecutor();
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

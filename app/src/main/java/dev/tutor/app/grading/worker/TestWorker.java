@@ -89,8 +89,11 @@ public final class TestWorker {
 
     private int grade(Launcher launcher, WorkerRequest request) throws Exception {
         learnerClasses = request.learnerClasses();
-        URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(request.classesDir()).toUri().toURL()},
-                TestWorker.class.getClassLoader());
+        List<URL> folders = new ArrayList<>();
+        for (String dir : request.classesDirs()) {
+            folders.add(Path.of(dir).toUri().toURL());
+        }
+        URLClassLoader loader = new URLClassLoader(folders.toArray(URL[]::new), TestWorker.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         List<Class<?>> testClasses = new ArrayList<>();
         for (String name : request.testClasses()) {

@@ -14,8 +14,8 @@ import java.util.Objects;
  */
 public record WatchOptions(Duration debounce, Duration pollInterval, boolean pollingOnly) {
 
-    /** 40 ms covers an IDE's write-and-rename on this machine with room to spare; 30–50 ms is the design range. */
-    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(40);
+    /** 30 ms covers an IDE's write-and-rename (about a millisecond here) with room to spare; 30–50 ms is the design range. */
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(30);
 
     /** Once a second: cheap on a workspace of a few dozen files, and still a usable fallback on its own. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
