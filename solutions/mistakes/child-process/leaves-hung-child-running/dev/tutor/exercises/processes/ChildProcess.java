@@ -1,0 +1,91 @@
+package dev.tutor.exercises.processes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a Java program in a child process: a second JVM with its own PID and its own memory, started by
+ * this one, watched while it runs, and waited for.
+ *
+ * <p>This is what a parent process does with every child: it starts it, reads what it says, waits for it
+ * to end and looks at its exit code. A child that runs too long is killed, because a process nobody
+ * stops keeps running after its parent has lost interest in it.
+ */
+public final class ChildProcess {
+
+    private ChildProcess() {
+    }
+
+    /**
+     * What a child left behind when it ended.
+     *
+     * @param pid      the child's process ID, as the operating system numbered it
+     * @param exitCode the status it ended with; 0 by convention means success
+     * @param output   everything it printed, standard output and standard error, line by line
+     */
+    public record Finished(long pid, int exitCode, List<String> output) {
+        public Finished {
+            output = List.copyOf(output);
+        }
+    }
+
+    /**
+     * Runs {@code java -cp classPath mainClass args...} with this JVM's own {@code java} launcher, and
+     * returns once the child has ended.
+     *
+     * @param limit how long the child may run; after that it is killed and this method throws
+     * @throws TimeoutException if the child was still running after {@code limit}; it is dead by the time
+     *                          this method throws
+     * @throws IOException      if the child could not be started or its output could not be read
+     */
+    public static Finished run(String classPath, String mainClass, List<String> args, Duration limit)
+            throws IOException, InterruptedException, TimeoutException {
+        Objects.requireNonNull(limit, "limit");
+        List<String> command = new ArrayList<>();
+        command.add(javaLauncher().toString());
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(args);
+
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // The pipe between us holds about 64 KiB: read while the child runs, or it stops at a full pipe.
+        FutureTask<List<String>> reading = new FutureTask<>(() -> child.inputReader().lines().toList());
+        Thread reader = new Thread(reading, "output of child " + child.pid());
+        reader.setDaemon(true);
+        reader.start();
+
+        // Known mistake: gives up on a child that outlives its limit but never kills it, so it runs on.
+        if (!child.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new TimeoutException("child " + child.pid() + " (" + mainClass + ") still ran after "
+                    + limit.toMillis() + " ms");
+        }
+        return new Finished(child.pid(), child.exitValue(), outputOf(reading));
+    }
+
+    /** The {@code java} launcher of the JDK this JVM runs on, so the child runs the same Java. */
+    static Path javaLauncher() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private static List<String> outputOf(FutureTask<List<String>> reading)
+            throws IOException, InterruptedException {
+        try {
+            return reading.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UncheckedIOException unchecked) {
+                throw unchecked.getCause();
+            }
+            throw new IOException("could not read the child's output", e.getCause());
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.tutor.exercises.processes;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a Java program in a child process: a second JVM with its own PID and its own memory, started by
+ * this one, watched while it runs, and waited for.
+ *
+ * <p>This is what a parent process does with every child: it starts it, reads what it says, waits for it
+ * to end and looks at its exit code. A child that runs too long is killed, because a process nobody
+ * stops keeps running after its parent has lost interest in it.
+ */
+public final class ChildProcess {
+
+    private ChildProcess() {
+    }
+
+    /**
+     * What a child left behind when it ended.
+     *
+     * @param pid      the child's process ID, as the operating system numbered it
+     * @param exitCode the status it ended with; 0 by convention means success
+     * @param output   everything it printed, standard output and standard error, line by line
+     */
+    public record Finished(long pid, int exitCode, List<String> output) {
+        public Finished {
+            output = List.copyOf(output);
+        }
+    }
+
+    /**
+     * Runs {@code java -cp classPath mainClass args...} with this JVM's own {@code java} launcher, and
+     * returns once the child has ended.
+     *
+     * @param limit how long the child may run; after that it is killed and this method throws
+     * @throws TimeoutException if the child was still running after {@code limit}; it is dead by the time
+     *                          this method throws
+     * @throws IOException      if the child could not be started or its output could not be read
+     */
+    public static Finished run(String classPath, String mainClass, List<String> args, Duration limit)
+            throws IOException, InterruptedException, TimeoutException {
+        Objects.requireNonNull(limit, "limit");
+        List<String> command = new ArrayList<>();
+        command.add(javaLauncher().toString());
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(args);
+
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            // Known mistake: waits for the child first and reads its output afterwards. A child that prints
+            // more than the pipe holds blocks on its next write, and never ends while nobody reads.
+            if (!child.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+                child.destroyForcibly().waitFor();
+                throw new TimeoutException("child " + child.pid() + " (" + mainClass + ") still ran after "
+                        + limit.toMillis() + " ms and was killed");
+            }
+            List<String> output = child.inputReader().lines().toList();
+            return new Finished(child.pid(), child.exitValue(), output);
+        } finally {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /** The {@code java} launcher of the JDK this JVM runs on, so the child runs the same Java. */
+    static Path javaLauncher() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+}
