@@ -1,0 +1,60 @@
+package dev.tutor.exercises.threadsio;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Fetches several pages from a slow server on threads, so that their waits overlap and the whole batch
+ * takes about as long as the slowest fetch instead of the sum of them all.
+ *
+ * <p>A fetch spends nearly all its time blocked, waiting for the server's reply, with its thread off the
+ * CPU. One thread can only wait for one reply at a time; several threads can wait for several.
+ *
+ * <p>Exercise: complete {@link #fetchAll}. {@link #fetch} is done: it makes one blocking request.
+ */
+public final class ThreadedFetcher {
+
+    private ThreadedFetcher() {
+    }
+
+    /**
+     * Fetches every page and returns their bodies in the order of {@code pages}: the body of
+     * {@code pages.get(i)} at index {@code i}, however the fetches are timed.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while it waits
+     */
+    public static List<String> fetchAll(List<URI> pages) throws InterruptedException {
+        List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (URI page : pages) {
+            Thread thread = new Thread(() -> bodies.add(fetch(page)));  // added when this fetch finishes
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return bodies;
+    }
+
+    /** Makes one GET request and returns the reply's body; blocks until the whole reply has arrived. */
+    static String fetch(URI page) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) page.toURL().openConnection();
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout(5_000);
+            try (InputStream body = connection.getInputStream()) { // waits for the server's answer
+                return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not fetch " + page + ": " + e.getMessage(), e);
+        }
+    }
+}
