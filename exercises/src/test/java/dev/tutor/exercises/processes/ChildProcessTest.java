@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChildProcessTest {
 
-    /** The test JVM's class path plus the folder this class was loaded from, which holds the children. */
+    /** The test JVM's class path plus the folders of this class and of the learner's (the grader may keep them apart), which hold the children. */
     static final String CHILD_CLASS_PATH = System.getProperty("java.class.path") + File.pathSeparator
-            + folderOf(ChildProcessTest.class);
+            + folderOf(ChildProcessTest.class) + File.pathSeparator + folderOf(ChildProcess.class);
     /** Long enough for a JVM to start and end on a busy machine, short enough to fail quickly. */
     private static final Duration LIMIT = Duration.ofSeconds(10);
     private static final List<String> ECHO_ARGS = List.of("hello", "from the parent");

@@ -48,9 +48,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PrimeSplitterTest {
 
-    /** The test JVM's class path plus the folder this class was loaded from, which holds the workers. */
+    /** The test JVM's class path plus the folders of this class and of the learner's (the grader may keep them apart), which hold the workers. */
     private static final String CHILD_CLASS_PATH = System.getProperty("java.class.path") + File.pathSeparator
-            + folderOf(PrimeSplitterTest.class);
+            + folderOf(PrimeSplitterTest.class) + File.pathSeparator + folderOf(PrimeWorker.class);
     private static final long LIMIT = 200_003;
     private static final int WORKERS = 3;
 
