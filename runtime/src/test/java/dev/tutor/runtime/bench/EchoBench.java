@@ -20,52 +20,121 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Echo round trips per second against the bundled {@link EchoServer} (tracing off and on), a
- * thread-per-connection server on platform threads, and the same on virtual threads. A benchmark, not a
- * test: run it by hand on a quiet machine.
+ * Echo round trips per second against the bundled {@link EchoServer} (tracing off, and on with a listener
+ * that does nothing), Netty on one NIO event-loop thread, a thread-per-connection server on platform
+ * threads, the same on virtual threads, and Python asyncio (streams and Protocol API, in a {@code python3}
+ * child process). A benchmark, not a test: run it by hand and note the machine.
  *
  * <pre>
- * cd runtime &amp;&amp; mvn -q -o test-compile &amp;&amp; java -cp target/classes:target/test-classes \
- *     dev.tutor.runtime.bench.EchoBench [seconds per run, default 3] [connections, default 100]
+ * cd runtime &amp;&amp; mvn -q -o test-compile &amp;&amp; mvn -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt  *   &amp;&amp; java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.tutor.runtime.bench.EchoBench  *      [seconds per run, default 2] [connections, default 100] [runs, default 3]
  * </pre>
  *
  * The client is one {@link EventLoop} on the calling thread keeping every connection in ping-pong (send a
- * message, wait for all of it back, send again), so client and server share the machine's cores.
+ * message, wait for all of it back, send again), so client and server share the machine's cores. The runs
+ * are interleaved (run 1 of every server and size, then run 2, ...) so that a burst of load from elsewhere
+ * on a shared machine spreads over all servers instead of landing on one; the table gives the medians.
  */
 public final class EchoBench {
 
     private static final int[] SIZES = {1024, 10 * 1024, 100 * 1024};
+    private static final String[] SIZE_NAMES = {"1 KiB", "10 KiB", "100 KiB"};
+    private static final Duration WARM_UP = Duration.ofMillis(500);
 
     private EchoBench() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Duration run = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 3);
-        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-        System.out.printf(Locale.ROOT, "Echo round trips per second, %d connections, %d s per run, %d cores, Java %s%n",
-                connections, run.toSeconds(), Runtime.getRuntime().availableProcessors(), Runtime.version());
-        System.out.printf(Locale.ROOT, "%-26s %12s %12s %12s%n", "server", "1 KiB", "10 KiB", "100 KiB");
-        row("bundled loop", () -> EchoServer.start(), run, connections);
-        row("bundled loop, traced", () -> EchoServer.start(ServerOptions.defaults().withListener(event -> { })),
-                run, connections);
-        row("platform thread/conn", () -> new BlockingEchoServer(false), run, connections);
-        row("virtual thread/conn", () -> new BlockingEchoServer(true), run, connections);
-    }
-
     private interface ServerFactory {
-        LoopbackServer start() throws IOException;
+        LoopbackServer start() throws Exception;
     }
 
-    private static void row(String name, ServerFactory factory, Duration run, int connections) throws Exception {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", name));
-        for (int size : SIZES) {
-            try (LoopbackServer server = factory.start()) {
-                pingPong(server.address(), connections, size, Duration.ofMillis(500)); // warm-up
-                long trips = pingPong(server.address(), connections, size, run);
-                line.append(String.format(Locale.ROOT, " %12.0f", trips / (run.toNanos() / 1e9)));
+    private record Contender(String name, ServerFactory factory) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Duration run = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 2);
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        List<Contender> contenders = List.of(
+                new Contender("bundled loop", () -> EchoServer.start()),
+                new Contender("bundled loop, traced",
+                        () -> EchoServer.start(ServerOptions.defaults().withListener(event -> { }))),
+                new Contender("netty 1 NIO thread", NettyEchoServer::new),
+                new Contender("platform thread/conn", () -> new BlockingEchoServer(false)),
+                new Contender("virtual thread/conn", () -> new BlockingEchoServer(true)),
+                new Contender("asyncio streams", () -> new PythonEchoServer("streams")),
+                new Contender("asyncio protocol", () -> new PythonEchoServer("protocol")));
+        System.out.printf(Locale.ROOT, "Echo round trips per second, %d connections, %d s per run, %d runs, %d cores,"
+                        + " Java %s, %s%n", connections, run.toSeconds(), runs,
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), pythonVersion());
+
+        double[][][] results = new double[contenders.size()][SIZES.length][runs];
+        for (int r = 0; r < runs; r++) {
+            for (int s = 0; s < SIZES.length; s++) {
+                for (int c = 0; c < contenders.size(); c++) {
+                    try (LoopbackServer server = contenders.get(c).factory().start()) {
+                        pingPong(server.address(), connections, SIZES[s], WARM_UP);
+                        long trips = pingPong(server.address(), connections, SIZES[s], run);
+                        results[c][s][r] = trips / (run.toNanos() / 1e9);
+                    }
+                    System.out.printf(Locale.ROOT, "  run %d %-7s %-22s %10.0f%n", r + 1, SIZE_NAMES[s],
+                            contenders.get(c).name(), results[c][s][r]);
+                }
             }
         }
-        System.out.println(line);
+        printTable(contenders, results);
+    }
+
+    private static void printTable(List<Contender> contenders, double[][][] results) {
+        int netty = indexOf(contenders, "netty 1 NIO thread");
+        int streams = indexOf(contenders, "asyncio streams");
+        System.out.println();
+        System.out.println("Medians (round trips/s); in brackets: x Netty, x asyncio streams");
+        System.out.printf(Locale.ROOT, "%-22s %-24s %-24s %-24s%n", "server", SIZE_NAMES[0], SIZE_NAMES[1], SIZE_NAMES[2]);
+        for (int c = 0; c < contenders.size(); c++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", contenders.get(c).name()));
+            for (int s = 0; s < SIZES.length; s++) {
+                double median = median(results[c][s]);
+                line.append(String.format(Locale.ROOT, " %8.0f (%4.2f, %4.2f)     ", median,
+                        median / median(results[netty][s]), median / median(results[streams][s])));
+            }
+            System.out.println(line.toString().stripTrailing());
+        }
+        int plain = indexOf(contenders, "bundled loop");
+        int traced = indexOf(contenders, "bundled loop, traced");
+        StringBuilder cost = new StringBuilder("tracing cost (1 - traced/untraced):");
+        for (int s = 0; s < SIZES.length; s++) {
+            cost.append(String.format(Locale.ROOT, " %s %+.1f%%", SIZE_NAMES[s],
+                    100 * (1 - median(results[traced][s]) / median(results[plain][s]))));
+        }
+        System.out.println(cost);
+    }
+
+    private static int indexOf(List<Contender> contenders, String name) {
+        for (int i = 0; i < contenders.size(); i++) {
+            if (contenders.get(i).name().equals(name)) return i;
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String pythonVersion() {
+        try {
+            Process python = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+            String version = new String(python.getInputStream().readAllBytes()).trim();
+            python.waitFor(5, TimeUnit.SECONDS);
+            return version;
+        } catch (IOException e) {
+            return "no python3 (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "python3 unknown";
+        }
     }
 
     /** Keeps every connection in ping-pong for {@code run}; returns completed round trips. */
