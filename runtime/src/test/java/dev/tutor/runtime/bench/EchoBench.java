@@ -68,20 +68,52 @@ public final class EchoBench {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), pythonVersion());
 
         double[][][] results = new double[contenders.size()][SIZES.length][runs];
+        double[][][] cpu = new double[contenders.size()][SIZES.length][runs]; // server CPU µs per round trip
         for (int r = 0; r < runs; r++) {
             for (int s = 0; s < SIZES.length; s++) {
                 for (int c = 0; c < contenders.size(); c++) {
                     try (LoopbackServer server = contenders.get(c).factory().start()) {
                         pingPong(server.address(), connections, SIZES[s], WARM_UP);
+                        long cpuBefore = serverCpuNanos(server);
                         long trips = pingPong(server.address(), connections, SIZES[s], run);
+                        long serverCpu = serverCpuNanos(server) - cpuBefore;
                         results[c][s][r] = trips / (run.toNanos() / 1e9);
+                        cpu[c][s][r] = serverCpu / 1e3 / Math.max(1, trips);
                     }
-                    System.out.printf(Locale.ROOT, "  run %d %-7s %-22s %10.0f%n", r + 1, SIZE_NAMES[s],
-                            contenders.get(c).name(), results[c][s][r]);
+                    System.out.printf(Locale.ROOT, "  run %d %-7s %-22s %10.0f rt/s %7.2f µs server CPU/rt%n", r + 1,
+                            SIZE_NAMES[s], contenders.get(c).name(), results[c][s][r], cpu[c][s][r]);
                 }
             }
         }
         printTable(contenders, results);
+        printCpuTable(contenders, cpu);
+    }
+
+    /**
+     * CPU the server spent, in nanoseconds so far: the Python child's own CPU time, or for a server in this
+     * JVM the process's CPU time less this (client) thread's, which charges GC and JIT to the server.
+     */
+    private static long serverCpuNanos(LoopbackServer server) {
+        if (server instanceof PythonEchoServer python) {
+            return python.cpuNanos();
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os.getProcessCpuTime() - java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static void printCpuTable(List<Contender> contenders, double[][][] cpu) {
+        int streams = indexOf(contenders, "asyncio streams");
+        System.out.println();
+        System.out.println("Server CPU per round trip, µs (medians); in brackets: asyncio streams' CPU / this server's");
+        System.out.printf(Locale.ROOT, "%-22s %-18s %-18s %-18s%n", "server", SIZE_NAMES[0], SIZE_NAMES[1], SIZE_NAMES[2]);
+        for (int c = 0; c < contenders.size(); c++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", contenders.get(c).name()));
+            for (int s = 0; s < SIZES.length; s++) {
+                double median = median(cpu[c][s]);
+                line.append(String.format(Locale.ROOT, " %6.2f (%4.2f)     ", median, median(cpu[streams][s]) / median));
+            }
+            System.out.println(line.toString().stripTrailing());
+        }
     }
 
     private static void printTable(List<Contender> contenders, double[][][] results) {

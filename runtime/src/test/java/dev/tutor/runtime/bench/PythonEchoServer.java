@@ -62,6 +62,11 @@ final class PythonEchoServer implements LoopbackServer {
         return Integer.parseInt(line.substring(5).trim());
     }
 
+    /** Returns the CPU time the child has used so far (Linux counts it in 10 ms ticks). */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
     @Override
     public InetSocketAddress address() {
         return address;
