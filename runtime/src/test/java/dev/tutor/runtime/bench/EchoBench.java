@@ -47,7 +47,19 @@ public final class EchoBench {
         LoopbackServer start() throws Exception;
     }
 
-    private record Contender(String name, ServerFactory factory) {
+    /** A server to measure; {@code loopThread} prefixes the name of its one event-loop thread, or is null. */
+    private record Contender(String name, ServerFactory factory, String loopThread) {
+        Contender(String name, ServerFactory factory) {
+            this(name, factory, null);
+        }
+    }
+
+    /**
+     * One measured run. The loop-thread figures (user and kernel CPU µs and bytes allocated per round trip,
+     * of the server's single event-loop thread) are NaN for servers without one.
+     */
+    private record Sample(double tripsPerSecond, double cpuMicros, double userMicros, double kernelMicros,
+                          double allocatedBytes) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -55,10 +67,10 @@ public final class EchoBench {
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         List<Contender> contenders = List.of(
-                new Contender("bundled loop", () -> EchoServer.start()),
+                new Contender("bundled loop", () -> EchoServer.start(), "tutor-echo-server-"),
                 new Contender("bundled loop, traced",
-                        () -> EchoServer.start(ServerOptions.defaults().withListener(event -> { }))),
-                new Contender("netty 1 NIO thread", NettyEchoServer::new),
+                        () -> EchoServer.start(ServerOptions.defaults().withListener(event -> { })), "tutor-echo-server-"),
+                new Contender("netty 1 NIO thread", NettyEchoServer::new, "multiThreadIoEventLoopGroup"),
                 new Contender("platform thread/conn", () -> new BlockingEchoServer(false)),
                 new Contender("virtual thread/conn", () -> new BlockingEchoServer(true)),
                 new Contender("asyncio streams", () -> new PythonEchoServer("streams")),
@@ -67,26 +79,87 @@ public final class EchoBench {
                         + " Java %s, %s%n", connections, run.toSeconds(), runs,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), pythonVersion());
 
-        double[][][] results = new double[contenders.size()][SIZES.length][runs];
-        double[][][] cpu = new double[contenders.size()][SIZES.length][runs]; // server CPU µs per round trip
-        for (int r = 0; r < runs; r++) {
+        Sample[][][] samples = new Sample[contenders.size()][SIZES.length][runs];
+        // Run 0 is a warm-up pass over every server and size (JIT, page cache, Python start-up), not kept.
+        for (int r = 0; r <= runs; r++) {
             for (int s = 0; s < SIZES.length; s++) {
                 for (int c = 0; c < contenders.size(); c++) {
-                    try (LoopbackServer server = contenders.get(c).factory().start()) {
+                    Contender contender = contenders.get(c);
+                    try (LoopbackServer server = contender.factory().start()) {
                         pingPong(server.address(), connections, SIZES[s], WARM_UP);
-                        long cpuBefore = serverCpuNanos(server);
-                        long trips = pingPong(server.address(), connections, SIZES[s], run);
-                        long serverCpu = serverCpuNanos(server) - cpuBefore;
-                        results[c][s][r] = trips / (run.toNanos() / 1e9);
-                        cpu[c][s][r] = serverCpu / 1e3 / Math.max(1, trips);
+                        if (r == 0) continue;
+                        Sample sample = measure(server, contender, connections, SIZES[s], run);
+                        samples[c][s][r - 1] = sample;
+                        System.out.printf(Locale.ROOT, "  run %d %-7s %-22s %8.0f rt/s  server CPU %6.2f µs/rt%s%n", r,
+                                SIZE_NAMES[s], contender.name(), sample.tripsPerSecond(), sample.cpuMicros(),
+                                Double.isNaN(sample.userMicros()) ? "" : String.format(Locale.ROOT,
+                                        "  loop thread: user %.2f + kernel %.2f µs/rt, %.1f B/rt allocated",
+                                        sample.userMicros(), sample.kernelMicros(), sample.allocatedBytes()));
                     }
-                    System.out.printf(Locale.ROOT, "  run %d %-7s %-22s %10.0f rt/s %7.2f µs server CPU/rt%n", r + 1,
-                            SIZE_NAMES[s], contenders.get(c).name(), results[c][s][r], cpu[c][s][r]);
                 }
             }
         }
-        printTable(contenders, results);
-        printCpuTable(contenders, cpu);
+        printTable(contenders, pick(samples, Sample::tripsPerSecond));
+        printCpuTable(contenders, pick(samples, Sample::cpuMicros));
+        printLoopThreadTable(contenders, samples);
+    }
+
+    private static Sample measure(LoopbackServer server, Contender contender, int connections, int size, Duration run)
+            throws IOException {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long loopThread = contender.loopThread() == null ? -1 : threadId(contender.loopThread());
+        long cpuBefore = serverCpuNanos(server);
+        long userBefore = loopThread < 0 ? 0 : threads.getThreadUserTime(loopThread);
+        long totalBefore = loopThread < 0 ? 0 : threads.getThreadCpuTime(loopThread);
+        long allocatedBefore = loopThread < 0 ? 0 : threads.getThreadAllocatedBytes(loopThread);
+        long trips = Math.max(1, pingPong(server.address(), connections, size, run));
+        double cpu = (serverCpuNanos(server) - cpuBefore) / 1e3 / trips;
+        double user = Double.NaN;
+        double kernel = Double.NaN;
+        double allocated = Double.NaN;
+        if (loopThread >= 0) {
+            long userNanos = threads.getThreadUserTime(loopThread) - userBefore;
+            user = userNanos / 1e3 / trips;
+            kernel = (threads.getThreadCpuTime(loopThread) - totalBefore - userNanos) / 1e3 / trips;
+            allocated = (threads.getThreadAllocatedBytes(loopThread) - allocatedBefore) / (double) trips;
+        }
+        return new Sample(trips / (run.toNanos() / 1e9), cpu, user, kernel, allocated);
+    }
+
+    private static long threadId(String namePrefix) {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith(namePrefix)) return thread.threadId();
+        }
+        throw new IllegalStateException("No server thread named " + namePrefix + "...");
+    }
+
+    private static double[][][] pick(Sample[][][] samples, java.util.function.ToDoubleFunction<Sample> field) {
+        double[][][] values = new double[samples.length][][];
+        for (int c = 0; c < samples.length; c++) {
+            values[c] = new double[samples[c].length][];
+            for (int s = 0; s < samples[c].length; s++) {
+                values[c][s] = java.util.Arrays.stream(samples[c][s]).mapToDouble(field).toArray();
+            }
+        }
+        return values;
+    }
+
+    private static void printLoopThreadTable(List<Contender> contenders, Sample[][][] samples) {
+        System.out.println();
+        System.out.println("The server's event-loop thread per round trip (medians): user µs + kernel µs, bytes allocated");
+        System.out.printf(Locale.ROOT, "%-22s %-26s %-26s %-26s%n", "server", SIZE_NAMES[0], SIZE_NAMES[1], SIZE_NAMES[2]);
+        double[][][] user = pick(samples, Sample::userMicros);
+        double[][][] kernel = pick(samples, Sample::kernelMicros);
+        double[][][] allocated = pick(samples, Sample::allocatedBytes);
+        for (int c = 0; c < contenders.size(); c++) {
+            if (contenders.get(c).loopThread() == null) continue;
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", contenders.get(c).name()));
+            for (int s = 0; s < SIZES.length; s++) {
+                line.append(String.format(Locale.ROOT, " %5.2f + %5.2f, %6.1f B    ", median(user[c][s]),
+                        median(kernel[c][s]), median(allocated[c][s])));
+            }
+            System.out.println(line.toString().stripTrailing());
+        }
     }
 
     /**
