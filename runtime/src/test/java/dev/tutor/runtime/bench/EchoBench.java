@@ -36,8 +36,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EchoBench {
 
-    private static final int[] SIZES = {1024, 10 * 1024, 100 * 1024};
-    private static final String[] SIZE_NAMES = {"1 KiB", "10 KiB", "100 KiB"};
+    /** Message sizes; {@code -Dbench.sizes=1024,10240} picks some. */
+    private static final int[] SIZES = java.util.Arrays.stream(System.getProperty("bench.sizes", "1024,10240,102400")
+            .split(",")).mapToInt(Integer::parseInt).toArray();
+    private static final String[] SIZE_NAMES = java.util.Arrays.stream(SIZES)
+            .mapToObj(size -> size % 1024 == 0 ? size / 1024 + " KiB" : size + " B").toArray(String[]::new);
     private static final Duration WARM_UP = Duration.ofMillis(500);
 
     private EchoBench() {
@@ -66,7 +69,7 @@ public final class EchoBench {
         Duration run = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 2);
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        List<Contender> contenders = List.of(
+        List<Contender> contenders = List.of( // the order in which each round runs them
                 new Contender("bundled loop", () -> EchoServer.start(), "tutor-echo-server-"),
                 new Contender("bundled loop, traced",
                         () -> EchoServer.start(ServerOptions.defaults().withListener(event -> { })), "tutor-echo-server-"),
@@ -75,6 +78,12 @@ public final class EchoBench {
                 new Contender("virtual thread/conn", () -> new BlockingEchoServer(true)),
                 new Contender("asyncio streams", () -> new PythonEchoServer("streams")),
                 new Contender("asyncio protocol", () -> new PythonEchoServer("protocol")));
+        // -Dbench.servers=bundled,netty keeps the servers whose names start with one of these.
+        String only = System.getProperty("bench.servers");
+        if (only != null) {
+            List<String> prefixes = List.of(only.split(","));
+            contenders = contenders.stream().filter(c -> prefixes.stream().anyMatch(c.name()::startsWith)).toList();
+        }
         System.out.printf(Locale.ROOT, "Echo round trips per second, %d connections, %d s per run, %d runs, %d cores,"
                         + " Java %s, %s%n", connections, run.toSeconds(), runs,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), pythonVersion());
@@ -147,7 +156,7 @@ public final class EchoBench {
     private static void printLoopThreadTable(List<Contender> contenders, Sample[][][] samples) {
         System.out.println();
         System.out.println("The server's event-loop thread per round trip (medians): user µs + kernel µs, bytes allocated");
-        System.out.printf(Locale.ROOT, "%-22s %-26s %-26s %-26s%n", "server", SIZE_NAMES[0], SIZE_NAMES[1], SIZE_NAMES[2]);
+        System.out.println(header(26));
         double[][][] user = pick(samples, Sample::userMicros);
         double[][][] kernel = pick(samples, Sample::kernelMicros);
         double[][][] allocated = pick(samples, Sample::allocatedBytes);
@@ -178,12 +187,12 @@ public final class EchoBench {
         int streams = indexOf(contenders, "asyncio streams");
         System.out.println();
         System.out.println("Server CPU per round trip, µs (medians); in brackets: asyncio streams' CPU / this server's");
-        System.out.printf(Locale.ROOT, "%-22s %-18s %-18s %-18s%n", "server", SIZE_NAMES[0], SIZE_NAMES[1], SIZE_NAMES[2]);
+        System.out.println(header(18));
         for (int c = 0; c < contenders.size(); c++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", contenders.get(c).name()));
             for (int s = 0; s < SIZES.length; s++) {
                 double median = median(cpu[c][s]);
-                line.append(String.format(Locale.ROOT, " %6.2f (%4.2f)     ", median, median(cpu[streams][s]) / median));
+                line.append(String.format(Locale.ROOT, " %6.2f (%4.2f)     ", median, medianOr(cpu, streams, s) / median));
             }
             System.out.println(line.toString().stripTrailing());
         }
@@ -194,13 +203,13 @@ public final class EchoBench {
         int streams = indexOf(contenders, "asyncio streams");
         System.out.println();
         System.out.println("Medians (round trips/s); in brackets: x Netty, x asyncio streams");
-        System.out.printf(Locale.ROOT, "%-22s %-24s %-24s %-24s%n", "server", SIZE_NAMES[0], SIZE_NAMES[1], SIZE_NAMES[2]);
+        System.out.println(header(24));
         for (int c = 0; c < contenders.size(); c++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", contenders.get(c).name()));
             for (int s = 0; s < SIZES.length; s++) {
                 double median = median(results[c][s]);
                 line.append(String.format(Locale.ROOT, " %8.0f (%4.2f, %4.2f)     ", median,
-                        median / median(results[netty][s]), median / median(results[streams][s])));
+                        median / medianOr(results, netty, s), median / medianOr(results, streams, s)));
             }
             System.out.println(line.toString().stripTrailing());
         }
@@ -209,16 +218,27 @@ public final class EchoBench {
         StringBuilder cost = new StringBuilder("tracing cost (1 - traced/untraced):");
         for (int s = 0; s < SIZES.length; s++) {
             cost.append(String.format(Locale.ROOT, " %s %+.1f%%", SIZE_NAMES[s],
-                    100 * (1 - median(results[traced][s]) / median(results[plain][s]))));
+                    100 * (1 - medianOr(results, traced, s) / medianOr(results, plain, s))));
         }
         System.out.println(cost);
+    }
+
+    /** Returns the index of the named server, or -1 when it was left out of this run. */
+    private static String header(int width) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", "server"));
+        for (String size : SIZE_NAMES) line.append(String.format(Locale.ROOT, " %-" + width + "s", size));
+        return line.toString().stripTrailing();
     }
 
     private static int indexOf(List<Contender> contenders, String name) {
         for (int i = 0; i < contenders.size(); i++) {
             if (contenders.get(i).name().equals(name)) return i;
         }
-        throw new IllegalArgumentException(name);
+        return -1;
+    }
+
+    private static double medianOr(double[][][] values, int contender, int size) {
+        return contender < 0 ? Double.NaN : median(values[contender][size]);
     }
 
     static double median(double[] values) {
