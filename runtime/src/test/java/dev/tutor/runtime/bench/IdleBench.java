@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  *     dev.tutor.runtime.bench.IdleBench [connections, default 10000] [servers, default bundled,netty]
  * </pre>
  *
+ * {@code -Dbench.childOptions="-XX:+UseSerialGC"} passes JVM options to the server's JVM; with
+ * {@code -XX:NativeMemoryTracking=summary} among them it also prints the JVM's native-memory diff.
+ *
  * Needs about N + 100 file descriptors in each JVM ({@code ulimit -n}); the JVM raises its soft limit to
  * the hard one by itself.
  */
@@ -47,8 +50,12 @@ public final class IdleBench {
 
     private static void measure(String kind, int connections) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-        Process child = new ProcessBuilder(Path.javaBinary(), "-cp", System.getProperty("java.class.path"),
-                IdleServerMain.class.getName(), kind).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> command = new ArrayList<>(List.of(Path.javaBinary()));
+        // -Dbench.childOptions="-XX:+UseSerialGC -Xmx64m" passes JVM options to the server's JVM.
+        String childOptions = System.getProperty("bench.childOptions", "").trim();
+        if (!childOptions.isEmpty()) command.addAll(List.of(childOptions.split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IdleServerMain.class.getName(), kind));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<Socket> sockets = new ArrayList<>(connections);
         try (var out = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
             var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -65,6 +72,8 @@ public final class IdleBench {
             Thread.sleep(300);
 
             long[] before = ask(out, in);
+            boolean nmt = childOptions.contains("NativeMemoryTracking");
+            if (nmt) jcmd(child, "VM.native_memory", "baseline");
             long start = System.nanoTime();
             for (int i = 0; i < connections; i++) {
                 if (System.nanoTime() > deadline) throw new IOException("Gave up after " + i + " connections");
@@ -74,6 +83,7 @@ public final class IdleBench {
             // A second round trip on every connection once all are open: all of them are really served.
             for (Socket socket : sockets) ping(socket);
             long[] after = ask(out, in);
+            if (nmt) System.out.println(jcmd(child, "VM.native_memory", "summary.diff", "scale=KB"));
             System.out.printf(Locale.ROOT, "%-8s %d connections open and echoing (opened in %.1f s): heap after GC %.1f -> %.1f MiB,"
                             + " %.0f bytes/connection; RSS %.1f -> %.1f MiB, %.0f bytes/connection%n",
                     kind, sockets.size(), openSeconds, before[0] / 1048576.0, after[0] / 1048576.0,
@@ -101,6 +111,17 @@ public final class IdleBench {
         if (!java.util.Arrays.equals(back, PING)) {
             throw new IOException("Echo mismatch on " + socket + ": " + new String(back, StandardCharsets.US_ASCII));
         }
+    }
+
+    /** Runs the JDK's jcmd against the child and returns what it printed. */
+    private static String jcmd(Process child, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(child.pid())));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+        return output;
     }
 
     /** Asks the child to GC and report; returns {heap bytes, RSS kB}. */
