@@ -45,6 +45,11 @@ final class SelectorEventLoop implements EventLoop {
     /** Callbacks handed over by other threads; moved to {@link #ready} by the loop thread. */
     private final Queue<LoopHandle> incoming = new ConcurrentLinkedQueue<>();
 
+    /** This turn's reporter while {@link #select} runs, else null; read by {@link #queueReadyKey}. */
+    private TurnReporter selectWatch;
+    /** Made once, not per turn: the selector calls it for every ready key. */
+    private final java.util.function.Consumer<SelectionKey> queueReadyKey = this::onKeyReady;
+
     private long turns;
     private boolean stopping;
     private boolean closed;
@@ -123,22 +128,26 @@ final class SelectorEventLoop implements EventLoop {
     }
 
     private void select(long timeoutNanos, TurnReporter watch) {
+        selectWatch = watch;
         try {
             if (timeoutNanos == 0) {
-                selector.selectNow(key -> onKeyReady(key, watch));
+                selector.selectNow(queueReadyKey);
             } else if (timeoutNanos < 0) {
-                selector.select(key -> onKeyReady(key, watch));
+                selector.select(queueReadyKey);
             } else {
                 // Round up: select(0) would mean "for ever", and waking early only costs an empty turn.
                 long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-                selector.select(key -> onKeyReady(key, watch), millis);
+                selector.select(queueReadyKey, millis);
             }
         } catch (IOException e) {
             log.error("select failed: " + e.getMessage(), e);
+        } finally {
+            selectWatch = null;
         }
     }
 
-    private void onKeyReady(SelectionKey key, TurnReporter watch) {
+    private void onKeyReady(SelectionKey key) {
+        TurnReporter watch = selectWatch;
         Registrations.Entry entry = (Registrations.Entry) key.attachment();
         int readyOps = key.readyOps();
         if (watch != null) watch.keyReady(key, readyOps);
