@@ -74,7 +74,11 @@ public interface Gil {
     /** Returns the counters so far: checks, failures, switches, badness. */
     GilStats stats();
 
-    /** Adds a listener for the event log. */
+    /**
+     * Adds a listener for the event log. While any listener is registered, every {@link #check()} reads
+     * the clock to time its events, which slows CPU-bound work many times over: time a workload without
+     * listeners, and trace a separate, shorter run.
+     */
     void addListener(GilListener listener);
 
     /** Removes a listener. */

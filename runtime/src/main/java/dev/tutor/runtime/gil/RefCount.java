@@ -17,7 +17,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RefCount {
 
-    private int count;
+    /**
+     * Volatile so that every read and write really happens, one per increment, as in CPython: a plain
+     * field would let the JIT fold a thread's whole loop into one load and one store, and the demo would
+     * show a whole thread's work lost at once instead of the per-increment race. Volatile makes each
+     * access visible; it does not make read-then-write atomic, so updates are still lost.
+     */
+    private volatile int count;
 
     /** Creates a count that starts at {@code initial}. */
     public RefCount(int initial) {
