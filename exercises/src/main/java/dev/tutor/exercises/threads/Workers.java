@@ -1,0 +1,57 @@
+package dev.tutor.exercises.threads;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+
+/**
+ * Runs one piece of work per input, each on a worker thread of its own, and collects what they computed.
+ *
+ * <p>This is the shape of every program that uses threads by hand: the calling thread starts the
+ * workers, they run at the same time as each other, and the caller waits for all of them before it uses
+ * their results. Each worker has a name, so that a thread dump, a log line or a count can tell it apart.
+ *
+ * <p>Exercise: complete {@link #runAll} and {@link #countAlive}. Leave {@link Result} as it is; the
+ * tests use it.
+ */
+public final class Workers {
+
+    private Workers() {
+    }
+
+    /**
+     * What one worker computed.
+     *
+     * @param worker the name of the thread that did the work
+     * @param input  the input it was given
+     * @param output what the work returned for that input
+     */
+    public record Result(String worker, int input, long output) {
+    }
+
+    /**
+     * Runs {@code work} once for every input, each on a new platform thread, all at the same time, and
+     * returns when every one of them has finished.
+     *
+     * <p>The thread for {@code inputs.get(i)} is named {@code namePrefix + (i + 1)}: with the prefix
+     * {@code "worker-"}, the workers are {@code worker-1}, {@code worker-2} and so on.
+     *
+     * @return one {@link Result} per input, in any order
+     */
+    public static List<Result> runAll(String namePrefix, List<Integer> inputs, IntToLongFunction work)
+            throws InterruptedException {
+        // Every worker adds to this list, several at the same moment, so it must be one that allows that.
+        List<Result> results = Collections.synchronizedList(new ArrayList<>());
+        // TODO: for each input, create a thread named namePrefix + (i + 1). Its task computes
+        //       work.applyAsLong(input) and adds a Result with the name of the thread it runs on.
+        // TODO: get every thread running, and return only when all of them have finished.
+        return results;
+    }
+
+    /** How many platform threads whose name starts with {@code namePrefix} are alive right now. */
+    public static int countAlive(String namePrefix) {
+        // TODO: look at the threads of this JVM and count the live ones with a matching name.
+        return 0;
+    }
+}
