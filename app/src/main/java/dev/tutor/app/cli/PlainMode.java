@@ -18,16 +18,28 @@ final class PlainMode {
         this.context = context;
     }
 
-    int run() {
+    /**
+     * On the first start, offers to make the workspace and makes it; false when the learner declined. Also used
+     * before the full screen opens, so both faces greet a new learner the same way.
+     */
+    static boolean offerWorkspace(TutorContext context) {
         Workspace workspace = context.workspace();
         if (!workspace.exists()) {
             context.out().println("Welcome to the Concurrency Tutor. Your exercises will live in a workspace folder"
                     + " that your IDE opens.");
             if (!context.confirm("Create it at " + workspace.root() + "?", true)) {
                 context.out().println("Then run 'tutor init DIR' with the folder you want.");
-                return TutorCommand.PASSED;
+                return false;
             }
             TutorCommand.commandLine(context).execute("--workspace", workspace.root().toString(), "init");
+        }
+        return workspace.exists();
+    }
+
+    int run() {
+        Workspace workspace = context.workspace();
+        if (!offerWorkspace(context)) {
+            return TutorCommand.PASSED;
         }
         TutorCommand.commandLine(context).execute("--workspace", workspace.root().toString(), "list");
         context.out().println("Commands: list, check [ID], watch, hint [ID], solution [ID], reset ID, help, quit.");

@@ -2,6 +2,7 @@ package dev.tutor.app.cli;
 
 import dev.tutor.app.course.CourseException;
 import dev.tutor.app.grading.GradingException;
+import dev.tutor.app.tui.FullScreenTutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,10 +75,24 @@ final class TutorCommand implements Callable<Integer> {
         return cli;
     }
 
-    /** A bare {@code tutor}: the plain mode, after offering to make the workspace on the first start. */
+    @Option(names = "--plain", description = "Use the line-by-line prompt instead of the full screen"
+            + " (also the default when the output is not a terminal).")
+    boolean plain;
+
+    /**
+     * A bare {@code tutor}: the full-screen tutor on a terminal, else (or with {@code --plain}) the plain mode;
+     * both after offering to make the workspace on the first start.
+     */
     @Override
-    public Integer call() {
-        return new PlainMode(context).run();
+    public Integer call() throws java.io.IOException {
+        if (plain || !FullScreenTutor.terminalAvailable()) {
+            return new PlainMode(context).run();
+        }
+        if (!PlainMode.offerWorkspace(context)) {
+            return PASSED;
+        }
+        return FullScreenTutor.run(context.course(), context.source(), context.existingWorkspace(),
+                context.attempts(), context.progress(), context.grader());
     }
 
     /** The version from the build, for {@code --version}. */

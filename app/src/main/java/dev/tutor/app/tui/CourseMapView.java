@@ -1,0 +1,124 @@
+package dev.tutor.app.tui;
+
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.course.Lesson;
+import dev.tutor.app.course.Topic;
+import dev.tutor.app.progress.ExerciseStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The course map's body: the overall progress, then every lesson with its exercises and their status, then
+ * the topics of the selected lesson. The selected row is highlighted and kept in view.
+ */
+final class CourseMapView {
+    private CourseMapView() {
+    }
+
+    static List<Line> body(TutorState s) {
+        Glyphs g = s.glyphs();
+        List<Line> out = new ArrayList<>();
+        out.add(Line.EMPTY);
+        out.add(progressLine(s));
+        out.add(resumeLine(s));
+        out.add(Line.EMPTY);
+        List<CourseMapRows.Row> rows = CourseMapRows.rows(s.course());
+        // Rows reserved for the header above and the topics below; the list scrolls inside what is left.
+        int room = Math.max(3, s.bodyRows() - out.size() - 7);
+        int first = Math.clamp(s.selected() - room + 1, 0, Math.max(0, rows.size() - room));
+        for (int i = first; i < Math.min(rows.size(), first + room); i++) {
+            out.add(row(s, rows.get(i), i == s.selected()));
+        }
+        out.add(Line.EMPTY);
+        if (!rows.isEmpty()) {
+            Lesson lesson = rows.get(Math.min(s.selected(), rows.size() - 1)).lesson();
+            out.add(indent(Views.section("Topics of lesson " + lesson.number(), s.cols() - 4, g)));
+            for (String id : lesson.topics()) {
+                String title = s.course().topics().stream().filter(t -> t.id().equals(id)).map(Topic::title)
+                        .findFirst().orElse("");
+                out.add(Line.of(new Span("  " + Text.pad(id, 4), Style.BOLD), Span.of(title)));
+            }
+        }
+        return out;
+    }
+
+    private static Line progressLine(TutorState s) {
+        List<Exercise> all = s.course().exercises();
+        long passed = all.stream().filter(e -> s.progress().exercise(e.id()).status() == ExerciseStatus.PASSED).count();
+        int barWidth = 20;
+        int filled = all.isEmpty() ? 0 : (int) (barWidth * passed / all.size());
+        String full = s.glyphs().rule().equals("─") ? "█" : "#";
+        String empty = s.glyphs().rule().equals("─") ? "░" : ".";
+        Line line = Line.of(Span.of("  Progress  "), new Span(Text.repeat(full, filled), Style.PASS),
+                new Span(Text.repeat(empty, barWidth - filled), Style.DIM),
+                Span.of("  " + passed + " of " + all.size() + " exercises passed"));
+        return line;
+    }
+
+    private static Line resumeLine(TutorState s) {
+        String current = s.progress().current();
+        return Line.of(current == null ? "  New here? Press enter to read lesson 1."
+                : "  You were on " + current + ": it is selected, press enter to go on.", Style.DIM);
+    }
+
+    private static Line row(TutorState s, CourseMapRows.Row row, boolean selected) {
+        Glyphs g = s.glyphs();
+        int width = s.cols() - 2;
+        String pointer = selected ? g.pointer() + " " : "  ";
+        Line line;
+        if (row.isLesson()) {
+            Lesson l = row.lesson();
+            String topics = String.join(" ", l.topics());
+            line = Line.of(Span.of(pointer), new Span("Lesson " + l.number() + "  " + l.title(), Style.BOLD));
+            int gap = width - line.width() - Text.width(topics);
+            line = line.plus(Span.of(Text.repeat(" ", Math.max(1, gap))), new Span(topics, Style.DIM));
+        } else {
+            Exercise e = row.exercise();
+            Span mark = status(s, e);
+            String label = statusLabel(s, e);
+            line = Line.of(Span.of(pointer + "    "), mark, Span.of(" " + Text.pad(e.id(), 20) + " "),
+                    Span.of(e.title()));
+            int gap = width - line.width() - Text.width(label);
+            line = line.fit(width - Text.width(label) - 1)
+                    .plus(Span.of(Text.repeat(" ", Math.max(1, gap))), new Span(label, mark.style()));
+        }
+        line = Line.of(Span.of(" ")).plus(line.spans().toArray(Span[]::new));
+        return selected ? highlight(line, s.cols()) : line;
+    }
+
+    /** The exercise's status glyph, with a spinner while it is being graded. */
+    static Span status(TutorState s, Exercise e) {
+        Glyphs g = s.glyphs();
+        if (s.grade(e.id()) instanceof GradeStatus.Grading) {
+            return new Span(g.spinnerFrame(s.now()), Style.BUSY);
+        }
+        return switch (s.progress().exercise(e.id()).status()) {
+            case PASSED -> new Span(g.pass(), Style.PASS);
+            case FAILING -> new Span(g.fail(), Style.FAIL);
+            case NOT_STARTED -> new Span(g.notStarted(), Style.DIM);
+        };
+    }
+
+    private static String statusLabel(TutorState s, Exercise e) {
+        if (s.grade(e.id()) instanceof GradeStatus.Grading) {
+            return "grading…";
+        }
+        return switch (s.progress().exercise(e.id()).status()) {
+            case PASSED -> "passed";
+            case FAILING -> "failing";
+            case NOT_STARTED -> "not started";
+        };
+    }
+
+    private static Line highlight(Line line, int cols) {
+        List<Span> spans = new ArrayList<>();
+        for (Span span : line.padded(cols, Style.SELECTED).spans()) {
+            spans.add(new Span(span.text(), Style.SELECTED));
+        }
+        return new Line(spans);
+    }
+
+    private static Line indent(Line line) {
+        return Line.of(Span.of("  ")).plus(line.spans().toArray(Span[]::new));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tutor.app.tui;
+
+import dev.tutor.app.course.Course;
+import dev.tutor.app.course.CourseSource;
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.course.Lesson;
+import dev.tutor.app.workspace.Workspace;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The texts the screens show, read once before the screen opens: each lesson's Markdown, each exercise's
+ * reference solution and the full path of the file the learner opens.
+ *
+ * <p>Read up front (a few kilobytes) so that {@link Update} and {@link Views} stay pure and never touch a file.
+ */
+record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths) {
+    CourseTexts {
+        lessonMarkdown = Map.copyOf(lessonMarkdown);
+        solutions = Map.copyOf(solutions);
+        filePaths = Map.copyOf(filePaths);
+    }
+
+    static CourseTexts read(Course course, CourseSource source, Workspace workspace) {
+        Map<String, String> lessons = new HashMap<>();
+        for (Lesson lesson : course.lessons()) {
+            lessons.put(lesson.id(), source.lessonText(lesson.text())
+                    .orElse("# " + lesson.title() + "\n\n(The text of this lesson is missing from tutor.jar.)"));
+        }
+        Map<String, String> solutions = new HashMap<>();
+        Map<String, String> paths = new HashMap<>();
+        for (Exercise exercise : course.exercises()) {
+            StringBuilder text = new StringBuilder();
+            for (String file : exercise.files()) {
+                text.append("// ").append(file).append('\n')
+                        .append(source.solution(file).orElse("// (missing from tutor.jar)\n"));
+            }
+            solutions.put(exercise.id(), text.toString());
+            paths.put(exercise.id(), workspace.learnerFile(exercise.files().get(0)).toString());
+        }
+        return new CourseTexts(lessons, solutions, paths);
+    }
+
+    String lesson(String id) {
+        return lessonMarkdown.getOrDefault(id, "");
+    }
+
+    String solution(String exerciseId) {
+        return solutions.getOrDefault(exerciseId, "");
+    }
+
+    String filePath(String exerciseId) {
+        return filePaths.getOrDefault(exerciseId, "?");
+    }
+}

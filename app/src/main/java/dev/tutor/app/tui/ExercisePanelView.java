@@ -1,0 +1,110 @@
+package dev.tutor.app.tui;
+
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.course.Lesson;
+import dev.tutor.app.grading.GradeReport;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exercise panel's body: what to do and the file to open, the live status of the latest grading, the hints
+ * taken so far, and the reference solution once shown. Scrolls when it is longer than the screen.
+ */
+final class ExercisePanelView {
+    private ExercisePanelView() {
+    }
+
+    static int maxScroll(TutorState s) {
+        return Math.max(0, lines(s).size() - s.bodyRows());
+    }
+
+    /** The line where the reference solution's section starts, or 0 when it is not shown. */
+    static int solutionStart(TutorState s) {
+        List<Line> all = lines(s);
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).text().contains(" Reference solution ")) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    static List<Line> body(TutorState s) {
+        List<Line> all = lines(s);
+        int first = Math.min(s.panelScroll(), maxScroll(s));
+        return all.subList(first, Math.min(all.size(), first + s.bodyRows()));
+    }
+
+    static List<Line> lines(TutorState s) {
+        Exercise e = s.exercise();
+        List<Line> out = new ArrayList<>();
+        if (e == null) {
+            return out;
+        }
+        Glyphs g = s.glyphs();
+        int width = s.cols() - 4;
+        Lesson lesson = s.course().lesson(e.lessonId()).orElse(null);
+        List<Exercise> siblings = s.course().exercisesOf(e.lessonId());
+        out.add(Line.EMPTY);
+        out.add(Line.of(Span.of("  "), new Span(e.title(), Style.HEADING)));
+        out.add(Line.of("  " + (lesson == null ? "" : "Lesson " + lesson.number() + " · " + lesson.title() + " · ")
+                + "exercise " + (siblings.indexOf(e) + 1) + " of " + siblings.size() + " · topics "
+                + String.join(" ", e.topics()), Style.DIM));
+        out.add(Line.EMPTY);
+        out.addAll(wrap("Open this file in your editor, do what its TODO comments ask, and save: every save is"
+                + " graded here.", width, Style.NORMAL));
+        // The path is never wrapped or cut, so that it can be copied or clicked whole.
+        out.add(Line.of(Span.of("    "), new Span(s.texts().filePath(e.id()), Style.CODE)));
+        out.add(Line.EMPTY);
+        out.add(indent(Views.section("Status", width, g)));
+        out.addAll(VerdictLines.lines(s, e));
+        out.add(Line.EMPTY);
+        hints(s, e, width, out);
+        solution(s, e, width, out);
+        return out;
+    }
+
+    private static void hints(TutorState s, Exercise e, int width, List<Line> out) {
+        int shown = Math.min(s.hintsShown(), e.hints().size());
+        if (shown == 0) {
+            return;
+        }
+        out.add(indent(Views.section("Hints (" + shown + " of " + e.hints().size() + ")", width, s.glyphs())));
+        for (int i = 0; i < shown; i++) {
+            out.addAll(Wrap.wrap(List.of(Span.of(e.hints().get(i))), width + 2,
+                    new Span("  " + (i + 1) + ". ", Style.BOLD), Span.of("     ")));
+        }
+        out.add(Line.EMPTY);
+    }
+
+    private static void solution(TutorState s, Exercise e, int width, List<Line> out) {
+        switch (s.solution()) {
+            case HIDDEN -> {
+            }
+            case ASKING -> {
+                out.addAll(wrap("You have not passed this exercise yet; seeing the answer first spoils it."
+                        + " Show the reference solution? (y/n)", width, Style.WARN));
+                out.add(Line.EMPTY);
+            }
+            case SHOWN -> {
+                out.add(indent(Views.section("Reference solution", width, s.glyphs())));
+                for (String line : s.texts().solution(e.id()).stripTrailing().split("\n", -1)) {
+                    out.add(Line.of(Span.of("  ")).plus(CodeColours.line(line.replace("\t", "    "), "java")
+                            .toArray(Span[]::new)));
+                }
+            }
+        }
+    }
+
+    static List<Line> wrap(String text, int width, Style style) {
+        return Wrap.wrap(List.of(new Span(text, style)), width + 2, Span.of("  "), Span.of("  "));
+    }
+
+    static Line indent(Line line) {
+        return Line.of(Span.of("  ")).plus(line.spans().toArray(Span[]::new));
+    }
+
+    static String millis(GradeReport report) {
+        return report.elapsed().toMillis() + " ms";
+    }
+}

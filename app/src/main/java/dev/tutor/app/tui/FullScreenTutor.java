@@ -1,0 +1,136 @@
+package dev.tutor.app.tui;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.screen.TerminalScreen;
+import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
+import com.googlecode.lanterna.terminal.Terminal;
+import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
+import dev.tutor.app.course.Course;
+import dev.tutor.app.course.CourseSource;
+import dev.tutor.app.grading.Grader;
+import dev.tutor.app.progress.ProgressStore;
+import dev.tutor.app.session.Attempts;
+import dev.tutor.app.workspace.Workspace;
+import dev.tutor.app.workspace.watch.SaveListener;
+import dev.tutor.app.workspace.watch.SaveWatcher;
+import dev.tutor.app.workspace.watch.WatchOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The full-screen tutor: opens the terminal, starts the watcher, the grading thread and the ticker, and runs the
+ * {@link TutorLoop} until the learner quits.
+ *
+ * <p>The terminal is always restored: by the {@code finally} on a normal end or an error, and by a shutdown hook
+ * when the JVM is ended by a signal. Ctrl-C is read as a key (Lanterna's TRAP mode), so it also ends through the
+ * normal path.
+ */
+public final class FullScreenTutor {
+    /** How often the spinner and the elapsed time move while a grading runs. */
+    private static final long TICK_MILLIS = 100;
+
+    private FullScreenTutor() {
+    }
+
+    /** Whether the full screen can run here: a console whose input and output are both a terminal. */
+    public static boolean terminalAvailable() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        // From Java 22 a console may exist with output redirected; isTerminal() (22+) tells. Reflection because
+        // the tutor is compiled for an older release.
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException olderJava) {
+            return true; // before 22, a console exists only on a terminal
+        }
+    }
+
+    /** Runs the tutor on this process's terminal until the learner quits; returns the exit code, 0. */
+    public static int run(Course course, CourseSource source, Workspace workspace, Attempts attempts,
+                          ProgressStore progress, Grader grader) throws IOException {
+        Glyphs glyphs = Glyphs.forEnvironment(System.getenv(), stdoutCharset());
+        CourseTexts texts = CourseTexts.read(course, source, workspace);
+        ExecutorService gradingThread = Executors.newSingleThreadExecutor(daemon("tutor-grading"));
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tutor-ticker"));
+        grader.warmUp(); // in the background: the first verdict then costs no JVM start
+
+        Terminal terminal = new DefaultTerminalFactory(System.out, System.in, StandardCharsets.UTF_8)
+                .setForceTextTerminal(true)
+                .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
+                .createTerminal();
+        TerminalScreen screen = new TerminalScreen(terminal);
+        Thread restore = new Thread(() -> stopQuietly(screen), "tutor-restore-terminal");
+        Runtime.getRuntime().addShutdownHook(restore);
+        SaveWatcher watcher = null;
+        try {
+            screen.startScreen();
+            screen.setCursorPosition(null);
+            TerminalSize size = screen.getTerminalSize();
+            TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, progress.load(),
+                    size.getColumns(), size.getRows(), glyphs));
+            EffectRunner effects = new EffectRunner(course::requireExercise, attempts, progress, workspace,
+                    gradingThread, loop.inbox());
+            watcher = SaveWatcher.start(workspace.sourceRoot(), WatchOptions.defaults(), new SaveListener() {
+                @Override
+                public void saved(Path file) {
+                    attempts.exerciseOf(file).ifPresent(e -> loop.inbox().add(new Msg.FileSaved(e.id())));
+                }
+
+                @Override
+                public void problem(String line) {
+                    loop.inbox().add(new Msg.GradeFailed("", line));
+                }
+            });
+            ticker.scheduleAtFixedRate(() -> loop.inbox().add(new Msg.Tick(System.nanoTime())),
+                    TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            loop.run(effects::run);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
+            ticker.shutdownNow();
+            gradingThread.shutdownNow();
+            stopQuietly(screen);
+            try {
+                Runtime.getRuntime().removeShutdownHook(restore);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or about to; it restores the terminal too.
+            }
+        }
+        return 0;
+    }
+
+    private static void stopQuietly(TerminalScreen screen) {
+        try {
+            screen.stopScreen(); // leaves the alternate screen, shows the cursor, and undoes raw mode
+        } catch (IOException | RuntimeException e) {
+            // Nothing better to do while the terminal is going away.
+        }
+    }
+
+    private static java.nio.charset.Charset stdoutCharset() {
+        String name = System.getProperty("stdout.encoding");
+        try {
+            return name == null ? java.nio.charset.Charset.defaultCharset() : java.nio.charset.Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return java.nio.charset.Charset.defaultCharset();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true); // never keep the JVM alive after the screen is gone
+            return t;
+        };
+    }
+}

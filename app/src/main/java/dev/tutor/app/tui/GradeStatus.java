@@ -1,0 +1,22 @@
+package dev.tutor.app.tui;
+
+import dev.tutor.app.grading.GradeReport;
+
+/** Where the grading of one exercise stands, as the exercise panel shows it. */
+sealed interface GradeStatus {
+    /** Nothing graded in this session yet: the panel asks the learner to save. */
+    record Waiting() implements GradeStatus {
+    }
+
+    /** Compiling and running since {@code startedNanos} (System.nanoTime). */
+    record Grading(long startedNanos) implements GradeStatus {
+    }
+
+    /** The verdict came; {@code learnerLine} is the source line it points to, or empty. */
+    record Graded(GradeReport report, String learnerLine) implements GradeStatus {
+    }
+
+    /** Grading could not run; {@code message} says why and what to do. */
+    record Failed(String message) implements GradeStatus {
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tutor.app.tui;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lesson reader's body: the lesson's Markdown set for the terminal's width, from the scroll offset.
+ *
+ * <p>The text column is at most {@link #MAX_TEXT_WIDTH} wide, and centred on a wide terminal, because long lines
+ * are hard to read.
+ */
+final class LessonView {
+    static final int MAX_TEXT_WIDTH = 96;
+
+    private LessonView() {
+    }
+
+    static int textWidth(TutorState s) {
+        return Math.min(MAX_TEXT_WIDTH, s.cols() - 4);
+    }
+
+    static List<Line> lines(TutorState s) {
+        return MarkdownLines.render(s.texts().lesson(s.lessonId()), textWidth(s), s.glyphs());
+    }
+
+    static int maxScroll(TutorState s) {
+        return Math.max(0, lines(s).size() - s.bodyRows());
+    }
+
+    static List<Line> body(TutorState s) {
+        List<Line> all = lines(s);
+        String margin = Text.repeat(" ", Math.max(2, (s.cols() - textWidth(s)) / 2));
+        List<Line> out = new ArrayList<>();
+        int first = Math.min(s.lessonScroll(), maxScroll(s));
+        for (int i = first; i < Math.min(all.size(), first + s.bodyRows()); i++) {
+            out.add(Line.of(Span.of(margin)).plus(all.get(i).spans().toArray(Span[]::new)));
+        }
+        return out;
+    }
+
+    /** How far down the reader is, as "42%"; "All" when the lesson fits on one screen. */
+    static String position(TutorState s) {
+        int max = maxScroll(s);
+        if (max == 0) {
+            return "All";
+        }
+        return Math.round(100.0 * Math.min(s.lessonScroll(), max) / max) + "%";
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tutor.app.tui;
+
+import dev.tutor.app.grading.GradeReport;
+import dev.tutor.app.progress.Progress;
+
+/**
+ * Something that happened, for {@link Update} to react to: the only way anything reaches the screen's state.
+ *
+ * <p>The UI thread makes key and resize messages; the file watcher, the grading thread and the ticker make the
+ * others and only ever put them on the UI thread's queue. Names are in the past tense.
+ */
+sealed interface Msg {
+    /** The learner pressed a key. */
+    record KeyPressed(Key key) implements Msg {
+    }
+
+    /** The terminal is now {@code cols} by {@code rows}. */
+    record Resized(int cols, int rows) implements Msg {
+    }
+
+    /** The learner saved a file of exercise {@code exerciseId}. */
+    record FileSaved(String exerciseId) implements Msg {
+    }
+
+    /** The grader began on {@code exerciseId} at {@code nanos} (System.nanoTime). */
+    record GradingStarted(String exerciseId, long nanos) implements Msg {
+    }
+
+    /**
+     * The grader's verdict on {@code exerciseId}, with the progress as recorded after it and the text of the
+     * learner's line the verdict points to (empty when it points nowhere in their files).
+     */
+    record GradeFinished(String exerciseId, GradeReport report, Progress progress, String learnerLine)
+            implements Msg {
+        public GradeFinished {
+            learnerLine = learnerLine == null ? "" : learnerLine;
+        }
+    }
+
+    /** Grading could not even start, for example because the learner's file is gone; {@code message} says why. */
+    record GradeFailed(String exerciseId, String message) implements Msg {
+    }
+
+    /** The progress on disk changed (a hint taken, the solution viewed). */
+    record ProgressSaved(Progress progress) implements Msg {
+    }
+
+    /** Time passed; it is now {@code nanos} (System.nanoTime). Drives the spinner and the elapsed time. */
+    record Tick(long nanos) implements Msg {
+    }
+}

@@ -1,0 +1,12 @@
+package dev.tutor.app.tui;
+
+/**
+ * What a piece of text means on screen, decided by the views; the painter alone turns it into colours.
+ *
+ * <p>Views name meanings rather than colours so that monochrome ({@code NO_COLOR}) and colour terminals draw
+ * the same frame, and so that tests compare text without caring how it looks.
+ */
+enum Style {
+    NORMAL, BOLD, DIM, ITALIC, HEADING, TITLE_BAR, KEY, SELECTED, CODE, KEYWORD, STRING, COMMENT, PASS, FAIL, BUSY,
+    WARN
+}

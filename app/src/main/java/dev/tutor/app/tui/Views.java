@@ -1,0 +1,99 @@
+package dev.tutor.app.tui;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Draws a state as a {@link Frame}: the title bar, the focused screen's body and the key bar, or the help
+ * overlay, or the note that the terminal is too small. Pure: the same state always gives the same text.
+ */
+final class Views {
+    private Views() {
+    }
+
+    static Frame render(TutorState s) {
+        if (s.tooSmall()) {
+            return tooSmall(s);
+        }
+        List<Line> lines = new ArrayList<>();
+        lines.add(titleBar(s));
+        List<Line> body = s.help() ? HelpOverlay.lines(s) : switch (s.screen()) {
+            case COURSE_MAP -> CourseMapView.body(s);
+            case LESSON -> LessonView.body(s);
+            case EXERCISE -> ExercisePanelView.body(s);
+        };
+        for (int i = 0; i < s.bodyRows(); i++) {
+            lines.add(i < body.size() ? body.get(i) : Line.EMPTY);
+        }
+        lines.add(keyBar(s));
+        return new Frame(s.cols(), s.rows(), lines);
+    }
+
+    private static Line titleBar(TutorState s) {
+        String where = switch (s.screen()) {
+            case COURSE_MAP -> "Course map";
+            case LESSON -> s.course().lesson(s.lessonId()).map(l -> "Lesson " + l.number() + " · " + l.title())
+                    .orElse("Lesson");
+            case EXERCISE -> "Exercise " + s.exerciseId();
+        };
+        long passed = s.course().exercises().stream().filter(e -> s.progress().exercise(e.id()).status()
+                == dev.tutor.app.progress.ExerciseStatus.PASSED).count();
+        String right = passed + "/" + s.course().exercises().size() + " passed ";
+        String left = " Concurrency Tutor › " + (s.help() ? "Help" : where);
+        Line title = Line.of(new Span(Text.cut(left, s.cols() - Text.width(right) - 1), Style.TITLE_BAR));
+        int gap = s.cols() - title.width() - Text.width(right);
+        return title.plus(new Span(Text.repeat(" ", gap), Style.TITLE_BAR), new Span(right, Style.TITLE_BAR));
+    }
+
+    private static Line keyBar(TutorState s) {
+        List<String[]> keys = s.help() ? List.<String[]>of(new String[] {"any key", "close help"})
+                : switch (s.screen()) {
+                    case COURSE_MAP -> List.of(new String[] {"↑↓", "move"}, new String[] {"enter", "open"},
+                            new String[] {"?", "help"}, new String[] {"q", "quit"});
+                    case LESSON -> List.of(new String[] {"↑↓ PgUp PgDn", "scroll"}, new String[] {"enter", "exercise"},
+                            new String[] {"esc", "map"}, new String[] {"?", "help"}, new String[] {"q", "quit"});
+                    case EXERCISE -> s.solution() == TutorState.SolutionView.ASKING
+                            ? List.of(new String[] {"y", "show the solution"}, new String[] {"any other key", "keep trying"})
+                            : List.of(new String[] {"h", "hint"}, new String[] {"s", "solution"},
+                                    new String[] {"c", "check"}, new String[] {"n", "next"}, new String[] {"l", "lesson"},
+                                    new String[] {"esc", "map"}, new String[] {"?", "help"}, new String[] {"q", "quit"});
+                };
+        List<Span> spans = new ArrayList<>();
+        spans.add(Span.of(" "));
+        for (String[] k : keys) {
+            spans.add(new Span(s.glyphs().rule().equals("─") ? k[0] : k[0].replace("↑↓", "up/down"), Style.KEY));
+            spans.add(new Span(" " + k[1] + "  ", Style.DIM));
+        }
+        Line bar = new Line(spans);
+        String right = s.screen() == Screen.LESSON && !s.help() ? LessonView.position(s) + " "
+                : s.screen() != Screen.EXERCISE ? s.notice() + " " : "";
+        int gap = s.cols() - bar.width() - Text.width(right);
+        if (gap < 1) {
+            return bar;
+        }
+        return bar.plus(Span.of(Text.repeat(" ", gap)), new Span(right, Style.BOLD));
+    }
+
+    private static Frame tooSmall(TutorState s) {
+        List<Line> lines = new ArrayList<>();
+        String[] message = {
+            "The tutor needs a terminal of at least " + TutorState.MIN_COLS + "x" + TutorState.MIN_ROWS + ".",
+            "This one is " + s.cols() + "x" + s.rows() + ": please enlarge the window.",
+            "(q quits)"};
+        int top = Math.max(0, (s.rows() - message.length) / 2);
+        for (int i = 0; i < top; i++) {
+            lines.add(Line.EMPTY);
+        }
+        for (String m : message) {
+            List<Line> wrapped = Wrap.wrap(List.of(new Span(m, Style.WARN)), s.cols(), Span.of(""), Span.of(""));
+            lines.addAll(wrapped);
+        }
+        return new Frame(s.cols(), s.rows(), lines);
+    }
+
+    /** A section heading inside a body: {@code ── Name ─────}. */
+    static Line section(String name, int width, Glyphs g) {
+        String head = g.rule() + g.rule() + " " + name + " ";
+        return Line.of(new Span(head, Style.BOLD), new Span(Text.repeat(g.rule(), width - Text.width(head)), Style.DIM));
+    }
+}

@@ -1,0 +1,141 @@
+package dev.tutor.app.tui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tutor.app.progress.ExerciseStatus;
+import dev.tutor.app.tui.Key.Kind;
+import org.junit.jupiter.api.Test;
+
+class UpdateTest {
+    private static TutorState press(TutorState s, Key... keys) {
+        for (Key key : keys) {
+            s = Update.update(s, new Msg.KeyPressed(key)).state();
+        }
+        return s;
+    }
+
+    @Test
+    void arrowKeysMoveTheSelectionWithinTheCourseMap() {
+        TutorState s = TuiFixtures.state(80, 24);
+        assertThat(press(s, Key.of(Kind.DOWN)).selected()).isEqualTo(1);
+        assertThat(press(s, Key.of(Kind.DOWN), Key.of(Kind.DOWN), Key.of(Kind.DOWN), Key.of(Kind.DOWN)).selected())
+                .isEqualTo(2);
+        assertThat(press(s, Key.of(Kind.UP)).selected()).isZero();
+    }
+
+    @Test
+    void enterOnALessonOpensTheReaderAtItsTop() {
+        TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.ENTER));
+        assertThat(s.screen()).isEqualTo(Screen.LESSON);
+        assertThat(s.lessonId()).isEqualTo("waiting");
+        assertThat(s.lessonScroll()).isZero();
+    }
+
+    @Test
+    void enterOnAnExerciseOpensItsPanelAndEscapeGoesBackToItsRow() {
+        TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
+        assertThat(s.screen()).isEqualTo(Screen.EXERCISE);
+        assertThat(s.exerciseId()).isEqualTo("workload-probe");
+        TutorState back = press(s, Key.of(Kind.ESCAPE));
+        assertThat(back.screen()).isEqualTo(Screen.COURSE_MAP);
+        assertThat(back.selected()).isEqualTo(1);
+    }
+
+    @Test
+    void theMapResumesAtTheExerciseTheLearnerWasOn() {
+        TutorState s = TutorState.initial(TuiFixtures.course(), TuiFixtures.texts(), TuiFixtures.progressAfter(false),
+                80, 24, Glyphs.ASCII);
+        assertThat(s.selected()).isEqualTo(1);
+    }
+
+    @Test
+    void pageDownScrollsTheLessonAndEndStopsAtItsLastPage() {
+        TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.ENTER), Key.of(Kind.PAGE_DOWN));
+        assertThat(s.lessonScroll()).isEqualTo(20);
+        TutorState end = press(s, Key.of(Kind.END), Key.of(Kind.DOWN));
+        assertThat(end.lessonScroll()).isEqualTo(LessonView.maxScroll(end)).isPositive();
+    }
+
+    @Test
+    void aSavedFileAsksForAGradingWithoutChangingTheScreen() {
+        TutorState s = TuiFixtures.state(80, 24);
+        Next next = Update.update(s, new Msg.FileSaved("workload-probe"));
+        assertThat(next.effects()).containsExactly(new Effect.RunGrade("workload-probe"));
+        assertThat(next.state()).isSameAs(s);
+    }
+
+    @Test
+    void aFinishedGradingPutsTheVerdictAndTheNewProgressInThePanel() {
+        TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
+        s = Update.update(s, new Msg.GradingStarted("workload-probe", 1_000)).state();
+        assertThat(s.grade("workload-probe")).isInstanceOf(GradeStatus.Grading.class);
+        s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.failed(),
+                TuiFixtures.progressAfter(false), "return Duration.ZERO;")).state();
+        assertThat(s.grade("workload-probe")).isInstanceOf(GradeStatus.Graded.class);
+        assertThat(s.progress().exercise("workload-probe").status()).isEqualTo(ExerciseStatus.FAILING);
+        assertThat(Views.render(s).text()).contains("failed: 1 test failed", "wallTimeCoversTheWholeTask",
+                "WorkloadProbe.java:12", "return Duration.ZERO;", "measure() reported 0 ns");
+    }
+
+    @Test
+    void ticksMoveTheClockOnlyWhileSomethingIsBeingGraded() {
+        TutorState idle = TuiFixtures.state(80, 24);
+        assertThat(Update.update(idle, new Msg.Tick(5)).state()).isSameAs(idle);
+        TutorState grading = Update.update(idle, new Msg.GradingStarted("workload-probe", 1)).state();
+        assertThat(Update.update(grading, new Msg.Tick(1_500_000_001L)).state().now()).isEqualTo(1_500_000_001L);
+    }
+
+    @Test
+    void aTerminalBelowTheMinimumShowsTheSizeItNeeds() {
+        TutorState s = Update.update(TuiFixtures.state(80, 24), new Msg.Resized(60, 20)).state();
+        assertThat(s.tooSmall()).isTrue();
+        assertThat(Views.render(s).text()).contains("at least 80x24", "This one is 60x20");
+        TutorState enlarged = Update.update(s, new Msg.Resized(100, 30)).state();
+        assertThat(Views.render(enlarged).text()).contains("Lesson 1", "workload-probe");
+    }
+
+    @Test
+    void questionMarkOpensHelpAndAnyKeyClosesIt() {
+        TutorState s = press(TuiFixtures.state(80, 24), Key.ch('?'));
+        assertThat(s.help()).isTrue();
+        assertThat(Views.render(s).text()).contains("show the next hint", "quit");
+        assertThat(press(s, Key.ch('?')).help()).isFalse();
+    }
+
+    @Test
+    void qAndCtrlCQuitFromAnyScreen() {
+        TutorState lesson = press(TuiFixtures.state(80, 24), Key.of(Kind.ENTER));
+        assertThat(Update.update(lesson, new Msg.KeyPressed(Key.ch('q'))).effects()).containsExactly(new Effect.Quit());
+        assertThat(Update.update(lesson, new Msg.KeyPressed(Key.ctrl('c'))).effects())
+                .containsExactly(new Effect.Quit());
+    }
+
+    @Test
+    void hShowsOneMoreHintAndRecordsIt() {
+        TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
+        Next next = Update.update(s, new Msg.KeyPressed(Key.ch('h')));
+        assertThat(next.state().hintsShown()).isEqualTo(1);
+        assertThat(next.effects()).containsExactly(new Effect.SaveHintTaken("workload-probe"));
+        assertThat(Views.render(next.state()).text()).contains("Read System.nanoTime() twice.");
+    }
+
+    @Test
+    void theSolutionIsShownOnlyAfterAYesBeforeAPass() {
+        TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER), Key.ch('s'));
+        assertThat(s.solution()).isEqualTo(TutorState.SolutionView.ASKING);
+        assertThat(Views.render(s).text()).contains("Show the reference solution? (y/n)");
+        assertThat(press(s, Key.ch('n')).solution()).isEqualTo(TutorState.SolutionView.HIDDEN);
+        Next yes = Update.update(s, new Msg.KeyPressed(Key.ch('y')));
+        assertThat(yes.effects()).containsExactly(new Effect.SaveSolutionViewed("workload-probe"));
+        assertThat(Views.render(yes.state()).text()).contains("the answer");
+    }
+
+    @Test
+    void afterAPassTheSolutionNeedsNoConfirmation() {
+        TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
+        s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.passed(),
+                TuiFixtures.progressAfter(true), "")).state();
+        assertThat(Views.render(s).text()).contains("Passed", "n next exercise");
+        assertThat(press(s, Key.ch('s')).solution()).isEqualTo(TutorState.SolutionView.SHOWN);
+    }
+}

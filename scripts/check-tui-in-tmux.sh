@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# End to end, the full-screen tutor in a real terminal (tmux, 100x30): start `tutor` on a fresh workspace, open
+# lesson 1, open its exercise, save a wrong answer and see it fail on screen, save the right one and see it pass,
+# quit with q, and check that the terminal is back at a normal prompt. Run after the build made tutor.jar.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$here/scripts/find-jdk.sh"
+tutor_find_jdk || exit 2
+command -v tmux >/dev/null || { echo "tmux is needed for this check: apt-get install tmux" >&2; exit 2; }
+
+jar="$here/tutor.jar"
+work="$(mktemp -d /tmp/tutor-tui-e2e-XXXXXX)"
+session="tutor-tui-e2e-$$"
+tutor=("$JAVA_HOME/bin/java" -jar "$jar" --workspace "$work")
+file="dev/tutor/exercises/waiting/WorkloadProbe.java"
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+fail() { echo "FAIL: $1"; echo "---- screen:"; tmux capture-pane -p -t "$session" 2>/dev/null || true; exit 1; }
+
+wait_for() { # wait_for TEXT SECONDS: until the visible screen shows TEXT
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    if tmux capture-pane -p -t "$session" | grep -qF -- "$1"; then return 0; fi
+    sleep 0.2
+  done
+  fail "the screen never showed '$1' within $2 s"
+}
+
+"${tutor[@]}" init >/dev/null
+tmux new-session -d -s "$session" -x 100 -y 30
+tmux send-keys -t "$session" "$(printf '%q ' "${tutor[@]}")" Enter
+wait_for "Concurrency Tutor › Course map" 30
+wait_for "workload-probe" 5
+
+tmux send-keys -t "$session" Enter                       # lesson 1 is selected on a first start
+wait_for "WAITING IS THE PROBLEM" 10
+tmux send-keys -t "$session" Enter                       # the lesson's first exercise
+wait_for "Waiting for your save" 10
+wait_for "$work/src/main/java/$file" 5
+
+unzip -p "$jar" "course/solutions/$file" > "$work/solution.java"
+printf '\n// my first try\n' >> "$work/src/main/java/$file"   # a wrong answer: the stub, changed
+wait_for "failed" 60
+cp "$work/solution.java" "$work/src/main/java/$file"
+wait_for "Passed" 60
+wait_for "n next exercise" 5
+
+tmux send-keys -t "$session" q
+sleep 1
+tmux send-keys -t "$session" 'echo "restored: $((6*7))"' Enter
+wait_for "restored: 42" 10
+# Back at a normal prompt: the alternate screen is gone, so the command line that started the tutor shows again.
+tmux capture-pane -p -t "$session" | grep -qF -- "-jar $jar" || fail "the terminal did not leave the tutor's screen"
+
+sleep 1
+if pgrep -f "dev.tutor.app.grading.worker.TestWorker" >/dev/null; then
+  fail "a test JVM is still running after q: $(pgrep -af dev.tutor.app.grading.worker.TestWorker)"
+fi
+"${tutor[@]}" list | grep -q '\[x\] workload-probe' || { "${tutor[@]}" list; fail "the pass was not kept"; }
+echo "OK: tui in tmux: lesson opened, wrong answer failed, right answer passed on screen, q restored the terminal"
