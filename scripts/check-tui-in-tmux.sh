@@ -54,8 +54,10 @@ wait_for "restored: 42" 10
 tmux capture-pane -p -t "$session" | grep -qF -- "-jar $jar" || fail "the terminal did not leave the tutor's screen"
 
 sleep 1
-if pgrep -f "dev.tutor.app.grading.worker.TestWorker" >/dev/null; then
-  fail "a test JVM is still running after q: $(pgrep -af dev.tutor.app.grading.worker.TestWorker)"
+# Only this checkout's test JVMs: other tutors may be running on the machine.
+worker_pattern="-cp $jar dev.tutor.app.grading.worker.TestWorker"
+if pgrep -f -- "$worker_pattern" >/dev/null; then
+  fail "a test JVM is still running after q: $(pgrep -af -- "$worker_pattern")"
 fi
 "${tutor[@]}" list | grep -q '\[x\] workload-probe' || { "${tutor[@]}" list; fail "the pass was not kept"; }
 echo "OK: tui in tmux: lesson opened, wrong answer failed, right answer passed on screen, q restored the terminal"

@@ -45,8 +45,10 @@ wait_for "Stopped watching." 15
 
 # No test JVM may outlive the tutor.
 sleep 1
-if pgrep -f "dev.tutor.app.grading.worker.TestWorker" >/dev/null; then
-  fail "a test JVM is still running after Ctrl-C: $(pgrep -af dev.tutor.app.grading.worker.TestWorker)"
+# Only this checkout's test JVMs: other tutors may be running on the machine.
+worker_pattern="-cp $jar dev.tutor.app.grading.worker.TestWorker"
+if pgrep -f -- "$worker_pattern" >/dev/null; then
+  fail "a test JVM is still running after Ctrl-C: $(pgrep -af -- "$worker_pattern")"
 fi
 
 "${tutor[@]}" list | grep -q '\[x\] workload-probe' || { "${tutor[@]}" list; fail "the pass was not kept across the restart"; }
