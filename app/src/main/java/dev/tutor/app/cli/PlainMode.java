@@ -1,8 +1,6 @@
 package dev.tutor.app.cli;
 
 import dev.tutor.app.workspace.Workspace;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +25,11 @@ final class PlainMode {
         if (!workspace.exists()) {
             context.out().println("Welcome to the Concurrency Tutor. Your exercises will live in a workspace folder"
                     + " that your IDE opens.");
+            if (!context.interactive()) {
+                context.out().println("No workspace yet: run 'tutor init [DIR]' to make one (default "
+                        + workspace.root() + ").");
+                return false;
+            }
             if (!context.confirm("Create it at " + workspace.root() + "?", true)) {
                 context.out().println("Then run 'tutor init DIR' with the folder you want.");
                 return false;
@@ -42,28 +45,22 @@ final class PlainMode {
             return TutorCommand.PASSED;
         }
         TutorCommand.commandLine(context).execute("--workspace", workspace.root().toString(), "list");
-        context.out().println("Commands: list, check [ID], watch, hint [ID], solution [ID], reset ID, help, quit.");
-        while (true) {
-            context.out().print("tutor> ");
-            context.out().flush();
-            String line = readLine();
-            if (line == null || line.strip().equals("quit") || line.strip().equals("exit")) {
-                return TutorCommand.PASSED;
+        context.out().println("Commands: " + String.join(", ", LinePrompt.COMMANDS) + " (tab completes; 'help COMMAND'"
+                + " explains one).");
+        try (LinePrompt prompt = LinePrompt.open(context, context.course(), workspace.tutorDir().resolve("history"))) {
+            while (true) {
+                context.out().flush();
+                String line = prompt.readLine("tutor> ");
+                if (line == null || line.strip().equals("quit") || line.strip().equals("exit")) {
+                    return TutorCommand.PASSED;
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                List<String> args = new ArrayList<>(List.of("--workspace", workspace.root().toString()));
+                args.addAll(List.of(line.strip().split("\\s+")));
+                TutorCommand.commandLine(context).execute(args.toArray(String[]::new));
             }
-            if (line.isBlank()) {
-                continue;
-            }
-            List<String> args = new ArrayList<>(List.of("--workspace", workspace.root().toString()));
-            args.addAll(List.of(line.strip().split("\\s+")));
-            TutorCommand.commandLine(context).execute(args.toArray(String[]::new));
-        }
-    }
-
-    private String readLine() {
-        try {
-            return context.in().readLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

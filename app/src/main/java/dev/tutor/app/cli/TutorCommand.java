@@ -17,9 +17,9 @@ import picocli.CommandLine.ScopeType;
 /** The root command: global options, the list of subcommands, and what a bare {@code tutor} does. */
 @Command(name = "tutor", mixinStandardHelpOptions = true, versionProvider = TutorCommand.Version.class,
         description = "The Concurrency Tutor: what Python's asyncio is built on, hands-on in Java.",
-        subcommands = {InitCommand.class, ListCommand.class, CheckCommand.class, WatchCommand.class, DemoCommand.class, ServeCommand.class,
-                HintCommand.class, SolutionCommand.class, ResetCommand.class, VerifyCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {InitCommand.class, ListCommand.class, NextCommand.class, LessonCommand.class,
+                CheckCommand.class, WatchCommand.class, HintCommand.class, SolutionCommand.class, ResetCommand.class,
+                DemoCommand.class, ServeCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, or the exercise passed", "1:the exercise did not pass", "2:usage or environment error"})
 final class TutorCommand implements Callable<Integer> {

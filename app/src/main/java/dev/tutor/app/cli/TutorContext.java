@@ -57,6 +57,11 @@ final class TutorContext implements AutoCloseable {
         return err;
     }
 
+    /** Whether a person at a terminal can answer questions (false for scripts and pipes). */
+    boolean interactive() {
+        return interactive;
+    }
+
     BufferedReader in() {
         return in;
     }

@@ -163,4 +163,36 @@ class TutorCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("No server called 'ftp'").contains("http, echo, trickle, slow-reader");
     }
+
+    @Test
+    void nextNamesTheExerciseAndTheFileToOpen() {
+        tutor("init");
+        Run run = tutor("next");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith(first().id() + ": ")
+                .contains("open " + workspace.resolve("src/main/java").resolve(first().files().get(0)));
+    }
+
+    @Test
+    void lessonPrintsTheTextWithoutItsSourceComments() {
+        Run run = tutor("lesson", "1");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("# ").doesNotContain("<!--").contains("Exercises: " + first().id());
+    }
+
+    @Test
+    void bareTutorWithoutATerminalDoesNotMakeAWorkspaceUnasked() {
+        Run run = tutor("--plain");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("No workspace yet: run 'tutor init");
+        assertThat(workspace.resolve(".tutor")).doesNotExist();
+    }
+
+    @Test
+    void plainModeRunsCommandsFromAScript() {
+        tutor("init");
+        Run run = tutorWithInput("next\nhint\nquit\n", "--plain");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("tutor> ").contains(first().id() + ": ").contains("Hint 1 of ");
+    }
 }
