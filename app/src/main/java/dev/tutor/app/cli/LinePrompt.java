@@ -38,6 +38,8 @@ interface LinePrompt extends AutoCloseable {
             return new LinePrompt() {
                 @Override
                 public String readLine(String prompt) {
+                    context.out().print(prompt);
+                    context.out().flush();
                     try {
                         return context.in().readLine();
                     } catch (IOException e) {
