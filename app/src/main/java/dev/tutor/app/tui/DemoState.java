@@ -31,7 +31,7 @@ record DemoState(Kind kind, Scenario scenario, String lessonId, int run, Phase p
     /** The GIL demo's workloads. */
     enum Scenario {
         TWO_CPU("two CPU-bound threads", List.of("cpu-1", "cpu-2")),
-        CPU_AND_IO("one CPU-bound thread beside one I/O-bound thread (the convoy effect)", List.of("cpu", "io"));
+        CPU_AND_IO("a CPU-bound and an I/O-bound thread (convoy)", List.of("cpu", "io"));
 
         final String title;
         final List<String> threads;

@@ -27,13 +27,13 @@ final class DemoView {
     private static List<Line> gil(TutorState s, DemoState d) {
         List<Line> out = new ArrayList<>();
         Glyphs g = s.glyphs();
-        out.add(Views.section("GIL timeline: " + d.scenario().title, s.cols(), g));
+        out.add(Views.section("GIL: " + d.scenario().title, s.cols(), g));
         out.addAll(prediction(d, s));
         if (d.phase() != Phase.RUNNING) {
             return out;
         }
         out.add(Line.EMPTY);
-        out.add(Line.of(new Span(String.format(Locale.ROOT, " With the GIL · switch interval %s ms",
+        out.add(Line.of(new Span(String.format(Locale.ROOT, " With the GIL · interval %s ms",
                 intervalText(d.settings())), Style.BOLD), new Span("   " + GilTimelineView.stats(d.gil().stats()),
                 Style.NORMAL)));
         out.addAll(GilTimelineView.lanes(d.gil(), d.scenario().threads, s.cols(), g));
@@ -44,7 +44,7 @@ final class DemoView {
             out.addAll(GilTimelineView.lanes(d.free(), d.scenario().threads, s.cols(), g));
         }
         out.add(Line.EMPTY);
-        out.add(GilTimelineView.legend(g, false));
+        out.addAll(GilTimelineView.legend(g));
         out.add(status(d, true));
         if (!d.message().isEmpty()) {
             out.add(Line.of(" " + d.message(), Style.WARN));
@@ -56,8 +56,8 @@ final class DemoView {
         List<Line> out = new ArrayList<>();
         if (d.phase() == Phase.PREDICT) {
             out.add(Line.EMPTY);
-            out.add(Line.of(" Predict first. One thread does a CPU-bound job; then two threads share the same job."));
-            out.add(Line.of(" With the GIL, will the two threads finish it faster, in the same time, or slower?"));
+            out.add(Line.of(" Predict first: one thread does a CPU-bound job, then two threads share it."));
+            out.add(Line.of(" With the GIL, will two threads finish faster, in the same time, or slower?"));
             out.add(Line.EMPTY);
             out.add(Line.of(new Span("   1", Style.KEY), Span.of(" faster   "), new Span("2", Style.KEY),
                     Span.of(" the same   "), new Span("3", Style.KEY), Span.of(" slower")));
@@ -74,13 +74,11 @@ final class DemoView {
         }
         int found = GilMeasurement.verdict(m.withGil());
         boolean right = found == d.guess();
-        out.add(Line.of(Span.of(" " + guess + " "), new Span(String.format(Locale.ROOT,
-                "Measured: two threads took %.2f× the time of one with the GIL (%s)", m.withGil(),
-                GilMeasurement.word(found)), Style.BOLD), new Span(right ? "  " + s.glyphs().pass() + " right"
-                : "  " + s.glyphs().fail() + " not this time", right ? Style.PASS : Style.FAIL)));
-        out.add(Line.of(String.format(Locale.ROOT, " and %.2f× free-threaded (%s); one thread took %.0f ms.",
-                m.freeThreaded(), GilMeasurement.word(GilMeasurement.verdict(m.freeThreaded())),
-                m.oneThreadMillis()), Style.DIM));
+        out.add(Line.of(Span.of(" " + guess + " "), new Span("Measured: " + GilMeasurement.word(found) + ".",
+                Style.BOLD), new Span(right ? "  " + s.glyphs().pass() + " right" : "  " + s.glyphs().fail()
+                + " not so", right ? Style.PASS : Style.FAIL)));
+        out.add(Line.of(String.format(Locale.ROOT, " 2 threads ÷ 1: %.2f× with the GIL, %.2f× free-threaded"
+                + " (1 thread: %.0f ms)", m.withGil(), m.freeThreaded(), m.oneThreadMillis()), Style.DIM));
         return out;
     }
 
@@ -89,11 +87,9 @@ final class DemoView {
         Glyphs g = s.glyphs();
         out.add(Views.section("A real EventLoop: timers, an echo server and its client, one slow callback",
                 s.cols(), g));
-        out.add(Line.of(" heartbeat timer every 40 ms · client pings the echo server 25 ms after each reply"
-                + " · every 6th heartbeat is slow", Style.DIM));
+        out.add(Line.of(" timer every 40 ms · echo client and server · every 6th beat a slow callback", Style.DIM));
         out.add(LoopTraceView.lane(d.loop(), s.cols(), g));
-        out.add(Line.of(String.format(Locale.ROOT, "         %.0f ms a column, newest on the right; the demo's"
-                + " slow-motion pauses between turns are left out", LoopTraceView.NANOS_PER_COLUMN / 1e6), Style.DIM));
+        out.add(Line.of(String.format(Locale.ROOT, "         %.0f ms a column, newest right; the demo's pauses between turns left out", LoopTraceView.NANOS_PER_COLUMN / 1e6), Style.DIM));
         out.add(LoopTraceView.header());
         int fixed = out.size() + 3; // legend, status and a blank line below the rows
         out.addAll(LoopTraceView.rows(d.loop(), Math.max(1, s.bodyRows() - fixed), g));
@@ -110,7 +106,7 @@ final class DemoView {
         String more = gil ? " · switch interval " + intervalText(d.settings()) + " ms ([ ])" : String.format(
                 Locale.ROOT, " · turns %d · slow callbacks %d", d.loop().turns().isEmpty() ? 0
                         : d.loop().turns().get(d.loop().turns().size() - 1).number(), d.loop().slowCount());
-        return Line.of(new Span(" " + (d.settings().paused() ? "‖ " : "▶ ") + state, Style.BOLD),
+        return Line.of(new Span(" " + (d.settings().paused() ? "|| " : "> ") + state, Style.BOLD),
                 new Span(" · speed " + DemoState.SPEEDS[d.settings().speed()] + " (+ -)" + more, Style.NORMAL),
                 new Span(d.message().isEmpty() || gil ? "" : "  " + d.message(), Style.WARN));
     }

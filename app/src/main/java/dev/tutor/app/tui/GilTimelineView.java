@@ -23,12 +23,12 @@ final class GilTimelineView {
     /** What a cell shows; the order is the marks' priority, highest last. */
     enum Cell {
         IDLE(" ", " ", Style.NORMAL, ""),
-        RUN("█", "#", Style.GIL_RUN, "running with the GIL"),
-        WAIT("░", ".", Style.GIL_WAIT, "waiting for it"),
+        RUN("█", "#", Style.GIL_RUN, "runs, holding the GIL"),
+        WAIT("░", ".", Style.GIL_WAIT, "waits for the GIL"),
         IO("~", "~", Style.GIL_IO, "in I/O, GIL released"),
         RELEASE("^", "^", Style.GIL_IO, "released for I/O"),
         DROP("↓", "v", Style.GIL_MARK, "drop request"),
-        FAILED("!", "!", Style.GIL_FAIL, "wake-up failed");
+        FAILED("!", "!", Style.GIL_FAIL, "failed wake-up");
 
         final String unicode;
         final String ascii;
@@ -54,17 +54,17 @@ final class GilTimelineView {
         return g.rule().equals("─");
     }
 
-    /** The legend: every cell's glyph with its meaning, in its own style. */
-    static Line legend(Glyphs g, boolean free) {
+    /** The legend, two lines: what the lanes' states mean, then the marks. */
+    static List<Line> legend(Glyphs g) {
+        return List.of(legendLine(g, Cell.RUN, Cell.WAIT, Cell.IO), legendLine(g, Cell.FAILED, Cell.DROP, Cell.RELEASE));
+    }
+
+    private static Line legendLine(Glyphs g, Cell... cells) {
         List<Span> spans = new ArrayList<>();
         spans.add(Span.of(" "));
-        for (Cell c : Cell.values()) {
-            if (c == Cell.IDLE) {
-                continue;
-            }
-            String meaning = free && c == Cell.RUN ? "running" : c.meaning;
+        for (Cell c : cells) {
             spans.add(new Span(c.glyph(g), c.style));
-            spans.add(new Span(" " + meaning + "  ", Style.DIM));
+            spans.add(new Span(" " + c.meaning + "  ", Style.DIM));
         }
         return new Line(spans);
     }
@@ -115,25 +115,31 @@ final class GilTimelineView {
         if (s == null) {
             return "no figures yet";
         }
-        return String.format(Locale.ROOT, "badness %.2f · %.0f switches/s · %d drop requests",
-                s.badness(), s.switchesPerSecond(), s.dropRequests());
+        return String.format(Locale.ROOT, "badness %.2f · %.0f switches/s", s.badness(), s.switchesPerSecond());
     }
 
     static Cell[] cells(List<GilEvent> events, String thread, long start, int columns) {
         Cell[] cells = new Cell[columns];
         Cell state = Cell.IDLE;
+        Cell carried = null; // a mark that lost its column to a stronger one shows in the next
         int i = 0;
         List<GilEvent> mine = events.stream().filter(e -> e.thread().equals(thread)).toList();
         for (int col = 0; col < columns; col++) {
             long colEnd = start + (col + 1) * NANOS_PER_COLUMN;
-            Cell mark = null;
+            Cell mark = carried;
+            carried = null;
             while (i < mine.size() && mine.get(i).timeNanos() < colEnd) {
                 GilEvent e = mine.get(i++);
                 state = stateAfter(e.kind(), state);
                 Cell m = markOf(e.kind());
                 boolean inColumn = e.timeNanos() >= colEnd - NANOS_PER_COLUMN;
-                if (m != null && inColumn && (mark == null || m.ordinal() > mark.ordinal())) {
-                    mark = m;
+                if (m != null && inColumn) {
+                    if (mark == null) {
+                        mark = m;
+                    } else if (m != mark) {
+                        carried = m.ordinal() > mark.ordinal() ? mark : m;
+                        mark = m.ordinal() > mark.ordinal() ? m : mark;
+                    }
                 }
             }
             cells[col] = mark != null ? mark : state;

@@ -20,14 +20,14 @@ final class LoopTraceView {
     static Line legend(Glyphs g) {
         boolean u = GilTimelineView.unicode(g);
         return Line.of(Span.of(" "), new Span(u ? "█" : "#", Style.GIL_RUN),
-                new Span(" running callbacks  ", Style.DIM), new Span(u ? "░" : ".", Style.GIL_WAIT),
+                new Span(" callbacks  ", Style.DIM), new Span(u ? "░" : ".", Style.GIL_WAIT),
                 new Span(" waiting in select  ", Style.DIM), new Span(g.quote(), Style.DIM),
-                new Span(" a new turn  ", Style.DIM), new Span(slowMark(g), Style.GIL_FAIL),
-                new Span(" a slow callback (the loop could serve nothing else)", Style.DIM));
+                new Span(" new turn  ", Style.DIM), new Span(slowMark(g), Style.GIL_FAIL),
+                new Span(" callback over 50 ms", Style.DIM));
     }
 
     static String slowMark(Glyphs g) {
-        return GilTimelineView.unicode(g) ? "⚠ SLOW" : "!! SLOW";
+        return GilTimelineView.unicode(g) ? "⚠SLOW" : "!!SLOW";
     }
 
     /**
@@ -64,8 +64,8 @@ final class LoopTraceView {
     }
 
     static Line header() {
-        return Line.of(String.format(Locale.ROOT, " %-6s %5s %6s  %-22s %8s  %-18s %s", "turn", "ready", "timers",
-                "select time-out", "waited", "ready keys", "due · callbacks run"), Style.HEADING);
+        return Line.of(String.format(Locale.ROOT, " %-6s %3s %3s  %-20s %8s  %-10s %s", "turn", "rdy", "tmr",
+                "select time-out", "waited", "keys", "due · callbacks run"), Style.HEADING);
     }
 
     /** The latest {@code rows} turns, one line each. */
@@ -80,17 +80,18 @@ final class LoopTraceView {
 
     static Line row(Turn t, Glyphs g) {
         String keys = t.waitedNanos() < 0 ? "" : t.keys().isEmpty() ? "-" : String.join(" ", t.keys());
-        String head = String.format(Locale.ROOT, " #%-5d %5d %6d  %-22s %8s  %-18s ", t.number(), t.ready(),
-                t.timers(), timeout(t), t.waitedNanos() < 0 ? "" : ms(t.waitedNanos()), Text.cut(keys, 18));
+        String head = String.format(Locale.ROOT, " #%-5d %3d %3d  %-20s %8s  %-10s ", t.number(), t.ready(),
+                t.timers(), timeout(t), t.waitedNanos() < 0 ? "" : ms(t.waitedNanos()), Text.cut(keys, 10));
         List<Span> spans = new ArrayList<>();
         spans.add(Span.of(head));
         spans.add(new Span(t.due().size() + " · ", Style.DIM));
         boolean first = true;
         for (Callback c : t.callbacks()) {
-            spans.add(Span.of((first ? "" : ", ") + c.name() + " " + ms(c.nanos())));
+            spans.add(Span.of(first ? "" : ", "));
             if (c.slow()) {
-                spans.add(new Span(" " + slowMark(g), Style.GIL_FAIL));
+                spans.add(new Span(slowMark(g) + " ", Style.GIL_FAIL));
             }
+            spans.add(Span.of(c.name() + " " + ms(c.nanos())));
             first = false;
         }
         if (t.callbacks().isEmpty() && t.ended()) {
@@ -106,12 +107,12 @@ final class LoopTraceView {
         return switch (t.reason()) {
             case CALLBACKS_READY -> "0 (callbacks ready)";
             case STOPPING -> "0 (stopping)";
-            case NEXT_TIMER -> ms(t.timeoutNanos()) + " (next timer)";
+            case NEXT_TIMER -> ms(t.timeoutNanos()) + " next timer";
             case NOTHING_SCHEDULED -> "block (nothing due)";
         };
     }
 
     static String ms(long nanos) {
-        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+        return String.format(Locale.ROOT, "%.1fms", nanos / 1e6);
     }
 }

@@ -92,7 +92,9 @@ final class Views {
         if (d != null && d.kind() == DemoState.Kind.GIL) {
             keys.add(new String[] {"[ ]", "interval"});
             keys.add(new String[] {"s", "scenario"});
-            keys.add(new String[] {"f", "free-thr."});
+            keys.add(new String[] {"f", "free"});
+            keys.add(new String[] {"esc", "back"});
+            return keys;
         }
         keys.add(new String[] {"esc", "back"});
         keys.add(new String[] {"?", "help"});
