@@ -37,8 +37,6 @@ final class DemoRunner {
     private static final long SUB_STEP_REAL_NANOS = 2_500_000;
     /** At normal speed the clock moves this much a frame: 1 ms, two columns, 1/50 of real time. */
     private static final long FRAME_ADVANCE_NANOS = 1_000_000;
-    /** Wall time between loop turns at normal speed (slow motion; faster speeds shorten it). */
-    private static final long LOOP_TURN_MILLIS = 400;
     /** Steps of CPU work each thread does in the predict-then-measure runs. */
     private static final long MEASURE_STEPS = 20_000_000;
     /** Each configuration runs this often, alternating, and its best time counts: JIT and noise settle. */
@@ -89,6 +87,14 @@ final class DemoRunner {
         if (d != null) {
             d.stopped = true;
             current = null;
+            EventLoop loop = d.loop;
+            if (loop != null && !loop.isClosed()) {
+                try {
+                    loop.callSoonThreadsafe(() -> { }); // wakes it from select, so its thread ends now
+                } catch (RuntimeException closedMeanwhile) {
+                    // it ended on its own: nothing to wake
+                }
+            }
         }
     }
 
@@ -127,6 +133,7 @@ final class DemoRunner {
         volatile boolean stopped;
         volatile int steps;
         volatile Gil gil;
+        volatile EventLoop loop;
 
         Demo(int run, DemoState.Settings settings) {
             this.run = run;
@@ -251,13 +258,13 @@ final class DemoRunner {
                 .withSlowCallbackDuration(Duration.ofMillis(50)));
              ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress("127.0.0.1", 0));
-            LoopWorkload workload = LoopWorkload.install(loop, server);
+            LoopWorkload workload = LoopWorkload.install(loop, server, () -> demo.settings.factor());
             loop.addListener(events::add);
+            demo.loop = loop;
             while (!demo.stopped) {
                 if (demo.frameDue()) {
-                    loop.runOnce();
+                    loop.runOnce(); // in real time: no pause between turns, so the waits in select are true
                     inbox.add(new Msg.LoopTraced(demo.run, drain(events)));
-                    Thread.sleep((long) (LOOP_TURN_MILLIS / demo.settings.factor()));
                 } else {
                     Thread.sleep(FRAME_MILLIS);
                 }

@@ -87,9 +87,9 @@ final class DemoView {
         Glyphs g = s.glyphs();
         out.add(Views.section("A real EventLoop: timers, an echo server and its client, one slow callback",
                 s.cols(), g));
-        out.add(Line.of(" timer every 40 ms · echo client and server · every 6th beat a slow callback", Style.DIM));
+        out.add(Line.of(" timer every 400 ms · echo client pings 250 ms after each reply · every 6th beat is slow", Style.DIM));
         out.add(LoopTraceView.lane(d.loop(), s.cols(), g));
-        out.add(Line.of(String.format(Locale.ROOT, "         %.0f ms a column, newest right; the demo's pauses between turns left out", LoopTraceView.NANOS_PER_COLUMN / 1e6), Style.DIM));
+        out.add(Line.of(String.format(Locale.ROOT, "         %.0f ms a column, newest right; speed divides the timers' periods", LoopTraceView.NANOS_PER_COLUMN / 1e6), Style.DIM));
         out.add(LoopTraceView.header());
         int fixed = out.size() + 3; // legend, status and a blank line below the rows
         out.addAll(LoopTraceView.rows(d.loop(), Math.max(1, s.bodyRows() - fixed), g));

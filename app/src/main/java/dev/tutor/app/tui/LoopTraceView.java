@@ -11,8 +11,8 @@ import java.util.Locale;
  * row a turn with its phases, the newest at the bottom. Slow callbacks are flagged by word and style. Pure.
  */
 final class LoopTraceView {
-    /** Two milliseconds of loop time a lane column. */
-    static final long NANOS_PER_COLUMN = 2_000_000;
+    /** Ten milliseconds of loop time a lane column; a turn that ran callbacks shows at least one busy column. */
+    static final long NANOS_PER_COLUMN = 10_000_000;
 
     private LoopTraceView() {
     }
@@ -42,7 +42,8 @@ final class LoopTraceView {
         List<Turn> turns = trace.turns();
         for (int i = turns.size() - 1; i >= 0 && cells.size() < columns; i--) {
             Turn t = turns.get(i);
-            int busy = (int) Math.round(t.busyNanos() / (double) NANOS_PER_COLUMN);
+            int busy = Math.max(t.callbacks().isEmpty() ? 0 : 1,
+                    (int) Math.round(t.busyNanos() / (double) NANOS_PER_COLUMN));
             int wait = (int) Math.round(Math.max(0, t.waitedNanos()) / (double) NANOS_PER_COLUMN);
             for (int b = 0; b < busy && cells.size() < columns; b++) {
                 cells.add(new Span(u ? "█" : "#", t.slow() ? Style.GIL_FAIL : Style.GIL_RUN));

@@ -12,18 +12,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The loop demo's small workload on one {@link EventLoop}: a heartbeat timer every 40 ms, an echo server and a
- * client that pings it 25 ms after each reply, and every 6th heartbeat a callback that sleeps 60 ms, over the
- * slow-callback threshold, so the trace can flag it. Called only on the loop thread, apart from {@link #install}
+ * The loop demo's small workload on one {@link EventLoop}: a heartbeat timer every 400 ms, an echo server and a
+ * client that pings it 250 ms after each reply, and every 6th heartbeat a callback that sleeps 60 ms, over the
+ * slow-callback threshold, so the trace can flag it. The demo's speed divides the two periods: the loop runs in
+ * real time, only its work comes more or less often, so its waits in select stay true. Called only on the loop thread, apart from {@link #install}
  * before the loop runs.
  */
 final class LoopWorkload implements AutoCloseable {
-    private static final long HEARTBEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
-    private static final long PING_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    private static final long HEARTBEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(400);
+    private static final long PING_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final int SLOW_EVERY = 6;
     private static final long SLOW_MILLIS = 60;
 
     private final EventLoop loop;
+    private final java.util.function.DoubleSupplier speed;
     private final ServerSocketChannel server;
     private final List<SocketChannel> channels = new ArrayList<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(1024);
@@ -44,21 +46,27 @@ final class LoopWorkload implements AutoCloseable {
         }
     }
 
-    private LoopWorkload(EventLoop loop, ServerSocketChannel server) {
+    private LoopWorkload(EventLoop loop, ServerSocketChannel server, java.util.function.DoubleSupplier speed) {
         this.loop = loop;
+        this.speed = speed;
         this.server = server;
     }
 
     /** Sets the workload up on {@code loop}, serving on the bound {@code server}. */
-    static LoopWorkload install(EventLoop loop, ServerSocketChannel server) throws IOException {
-        LoopWorkload w = new LoopWorkload(loop, server);
+    static LoopWorkload install(EventLoop loop, ServerSocketChannel server, java.util.function.DoubleSupplier speed)
+            throws IOException {
+        LoopWorkload w = new LoopWorkload(loop, server, speed);
         loop.addReader(server, new Named("server-accept", w::accept));
         w.client = SocketChannel.open(server.getLocalAddress()); // loopback: connected once queued for accept
         w.channels.add(w.client);
         loop.addReader(w.client, new Named("client-reply", w::reply));
         loop.callSoon("client-send", w::send);
-        loop.callAt(loop.time() + HEARTBEAT_NANOS, "heartbeat", w::heartbeat);
+        loop.callAt(loop.time() + w.scaled(HEARTBEAT_NANOS), "heartbeat", w::heartbeat);
         return w;
+    }
+
+    private long scaled(long nanos) {
+        return (long) (nanos / speed.getAsDouble());
     }
 
     private void heartbeat() {
@@ -72,7 +80,7 @@ final class LoopWorkload implements AutoCloseable {
                 }
             });
         }
-        loop.callAt(loop.time() + HEARTBEAT_NANOS, "heartbeat", this::heartbeat);
+        loop.callAt(loop.time() + scaled(HEARTBEAT_NANOS), "heartbeat", this::heartbeat);
     }
 
     private void accept() {
@@ -115,7 +123,7 @@ final class LoopWorkload implements AutoCloseable {
         try {
             buffer.clear();
             if (client.read(buffer) > 0) {
-                loop.callAt(loop.time() + PING_NANOS, "client-send", this::send);
+                loop.callAt(loop.time() + scaled(PING_NANOS), "client-send", this::send);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

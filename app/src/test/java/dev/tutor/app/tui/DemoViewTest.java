@@ -54,9 +54,9 @@ class DemoViewTest {
         assertThat(Views.render(loopState(100, 24)).text()).isEqualTo("""
                  Concurrency Tutor › Demo · Event loop, turn by turn                                     0/1 passed
                 ── A real EventLoop: timers, an echo server and its client, one slow callback ──────────────────────
-                 timer every 40 ms · echo client and server · every 6th beat a slow callback
-                 loop                                            │░░░░░░░░░░░░░░░░░░░│██████████████████████████████
-                         2 ms a column, newest right; the demo's pauses between turns left out
+                 timer every 400 ms · echo client pings 250 ms after each reply · every 6th beat is slow
+                 loop                                                                                  │░░░░█│██████
+                         10 ms a column, newest right; speed divides the timers' periods
                  turn   rdy tmr  select time-out        waited  keys       due · callbacks run
                  #7       0   2  38.0ms next timer      38.0ms  -          1 · heartbeat 0.1ms
                  #8       1   2  0 (callbacks ready)     0.0ms  client:r   0 · ⚠SLOW slow-report 60.0ms, client-rep…
