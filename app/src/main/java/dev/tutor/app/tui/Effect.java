@@ -20,4 +20,25 @@ sealed interface Effect {
     /** Leave the tutor, restoring the terminal. */
     record Quit() implements Effect {
     }
+
+    /** Stop any demo under way and start {@code kind} as run {@code run}, with {@code settings}. */
+    record StartDemo(int run, DemoState.Kind kind, DemoState.Scenario scenario, DemoState.Settings settings)
+            implements Effect {
+    }
+
+    /** Apply new pause, speed and switch-interval settings to the demo under way. */
+    record ControlDemo(DemoState.Settings settings) implements Effect {
+    }
+
+    /** Move the paused demo on by one frame. */
+    record StepDemo() implements Effect {
+    }
+
+    /** Stop the demo under way, if any. */
+    record StopDemo() implements Effect {
+    }
+
+    /** Time two CPU-bound threads against one, with the GIL and without, for run {@code run}. */
+    record MeasureGil(int run) implements Effect {
+    }
 }

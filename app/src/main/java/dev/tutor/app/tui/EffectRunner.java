@@ -31,6 +31,7 @@ final class EffectRunner {
     private final ExecutorService gradingThread;
     private final BlockingQueue<Msg> inbox;
     private final GradingQueue<Exercise> gradings;
+    private final DemoRunner demos;
 
     EffectRunner(Function<String, Exercise> exercises, Attempts attempts, ProgressStore progress, Workspace workspace,
                  ExecutorService gradingThread, BlockingQueue<Msg> inbox) {
@@ -41,6 +42,7 @@ final class EffectRunner {
         this.gradingThread = gradingThread;
         this.inbox = inbox;
         this.gradings = new GradingQueue<>(gradingThread, this::grade);
+        this.demos = new DemoRunner(inbox);
     }
 
     /** Starts {@code effect}; returns false for {@link Effect.Quit}, which the loop itself carries out. */
@@ -49,7 +51,13 @@ final class EffectRunner {
             case Effect.RunGrade g -> gradings.submit(exercises.apply(g.exerciseId()));
             case Effect.SaveHintTaken h -> saveProgress(p -> p.withHintTaken(h.exerciseId()).withCurrent(h.exerciseId()));
             case Effect.SaveSolutionViewed v -> saveProgress(p -> p.withSolutionViewed(v.exerciseId()));
+            case Effect.StartDemo d -> demos.start(d);
+            case Effect.ControlDemo c -> demos.control(c.settings());
+            case Effect.StepDemo st -> demos.step();
+            case Effect.StopDemo st -> demos.stop();
+            case Effect.MeasureGil m -> demos.measure(m.run());
             case Effect.Quit q -> {
+                demos.stop();
                 return false;
             }
         }

@@ -20,6 +20,8 @@ final class HelpOverlay {
         {"PgUp PgDn  b space", "scroll a page"},
         {"Home End  g G", "top or end"},
         {"enter  e", "open the lesson's first exercise"},
+        {"d  t", "the lesson's demo; the event loop turn by turn (any lesson)"},
+        {"demo: space . + - [ ]", "pause, step, speed, GIL switch interval; 1 2 3 s f"},
         {"", "Exercise (save the file in your editor to have it graded)"},
         {"h", "show the next hint"},
         {"s", "show the reference solution (asks first until you pass)"},
@@ -34,7 +36,9 @@ final class HelpOverlay {
 
     static List<Line> lines(TutorState s) {
         List<Line> out = new ArrayList<>();
-        out.add(Line.EMPTY);
+        if (s.bodyRows() > KEYS.length) {
+            out.add(Line.EMPTY);
+        }
         for (String[] k : KEYS) {
             if (k[0].isEmpty()) {
                 out.add(Line.of(new Span("  " + k[1], Style.HEADING)));

@@ -2,6 +2,10 @@ package dev.tutor.app.tui;
 
 import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.runtime.gil.GilEvent;
+import dev.tutor.runtime.gil.GilStats;
+import dev.tutor.runtime.loop.LoopEvent;
+import java.util.List;
 
 /**
  * Something that happened, for {@link Update} to react to: the only way anything reaches the screen's state.
@@ -47,5 +51,32 @@ sealed interface Msg {
 
     /** Time passed; it is now {@code nanos} (System.nanoTime). Drives the spinner and the elapsed time. */
     record Tick(long nanos) implements Msg {
+    }
+
+    /**
+     * One frame of the GIL demo {@code run}: the events of the panel with the GIL and of the free-threaded panel
+     * since the last frame, their counters, and the demo clock's time at the end of the frame.
+     */
+    record GilTraced(int run, List<GilEvent> withGil, GilStats gilStats, List<GilEvent> freeThreaded,
+                     long clockNanos) implements Msg {
+        public GilTraced {
+            withGil = List.copyOf(withGil);
+            freeThreaded = List.copyOf(freeThreaded);
+        }
+    }
+
+    /** The loop demo {@code run} ran a turn (or a few); these are its events, in order. */
+    record LoopTraced(int run, List<LoopEvent> events) implements Msg {
+        public LoopTraced {
+            events = List.copyOf(events);
+        }
+    }
+
+    /** The predict-then-measure run {@code run} finished: see {@link GilMeasurement}. */
+    record GilMeasured(int run, GilMeasurement measurement) implements Msg {
+    }
+
+    /** A demo could not run; {@code message} says why. */
+    record DemoFailed(int run, String message) implements Msg {
     }
 }

@@ -39,7 +39,7 @@ final class Painter {
         switch (style) {
             case NORMAL -> {
             }
-            case BOLD, KEY, PASS, FAIL, KEYWORD, HEADING, WARN -> mods.add(SGR.BOLD);
+            case BOLD, KEY, PASS, FAIL, KEYWORD, HEADING, WARN, GIL_MARK, GIL_FAIL -> mods.add(SGR.BOLD);
             case ITALIC -> mods.add(SGR.ITALIC);
             case TITLE_BAR, SELECTED -> mods.add(SGR.REVERSE);
             default -> {
@@ -56,6 +56,11 @@ final class Painter {
                 case PASS -> g.setForegroundColor(TextColor.ANSI.GREEN_BRIGHT);
                 case FAIL -> g.setForegroundColor(TextColor.ANSI.RED_BRIGHT);
                 case BUSY -> g.setForegroundColor(TextColor.ANSI.YELLOW);
+                case GIL_RUN -> g.setForegroundColor(TextColor.ANSI.GREEN_BRIGHT);
+                case GIL_WAIT -> g.setForegroundColor(TextColor.ANSI.YELLOW);
+                case GIL_IO -> g.setForegroundColor(TextColor.ANSI.CYAN_BRIGHT);
+                case GIL_MARK -> g.setForegroundColor(TextColor.ANSI.MAGENTA_BRIGHT);
+                case GIL_FAIL -> g.setForegroundColor(TextColor.ANSI.RED_BRIGHT);
                 case TITLE_BAR -> {
                     mods.remove(SGR.REVERSE);
                     mods.add(SGR.BOLD);

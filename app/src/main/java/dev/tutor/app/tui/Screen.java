@@ -7,5 +7,7 @@ enum Screen {
     /** One lesson's text, scrolled. */
     LESSON,
     /** One exercise: what to do, the file to open, and the live verdict. */
-    EXERCISE
+    EXERCISE,
+    /** A lesson's live demo: the GIL timeline or the event-loop trace. */
+    DEMO
 }

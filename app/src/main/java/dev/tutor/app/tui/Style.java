@@ -8,5 +8,7 @@ package dev.tutor.app.tui;
  */
 enum Style {
     NORMAL, BOLD, DIM, ITALIC, HEADING, TITLE_BAR, KEY, SELECTED, CODE, KEYWORD, STRING, COMMENT, PASS, FAIL, BUSY,
-    WARN
+    WARN,
+    /** GIL timeline cells: running with the GIL, waiting for it, in I/O, a drop request, a failed wake-up. */
+    GIL_RUN, GIL_WAIT, GIL_IO, GIL_MARK, GIL_FAIL
 }

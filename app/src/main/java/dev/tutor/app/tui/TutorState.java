@@ -28,11 +28,12 @@ import java.util.Map;
  * @param now          the latest tick (System.nanoTime), for the spinner and elapsed time
  * @param glyphs       the symbols to draw with (Unicode or ASCII) and whether colour is allowed
  * @param notice       one line for the footer, such as the last verdict seen from another screen; may be empty
+ * @param demo         the demo runner's state while a demo screen is open or was last open; null before any
  */
 record TutorState(Course course, CourseTexts texts, Progress progress, Screen screen, int selected, String lessonId,
                   String exerciseId, int lessonScroll, int panelScroll, Map<String, GradeStatus> grades, int cols,
                   int rows, boolean help, int hintsShown, SolutionView solution, long now, Glyphs glyphs,
-                  String notice) {
+                  String notice, DemoState demo) {
 
     /** The smallest terminal the screens are laid out for. */
     static final int MIN_COLS = 80;
@@ -50,7 +51,7 @@ record TutorState(Course course, CourseTexts texts, Progress progress, Screen sc
     static TutorState initial(Course course, CourseTexts texts, Progress progress, int cols, int rows, Glyphs glyphs) {
         String firstLesson = course.lessons().isEmpty() ? null : course.lessons().get(0).id();
         TutorState start = new TutorState(course, texts, progress, Screen.COURSE_MAP, 0, firstLesson, null, 0, 0,
-                Map.of(), cols, rows, false, 0, SolutionView.HIDDEN, 0, glyphs, "");
+                Map.of(), cols, rows, false, 0, SolutionView.HIDDEN, 0, glyphs, "", null);
         int resume = progress.current() == null ? -1 : CourseMapRows.indexOfExercise(course, progress.current());
         return resume < 0 ? start : start.withSelected(resume);
     }
@@ -74,23 +75,23 @@ record TutorState(Course course, CourseTexts texts, Progress progress, Screen sc
 
     TutorState withProgress(Progress p) {
         return new TutorState(course, texts, p, screen, selected, lessonId, exerciseId, lessonScroll, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice);
+                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withScreen(Screen s) {
         return new TutorState(course, texts, progress, s, selected, lessonId, exerciseId, lessonScroll, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice);
+                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withSelected(int row) {
         return new TutorState(course, texts, progress, screen, row, lessonId, exerciseId, lessonScroll, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice);
+                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     /** Opens the reader on {@code id} at its top. */
     TutorState withLesson(String id) {
         return new TutorState(course, texts, progress, Screen.LESSON, selected, id, exerciseId, 0, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice);
+                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     /** Opens the panel on {@code id}, showing the hints the learner already took. */
@@ -98,53 +99,60 @@ record TutorState(Course course, CourseTexts texts, Progress progress, Screen sc
         int taken = progress.exercise(id).hintsTaken();
         String lesson = course.exercise(id).map(Exercise::lessonId).orElse(lessonId);
         return new TutorState(course, texts, progress, Screen.EXERCISE, selected, lesson, id, lessonScroll, 0,
-                grades, cols, rows, help, taken, SolutionView.HIDDEN, now, glyphs, notice);
+                grades, cols, rows, help, taken, SolutionView.HIDDEN, now, glyphs, notice, demo);
     }
 
     TutorState withLessonScroll(int line) {
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, line, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice);
+                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withPanelScroll(int line) {
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll, line,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice);
+                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withGrade(String id, GradeStatus status) {
         Map<String, GradeStatus> next = new HashMap<>(grades);
         next.put(id, status);
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, next, cols, rows, help, hintsShown, solution, now, glyphs, notice);
+                panelScroll, next, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withSize(int c, int r) {
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, c, r, help, hintsShown, solution, now, glyphs, notice);
+                panelScroll, grades, c, r, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withHelp(boolean on) {
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, on, hintsShown, solution, now, glyphs, notice);
+                panelScroll, grades, cols, rows, on, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withHintsShown(int n) {
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, help, n, solution, now, glyphs, notice);
+                panelScroll, grades, cols, rows, help, n, solution, now, glyphs, notice, demo);
     }
 
     TutorState withSolution(SolutionView view) {
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, help, hintsShown, view, now, glyphs, notice);
+                panelScroll, grades, cols, rows, help, hintsShown, view, now, glyphs, notice, demo);
     }
 
     TutorState withNow(long nanos) {
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, help, hintsShown, solution, nanos, glyphs, notice);
+                panelScroll, grades, cols, rows, help, hintsShown, solution, nanos, glyphs, notice, demo);
     }
 
     TutorState withNotice(String line) {
         return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, help, hintsShown, solution, now, glyphs, line);
+                panelScroll, grades, cols, rows, help, hintsShown, solution, now, glyphs, line, demo);
+    }
+
+    /** Opens the demo screen on {@code d}. */
+    TutorState withDemo(DemoState d) {
+        return new TutorState(course, texts, progress, d == null ? screen : Screen.DEMO, selected, lessonId,
+                exerciseId, lessonScroll, panelScroll, grades, cols, rows, help, hintsShown, solution, now, glyphs,
+                notice, d);
     }
 }

@@ -25,7 +25,7 @@ final class Update {
         return switch (msg) {
             case Msg.Resized r -> Next.of(clampScrolls(s.withSize(r.cols(), r.rows())));
             // Only a running grading shows time passing; otherwise the same state, so nothing is redrawn.
-            case Msg.Tick t -> Next.of(grading(s) ? s.withNow(t.nanos()) : s);
+            case Msg.Tick t -> Next.of(grading(s) || measuring(s) ? s.withNow(t.nanos()) : s);
             case Msg.FileSaved f -> Next.of(s, new RunGrade(f.exerciseId()));
             case Msg.GradingStarted g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Grading(g.nanos()))
                     .withNow(Math.max(s.now(), g.nanos())));
@@ -36,6 +36,10 @@ final class Update {
                     : s.withGrade(g.exerciseId(), new GradeStatus.Failed(g.message()))).withNotice(g.message()));
             case Msg.ProgressSaved p -> Next.of(s.withProgress(p.progress()));
             case Msg.KeyPressed k -> key(s, k.key());
+            case Msg.GilTraced t -> DemoUpdate.message(s, t);
+            case Msg.LoopTraced t -> DemoUpdate.message(s, t);
+            case Msg.GilMeasured m -> DemoUpdate.message(s, m);
+            case Msg.DemoFailed f -> DemoUpdate.message(s, f);
         };
     }
 
@@ -59,6 +63,7 @@ final class Update {
             case COURSE_MAP -> mapKey(s, key);
             case LESSON -> lessonKey(s, key);
             case EXERCISE -> exerciseKey(s, key);
+            case DEMO -> s.demo() == null ? Next.of(s.withScreen(Screen.LESSON)) : DemoUpdate.key(s, key);
         };
     }
 
@@ -105,6 +110,12 @@ final class Update {
         if (key.kind() == Kind.ENTER || key.is('e')) {
             List<Exercise> exercises = s.course().exercisesOf(s.lessonId());
             return Next.of(exercises.isEmpty() ? s : s.withExercise(exercises.get(0).id()));
+        }
+        if (key.is('d')) {
+            return DemoUpdate.openLessonDemo(s);
+        }
+        if (key.is('t')) {
+            return DemoUpdate.openLoop(s);
         }
         if (isBack(key)) {
             return Next.of(backToMap(s));
@@ -198,6 +209,10 @@ final class Update {
             }
         }
         return s.selected();
+    }
+
+    private static boolean measuring(TutorState s) {
+        return s.screen() == Screen.DEMO && s.demo() != null && s.demo().phase() == DemoState.Phase.MEASURING;
     }
 
     private static boolean grading(TutorState s) {

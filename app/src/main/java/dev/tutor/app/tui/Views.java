@@ -21,6 +21,7 @@ final class Views {
             case COURSE_MAP -> CourseMapView.body(s);
             case LESSON -> LessonView.body(s);
             case EXERCISE -> ExercisePanelView.body(s);
+            case DEMO -> DemoView.body(s);
         };
         for (int i = 0; i < s.bodyRows(); i++) {
             lines.add(i < body.size() ? body.get(i) : Line.EMPTY);
@@ -35,6 +36,7 @@ final class Views {
             case LESSON -> s.course().lesson(s.lessonId()).map(l -> "Lesson " + l.number() + " · " + l.title())
                     .orElse("Lesson");
             case EXERCISE -> "Exercise " + s.exerciseId();
+            case DEMO -> "Demo · " + (s.demo() == null ? "" : DemoView.title(s.demo()));
         };
         long passed = s.course().exercises().stream().filter(e -> s.progress().exercise(e.id()).status()
                 == dev.tutor.app.progress.ExerciseStatus.PASSED).count();
@@ -50,8 +52,14 @@ final class Views {
                 : switch (s.screen()) {
                     case COURSE_MAP -> List.of(new String[] {"↑↓", "move"}, new String[] {"enter", "open"},
                             new String[] {"?", "help"}, new String[] {"q", "quit"});
-                    case LESSON -> List.of(new String[] {"↑↓ PgUp PgDn", "scroll"}, new String[] {"enter", "exercise"},
-                            new String[] {"esc", "map"}, new String[] {"?", "help"}, new String[] {"q", "quit"});
+                    case LESSON -> DemoUpdate.hasDemo(s.lessonId())
+                            ? List.of(new String[] {"↑↓ PgUp PgDn", "scroll"}, new String[] {"enter", "exercise"},
+                                    new String[] {"d", "demo"}, new String[] {"esc", "map"}, new String[] {"?", "help"},
+                                    new String[] {"q", "quit"})
+                            : List.of(new String[] {"↑↓ PgUp PgDn", "scroll"}, new String[] {"enter", "exercise"},
+                                    new String[] {"t", "loop demo"}, new String[] {"esc", "map"},
+                                    new String[] {"?", "help"}, new String[] {"q", "quit"});
+                    case DEMO -> demoKeys(s.demo());
                     case EXERCISE -> s.solution() == TutorState.SolutionView.ASKING
                             ? List.of(new String[] {"y", "show the solution"}, new String[] {"any other key", "keep trying"})
                             : List.of(new String[] {"h", "hint"}, new String[] {"s", "solution"},
@@ -72,6 +80,25 @@ final class Views {
             return bar;
         }
         return bar.plus(Span.of(Text.repeat(" ", gap)), new Span(right, Style.BOLD));
+    }
+
+    private static List<String[]> demoKeys(DemoState d) {
+        if (d != null && d.phase() == DemoState.Phase.PREDICT) {
+            return List.of(new String[] {"1 2 3", "faster / same / slower"}, new String[] {"esc", "back"},
+                    new String[] {"q", "quit"});
+        }
+        List<String[]> keys = new ArrayList<>(List.of(new String[] {"space", "pause"}, new String[] {".", "step"},
+                new String[] {"+ -", "speed"}));
+        if (d != null && d.kind() == DemoState.Kind.GIL) {
+            keys.add(new String[] {"[ ]", "interval"});
+            keys.add(new String[] {"s", "scenario"});
+            keys.add(new String[] {"f", "free"});
+            keys.add(new String[] {"esc", "back"});
+            return keys;
+        }
+        keys.add(new String[] {"esc", "back"});
+        keys.add(new String[] {"?", "help"});
+        return keys;
     }
 
     private static Frame tooSmall(TutorState s) {

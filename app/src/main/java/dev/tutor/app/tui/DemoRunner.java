@@ -1,0 +1,285 @@
+package dev.tutor.app.tui;
+
+import dev.tutor.runtime.gil.Gil;
+import dev.tutor.runtime.gil.GilEvent;
+import dev.tutor.runtime.gil.GilOptions;
+import dev.tutor.runtime.gil.Workloads;
+import dev.tutor.runtime.loop.EventLoop;
+import dev.tutor.runtime.loop.LoopEvent;
+import dev.tutor.runtime.loop.LoopLog;
+import dev.tutor.runtime.loop.LoopOptions;
+import dev.tutor.runtime.time.FakeClock;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs the demos off the UI thread and reports only by putting messages on the UI thread's queue.
+ *
+ * <p>The GIL demo runs real threads on the runtime's simulated GIL, but on a {@link FakeClock} that this runner
+ * moves on a little each frame: the GIL's protocol (waits of one switch interval, drop requests, forced switches)
+ * plays out in slow motion, and pausing the clock pauses the demo exactly. The loop demo runs a real
+ * {@link EventLoop} on real sockets, one turn a frame. {@link #start}, {@link #control}, {@link #step} and
+ * {@link #stop} are called on the UI thread and return at once.
+ */
+final class DemoRunner {
+    /** Wall time between frames. */
+    private static final long FRAME_MILLIS = 50;
+    /** The fake clock moves in steps this small, so events are stamped finely... */
+    private static final long SUB_STEP_NANOS = 250_000;
+    /** ...with this much real time between steps, for the threads to react. */
+    private static final long SUB_STEP_REAL_NANOS = 2_500_000;
+    /** At normal speed the clock moves this much a frame: 1 ms, two columns, 1/50 of real time. */
+    private static final long FRAME_ADVANCE_NANOS = 1_000_000;
+    /** Steps of CPU work each thread does in the predict-then-measure runs. */
+    private static final long MEASURE_STEPS = 20_000_000;
+    /** Each configuration runs this often, alternating, and its best time counts: JIT and noise settle. */
+    private static final int MEASURE_ROUNDS = 3;
+
+    private final BlockingQueue<Msg> inbox;
+    private volatile Demo current;
+
+    DemoRunner(BlockingQueue<Msg> inbox) {
+        this.inbox = inbox;
+    }
+
+    /** Stops the demo under way and starts another. */
+    synchronized void start(Effect.StartDemo e) {
+        stop();
+        Demo demo = new Demo(e.run(), e.settings());
+        current = demo;
+        Runnable body = e.kind() == DemoState.Kind.GIL ? () -> gilDemo(demo, e.scenario()) : () -> loopDemo(demo);
+        daemon("tutor-demo", () -> {
+            try {
+                body.run();
+            } catch (RuntimeException ex) {
+                inbox.add(new Msg.DemoFailed(demo.run, "The demo stopped: " + ex.getMessage()));
+            }
+        }).start();
+    }
+
+    void control(DemoState.Settings settings) {
+        Demo d = current;
+        if (d != null) {
+            d.settings = settings;
+            Gil gil = d.gil;
+            if (gil != null) {
+                gil.setSwitchInterval(Duration.ofNanos(settings.switchIntervalMicros() * 1000));
+            }
+        }
+    }
+
+    void step() {
+        Demo d = current;
+        if (d != null) {
+            d.steps++;
+        }
+    }
+
+    synchronized void stop() {
+        Demo d = current;
+        if (d != null) {
+            d.stopped = true;
+            current = null;
+            EventLoop loop = d.loop;
+            if (loop != null && !loop.isClosed()) {
+                try {
+                    loop.callSoonThreadsafe(() -> { }); // wakes it from select, so its thread ends now
+                } catch (RuntimeException closedMeanwhile) {
+                    // it ended on its own: nothing to wake
+                }
+            }
+        }
+    }
+
+    /** Times one thread against two on the same total work, with the GIL and free-threaded; off the UI thread. */
+    void measure(int run) {
+        daemon("tutor-measure", () -> {
+            try {
+                GilOptions free = GilOptions.defaults().freeThreaded();
+                double one = Double.MAX_VALUE;
+                double two = Double.MAX_VALUE;
+                double freeOne = Double.MAX_VALUE;
+                double freeTwo = Double.MAX_VALUE;
+                for (int round = 0; round < MEASURE_ROUNDS; round++) {
+                    one = Math.min(one, millis(Workloads.cpuBound(Gil.create(), 1, 2 * MEASURE_STEPS)));
+                    two = Math.min(two, millis(Workloads.cpuBound(Gil.create(), 2, MEASURE_STEPS)));
+                    freeOne = Math.min(freeOne, millis(Workloads.cpuBound(Gil.create(free), 1, 2 * MEASURE_STEPS)));
+                    freeTwo = Math.min(freeTwo, millis(Workloads.cpuBound(Gil.create(free), 2, MEASURE_STEPS)));
+                }
+                inbox.add(new Msg.GilMeasured(run, new GilMeasurement(two / one, freeTwo / freeOne, one)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                inbox.add(new Msg.DemoFailed(run, "Could not measure: " + e.getMessage()));
+            }
+        }).start();
+    }
+
+    private static double millis(Workloads.Result r) {
+        return r.elapsed().toNanos() / 1e6;
+    }
+
+    /** One demo run: the learner's settings and the flags the UI thread sets. */
+    private static final class Demo {
+        final int run;
+        volatile DemoState.Settings settings;
+        volatile boolean stopped;
+        volatile int steps;
+        volatile Gil gil;
+        volatile EventLoop loop;
+
+        Demo(int run, DemoState.Settings settings) {
+            this.run = run;
+            this.settings = settings;
+        }
+
+        /** Whether to play a frame now: running, or a step asked for while paused. */
+        boolean frameDue() {
+            if (!settings.paused()) {
+                return true;
+            }
+            if (steps > 0) {
+                steps--;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    // ---- the GIL timeline -----------------------------------------------------------------------
+
+    private void gilDemo(Demo demo, DemoState.Scenario scenario) {
+        FakeClock clock = new FakeClock();
+        Gil gil = Gil.create(GilOptions.defaults().withClock(clock)
+                .withSwitchInterval(Duration.ofNanos(demo.settings.switchIntervalMicros() * 1000)));
+        Gil free = Gil.create(GilOptions.defaults().withClock(clock).freeThreaded());
+        demo.gil = gil;
+        ConcurrentLinkedQueue<GilEvent> gilEvents = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<GilEvent> freeEvents = new ConcurrentLinkedQueue<>();
+        gil.addListener(gilEvents::add);
+        List<Thread> threads = new ArrayList<>();
+        for (String name : scenario.threads) {
+            boolean io = name.startsWith("io");
+            threads.add(daemon(name, () -> pythonThread(gil, clock, demo, io, gilEvents)));
+            threads.add(daemon(name, () -> pythonThread(free, clock, demo, io, freeEvents)));
+        }
+        threads.forEach(Thread::start);
+        try {
+            while (!demo.stopped) {
+                if (demo.frameDue()) {
+                    long advance = (long) (FRAME_ADVANCE_NANOS * demo.settings.factor());
+                    for (long moved = 0; moved < advance && !demo.stopped; moved += SUB_STEP_NANOS) {
+                        clock.advanceNanos(Math.min(SUB_STEP_NANOS, advance - moved));
+                        LockSupport.parkNanos(SUB_STEP_REAL_NANOS);
+                    }
+                    inbox.add(new Msg.GilTraced(demo.run, drain(gilEvents), gil.stats(), drain(freeEvents),
+                            clock.nanoTime()));
+                }
+                Thread.sleep(FRAME_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            demo.stopped = true;
+            clock.advanceNanos(0);
+        }
+    }
+
+    /**
+     * A "Python thread": CPU-bound, calling {@code check()} between steps; or I/O-bound, a short burst of work and
+     * then a wait of 2 ms on the demo clock with the GIL released. Without a GIL it reports what it does itself,
+     * since there is no lock to report it.
+     */
+    private static void pythonThread(Gil gil, FakeClock clock, Demo demo, boolean io,
+                                     ConcurrentLinkedQueue<GilEvent> events) {
+        String name = Thread.currentThread().getName();
+        gil.acquire();
+        try {
+            if (!gil.isEnabled()) {
+                events.add(new GilEvent(GilEvent.Kind.ACQUIRED, name, clock.nanoTime()));
+            }
+            while (!demo.stopped) {
+                long burstEnd = clock.nanoTime() + (io ? 500_000 : Long.MAX_VALUE / 4);
+                while (!demo.stopped && clock.nanoTime() < burstEnd) {
+                    gil.check();
+                    LockSupport.parkNanos(50_000); // fake time only moves when the runner says so: no need to spin
+                }
+                if (io && !demo.stopped) {
+                    if (!gil.isEnabled()) {
+                        events.add(new GilEvent(GilEvent.Kind.RELEASED_FOR_IO, name, clock.nanoTime()));
+                    }
+                    long until = clock.nanoTime() + 2_000_000;
+                    gil.blockingIo(() -> {
+                        while (!demo.stopped && clock.nanoTime() < until) {
+                            LockSupport.parkNanos(200_000);
+                        }
+                        return null;
+                    });
+                    if (!gil.isEnabled()) {
+                        events.add(new GilEvent(GilEvent.Kind.REACQUIRED, name, clock.nanoTime()));
+                    }
+                }
+            }
+        } finally {
+            gil.release();
+        }
+    }
+
+    private static <T> List<T> drain(ConcurrentLinkedQueue<T> q) {
+        List<T> out = new ArrayList<>();
+        T t;
+        while ((t = q.poll()) != null) {
+            out.add(t);
+        }
+        return out;
+    }
+
+    // ---- the event loop ----------------------------------------------------------------------------
+
+    private void loopDemo(Demo demo) {
+        LoopLog silent = new LoopLog() { // the screen shows slow callbacks; stderr would tear it
+            @Override
+            public void warning(String message) {
+            }
+
+            @Override
+            public void error(String message, Throwable error) {
+            }
+        };
+        ConcurrentLinkedQueue<LoopEvent> events = new ConcurrentLinkedQueue<>();
+        try (EventLoop loop = EventLoop.create(LoopOptions.defaults().withLog(silent)
+                .withSlowCallbackDuration(Duration.ofMillis(50)));
+             ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress("127.0.0.1", 0));
+            LoopWorkload workload = LoopWorkload.install(loop, server, () -> demo.settings.factor());
+            loop.addListener(events::add);
+            demo.loop = loop;
+            while (!demo.stopped) {
+                if (demo.frameDue()) {
+                    loop.runOnce(); // in real time: no pause between turns, so the waits in select are true
+                    inbox.add(new Msg.LoopTraced(demo.run, drain(events)));
+                } else {
+                    Thread.sleep(FRAME_MILLIS);
+                }
+            }
+            workload.close();
+        } catch (IOException e) {
+            inbox.add(new Msg.DemoFailed(demo.run, "The loop demo could not open a socket: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

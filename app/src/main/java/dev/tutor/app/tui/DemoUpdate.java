@@ -1,0 +1,121 @@
+package dev.tutor.app.tui;
+
+import dev.tutor.app.tui.DemoState.Phase;
+import dev.tutor.app.tui.DemoState.Scenario;
+import dev.tutor.app.tui.Key.Kind;
+import java.util.Map;
+
+/**
+ * The demo runner's part of {@link Update}: opening a lesson's demo, its keys, and the traces arriving. Pure;
+ * the demo itself runs in {@link DemoRunner}, told what to do by effects.
+ */
+final class DemoUpdate {
+    /** Lessons with a visual demo behind {@code d}, and which. */
+    static final Map<String, Scenario> GIL_LESSONS = Map.of("gil", Scenario.TWO_CPU, "threadsio", Scenario.CPU_AND_IO);
+    static final String LOOP_LESSON = "waiting";
+
+    private DemoUpdate() {
+    }
+
+    static boolean hasDemo(String lessonId) {
+        return GIL_LESSONS.containsKey(lessonId) || LOOP_LESSON.equals(lessonId);
+    }
+
+    /** {@code d} in the reader: the lesson's own demo; a notice when it has none. */
+    static Next openLessonDemo(TutorState s) {
+        Scenario scenario = GIL_LESSONS.get(s.lessonId());
+        if (scenario != null) {
+            return Next.of(s.withDemo(DemoState.gil(s.lessonId(), scenario, nextRun(s))));
+        }
+        if (LOOP_LESSON.equals(s.lessonId())) {
+            return openLoop(s);
+        }
+        return Next.of(s.withNotice("This lesson has no demo; t shows the event loop at work."));
+    }
+
+    /** {@code t} in any lesson: the event-loop trace. */
+    static Next openLoop(TutorState s) {
+        DemoState d = DemoState.loop(s.lessonId(), nextRun(s));
+        return Next.of(s.withDemo(d), new Effect.StartDemo(d.run(), DemoState.Kind.LOOP, d.scenario(), d.settings()));
+    }
+
+    private static int nextRun(TutorState s) {
+        return s.demo() == null ? 1 : s.demo().run() + 1;
+    }
+
+    static Next key(TutorState s, Key key) {
+        DemoState d = s.demo();
+        if (key.kind() == Kind.ESCAPE || key.kind() == Kind.BACKSPACE || key.kind() == Kind.LEFT) {
+            // The run number moves on, so late messages of the stopped demo are dropped.
+            DemoState stopped = d.withRun(d.run() + 1, d.scenario());
+            return Next.of(s.withDemo(stopped).withScreen(Screen.LESSON), new Effect.StopDemo());
+        }
+        if (d.phase() == Phase.PREDICT) {
+            if (key.is('1') || key.is('2') || key.is('3')) {
+                return Next.of(s.withDemo(d.withPhase(Phase.MEASURING, key.ch() - '0')), new Effect.MeasureGil(d.run()));
+            }
+            return Next.of(s);
+        }
+        if (d.phase() == Phase.MEASURING) {
+            return Next.of(s);
+        }
+        DemoState.Settings set = d.settings();
+        if (key.is(' ')) {
+            return control(s, d, set.withPaused(!set.paused()));
+        }
+        if (key.is('.')) {
+            return set.paused() ? Next.of(s, new Effect.StepDemo()) : Next.of(s);
+        }
+        if (key.is('+') || key.is('=')) {
+            return control(s, d, set.withSpeed(set.speed() + 1));
+        }
+        if (key.is('-') || key.is('_')) {
+            return control(s, d, set.withSpeed(set.speed() - 1));
+        }
+        if (d.kind() == DemoState.Kind.GIL) {
+            if (key.is('[')) {
+                return control(s, d, set.withInterval(set.interval() - 1));
+            }
+            if (key.is(']')) {
+                return control(s, d, set.withInterval(set.interval() + 1));
+            }
+            if (key.is('f')) {
+                return Next.of(s.withDemo(d.withShowFree(!d.showFree())));
+            }
+            if (key.is('s')) {
+                DemoState next = d.withRun(d.run() + 1, d.scenario().next());
+                return Next.of(s.withDemo(next), start(next));
+            }
+        }
+        return Next.of(s);
+    }
+
+    private static Next control(TutorState s, DemoState d, DemoState.Settings set) {
+        return set.equals(d.settings()) ? Next.of(s)
+                : Next.of(s.withDemo(d.withSettings(set)), new Effect.ControlDemo(set));
+    }
+
+    static Effect start(DemoState d) {
+        return new Effect.StartDemo(d.run(), d.kind(), d.scenario(), d.settings());
+    }
+
+    /** A demo message: folded into the state when it belongs to the run on screen, dropped otherwise. */
+    static Next message(TutorState s, Msg msg) {
+        DemoState d = s.demo();
+        if (d == null || s.screen() != Screen.DEMO) {
+            return Next.of(s);
+        }
+        return switch (msg) {
+            case Msg.GilTraced t when t.run() == d.run() -> Next.of(s.withDemo(d.withGil(
+                    d.gil().plus(t.withGil(), t.gilStats(), t.clockNanos()),
+                    d.free().plus(t.freeThreaded(), null, t.clockNanos()))));
+            case Msg.LoopTraced t when t.run() == d.run() -> Next.of(s.withDemo(d.withLoop(d.loop().plus(t.events()))));
+            case Msg.GilMeasured m when m.run() == d.run() -> {
+                DemoState measured = d.withMeasurement(m.measurement());
+                yield Next.of(s.withDemo(measured), start(measured));
+            }
+            case Msg.DemoFailed f when f.run() == d.run() -> Next.of(s.withDemo(d.withMessage(f.message())));
+            default -> Next.of(s);
+        };
+    }
+}

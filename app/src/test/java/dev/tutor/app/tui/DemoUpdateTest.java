@@ -1,0 +1,119 @@
+package dev.tutor.app.tui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tutor.app.tui.Key.Kind;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The demo runner's keys and messages, as pure calls of {@link Update#update}. */
+class DemoUpdateTest {
+    private static Next press(TutorState s, Key key) {
+        return Update.update(s, new Msg.KeyPressed(key));
+    }
+
+    private static TutorState gilLesson() {
+        return TuiFixtures.state(80, 24).withLesson("gil");
+    }
+
+    private static TutorState running() {
+        TutorState asked = press(press(gilLesson(), Key.ch('d')).state(), Key.ch('3')).state();
+        return Update.update(asked, new Msg.GilMeasured(1, new GilMeasurement(1.1, 0.5, 100))).state();
+    }
+
+    @Test
+    void dInTheGilLessonAsksForAPredictionBeforeAnythingRuns() {
+        Next next = press(gilLesson(), Key.ch('d'));
+        assertThat(next.state().screen()).isEqualTo(Screen.DEMO);
+        assertThat(next.state().demo().phase()).isEqualTo(DemoState.Phase.PREDICT);
+        assertThat(next.state().demo().scenario()).isEqualTo(DemoState.Scenario.TWO_CPU);
+        assertThat(next.effects()).isEmpty();
+    }
+
+    @Test
+    void theThreadsIoLessonOpensOnTheConvoy() {
+        TutorState s = press(TuiFixtures.state(80, 24).withLesson("threadsio"), Key.ch('d')).state();
+        assertThat(s.demo().scenario()).isEqualTo(DemoState.Scenario.CPU_AND_IO);
+    }
+
+    @Test
+    void aGuessStartsTheMeasurementAndItsResultStartsTheTimeline() {
+        Next guessed = press(press(gilLesson(), Key.ch('d')).state(), Key.ch('3'));
+        assertThat(guessed.state().demo().guess()).isEqualTo(3);
+        assertThat(guessed.state().demo().phase()).isEqualTo(DemoState.Phase.MEASURING);
+        assertThat(guessed.effects()).containsExactly(new Effect.MeasureGil(1));
+
+        Next measured = Update.update(guessed.state(), new Msg.GilMeasured(1, new GilMeasurement(1.1, 0.5, 100)));
+        assertThat(measured.state().demo().phase()).isEqualTo(DemoState.Phase.RUNNING);
+        assertThat(measured.effects()).containsExactly(new Effect.StartDemo(1, DemoState.Kind.GIL,
+                DemoState.Scenario.TWO_CPU, DemoState.Settings.DEFAULT));
+    }
+
+    @Test
+    void spacePausesAndADotStepsOnlyWhilePaused() {
+        TutorState s = running();
+        assertThat(press(s, Key.ch('.')).effects()).isEmpty();
+        Next paused = press(s, Key.ch(' '));
+        assertThat(paused.state().demo().settings().paused()).isTrue();
+        assertThat(paused.effects()).containsExactly(new Effect.ControlDemo(new DemoState.Settings(true, 2, 2)));
+        assertThat(press(paused.state(), Key.ch('.')).effects()).containsExactly(new Effect.StepDemo());
+    }
+
+    @Test
+    void plusMinusAndBracketsChangeSpeedAndSwitchIntervalWithinTheirRange() {
+        TutorState s = running();
+        TutorState faster = press(press(press(s, Key.ch('+')).state(), Key.ch('+')).state(), Key.ch('+')).state();
+        assertThat(faster.demo().settings().speed()).isEqualTo(DemoState.SPEEDS.length - 1);
+        Next longer = press(s, Key.ch(']'));
+        assertThat(longer.state().demo().settings().switchIntervalMicros()).isEqualTo(10_000);
+        assertThat(longer.effects()).containsExactly(new Effect.ControlDemo(new DemoState.Settings(false, 2, 3)));
+        assertThat(press(s, Key.ch('[')).state().demo().settings().switchIntervalMicros()).isEqualTo(2_000);
+    }
+
+    @Test
+    void sSwitchesScenarioAsANewRunAndFHidesTheFreeThreadedPanel() {
+        TutorState s = running();
+        Next next = press(s, Key.ch('s'));
+        assertThat(next.state().demo().run()).isEqualTo(2);
+        assertThat(next.state().demo().scenario()).isEqualTo(DemoState.Scenario.CPU_AND_IO);
+        assertThat(next.effects()).hasSize(1).first().isInstanceOf(Effect.StartDemo.class);
+        assertThat(press(s, Key.ch('f')).state().demo().showFree()).isFalse();
+    }
+
+    @Test
+    void tracesOfTheRunOnScreenAreFoldedInAndLateOnesDropped() {
+        TutorState s = running();
+        Msg current = new Msg.GilTraced(1, DemoFixtures.convoy(), DemoFixtures.convoyStats(), List.of(), 15_000_000);
+        Msg late = new Msg.GilTraced(0, DemoFixtures.convoy(), DemoFixtures.convoyStats(), List.of(), 99_000_000);
+        TutorState after = Update.update(Update.update(s, current).state(), late).state();
+        assertThat(after.demo().gil().clockNanos()).isEqualTo(15_000_000);
+        assertThat(after.demo().gil().events()).hasSize(DemoFixtures.convoy().size());
+    }
+
+    @Test
+    void escapeStopsTheDemoAndGoesBackToTheLesson() {
+        Next back = press(running(), Key.of(Kind.ESCAPE));
+        assertThat(back.state().screen()).isEqualTo(Screen.LESSON);
+        assertThat(back.effects()).containsExactly(new Effect.StopDemo());
+        Msg stale = new Msg.LoopTraced(1, DemoFixtures.twoTurns());
+        assertThat(Update.update(back.state(), stale).state()).isEqualTo(back.state());
+    }
+
+    @Test
+    void tOpensTheEventLoopTraceFromAnyLessonAndStartsItAtOnce() {
+        Next next = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('t'));
+        assertThat(next.state().demo().kind()).isEqualTo(DemoState.Kind.LOOP);
+        assertThat(next.effects()).containsExactly(new Effect.StartDemo(1, DemoState.Kind.LOOP,
+                DemoState.Scenario.TWO_CPU, DemoState.Settings.DEFAULT));
+        TutorState traced = Update.update(next.state(), new Msg.LoopTraced(1, DemoFixtures.twoTurns())).state();
+        assertThat(traced.demo().loop().turns()).hasSize(2);
+        assertThat(traced.demo().loop().slowCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aLessonWithoutADemoSaysSoAndPointsToTheLoopTrace() {
+        TutorState s = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('d')).state();
+        assertThat(s.screen()).isEqualTo(Screen.LESSON);
+        assertThat(s.notice()).contains("no demo");
+    }
+}
