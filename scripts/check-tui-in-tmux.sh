@@ -46,6 +46,11 @@ cp "$work/solution.java" "$work/src/main/java/$file"
 wait_for "Passed" 60
 wait_for "n next exercise" 5
 
+# A real resize: too small says the size it needs, and enlarging brings the screen back.
+tmux resize-window -t "$session" -x 60 -y 20
+wait_for "needs a terminal of at least 80x24" 10
+tmux resize-window -t "$session" -x 100 -y 30
+wait_for "n next exercise" 10
 tmux send-keys -t "$session" q
 sleep 1
 tmux send-keys -t "$session" 'echo "restored: $((6*7))"' Enter
