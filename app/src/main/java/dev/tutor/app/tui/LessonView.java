@@ -20,7 +20,9 @@ final class LessonView {
     }
 
     static List<Line> lines(TutorState s) {
-        return MarkdownLines.render(s.texts().lesson(s.lessonId()), textWidth(s), s.glyphs());
+        // Paired listings may spread past the prose column; body() centres them on their own.
+        int wide = s.cols() - 4;
+        return MarkdownLines.render(s.texts().lesson(s.lessonId()), textWidth(s), wide, s.glyphs());
     }
 
     static int maxScroll(TutorState s) {
@@ -29,13 +31,20 @@ final class LessonView {
 
     static List<Line> body(TutorState s) {
         List<Line> all = lines(s);
-        String margin = Text.repeat(" ", Math.max(2, (s.cols() - textWidth(s)) / 2));
+        String margin = Text.repeat(" ", margin(s));
+        int prose = textWidth(s);
         List<Line> out = new ArrayList<>();
         int first = Math.min(s.lessonScroll(), maxScroll(s));
         for (int i = first; i < Math.min(all.size(), first + s.bodyRows()); i++) {
-            out.add(Line.of(Span.of(margin)).plus(all.get(i).spans().toArray(Span[]::new)));
+            Line line = all.get(i);
+            String lead = line.width() > prose ? Text.repeat(" ", Math.max(2, (s.cols() - line.width()) / 2)) : margin;
+            out.add(Line.of(Span.of(lead)).plus(line.spans().toArray(Span[]::new)));
         }
         return out;
+    }
+
+    private static int margin(TutorState s) {
+        return Math.max(2, (s.cols() - textWidth(s)) / 2);
     }
 
     /** How far down the reader is, as "42%"; "All" when the lesson fits on one screen. */

@@ -27,7 +27,8 @@ import org.commonmark.parser.Parser;
 
 /**
  * A lesson's Markdown set as terminal lines of a given width: headings, emphasis, lists, block quotes, GFM tables
- * and fenced code with Java and Python colouring. HTML comments (the lessons' source notes) are hidden.
+ * and fenced code with Java and Python colouring, a Python listing and its Java pair side by side where they fit.
+ * HTML comments (the lessons' source notes) are hidden.
  *
  * <p>Pure and cached by text and width, since the reader asks again on every key.
  */
@@ -39,13 +40,21 @@ final class MarkdownLines {
     }
 
     static List<Line> render(String markdown, int width, Glyphs glyphs) {
-        String key = width + ":" + glyphs.bullet() + ":" + markdown.hashCode() + ":" + markdown.length();
+        return render(markdown, width, width, glyphs);
+    }
+
+    /**
+     * Like {@link #render(String, int, Glyphs)}, but listings set side by side may use {@code wideWidth}: the
+     * prose column is kept narrow for reading, while two listings in columns may spread across the terminal.
+     */
+    static List<Line> render(String markdown, int width, int wideWidth, Glyphs glyphs) {
+        String key = width + ":" + wideWidth + ":" + glyphs.bullet() + ":" + markdown.hashCode() + ":" + markdown.length();
         if (CACHE.size() > 32) {
             CACHE.clear(); // a handful of lessons at a handful of widths; no need for a real LRU
         }
         return CACHE.computeIfAbsent(key, k -> {
             List<Line> out = new ArrayList<>();
-            blocks(PARSER.parse(markdown), width, glyphs, out);
+            blocks(PARSER.parse(markdown), width, Math.max(width, wideWidth), glyphs, out);
             while (!out.isEmpty() && out.getLast().text().isBlank()) {
                 out.removeLast();
             }
@@ -54,9 +63,30 @@ final class MarkdownLines {
     }
 
     private static void blocks(Node parent, int width, Glyphs g, List<Line> out) {
+        blocks(parent, width, width, g, out);
+    }
+
+    private static void blocks(Node parent, int width, int wideWidth, Glyphs g, List<Line> out) {
         for (Node n = parent.getFirstChild(); n != null; n = n.getNext()) {
+            var pair = SideBySide.startingAt(n);
+            var columns = pair.flatMap(p -> SideBySide.render(p, wideWidth));
+            if (columns.isPresent()) {
+                out.addAll(columns.get());
+                if (pair.get().bridge() != null) {
+                    block(pair.get().bridge(), width, g, out);
+                }
+                n = pair.get().last();
+                continue;
+            }
             block(n, width, g, out);
         }
+    }
+
+    /** A block's text without styles, to judge its length. */
+    static String plainText(Node block) {
+        List<Span> spans = new ArrayList<>();
+        inlines(block, Style.NORMAL, spans);
+        return new Line(spans).text();
     }
 
     private static void block(Node n, int width, Glyphs g, List<Line> out) {

@@ -1,6 +1,7 @@
 package dev.tutor.app.tui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -37,5 +38,37 @@ class MarkdownLinesTest {
     void listsGetBulletsAndQuotesABar() {
         String text = render("- first\n- second\n\n> quoted\n", 40);
         assertThat(text).contains("• first", "• second", "│ quoted");
+    }
+
+    private static final String PAIR = """
+            ```python
+            n = count(10)
+            ```
+
+            <!-- source: somewhere -->
+            In Java:
+
+            ```java
+            long n = count(10);
+            ```
+            """;
+
+    @Test
+    void setsAPythonListingAndItsJavaPairSideBySideWhereTheyFit() {
+        assertEquals("""
+                  Python        │ Java
+                  n = count(10) │ long n = count(10);
+
+                In Java:""", render(PAIR, 60).lines().map(String::stripTrailing).collect(Collectors.joining("\n")));
+    }
+
+    @Test
+    void setsThePairOneAfterTheOtherWhereTheColumnsDoNotFit() {
+        assertEquals("""
+                  n = count(10)
+
+                In Java:
+
+                  long n = count(10);""", render(PAIR, 30));
     }
 }
