@@ -1,0 +1,85 @@
+package dev.tutor.exercises.threadsio;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Fetches many pages from one server with a fixed number of threads: a polite client, which never has
+ * more than {@code threads} requests waiting at the server at once, and which leaves no thread behind.
+ *
+ * <p>A thread per page overlaps every wait, but a hundred pages would mean a hundred requests landing on
+ * the server in the same instant, and a hundred threads. A <em>thread pool</em> keeps a fixed number of
+ * threads and a queue of tasks: each thread takes the next task from the queue when it has finished the
+ * last, so at most that many tasks run at once. In Java a pool is an {@code ExecutorService}, and
+ * {@code java.util.concurrent.Executors} makes them. Handing a pool a task with {@code submit} gives back
+ * a {@code Future}: a receipt for a result that may not exist yet.
+ *
+ * <p>Every page is submitted to a fixed pool of {@code threads} threads, which runs that many fetches at
+ * once and queues the rest; the futures are kept in page order and read in that order; and the pool is
+ * closed on every way out of {@link #fetchAll}, which waits for its tasks and ends its threads.
+ */
+public final class BoundedFetcher {
+
+    private BoundedFetcher() {
+    }
+
+    /**
+     * Fetches every page, with at most {@code threads} fetches in progress at any moment and, while pages
+     * remain, that many, and returns their bodies in the order of {@code pages}: the body of
+     * {@code pages.get(i)} at index {@code i}. Every thread it starts has ended by the time it returns or
+     * throws.
+     *
+     * @param threads how many fetches may be in progress at once, at least 1
+     * @throws RuntimeException a page could not be fetched; its message names the page
+     * @throws InterruptedException if the calling thread is interrupted while it waits
+     */
+    public static List<String> fetchAll(List<URI> pages, int threads) throws InterruptedException {
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<String> bodies = new ArrayList<>();
+            for (URI page : pages) {
+                Future<String> future = pool.submit(() -> fetch(page));
+                bodies.add(bodyOf(future));                     // waits for this page before submitting the next
+            }
+            return List.copyOf(bodies);
+        }
+    }
+
+    private static String bodyOf(Future<String> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Makes one GET request and returns the reply's body; blocks until the whole reply has arrived.
+     *
+     * @throws UncheckedIOException if the page cannot be fetched, with a message that names the page
+     */
+    static String fetch(URI page) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) page.toURL().openConnection();
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout(5_000);
+            try (InputStream body = connection.getInputStream()) { // waits for the server's answer
+                return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not fetch " + page + ": " + e.getMessage(), e);
+        }
+    }
+}
