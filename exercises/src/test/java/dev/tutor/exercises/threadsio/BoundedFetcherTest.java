@@ -6,26 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import dev.tutor.runtime.net.GateServer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -146,7 +135,7 @@ class BoundedFetcherTest {
     @Order(6)
     @Tag("hint:3")
     void aBrokenPageEndsTheCallWithAnExceptionThatNamesIt() throws Exception {
-        try (GateServer gate = new GateServer(PAGES, THREADS, GATE_TIME_OUT, Duration.ZERO, Duration.ZERO,
+        try (GateServer gate = GateServer.start(PAGES, THREADS, GATE_TIME_OUT, Duration.ZERO, Duration.ZERO,
                 BROKEN_PAGE, index -> { })) {
             List<URI> pages = gate.pages();
             String brokenPage = pages.get(BROKEN_PAGE).toString();
@@ -201,7 +190,7 @@ class BoundedFetcherTest {
             Thread caller = Thread.currentThread();
             boolean[] callerInFetch = new boolean[1];
             int[] mostInFetch = new int[1];
-            try (GateServer gate = new GateServer(PAGES, THREADS, GATE_TIME_OUT, GRACE, STAGGER, -1, index -> {
+            try (GateServer gate = GateServer.start(PAGES, THREADS, GATE_TIME_OUT, GRACE, STAGGER, -1, index -> {
                 boolean inFetch = isInFetch(caller.getStackTrace());
                 int threadsInFetch = (int) Thread.getAllStackTraces().values().stream()
                         .filter(BoundedFetcherTest::isInFetch).count();
@@ -262,153 +251,5 @@ class BoundedFetcherTest {
             bodies.add(GateServer.bodyFor(i));
         }
         return bodies;
-    }
-
-    /**
-     * A tiny HTTP server that counts the requests in flight, from the moment it has read one to the moment
-     * just before it writes the answer, and holds every answer until {@code limit} requests are in flight
-     * and {@code grace} has passed since, or until all pages have arrived, or until {@code timeOut} after the
-     * first arrival. From then on it answers at once, except that page i of the first {@code limit} waits
-     * {@code (limit - 1 - i) * stagger}. Page {@code brokenPage} is answered with a 500. Each connection has
-     * a thread of its own and is closed after one answer.
-     */
-    static final class GateServer implements AutoCloseable {
-        private final ServerSocket socket;
-        private final int pages;
-        private final int limit;
-        private final Duration timeOut;
-        private final Duration grace;
-        private final Duration stagger;
-        private final int brokenPage;
-        private final IntConsumer onArrival;
-        private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "gate-server");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // guarded by this
-        private int arrived;
-        private int inFlight;
-        private int mostInFlight;
-        private boolean open;
-        private long firstArrivalNanos;
-        private long limitReachedNanos;
-
-        GateServer(int pages, int limit, Duration timeOut, Duration grace, Duration stagger, int brokenPage,
-                   IntConsumer onArrival) throws IOException {
-            this.pages = pages;
-            this.limit = limit;
-            this.timeOut = timeOut;
-            this.grace = grace;
-            this.stagger = stagger;
-            this.brokenPage = brokenPage;
-            this.onArrival = onArrival;
-            this.socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            threads.execute(this::acceptAll);
-        }
-
-        static String bodyFor(int index) {
-            return "body of page " + index;
-        }
-
-        List<URI> pages() {
-            List<URI> uris = new ArrayList<>();
-            for (int i = 0; i < pages; i++) {
-                uris.add(URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/page/" + i));
-            }
-            return uris;
-        }
-
-        synchronized int mostInFlight() {
-            return mostInFlight;
-        }
-
-        private void acceptAll() {
-            while (!socket.isClosed()) {
-                try {
-                    Socket client = socket.accept();
-                    threads.execute(() -> serve(client));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket client) {
-            try (client) {
-                client.setSoTimeout(5_000);
-                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
-                        StandardCharsets.ISO_8859_1));
-                String requestLine = in.readLine();
-                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                    // skip the headers
-                }
-                int index = Integer.parseInt(requestLine.split(" ")[1].substring("/page/".length()));
-                arrive();
-                onArrival.accept(index);
-                boolean held = waitAtTheGate();
-                if (held && index < limit) {
-                    Thread.sleep(stagger.multipliedBy(limit - 1 - index));
-                }
-                boolean broken = index == brokenPage;
-                byte[] body = (broken ? "page " + index + " is broken" : bodyFor(index))
-                        .getBytes(StandardCharsets.UTF_8);
-                String head = (broken ? "HTTP/1.1 500 Internal Server Error" : "HTTP/1.1 200 OK")
-                        + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                        + "\r\nConnection: close\r\n\r\n";
-                synchronized (this) {
-                    inFlight--;                   // before the answer leaves, so the client cannot be ahead
-                }
-                OutputStream out = client.getOutputStream();
-                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-                out.write(body);
-                out.flush();
-            } catch (IOException | RuntimeException | InterruptedException e) {
-                // the test is over, or the client went away; the test reports what it saw
-            }
-        }
-
-        private synchronized void arrive() {
-            long now = System.nanoTime();
-            if (arrived++ == 0) {
-                firstArrivalNanos = now;
-            }
-            inFlight++;
-            mostInFlight = Math.max(mostInFlight, inFlight);
-            if (inFlight >= limit && limitReachedNanos == 0) {
-                limitReachedNanos = now;
-            }
-            notifyAll();
-        }
-
-        /**
-         * Waits until the gate opens, and opens it when its time has come.
-         *
-         * @return whether this request was held, rather than arriving at an open gate
-         */
-        private synchronized boolean waitAtTheGate() throws InterruptedException {
-            boolean held = !open;
-            while (!open) {
-                long now = System.nanoTime();
-                long opensAt = firstArrivalNanos + timeOut.toNanos();
-                if (limitReachedNanos != 0) {
-                    opensAt = Math.min(opensAt, limitReachedNanos + grace.toNanos());
-                }
-                if (arrived >= pages || now - opensAt >= 0) {
-                    open = true;
-                    notifyAll();
-                } else {
-                    TimeUnit.NANOSECONDS.timedWait(this, opensAt - now);
-                }
-            }
-            return held;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-            threads.shutdownNow();
-        }
     }
 }

@@ -8,29 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tutor.runtime.gil.Gil;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilRecorder;
+import dev.tutor.runtime.net.GateServer;
 import dev.tutor.runtime.net.LoopbackServer;
 import dev.tutor.runtime.net.ServerOptions;
 import dev.tutor.runtime.net.SlowHttpServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -87,7 +75,7 @@ class GilFetcherTest {
         gil.addListener(recorder);
         var lastEventOnArrival = new ConcurrentHashMap<Integer, String>();
         CountDownLatch go = new CountDownLatch(1);
-        try (GateServer gate = new GateServer(2, GATE_TIME_OUT, Duration.ZERO, index ->
+        try (GateServer gate = GateServer.start(2, 2, GATE_TIME_OUT, Duration.ZERO, Duration.ZERO, -1, index ->
                 lastEventOnArrival.put(index, lastEventOf(recorder, "py-" + (index + 1))))) {
             List<URI> pages = gate.pages();
             List<PythonThread> threads = new ArrayList<>();
@@ -220,117 +208,6 @@ class GilFetcherTest {
             join(THREAD_LIMIT.toMillis());
             assertFalse(isAlive(), () -> getName() + " did not finish its fetch within " + THREAD_LIMIT.toSeconds()
                     + " s. Is another Python thread still holding the GIL? Every fetch() must give it back.");
-        }
-    }
-
-    /**
-     * A tiny HTTP server that holds every answer until {@code expected} requests have arrived (or the
-     * time-out passes), then answers page i after {@code (expected - 1 - i) * stagger}, so with a stagger
-     * the last page is answered first. Each connection has a thread of its own and is closed after one answer.
-     */
-    private static final class GateServer implements AutoCloseable {
-        private final ServerSocket socket;
-        private final int expected;
-        private final Duration timeOut;
-        private final Duration stagger;
-        private final IntConsumer onArrival;
-        private final CountDownLatch allArrived;
-        private final AtomicInteger arrived = new AtomicInteger();
-        private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "gate-server");
-            thread.setDaemon(true);
-            return thread;
-        });
-        private int arrivedBeforeFirstAnswer = -1;
-        private boolean gaveUp;
-
-        GateServer(int expected, Duration timeOut, Duration stagger, IntConsumer onArrival) throws IOException {
-            this.expected = expected;
-            this.timeOut = timeOut;
-            this.stagger = stagger;
-            this.onArrival = onArrival;
-            this.allArrived = new CountDownLatch(expected);
-            this.socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            threads.execute(this::acceptAll);
-        }
-
-        static String bodyFor(int index) {
-            return "body of page " + index;
-        }
-
-        List<URI> pages() {
-            List<URI> pages = new ArrayList<>();
-            for (int i = 0; i < expected; i++) {
-                pages.add(URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/page/" + i));
-            }
-            return pages;
-        }
-
-        synchronized int arrivedBeforeFirstAnswer() {
-            return arrivedBeforeFirstAnswer;
-        }
-
-        private void acceptAll() {
-            while (!socket.isClosed()) {
-                try {
-                    Socket client = socket.accept();
-                    threads.execute(() -> serve(client));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket client) {
-            try (client) {
-                client.setSoTimeout(5_000);
-                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
-                        StandardCharsets.ISO_8859_1));
-                String requestLine = in.readLine();
-                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                    // skip the headers
-                }
-                int index = Integer.parseInt(requestLine.split(" ")[1].substring("/page/".length()));
-                arrived.incrementAndGet();
-                onArrival.accept(index);
-                allArrived.countDown();
-                waitAtTheGate();
-                Thread.sleep(stagger.multipliedBy(expected - 1 - index));
-                byte[] body = bodyFor(index).getBytes(StandardCharsets.UTF_8);
-                OutputStream out = client.getOutputStream();
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                out.write(body);
-                out.flush();
-            } catch (IOException | RuntimeException | InterruptedException e) {
-                // the test is over, or the client went away; the test reports what it saw
-            }
-        }
-
-        /** Waits until every request has arrived, or gives up once for everybody after the time-out. */
-        private void waitAtTheGate() throws InterruptedException {
-            boolean all;
-            synchronized (this) {
-                all = gaveUp;
-            }
-            if (!all) {
-                all = allArrived.await(timeOut.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            synchronized (this) {
-                if (arrivedBeforeFirstAnswer < 0) {
-                    arrivedBeforeFirstAnswer = arrived.get();
-                }
-                if (!all) {
-                    gaveUp = true;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-            threads.shutdownNow();
         }
     }
 }

@@ -5,30 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tutor.runtime.net.GateServer;
 import dev.tutor.runtime.net.LoopbackServer;
 import dev.tutor.runtime.net.ServerOptions;
 import dev.tutor.runtime.net.SlowHttpServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -95,7 +82,7 @@ class ThreadedFetcherTest {
     @Tag("hint:3")
     void returnsTheBodiesInTheOrderOfThePages() throws Exception {
         // The gate answers the last page first and the first page last, 25 ms apart.
-        try (GateServer gate = new GateServer(PAGES, GATE_TIME_OUT, Duration.ofMillis(25), index -> { })) {
+        try (GateServer gate = GateServer.start(PAGES, PAGES, GATE_TIME_OUT, Duration.ZERO, Duration.ofMillis(25), -1, index -> { })) {
             List<String> bodies = ThreadedFetcher.fetchAll(gate.pages());
             assertNotNull(bodies, "fetchAll() returned null; return a List with one body per page.");
             List<String> expected = expectedBodies(PAGES);
@@ -155,7 +142,7 @@ class ThreadedFetcherTest {
         if (gateRun == null) {
             Thread caller = Thread.currentThread();
             boolean[] callerInFetch = new boolean[1];
-            try (GateServer gate = new GateServer(PAGES, GATE_TIME_OUT, Duration.ZERO, index -> {
+            try (GateServer gate = GateServer.start(PAGES, PAGES, GATE_TIME_OUT, Duration.ZERO, Duration.ZERO, -1, index -> {
                 synchronized (callerInFetch) {
                     callerInFetch[0] |= isInFetch(caller);
                 }
@@ -182,116 +169,5 @@ class ThreadedFetcherTest {
             bodies.add(GateServer.bodyFor(i));
         }
         return bodies;
-    }
-
-    /**
-     * A tiny HTTP server that holds every answer until {@code expected} requests have arrived (or the
-     * time-out passes), then answers page i after {@code (expected - 1 - i) * stagger}, so with a stagger
-     * the last page is answered first. Each connection has a thread of its own and is closed after one answer.
-     */
-    static final class GateServer implements AutoCloseable {
-        private final ServerSocket socket;
-        private final int expected;
-        private final Duration timeOut;
-        private final Duration stagger;
-        private final IntConsumer onArrival;
-        private final CountDownLatch allArrived;
-        private final AtomicInteger arrived = new AtomicInteger();
-        private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "gate-server");
-            thread.setDaemon(true);
-            return thread;
-        });
-        private int arrivedBeforeFirstAnswer = -1;
-        private boolean gaveUp;
-
-        GateServer(int expected, Duration timeOut, Duration stagger, IntConsumer onArrival) throws IOException {
-            this.expected = expected;
-            this.timeOut = timeOut;
-            this.stagger = stagger;
-            this.onArrival = onArrival;
-            this.allArrived = new CountDownLatch(expected);
-            this.socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            threads.execute(this::acceptAll);
-        }
-
-        static String bodyFor(int index) {
-            return "body of page " + index;
-        }
-
-        List<URI> pages() {
-            List<URI> pages = new ArrayList<>();
-            for (int i = 0; i < expected; i++) {
-                pages.add(URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/page/" + i));
-            }
-            return pages;
-        }
-
-        synchronized int arrivedBeforeFirstAnswer() {
-            return arrivedBeforeFirstAnswer;
-        }
-
-        private void acceptAll() {
-            while (!socket.isClosed()) {
-                try {
-                    Socket client = socket.accept();
-                    threads.execute(() -> serve(client));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket client) {
-            try (client) {
-                client.setSoTimeout(5_000);
-                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
-                        StandardCharsets.ISO_8859_1));
-                String requestLine = in.readLine();
-                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                    // skip the headers
-                }
-                int index = Integer.parseInt(requestLine.split(" ")[1].substring("/page/".length()));
-                arrived.incrementAndGet();
-                onArrival.accept(index);
-                allArrived.countDown();
-                waitAtTheGate();
-                Thread.sleep(stagger.multipliedBy(expected - 1 - index));
-                byte[] body = bodyFor(index).getBytes(StandardCharsets.UTF_8);
-                OutputStream out = client.getOutputStream();
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                out.write(body);
-                out.flush();
-            } catch (IOException | RuntimeException | InterruptedException e) {
-                // the test is over, or the client went away; the test reports what it saw
-            }
-        }
-
-        /** Waits until every request has arrived, or gives up once for everybody after the time-out. */
-        private void waitAtTheGate() throws InterruptedException {
-            boolean all;
-            synchronized (this) {
-                all = gaveUp;
-            }
-            if (!all) {
-                all = allArrived.await(timeOut.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            synchronized (this) {
-                if (arrivedBeforeFirstAnswer < 0) {
-                    arrivedBeforeFirstAnswer = arrived.get();
-                }
-                if (!all) {
-                    gaveUp = true;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-            threads.shutdownNow();
-        }
     }
 }
