@@ -53,8 +53,10 @@ final class ExercisePanelView {
         out.add(Line.EMPTY);
         out.addAll(wrap("Open this file in your editor, do what its TODO comments ask, and save: every save is"
                 + " graded here.", width, Style.NORMAL));
-        // The path is never wrapped or cut, so that it can be copied or clicked whole.
-        out.add(Line.of(Span.of("    "), new Span(s.texts().filePath(e.id()), Style.CODE)));
+        // The path is never cut, so it can be copied: where it is too wide it breaks after a '/'.
+        for (String part : pathLines(s.texts().filePath(e.id()), s.cols() - 5)) {
+            out.add(Line.of(Span.of("    "), new Span(part, Style.CODE)));
+        }
         out.add(Line.EMPTY);
         out.add(indent(Views.section("Status", width, g)));
         out.addAll(VerdictLines.lines(s, e));
@@ -62,6 +64,22 @@ final class ExercisePanelView {
         hints(s, e, width, out);
         solution(s, e, width, out);
         return out;
+    }
+
+    /** A path in pieces no wider than {@code width}, each ending at a '/', where it does not fit whole. */
+    static List<String> pathLines(String path, int width) {
+        List<String> parts = new java.util.ArrayList<>();
+        String rest = path;
+        while (Text.width(rest) > width) {
+            int cut = rest.lastIndexOf('/', Math.max(1, width - 1));
+            if (cut <= 0) {
+                cut = width - 1;
+            }
+            parts.add(rest.substring(0, cut + 1));
+            rest = rest.substring(cut + 1);
+        }
+        parts.add(rest);
+        return parts;
     }
 
     private static void hints(TutorState s, Exercise e, int width, List<Line> out) {
