@@ -15,20 +15,23 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 fail() { echo "FAIL: $1"; exit 1; }
 
-start() { # start KIND DELAY: prints the port
+start() { # start KIND DELAY VARIABLE: sets VARIABLE to the port (not in a subshell, so cleanup knows the pid)
   local log="$logs/$1.log"
   "$JAVA_HOME/bin/java" -jar "$jar" serve "$1" --delay "$2" --max-seconds 120 >"$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do
-    if grep -q "listening on" "$log"; then sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log"; return 0; fi
+    if grep -q "listening on" "$log"; then
+      printf -v "$3" '%s' "$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")"
+      return 0
+    fi
     sleep 0.1
   done
   cat "$log"; fail "the $1 server did not start"
 }
 
-http=$(start http 100)
-echo_port=$(start echo 0)
-trickle=$(start trickle 5)
+start http 100 http
+start echo 0 echo_port
+start trickle 5 trickle
 
 # curl: status line, headers, body, keep-alive across two requests on one connection.
 out=$(curl -sS -i --max-time 10 "http://127.0.0.1:$http/delay/50" "http://127.0.0.1:$http/again")
