@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Reads the course from the class path, where the build puts it: {@code course/course.toml},
  * {@code course/lessons/}, and the sources under {@code course/stubs/}, {@code course/tests/},
- * {@code course/solutions/} and {@code course/mistakes/}.
+ * {@code course/solutions/} and {@code course/mistakes/} (known mistakes, as diffs against the solutions).
  *
  * <p>The sources travel as text, never as classes, so no solution can stand in for a learner's class.
  */
@@ -50,9 +50,12 @@ public final class ClasspathCourseSource implements CourseSource {
         return read(ROOT + "solutions/" + path);
     }
 
+    /** A known mistake is kept as {@code <path>.diff} against the solution, and rebuilt from it here. */
     @Override
     public Optional<String> mistake(String exerciseId, String mistakeName, String path) {
-        return read(ROOT + "mistakes/" + exerciseId + "/" + mistakeName + "/" + path);
+        String diffPath = "mistakes/" + exerciseId + "/" + mistakeName + "/" + path + ".diff";
+        return read(ROOT + diffPath).map(diff -> MistakePatch.apply(solution(path).orElseThrow(() ->
+                new CourseException(diffPath + " has no solution " + path + " to apply to.")), diff, diffPath));
     }
 
     private Optional<String> read(String resource) {
