@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.processes.ChildProcess.Finished;
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +38,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChildProcessTest {
 
-    /** The test JVM's class path plus the folders of this class and of the learner's (the grader may keep them apart), which hold the children. */
-    static final String CHILD_CLASS_PATH = System.getProperty("java.class.path") + File.pathSeparator
-            + folderOf(ChildProcessTest.class) + File.pathSeparator + folderOf(ChildProcess.class);
+    /** The test JVM's own class path, which holds the tests, their child classes and the class under test. */
+    static final String CHILD_CLASS_PATH = System.getProperty("java.class.path");
     /** Long enough for a JVM to start and end on a busy machine, short enough to fail quickly. */
     private static final Duration LIMIT = Duration.ofSeconds(10);
     private static final List<String> ECHO_ARGS = List.of("hello", "from the parent");
@@ -272,11 +268,4 @@ class ChildProcessTest {
         return lines.isEmpty() ? "(nothing)" : lines.subList(0, Math.min(3, lines.size())).toString();
     }
 
-    static String folderOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the classes of " + type.getName(), e);
-        }
-    }
 }

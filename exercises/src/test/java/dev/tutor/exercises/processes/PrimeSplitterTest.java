@@ -10,11 +10,9 @@ import dev.tutor.exercises.processes.PrimeSplitter.Range;
 import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.PrimeSplitter.WorkerReport;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +46,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PrimeSplitterTest {
 
-    /** The test JVM's class path plus the folders of this class and of the learner's (the grader may keep them apart), which hold the workers. */
-    private static final String CHILD_CLASS_PATH = System.getProperty("java.class.path") + File.pathSeparator
-            + folderOf(PrimeSplitterTest.class) + File.pathSeparator + folderOf(PrimeWorker.class);
+    /** The test JVM's own class path, which holds the tests and the classes under test. */
+    private static final String CHILD_CLASS_PATH = System.getProperty("java.class.path");
     private static final long LIMIT = 200_003;
     private static final int WORKERS = 3;
 
@@ -283,11 +280,4 @@ class PrimeSplitterTest {
         return count;
     }
 
-    private static String folderOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the classes of " + type.getName(), e);
-        }
-    }
 }

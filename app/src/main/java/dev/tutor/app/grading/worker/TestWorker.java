@@ -6,6 +6,7 @@ import dev.tutor.app.grading.WorkerMessage.Kind;
 import dev.tutor.app.grading.WorkerRequest;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStreamReader;
@@ -106,6 +107,10 @@ public final class TestWorker {
             folders.add(Path.of(dir).toUri().toURL());
         }
         URLClassLoader loader = new URLClassLoader(folders.toArray(URL[]::new), TestWorker.class.getClassLoader());
+        // Tests that start a child JVM build its class path from java.class.path, as they would under any
+        // test runner; the attempt's folders belong on it, although this JVM loads them through the loader.
+        System.setProperty("java.class.path", System.getProperty("java.class.path") + File.pathSeparator
+                + String.join(File.pathSeparator, request.classesDirs()));
         Thread.currentThread().setContextClassLoader(loader);
         List<Class<?>> testClasses = new ArrayList<>();
         for (String name : request.testClasses()) {
