@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -37,6 +40,11 @@ final class BundledLibraries {
     private BundledLibraries() {
     }
 
+    /**
+     * The workspace's libraries. The runtime's version carries a hash of its classes, so that a tutor
+     * whose runtime changed writes a new version: Maven never looks again at a release it has cached in
+     * {@code ~/.m2}, and would otherwise hand the IDE the old runtime after an update.
+     */
     static List<Library> list() {
         List<Library> libraries = new ArrayList<>();
         for (String line : resourceText(LIST).split("\n")) {
@@ -46,7 +54,8 @@ final class BundledLibraries {
             }
             String[] scopeAndCoordinates = l.split("\\s+");
             String[] gav = scopeAndCoordinates[1].split(":");
-            libraries.add(new Library(scopeAndCoordinates[0], gav[0], gav[1], gav[2]));
+            String version = gav[1].equals(RUNTIME_ARTIFACT) ? gav[2] + "-" + RuntimeJar.HASH : gav[2];
+            libraries.add(new Library(scopeAndCoordinates[0], gav[0], gav[1], version));
         }
         return libraries;
     }
@@ -57,7 +66,7 @@ final class BundledLibraries {
             Path folder = repo.resolve(lib.folder());
             Files.createDirectories(folder);
             if (lib.artifactId().equals(RUNTIME_ARTIFACT)) {
-                Files.write(folder.resolve(lib.fileName(".jar")), jarOf(ClasspathFolder.read("dev/tutor/runtime/"), ""));
+                Files.write(folder.resolve(lib.fileName(".jar")), RuntimeJar.BYTES);
                 Files.write(folder.resolve(lib.fileName("-sources.jar")),
                         jarOf(ClasspathFolder.read("course/runtime-sources/"), "course/runtime-sources/"));
             } else {
@@ -65,6 +74,28 @@ final class BundledLibraries {
                         resourceBytes("workspace-lib/" + lib.fileName(".jar")));
             }
             Files.writeString(folder.resolve(lib.fileName(".pom")), pom(lib), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The runtime's classes as a jar, built once; its bytes do not vary, as entries are sorted and undated. */
+    private static final class RuntimeJar {
+        static final byte[] BYTES = build();
+        static final String HASH = hash(BYTES);
+
+        private static byte[] build() {
+            try {
+                return jarOf(ClasspathFolder.read("dev/tutor/runtime/"), "");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static String hash(byte[] bytes) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 4);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this Java", e);
+            }
         }
     }
 

@@ -53,7 +53,10 @@ public final class WorkspaceWriter {
             Files.createDirectories(workspace.testRoot());
             Files.createDirectories(workspace.tutorDir());
             BundledLibraries.writeRepository(workspace.tutorDir().resolve("repo"));
-            writeIfAbsent(workspace.root().resolve("pom.xml"), pom(), written, kept);
+            writeProjectFile(workspace, pom(), written);
+            // Maven offline (an IDE's offline import, `mvn -o`) refuses every remote repository, a file: one
+            // included, unless the protocol is let through; the bundled repository is only a folder.
+            writeIfAbsent(workspace.root().resolve(".mvn/maven.config"), "-Daether.offline.protocols=file\n", written, kept);
             writeIfAbsent(workspace.root().resolve(".gitignore"), "target/\n.tutor/repo/\n", written, kept);
             writeIfAbsent(workspace.root().resolve("README.md"), readme(), written, kept);
             for (Exercise e : course.exercises()) {
@@ -99,6 +102,24 @@ public final class WorkspaceWriter {
         return new ResetReport(restored, backups);
     }
 
+    /**
+     * Keeps pom.xml in step with this tutor's libraries (a new runtime version after an update), keeping a
+     * version the learner edited in the backups folder first.
+     */
+    private static void writeProjectFile(Workspace workspace, String pom, List<Path> written) throws IOException {
+        Path file = workspace.root().resolve("pom.xml");
+        if (Files.exists(file)) {
+            if (Files.readString(file, StandardCharsets.UTF_8).equals(pom)) {
+                return;
+            }
+            Path backup = workspace.backupsDir().resolve("pom-" + STAMP.format(Instant.now()) + ".xml");
+            Files.createDirectories(backup.getParent());
+            Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING);
+        }
+        writeAtomically(file, pom);
+        written.add(file);
+    }
+
     private static void writeIfAbsent(Path file, String text, List<Path> written, List<Path> kept) throws IOException {
         if (Files.exists(file)) {
             kept.add(file);
@@ -137,7 +158,9 @@ public final class WorkspaceWriter {
                 <?xml version="1.0" encoding="UTF-8"?>
                 <!-- Your Concurrency Tutor workspace. Open this folder in your IDE as a Maven project.
                      The tutor grades your saves itself; `mvn test` works here too, only slower.
-                     Every library comes from .tutor/repo inside this folder: nothing is downloaded. -->
+                     Every library comes from .tutor/repo inside this folder: nothing is downloaded.
+                     This file is the tutor's: `tutor init` brings it up to date after an update, and keeps
+                     a copy of one you edited in .tutor/backups. -->
                 <project xmlns="http://maven.apache.org/POM/4.0.0"
                          xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
                          xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">

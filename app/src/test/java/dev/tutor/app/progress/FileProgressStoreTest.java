@@ -2,12 +2,10 @@ package dev.tutor.app.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -204,19 +202,6 @@ class FileProgressStoreTest {
         assertThat(store().load()).isEqualTo(Progress.empty());
 
         assertKeptAsideWithOneWarning();
-    }
-
-    @Test
-    void aFileWithoutReadPermissionIsKeptAside() throws IOException {
-        Files.createDirectories(file().getParent());
-        Files.writeString(file(), "{}");
-        Files.setPosixFilePermissions(file(), PosixFilePermissions.fromString("---------"));
-        assumeTrue(!Files.isReadable(file()), "runs only where permissions bind (not as root)");
-
-        assertThat(store().load()).isEqualTo(Progress.empty());
-
-        assertKeptAsideWithOneWarning();
-        assertThat(warnings.get(0)).contains("permission denied");
     }
 
     @Test

@@ -54,6 +54,32 @@ class WorkspaceWriterTest {
     }
 
     @Test
+    void initBringsAnEditedProjectFileUpToDateAndKeepsTheEditedOne(@TempDir Path dir) throws Exception {
+        Workspace workspace = new Workspace(dir);
+        writer.init(workspace);
+        String pom = Files.readString(dir.resolve("pom.xml"));
+        Files.writeString(dir.resolve("pom.xml"), pom.replace("<version>1</version>", "<version>2</version>"));
+
+        writer.init(workspace);
+
+        assertThat(dir.resolve("pom.xml")).hasContent(pom);
+        try (var backups = Files.list(workspace.backupsDir())) {
+            assertThat(backups.toList()).singleElement()
+                    .satisfies(backup -> assertThat(backup).content().contains("<version>2</version>"));
+        }
+    }
+
+    @Test
+    void runtimeVersionNamesItsContentSoAnUpdatedTutorNeverMeetsAStaleCopy(@TempDir Path dir) throws Exception {
+        writer.init(new Workspace(dir));
+        try (var versions = Files.list(dir.resolve(".tutor/repo/dev/tutor/tutor-runtime"))) {
+            String version = versions.toList().get(0).getFileName().toString();
+            assertThat(version).matches("\\d+\\.\\d+\\.\\d+-[0-9a-f]{8}");
+            assertThat(dir.resolve("pom.xml")).content().contains("<version>" + version + "</version>");
+        }
+    }
+
+    @Test
     void resetRestoresTheStubAndKeepsTheLearnersVersion(@TempDir Path dir) throws Exception {
         Workspace workspace = new Workspace(dir);
         writer.init(workspace);
