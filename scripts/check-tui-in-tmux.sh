@@ -65,4 +65,17 @@ if pgrep -f -- "$worker_pattern" >/dev/null; then
   fail "a test JVM is still running after q: $(pgrep -af -- "$worker_pattern")"
 fi
 "${tutor[@]}" list | grep -q '\[x\] workload-probe' || { "${tutor[@]}" list; fail "the pass was not kept"; }
-echo "OK: tui in tmux: lesson opened, wrong answer failed, right answer passed on screen, q restored the terminal"
+
+# Started the README's way, through ./tutor, and killed with SIGKILL, which no shutdown hook sees: the
+# script restores the terminal (cooked mode, echo on, the normal screen) itself.
+tmux send-keys -t "$session" "clear; $(printf '%q ' "$here/tutor" --workspace "$work")" Enter
+wait_for "Concurrency Tutor › Course map" 120   # ./tutor rebuilds tutor.jar first if a source is newer
+tutor_pid="$(pgrep -f -- "-jar $jar --workspace $work" | head -1)"
+[ -n "$tutor_pid" ] || fail "no tutor JVM found to kill"
+kill -9 "$tutor_pid"
+sleep 1
+tmux send-keys -t "$session" 'stty -a | grep -o -- " -\?icanon\| -\?echo " | tr -d " " | paste -sd, | sed "s/^/modes: /"' Enter
+wait_for "modes: icanon,echo" 10
+[ "$(tmux display -p -t "$session" '#{alternate_on}')" = 0 ] || fail "the terminal was left on the tutor's alternate screen"
+[ "$(tmux display -p -t "$session" '#{cursor_flag}')" = 1 ] || fail "the cursor was left hidden"
+echo "OK: tui in tmux: lesson opened, wrong answer failed, right answer passed on screen, q restored the terminal, and ./tutor restored it after kill -9"

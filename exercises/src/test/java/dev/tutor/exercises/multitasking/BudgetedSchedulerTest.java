@@ -2,9 +2,19 @@ package dev.tutor.exercises.multitasking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.tngtech.archunit.ArchConfiguration;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
 import dev.tutor.exercises.multitasking.BudgetedScheduler.Overrun;
 import dev.tutor.exercises.multitasking.BudgetedScheduler.Report;
+import java.net.URL;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +51,58 @@ class BudgetedSchedulerTest {
     private record Ran(String task, long millis) {}
 
     private final BudgetedScheduler scheduler = new BudgetedScheduler(() -> now, BUDGET);
+
+    /**
+     * A rule read off the compiled class: the scheduler tells time only by the clock it was given (the
+     * tests' fake clock) and starts no thread. Runs first, so a learner who reads the system clock hears
+     * why before the overrun tests fail for it.
+     */
+    @Test
+    @Order(0)
+    @Tag("hint:1")
+    void timesStepsOnlyByTheClockItWasGiven() {
+        JavaClasses classes = compiledNestOf(BudgetedScheduler.class);
+        EvaluationResult clocks = ArchRuleDefinition.noClasses()
+                .should().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(Instant.class, "now")
+                .evaluate(classes);
+        if (clocks.hasViolation()) {
+            fail("BudgetedScheduler reads a clock of its own: " + details(clocks) + ". Time every step with"
+                    + " clockMillis, the clock the constructor was given: the tests pass a fake clock that only"
+                    + " the steps move, and a real clock sees every step take no time at all.");
+        }
+        EvaluationResult threads = ArchRuleDefinition.noClasses()
+                .should().dependOnClassesThat(JavaClass.Predicates.assignableTo(Thread.class)
+                        .or(JavaClass.Predicates.resideInAPackage("java.util.concurrent..")))
+                .evaluate(classes);
+        if (threads.hasViolation()) {
+            fail("BudgetedScheduler uses threads: " + details(threads) + ". A cooperative scheduler cannot"
+                    + " take the thread back from a step, and needs no other thread to notice a greedy one:"
+                    + " it reads the clock before and after each step, on the thread that called run().");
+        }
+    }
+
+    private static String details(EvaluationResult result) {
+        return String.join("; ", result.getFailureReport().getDetails());
+    }
+
+    /**
+     * The compiled classes of {@code host}'s nest (itself and every class written inside it, anonymous and
+     * local ones included), as ArchUnit reads them. The rules need only the names of what the code uses,
+     * so ArchUnit is told not to read the JDK's classes behind them, which would take about a second.
+     */
+    private static JavaClasses compiledNestOf(Class<?> host) {
+        List<URL> classFiles = new ArrayList<>();
+        for (Class<?> member : host.getNestMembers()) {
+            String name = member.getName();
+            classFiles.add(member.getResource(name.substring(name.lastIndexOf('.') + 1) + ".class"));
+        }
+        return ArchConfiguration.withThreadLocalScope(config -> {
+            config.setResolveMissingDependenciesFromClassPath(false);
+            return new ClassFileImporter().importUrls(classFiles);
+        });
+    }
 
     @Test
     @Order(1)

@@ -2,7 +2,17 @@ package dev.tutor.exercises.multitasking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import com.tngtech.archunit.ArchConfiguration;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +40,28 @@ class RoundRobinTest {
     private final List<String> stepped = new ArrayList<>();
     /** The thread each step ran on. */
     private final List<Thread> threads = new ArrayList<>();
+
+    /**
+     * A rule read off the compiled class rather than from a run: the scheduler starts, borrows and pauses
+     * no thread. Runs first, so a learner who reaches for a thread hears why before anything else.
+     */
+    @Test
+    @Order(0)
+    @Tag("hint:2")
+    void usesNoThreadsOnlyTheCallersTurns() {
+        DescribedPredicate<JavaClass> threading = JavaClass.Predicates.assignableTo(Thread.class)
+                .or(JavaClass.Predicates.resideInAPackage("java.util.concurrent.."));
+        EvaluationResult result = ArchRuleDefinition.noClasses()
+                .should().dependOnClassesThat(threading)
+                .evaluate(compiledNestOf(RoundRobin.class));
+        if (result.hasViolation()) {
+            fail("RoundRobin uses threads: " + String.join("; ", result.getFailureReport().getDetails())
+                    + ". A cooperative scheduler needs none: run() calls each task's step itself, on the"
+                    + " thread that called run(), and a task hands the thread back by returning from step()."
+                    + " Thread.yield() or Thread.sleep() between turns only asks the operating system to run"
+                    + " some other thread; the tasks in your queue take turns only when run() steps them.");
+        }
+    }
 
     @Test
     @Order(1)
@@ -138,6 +170,23 @@ class RoundRobinTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * The compiled classes of {@code host}'s nest (itself and every class written inside it, anonymous and
+     * local ones included), as ArchUnit reads them. The rules need only the names of what the code uses,
+     * so ArchUnit is told not to read the JDK's classes behind them, which would take about a second.
+     */
+    private static JavaClasses compiledNestOf(Class<?> host) {
+        List<URL> classFiles = new ArrayList<>();
+        for (Class<?> member : host.getNestMembers()) {
+            String name = member.getName();
+            classFiles.add(member.getResource(name.substring(name.lastIndexOf('.') + 1) + ".class"));
+        }
+        return ArchConfiguration.withThreadLocalScope(config -> {
+            config.setResolveMissingDependenciesFromClassPath(false);
+            return new ClassFileImporter().importUrls(classFiles);
+        });
+    }
 
     /** Runs the scheduler and checks that its trace names exactly the steps that ran. */
     private List<String> runChecked(RoundRobin scheduler) {

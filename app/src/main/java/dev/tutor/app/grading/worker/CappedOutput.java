@@ -34,6 +34,12 @@ final class CappedOutput extends OutputStream {
         dropped += len - keep;
     }
 
+    /** Forgets what was written so far, such as the warm-up's output, before the learner's tests run. */
+    synchronized void clear() {
+        kept.reset();
+        dropped = 0;
+    }
+
     synchronized String text() {
         return kept.toString(StandardCharsets.UTF_8);
     }

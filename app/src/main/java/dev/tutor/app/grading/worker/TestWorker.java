@@ -97,6 +97,7 @@ public final class TestWorker {
         launcher.execute(LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectClass(WarmUpTests.class)).build(), new StreamingListener(this, 1));
         testFinished();
+        output.clear();
         muted = false;
     }
 

@@ -17,6 +17,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import com.tngtech.archunit.ArchConfiguration;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -33,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Tests the worker runs on itself before it says it is ready, touching what the course's tests use (JUnit's
- * ordering, tags and time-outs, thread CPU clocks, loopback sockets, selectors, executors, latches), so that
+ * ordering, tags and time-outs, thread CPU clocks, loopback sockets, selectors, executors, latches, ArchUnit), so that
  * those classes are loaded and warm when the learner's tests arrive. A test JVM waits idle in advance
  * anyway; every class loaded here is time the learner does not wait for after a save. The same run trains
  * the start-up cache.
@@ -106,5 +112,19 @@ public class WarmUpTests {
         platform.join();
         Thread.ofVirtual().start(() -> sum.addAndGet(2)).join();
         assertEquals(6, CompletableFuture.supplyAsync(() -> 3).thenApply(x -> x + sum.get()).get());
+    }
+
+    /** Exercise rules are ArchUnit checks: its importer is slow to load cold, and says once that it logs nowhere. */
+    @Test
+    @Order(6)
+    void checksARuleOnCompiledClasses() {
+        EvaluationResult result = ArchRuleDefinition.noClasses()
+                .should().callMethod(System.class, "exit", int.class)
+                .orShould().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("java.util.concurrent.locks.."))
+                .evaluate(ArchConfiguration.withThreadLocalScope(config -> {
+                    config.setResolveMissingDependenciesFromClassPath(false);
+                    return new ClassFileImporter().importUrls(List.of(WarmUpTests.class.getResource("WarmUpTests.class")));
+                }));
+        assertTrue(!result.hasViolation(), () -> String.join("; ", result.getFailureReport().getDetails()));
     }
 }
