@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end, the full-screen tutor in a real terminal (tmux, 100x30): start `tutor` on a fresh workspace, open
-# lesson 1, open its exercise, save a wrong answer and see it fail on screen, save the right one and see it pass,
-# quit with q, and check that the terminal is back at a normal prompt. Run after the build made tutor.jar.
+# lesson 1, run its demo on the lent terminal, open its exercise, save a wrong answer and see it fail on screen,
+# save the right one and see it pass, quit with q, and check that the terminal is back at a normal prompt; then
+# start it through ./tutor and kill it with -9. Run after the build made tutor.jar.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$here/scripts/find-jdk.sh"
@@ -35,6 +36,14 @@ wait_for "workload-probe" 5
 
 tmux send-keys -t "$session" Enter                       # lesson 1 is selected on a first start
 wait_for "WAITING IS THE PROBLEM" 10
+# d lends the terminal to the lesson's demo: it asks for a prediction, measures, and a key brings the tutor back.
+tmux send-keys -t "$session" d
+wait_for "Predict before you measure" 30
+tmux send-keys -t "$session" "my guess: the fetch" Enter
+wait_for "Press any key to go back to the tutor" 30
+tmux capture-pane -p -t "$session" | grep -q "I/O-bound" || fail "the demo's table did not show"
+tmux send-keys -t "$session" x
+wait_for "WAITING IS THE PROBLEM" 10
 tmux send-keys -t "$session" Enter                       # the lesson's first exercise
 wait_for "Waiting for your save" 10
 wait_for "$work/src/main/java/$file" 5
@@ -55,8 +64,9 @@ tmux send-keys -t "$session" q
 sleep 1
 tmux send-keys -t "$session" 'echo "restored: $((6*7))"' Enter
 wait_for "restored: 42" 10
-# Back at a normal prompt: the alternate screen is gone, so the command line that started the tutor shows again.
-tmux capture-pane -p -t "$session" | grep -qF -- "-jar $jar" || fail "the terminal did not leave the tutor's screen"
+# Back at a normal prompt: the tutor's alternate screen is gone and the cursor shows.
+[ "$(tmux display -p -t "$session" '#{alternate_on}')" = 0 ] || fail "the terminal did not leave the tutor's screen"
+[ "$(tmux display -p -t "$session" '#{cursor_flag}')" = 1 ] || fail "q left the cursor hidden"
 
 sleep 1
 # Only this checkout's test JVMs: other tutors may be running on the machine.
@@ -78,4 +88,4 @@ tmux send-keys -t "$session" 'stty -a | grep -o -- " -\?icanon\| -\?echo " | tr 
 wait_for "modes: icanon,echo" 10
 [ "$(tmux display -p -t "$session" '#{alternate_on}')" = 0 ] || fail "the terminal was left on the tutor's alternate screen"
 [ "$(tmux display -p -t "$session" '#{cursor_flag}')" = 1 ] || fail "the cursor was left hidden"
-echo "OK: tui in tmux: lesson opened, wrong answer failed, right answer passed on screen, q restored the terminal, and ./tutor restored it after kill -9"
+echo "OK: tui in tmux: lesson opened, its demo run on the lent terminal, wrong answer failed, right answer passed on screen, q restored the terminal, and ./tutor restored it after kill -9"

@@ -1,10 +1,8 @@
 package dev.tutor.app.cli;
 
-import dev.tutor.app.course.Course;
-import dev.tutor.app.course.Lesson;
-import dev.tutor.app.grading.Grader;
+import dev.tutor.app.session.LessonDemos;
+import dev.tutor.app.session.LessonDemos.Demo;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,25 +31,18 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Course course = context.course();
+        LessonDemos demos = new LessonDemos(context.course());
         if (id == null) {
-            for (Lesson lesson : course.lessons()) {
-                for (String demo : lesson.demos()) {
-                    context.out().printf("%-12s %s%n", lesson.id(), simpleName(demo));
-                }
+            for (Demo demo : demos.all()) {
+                context.out().printf("%-12s %s%n", demo.lessonId(), demo.simpleName());
             }
             context.out().println("Run one with 'tutor demo ID', where ID is the lesson or the demo's name.");
             return TutorCommand.PASSED;
         }
-        String demo = find(course, id);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, Grader.currentClassPath()));
-        command.add(demo);
-        command.addAll(demoArgs);
+        Demo demo = demos.find(id)
+                .orElseThrow(() -> new UsageException("No demo '" + id + "'. Run 'tutor demo' to see their names."));
         context.out().flush();
-        Process process = new ProcessBuilder(command).inheritIO().start();
+        Process process = new ProcessBuilder(LessonDemos.command(demo, demoArgs)).inheritIO().start();
         Thread stopDemo = new Thread(() -> {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -60,23 +51,5 @@ final class DemoCommand implements Callable<Integer> {
         int status = process.waitFor();
         Runtime.getRuntime().removeShutdownHook(stopDemo);
         return status == 0 ? TutorCommand.PASSED : TutorCommand.NOT_PASSED;
-    }
-
-    private static String find(Course course, String id) {
-        for (Lesson lesson : course.lessons()) {
-            if (lesson.id().equals(id) && !lesson.demos().isEmpty()) {
-                return lesson.demos().get(0);
-            }
-            for (String demo : lesson.demos()) {
-                if (simpleName(demo).equalsIgnoreCase(id) || demo.equals(id)) {
-                    return demo;
-                }
-            }
-        }
-        throw new UsageException("No demo '" + id + "'. Run 'tutor demo' to see their names.");
-    }
-
-    private static String simpleName(String className) {
-        return className.substring(className.lastIndexOf('.') + 1);
     }
 }

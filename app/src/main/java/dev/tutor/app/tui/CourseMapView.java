@@ -76,7 +76,8 @@ final class CourseMapView {
             Exercise e = row.exercise();
             Span mark = status(s, e);
             String label = statusLabel(s, e);
-            line = Line.of(Span.of(pointer + "    "), mark, Span.of(" " + Text.pad(e.id(), 20) + " "),
+            int idWidth = s.course().exercises().stream().mapToInt(x -> Text.width(x.id())).max().orElse(0);
+            line = Line.of(Span.of(pointer + "    "), mark, Span.of(" " + Text.pad(e.id(), idWidth) + " "),
                     Span.of(e.title()));
             int gap = width - line.width() - Text.width(label);
             line = line.fit(width - Text.width(label) - 1)

@@ -10,27 +10,32 @@ import java.util.Map;
  * the demo itself runs in {@link DemoRunner}, told what to do by effects.
  */
 final class DemoUpdate {
-    /** Lessons with a visual demo behind {@code d}, and which. */
+    /** Lessons whose GIL timeline is behind {@code v}, and which scenario it plays. */
     static final Map<String, Scenario> GIL_LESSONS = Map.of("gil", Scenario.TWO_CPU, "threadsio", Scenario.CPU_AND_IO);
-    static final String LOOP_LESSON = "waiting";
 
     private DemoUpdate() {
     }
 
-    static boolean hasDemo(String lessonId) {
-        return GIL_LESSONS.containsKey(lessonId) || LOOP_LESSON.equals(lessonId);
+    /** Whether {@code v} draws the GIL timeline in this lesson. */
+    static boolean hasGilTimeline(String lessonId) {
+        return GIL_LESSONS.containsKey(lessonId);
     }
 
-    /** {@code d} in the reader: the lesson's own demo; a notice when it has none. */
-    static Next openLessonDemo(TutorState s) {
+    /** {@code d} in the reader: the lesson's demo program, on the real terminal; a notice when it has none. */
+    static Next runLessonDemo(TutorState s) {
+        if (s.course().lesson(s.lessonId()).map(lesson -> lesson.demos().isEmpty()).orElse(true)) {
+            return Next.of(s.withNotice("This lesson has no demo; t shows the event loop at work."));
+        }
+        return Next.of(s, new Effect.RunLessonDemo(s.lessonId()));
+    }
+
+    /** {@code v} in the reader: the GIL timeline, where the lesson has one. */
+    static Next openGilTimeline(TutorState s) {
         Scenario scenario = GIL_LESSONS.get(s.lessonId());
-        if (scenario != null) {
-            return Next.of(s.withDemo(DemoState.gil(s.lessonId(), scenario, nextRun(s))));
+        if (scenario == null) {
+            return Next.of(s.withNotice("The GIL timeline belongs to lessons 5 and 6; d runs this lesson's demo."));
         }
-        if (LOOP_LESSON.equals(s.lessonId())) {
-            return openLoop(s);
-        }
-        return Next.of(s.withNotice("This lesson has no demo; t shows the event loop at work."));
+        return Next.of(s.withDemo(DemoState.gil(s.lessonId(), scenario, nextRun(s))));
     }
 
     /** {@code t} in any lesson: the event-loop trace. */

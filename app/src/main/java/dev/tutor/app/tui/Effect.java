@@ -17,6 +17,13 @@ sealed interface Effect {
     record SaveSolutionViewed(String exerciseId) implements Effect {
     }
 
+    /**
+     * Lend the terminal to the lesson's demo program until it ends. Carried out on the UI thread, which owns
+     * the screen, by {@link FullScreenTutor}.
+     */
+    record RunLessonDemo(String lessonId) implements Effect {
+    }
+
     /** Leave the tutor, restoring the terminal. */
     record Quit() implements Effect {
     }

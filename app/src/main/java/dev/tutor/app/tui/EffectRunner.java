@@ -56,6 +56,7 @@ final class EffectRunner {
             case Effect.StepDemo st -> demos.step();
             case Effect.StopDemo st -> demos.stop();
             case Effect.MeasureGil m -> demos.measure(m.run());
+            case Effect.RunLessonDemo r -> throw new IllegalStateException("the UI thread lends the terminal itself");
             case Effect.Quit q -> {
                 demos.stop();
                 return false;

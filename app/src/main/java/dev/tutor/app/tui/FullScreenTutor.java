@@ -10,6 +10,7 @@ import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.grading.Grader;
 import dev.tutor.app.progress.ProgressStore;
 import dev.tutor.app.session.Attempts;
+import dev.tutor.app.session.LessonDemos;
 import dev.tutor.app.workspace.Workspace;
 import dev.tutor.app.workspace.watch.SaveListener;
 import dev.tutor.app.workspace.watch.SaveWatcher;
@@ -17,6 +18,8 @@ import dev.tutor.app.workspace.watch.WatchOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +64,7 @@ public final class FullScreenTutor {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tutor-ticker"));
         grader.warmUp(); // in the background: the first verdict then costs no JVM start
 
+        Optional<String> ownModes = TerminalLoan.readModes(); // before Lanterna puts the terminal in raw mode
         Terminal terminal = new DefaultTerminalFactory(System.out, System.in, StandardCharsets.UTF_8)
                 .setForceTextTerminal(true)
                 .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
@@ -90,7 +94,15 @@ public final class FullScreenTutor {
             });
             ticker.scheduleAtFixedRate(() -> loop.inbox().add(new Msg.Tick(System.nanoTime())),
                     TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-            loop.run(effects::run);
+            TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
+            LessonDemos demos = new LessonDemos(course);
+            loop.run(effect -> {
+                if (effect instanceof Effect.RunLessonDemo run) {
+                    lendToDemo(loop, loan, demos, run.lessonId());
+                    return true;
+                }
+                return effects.run(effect);
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -107,6 +119,20 @@ public final class FullScreenTutor {
             }
         }
         return 0;
+    }
+
+    /** Runs the lesson's demo on the real terminal, then paints the whole screen again. */
+    private static void lendToDemo(TutorLoop loop, TerminalLoan loan, LessonDemos demos, String lessonId) {
+        demos.find(lessonId).ifPresent(demo -> {
+            String title = "Lesson demo " + demo.simpleName() + " (Ctrl-C stops it; the tutor comes back afterwards)";
+            loan.run(LessonDemos.command(demo, List.of()), title, "tutor demo " + lessonId)
+                    .ifPresent(problem -> loop.inbox().add(new Msg.GradeFailed("", problem)));
+        });
+        try {
+            loop.paint();
+        } catch (IOException e) {
+            // The next message paints again.
+        }
     }
 
     private static void stopQuietly(TerminalScreen screen) {

@@ -112,7 +112,10 @@ final class Update {
             return Next.of(exercises.isEmpty() ? s : s.withExercise(exercises.get(0).id()));
         }
         if (key.is('d')) {
-            return DemoUpdate.openLessonDemo(s);
+            return DemoUpdate.runLessonDemo(s);
+        }
+        if (key.is('v')) {
+            return DemoUpdate.openGilTimeline(s);
         }
         if (key.is('t')) {
             return DemoUpdate.openLoop(s);

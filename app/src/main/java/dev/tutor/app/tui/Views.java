@@ -52,13 +52,13 @@ final class Views {
                 : switch (s.screen()) {
                     case COURSE_MAP -> List.of(new String[] {"↑↓", "move"}, new String[] {"enter", "open"},
                             new String[] {"?", "help"}, new String[] {"q", "quit"});
-                    case LESSON -> DemoUpdate.hasDemo(s.lessonId())
-                            ? List.of(new String[] {"↑↓ PgUp PgDn", "scroll"}, new String[] {"enter", "exercise"},
-                                    new String[] {"d", "demo"}, new String[] {"esc", "map"}, new String[] {"?", "help"},
-                                    new String[] {"q", "quit"})
-                            : List.of(new String[] {"↑↓ PgUp PgDn", "scroll"}, new String[] {"enter", "exercise"},
-                                    new String[] {"t", "loop demo"}, new String[] {"esc", "map"},
-                                    new String[] {"?", "help"}, new String[] {"q", "quit"});
+                    case LESSON -> DemoUpdate.hasGilTimeline(s.lessonId())
+                            ? List.of(new String[] {"↑↓", "scroll"}, new String[] {"enter", "exercise"},
+                                    new String[] {"d", "demo"}, new String[] {"v", "GIL"}, new String[] {"t", "loop"},
+                                    new String[] {"esc", "map"}, new String[] {"?", "help"}, new String[] {"q", "quit"})
+                            : List.of(new String[] {"↑↓", "scroll"}, new String[] {"enter", "exercise"},
+                                    new String[] {"d", "demo"}, new String[] {"t", "loop"},
+                                    new String[] {"esc", "map"}, new String[] {"?", "help"}, new String[] {"q", "quit"});
                     case DEMO -> demoKeys(s.demo());
                     case EXERCISE -> s.solution() == TutorState.SolutionView.ASKING
                             ? List.of(new String[] {"y", "show the solution"}, new String[] {"any other key", "keep trying"})

@@ -17,13 +17,13 @@ class DemoUpdateTest {
     }
 
     private static TutorState running() {
-        TutorState asked = press(press(gilLesson(), Key.ch('d')).state(), Key.ch('3')).state();
+        TutorState asked = press(press(gilLesson(), Key.ch('v')).state(), Key.ch('3')).state();
         return Update.update(asked, new Msg.GilMeasured(1, new GilMeasurement(1.1, 0.5, 100))).state();
     }
 
     @Test
-    void dInTheGilLessonAsksForAPredictionBeforeAnythingRuns() {
-        Next next = press(gilLesson(), Key.ch('d'));
+    void vInTheGilLessonAsksForAPredictionBeforeAnythingRuns() {
+        Next next = press(gilLesson(), Key.ch('v'));
         assertThat(next.state().screen()).isEqualTo(Screen.DEMO);
         assertThat(next.state().demo().phase()).isEqualTo(DemoState.Phase.PREDICT);
         assertThat(next.state().demo().scenario()).isEqualTo(DemoState.Scenario.TWO_CPU);
@@ -32,13 +32,13 @@ class DemoUpdateTest {
 
     @Test
     void theThreadsIoLessonOpensOnTheConvoy() {
-        TutorState s = press(TuiFixtures.state(80, 24).withLesson("threadsio"), Key.ch('d')).state();
+        TutorState s = press(TuiFixtures.state(80, 24).withLesson("threadsio"), Key.ch('v')).state();
         assertThat(s.demo().scenario()).isEqualTo(DemoState.Scenario.CPU_AND_IO);
     }
 
     @Test
     void aGuessStartsTheMeasurementAndItsResultStartsTheTimeline() {
-        Next guessed = press(press(gilLesson(), Key.ch('d')).state(), Key.ch('3'));
+        Next guessed = press(press(gilLesson(), Key.ch('v')).state(), Key.ch('3'));
         assertThat(guessed.state().demo().guess()).isEqualTo(3);
         assertThat(guessed.state().demo().phase()).isEqualTo(DemoState.Phase.MEASURING);
         assertThat(guessed.effects()).containsExactly(new Effect.MeasureGil(1));
@@ -111,9 +111,18 @@ class DemoUpdateTest {
     }
 
     @Test
-    void aLessonWithoutADemoSaysSoAndPointsToTheLoopTrace() {
-        TutorState s = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('d')).state();
+    void dLendsTheTerminalToTheLessonsOwnDemoProgram() {
+        TutorState lesson = TuiFixtures.state(80, 24).withLesson("threads");
+        Next next = press(lesson, Key.ch('d'));
+        assertThat(next.state().screen()).isEqualTo(Screen.LESSON);
+        assertThat(next.effects()).containsExactly(new Effect.RunLessonDemo("threads"));
+    }
+
+    @Test
+    void vOutsideTheGilLessonsSaysWhereTheTimelineIs() {
+        TutorState s = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('v')).state();
         assertThat(s.screen()).isEqualTo(Screen.LESSON);
-        assertThat(s.notice()).contains("no demo");
+        assertThat(s.demo()).isNull();
+        assertThat(s.notice()).contains("lessons 5 and 6");
     }
 }

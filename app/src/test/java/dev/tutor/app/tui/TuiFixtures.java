@@ -22,7 +22,8 @@ final class TuiFixtures {
 
     static Course course() {
         Lesson waiting = new Lesson("waiting", 1, "Waiting is the problem", List.of("T1", "T2"), "01.md", List.of());
-        Lesson threads = new Lesson("threads", 2, "Threads", List.of("T6"), "02.md", List.of());
+        Lesson threads = new Lesson("threads", 2, "Threads", List.of("T6"), "02.md",
+                List.of("dev.tutor.lessons.threads.ThreadsDemo"));
         Exercise probe = new Exercise("workload-probe", "waiting", "Wall-clock time against CPU time", List.of("T2"),
                 List.of(FILE), List.of("dev/tutor/exercises/waiting/WorkloadProbeTest.java"),
                 List.of("Read System.nanoTime() twice.", "Use the thread's CPU clock.", "Compare with half."),
