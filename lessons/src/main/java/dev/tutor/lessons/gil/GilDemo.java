@@ -1,5 +1,6 @@
 package dev.tutor.lessons.gil;
 
+import dev.tutor.lessons.Prediction;
 import dev.tutor.runtime.gil.Gil;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilListener;
@@ -7,10 +8,10 @@ import dev.tutor.runtime.gil.GilOptions;
 import dev.tutor.runtime.gil.GilStats;
 import dev.tutor.runtime.gil.RefCount;
 import dev.tutor.runtime.gil.Workloads;
-import java.io.Console;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Lesson 5's demo: the same CPU-bound job on one thread and split over two, first under the simulated
@@ -44,15 +45,18 @@ public final class GilDemo {
                 + " steps, each a Gil.check() and a multiplication, like one bytecode of a Python loop.");
         System.out.println("It runs on one thread, then split in half over two threads, on this machine's "
                 + Runtime.getRuntime().availableProcessors() + " cores.");
-        predict("With the GIL, will two threads finish the job faster, in the same time, or slower?");
+        Optional<String> withGilGuess = Prediction.ask("With the GIL, will two threads finish the job faster,"
+                + " in the same time, or slower? (faster / same / slower)");
 
         Workloads.cpuBound(Gil.create(), 2, JOB_STEPS / 20); // warm up the JIT before timing anything
         Run withGil = timeJob(GilOptions.defaults());
         print("with the GIL", withGil);
+        Prediction.printBeside(withGilGuess, withGil.verdict());
 
-        predict("And free-threaded, with no GIL at all?");
+        Optional<String> freeGuess = Prediction.ask("And free-threaded, with no GIL at all? (faster / same / slower)");
         Run free = timeJob(GilOptions.defaults().freeThreaded());
         print("free-threaded", free);
+        Prediction.printBeside(freeGuess, free.verdict());
 
         System.out.println();
         System.out.println("The first GIL handovers between two CPU-bound threads (ms after the first event):");
@@ -87,6 +91,13 @@ public final class GilDemo {
     private record Run(long oneThreadMillis, long twoThreadsMillis, GilStats twoThreadStats) {
         double speedUp() {
             return (double) oneThreadMillis / Math.max(1, twoThreadsMillis);
+        }
+
+        /** The answer to the question the demo asked, in its own words, with the number that decides it. */
+        String verdict() {
+            // Within a tenth either way is too close to call: one run's noise on a shared machine is that large.
+            String word = speedUp() >= 1.1 ? "faster" : speedUp() <= 1 / 1.1 ? "slower" : "about the same";
+            return String.format(Locale.ROOT, "%s on two threads (speed-up %.2fx)", word, speedUp());
         }
     }
 
@@ -131,34 +142,6 @@ public final class GilDemo {
                     stats.failedAcquisitions(), stats.checks());
         } else {
             System.out.printf(Locale.ROOT, "  %-14s no GIL: no switches, nothing to wait for%n", "");
-        }
-    }
-
-    /** Asks for a prediction when a person is at the terminal; otherwise says nothing and goes on. */
-    private static void predict(String question) {
-        Console console = System.console();
-        if (!isTerminal(console)) {
-            return;
-        }
-        String answer = console.readLine("%nPredict: %s (faster / same / slower) ", question);
-        if (answer != null && !answer.isBlank()) {
-            console.printf("Noted: %s. Measuring...%n", answer.strip());
-        }
-    }
-
-    /**
-     * True when {@code console} is a person's terminal. From JDK 22 a Console may exist with the streams
-     * redirected, and {@code Console.isTerminal()} tells the two apart; this course compiles for JDK 21,
-     * where a Console exists only for a terminal, so the method is looked up at run time.
-     */
-    private static boolean isTerminal(Console console) {
-        if (console == null) {
-            return false;
-        }
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true;
         }
     }
 }

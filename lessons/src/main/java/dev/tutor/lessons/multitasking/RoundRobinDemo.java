@@ -1,5 +1,6 @@
 package dev.tutor.lessons.multitasking;
 
+import dev.tutor.lessons.Prediction;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
@@ -10,6 +11,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,7 +21,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Every step is recorded with its start and end, and a timeline shows, for each task, when it was
  * running a step ({@code #}) and when it had started but was waiting for its next turn ({@code .}).
- * The whole demo takes about a second and needs no network.
+ * The whole demo takes about a second and needs no network. When a person is at the terminal, each part
+ * first asks the lesson's question about it, and prints the answer beside what it measured.
  */
 public final class RoundRobinDemo {
 
@@ -46,12 +49,15 @@ public final class RoundRobinDemo {
         System.out.println("1. Cooperative: tasks A, B and C take turns on one thread, from a FIFO queue.");
         System.out.println("   Each step computes until it has used 3 ms of CPU time, then returns true while its task"
                 + " has more to do.");
+        Optional<String> guess = Prediction.ask("In what order will the steps of A, B and C (4, 2 and 3 steps) run?");
         List<StepRecord> cooperative = cooperative(List.of(task("A", 4), task("B", 2), task("C", 3)));
         printSteps(cooperative);
         printTimeline(cooperative);
+        Prediction.printBeside(guess, order(cooperative));
 
         System.out.println();
         System.out.println("2. Preemptive: the same tasks on three platform threads; the kernel decides who runs.");
+        guess = Prediction.ask("Will the order of their steps be the same on every run?");
         List<StepRecord> threaded = onThreads(List.of(task("A", 4), task("B", 2), task("C", 3)));
         printSteps(threaded);
         printTimeline(threaded);
@@ -59,17 +65,21 @@ public final class RoundRobinDemo {
                 + " CPU was paused partway");
         System.out.println("   by the kernel: preempted, though no line of it yields. Run the demo again: the order"
                 + " changes, because the kernel chose it.");
+        Prediction.printBeside(guess, order(threaded) + " this time; run the demo again and compare");
 
         System.out.println();
         System.out.println("3. A greedy task among cooperative ones: G computes for 300 ms in a single step.");
+        guess = Prediction.ask("How long will A wait between two of its turns?");
         List<StepRecord> greedy = cooperative(List.of(task("A", 4), greedy("G"), task("B", 4)));
         System.out.println("   Order of steps: " + order(greedy));
         printTimeline(greedy);
         printLongestWaits(greedy, List.of("A", "B"));
         System.out.println("   Nobody can take the thread from G: the others wait until its step returns.");
+        Prediction.printBeside(guess, String.format("A waited at most %.1f ms", longestWait(greedy, "A") / 1e6));
 
         System.out.println();
         System.out.println("4. Greedy threads: " + cores + " threads like G (one per core) next to A and B on threads.");
+        guess = Prediction.ask("Will A and B finish before the greedy threads, or after?");
         List<String> greedyNames = new ArrayList<>();
         List<Task> tasks = new ArrayList<>();
         tasks.add(task("A", 4));
@@ -91,6 +101,10 @@ public final class RoundRobinDemo {
                     name, wall / 1e6, cpu / 1e6, Math.max(0, wall - cpu) / 1e6);
         }
         System.out.println("   The kernel preempted the greedy threads to give A and B their turns.");
+        long greedyDone = greedyNames.stream().mapToLong(name -> finishedAt(greedyThreads, name)).min().orElseThrow();
+        Prediction.printBeside(guess, String.format("A finished at %.1f ms, B at %.1f ms, the first greedy thread at"
+                + " %.1f ms", finishedAt(greedyThreads, "A") / 1e6, finishedAt(greedyThreads, "B") / 1e6,
+                greedyDone / 1e6));
     }
 
     // ---- the two ways of running tasks ----
@@ -236,23 +250,32 @@ public final class RoundRobinDemo {
                 cpu / (double) (finish - origin));
     }
 
-    /** For each task, the longest time it spent between becoming able to run and running. */
+    /** For each task, the longest time it spent between becoming able to run and running, and when it ended. */
     private static void printLongestWaits(List<StepRecord> records, List<String> tasks) {
-        long origin = records.stream().mapToLong(StepRecord::start).min().orElseThrow();
         for (String task : tasks) {
-            long previousEnd = origin;
-            long longest = 0;
-            long finished = origin;
-            for (StepRecord r : records) {
-                if (r.task().equals(task)) {
-                    longest = Math.max(longest, r.start() - previousEnd);
-                    previousEnd = r.end();
-                    finished = r.end();
-                }
-            }
             System.out.printf("   %s waited at most %5.1f ms for a turn and finished at %5.1f ms.%n",
-                    task, longest / 1e6, (finished - origin) / 1e6);
+                    task, longestWait(records, task) / 1e6, finishedAt(records, task) / 1e6);
         }
+    }
+
+    /** The longest time {@code task} spent between becoming able to run and running, in nanoseconds. */
+    private static long longestWait(List<StepRecord> records, String task) {
+        long previousEnd = records.stream().mapToLong(StepRecord::start).min().orElseThrow();
+        long longest = 0;
+        for (StepRecord r : records) {
+            if (r.task().equals(task)) {
+                longest = Math.max(longest, r.start() - previousEnd);
+                previousEnd = r.end();
+            }
+        }
+        return longest;
+    }
+
+    /** When {@code task}'s last step ended, in nanoseconds after the first step of all began. */
+    private static long finishedAt(List<StepRecord> records, String task) {
+        long origin = records.stream().mapToLong(StepRecord::start).min().orElseThrow();
+        return records.stream().filter(r -> r.task().equals(task)).mapToLong(StepRecord::end).max().orElse(origin)
+                - origin;
     }
 
     /** Keeps the calling thread computing until it has used {@code nanos} of CPU time, however long that takes. */

@@ -1,10 +1,12 @@
 package dev.tutor.lessons.processes;
 
+import dev.tutor.lessons.Prediction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java} and class path, and shows that the child's change to {@link #counter} never reaches the
  * parent: each process has memory of its own. Part 2 counts the primes below a limit (3,000,000 unless
  * the first argument says otherwise) in one child, then split over two children at once, and prints the
- * wall time of each way.
+ * wall time of each way. When a person is at the terminal, part 2 first asks for the lesson's two
+ * predictions, and prints each beside what was measured.
  *
  * <p>Every child gets a time limit, and a shutdown hook kills any child still running when the demo ends,
  * however it ends.
@@ -63,9 +66,10 @@ public final class ProcessesDemo {
 
     private static void cpuWorkOnOneAndTwoProcesses(long limit) throws IOException, InterruptedException {
         System.out.printf("2. CPU-bound work: the primes below %,d, on one process and on two%n", limit);
-        System.out.printf("This machine offers %d cores to Java. Predict: will two children, each counting half"
-                + "%nof the numbers, take about the same wall time as one child, or about half of it?%n",
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf("This machine offers %d cores to Java.%n", Runtime.getRuntime().availableProcessors());
+        Optional<String> wallGuess = Prediction.ask("Will two children, each counting half of the numbers, take"
+                + " about the same wall time as one child, or about half of it?");
+        Optional<String> halvesGuess = Prediction.ask("Will the two halves take equally long?");
 
         Run one = countWith(limit, 1);
         System.out.printf("one child    : %,d primes, wall %.2f s   %s%n", one.primes, one.seconds, one.detail);
@@ -73,14 +77,18 @@ public final class ProcessesDemo {
         System.out.printf("two children : %,d primes, wall %.2f s   %s%n", two.primes, two.seconds, two.detail);
         System.out.printf("Two children took %.2f of the time one child took. Each wall time includes starting"
                 + " the JVMs.%n", two.seconds / one.seconds);
+        Prediction.printBeside(wallGuess, String.format("two children took %.2f s and one child %.2f s:"
+                + " %.2f of the time", two.seconds, one.seconds, two.seconds / one.seconds));
+        Prediction.printBeside(halvesGuess, String.format("the lower half counted in %.2f s, the upper half in %.2f s",
+                two.countingSeconds.get(0), two.countingSeconds.get(1)));
         System.out.println("The halves are equal in numbers, not in work: trial division costs more for bigger"
                 + " numbers, so");
         System.out.println("on a quiet machine the upper half takes longer. On a busy one the second core is not"
                 + " free, and the gain shrinks.");
     }
 
-    /** What one way of counting found, and how long it took on the wall clock. */
-    private record Run(long primes, double seconds, String detail) {
+    /** What one way of counting found, how long it took on the wall clock, and each child's counting time. */
+    private record Run(long primes, double seconds, String detail, List<Double> countingSeconds) {
     }
 
     /** Starts one child per range, all at once, then waits for each and adds up their answers. */
@@ -96,15 +104,16 @@ public final class ProcessesDemo {
         }
         long primes = 0;
         List<String> details = new ArrayList<>();
+        List<Double> countingSeconds = new ArrayList<>();
         for (int i = 0; i < children; i++) {
             Process child = running.get(i);
             String[] answer = finish(child).get(0).split(" ");
             primes += Long.parseLong(answer[1]);
-            details.add(String.format("child %s: %s in %.2f s", answer[0], ranges.get(i),
-                    Long.parseLong(answer[2]) / 1e3));
+            countingSeconds.add(Long.parseLong(answer[2]) / 1e3);
+            details.add(String.format("child %s: %s in %.2f s", answer[0], ranges.get(i), countingSeconds.get(i)));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Run(primes, seconds, "(" + String.join("; ", details) + ")");
+        return new Run(primes, seconds, "(" + String.join("; ", details) + ")", List.copyOf(countingSeconds));
     }
 
     /** Starts {@code java -cp <this JVM's class path> mainClass args...}, the same Java as this one. */

@@ -1,7 +1,10 @@
 package dev.tutor.lessons.threads;
 
+import dev.tutor.lessons.Prediction;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * of them on their own machine. It runs for well under a second, uses no network, and prints only.
  *
  * <p>Run it with {@code tutor demo threads}; run it twice and compare the interleaved lines and the
- * lost-update totals, which change from run to run.
+ * lost-update totals, which change from run to run. When a person is at the terminal, it asks for the
+ * lesson's two predictions, each just before the section that measures it, and prints each beside the
+ * measurement.
  */
 public final class ThreadsDemo {
     /** How many items each of the two adders processes, adding one to the shared counters per item. */
@@ -39,10 +44,18 @@ public final class ThreadsDemo {
 
     public static void main(String[] args) throws Exception {
         showMainThread();
-        showThreadsAlive();
+        Optional<String> threadsGuess = Prediction.ask("How many threads are alive in a JVM that has done nothing"
+                + " but enter main?");
+        int alive = showThreadsAlive();
+        Prediction.printBeside(threadsGuess, alive + " threads alive");
         workerSaysHello();
         twoThreadsTalk();
-        loseUpdates();
+        Optional<String> counterGuess = Prediction.ask(String.format("Two threads each add 1 to a plain int field"
+                + " %,d times. What will the field show?", INCREMENTS));
+        List<Integer> plainTotals = loseUpdates();
+        Prediction.printBeside(counterGuess, String.format("the plain int field showed %s (expected %,d)",
+                String.join("; ", plainTotals.stream().map(total -> String.format("%,d", total)).toList()),
+                2L * INCREMENTS));
     }
 
     private static void showMainThread() {
@@ -52,7 +65,8 @@ public final class ThreadsDemo {
                 quoted(me.getName()), me.threadId(), quoted(me.getThreadGroup().getName()), me.isVirtual());
     }
 
-    private static void showThreadsAlive() {
+    /** Lists the live threads and returns how many there are. */
+    private static int showThreadsAlive() {
         heading("Threads alive in this JVM");
         List<Thread> all = Thread.getAllStackTraces().keySet().stream()
                 .sorted(Comparator.comparingLong(Thread::threadId)).toList();
@@ -63,6 +77,7 @@ public final class ThreadsDemo {
         }
         System.out.println("Thread.activeCount():              " + Thread.activeCount()
                 + "   (only the caller's group, " + quoted(Thread.currentThread().getThreadGroup().getName()) + ")");
+        return all.size();
     }
 
     private static void workerSaysHello() throws InterruptedException {
@@ -103,13 +118,15 @@ public final class ThreadsDemo {
     /**
      * Runs the two counters side by side, round after round: at least {@link #MIN_ROUNDS}, and more, up
      * to {@link #MAX_ROUNDS}, until the plain counter has lost updates in some round. A race loses updates
-     * only when the timing goes wrong, and on a busy machine it now and then goes right.
+     * only when the timing goes wrong, and on a busy machine it now and then goes right. Returns what the
+     * plain counter showed in each round.
      */
-    private static void loseUpdates() throws InterruptedException {
+    private static List<Integer> loseUpdates() throws InterruptedException {
         long expected = 2L * INCREMENTS;
         heading(String.format("Two threads each process %,d items and add 1 to a counter per item (expected %,d)",
                 INCREMENTS, expected));
         boolean lostAny = false;
+        List<Integer> plainTotals = new ArrayList<>();
         for (int round = 1; round <= MAX_ROUNDS && (round <= MIN_ROUNDS || !lostAny); round++) {
             plainCount = 0;
             runTwice(() -> {
@@ -129,6 +146,7 @@ public final class ThreadsDemo {
                 }
                 blackhole = checksum;
             });
+            plainTotals.add(plainCount);
             long lost = expected - plainCount;
             lostAny |= lost != 0;
             System.out.printf("round %-2d  plain int field %,11d   AtomicLong %,11d%s%n", round, plainCount,
@@ -138,6 +156,7 @@ public final class ThreadsDemo {
             System.out.println("No update was lost this time: the timing never let the two adders collide,"
                     + " which happens now and then on a busy machine. Run the demo again.");
         }
+        return plainTotals;
     }
 
     /**

@@ -1,10 +1,10 @@
 package dev.tutor.lessons.threadsio;
 
+import dev.tutor.lessons.Prediction;
 import dev.tutor.runtime.gil.Gil;
 import dev.tutor.runtime.net.LoopbackServer;
 import dev.tutor.runtime.net.ServerOptions;
 import dev.tutor.runtime.net.SlowHttpServer;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Lesson 6's demo: two and then twenty fetches from the bundled slow HTTP server, one after another and
@@ -21,7 +22,8 @@ import java.util.List;
  *
  * <p>The server runs in this JVM on loopback and answers every request after {@link #DELAY}. The demo
  * takes about five seconds, most of it in the two runs that make twenty fetches one delay at a time.
- * It asks for a prediction first when it runs in a terminal ({@code System.console() != null}).
+ * When it runs in a terminal it first asks for a guess at each batch's time, and prints each guess beside
+ * the time measured.
  */
 public final class FetchDemo {
 
@@ -35,15 +37,25 @@ public final class FetchDemo {
         try (LoopbackServer server = SlowHttpServer.start(ServerOptions.defaults().withDelay(DELAY))) {
             System.out.println("Slow HTTP server on http://127.0.0.1:" + server.port() + "/, answering every request after "
                     + DELAY.toMillis() + " ms.");
-            String guess = predict();
+            // The lesson's four guesses, asked before anything is timed.
+            Optional<String> twoGuess = Prediction.ask("How long will 2 fetches take one after another,"
+                    + " and on 2 threads?");
+            Optional<String> twentyGuess = Prediction.ask("And 20 fetches one after another, and on 20 threads?");
+            Optional<String> holdingGuess = Prediction.ask("20 fetches on 20 \"Python\" threads that hold the GIL"
+                    + " while they wait?");
+            Optional<String> releasingGuess = Prediction.ask("The same 20 with the GIL released around the wait?");
             fetch(page(server, 0)); // the first fetch loads the HTTP classes; keep it out of the timings
 
             System.out.println();
             System.out.println("Plain Java threads (no GIL)");
             for (int count : new int[] {2, 20}) {
                 List<URI> pages = pages(server, count);
-                report(count + " fetches, one after another", time(() -> oneAfterAnother(pages, FetchDemo::fetch)), count);
-                report(count + " fetches, one thread each", time(() -> onThreads(pages, FetchDemo::fetch)), count);
+                Duration sequential = time(() -> oneAfterAnother(pages, FetchDemo::fetch));
+                report(count + " fetches, one after another", sequential, count);
+                Duration threaded = time(() -> onThreads(pages, FetchDemo::fetch));
+                report(count + " fetches, one thread each", threaded, count);
+                Prediction.printBeside(count == 2 ? twoGuess : twentyGuess,
+                        seconds(sequential) + " one after another, " + seconds(threaded) + " on threads");
             }
 
             System.out.println();
@@ -51,20 +63,21 @@ public final class FetchDemo {
             for (int count : new int[] {2, 20}) {
                 List<URI> pages = pages(server, count);
                 Gil holding = Gil.create();
-                report(count + " fetches holding the GIL while waiting",
-                        time(() -> onThreads(pages, page -> holdingTheGil(holding, page))), count);
+                Duration held = time(() -> onThreads(pages, page -> holdingTheGil(holding, page)));
+                report(count + " fetches holding the GIL while waiting", held, count);
                 Gil releasing = Gil.create();
-                report(count + " fetches releasing it (gil.blockingIo)",
-                        time(() -> onThreads(pages, page -> releasingTheGil(releasing, page))), count);
+                Duration released = time(() -> onThreads(pages, page -> releasingTheGil(releasing, page)));
+                report(count + " fetches releasing it (gil.blockingIo)", released, count);
+                if (count == 20) { // the lesson asks about the twenty only
+                    Prediction.printBeside(holdingGuess, seconds(held) + " holding the GIL");
+                    Prediction.printBeside(releasingGuess, seconds(released) + " releasing it");
+                }
             }
 
             System.out.println();
             System.out.println("One after another costs one delay per fetch; on threads the waits overlap and the"
                     + " batch costs about one delay. A thread that keeps the GIL while it waits makes every"
                     + " other Python thread wait too.");
-            if (guess != null) {
-                System.out.println("Your prediction was: " + guess);
-            }
         }
     }
 
@@ -150,15 +163,9 @@ public final class FetchDemo {
                 fetches);
     }
 
-    private static String predict() {
-        Console console = System.console();
-        if (console == null) {
-            return null;
-        }
-        System.out.println("Predict before you measure. Each fetch waits " + DELAY.toMillis() + " ms for the server.");
-        String line = console.readLine("How long will 2 fetches take one after another, and on two threads?"
-                + " And 20? (type your guesses, then Enter) ");
-        return line == null || line.isBlank() ? null : line.strip();
+    /** A time as {@link #report} prints it, so that a guess is compared with the same figure. */
+    private static String seconds(Duration elapsed) {
+        return String.format("%.3f s", elapsed.toNanos() / 1e9);
     }
 
     private static URI page(LoopbackServer server, int number) {

@@ -1,9 +1,9 @@
 package dev.tutor.lessons.waiting;
 
+import dev.tutor.lessons.Prediction;
 import dev.tutor.runtime.net.LoopbackServer;
 import dev.tutor.runtime.net.ServerOptions;
 import dev.tutor.runtime.net.SlowHttpServer;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,10 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Lesson 1's demo: the four steps of fetch (I/O), format (CPU), join (CPU) and write (I/O), timed with
@@ -29,7 +32,8 @@ import java.util.function.Supplier;
  * <p>The bundled slow HTTP server runs in this JVM on loopback and answers every request after 300 ms,
  * or after the number of milliseconds given as the only argument ({@code tutor demo waiting 1000}). The
  * steps run twice: the first round pays for loading the classes each step needs, the second shows the
- * steps themselves. When a person is at the terminal, the demo asks for a prediction first. It takes
+ * steps themselves. When a person is at the terminal, the demo asks for the lesson's three predictions
+ * first and prints each beside what the second round measured. It takes
  * about two delays plus the JVM's start, and deletes its temporary file.
  *
  * <p>The lesson's {@code timed} listing prints each step as it ends; here {@link Round#timed} keeps the
@@ -56,7 +60,10 @@ public final class FourStepsDemo {
             System.out.println("Lesson 1: waiting is the problem. Four steps against the slow HTTP server at");
             System.out.println(page + ", which answers every request after " + delay.toMillis() + " ms:");
             System.out.println("fetch the page, format its headers, join them, write them to a file.");
-            String guess = predict();
+            Optional<String> wallGuess = Prediction.ask("Which step will take most of the wall time?"
+                    + " (fetch / format / join / write)");
+            Optional<String> cpuGuess = Prediction.ask("Which step will take most of the CPU time?");
+            Optional<String> ioGuess = Prediction.ask("Which steps will come out I/O-bound?");
 
             Round cold = runSteps(page, file);
             Round warm = runSteps(page, file);
@@ -70,12 +77,12 @@ public final class FourStepsDemo {
             System.out.printf(Locale.ROOT, "In the second round the fetch took %.1f%% of the wall time, and the"
                     + " thread ran on a CPU for %.1f ms of the %.1f ms.%n",
                     100.0 * fetch.wallNanos() / whole.wallNanos(), whole.cpuNanos() / 1e6, whole.wallNanos() / 1e6);
+            Prediction.printBeside(wallGuess, warm.most("wall time", Timing::wallNanos));
+            Prediction.printBeside(cpuGuess, warm.most("CPU time", Timing::cpuNanos));
+            Prediction.printBeside(ioGuess, "I/O-bound: " + warm.ioBound());
             System.out.println("The write step stored " + Files.size(file) + " bytes in " + file
                     + " (deleted as the demo ends):");
             System.out.print(indent(Files.readString(file)));
-            if (guess != null) {
-                System.out.println("Your prediction was: " + guess);
-            }
             System.out.println("Run it with another delay, 'tutor demo waiting 1000', and see which numbers follow it.");
         } finally {
             Files.deleteIfExists(file);
@@ -167,6 +174,24 @@ public final class FourStepsDemo {
             return step("whole");
         }
 
+        /** Which of the four steps has the most of {@code what}, and how much of the whole round's that is. */
+        String most(String what, ToLongFunction<Timing> nanos) {
+            Timing top = steps().stream().max(Comparator.comparingLong(nanos)).orElseThrow();
+            return String.format(Locale.ROOT, "%s: %.3f ms of the round's %.3f ms of %s", top.step(),
+                    nanos.applyAsLong(top) / 1e6, nanos.applyAsLong(whole()) / 1e6, what);
+        }
+
+        /** The steps the rule of one half labels I/O-bound, in the order they ran. */
+        String ioBound() {
+            List<String> names = steps().stream().filter(t -> bound(t.wallNanos(), t.cpuNanos()).equals("I/O-bound"))
+                    .map(Timing::step).toList();
+            return names.isEmpty() ? "none" : String.join(", ", names);
+        }
+
+        private List<Timing> steps() {
+            return timings.stream().filter(t -> !t.step().equals("whole")).toList();
+        }
+
         void print(String title) {
             System.out.println();
             System.out.println(title);
@@ -196,34 +221,6 @@ public final class FourStepsDemo {
                 + "; '" + args[0] + "' is not. For example: tutor demo waiting 1000");
         System.exit(2);
         return DEFAULT_DELAY;
-    }
-
-    /** Asks for a prediction when a person is at the terminal; otherwise returns null and says nothing. */
-    private static String predict() {
-        Console console = System.console();
-        if (!isTerminal(console)) {
-            return null;
-        }
-        System.out.println();
-        System.out.println("Predict before you measure. Which step will take most of the wall time, which most of");
-        String line = console.readLine("the CPU time, and which steps will come out I/O-bound? (type, then Enter) ");
-        return line == null || line.isBlank() ? null : line.strip();
-    }
-
-    /**
-     * True when {@code console} is a person's terminal. From JDK 22 a Console may exist with the streams
-     * redirected, and {@code Console.isTerminal()} tells the two apart; this course compiles for JDK 21,
-     * where a Console exists only for a terminal, so the method is looked up at run time.
-     */
-    private static boolean isTerminal(Console console) {
-        if (console == null) {
-            return false;
-        }
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true;
-        }
     }
 
     private static String indent(String text) {
