@@ -38,10 +38,16 @@ tmux send-keys -t "$session" Enter                       # lesson 1 is selected 
 wait_for "WAITING IS THE PROBLEM" 10
 # d lends the terminal to the lesson's demo: it asks for a prediction, measures, and a key brings the tutor back.
 tmux send-keys -t "$session" d
-wait_for "Predict before you measure" 30
-tmux send-keys -t "$session" "my guess: the fetch" Enter
+wait_for "Which step will take most of the wall time?" 30
+tmux send-keys -t "$session" "the fetch" Enter
+wait_for "Which step will take most of the CPU time?" 10
+tmux send-keys -t "$session" "format" Enter
+wait_for "Which steps will come out I/O-bound?" 10
+tmux send-keys -t "$session" "fetch and write" Enter
 wait_for "Press any key to go back to the tutor" 30
-tmux capture-pane -p -t "$session" | grep -q "I/O-bound" || fail "the demo's table did not show"
+# The demo's output may have scrolled: look in the pane's history too.
+tmux capture-pane -p -S - -t "$session" | grep -qF "You predicted: fetch and write" || fail "the guess was not shown"
+tmux capture-pane -p -S - -t "$session" | grep -q "I/O-bound" || fail "the demo's table did not show"
 tmux send-keys -t "$session" x
 wait_for "WAITING IS THE PROBLEM" 10
 tmux send-keys -t "$session" Enter                       # the lesson's first exercise
