@@ -52,7 +52,8 @@ public final class CourseVerifier {
         for (int run = 1; run <= solutionRuns; run++) {
             GradeReport solution = grader.grade(new GradeRequest(exercise, files(exercise, source::solution)));
             log.accept(exercise.id() + " solution" + (solutionRuns == 1 ? "" : " (" + run + "/" + solutionRuns + ")")
-                    + ": " + solution.verdict().summary() + " in " + solution.elapsed().toMillis() + " ms");
+                    + ": " + solution.verdict().summary() + " in " + solution.elapsed().toMillis() + " ms (tests "
+                    + solution.phases().tests().toMillis() + " ms)");
             if (solution.verdict().passed()) {
                 passes++;
             } else {
