@@ -37,6 +37,8 @@ def main():
     ap.add_argument("--exercise", default="workload-probe")
     ap.add_argument("--file", default="dev/tutor/exercises/waiting/WorkloadProbe.java")
     ap.add_argument("--test", default="WorkloadProbeTest")
+    ap.add_argument("--pause", type=float, default=0.3,
+                    help="seconds between a verdict and the next save (0.3: saves back to back; a person takes longer)")
     args = ap.parse_args()
 
     jar = os.path.join(ROOT, "tutor.jar")
@@ -82,7 +84,7 @@ def main():
             for part in detail.strip().strip("()").split(", "):
                 name, ms = part.rsplit(" ", 2)[0], int(part.rsplit(" ", 2)[1])
                 phases[name].append(ms / 1000.0)
-        time.sleep(0.3)
+        time.sleep(args.pause)
     watch.terminate()
     watch.wait(10)
 
@@ -103,6 +105,7 @@ def main():
         lists.append(time.monotonic() - start)
 
     shutil.rmtree(work, ignore_errors=True)
+    print("pause between a verdict and the next save: %.1f s" % args.pause)
     print("machine: %s, %d cores, %s" % (platform.platform(), os.cpu_count(),
           subprocess.run([java(), "-version"], capture_output=True, text=True).stderr.splitlines()[0]))
     print("save-to-verdict via tutor watch: " + stats(timings))

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,15 +25,26 @@ import java.util.concurrent.TimeUnit;
  * holds folders (as in the build's own tests), test JVMs simply start without it.
  */
 final class StartupCache {
+    /** A cache nobody has used for this long belongs to a tutor.jar or a Java that is gone; it is removed. */
+    private static final Duration UNUSED_FOR = Duration.ofDays(7);
+    /** A half-written cache this old was left by a training that died. */
+    private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+
     private final Path file;
     private final boolean supported;
     private final int feature = Runtime.version().feature();
     private volatile boolean failed;
+    private volatile boolean markedUsed;
 
     StartupCache(List<String> classPath, List<String> jvmOptions) {
+        this(classPath, jvmOptions, cacheFolder());
+    }
+
+    /** A cache kept in {@code folder}; the tests' own folder instead of the user's. */
+    StartupCache(List<String> classPath, List<String> jvmOptions, Path folder) {
         this.supported = !classPath.isEmpty() && classPath.stream().allMatch(p -> p.endsWith(".jar")
                 && Files.isRegularFile(Path.of(p))) && !Boolean.getBoolean("tutor.noStartupCache");
-        this.file = cacheFolder().resolve("test-jvm-" + key(classPath, jvmOptions) + (feature >= 25 ? ".aot" : ".jsa"));
+        this.file = folder.resolve("test-jvm-" + key(classPath, jvmOptions) + (feature >= 25 ? ".aot" : ".jsa"));
     }
 
     /** The options that make a test JVM use the cache, or none while it does not exist. */
@@ -38,7 +52,40 @@ final class StartupCache {
         if (!supported || failed || !Files.isRegularFile(file)) {
             return List.of();
         }
+        markUsed();
         return feature >= 25 ? List.of("-XX:AOTCache=" + file) : List.of("-XX:SharedArchiveFile=" + file);
+    }
+
+    /** Dates the cache to today, once per tutor, so that the clean-up after a training keeps it. */
+    private void markUsed() {
+        if (markedUsed) {
+            return;
+        }
+        markedUsed = true;
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // Read-only cache folder: the cache still works, it may only be cleaned up early.
+        }
+    }
+
+    /**
+     * Removes the caches of other tutor.jars and Javas that nobody used for {@link #UNUSED_FOR}, and trainings
+     * that died half-way: each tutor update trains a new cache of about 30 MB, and the old ones would pile up.
+     */
+    void removeStaleSiblings() {
+        Instant now = Instant.now();
+        try (var siblings = Files.list(file.getParent())) {
+            for (Path sibling : siblings.filter(p -> p.getFileName().toString().startsWith("test-jvm-")).toList()) {
+                Duration age = Duration.between(Files.getLastModifiedTime(sibling).toInstant(), now);
+                boolean partial = sibling.getFileName().toString().contains(".partial-");
+                if (!sibling.equals(file) && age.compareTo(partial ? ABANDONED_AFTER : UNUSED_FOR) > 0) {
+                    Files.deleteIfExists(sibling);
+                }
+            }
+        } catch (IOException e) {
+            // Left for the next training to try again.
+        }
     }
 
     boolean needsTraining() {
@@ -70,6 +117,7 @@ final class StartupCache {
             }
             if (training.exitValue() == 0 && Files.isRegularFile(partial)) {
                 Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                removeStaleSiblings();
             } else {
                 Files.deleteIfExists(partial);
                 failed = true;
