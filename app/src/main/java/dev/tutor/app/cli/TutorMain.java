@@ -1,6 +1,5 @@
 package dev.tutor.app.cli;
 
-import picocli.CommandLine;
 
 /**
  * The tutor's command line: {@code java -jar tutor.jar [command]}, reached through {@code dev.tutor.Launch}
@@ -16,7 +15,9 @@ public final class TutorMain {
 
     /** Runs one command line and returns its exit code: 0 done or passed, 1 not passed, 2 usage or environment. */
     public static int run(String... args) {
-        CommandLine cli = TutorCommand.commandLine(new TutorContext());
-        return cli.execute(args);
+        // Closing stops the spare test JVM and a start-up cache training under way, which would outlive the tutor.
+        try (TutorContext context = new TutorContext()) {
+            return TutorCommand.commandLine(context).execute(args);
+        }
     }
 }

@@ -58,6 +58,11 @@ public final class ClasspathCourseSource implements CourseSource {
                 new CourseException(diffPath + " has no solution " + path + " to apply to.")), diff, diffPath));
     }
 
+    @Override
+    public boolean hasMistake(String exerciseId, String mistakeName, String path) {
+        return loader.getResource(ROOT + "mistakes/" + exerciseId + "/" + mistakeName + "/" + path + ".diff") != null;
+    }
+
     private Optional<String> read(String resource) {
         try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {

@@ -28,6 +28,14 @@ public interface CourseSource {
     /** A learner file as a known mistake writes it. */
     Optional<String> mistake(String exerciseId, String mistakeName, String path);
 
+    /**
+     * Whether a known mistake has a file for {@code path}, without building it: cheap enough for start-up.
+     * Whether its diff still fits the solution is for the build and {@code tutor verify} to find.
+     */
+    default boolean hasMistake(String exerciseId, String mistakeName, String path) {
+        return mistake(exerciseId, mistakeName, path).isPresent();
+    }
+
     /** Whether a lesson's demo class is there to run; by default, whether it is on the class path. */
     default boolean hasDemo(String className) {
         return CourseSource.class.getClassLoader().getResource(className.replace('.', '/') + ".class") != null;

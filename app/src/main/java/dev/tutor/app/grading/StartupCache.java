@@ -3,8 +3,10 @@ package dev.tutor.app.grading;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 final class StartupCache {
     /** A cache nobody has used for this long belongs to a tutor.jar or a Java that is gone; it is removed. */
     private static final Duration UNUSED_FOR = Duration.ofDays(7);
-    /** A half-written cache this old was left by a training that died. */
+    /** The longest a training may take before it is given up. */
+    private static final Duration TRAINING_LIMIT = Duration.ofSeconds(60);
+    /** A half-written cache or a training's lock this old was left by a training that died. */
     private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
 
     private final Path file;
@@ -78,7 +82,8 @@ final class StartupCache {
         try (var siblings = Files.list(file.getParent())) {
             for (Path sibling : siblings.filter(p -> p.getFileName().toString().startsWith("test-jvm-")).toList()) {
                 Duration age = Duration.between(Files.getLastModifiedTime(sibling).toInstant(), now);
-                boolean partial = sibling.getFileName().toString().contains(".partial-");
+                String name = sibling.getFileName().toString();
+                boolean partial = name.contains(".partial-") || name.endsWith(".training");
                 if (!sibling.equals(file) && age.compareTo(partial ? ABANDONED_AFTER : UNUSED_FOR) > 0) {
                     Files.deleteIfExists(sibling);
                 }
@@ -100,34 +105,77 @@ final class StartupCache {
         if (!needsTraining()) {
             return;
         }
+        Path lock = file.resolveSibling(file.getFileName() + ".training");
         try {
             Files.createDirectories(file.getParent());
+            if (!takeTrainingLock(lock)) {
+                return; // another tutor is training this cache; this one starts its JVMs without it meanwhile
+            }
             Path partial = file.resolveSibling(file.getFileName() + ".partial-" + ProcessHandle.current().pid());
             List<String> command = new ArrayList<>(workerCommand);
             int main = command.indexOf(TestJvmPool.WORKER_CLASS);
             command.add(main - 2, feature >= 25 ? "-XX:AOTCacheOutput=" + partial : "-XX:ArchiveClassesAtExit=" + partial);
             command.add(main - 2, "-Dtutor.train=true");
-            Process training = new ProcessBuilder(command).redirectErrorStream(true)
+            Process training = new ProcessBuilder(finishingOnItsOwn(command, partial, lock)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             training.getOutputStream().close();
-            if (!training.waitFor(60, TimeUnit.SECONDS)) {
+            if (!training.waitFor(TRAINING_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
                 training.destroyForcibly();
                 failed = true;
                 return;
             }
             if (training.exitValue() == 0 && Files.isRegularFile(partial)) {
-                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (Files.isRegularFile(file)) {
                 removeStaleSiblings();
             } else {
                 Files.deleteIfExists(partial);
                 failed = true;
             }
+            Files.deleteIfExists(lock);
         } catch (IOException | RuntimeException e) {
             failed = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failed = true;
         }
+    }
+
+    /**
+     * Takes the right to train, so that tutors started one after another while the first trains do not each
+     * start a training of their own; a lock older than any training belongs to one that died.
+     */
+    private static boolean takeTrainingLock(Path lock) throws IOException {
+        try {
+            Files.createFile(lock);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            Duration age = Duration.between(Files.getLastModifiedTime(lock).toInstant(), Instant.now());
+            if (age.compareTo(TRAINING_LIMIT.multipliedBy(2)) < 0) {
+                return false;
+            }
+            Files.deleteIfExists(lock);
+            return takeTrainingLock(lock);
+        }
+    }
+
+    /**
+     * The training command, run by a shell that moves the finished cache into place itself and ignores the
+     * hang-up and Ctrl-C of the terminal the tutor ran in: a learner who quits or closes the window within the
+     * few seconds a training takes leaves it running, and it still ends as a usable cache rather than a
+     * half-written file and a training to repeat. Without a shell, the tutor moves it.
+     */
+    private List<String> finishingOnItsOwn(List<String> command, Path partial, Path lock) {
+        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+            return command;
+        }
+        List<String> shell = new ArrayList<>(List.of("/bin/sh", "-c",
+                "trap '' HUP INT; partial=$1; file=$2; lock=$3; shift 3; "
+                        + "\"$@\" && [ -f \"$partial\" ] && mv -f \"$partial\" \"$file\"; rm -f \"$lock\"",
+                "tutor-train", partial.toString(), file.toString(), lock.toString()));
+        shell.addAll(command);
+        return shell;
     }
 
     Path file() {

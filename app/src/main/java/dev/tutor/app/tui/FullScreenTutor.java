@@ -62,10 +62,9 @@ public final class FullScreenTutor {
         CourseTexts texts = CourseTexts.read(course, source, workspace);
         ExecutorService gradingThread = Executors.newSingleThreadExecutor(daemon("tutor-grading"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tutor-ticker"));
-        grader.warmUp(); // in the background: the first verdict then costs no JVM start
 
         Optional<String> ownModes = TerminalLoan.readModes(); // before Lanterna puts the terminal in raw mode
-        Terminal terminal = new DefaultTerminalFactory(System.out, System.in, StandardCharsets.UTF_8)
+        Terminal terminal = new DefaultTerminalFactory(new ScreenOutput(), System.in, StandardCharsets.UTF_8)
                 .setForceTextTerminal(true)
                 .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
                 .createTerminal();
@@ -81,6 +80,10 @@ public final class FullScreenTutor {
                     size.getColumns(), size.getRows(), glyphs));
             EffectRunner effects = new EffectRunner(course::requireExercise, attempts, progress, workspace,
                     gradingThread, loop.inbox());
+            // The first screen before anything slow: on two cores the spare test JVM, the compiler's warm-up and
+            // the watcher's first scan would each hold it up by a few tenths of a second.
+            loop.paint();
+            grader.warmUp(); // in the background: the first verdict then costs no JVM start
             watcher = SaveWatcher.start(workspace.sourceRoot(), WatchOptions.defaults(), new SaveListener() {
                 @Override
                 public void saved(Path file) {

@@ -38,12 +38,14 @@ class StartupCacheTest {
         Path recent = file("test-jvm-0000000000000002.aot", Duration.ofDays(2));
         Path deadTraining = file("test-jvm-0000000000000003.aot.partial-4242", Duration.ofHours(2));
         Path runningTraining = file("test-jvm-0000000000000004.aot.partial-4343", Duration.ofMinutes(5));
+        Path deadLock = file("test-jvm-0000000000000005.aot.training", Duration.ofHours(3));
         Path notOurs = file("notes.txt", Duration.ofDays(400));
 
         cache.removeStaleSiblings();
 
         assertThat(stale).doesNotExist();
         assertThat(deadTraining).doesNotExist();
+        assertThat(deadLock).doesNotExist();
         assertThat(own).exists();
         assertThat(recent).exists();
         assertThat(runningTraining).exists();
