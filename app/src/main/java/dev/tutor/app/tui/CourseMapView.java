@@ -26,8 +26,9 @@ final class CourseMapView {
         // Rows reserved for the header above and the topics below; the list scrolls inside what is left.
         int room = Math.max(3, s.bodyRows() - out.size() - 7);
         int first = Math.clamp(s.selected() - room + 1, 0, Math.max(0, rows.size() - room));
+        int idWidth = s.course().exercises().stream().mapToInt(e -> Text.width(e.id())).max().orElse(0);
         for (int i = first; i < Math.min(rows.size(), first + room); i++) {
-            out.add(row(s, rows.get(i), i == s.selected()));
+            out.add(row(s, rows.get(i), i == s.selected(), idWidth));
         }
         out.add(Line.EMPTY);
         if (!rows.isEmpty()) {
@@ -61,7 +62,8 @@ final class CourseMapView {
                 : "  You were on " + current + ": it is selected, press enter to go on.", Style.DIM);
     }
 
-    private static Line row(TutorState s, CourseMapRows.Row row, boolean selected) {
+    /** One row of the map; exercise ids are padded to {@code idWidth}, the longest, so the titles line up. */
+    private static Line row(TutorState s, CourseMapRows.Row row, boolean selected, int idWidth) {
         Glyphs g = s.glyphs();
         int width = s.cols() - 2;
         String pointer = selected ? g.pointer() + " " : "  ";
@@ -76,7 +78,6 @@ final class CourseMapView {
             Exercise e = row.exercise();
             Span mark = status(s, e);
             String label = statusLabel(s, e);
-            int idWidth = s.course().exercises().stream().mapToInt(x -> Text.width(x.id())).max().orElse(0);
             line = Line.of(Span.of(pointer + "    "), mark, Span.of(" " + Text.pad(e.id(), idWidth) + " "),
                     Span.of(e.title()));
             int gap = width - line.width() - Text.width(label);

@@ -19,7 +19,7 @@ sealed interface Effect {
 
     /**
      * Lend the terminal to the lesson's demo program until it ends. Carried out on the UI thread, which owns
-     * the screen, by {@link FullScreenTutor}.
+     * the screen it puts away.
      */
     record RunLessonDemo(String lessonId) implements Effect {
     }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -32,9 +33,14 @@ final class EffectRunner {
     private final BlockingQueue<Msg> inbox;
     private final GradingQueue<Exercise> gradings;
     private final DemoRunner demos;
+    private final Consumer<String> lendTerminalToDemo;
 
+    /**
+     * @param lendTerminalToDemo runs a lesson's demo program on the real terminal and returns when it has ended;
+     *                           the one effect that blocks the UI thread, which owns the screen it puts away
+     */
     EffectRunner(Function<String, Exercise> exercises, Attempts attempts, ProgressStore progress, Workspace workspace,
-                 ExecutorService gradingThread, BlockingQueue<Msg> inbox) {
+                 ExecutorService gradingThread, BlockingQueue<Msg> inbox, Consumer<String> lendTerminalToDemo) {
         this.exercises = exercises;
         this.attempts = attempts;
         this.progress = progress;
@@ -43,9 +49,13 @@ final class EffectRunner {
         this.inbox = inbox;
         this.gradings = new GradingQueue<>(gradingThread, this::grade);
         this.demos = new DemoRunner(inbox);
+        this.lendTerminalToDemo = lendTerminalToDemo;
     }
 
-    /** Starts {@code effect}; returns false for {@link Effect.Quit}, which the loop itself carries out. */
+    /**
+     * Starts {@code effect}; returns false for {@link Effect.Quit}, which the loop itself carries out. Returns at
+     * once, but for {@link Effect.RunLessonDemo}, which lasts as long as the demo.
+     */
     boolean run(Effect effect) {
         switch (effect) {
             case Effect.RunGrade g -> gradings.submit(exercises.apply(g.exerciseId()));
@@ -56,7 +66,7 @@ final class EffectRunner {
             case Effect.StepDemo st -> demos.step();
             case Effect.StopDemo st -> demos.stop();
             case Effect.MeasureGil m -> demos.measure(m.run());
-            case Effect.RunLessonDemo r -> throw new IllegalStateException("the UI thread lends the terminal itself");
+            case Effect.RunLessonDemo r -> lendTerminalToDemo.accept(r.lessonId());
             case Effect.Quit q -> {
                 demos.stop();
                 return false;

@@ -78,8 +78,10 @@ public final class FullScreenTutor {
             TerminalSize size = screen.getTerminalSize();
             TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, progress.load(),
                     size.getColumns(), size.getRows(), glyphs));
+            TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
+            LessonDemos demos = new LessonDemos(course);
             EffectRunner effects = new EffectRunner(course::requireExercise, attempts, progress, workspace,
-                    gradingThread, loop.inbox());
+                    gradingThread, loop.inbox(), lessonId -> lendToDemo(loop, loan, demos, lessonId));
             // The first screen before anything slow: on two cores the spare test JVM, the compiler's warm-up and
             // the watcher's first scan would each hold it up by a few tenths of a second.
             loop.paint();
@@ -97,15 +99,7 @@ public final class FullScreenTutor {
             });
             ticker.scheduleAtFixedRate(() -> loop.inbox().add(new Msg.Tick(System.nanoTime())),
                     TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-            TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
-            LessonDemos demos = new LessonDemos(course);
-            loop.run(effect -> {
-                if (effect instanceof Effect.RunLessonDemo run) {
-                    lendToDemo(loop, loan, demos, run.lessonId());
-                    return true;
-                }
-                return effects.run(effect);
-            });
+            loop.run(effects::run);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -38,12 +38,12 @@ final class TutorLoop {
     }
 
     /**
-     * Runs until an effect runner answers false (a quit). Called only on the UI thread.
+     * Runs until an effect runner answers false (a quit). Called only on the UI thread, after {@link #paint()}
+     * has drawn the first frame: the caller paints it before starting anything slow.
      *
      * @param effects starts one effect and says whether to go on
      */
     void run(Predicate<Effect> effects) throws IOException, InterruptedException {
-        paint();
         while (true) {
             boolean changed = false;
             KeyStroke key;
