@@ -5,28 +5,27 @@ import dev.tutor.runtime.net.EchoServer;
 import dev.tutor.runtime.net.LoopbackServer;
 import dev.tutor.runtime.net.ServerOptions;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Echo round trips per second against the bundled {@link EchoServer} (tracing off, and on with a listener
  * that does nothing), Netty on one NIO event-loop thread, a thread-per-connection server on platform
- * threads, the same on virtual threads, and Python asyncio (streams and Protocol API, in a {@code python3}
- * child process). A benchmark, not a test: run it by hand and note the machine.
+ * threads, the same on virtual threads, Python asyncio (streams and Protocol API, in a {@code python3}
+ * child process), the least echo loop the JDK's {@code Selector} allows, and the floor: the same in C on
+ * epoll, where {@code gcc} is found. A benchmark, not a test: run it by hand and note the machine.
  *
  * <pre>
- * cd runtime &amp;&amp; mvn -q -o test-compile &amp;&amp; mvn -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt  *   &amp;&amp; java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.tutor.runtime.bench.EchoBench  *      [seconds per run, default 2] [connections, default 100] [runs, default 3]
+ * cd runtime &amp;&amp; mvn -q -o test-compile
+ * mvn -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.tutor.runtime.bench.EchoBench \
+ *     [seconds per run, default 2] [connections, default 100] [runs, default 3]
  * </pre>
  *
  * The client is one {@link EventLoop} on the calling thread keeping every connection in ping-pong (send a
@@ -76,13 +75,18 @@ public final class EchoBench {
                 new Contender("netty 1 NIO thread", NettyEchoServer::new, "multiThreadIoEventLoopGroup"),
                 new Contender("platform thread/conn", () -> new BlockingEchoServer(false)),
                 new Contender("virtual thread/conn", () -> new BlockingEchoServer(true)),
-                new Contender("asyncio streams", () -> new PythonEchoServer("streams")),
-                new Contender("asyncio protocol", () -> new PythonEchoServer("protocol")));
+                new Contender("asyncio streams", () -> ChildEchoServer.asyncio("streams")),
+                new Contender("asyncio protocol", () -> ChildEchoServer.asyncio("protocol")),
+                new Contender("plain Selector loop", PlainSelectorEchoServer::new, PlainSelectorEchoServer.THREAD),
+                new Contender("C epoll (the floor)", ChildEchoServer::cEpoll));
         // -Dbench.servers=bundled,netty keeps the servers whose names start with one of these.
         String only = System.getProperty("bench.servers");
         if (only != null) {
             List<String> prefixes = List.of(only.split(","));
             contenders = contenders.stream().filter(c -> prefixes.stream().anyMatch(c.name()::startsWith)).toList();
+        }
+        if (contenders.stream().anyMatch(c -> c.name().startsWith("C ")) && !ChildEchoServer.canBuildC()) {
+            contenders = contenders.stream().filter(c -> !c.name().startsWith("C ")).toList();
         }
         System.out.printf(Locale.ROOT, "Echo round trips per second, %d connections, %d s per run, %d runs, %d cores,"
                         + " Java %s, %s%n", connections, run.toSeconds(), runs,
@@ -172,12 +176,12 @@ public final class EchoBench {
     }
 
     /**
-     * CPU the server spent, in nanoseconds so far: the Python child's own CPU time, or for a server in this
+     * CPU the server spent, in nanoseconds so far: a child process's own CPU time, or for a server in this
      * JVM the process's CPU time less this (client) thread's, which charges GC and JIT to the server.
      */
     private static long serverCpuNanos(LoopbackServer server) {
-        if (server instanceof PythonEchoServer python) {
-            return python.cpuNanos();
+        if (server instanceof ChildEchoServer child) {
+            return child.cpuNanos();
         }
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os.getProcessCpuTime() - java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -186,13 +190,14 @@ public final class EchoBench {
     private static void printCpuTable(List<Contender> contenders, double[][][] cpu) {
         int streams = indexOf(contenders, "asyncio streams");
         System.out.println();
-        System.out.println("Server CPU per round trip, µs (medians); in brackets: asyncio streams' CPU / this server's");
+        System.out.println("Server CPU per round trip, µs (medians); in brackets: asyncio streams' CPU / this server's"
+                + " (median of each round's ratio)");
         System.out.println(header(18));
         for (int c = 0; c < contenders.size(); c++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", contenders.get(c).name()));
             for (int s = 0; s < SIZES.length; s++) {
                 double median = median(cpu[c][s]);
-                line.append(String.format(Locale.ROOT, " %6.2f (%4.2f)     ", median, medianOr(cpu, streams, s) / median));
+                line.append(String.format(Locale.ROOT, " %6.2f (%4.2f)     ", median, ratio(cpu, streams, c, s)));
             }
             System.out.println(line.toString().stripTrailing());
         }
@@ -202,14 +207,14 @@ public final class EchoBench {
         int netty = indexOf(contenders, "netty 1 NIO thread");
         int streams = indexOf(contenders, "asyncio streams");
         System.out.println();
-        System.out.println("Medians (round trips/s); in brackets: x Netty, x asyncio streams");
+        System.out.println("Medians (round trips/s); in brackets: x Netty, x asyncio streams (medians of each round's ratio)");
         System.out.println(header(24));
         for (int c = 0; c < contenders.size(); c++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", contenders.get(c).name()));
             for (int s = 0; s < SIZES.length; s++) {
                 double median = median(results[c][s]);
                 line.append(String.format(Locale.ROOT, " %8.0f (%4.2f, %4.2f)     ", median,
-                        median / medianOr(results, netty, s), median / medianOr(results, streams, s)));
+                        ratio(results, c, netty, s), ratio(results, c, streams, s)));
             }
             System.out.println(line.toString().stripTrailing());
         }
@@ -218,18 +223,18 @@ public final class EchoBench {
         StringBuilder cost = new StringBuilder("tracing cost (1 - traced/untraced):");
         for (int s = 0; s < SIZES.length; s++) {
             cost.append(String.format(Locale.ROOT, " %s %+.1f%%", SIZE_NAMES[s],
-                    100 * (1 - medianOr(results, traced, s) / medianOr(results, plain, s))));
+                    100 * (1 - ratio(results, traced, plain, s))));
         }
         System.out.println(cost);
     }
 
-    /** Returns the index of the named server, or -1 when it was left out of this run. */
     private static String header(int width) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", "server"));
         for (String size : SIZE_NAMES) line.append(String.format(Locale.ROOT, " %-" + width + "s", size));
         return line.toString().stripTrailing();
     }
 
+    /** Returns the index of the named server, or -1 when it was left out of this run. */
     private static int indexOf(List<Contender> contenders, String name) {
         for (int i = 0; i < contenders.size(); i++) {
             if (contenders.get(i).name().equals(name)) return i;
@@ -237,8 +242,16 @@ public final class EchoBench {
         return -1;
     }
 
-    private static double medianOr(double[][][] values, int contender, int size) {
-        return contender < 0 ? Double.NaN : median(values[contender][size]);
+    /**
+     * The median over the rounds of {@code top}'s figure divided by {@code bottom}'s in the same round: two
+     * servers measured minutes apart on a shared machine can see different neighbours, one round apart
+     * seconds apart mostly the same, so the ratio of a round is steadier than the ratio of two medians.
+     */
+    private static double ratio(double[][][] values, int top, int bottom, int size) {
+        if (top < 0 || bottom < 0) return Double.NaN;
+        double[] ratios = new double[values[top][size].length];
+        for (int r = 0; r < ratios.length; r++) ratios[r] = values[top][size][r] / values[bottom][size][r];
+        return median(ratios);
     }
 
     static double median(double[] values) {
@@ -330,70 +343,6 @@ public final class EchoBench {
                 }
             } catch (IOException e) {
                 loop.removeReader(channel);
-            }
-        }
-    }
-
-    /** The classic blocking server: one thread per connection, platform or virtual. */
-    private static final class BlockingEchoServer implements LoopbackServer {
-        private final ServerSocket listener;
-        private final ExecutorService threads;
-        private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        BlockingEchoServer(boolean virtual) throws IOException {
-            listener = new ServerSocket(0, 2048, InetAddress.getLoopbackAddress());
-            threads = virtual ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newCachedThreadPool();
-            threads.execute(this::acceptLoop);
-        }
-
-        private void acceptLoop() {
-            while (!listener.isClosed()) {
-                try {
-                    Socket socket = listener.accept();
-                    socket.setTcpNoDelay(true);
-                    sockets.add(socket);
-                    threads.execute(() -> echo(socket));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        private static void echo(Socket socket) {
-            byte[] buffer = new byte[64 * 1024];
-            try (socket) {
-                var in = socket.getInputStream();
-                var out = socket.getOutputStream();
-                int count;
-                while ((count = in.read(buffer)) >= 0) out.write(buffer, 0, count);
-            } catch (IOException closed) {
-                // the client went away
-            }
-        }
-
-        @Override
-        public InetSocketAddress address() {
-            return (InetSocketAddress) listener.getLocalSocketAddress();
-        }
-
-        @Override
-        public dev.tutor.runtime.net.ServerKind kind() {
-            return dev.tutor.runtime.net.ServerKind.ECHO;
-        }
-
-        @Override
-        public void close() {
-            try {
-                listener.close();
-                for (Socket socket : sockets) socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-            threads.shutdownNow();
-            try {
-                threads.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * The server half of {@link IdleBench}, in a JVM of its own so that its memory is only the server's:
- * starts an echo server ({@code bundled} or {@code netty}), prints {@code PORT n}, and answers each
+ * starts an echo server ({@code bundled}, {@code netty}, or thread-per-connection on {@code platform} or
+ * {@code virtual} threads), prints {@code PORT n}, and answers each
  * {@code measure} line on stdin with {@code HEAP <bytes used after GC> RSS <kB>}. Ends when stdin closes.
  */
 public final class IdleServerMain {
@@ -25,7 +26,10 @@ public final class IdleServerMain {
         try (LoopbackServer server = switch (kind) {
             case "bundled" -> EchoServer.start();
             case "netty" -> new NettyEchoServer();
-            default -> throw new IllegalArgumentException("Unknown server " + kind + ": use bundled or netty.");
+            case "platform" -> new BlockingEchoServer(false);
+            case "virtual" -> new BlockingEchoServer(true);
+            default -> throw new IllegalArgumentException(
+                    "Unknown server " + kind + ": use bundled, netty, platform or virtual.");
         }) {
             System.out.println("PORT " + server.port());
             System.out.flush();

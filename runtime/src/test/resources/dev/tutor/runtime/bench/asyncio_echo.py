@@ -19,8 +19,8 @@ async def echo_streams(reader, writer):
             if not data:
                 break
             writer.write(data)  # as uvloop's benchmark: no drain, the ping-pong client bounds the buffer
-    except ConnectionError:
-        pass
+    except (ConnectionError, asyncio.CancelledError):
+        pass  # the client went away, or the server is shutting down with the connection open
     writer.close()
 
 
