@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Full-screen tutor timings, measured in a real terminal (tmux), as a learner meets them.
+"""Full-screen tutor timings, measured on a real pseudo-terminal, as a learner meets them.
 
 Usage (from the repository root, after ./tutor has built tutor.jar):
     python3 bench/tui_timings.py [--starts 10] [--saves 12]
@@ -8,13 +8,22 @@ Usage (from the repository root, after ./tutor has built tutor.jar):
 2. From a save of the exercise file to the verdict on screen, alternating a wrong answer (the stub) and the
    right one (the reference solution), with the exercise panel open; beside it the grader's own time for the
    same verdict, which the panel prints as "(N ms)", so the difference is what noticing the save, the
-   debounce and drawing add. tmux is polled every 5 ms, so figures carry up to 5 ms of polling error.
+   debounce and drawing add.
+
+This script is the terminal: it gives the tutor a pseudo-terminal of 100x30, answers Lanterna's
+cursor-position query as a terminal would, draws what the tutor writes on a grid of cells the moment it is
+written, and looks for the pattern after every write.
+An earlier version polled `tmux capture-pane` every 5 ms; on two cores the 200 tmux clients a second it
+started took enough CPU to double the start-up it was measuring.
 """
-import argparse, os, re, shutil, statistics, subprocess, tempfile, time, zipfile
+import argparse, codecs, fcntl, os, re, select, shutil, signal, statistics, struct, subprocess, tempfile, termios, \
+    threading, time, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "tutor.jar")
 FILE = "dev/tutor/exercises/waiting/WorkloadProbe.java"
+ROWS, COLUMNS = 30, 100
+SEQUENCE = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z@`])|\x1b[()][0-9A-Za-z]|\x1b[78=>]|[\r\n\x07\x08]|[^\x1b\r\n\x07\x08]")
 
 
 def java():
@@ -22,28 +31,119 @@ def java():
     return os.path.join(home, "bin", "java") if home else "java"
 
 
-def screen(session):
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+class Screen:
+    """Just enough of a terminal for Lanterna's output: cursor moves, clears and characters on a grid."""
+
+    def __init__(self):
+        self.cells = [[" "] * COLUMNS for _ in range(ROWS)]
+        self.row = self.column = 0
+        self.pending = ""
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def feed(self, data):
+        text = self.pending + self.decoder.decode(data)
+        escape = text.rfind("\x1b")
+        if escape >= 0 and not SEQUENCE.match(text, escape):  # a sequence cut in two: wait for its end
+            text, self.pending = text[:escape], text[escape:]
+        else:
+            self.pending = ""
+        for token in SEQUENCE.finditer(text):
+            self._apply(token)
+
+    def _apply(self, token):
+        if token.group(2):
+            numbers = [int(n) if n.isdigit() else 0 for n in token.group(1).lstrip("?").split(";")]
+            final = token.group(2)
+            if final in "Hf":
+                self.row = min(max((numbers[0] or 1) - 1, 0), ROWS - 1)
+                self.column = min(max((numbers[1] if len(numbers) > 1 else 1) - 1, 0), COLUMNS - 1) \
+                    if len(numbers) > 1 else 0
+            elif final == "J" and numbers[0] == 2:
+                self.cells = [[" "] * COLUMNS for _ in range(ROWS)]
+            elif final == "K":
+                self.cells[self.row][self.column:] = [" "] * (COLUMNS - self.column)
+            return
+        char = token.group(0)
+        if char == "\r":
+            self.column = 0
+        elif char == "\n":
+            self.row = min(self.row + 1, ROWS - 1)
+        elif char.isprintable() and not char.startswith("\x1b"):
+            if self.column < COLUMNS:
+                self.cells[self.row][self.column] = char
+            self.column = min(self.column + 1, COLUMNS)
+
+    def text(self):
+        return "\n".join("".join(row) for row in self.cells)
 
 
-def wait_for(session, pattern, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        text = screen(session)
-        match = re.search(pattern, text)
-        if match:
-            return match
-        time.sleep(0.005)
-    raise SystemExit("timed out waiting for %r; screen:\n%s" % (pattern, screen(session)))
+class Terminal:
+    """One tutor on its own pseudo-terminal, and the screen it has drawn there."""
 
+    def __init__(self, command):
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+        self.started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:  # the child: a new session whose controlling terminal is the pty, as a shell would give it
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+            for fd in (0, 1, 2):
+                os.dup2(slave, fd)
+            os.close(master)
+            os.close(slave)
+            os.execvpe(command[0], command, dict(os.environ, TERM="xterm-256color"))
+        os.close(slave)
+        self.pid, self.master = pid, master
+        self.screen = Screen()
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
 
-def start(session, work):
-    subprocess.run(["tmux", "kill-session", "-t", session], stderr=subprocess.DEVNULL)
-    t0 = time.monotonic()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-                    "%s -jar %s --workspace %s" % (java(), JAR, work)], check=True)
-    wait_for(session, r"Course map")
-    return time.monotonic() - t0
+    def _read(self):
+        while True:
+            try:
+                ready, _, _ = select.select([self.master], [], [], 1.0)
+                if not ready:
+                    continue
+                data = os.read(self.master, 65536)
+            except OSError:
+                data = b""
+            if not data:
+                with self.changed:
+                    self.changed.notify_all()
+                return
+            if b"\x1b[6n" in data:  # where is the cursor? Lanterna asks after moving it far out, to learn the size
+                os.write(self.master, b"\x1b[%d;%dR" % (ROWS, COLUMNS))
+            with self.changed:
+                self.screen.feed(data)
+                self.changed.notify_all()
+
+    def wait_for(self, pattern, timeout=30):
+        """Waits until the screen shows the pattern, checking after every write the tutor makes."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                match = re.compile(pattern).search(self.screen.text())
+                if match:
+                    return match
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise SystemExit("timed out waiting for %r; the screen:\n%s" % (pattern, self.screen.text()))
+                self.changed.wait(left)
+
+    def keys(self, text):
+        os.write(self.master, text.encode())
+
+    def quit(self):
+        self.keys("q")
+        for _ in range(100):
+            if os.waitpid(self.pid, os.WNOHANG)[0]:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        os.close(self.master)
 
 
 def stats(values):
@@ -60,46 +160,47 @@ def main():
     with zipfile.ZipFile(JAR) as z:
         stub = z.read("course/stubs/" + FILE).decode()
         solution = z.read("course/solutions/" + FILE).decode()
-    session = "tutor-tui-bench-%d" % os.getpid()
-    # A session that outlives the measured ones keeps the tmux server up between starts.
-    keeper = session + "-keeper"
-    subprocess.run(["tmux", "new-session", "-d", "-s", keeper], check=True)
+    command = [java(), "-jar", JAR, "--workspace", work]
+
     firsts = []
     for _ in range(args.starts):
-        firsts.append(start(session, work))
-        subprocess.run(["tmux", "send-keys", "-t", session, "q"])
+        tutor = Terminal(command)
+        tutor.wait_for(r"Course map")
+        firsts.append(time.monotonic() - tutor.started)
+        time.sleep(1.5)  # let the background start-up (spare test JVM, compiler warm-up) end before the next
+        tutor.quit()
         time.sleep(0.5)
 
-    start(session, work)
-    subprocess.run(["tmux", "send-keys", "-t", session, "Enter"])  # open lesson 1
-    wait_for(session, r"Lesson 1")
-    subprocess.run(["tmux", "send-keys", "-t", session, "e"])      # open its exercise
-    wait_for(session, r"Exercise workload-probe")
-    time.sleep(6)  # the grader's background warm-up
-    target = os.path.join(work, "src/main/java", FILE)
     on_screen, grader = [], []
-    for i in range(args.saves + 1):
-        text = (solution if i % 2 == 0 else stub) + "\n// save %d\n" % i
-        want = r"Passed! \((\d+) ms\)" if i % 2 == 0 else r"failed: .*\((\d+) ms\)"
-        t0 = time.monotonic()
-        with open(target, "w") as f:
-            f.write(text)
-        match = wait_for(session, want)
-        elapsed = time.monotonic() - t0
-        if i > 0:
-            on_screen.append(elapsed)
-            grader.append(int(match.group(1)) / 1000)
-        time.sleep(0.4)
-    subprocess.run(["tmux", "send-keys", "-t", session, "q"])
-    time.sleep(0.5)
-    subprocess.run(["tmux", "kill-session", "-t", session], stderr=subprocess.DEVNULL)
-    subprocess.run(["tmux", "kill-session", "-t", keeper], stderr=subprocess.DEVNULL)
+    if args.saves > 0:
+        tutor = Terminal(command)
+        tutor.wait_for(r"Course map")
+        tutor.keys("\r")  # open lesson 1
+        tutor.wait_for(r"Lesson 1")
+        tutor.keys("e")  # open its exercise
+        tutor.wait_for(r"Exercise workload-probe")
+        time.sleep(6)  # the grader's background warm-up
+        target = os.path.join(work, "src/main/java", FILE)
+        for i in range(args.saves + 1):
+            text = (solution if i % 2 == 0 else stub) + "\n// save %d\n" % i
+            want = r"Passed! \((\d+) ms\)" if i % 2 == 0 else r"failed: .*?\((\d+) ms\)"
+            t0 = time.monotonic()
+            with open(target, "w") as f:
+                f.write(text)
+            match = tutor.wait_for(want)
+            elapsed = time.monotonic() - t0
+            if i > 0:
+                on_screen.append(elapsed)
+                grader.append(int(match.group(1)) / 1000)
+            time.sleep(0.4)
+        tutor.quit()
     shutil.rmtree(work, ignore_errors=True)
-    extra = [s - g for s, g in zip(on_screen, grader)]
     print("java -jar tutor.jar to the first full screen: " + stats(firsts))
-    print("save to verdict on screen: " + stats(on_screen))
-    print("  the grader's own time for those verdicts: " + stats(grader))
-    print("  on screen minus the grader's time (notice + debounce + draw): " + stats(extra))
+    if on_screen:
+        extra = [s - g for s, g in zip(on_screen, grader)]
+        print("save to verdict on screen: " + stats(on_screen))
+        print("  the grader's own time for those verdicts: " + stats(grader))
+        print("  on screen minus the grader's time (notice + debounce + draw): " + stats(extra))
 
 
 if __name__ == "__main__":

@@ -3,11 +3,14 @@ package dev.tutor.app.cli;
 import dev.tutor.app.course.CourseException;
 import dev.tutor.app.grading.GradingException;
 import dev.tutor.app.tui.FullScreenTutor;
+import dev.tutor.app.tui.StartRehearsal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,9 +20,6 @@ import picocli.CommandLine.ScopeType;
 /** The root command: global options, the list of subcommands, and what a bare {@code tutor} does. */
 @Command(name = "tutor", mixinStandardHelpOptions = true, versionProvider = TutorCommand.Version.class,
         description = "The Concurrency Tutor: what Python's asyncio is built on, hands-on in Java.",
-        subcommands = {InitCommand.class, ListCommand.class, NextCommand.class, LessonCommand.class,
-                CheckCommand.class, WatchCommand.class, HintCommand.class, SolutionCommand.class, ResetCommand.class,
-                DemoCommand.class, ServeCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, or the exercise passed", "1:the exercise did not pass", "2:usage or environment error"})
 final class TutorCommand implements Callable<Integer> {
@@ -44,11 +44,46 @@ final class TutorCommand implements Callable<Integer> {
         context.verbose(on);
     }
 
+    /** The subcommands, in the order the help lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, ListCommand.class,
+            NextCommand.class, LessonCommand.class, CheckCommand.class, WatchCommand.class, HintCommand.class,
+            SolutionCommand.class, ResetCommand.class, DemoCommand.class, ServeCommand.class, VerifyCommand.class,
+            CommandLine.HelpCommand.class);
+
+    /** The root options a bare {@code tutor} may carry; {@code --workspace} takes the next word too. */
+    private static final Set<String> ROOT_FLAGS = Set.of("--plain", "--verbose", "--rehearse-start");
+
     TutorCommand(TutorContext context) {
         this.context = context;
     }
 
+    /** The whole command line, every subcommand included. */
     static CommandLine commandLine(TutorContext context) {
+        return commandLine(context, true);
+    }
+
+    /**
+     * The command line for these arguments. A bare {@code tutor} (only root options) gets no subcommands:
+     * picocli builds each one's model by reflection, a fifth of a second of the full screen's start-up.
+     */
+    static CommandLine commandLine(TutorContext context, String... args) {
+        return commandLine(context, !onlyRootOptions(args));
+    }
+
+    /** Whether the arguments are root options only, so that no subcommand can be meant (nor help asked for). */
+    static boolean onlyRootOptions(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--workspace") && i + 1 < args.length) {
+                i++;
+            } else if (!ROOT_FLAGS.contains(arg) && !arg.startsWith("--workspace=")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static CommandLine commandLine(TutorContext context, boolean withSubcommands) {
         TutorCommand root = new TutorCommand(context);
         CommandLine cli = new CommandLine(root, new CommandLine.IFactory() {
             @Override
@@ -60,6 +95,11 @@ final class TutorCommand implements Callable<Integer> {
                 }
             }
         });
+        if (withSubcommands) {
+            for (Class<?> subcommand : SUBCOMMANDS) {
+                cli.addSubcommand(subcommand);
+            }
+        }
         cli.setOut(context.out());
         cli.setErr(context.err());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -79,12 +119,21 @@ final class TutorCommand implements Callable<Integer> {
             + " (also the default when the output is not a terminal).")
     boolean plain;
 
+    /** Set by {@code ./tutor} when it trains the AOT cache of the tutor's own start-up; see {@link StartRehearsal}. */
+    @Option(names = "--rehearse-start", hidden = true,
+            description = "Draw the first screens in memory and exit (trains ./tutor's start-up cache).")
+    boolean rehearseStart;
+
     /**
      * A bare {@code tutor}: the full-screen tutor on a terminal, else (or with {@code --plain}) the plain mode;
      * both after offering to make the workspace on the first start.
      */
     @Override
     public Integer call() throws java.io.IOException {
+        if (rehearseStart) {
+            StartRehearsal.run(context.course(), context.source(), context.workspace());
+            return PASSED;
+        }
         if (plain || !FullScreenTutor.terminalAvailable()) {
             return new PlainMode(context).run();
         }

@@ -42,13 +42,47 @@ class TutorCommandTest {
         System.arraycopy(args, 0, withWorkspace, 2, args.length);
         try (TutorContext context = new TutorContext(new PrintWriter(out, true), new PrintWriter(err, true),
                 new BufferedReader(new StringReader(input)), false)) {
-            int code = TutorCommand.commandLine(context).execute(withWorkspace);
+            int code = TutorCommand.commandLine(context, withWorkspace).execute(withWorkspace);
             return new Run(code, out.toString(), err.toString());
         }
     }
 
     private static Exercise first() {
         return COURSE.exercises().get(0);
+    }
+
+    @Test
+    void aBareStartBuildsNoSubcommandsWhileAnyOtherLineHasThemAll() {
+        assertThat(TutorCommand.onlyRootOptions()).isTrue();
+        assertThat(TutorCommand.onlyRootOptions("--workspace", "w", "--plain", "--verbose")).isTrue();
+        assertThat(TutorCommand.onlyRootOptions("--workspace=w")).isTrue();
+        assertThat(TutorCommand.onlyRootOptions("--workspace")).isFalse(); // picocli says what is missing
+        assertThat(TutorCommand.onlyRootOptions("--help")).isFalse();
+        assertThat(TutorCommand.onlyRootOptions("--workspace", "w", "list")).isFalse();
+        assertThat(TutorCommand.onlyRootOptions("lsit")).isFalse(); // so that picocli can suggest a command
+        try (TutorContext context = new TutorContext(new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()), new BufferedReader(new StringReader("")), false)) {
+            assertThat(TutorCommand.commandLine(context, "--plain").getSubcommands()).isEmpty();
+            assertThat(TutorCommand.commandLine(context, "list").getSubcommands())
+                    .containsKeys("init", "list", "check", "watch", "verify", "help");
+        }
+    }
+
+    @Test
+    void rehearsingTheStartExitsAtOnceAndLeavesTheWorkspaceAlone() throws Exception {
+        Run run = tutor("--rehearse-start");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEmpty();
+        try (var files = Files.list(workspace)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aMistypedCommandIsNamedAndACommandSuggested() {
+        Run run = tutor("lsit");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("'lsit'", "Did you mean: tutor ");
     }
 
     @Test
