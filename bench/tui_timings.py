@@ -2,9 +2,10 @@
 """Full-screen tutor timings, measured on a real pseudo-terminal, as a learner meets them.
 
 Usage (from the repository root, after ./tutor has built tutor.jar):
-    python3 bench/tui_timings.py [--starts 10] [--saves 12]
+    python3 bench/tui_timings.py [--starts 10] [--saves 12] [--launcher]
 
-1. From `java -jar tutor.jar` to the first full screen (the course map drawn), --starts times.
+1. From `java -jar tutor.jar` (or with --launcher, `./tutor`, which adds its start-up cache on JDK 25+) to the
+   first full screen (the course map drawn), --starts times.
 2. From a save of the exercise file to the verdict on screen, alternating a wrong answer (the stub) and the
    right one (the reference solution), with the exercise panel open; beside it the grader's own time for the
    same verdict, which the panel prints as "(N ms)", so the difference is what noticing the save, the
@@ -154,6 +155,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--starts", type=int, default=10)
     ap.add_argument("--saves", type=int, default=12)
+    ap.add_argument("--launcher", action="store_true",
+                    help="start through ./tutor (the README's way: its start-up cache, once trained) instead of java -jar")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="tutor-tui-bench-")
     subprocess.run([java(), "-jar", JAR, "--workspace", work, "init"], check=True, stdout=subprocess.DEVNULL)
@@ -161,6 +164,12 @@ def main():
         stub = z.read("course/stubs/" + FILE).decode()
         solution = z.read("course/solutions/" + FILE).decode()
     command = [java(), "-jar", JAR, "--workspace", work]
+    if args.launcher:
+        command = [os.path.join(ROOT, "tutor"), "--workspace", work]
+        warm = Terminal(command)  # a first session, after which ./tutor trains its cache in the background
+        warm.wait_for(r"Course map")
+        warm.quit()
+        time.sleep(10)
 
     firsts = []
     for _ in range(args.starts):
@@ -195,7 +204,7 @@ def main():
             time.sleep(0.4)
         tutor.quit()
     shutil.rmtree(work, ignore_errors=True)
-    print("java -jar tutor.jar to the first full screen: " + stats(firsts))
+    print("%s to the first full screen: %s" % ("./tutor" if args.launcher else "java -jar tutor.jar", stats(firsts)))
     if on_screen:
         extra = [s - g for s, g in zip(on_screen, grader)]
         print("save to verdict on screen: " + stats(on_screen))

@@ -2,7 +2,8 @@
 # End to end, the full-screen tutor in a real terminal (tmux, 100x30): start `tutor` on a fresh workspace, open
 # lesson 1, run its demo on the lent terminal, open its exercise, save a wrong answer and see it fail on screen,
 # save the right one and see it pass, quit with q, and check that the terminal is back at a normal prompt; then
-# start it through ./tutor and kill it with -9. Run after the build made tutor.jar.
+# start it through ./tutor (twice on JDK 25+: the second start uses the cache the first one trained) and kill it
+# with -9. Run after the build made tutor.jar.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$here/scripts/find-jdk.sh"
@@ -14,7 +15,7 @@ work="$(mktemp -d /tmp/tutor-tui-e2e-XXXXXX)"
 session="tutor-tui-e2e-$$"
 tutor=("$JAVA_HOME/bin/java" -jar "$jar" --workspace "$work")
 file="dev/tutor/exercises/waiting/WorkloadProbe.java"
-cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work" "$work-cache"; }
 trap cleanup EXIT
 
 fail() { echo "FAIL: $1"; echo "---- screen:"; tmux capture-pane -p -t "$session" 2>/dev/null || true; exit 1; }
@@ -82,10 +83,30 @@ if pgrep -f -- "$worker_pattern" >/dev/null; then
 fi
 "${tutor[@]}" list | grep -q '\[x\] workload-probe' || { "${tutor[@]}" list; fail "the pass was not kept"; }
 
-# Started the README's way, through ./tutor, and killed with SIGKILL, which no shutdown hook sees: the
-# script restores the terminal (cooked mode, echo on, the normal screen) itself.
-tmux send-keys -t "$session" "clear; $(printf '%q ' "$here/tutor" --workspace "$work")" Enter
+# Started the README's way, through ./tutor: on JDK 25+ a session that ends with q leaves a start-up cache
+# trained in the background, which the next start uses.
+caches="$work-cache"
+launch="clear; XDG_CACHE_HOME=$(printf '%q' "$caches") $(printf '%q ' "$here/tutor" --workspace "$work")"
+tmux send-keys -t "$session" "$launch" Enter
 wait_for "Concurrency Tutor › Course map" 120   # ./tutor rebuilds tutor.jar first if a source is newer
+tmux send-keys -t "$session" q
+if [ "$(tutor_jdk_feature "$JAVA_HOME")" -ge 25 ]; then
+  for _ in $(seq 120); do
+    compgen -G "$caches/concurrency-tutor/tutor-start-*.aot" >/dev/null && break
+    sleep 0.5
+  done
+  compgen -G "$caches/concurrency-tutor/tutor-start-*.aot" >/dev/null || fail "./tutor trained no start-up cache within 60 s"
+  tmux send-keys -t "$session" "$launch" Enter
+  wait_for "Concurrency Tutor › Course map" 30
+  pgrep -af -- "-XX:AOTCache=$caches/concurrency-tutor/tutor-start-" >/dev/null \
+    || fail "the second start through ./tutor did not use its start-up cache: $(pgrep -af -- "-jar $jar")"
+  started_with=" (its start-up cache used)"
+else
+  tmux send-keys -t "$session" "$launch" Enter
+  wait_for "Concurrency Tutor › Course map" 30
+fi
+# Killed with SIGKILL, which no shutdown hook sees: the script restores the terminal (cooked mode, echo on,
+# the normal screen) itself.
 tutor_pid="$(pgrep -f -- "-jar $jar --workspace $work" | head -1)"
 [ -n "$tutor_pid" ] || fail "no tutor JVM found to kill"
 kill -9 "$tutor_pid"
@@ -94,4 +115,4 @@ tmux send-keys -t "$session" 'stty -a | grep -o -- " -\?icanon\| -\?echo " | tr 
 wait_for "modes: icanon,echo" 10
 [ "$(tmux display -p -t "$session" '#{alternate_on}')" = 0 ] || fail "the terminal was left on the tutor's alternate screen"
 [ "$(tmux display -p -t "$session" '#{cursor_flag}')" = 1 ] || fail "the cursor was left hidden"
-echo "OK: tui in tmux: lesson opened, its demo run on the lent terminal, wrong answer failed, right answer passed on screen, q restored the terminal, and ./tutor restored it after kill -9"
+echo "OK: tui in tmux: lesson opened, its demo run on the lent terminal, wrong answer failed, right answer passed on screen, q restored the terminal, and through ./tutor${started_with:-} the terminal was restored after kill -9"

@@ -2,16 +2,24 @@
 # Looks, in order, at $JAVA_HOME, the java on PATH, and the usual install folders.
 # Where none exists it prints one line saying what to install and returns 2.
 
-tutor_jdk_feature() { # prints the feature version of the JDK at $1, or 0
-  local release="$1/release" v
+tutor_read_feature() { # sets tutor_feature to the feature version of the JDK at $1, or 0; no subprocess
+  local release="$1/release" line v=""
   if [ -r "$release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9.]*\).*/\1/p' "$release" | head -n1)
+    while IFS= read -r line || [ -n "$line" ]; do
+      case "$line" in JAVA_VERSION=\"*) v=${line#JAVA_VERSION=\"}; break ;; esac
+    done < "$release"
   fi
-  if [ -z "$v" ] && [ -x "$1/bin/java" ]; then
+  if [ -z "$v" ] && [ -x "$1/bin/java" ]; then # no release file: ask the java itself, which costs a JVM start
     v=$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9.]*\).*/\1/p' | head -n1)
   fi
   v=${v#1.}
-  echo "${v%%.*}" | grep -E '^[0-9]+$' || echo 0
+  v=${v%%[!0-9]*}
+  tutor_feature=${v:-0}
+}
+
+tutor_jdk_feature() { # prints the feature version of the JDK at $1, or 0
+  tutor_read_feature "$1"
+  echo "$tutor_feature"
 }
 
 tutor_find_jdk() {
@@ -33,7 +41,8 @@ tutor_find_jdk() {
   for c in "${candidates[@]}"; do
     looked+=("$c")
     [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
-    v=$(tutor_jdk_feature "$c")
+    tutor_read_feature "$c"
+    v=$tutor_feature
     if [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$c"; best_v=$v; fi
   done
   if [ -z "$best" ]; then
