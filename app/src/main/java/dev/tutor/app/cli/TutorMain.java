@@ -17,6 +17,7 @@ public final class TutorMain {
     public static int run(String... args) {
         // Closing stops the spare test JVM and a start-up cache training under way, which would outlive the tutor.
         try (TutorContext context = new TutorContext()) {
+            context.loadCourseInBackground();
             return TutorCommand.commandLine(context, args).execute(args);
         }
     }

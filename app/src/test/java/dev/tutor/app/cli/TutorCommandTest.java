@@ -69,6 +69,19 @@ class TutorCommandTest {
     }
 
     @Test
+    void theCourseLoadedInTheBackgroundIsTheOneEveryCommandGets() {
+        try (TutorContext context = new TutorContext(new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()), new BufferedReader(new StringReader("")), false)) {
+            context.loadCourseInBackground();
+            Course course = context.course();
+            assertThat(course.exercises()).extracting(Exercise::id).isEqualTo(
+                    COURSE.exercises().stream().map(Exercise::id).toList());
+            context.loadCourseInBackground(); // loaded already: nothing starts again
+            assertThat(context.course()).isSameAs(course);
+        }
+    }
+
+    @Test
     void rehearsingTheStartExitsAtOnceAndLeavesTheWorkspaceAlone() throws Exception {
         Run run = tutor("--rehearse-start");
         assertThat(run.exitCode()).as(run.err()).isZero();
