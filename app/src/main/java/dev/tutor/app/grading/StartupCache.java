@@ -111,6 +111,8 @@ final class StartupCache {
             if (!takeTrainingLock(lock)) {
                 return; // another tutor is training this cache; this one starts its JVMs without it meanwhile
             }
+            // Now as well as after: a learner who quits while the training runs never gets to the clean-up below.
+            removeStaleSiblings();
             Path partial = file.resolveSibling(file.getFileName() + ".partial-" + ProcessHandle.current().pid());
             List<String> command = new ArrayList<>(workerCommand);
             int main = command.indexOf(TestJvmPool.WORKER_CLASS);

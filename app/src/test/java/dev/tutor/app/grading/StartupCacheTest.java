@@ -53,6 +53,18 @@ class StartupCacheTest {
     }
 
     @Test
+    void startingATrainingClearsWhatDeadTrainingsLeftEvenWhenThisOneFails() throws IOException {
+        StartupCache cache = cache();
+        Path deadTraining = file("test-jvm-0000000000000003.aot.partial-4242", Duration.ofHours(2));
+
+        cache.train(List.of("/bin/false", "-cp", "tutor.jar", TestJvmPool.WORKER_CLASS));
+
+        assertThat(deadTraining).doesNotExist();
+        assertThat(cache.file()).doesNotExist();
+        assertThat(cache.needsTraining()).as("a failed training is not repeated by the same tutor").isFalse();
+    }
+
+    @Test
     void usingTheCacheDatesItToTodaySoTheCleanUpKeepsIt() throws IOException {
         StartupCache cache = cache();
         Path own = file(cache.file().getFileName().toString(), Duration.ofDays(30));
