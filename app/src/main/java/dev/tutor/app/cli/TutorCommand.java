@@ -59,31 +59,6 @@ final class TutorCommand implements Callable<Integer> {
 
     /** The whole command line, every subcommand included. */
     static CommandLine commandLine(TutorContext context) {
-        return commandLine(context, true);
-    }
-
-    /**
-     * The command line for these arguments. A bare {@code tutor} (only root options) gets no subcommands:
-     * picocli builds each one's model by reflection, a fifth of a second of the full screen's start-up.
-     */
-    static CommandLine commandLine(TutorContext context, String... args) {
-        return commandLine(context, !onlyRootOptions(args));
-    }
-
-    /** Whether the arguments are root options only, so that no subcommand can be meant (nor help asked for). */
-    static boolean onlyRootOptions(String... args) {
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--workspace") && i + 1 < args.length) {
-                i++;
-            } else if (!ROOT_FLAGS.contains(arg) && !arg.startsWith("--workspace=")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static CommandLine commandLine(TutorContext context, boolean withSubcommands) {
         TutorCommand root = new TutorCommand(context);
         CommandLine cli = new CommandLine(root, new CommandLine.IFactory() {
             @Override
@@ -95,24 +70,64 @@ final class TutorCommand implements Callable<Integer> {
                 }
             }
         });
-        if (withSubcommands) {
-            for (Class<?> subcommand : SUBCOMMANDS) {
-                cli.addSubcommand(subcommand);
-            }
+        for (Class<?> subcommand : SUBCOMMANDS) {
+            cli.addSubcommand(subcommand);
         }
         cli.setOut(context.out());
         cli.setErr(context.err());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean usage = e instanceof UsageException || e instanceof CourseException
-                    || e instanceof GradingException || e instanceof UncheckedIOException;
-            context.err().println(usage ? e.getMessage() : "Unexpected error: " + e);
-            if (root.verbose || !usage) {
-                e.printStackTrace(context.err());
-            }
-            context.err().flush();
-            return USAGE;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.report(e));
         return cli;
+    }
+
+    /**
+     * Runs one command line and returns its exit code. A bare start (root options only: the full screen)
+     * does not go through picocli: building picocli's model of even the root command, by reflection in a
+     * JVM that has just started, took about a fifth of a second of the first screen. Every other line does.
+     */
+    static int execute(TutorContext context, String... args) {
+        if (!onlyRootOptions(args)) {
+            return commandLine(context).execute(args);
+        }
+        TutorCommand root = new TutorCommand(context);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--plain" -> root.plain = true;
+                case "--verbose" -> root.verbose(true);
+                case "--rehearse-start" -> root.rehearseStart = true;
+                case "--workspace" -> root.workspace(Path.of(args[++i]));
+                default -> root.workspace(Path.of(args[i].substring("--workspace=".length())));
+            }
+        }
+        try {
+            return root.call();
+        } catch (Exception e) {
+            return root.report(e);
+        }
+    }
+
+    /** Whether the arguments are root options only, so that no subcommand can be meant (nor help asked for). */
+    static boolean onlyRootOptions(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--workspace") && i + 1 < args.length && !args[i + 1].isEmpty()) {
+                i++;
+            } else if (!ROOT_FLAGS.contains(arg) && !(arg.startsWith("--workspace=") && arg.length() > 12)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Says what went wrong in one line (with the stack trace under --verbose, or for a bug) and returns 2. */
+    private int report(Exception e) {
+        boolean usage = e instanceof UsageException || e instanceof CourseException
+                || e instanceof GradingException || e instanceof UncheckedIOException;
+        context.err().println(usage ? e.getMessage() : "Unexpected error: " + e);
+        if (verbose || !usage) {
+            e.printStackTrace(context.err());
+        }
+        context.err().flush();
+        return USAGE;
     }
 
     @Option(names = "--plain", description = "Use the line-by-line prompt instead of the full screen"

@@ -18,7 +18,7 @@ public final class TutorMain {
         // Closing stops the spare test JVM and a start-up cache training under way, which would outlive the tutor.
         try (TutorContext context = new TutorContext()) {
             context.loadCourseInBackground();
-            return TutorCommand.commandLine(context, args).execute(args);
+            return TutorCommand.execute(context, args);
         }
     }
 }

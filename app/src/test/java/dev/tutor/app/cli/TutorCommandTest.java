@@ -42,7 +42,7 @@ class TutorCommandTest {
         System.arraycopy(args, 0, withWorkspace, 2, args.length);
         try (TutorContext context = new TutorContext(new PrintWriter(out, true), new PrintWriter(err, true),
                 new BufferedReader(new StringReader(input)), false)) {
-            int code = TutorCommand.commandLine(context, withWorkspace).execute(withWorkspace);
+            int code = TutorCommand.execute(context, withWorkspace);
             return new Run(code, out.toString(), err.toString());
         }
     }
@@ -52,20 +52,19 @@ class TutorCommandTest {
     }
 
     @Test
-    void aBareStartBuildsNoSubcommandsWhileAnyOtherLineHasThemAll() {
+    void onlyABareStartSkipsPicocliAndEveryOtherLineGetsItsChecksAndHelp() {
         assertThat(TutorCommand.onlyRootOptions()).isTrue();
         assertThat(TutorCommand.onlyRootOptions("--workspace", "w", "--plain", "--verbose")).isTrue();
-        assertThat(TutorCommand.onlyRootOptions("--workspace=w")).isTrue();
+        assertThat(TutorCommand.onlyRootOptions("--workspace=w", "--rehearse-start")).isTrue();
         assertThat(TutorCommand.onlyRootOptions("--workspace")).isFalse(); // picocli says what is missing
+        assertThat(TutorCommand.onlyRootOptions("--workspace=")).isFalse();
         assertThat(TutorCommand.onlyRootOptions("--help")).isFalse();
         assertThat(TutorCommand.onlyRootOptions("--workspace", "w", "list")).isFalse();
         assertThat(TutorCommand.onlyRootOptions("lsit")).isFalse(); // so that picocli can suggest a command
-        try (TutorContext context = new TutorContext(new PrintWriter(new StringWriter()),
-                new PrintWriter(new StringWriter()), new BufferedReader(new StringReader("")), false)) {
-            assertThat(TutorCommand.commandLine(context, "--plain").getSubcommands()).isEmpty();
-            assertThat(TutorCommand.commandLine(context, "list").getSubcommands())
-                    .containsKeys("init", "list", "check", "watch", "verify", "help");
-        }
+        assertThat(tutor("--bogus").err()).contains("Unknown option: '--bogus'");
+        Run missing = tutorWithInput("", "--workspace");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("'--workspace'");
     }
 
     @Test
