@@ -155,8 +155,8 @@ final class TutorCommand implements Callable<Integer> {
         if (!PlainMode.offerWorkspace(context)) {
             return PASSED;
         }
-        return FullScreenTutor.run(context.course(), context.source(), context.existingWorkspace(),
-                context.attempts(), context.progress(), context.grader());
+        return FullScreenTutor.run(new FullScreenTutor.Session(context::course, context::source,
+                context::existingWorkspace, context::attempts, context::progress, context::grader));
     }
 
     /** The version from the build, for {@code --version}. */

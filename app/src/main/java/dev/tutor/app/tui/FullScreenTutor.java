@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The full-screen tutor: opens the terminal, starts the watcher, the grading thread and the ticker, and runs the
@@ -55,11 +56,18 @@ public final class FullScreenTutor {
         }
     }
 
+    /**
+     * What the full screen needs from the rest of the tutor, each made when first asked for. It asks once the
+     * terminal is open, so that the terminal's set-up (a handful of {@code stty} processes) overlaps the
+     * course still loading on another thread.
+     */
+    public record Session(Supplier<Course> course, Supplier<CourseSource> source, Supplier<Workspace> workspace,
+                          Supplier<Attempts> attempts, Supplier<ProgressStore> progress, Supplier<Grader> grader) {
+    }
+
     /** Runs the tutor on this process's terminal until the learner quits; returns the exit code, 0. */
-    public static int run(Course course, CourseSource source, Workspace workspace, Attempts attempts,
-                          ProgressStore progress, Grader grader) throws IOException {
+    public static int run(Session session) throws IOException {
         Glyphs glyphs = Glyphs.forEnvironment(System.getenv(), stdoutCharset());
-        CourseTexts texts = CourseTexts.read(course, source, workspace);
         ExecutorService gradingThread = Executors.newSingleThreadExecutor(daemon("tutor-grading"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tutor-ticker"));
 
@@ -75,6 +83,11 @@ public final class FullScreenTutor {
         try {
             screen.startScreen();
             screen.setCursorPosition(null);
+            Course course = session.course().get();
+            Workspace workspace = session.workspace().get();
+            Attempts attempts = session.attempts().get();
+            ProgressStore progress = session.progress().get();
+            CourseTexts texts = CourseTexts.read(course, session.source().get(), workspace);
             TerminalSize size = screen.getTerminalSize();
             TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, progress.load(),
                     size.getColumns(), size.getRows(), glyphs));
@@ -85,7 +98,7 @@ public final class FullScreenTutor {
             // The first screen before anything slow: on two cores the spare test JVM, the compiler's warm-up and
             // the watcher's first scan would each hold it up by a few tenths of a second.
             loop.paint();
-            grader.warmUp(); // in the background: the first verdict then costs no JVM start
+            session.grader().get().warmUp(); // in the background: the first verdict then costs no JVM start
             watcher = SaveWatcher.start(workspace.sourceRoot(), WatchOptions.defaults(), new SaveListener() {
                 @Override
                 public void saved(Path file) {
