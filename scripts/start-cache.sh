@@ -35,8 +35,10 @@ tutor_train_start_cache() { # trains the cache for the jar $1 in the background,
   find "$folder" -maxdepth 1 \( -name 'tutor-start-*.training' -o -name 'tutor-start-*.partial-*' \) -mmin +10 \
     -exec rm -f {} + 2>/dev/null || true
   ( set -o noclobber; : > "$lock" ) 2>/dev/null || return 0 # another tutor is training it
+  # Ignored before the fork, not inside the subshell: the terminal may hang up the moment this script exits,
+  # before a subshell on a busy machine has run its first command.
+  trap '' HUP INT
   (
-    trap '' HUP INT
     partial="$file.partial-$$"
     if "$JAVA_HOME/bin/java" "-XX:AOTCacheOutput=$partial" -Xlog:aot=off -Xlog:cds=off \
         -jar "$1" --rehearse-start && [ -f "$partial" ]; then

@@ -172,7 +172,16 @@ final class StartupCache {
         if (!Files.isExecutable(Path.of("/bin/sh"))) {
             return command;
         }
-        List<String> shell = new ArrayList<>(List.of("/bin/sh", "-c",
+        List<String> shell = new ArrayList<>();
+        // In a session of its own where setsid exists (Linux): the terminal's hang-up cannot reach it at all,
+        // not even in the moment before the shell has run its trap.
+        for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
+            if (Files.isExecutable(Path.of(setsid))) {
+                shell.addAll(List.of(setsid, "--wait")); // --wait: should it fork, the tutor still sees the end
+                break;
+            }
+        }
+        shell.addAll(List.of("/bin/sh", "-c",
                 "trap '' HUP INT; partial=$1; file=$2; lock=$3; shift 3; "
                         + "\"$@\" && [ -f \"$partial\" ] && mv -f \"$partial\" \"$file\"; rm -f \"$lock\"",
                 "tutor-train", partial.toString(), file.toString(), lock.toString()));
