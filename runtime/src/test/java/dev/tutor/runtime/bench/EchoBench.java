@@ -201,6 +201,15 @@ public final class EchoBench {
             }
             System.out.println(line.toString().stripTrailing());
         }
+        int bundled = indexOf(contenders, "bundled loop");
+        int floor = indexOf(contenders, "C epoll (the floor)");
+        if (bundled >= 0 && floor >= 0) {
+            StringBuilder line = new StringBuilder("the bundled loop's CPU over the C floor's (median of each round's ratio):");
+            for (int s = 0; s < SIZES.length; s++) {
+                line.append(String.format(Locale.ROOT, " %s %.2f", SIZE_NAMES[s], ratio(cpu, bundled, floor, s)));
+            }
+            System.out.println(line);
+        }
     }
 
     private static void printTable(List<Contender> contenders, double[][][] results) {
