@@ -1,7 +1,5 @@
 package dev.tutor.runtime.bench;
 
-import dev.tutor.runtime.net.LoopbackServer;
-import dev.tutor.runtime.net.ServerKind;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** The classic blocking server: one thread per connection, platform or virtual. */
-final class BlockingEchoServer implements LoopbackServer {
+final class BlockingEchoServer implements EchoContender {
     private final ServerSocket listener;
     private final ExecutorService threads;
     private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -54,10 +52,6 @@ final class BlockingEchoServer implements LoopbackServer {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
-    @Override
-    public ServerKind kind() {
-        return ServerKind.ECHO;
-    }
 
     @Override
     public void close() {

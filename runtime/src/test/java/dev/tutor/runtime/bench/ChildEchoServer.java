@@ -1,7 +1,5 @@
 package dev.tutor.runtime.bench;
 
-import dev.tutor.runtime.net.LoopbackServer;
-import dev.tutor.runtime.net.ServerKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * with {@code gcc} on first use). Both sources sit beside this class. The child binds a free port on
  * 127.0.0.1 and prints it; closing its stdin ends it, so it cannot outlive the benchmark.
  */
-final class ChildEchoServer implements LoopbackServer {
+final class ChildEchoServer implements EchoContender {
 
     /** How long the child may take to print its port. */
     private static final long START_SECONDS = 10;
@@ -131,10 +129,6 @@ final class ChildEchoServer implements LoopbackServer {
         return address;
     }
 
-    @Override
-    public ServerKind kind() {
-        return ServerKind.ECHO;
-    }
 
     @Override
     public void close() {

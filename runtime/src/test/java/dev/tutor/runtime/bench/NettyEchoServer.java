@@ -1,7 +1,5 @@
 package dev.tutor.runtime.bench;
 
-import dev.tutor.runtime.net.LoopbackServer;
-import dev.tutor.runtime.net.ServerKind;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -20,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Netty's echo server (as in its own {@code example/echo}) on ONE NIO event-loop thread that both accepts
  * and serves: the benchmark's yardstick for the bundled loop. Test scope only; the runtime stays JDK-only.
  */
-final class NettyEchoServer implements LoopbackServer {
+final class NettyEchoServer implements EchoContender {
 
     private final EventLoopGroup group;
     private final Channel listener;
@@ -64,10 +62,6 @@ final class NettyEchoServer implements LoopbackServer {
         return (InetSocketAddress) listener.localAddress();
     }
 
-    @Override
-    public ServerKind kind() {
-        return ServerKind.ECHO;
-    }
 
     @Override
     public void close() {

@@ -1,7 +1,5 @@
 package dev.tutor.runtime.bench;
 
-import dev.tutor.runtime.net.LoopbackServer;
-import dev.tutor.runtime.net.ServerKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,7 +17,7 @@ import java.nio.channels.SocketChannel;
  * what the bundled loop's model (asyncio's five phases, named callbacks, the slow-callback check) costs
  * over the JDK's own selector, and what the JDK costs over the C floor.
  */
-final class PlainSelectorEchoServer implements LoopbackServer {
+final class PlainSelectorEchoServer implements EchoContender {
 
     /** Names the loop thread, so that {@code EchoBench} can read its CPU time. */
     static final String THREAD = "plain-selector-echo";
@@ -108,10 +106,6 @@ final class PlainSelectorEchoServer implements LoopbackServer {
         }
     }
 
-    @Override
-    public ServerKind kind() {
-        return ServerKind.ECHO;
-    }
 
     @Override
     public void close() {
