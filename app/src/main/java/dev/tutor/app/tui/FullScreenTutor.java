@@ -8,6 +8,7 @@ import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.tutor.app.course.Course;
 import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.grading.Grader;
+import dev.tutor.app.progress.Progress;
 import dev.tutor.app.progress.ProgressStore;
 import dev.tutor.app.session.Attempts;
 import dev.tutor.app.session.LessonDemos;
@@ -83,13 +84,16 @@ public final class FullScreenTutor {
         try {
             screen.startScreen();
             screen.setCursorPosition(null);
-            Course course = session.course().get();
+            // First what does not need the course, while it may still be loading on its own thread.
             Workspace workspace = session.workspace().get();
-            Attempts attempts = session.attempts().get();
             ProgressStore progress = session.progress().get();
+            Progress saved = progress.load();
+            Grader grader = session.grader().get();
+            Course course = session.course().get();
+            Attempts attempts = session.attempts().get();
             CourseTexts texts = CourseTexts.read(course, session.source().get(), workspace);
             TerminalSize size = screen.getTerminalSize();
-            TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, progress.load(),
+            TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, saved,
                     size.getColumns(), size.getRows(), glyphs));
             TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
             LessonDemos demos = new LessonDemos(course);
@@ -98,7 +102,7 @@ public final class FullScreenTutor {
             // The first screen before anything slow: on two cores the spare test JVM, the compiler's warm-up and
             // the watcher's first scan would each hold it up by a few tenths of a second.
             loop.paint();
-            session.grader().get().warmUp(); // in the background: the first verdict then costs no JVM start
+            grader.warmUp(); // in the background: the first verdict then costs no JVM start
             watcher = SaveWatcher.start(workspace.sourceRoot(), WatchOptions.defaults(), new SaveListener() {
                 @Override
                 public void saved(Path file) {
