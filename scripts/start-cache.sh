@@ -1,5 +1,5 @@
 # Sourced by ./tutor: the AOT cache of the tutor's own start-up (JDK 25+, JEP 483 and 514), which takes
-# about 0.2 s off the first full screen on a two-core machine.
+# 0.05-0.1 s off the JVM's part of the first full screen on a two-core machine (bench/RESULTS.md).
 #
 # The cache belongs to one tutor.jar and one JDK, so its name carries a checksum of both. It is trained once,
 # after a full-screen session ended normally, by a JVM that draws the first screens in memory

@@ -91,23 +91,16 @@ final class TutorContext implements AutoCloseable {
 
     /**
      * Starts loading the course on a thread of its own, so that parsing the manifest (about a fifth of a second
-     * in a fresh JVM) runs beside picocli's start-up on the second core instead of after it. A command that
-     * never asks for the course never sees what the loading found.
+     * in a fresh JVM) runs on the second core beside the rest of the start-up (the command line, the terminal,
+     * the progress) instead of before it. A command that never asks for the course never sees what it found.
      */
     synchronized void loadCourseInBackground() {
         if (course != null || loading != null) {
             return;
         }
         CourseSource from = source();
-        CompletableFuture<Course> future = new CompletableFuture<>();
-        loading = future;
-        Thread.ofPlatform().daemon().name("tutor-course-loader").start(() -> {
-            try {
-                future.complete(ManifestLoader.load(from));
-            } catch (Throwable e) {
-                future.completeExceptionally(e);
-            }
-        });
+        loading = CompletableFuture.supplyAsync(() -> ManifestLoader.load(from),
+                task -> Thread.ofPlatform().daemon().name("tutor-course-loader").start(task));
     }
 
     synchronized Course course() {

@@ -1,6 +1,5 @@
 package dev.tutor.app.cli;
 
-
 /**
  * The tutor's command line: {@code java -jar tutor.jar [command]}, reached through {@code dev.tutor.Launch}
  * once the Java version is known to be good.

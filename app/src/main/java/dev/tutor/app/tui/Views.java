@@ -47,18 +47,24 @@ final class Views {
         return title.plus(new Span(Text.repeat(" ", gap), Style.TITLE_BAR), new Span(right, Style.TITLE_BAR));
     }
 
+    /** The reader's keys; {@code v} only in the lessons that have a GIL timeline. */
+    private static List<String[]> lessonKeys(TutorState s) {
+        List<String[]> keys = new ArrayList<>(List.of(new String[] {"↑↓", "scroll"}, new String[] {"enter", "exercise"},
+                new String[] {"d", "demo"}));
+        if (DemoUpdate.hasGilTimeline(s.lessonId())) {
+            keys.add(new String[] {"v", "GIL"});
+        }
+        keys.addAll(List.of(new String[] {"t", "loop"}, new String[] {"esc", "map"}, new String[] {"?", "help"},
+                new String[] {"q", "quit"}));
+        return keys;
+    }
+
     private static Line keyBar(TutorState s) {
         List<String[]> keys = s.help() ? List.<String[]>of(new String[] {"any key", "close help"})
                 : switch (s.screen()) {
                     case COURSE_MAP -> List.of(new String[] {"↑↓", "move"}, new String[] {"enter", "open"},
                             new String[] {"?", "help"}, new String[] {"q", "quit"});
-                    case LESSON -> DemoUpdate.hasGilTimeline(s.lessonId())
-                            ? List.of(new String[] {"↑↓", "scroll"}, new String[] {"enter", "exercise"},
-                                    new String[] {"d", "demo"}, new String[] {"v", "GIL"}, new String[] {"t", "loop"},
-                                    new String[] {"esc", "map"}, new String[] {"?", "help"}, new String[] {"q", "quit"})
-                            : List.of(new String[] {"↑↓", "scroll"}, new String[] {"enter", "exercise"},
-                                    new String[] {"d", "demo"}, new String[] {"t", "loop"},
-                                    new String[] {"esc", "map"}, new String[] {"?", "help"}, new String[] {"q", "quit"});
+                    case LESSON -> lessonKeys(s);
                     case DEMO -> demoKeys(s.demo());
                     case EXERCISE -> s.solution() == TutorState.SolutionView.ASKING
                             ? List.of(new String[] {"y", "show the solution"}, new String[] {"any other key", "keep trying"})

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.ArchConfiguration;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
 import dev.tutor.exercises.multitasking.BudgetedScheduler.Overrun;
 import dev.tutor.exercises.multitasking.BudgetedScheduler.Report;
-import java.net.URL;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +58,7 @@ class BudgetedSchedulerTest {
     @Order(0)
     @Tag("hint:1")
     void timesStepsOnlyByTheClockItWasGiven() {
-        JavaClasses classes = compiledNestOf(BudgetedScheduler.class);
+        JavaClasses classes = CompiledNest.of(BudgetedScheduler.class);
         EvaluationResult clocks = ArchRuleDefinition.noClasses()
                 .should().callMethod(System.class, "nanoTime")
                 .orShould().callMethod(System.class, "currentTimeMillis")
@@ -85,23 +82,6 @@ class BudgetedSchedulerTest {
 
     private static String details(EvaluationResult result) {
         return String.join("; ", result.getFailureReport().getDetails());
-    }
-
-    /**
-     * The compiled classes of {@code host}'s nest (itself and every class written inside it, anonymous and
-     * local ones included), as ArchUnit reads them. The rules need only the names of what the code uses,
-     * so ArchUnit is told not to read the JDK's classes behind them, which would take about a second.
-     */
-    private static JavaClasses compiledNestOf(Class<?> host) {
-        List<URL> classFiles = new ArrayList<>();
-        for (Class<?> member : host.getNestMembers()) {
-            String name = member.getName();
-            classFiles.add(member.getResource(name.substring(name.lastIndexOf('.') + 1) + ".class"));
-        }
-        return ArchConfiguration.withThreadLocalScope(config -> {
-            config.setResolveMissingDependenciesFromClassPath(false);
-            return new ClassFileImporter().importUrls(classFiles);
-        });
     }
 
     @Test

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.ArchConfiguration;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +49,7 @@ class RoundRobinTest {
                 .or(JavaClass.Predicates.resideInAPackage("java.util.concurrent.."));
         EvaluationResult result = ArchRuleDefinition.noClasses()
                 .should().dependOnClassesThat(threading)
-                .evaluate(compiledNestOf(RoundRobin.class));
+                .evaluate(CompiledNest.of(RoundRobin.class));
         if (result.hasViolation()) {
             fail("RoundRobin uses threads: " + String.join("; ", result.getFailureReport().getDetails())
                     + ". A cooperative scheduler needs none: run() calls each task's step itself, on the"
@@ -170,23 +166,6 @@ class RoundRobinTest {
     }
 
     // ---- helpers ----
-
-    /**
-     * The compiled classes of {@code host}'s nest (itself and every class written inside it, anonymous and
-     * local ones included), as ArchUnit reads them. The rules need only the names of what the code uses,
-     * so ArchUnit is told not to read the JDK's classes behind them, which would take about a second.
-     */
-    private static JavaClasses compiledNestOf(Class<?> host) {
-        List<URL> classFiles = new ArrayList<>();
-        for (Class<?> member : host.getNestMembers()) {
-            String name = member.getName();
-            classFiles.add(member.getResource(name.substring(name.lastIndexOf('.') + 1) + ".class"));
-        }
-        return ArchConfiguration.withThreadLocalScope(config -> {
-            config.setResolveMissingDependenciesFromClassPath(false);
-            return new ClassFileImporter().importUrls(classFiles);
-        });
-    }
 
     /** Runs the scheduler and checks that its trace names exactly the steps that ran. */
     private List<String> runChecked(RoundRobin scheduler) {
