@@ -27,8 +27,9 @@ final class InitCommand implements Callable<Integer> {
         WorkspaceWriter.InitReport report = new WorkspaceWriter(context.course(), context.source()).init(workspace);
         context.out().println("Workspace ready at " + report.root() + " (" + report.written().size()
                 + " files written, " + report.kept().size() + " of yours kept as they were).");
-        context.out().println("Open it in your IDE as a Maven project, then run 'tutor"
-                + (dir == null ? "" : " --workspace " + report.root()) + " watch' and save a file.");
+        String tutor = "tutor" + (dir == null ? "" : " --workspace " + report.root());
+        context.out().println("Open it in your IDE as a Maven project and keep '" + tutor + "' open beside it:"
+                + " every save is graded ('" + tutor + " watch' does the same line by line).");
         return TutorCommand.PASSED;
     }
 }
