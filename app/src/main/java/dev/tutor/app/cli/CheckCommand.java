@@ -3,8 +3,10 @@ package dev.tutor.app.cli;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.grading.VerdictText;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tutor check [ID]}: grades the learner's files for one exercise once. */
@@ -16,6 +18,10 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The exercise, as 'tutor list' names it.")
     String id;
 
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Replay the inputs a failure reported (its seed), instead of fresh ones.")
+    Long seed;
+
     CheckCommand(TutorContext context) {
         this.context = context;
     }
@@ -23,7 +29,8 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Exercise exercise = ExerciseLookup.named(context.course(), id, context.progress().load());
-        GradeReport report = context.attempts().check(exercise);
+        GradeReport report = context.attempts().check(exercise,
+                seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
         VerdictText.lines(exercise, report).forEach(context.out()::println);
         if (report.verdict().passed()) {
             context.out().println("  Well done. See the reference solution with 'tutor solution " + exercise.id() + "'.");

@@ -3,6 +3,7 @@ package dev.tutor.app.cli;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.grading.CourseVerifier;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,6 +38,14 @@ final class VerifyCommand implements Callable<Integer> {
             if (ids.isEmpty() || ids.contains(exercise.id())) {
                 problems.addAll(verifier.verify(exercise, solutionRuns, line -> context.out().println("  " + line)));
             }
+        }
+        List<CourseVerifier.WrongAnswerTime> times = new ArrayList<>(verifier.wrongAnswerTimes());
+        if (!times.isEmpty()) {
+            times.sort(Comparator.comparing(CourseVerifier.WrongAnswerTime::verdict));
+            CourseVerifier.WrongAnswerTime slowest = times.get(times.size() - 1);
+            context.out().println("Wrong answers: " + times.size() + " verdicts, median "
+                    + times.get(times.size() / 2).verdict().toMillis() + " ms, slowest "
+                    + slowest.verdict().toMillis() + " ms (" + slowest.exercise() + " " + slowest.attempt() + ").");
         }
         problems.forEach(p -> context.out().println("PROBLEM " + p));
         context.out().println(problems.isEmpty() ? "Course verified." : problems.size() + " problem(s).");

@@ -3,7 +3,9 @@ package dev.tutor.app.grading;
 import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.Mistake;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,14 @@ import java.util.function.Function;
 public final class CourseVerifier {
     private final CourseSource source;
     private final Grader grader;
+    private final List<WrongAnswerTime> wrongAnswerTimes = new ArrayList<>();
+
+    /**
+     * How long one wrong answer (a stub or a known mistake) took from compiling to its verdict, without the
+     * wait for a test JVM: a learner's spare JVM starts while they edit, so they never wait for one.
+     */
+    public record WrongAnswerTime(String exercise, String attempt, Duration verdict) {
+    }
 
     public CourseVerifier(CourseSource source, Grader grader) {
         this.source = source;
@@ -42,7 +52,9 @@ public final class CourseVerifier {
     public List<String> verify(Exercise exercise, int solutionRuns, Consumer<String> log) {
         List<String> problems = new ArrayList<>();
         GradeReport stub = grader.grade(new GradeRequest(exercise, files(exercise, source::stub)));
-        log.accept(exercise.id() + " stub: " + stub.verdict().summary());
+        log.accept(exercise.id() + " stub: " + stub.verdict().summary() + timing(stub));
+        List<WrongAnswerTime> times = new ArrayList<>();
+        times.add(new WrongAnswerTime(exercise.id(), "stub", verdictTime(stub)));
         if (stub.verdict().passed()) {
             problems.add(exercise.id() + ": the untouched stub passes its tests; the tests do not test it");
         } else if (stub.verdict() instanceof Verdict.CompileFailed) {
@@ -70,7 +82,8 @@ public final class CourseVerifier {
                     .or(() -> source.solution(path)));
             GradeReport report = grader.grade(new GradeRequest(exercise, files));
             log.accept(exercise.id() + " mistake " + mistake.name() + ": " + report.verdict().summary()
-                    + report.suggestedHint().map(h -> ", offers hint " + h).orElse(""));
+                    + report.suggestedHint().map(h -> ", offers hint " + h).orElse("") + timing(report));
+            times.add(new WrongAnswerTime(exercise.id(), mistake.name(), verdictTime(report)));
             if (report.verdict().passed()) {
                 problems.add(exercise.id() + " mistake '" + mistake.name() + "': passes the tests");
             } else if (!report.suggestedHint().equals(Optional.of(mistake.hint()))) {
@@ -79,7 +92,32 @@ public final class CourseVerifier {
                         + mistake.hint());
             }
         }
+        times.sort(Comparator.comparing(WrongAnswerTime::verdict));
+        WrongAnswerTime slowest = times.get(times.size() - 1);
+        log.accept(exercise.id() + " wrong answers: " + times.size() + " verdicts, median "
+                + times.get(times.size() / 2).verdict().toMillis() + " ms, slowest " + slowest.verdict().toMillis()
+                + " ms (" + slowest.attempt() + ")");
+        synchronized (wrongAnswerTimes) {
+            wrongAnswerTimes.addAll(times);
+        }
         return problems;
+    }
+
+    /** Every wrong answer's verdict time so far, for a summary over the course. */
+    public List<WrongAnswerTime> wrongAnswerTimes() {
+        synchronized (wrongAnswerTimes) {
+            return List.copyOf(wrongAnswerTimes);
+        }
+    }
+
+    private static Duration verdictTime(GradeReport report) {
+        return report.elapsed().minus(report.phases().jvmReady());
+    }
+
+    private static String timing(GradeReport report) {
+        return " in " + report.elapsed().toMillis() + " ms (verdict " + verdictTime(report).toMillis() + " ms after"
+                + " the save: compile " + report.phases().compile().toMillis() + ", tests "
+                + report.phases().tests().toMillis() + ")";
     }
 
     private static String detail(Verdict verdict) {

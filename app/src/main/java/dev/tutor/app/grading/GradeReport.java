@@ -33,11 +33,13 @@ public record GradeReport(String exerciseId, Verdict verdict, String output, lon
         }
     }
 
-    /** The hint that answers this attempt's mistake, from the first failing or timed-out test's tag. */
+    /**
+     * The hint that answers this attempt's mistake, from the first failing or timed-out test's tag; empty
+     * when that test has none. A later test's hint is never offered for it: it may name another mistake.
+     */
     public Optional<Integer> suggestedHint() {
         return switch (verdict) {
-            case Verdict.TestsFailed f -> f.failures().stream().map(TestFailure::hint).flatMap(Optional::stream)
-                    .findFirst();
+            case Verdict.TestsFailed f -> f.failures().isEmpty() ? Optional.empty() : f.failures().get(0).hint();
             case Verdict.TimedOut t -> TestFailure.hintOf(t.tags());
             default -> Optional.empty();
         };

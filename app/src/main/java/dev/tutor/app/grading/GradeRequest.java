@@ -2,15 +2,22 @@ package dev.tutor.app.grading;
 
 import dev.tutor.app.course.Exercise;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * One attempt to grade: an exercise and the text of the learner's files.
  *
  * @param exercise       the exercise, with its tests, limits and repeat count
  * @param learnerSources the learner's files by source path ({@code dev/tutor/exercises/.../Foo.java})
+ * @param seed           the seed for the tests' varied inputs, to replay a failure a verdict reported; empty
+ *                       for a fresh seed
  */
-public record GradeRequest(Exercise exercise, Map<String, String> learnerSources) {
+public record GradeRequest(Exercise exercise, Map<String, String> learnerSources, OptionalLong seed) {
     public GradeRequest {
         learnerSources = Map.copyOf(learnerSources);
+    }
+
+    public GradeRequest(Exercise exercise, Map<String, String> learnerSources) {
+        this(exercise, learnerSources, OptionalLong.empty());
     }
 }

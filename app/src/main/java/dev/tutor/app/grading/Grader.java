@@ -3,7 +3,10 @@ package dev.tutor.app.grading;
 import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.grading.Verdict.Cause;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * Grades an attempt: compiles the learner's files with the tutor's pristine tests, runs those tests in a
@@ -74,6 +78,7 @@ public final class Grader implements AutoCloseable {
      * (the exercise the learner is on) is compiled a few times while the learner is still reading.
      */
     public void warmUp(List<GradeRequest> likelyAttempts) {
+        likelyAttempts.stream().findFirst().ifPresent(attempt -> pool.expect(explores(attempt.exercise())));
         Thread warm = new Thread(() -> {
             pool.trainStartupCache();
             pool.prestart();
@@ -99,6 +104,11 @@ public final class Grader implements AutoCloseable {
         return grade(request, true);
     }
 
+    /** Whether an exercise's tests explore interleavings, and so want a test JVM with Lincheck warm. */
+    static boolean explores(Exercise exercise) {
+        return exercise.tests().stream().anyMatch(path -> path.endsWith("/support/Interleavings.java"));
+    }
+
     private GradeReport grade(GradeRequest request, boolean reuseCompiledTests) {
         long started = System.nanoTime();
         Exercise exercise = request.exercise();
@@ -111,16 +121,20 @@ public final class Grader implements AutoCloseable {
                         new GradeReport.Phases(Duration.ofNanos(compiledAt - started), Duration.ZERO, Duration.ZERO));
             }
             GradeReport report;
-            try (TestJvm jvm = pool.take()) {
+            try (TestJvm jvm = pool.take(explores(exercise))) {
+                copyTree(classes, jvm.classesFolder());
+                copyTree(compiled.testClasses(), jvm.testsFolder());
                 boolean ready = jvm.awaitReady(STARTUP_LIMIT_MS);
                 Timing timing = new Timing(exercise, started, compiledAt, System.nanoTime());
                 if (!ready) {
                     throw new GradingException("A test JVM did not start within " + STARTUP_LIMIT_MS / 1000
                             + " s: " + firstLine(jvm.stderr()) + " Try again; if it persists, run with --verbose.");
                 }
-                jvm.send(new WorkerRequest(List.of(classes.toString(), compiled.testClasses().toString()),
+                jvm.send(new WorkerRequest(exercise.id(),
+                        List.of(jvm.classesFolder().toString(), jvm.testsFolder().toString()),
                         exercise.testClassNames(), exercise.learnerClassNames(), exercise.repeat(),
-                        exercise.testTimeLimit().toMillis(), OUTPUT_CAP_BYTES));
+                        exercise.testTimeLimit().toMillis(), OUTPUT_CAP_BYTES,
+                        request.seed().isPresent() ? request.seed().getAsLong() : null));
                 report = watch(jvm, timing);
             }
             if (compiled.reused() && LinkageProblems.in(report.verdict())) {
@@ -132,6 +146,22 @@ public final class Grader implements AutoCloseable {
         } finally {
             ScratchFolders.delete(classes);
             pool.prestart();
+        }
+    }
+
+    /** Copies compiled classes into a test JVM's class folders; a few files, a few milliseconds. */
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new GradingException("Could not hand the compiled classes to the test JVM: " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -42,8 +43,28 @@ final class TestJvm implements AutoCloseable {
         this.scratch = scratch;
     }
 
+    /** Where an attempt's learner classes go before the request is sent; on the JVM's class path. */
+    static Path classesFolder(Path scratch) {
+        return scratch.resolve("attempt-classes");
+    }
+
+    /** Where an attempt's test classes go before the request is sent; on the JVM's class path. */
+    static Path testsFolder(Path scratch) {
+        return scratch.resolve("attempt-tests");
+    }
+
+    Path classesFolder() {
+        return classesFolder(scratch);
+    }
+
+    Path testsFolder() {
+        return testsFolder(scratch);
+    }
+
     static TestJvm start(List<String> command, Path scratch) {
         try {
+            Files.createDirectories(classesFolder(scratch));
+            Files.createDirectories(testsFolder(scratch));
             Process process = new ProcessBuilder(command).directory(scratch.toFile()).start();
             TestJvm jvm = new TestJvm(process, scratch);
             jvm.startReaders();

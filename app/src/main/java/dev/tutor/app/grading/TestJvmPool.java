@@ -1,5 +1,6 @@
 package dev.tutor.app.grading;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +17,19 @@ public final class TestJvmPool implements AutoCloseable {
     /** The learner's heap is capped so that exhausting it ends one JVM, not the machine. */
     static final String HEAP = "-Xmx256m";
     static final String WORKER_CLASS = "dev.tutor.app.grading.worker.TestWorker";
+    /**
+     * Tells a worker to warm Lincheck up before it says it is ready. Its first exploration costs about 3 s
+     * (the agent attaches, Kotlin loads), later ones a tenth of that; only exercises whose tests explore
+     * interleavings need it, so only their JVMs pay for it.
+     */
+    static final String WARM_EXPLORER = "-Dtutor.warmExplorer=true";
 
     private final List<String> command;
     private final StartupCache startupCache;
     private TestJvm spare;
+    /** Whether the waiting JVM warmed the explorer up, and whether the next one should. */
+    private boolean spareExplores;
+    private boolean nextExplores;
     private boolean closed;
 
     /**
@@ -39,9 +49,16 @@ public final class TestJvmPool implements AutoCloseable {
         c.add("-Djava.awt.headless=true");
         c.add("-Dfile.encoding=UTF-8");
         c.add("-Dstdout.encoding=UTF-8");
+        // Tests of races explore interleavings with Lincheck, which attaches its agent to this JVM at its
+        // first use and reaches into sun.misc.Unsafe; both would print warnings into the learner's output.
+        c.add("-XX:+EnableDynamicAgentLoading");
+        if (Runtime.version().feature() >= 23) {
+            c.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        c.add("-Dlincheck.logLevel=error");
         c.addAll(extraJvmOptions);
         c.add("-cp");
-        c.add(String.join(java.io.File.pathSeparator, classPath));
+        c.add(String.join(File.pathSeparator, classPath));
         c.add(WORKER_CLASS);
         this.command = List.copyOf(c);
         this.startupCache = new StartupCache(classPath, c);
@@ -73,7 +90,52 @@ public final class TestJvmPool implements AutoCloseable {
     /** Starts the spare JVM now, if none is waiting, so that the first save finds it warm. */
     public synchronized void prestart() {
         if (!closed && spare == null) {
-            spare = TestJvm.start(commandNow(), ScratchFolders.create("tutor-jvm"));
+            Path scratch = ScratchFolders.create("tutor-jvm");
+            spare = TestJvm.start(commandFor(scratch, nextExplores), scratch);
+            spareExplores = nextExplores;
+        }
+    }
+
+    /**
+     * The command of a test JVM whose scratch folder is {@code scratch}. The attempt's two class folders
+     * are on its class path from the start, empty until the grader copies an attempt in: Lincheck finds
+     * classes with {@code Class.forName}, which sees only the class path, not a class loader made later.
+     */
+    private List<String> commandFor(Path scratch, boolean explores) {
+        List<String> c = new ArrayList<>(commandNow());
+        int classPathAt = c.indexOf("-cp") + 1;
+        c.set(classPathAt, c.get(classPathAt) + File.pathSeparator + TestJvm.classesFolder(scratch)
+                + File.pathSeparator + TestJvm.testsFolder(scratch));
+        if (explores) {
+            c.add(c.size() - 1, WARM_EXPLORER);
+        }
+        return c;
+    }
+
+    /**
+     * Takes back a JVM that was handed over but never sent a request (the attempt did not compile), as the
+     * spare if none is waiting; otherwise it is closed.
+     */
+    synchronized void giveBack(TestJvm unused, boolean explores) {
+        if (!closed && spare == null) {
+            spare = unused;
+            spareExplores = explores;
+        } else {
+            unused.close();
+        }
+    }
+
+    /**
+     * Says what the next attempt is likely to need: a JVM with the explorer warm, or a plain one. A
+     * waiting JVM of the other kind is replaced only when it lacks the explorer; a warm explorer costs
+     * nothing to a plain attempt but memory.
+     */
+    public synchronized void expect(boolean explores) {
+        nextExplores = explores;
+        if (explores && spare != null && !spareExplores) {
+            spare.close();
+            spare = null;
+            prestart();
         }
     }
 
@@ -82,10 +144,11 @@ public final class TestJvmPool implements AutoCloseable {
      * {@link #prestart()} once the grading is over, not now: on two cores a JVM starting beside the tests
      * would slow down the very verdict the learner is waiting for.
      */
-    synchronized TestJvm take() {
+    synchronized TestJvm take(boolean explores) {
         if (closed) {
             throw new GradingException("The grader has been closed.");
         }
+        nextExplores = explores;
         prestart();
         TestJvm taken = spare;
         spare = null;

@@ -3,6 +3,7 @@ package dev.tutor.app.grading;
 import dev.tutor.app.course.Exercise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a grading report into plain lines for any face of the tutor: what happened, where, and what to
@@ -61,8 +62,12 @@ public final class VerdictText {
             lines.add("  (your code printed " + (report.output().length() + report.droppedOutput())
                     + " bytes; the first " + report.output().length() + " were kept)");
         }
-        report.suggestedHint().filter(h -> h >= 1 && h <= exercise.hints().size()).ifPresent(h ->
-                lines.add("  Hint " + h + " fits this failure: " + exercise.hints().get(h - 1)));
+        Optional<Integer> hint = report.suggestedHint().filter(h -> h >= 1 && h <= exercise.hints().size());
+        if (hint.isPresent()) {
+            lines.add("  Hint " + hint.get() + " fits this failure: " + exercise.hints().get(hint.get() - 1));
+        } else if (report.verdict() instanceof Verdict.TestsFailed || report.verdict() instanceof Verdict.TimedOut) {
+            lines.add("  No hint fits this failure exactly; the message above says what the test saw.");
+        }
         return lines;
     }
 }

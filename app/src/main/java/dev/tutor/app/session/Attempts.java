@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One learner's attempts: grades the files in their workspace and records each attempt in their progress.
@@ -38,13 +39,21 @@ public final class Attempts {
 
     /** Grades the learner's current files for the exercise and records the attempt. */
     public GradeReport check(Exercise exercise) {
+        return check(exercise, OptionalLong.empty());
+    }
+
+    /**
+     * Grades the learner's current files for the exercise and records the attempt; with a seed, the tests'
+     * varied inputs are those of the run that reported it.
+     */
+    public GradeReport check(Exercise exercise, OptionalLong seed) {
         Map<String, String> files = new LinkedHashMap<>();
         for (String file : exercise.files()) {
             files.put(file, workspace.read(file).orElseThrow(() -> new MissingFileException(
                     "The file " + workspace.learnerFile(file) + " is missing: restore it with 'tutor reset "
                             + exercise.id() + "'.")));
         }
-        GradeReport report = grader.grade(new GradeRequest(exercise, files));
+        GradeReport report = grader.grade(new GradeRequest(exercise, files, seed));
         record(exercise, report);
         return report;
     }

@@ -8,6 +8,7 @@ import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 
 /**
@@ -102,9 +103,15 @@ final class VerdictLines {
                 out.addAll(ExercisePanelView.wrap("  " + c.detail(), width, Style.NORMAL));
             }
         }
-        report.suggestedHint().filter(h -> h >= 1 && h <= e.hints().size()).ifPresent(h -> out.add(
-                Line.of(new Span("    Hint " + h + " fits this mistake", Style.WARN),
-                        Span.of(s.hintsShown() >= h ? " (shown below)." : ": press h until you reach it."))));
+        Optional<Integer> hint = report.suggestedHint().filter(h -> h >= 1 && h <= e.hints().size());
+        if (hint.isPresent()) {
+            int h = hint.get();
+            out.add(Line.of(new Span("    Hint " + h + " fits this mistake", Style.WARN),
+                    Span.of(s.hintsShown() >= h ? " (shown below)." : ": press h until you reach it.")));
+        } else if (report.verdict() instanceof Verdict.TestsFailed || report.verdict() instanceof Verdict.TimedOut) {
+            out.add(Line.of("    No hint fits this failure exactly; the message above says what the test saw.",
+                    Style.DIM));
+        }
         if (!report.verdict().passed() && !report.output().isBlank()) {
             String[] printed = report.output().strip().split("\n");
             out.add(Line.of("    Your code printed" + (printed.length > 3 ? " (last 3 lines):" : ":"), Style.DIM));

@@ -2,6 +2,7 @@ package dev.tutor.app.workspace;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -47,17 +50,29 @@ final class BundledLibraries {
      */
     static List<Library> list() {
         List<Library> libraries = new ArrayList<>();
+        libraries.add(new Library("main", "dev.tutor", RUNTIME_ARTIFACT, tutorVersion() + "-" + RuntimeJar.HASH));
         for (String line : resourceText(LIST).split("\n")) {
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            String[] scopeAndCoordinates = l.split("\\s+");
-            String[] gav = scopeAndCoordinates[1].split(":");
-            String version = gav[1].equals(RUNTIME_ARTIFACT) ? gav[2] + "-" + RuntimeJar.HASH : gav[2];
-            libraries.add(new Library(scopeAndCoordinates[0], gav[0], gav[1], version));
+            parse(line).ifPresent(libraries::add);
         }
         return libraries;
+    }
+
+    /**
+     * One line of the list the build writes ({@code dependency:list}): {@code group:artifact:type:version:scope},
+     * or with a classifier before the version, and perhaps {@code -- module name} after it; other lines are
+     * headings.
+     */
+    static Optional<Library> parse(String line) {
+        String l = line.strip();
+        int comment = l.indexOf(" -- ");
+        if (comment >= 0) {
+            l = l.substring(0, comment).strip();
+        }
+        String[] parts = l.split(":");
+        if (l.contains(" ") || parts.length < 5 || parts.length > 6 || !parts[2].equals("jar")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Library("test", parts[0], parts[1], parts[parts.length - 2]));
     }
 
     /** Writes every library, with a minimal POM, under {@code repo}; existing files are rewritten. */
@@ -127,6 +142,16 @@ final class BundledLibraries {
             }
         }
         return bytes.toByteArray();
+    }
+
+    private static String tutorVersion() {
+        Properties version = new Properties();
+        try {
+            version.load(new StringReader(resourceText("dev/tutor/app/version.properties")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return version.getProperty("version");
     }
 
     private static String resourceText(String name) {

@@ -198,6 +198,10 @@ public final class WorkspaceWriter {
                       <plugin>
                         <artifactId>maven-surefire-plugin</artifactId>
                         <version>3.6.1</version>
+                        <configuration>
+                          <!-- Tests of races attach Lincheck's agent to the test JVM; this keeps it quiet. -->
+                          <argLine>-XX:+EnableDynamicAgentLoading -Dlincheck.logLevel=error</argLine>
+                        </configuration>
                       </plugin>
                       <plugin>
                         <artifactId>maven-jar-plugin</artifactId>

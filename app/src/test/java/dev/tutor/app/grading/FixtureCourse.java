@@ -22,17 +22,26 @@ final class FixtureCourse implements CourseSource {
 
             import static org.junit.jupiter.api.Assertions.assertEquals;
 
+            import java.util.concurrent.TimeUnit;
+            import org.junit.jupiter.api.MethodOrderer;
+            import org.junit.jupiter.api.Order;
             import org.junit.jupiter.api.Tag;
             import org.junit.jupiter.api.Test;
+            import org.junit.jupiter.api.TestMethodOrder;
+            import org.junit.jupiter.api.Timeout;
 
+            @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+            @Timeout(value = 1, unit = TimeUnit.SECONDS)
             class AdderTest {
                 @Test
+                @Order(1)
                 @Tag("hint:2")
                 void addsTwoNumbers() {
                     assertEquals(5, Adder.add(2, 3), "2 + 3 should be 5");
                 }
 
                 @Test
+                @Order(2)
                 void addsNegativeNumbers() {
                     assertEquals(-1, Adder.add(2, -3), "2 + -3 should be -1");
                 }

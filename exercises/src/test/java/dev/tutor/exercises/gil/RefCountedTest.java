@@ -1,258 +1,110 @@
 package dev.tutor.exercises.gil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.support.Interleavings;
+import dev.tutor.exercises.support.Seeded;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link RefCounted}: first the rules on one thread (hint 1), then many threads changing the
- * count at once (hint 2), then freeing exactly once while threads race for the last reference (hint 3).
+ * Grades {@link RefCounted}: first the contract on one thread, over random sequences of calls (hint 1);
+ * then two threads changing the count at once (hint 2); then threads racing for the last reference
+ * (hint 3).
  *
  * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise.
- * The threaded tests start their threads together on a {@link CyclicBarrier}. The counting test does not
- * stop after a fixed number of calls but once every thread has seen the others make progress while it
- * was counting itself, so the threads really overlapped even on a busy machine where they can only take
- * turns on one core. Lost updates are still a matter of luck, so the manifest repeats the whole class
- * ten times: a racy count that survives one run does not survive ten.
+ * The races are not left to luck: Lincheck takes over the scheduler and tries the interleavings of the
+ * two threads one by one, so a window of a few nanoseconds is found on every run, and the failure shows
+ * the schedule that opened it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class RefCountedTest {
+    /** Interleavings to try per race: far more than these small scenarios have. */
+    private static final int SCHEDULES = 100;
 
-    private static final int THREADS = 4;
-    /** incref() calls between two looks at the other threads' progress. */
-    private static final int CHUNK = 500;
-    /** How often each thread must see the others' progress change while it counts. */
-    private static final int INTERLEAVINGS = 3;
-    /** Objects whose last references the threads drop together, one object per round. */
-    private static final int ROUNDS = 100;
+    /** One test object and how often its deallocator ran. */
+    private record Counted(RefCounted object, AtomicInteger frees) {
+        static Counted create() {
+            AtomicInteger frees = new AtomicInteger();
+            return new Counted(new RefCounted(() -> frees.incrementAndGet()), frees);
+        }
+    }
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void freesTheObjectWhenTheLastReferenceIsDropped() {
-        AtomicInteger frees = new AtomicInteger();
-        RefCounted object = new RefCounted(frees::incrementAndGet);
-        assertEquals(1, object.count(), "A new object holds one reference, its creator's, so count() starts at 1.");
-
-        object.incref();
-        assertEquals(2, object.count(), "After one incref() the object has two references.");
-        object.decref();
-        assertEquals(1, object.count(), "After incref() and decref() the count is back at 1.");
-        assertEquals(0, frees.get(), () -> "The deallocator ran " + frees.get() + " time(s) while the object"
-                + " still had a reference: free it only when the count reaches zero.");
-
-        object.decref();
-        assertEquals(0, object.count(), "The last decref() takes the count to 0.");
-        assertEquals(1, frees.get(), () -> "The last decref() took the count to 0, so the deallocator must run"
-                + " once, but it ran " + frees.get() + " time(s). In CPython, Py_DECREF frees the object the"
-                + " moment its count reaches zero; decref() must do the same: deallocator.run().");
+    void followsTheContractOverRandomSequencesOfCalls(Random random) {
+        for (int sequence = 0; sequence < 200; sequence++) {
+            Counted counted = Counted.create();
+            RefCounted object = counted.object();
+            int expected = 1;
+            List<String> calls = new ArrayList<>();
+            calls.add("new RefCounted(...)");
+            int length = 1 + random.nextInt(12);
+            for (int step = 0; step < length; step++) {
+                boolean inc = expected > 0 && random.nextInt(3) == 0;
+                String call = inc ? "incref()" : "decref()";
+                calls.add(call);
+                String history = String.join(", ", calls);
+                Throwable thrown = null;
+                try {
+                    if (inc) {
+                        object.incref();
+                    } else {
+                        object.decref();
+                    }
+                } catch (RuntimeException e) {
+                    thrown = e;
+                }
+                if (expected == 0) {
+                    if (!(thrown instanceof IllegalStateException)) {
+                        fail("After " + history + " the object had been freed before the last call, so " + call
+                                + " is a use after free and must throw IllegalStateException, but it "
+                                + (thrown == null ? "returned normally" : "threw " + thrown) + ".");
+                    }
+                } else {
+                    if (thrown != null) {
+                        fail("After " + history + " the object still had " + expected + " reference(s) before the"
+                                + " last call, so " + call + " must succeed, but it threw " + thrown + ".");
+                    }
+                    expected += inc ? 1 : -1;
+                }
+                int count = object.count();
+                if (count != expected) {
+                    fail("After " + history + " count() must be " + expected + ", but it is " + count + "."
+                            + (expected == 0 && count < 0 ? " A freed object stays at 0: a refused call changes"
+                            + " nothing." : ""));
+                }
+                int freesNow = counted.frees().get();
+                int freesExpected = expected == 0 ? 1 : 0;
+                if (freesNow != freesExpected) {
+                    fail("After " + history + " the deallocator has run " + freesNow + " time(s); it must run "
+                            + (freesExpected == 1 ? "exactly once, when the count reached 0" : "only when the count"
+                            + " reaches 0, and the count is " + expected) + ".");
+                }
+            }
+        }
     }
 
     @Test
     @Order(2)
-    @Tag("hint:1")
-    void refusesToTouchAFreedObject() {
-        AtomicInteger frees = new AtomicInteger();
-        RefCounted object = new RefCounted(frees::incrementAndGet);
-        object.decref();
-
-        assertThrows(IllegalStateException.class, object::decref,
-                "decref() on an object whose count is already 0 is a use after free, the bug that crashes"
-                        + " an interpreter: throw IllegalStateException instead of counting below zero.");
-        assertThrows(IllegalStateException.class, object::incref,
-                "incref() on a freed object would bring it back from the dead while its memory is being"
-                        + " reused: throw IllegalStateException.");
-        assertEquals(0, object.count(), () -> "A refused incref() or decref() must change nothing, but the"
-                + " count of the freed object is now " + object.count() + ".");
-        assertEquals(1, frees.get(), () -> "The object must be freed exactly once; the deallocator ran "
-                + frees.get() + " times.");
-    }
-
-    @Test
-    @Order(3)
-    @Tag("hint:2")
-    void keepsEveryIncrementWhenFourThreadsCountAtOnce() throws Exception {
-        AtomicInteger frees = new AtomicInteger();
-        RefCounted object = new RefCounted(frees::incrementAndGet);
-        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-        // The test thread joins the barrier too: it starts the threads together and waits for them to end.
-        CyclicBarrier phase = new CyclicBarrier(THREADS + 1);
-        AtomicLongArray progress = new AtomicLongArray(THREADS);
-        AtomicInteger satisfied = new AtomicInteger();
-        long[] made = new long[THREADS];
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            int me = t;
-            workers.add(Thread.ofPlatform().name("counter-" + t).daemon().start(() -> {
-                try {
-                    phase.await(5, TimeUnit.SECONDS);
-                    try {
-                        made[me] = increfUntilInterleaved(object, me, progress, satisfied);
-                    } catch (RuntimeException e) {
-                        errors.add(e);
-                        satisfied.addAndGet(THREADS); // stops the others too
-                    }
-                    phase.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-                    // the test thread's own await fails and reports it
-                }
-            }));
-        }
-        phase.await(5, TimeUnit.SECONDS);
-        phase.await(5, TimeUnit.SECONDS);
-        long increfs = 0;
-        for (long m : made) {
-            increfs += m;
-        }
-        long expected = 1 + increfs;
-        int afterIncrefs = object.count();
-        assertTrue(errors.isEmpty(), () -> "While " + THREADS + " threads called incref() at once, one got "
-                + errors.peek() + ". The object was never freed, so no incref() may fail.");
-        if (afterIncrefs != expected) {
-            fail(THREADS + " threads called incref() " + increfs + " times in all on an object with 1"
-                    + " reference, so the count must be " + expected + ", but it is " + afterIncrefs + ": "
-                    + (expected - afterIncrefs) + " increments were lost. count++ is three steps, read, add,"
-                    + " write; two threads that read the same value both write value + 1, and one update"
-                    + " vanishes. volatile does not help: it makes each read and write visible, not the three"
-                    + " steps one. Use an AtomicInteger (or synchronized) so each change is a single step.");
-        }
-        for (Thread worker : workers) {
-            worker.join(5_000);
-        }
-        // Dropping them on this one thread: decrements racing each other are the next test's subject.
-        for (long i = 0; i < increfs; i++) {
-            object.decref();
-        }
-        assertEquals(1, object.count(), () -> "Every reference the threads took was dropped again, so the"
-                + " count must be back at 1, but it is " + object.count() + ".");
-        assertEquals(0, frees.get(), () -> "The object still has its first reference, yet the deallocator ran "
-                + frees.get() + " time(s).");
-    }
-
-    /**
-     * Calls incref() in chunks until every thread has seen the others make progress several times
-     * while it was itself running, whether they ran at once on several cores or took turns on one. A
-     * racy count then has had many chances to lose an update, however busy the machine is. Returns how
-     * many times this thread called incref().
-     */
-    private static long increfUntilInterleaved(RefCounted object, int me, AtomicLongArray progress,
-            AtomicInteger satisfied) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        long mine = 0;
-        long othersSeen = -1;
-        int interleavings = 0;
-        boolean counted = false;
-        while (true) {
-            for (int i = 0; i < CHUNK; i++) {
-                object.incref();
-            }
-            mine += CHUNK;
-            progress.set(me, mine);
-            long others = 0;
-            for (int t = 0; t < progress.length(); t++) {
-                others += t == me ? 0 : progress.get(t);
-            }
-            if (others != othersSeen) {
-                interleavings += othersSeen < 0 ? 0 : 1;
-                othersSeen = others;
-            }
-            if (!counted && interleavings >= INTERLEAVINGS) {
-                counted = true;
-                satisfied.incrementAndGet();
-            }
-            if (satisfied.get() >= progress.length() || System.nanoTime() > deadline) {
-                return mine;
-            }
-        }
-    }
-
-    @Test
-    @Order(4)
     @Tag("hint:3")
-    void freesExactlyOnceWhenThreadsDropTheLastReferencesTogether() throws Exception {
-        // ROUNDS objects with THREADS references each; in every round the same THREADS threads meet at
-        // the barrier and each drops one reference of that round's object at the same moment.
-        AtomicInteger[] frees = new AtomicInteger[ROUNDS];
-        RefCounted[] objects = new RefCounted[ROUNDS];
-        for (int r = 0; r < ROUNDS; r++) {
-            AtomicInteger counter = new AtomicInteger();
-            frees[r] = counter;
-            objects[r] = new RefCounted(counter::incrementAndGet);
-            for (int t = 1; t < THREADS; t++) {
-                objects[r].incref();
-            }
-        }
-        CyclicBarrier together = new CyclicBarrier(THREADS);
-        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            workers.add(Thread.ofPlatform().name("releaser-" + t).daemon().start(() -> {
-                for (int r = 0; r < ROUNDS; r++) {
-                    try {
-                        together.await(5, TimeUnit.SECONDS);
-                        objects[r].decref();
-                    } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-                        errors.add(e);
-                        return;
-                    } catch (RuntimeException e) {
-                        errors.add(e);
-                        together.reset();
-                        return;
-                    }
-                }
-            }));
-        }
-        for (Thread worker : workers) {
-            worker.join(8_000);
-        }
-        for (int r = 0; r < ROUNDS; r++) {
-            int round = r + 1;
-            int freed = frees[r].get();
-            if (freed > 1) {
-                fail("Round " + round + ": " + THREADS + " threads each dropped one of the object's " + THREADS
-                        + " references at the same moment, and the deallocator ran " + freed + " times"
-                        + " instead of once. Decide whether to free from the value your own decref() produced"
-                        + " (decrementAndGet() returns it, or compareAndSet from 1 to 0), not by reading the"
-                        + " count again afterwards: by then another thread may have changed it too.");
-            }
-        }
-        assertTrue(errors.isEmpty(), () -> THREADS + " threads each dropped one reference of an object with "
-                + THREADS + " references, all at the same moment, and one of them got " + errors.peek()
-                + ". No reference was dropped twice, so no decref() may fail.");
-        for (int r = 0; r < ROUNDS; r++) {
-            int round = r + 1;
-            assertEquals(1, frees[r].get(), () -> "Round " + round + ": every reference was dropped, but the"
-                    + " deallocator ran " + frees[round - 1].get() + " times instead of once.");
-            assertEquals(0, objects[r].count(), () -> "Round " + round + ": every reference was dropped, but"
-                    + " count() is " + objects[round - 1].count() + ".");
-        }
-    }
-
-    @Test
-    @Order(5)
-    @Tag("hint:3")
-    void refusesIncrefOnceTheCountHasReachedZero() {
+    void refusesAnIncrefThatArrivesWhileTheObjectIsBeingFreed() {
         // The deallocator stands for a second thread that still holds a stale pointer and calls incref()
-        // while the object is being freed. It runs on the freeing thread, so this test needs no timing.
+        // while the object is being freed. It runs on the freeing thread, so this test needs no scheduling.
         AtomicInteger frees = new AtomicInteger();
         List<String> seen = new ArrayList<>();
         RefCounted[] holder = new RefCounted[1];
@@ -269,10 +121,122 @@ class RefCountedTest {
 
         assertEquals(List.of("refused"), seen, () -> "decref() took the count to 0 and started the"
                 + " deallocator; an incref() that came in while it ran must be refused, but " + seen.get(0)
-                + ". The object was brought back from the dead while its memory was being freed. Check the"
-                + " count itself and change it in the same atomic step (a compareAndSet loop, or a"
-                + " synchronized block), not a separate 'freed' flag that is set only after the deallocator"
-                + " has finished.");
+                + ". The object came back from the dead while its memory was being freed.");
         assertEquals(1, frees.get(), "The object must be freed exactly once.");
+    }
+
+    @Test
+    @Order(3)
+    @Tag("hint:2")
+    void twoThreadsIncreasingTheCountLoseNoUpdate() {
+        Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
+            RefCounted object = counted.object();
+            runTogether(object::incref, object::incref);
+            int count = object.count();
+            if (count != 3) {
+                fail("A new object (1 reference) got one incref() from each of two threads at once; count() must"
+                        + " then be 3, but it is " + count + "."
+                        + (count == 2 ? " One thread's increment was lost: both read the same count and both wrote"
+                        + " it back plus one." : ""));
+            }
+        });
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:2")
+    void twoThreadsDecreasingTheCountLoseNoUpdate() {
+        Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
+            RefCounted object = counted.object();
+            object.incref();
+            object.incref();
+            runTogether(object::decref, object::decref);
+            int count = object.count();
+            if (count != 1 || counted.frees().get() != 0) {
+                fail("An object with 3 references got one decref() from each of two threads at once; count() must"
+                        + " then be 1 with the object alive, but it is " + count + " and the deallocator ran "
+                        + counted.frees().get() + " time(s).");
+            }
+        });
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:3")
+    void twoThreadsDroppingTheLastTwoReferencesFreeOnce() {
+        Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
+            RefCounted object = counted.object();
+            object.incref();
+            runTogether(object::decref, object::decref);
+            int frees = counted.frees().get();
+            if (frees != 1 || object.count() != 0) {
+                fail("An object with 2 references got one decref() from each of two threads at once: the count"
+                        + " must end at 0 and the deallocator run once, but count() is " + object.count()
+                        + " and the deallocator ran " + frees + " time(s)."
+                        + (frees > 1 ? " Both threads decided to free: decide from the value your own change"
+                        + " produced, not from a second read of the count." : ""));
+            }
+        });
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:3")
+    void anIncrefRacingTheLastDecrefEitherWinsOrIsRefused() {
+        Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
+            RefCounted object = counted.object();
+            boolean[] increfRefused = new boolean[1];
+            runTogether(object::decref, () -> {
+                try {
+                    object.incref();
+                } catch (IllegalStateException refused) {
+                    increfRefused[0] = true;
+                }
+            });
+            int count = object.count();
+            int frees = counted.frees().get();
+            boolean either = increfRefused[0] ? count == 0 && frees == 1 : count == 1 && frees == 0;
+            if (!either) {
+                fail("One thread dropped the only reference while another called incref(). Either the incref()"
+                        + " came first (count 1, not freed) or the decref() did (freed once, incref() refused with"
+                        + " IllegalStateException, count 0). Here incref() was "
+                        + (increfRefused[0] ? "refused" : "accepted") + ", count() is " + count
+                        + " and the deallocator ran " + frees + " time(s)."
+                        + (!increfRefused[0] && frees > 0 ? " The object came back to life after it was freed."
+                        : ""));
+            }
+        });
+    }
+
+    /** Runs two actions on two new threads and waits for both; what either threw is rethrown. */
+    private static void runTogether(Runnable first, Runnable second) {
+        Throwable[] thrown = new Throwable[2];
+        Thread one = new Thread(() -> {
+            try {
+                first.run();
+            } catch (RuntimeException | Error e) {
+                thrown[0] = e;
+            }
+        });
+        Thread two = new Thread(() -> {
+            try {
+                second.run();
+            } catch (RuntimeException | Error e) {
+                thrown[1] = e;
+            }
+        });
+        one.start();
+        two.start();
+        try {
+            one.join();
+            two.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Throwable t : thrown) {
+            if (t != null) {
+                fail("No call in this scenario may fail, but one threw " + t + ".");
+            }
+        }
     }
 }

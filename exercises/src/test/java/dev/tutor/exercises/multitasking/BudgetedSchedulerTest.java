@@ -11,6 +11,7 @@ import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
 import dev.tutor.exercises.multitasking.BudgetedScheduler.Overrun;
 import dev.tutor.exercises.multitasking.BudgetedScheduler.Report;
+import dev.tutor.exercises.support.CompiledNest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

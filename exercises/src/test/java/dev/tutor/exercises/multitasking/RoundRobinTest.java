@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
+import dev.tutor.exercises.support.CompiledNest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

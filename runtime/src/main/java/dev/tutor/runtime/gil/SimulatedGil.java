@@ -3,7 +3,10 @@ package dev.tutor.runtime.gil;
 import dev.tutor.runtime.gil.GilEvent.Kind;
 import dev.tutor.runtime.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,8 @@ final class SimulatedGil implements Gil {
 
     private Thread holder;
     private Thread lastHolder;
+    /** The threads waiting in {@link #waitUntilFree}, for {@link GilDiagnostics}. */
+    private final Set<Thread> waiting = new HashSet<>();
     private long switchNumber;
     private long releaseNumber;
     private int waiters;
@@ -50,6 +55,7 @@ final class SimulatedGil implements Gil {
         this.clock = options.clock();
         this.created = clock.nanoTime();
         this.intervalNanos = options.switchInterval().toNanos();
+        GilDiagnostics.register(this);
         // A fake clock that jumps must wake the waiters so they notice their interval has passed.
         clock.onAdvance(() -> {
             mutex.lock();
@@ -100,6 +106,7 @@ final class SimulatedGil implements Gil {
 
     private void waitUntilFree(Thread me, long start) {
         waiters++;
+        waiting.add(me);
         try {
             long now = start;
             while (holder != null) {
@@ -131,6 +138,7 @@ final class SimulatedGil implements Gil {
             throw new CancellationException("Interrupted while waiting for the GIL.");
         } finally {
             waiters--;
+            waiting.remove(me);
         }
     }
 
@@ -259,6 +267,35 @@ final class SimulatedGil implements Gil {
         mutex.lock();
         try {
             return holder == Thread.currentThread();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Whether {@code thread} holds this GIL or waits for it, in words for a thread dump. It gives up
+     * rather than wait long for the mutex: a dump is taken when something is stuck.
+     */
+    Optional<String> describe(Thread thread) {
+        try {
+            if (!mutex.tryLock(100, TimeUnit.MILLISECONDS)) {
+                return Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        try {
+            if (holder == thread) {
+                return Optional.of("holds the simulated GIL" + (waiting.isEmpty() ? ""
+                        : " while " + waiting.size() + " other thread" + (waiting.size() == 1 ? " waits" : "s wait")
+                        + " for it"));
+            }
+            if (waiting.contains(thread)) {
+                return Optional.of("waits for the simulated GIL, held by "
+                        + (holder == null ? "no thread (it is being handed over)" : "\"" + holder.getName() + "\""));
+            }
+            return Optional.empty();
         } finally {
             mutex.unlock();
         }

@@ -5,6 +5,7 @@ import dev.tutor.app.grading.WorkerMessage.Kind;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import org.junit.platform.engine.CancellationToken;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestTag;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -12,17 +13,20 @@ import org.junit.platform.launcher.TestIdentifier;
 
 /**
  * Sends one message per test as it starts and finishes, so that the tutor knows what happened even if
- * the JVM dies a moment later.
+ * the JVM dies a moment later, and stops the run at the first failure: that settles the verdict, and a
+ * wrong answer should not wait for the tests after it.
  */
 final class StreamingListener implements TestExecutionListener {
     private final TestWorker worker;
     private final int run;
+    private final CancellationToken stopAfterFailure;
     private boolean failed;
     private boolean timedOut;
 
-    StreamingListener(TestWorker worker, int run) {
+    StreamingListener(TestWorker worker, int run, CancellationToken stopAfterFailure) {
         this.worker = worker;
         this.run = run;
+        this.stopAfterFailure = stopAfterFailure;
     }
 
     boolean failed() {
@@ -44,7 +48,8 @@ final class StreamingListener implements TestExecutionListener {
 
     @Override
     public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-        if (!id.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
+        if (!id.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL
+                || stopAfterFailure.isCancellationRequested() && result.getStatus() == TestExecutionResult.Status.ABORTED) {
             return;
         }
         Optional<Throwable> thrown = result.getThrowable();
@@ -57,6 +62,7 @@ final class StreamingListener implements TestExecutionListener {
         }
         if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
             failed = true;
+            stopAfterFailure.cancel();
         }
         worker.testFinished();
         worker.send(new WorkerMessage(Kind.FINISHED, run, name, result.getStatus().name(),
@@ -66,7 +72,7 @@ final class StreamingListener implements TestExecutionListener {
 
     private static boolean isTimeout(Throwable t) {
         return t instanceof TimeoutException
-                || t.getClass().getName().equals("org.junit.jupiter.api.AssertionFailedError")
+                || t.getClass().getName().equals("org.opentest4j.AssertionFailedError")
                 && String.valueOf(t.getMessage()).contains("timed out after");
     }
 

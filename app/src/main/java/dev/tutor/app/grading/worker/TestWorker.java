@@ -20,10 +20,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.platform.engine.CancellationToken;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherExecutionRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
@@ -35,6 +37,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * streamed before, and kills the whole process tree at the hard time limit.
  */
 public final class TestWorker {
+    /** The system property the tests read their seed from; a request may set it to replay a failure. */
+    static final String SEED_PROPERTY = "tutor.seed";
+    /** The system property that names the exercise being graded, for the tests' replay instructions. */
+    static final String EXERCISE_PROPERTY = "tutor.exercise";
     /** How often the watchdog looks at the running test. */
     private static final long WATCHDOG_PERIOD_MS = 25;
 
@@ -92,11 +98,16 @@ public final class TestWorker {
      */
     private void warmUp(Launcher launcher) {
         muted = true;
-        gson.fromJson(gson.toJson(new WorkerRequest(List.of("."), List.of(WarmUpTests.class.getName()), List.of(),
-                1, 1_000, 1_024)), WorkerRequest.class);
-        launcher.execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectClass(WarmUpTests.class)).build(), new StreamingListener(this, 1));
+        gson.fromJson(gson.toJson(new WorkerRequest("warm-up", List.of("."), List.of(WarmUpTests.class.getName()), List.of(),
+                1, 1_000, 1_024, null)), WorkerRequest.class);
+        LauncherDiscoveryRequest warmUp = LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(WarmUpTests.class)).build();
+        launcher.execute(LauncherExecutionRequestBuilder.executionRequest(warmUp)
+                .listeners(new StreamingListener(this, 1, CancellationToken.create())).build());
         testFinished();
+        if (Boolean.getBoolean("tutor.warmExplorer")) {
+            WarmUpTests.exploreOnce();
+        }
         output.clear();
         muted = false;
     }
@@ -107,12 +118,25 @@ public final class TestWorker {
         for (String dir : request.classesDirs()) {
             folders.add(Path.of(dir).toUri().toURL());
         }
+        // The grader puts the attempt's folders on this JVM's class path before it starts (Lincheck looks
+        // classes up with Class.forName); the loader below finds them there first, and serves only folders
+        // that are not on it, as a fallback. Tests that start a child JVM build its class path from
+        // java.class.path, so every folder belongs on it.
         URLClassLoader loader = new URLClassLoader(folders.toArray(URL[]::new), TestWorker.class.getClassLoader());
-        // Tests that start a child JVM build its class path from java.class.path, as they would under any
-        // test runner; the attempt's folders belong on it, although this JVM loads them through the loader.
-        System.setProperty("java.class.path", System.getProperty("java.class.path") + File.pathSeparator
-                + String.join(File.pathSeparator, request.classesDirs()));
+        List<String> classPath = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        for (String dir : request.classesDirs()) {
+            if (!classPath.contains(dir)) {
+                classPath.add(dir);
+            }
+        }
+        System.setProperty("java.class.path", String.join(File.pathSeparator, classPath));
         Thread.currentThread().setContextClassLoader(loader);
+        if (request.exercise() != null) {
+            System.setProperty(EXERCISE_PROPERTY, request.exercise());
+        }
+        if (request.seed() != null) {
+            System.setProperty(SEED_PROPERTY, Long.toString(request.seed()));
+        }
         List<Class<?>> testClasses = new ArrayList<>();
         for (String name : request.testClasses()) {
             try {
@@ -128,11 +152,17 @@ public final class TestWorker {
         startWatchdog(request.testTimeLimitMs());
         for (int run = 1; run <= request.repeat(); run++) {
             send(new WorkerMessage(Kind.RUN, run, null, null, null, null, null, null, null, null, null));
-            StreamingListener listener = new StreamingListener(this, run);
+            // Fail fast: the first failing test settles the verdict, and the tests after it are not run.
+            CancellationToken stop = CancellationToken.create();
+            StreamingListener listener = new StreamingListener(this, run, stop);
             LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
                     .selectors(testClasses.stream().map(DiscoverySelectors::selectClass).toList())
+                    // The watchdog is the only time limit here. A JUnit @Timeout (kept in the tests for a
+                    // learner's IDE) would interrupt a deadlocked test and let it unwind before the dump.
+                    .configurationParameter("junit.jupiter.execution.timeout.mode", "disabled")
                     .build();
-            launcher.execute(discovery, listener);
+            launcher.execute(LauncherExecutionRequestBuilder.executionRequest(discovery).listeners(listener)
+                    .cancellationToken(stop).build());
             if (listener.timedOut() || listener.failed()) {
                 break;
             }

@@ -30,6 +30,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -113,6 +114,29 @@ public class WarmUpTests {
         platform.join();
         Thread.ofVirtual().start(() -> sum.addAndGet(2)).join();
         assertEquals(6, CompletableFuture.supplyAsync(() -> 3).thenApply(x -> x + sum.get()).get());
+    }
+
+    /**
+     * Explores the interleavings of two threads with Lincheck once, as the race exercises' tests do: the
+     * first exploration in a JVM attaches Lincheck's agent and loads its classes, about 3 s that the
+     * learner's first save would otherwise wait for. Run by the worker itself, not as a test, and only in
+     * JVMs meant for those exercises.
+     */
+    static void exploreOnce() {
+        AtomicLong[] shared = new AtomicLong[1];
+        Lincheck.runConcurrentTest(50, () -> {
+            AtomicLong count = new AtomicLong();
+            shared[0] = count;
+            Thread other = new Thread(count::incrementAndGet);
+            other.start();
+            count.incrementAndGet();
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            assertEquals(2, count.get());
+        });
     }
 
     /**

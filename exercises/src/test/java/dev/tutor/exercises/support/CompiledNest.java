@@ -1,4 +1,4 @@
-package dev.tutor.exercises.multitasking;
+package dev.tutor.exercises.support;
 
 import com.tngtech.archunit.ArchConfiguration;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Reads a class you wrote as ArchUnit sees it, for the tests that check what your code is allowed to use.
- * Not a test itself: the round-robin and greedy-task exercises' tests share it.
+ * Not a test itself: the tests of every exercise with rules about what code may use share it.
  */
-final class CompiledNest {
+public final class CompiledNest {
     private CompiledNest() {
     }
 
@@ -20,7 +20,7 @@ final class CompiledNest {
      * local ones included). The rules need only the names of what the code uses, so ArchUnit is told not to
      * read the JDK's classes behind them, which would take about a second.
      */
-    static JavaClasses of(Class<?> host) {
+    public static JavaClasses of(Class<?> host) {
         List<URL> classFiles = new ArrayList<>();
         for (Class<?> member : host.getNestMembers()) {
             String name = member.getName();
