@@ -24,8 +24,10 @@ PY
 )
 cd "$here"
 report="solutions/target/pit-reports/$id"
-mvn -B -q -pl solutions -am install -DskipTests >/dev/null
-mvn -B -q -pl solutions test-compile org.pitest:pitest-maven:mutationCoverage \
+# Compiles in the reactor without installing (several checkouts may share ~/.m2); the runtime comes from
+# ~/.m2, so after changing the runtime run `mvn -o install -DskipTests` once first.
+mvn -B -q -o -pl solutions -am test-compile >/dev/null
+mvn -B -q -o -pl solutions org.pitest:pitest-maven:mutationCoverage \
   -DtargetClasses="$classes" -DtargetTests="$tests" -DreportsDirectory="$here/$report" "$@"
 python3 - "$report/mutations.xml" "$id" <<'PY'
 import sys, xml.etree.ElementTree as ET
