@@ -68,8 +68,8 @@ class FrameDecoderTest {
         for (int i = 0; i < bodies.size(); i++) {
             byte[] body = bodies.get(i);
             ByteBuffer chunk = chunk(frame(body), i % 2 == 0 ? Kind.HEAP : Kind.HEAP_WITH_OFFSET, random);
-            List<byte[]> frames = feedChecked(decoder, chunk, "a chunk holding exactly one frame: the 4-byte length "
-                    + body.length + ", then " + body.length + " bytes");
+            List<byte[]> frames = feedChecked(decoder, chunk, "a chunk holding exactly one frame (the 4-byte length "
+                    + body.length + ", then " + body.length + " bytes)", max);
             if (frames.size() != 1 || !Arrays.equals(frames.get(0), body)) {
                 fail("new FrameDecoder(" + max + ").feed() of a chunk holding exactly one frame (its 4-byte big-endian"
                         + " length " + body.length + ", then " + body.length + " bytes) returned " + frames.size()
@@ -89,7 +89,7 @@ class FrameDecoderTest {
             List<byte[]> bodies = bodies(random, 2 + random.nextInt(20), max);
             FrameDecoder decoder = new FrameDecoder(max);
             List<byte[]> frames = feedChecked(decoder, chunk(stream(bodies), Kind.HEAP, random),
-                    "one chunk holding " + bodies.size() + " whole frames");
+                    "one chunk holding " + bodies.size() + " whole frames", max);
             assertSameFrames(bodies, frames, "new FrameDecoder(" + max + ").feed() of one chunk holding " + bodies.size()
                     + " whole frames, the way several small messages arrive in one read");
         }
@@ -115,7 +115,7 @@ class FrameDecoderTest {
                 ByteBuffer chunk = chunk(Arrays.copyOfRange(stream, fed, fed + sizes.get(c)), kind, random);
                 String what = "chunk " + (c + 1) + " of " + sizes.size() + " (a " + kind + " buffer of " + sizes.get(c)
                         + " bytes)";
-                decoded.addAll(feedChecked(decoder, chunk, what));
+                decoded.addAll(feedChecked(decoder, chunk, what, max));
                 fed += sizes.get(c);
                 int complete = framesCompleteIn(bodies, fed);
                 if (decoded.size() != complete) {
@@ -219,7 +219,7 @@ class FrameDecoderTest {
                 int size = whole ? stream.length : Math.min(stream.length - fed, 1 + random.nextInt(20_000));
                 sizes.add(size);
                 decoded.addAll(feedChecked(decoder, ByteBuffer.wrap(stream, fed, size).slice(), "a chunk of " + size
-                        + " bytes of a stream holding a frame of exactly the limit, " + max + " bytes"));
+                        + " bytes of a stream holding a frame of exactly the limit, " + max + " bytes", max));
                 fed += size;
             }
             assertSameFrames(bodies, decoded, "new FrameDecoder(" + max + ") was fed frames of lengths " + lengths(bodies)
@@ -471,7 +471,7 @@ class FrameDecoderTest {
 
     // ---- checks ----
 
-    private static List<byte[]> feedChecked(FrameDecoder decoder, ByteBuffer chunk, String what) {
+    private static List<byte[]> feedChecked(FrameDecoder decoder, ByteBuffer chunk, String what, int max) {
         int limit = chunk.limit();
         List<byte[]> frames;
         try {
@@ -480,6 +480,12 @@ class FrameDecoderTest {
             throw new AssertionError("feed() of " + what + " threw " + e + ". The chunk was a "
                     + (chunk.isDirect() ? "direct" : "read-only") + " buffer, which has no array() to reach into: read"
                     + " its bytes with the buffer's own get() or put(ByteBuffer) methods.", e);
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError("feed() of " + what + " threw " + e + ", though every frame of this stream"
+                    + " declared a length from 0 to the limit, " + max + ". Either a length of exactly the limit was"
+                    + " refused (it is allowed), or a length was read from the wrong bytes or in the wrong order: a"
+                    + " length is the first 4 bytes of a frame, big-endian, and the bytes of a frame that is not"
+                    + " complete yet, its length included, wait for the next chunk.", e);
         }
         if (frames == null) {
             fail("feed() of " + what + " returned null; return an empty list when no frame is complete.");
@@ -499,7 +505,11 @@ class FrameDecoderTest {
             frames = decoder.readFrom(channel);
         } catch (RuntimeException | IOException e) {
             channel.rethrowProblem();
-            throw new AssertionError(setting + ". readFrom() threw " + e + ".", e);
+            throw new AssertionError(setting + ". readFrom() threw " + e + (e instanceof EOFException
+                    ? ", but no frame was cut short: a -1 read with no bytes of an unfinished frame held is a clean"
+                    + " end. Set ended() and return the frames."
+                    : e instanceof IllegalArgumentException ? ", though every frame declared a length within the"
+                    + " limit: a length was read from the wrong bytes, or in the wrong order." : "."), e);
         }
         channel.rethrowProblem();
         if (frames == null) {

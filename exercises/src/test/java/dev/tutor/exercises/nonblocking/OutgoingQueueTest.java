@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link OutgoingQueue}: first {@code offer}, its copy and its limit (hint 1), then {@code flushTo}
- * against a channel the test controls (hint 2), then long random runs, a channel that fails, and a real
- * non-blocking socket to the bundled slow-reading server (hint 3).
+ * Grades {@link OutgoingQueue}: first {@code offer} and its limit (hint 1), then {@code flushTo} against a
+ * channel the test controls (hint 2), then, with both in place, that the queue kept a copy of what it was
+ * offered (hint 1) and frees room under the limit as bytes go out, long random runs, a channel that fails,
+ * and a real non-blocking socket to the bundled slow-reading server (hint 3).
  *
  * <p>The test's channel plays a socket's send buffer: each write takes a random amount of what it is
  * handed, never more than the room the test gave it, and 0 once the room is used up. A second write in the
@@ -83,29 +84,6 @@ class OutgoingQueueTest {
     @Test
     @Order(2)
     @Tag("hint:1")
-    void keepsACopyOfTheOfferedBytesNotTheCallersBuffer(Random random) throws IOException {
-        for (Kind kind : Kind.values()) {
-            OutgoingQueue queue = new OutgoingQueue(100_000);
-            ByteArrayOutputStream offered = new ByteArrayOutputStream();
-            for (int i = 0; i < 8; i++) {
-                byte[] bytes = bytes(random, 1 + random.nextInt(500));
-                ByteBuffer data = buffer(bytes, kind, random);
-                offer(queue, data, kind);
-                offered.writeBytes(bytes);
-                scribble(data); // the caller reuses its buffer at once
-            }
-            ScriptedSink sink = new ScriptedSink(random);
-            sink.giveRoom(Integer.MAX_VALUE);
-            flush(queue, sink);
-            assertSameBytes(offered.toByteArray(), sink.received(), "Eight offers from " + kind + " buffers, each"
-                    + " overwritten with '#' by the caller right after offer() returned, then one flush to a channel"
-                    + " with room for everything. The queue must keep a copy of the bytes, not the caller's buffer");
-        }
-    }
-
-    @Test
-    @Order(3)
-    @Tag("hint:1")
     void refusesWhatWouldPassTheLimitAndNothingElse(Random random) throws IOException {
         OutgoingQueue nothing = new OutgoingQueue(0);
         if (!offer(nothing, ByteBuffer.allocate(0), Kind.HEAP) || offer(nothing, ByteBuffer.allocate(1), Kind.HEAP)) {
@@ -121,14 +99,16 @@ class OutgoingQueueTest {
             int limit = 1 + random.nextInt(5000);
             OutgoingQueue queue = new OutgoingQueue(limit);
             List<Integer> offers = new ArrayList<>();
-            while (queue.pendingBytes() < limit) {
-                int size = Math.min(limit - queue.pendingBytes(), 1 + random.nextInt(limit));
+            int held = 0;
+            while (held < limit) {
+                int size = Math.min(limit - held, 1 + random.nextInt(limit));
                 offers.add(size);
                 if (!offer(queue, buffer(bytes(random, size), Kind.HEAP, random), Kind.HEAP)) {
                     fail("new OutgoingQueue(" + limit + ") refused an offer of " + size + " bytes after offers of "
                             + offers.subList(0, offers.size() - 1) + " bytes: that makes " + sum(offers) + ", within the"
                             + " limit. Exactly the limit is allowed.");
                 }
+                held += size;
             }
             String full = "new OutgoingQueue(" + limit + ") holding exactly " + limit + " bytes (offers of " + offers + ")";
             int extra = 1 + random.nextInt(100);
@@ -145,26 +125,13 @@ class OutgoingQueueTest {
             if (!offer(queue, ByteBuffer.allocate(0), Kind.HEAP)) {
                 fail(full + " refused an offer of 0 bytes, which passes no limit.");
             }
-            ScriptedSink sink = new ScriptedSink(random);
-            int room = 1 + random.nextInt(limit);
-            sink.giveRoom(room);
-            flush(queue, sink);
-            int freed = sink.received().length;
-            if (!offer(queue, buffer(bytes(random, freed), Kind.HEAP, random), Kind.HEAP)) {
-                fail(full + " wrote " + freed + " bytes to a channel, and then refused an offer of " + freed + " bytes."
-                        + " What has been written no longer counts against the limit.");
-            }
-            if (offer(queue, ByteBuffer.allocate(1), Kind.HEAP)) {
-                fail(full + " wrote " + freed + " bytes to a channel and accepted " + freed + " new ones, and then"
-                        + " accepted one byte more, which passes the limit.");
-            }
         }
     }
 
     // ---- flushTo: hint 2 ----
 
     @Test
-    @Order(4)
+    @Order(3)
     @Tag("hint:2")
     void writesEverythingInOrderWhenTheChannelTakesIt(Random random) throws IOException {
         for (int round = 0; round < 30; round++) {
@@ -187,6 +154,12 @@ class OutgoingQueueTest {
                         + " time(s), and such a write returns 0 as a full socket does. Write only what is left to"
                         + " send; an offer of 0 bytes queues nothing.");
             }
+            if (!done && sink.room() > 0) {
+                fail(setting + ": flushTo() returned false after " + sink.writes() + " write(s), the last of which took "
+                        + sink.lastTook() + " bytes, while the channel still had room. A write that takes some of the"
+                        + " bytes, or all of one buffer, does not mean the next will take none: keep writing until"
+                        + " the queue is empty or a write takes 0.");
+            }
             assertSameBytes(offered.toByteArray(), sink.received(), setting);
             if (!done || queue.pendingBytes() != 0) {
                 fail(setting + ": everything went out, and flushTo() returned " + done + " with pendingBytes() "
@@ -196,7 +169,7 @@ class OutgoingQueueTest {
     }
 
     @Test
-    @Order(5)
+    @Order(4)
     @Tag("hint:2")
     void stopsAtTheFirstWriteThatTakesNothing(Random random) throws IOException {
         for (int round = 0; round < 30; round++) {
@@ -232,7 +205,7 @@ class OutgoingQueueTest {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
     @Tag("hint:2")
     void writesNothingWhenNothingIsPending(Random random) throws IOException {
         OutgoingQueue queue = new OutgoingQueue(1000);
@@ -251,10 +224,78 @@ class OutgoingQueueTest {
         }
     }
 
-    // ---- long runs, failures, a real socket: hint 3 ----
+    // ---- the copy, the room a write frees ----
+
+    @Test
+    @Order(6)
+    @Tag("hint:1")
+    void keepsACopyOfTheOfferedBytesNotTheCallersBuffer(Random random) throws IOException {
+        for (Kind kind : Kind.values()) {
+            OutgoingQueue queue = new OutgoingQueue(100_000);
+            ByteArrayOutputStream offered = new ByteArrayOutputStream();
+            for (int i = 0; i < 8; i++) {
+                byte[] bytes = bytes(random, 1 + random.nextInt(500));
+                ByteBuffer data = buffer(bytes, kind, random);
+                offer(queue, data, kind);
+                offered.writeBytes(bytes);
+                scribble(data); // the caller reuses its buffer at once
+            }
+            ScriptedSink sink = new ScriptedSink(random);
+            sink.giveRoom(Integer.MAX_VALUE);
+            flush(queue, sink);
+            String setting = "Eight offers from " + kind + " buffers, each overwritten with '#' by the caller right"
+                    + " after offer() returned, then one flush to a channel with room for everything";
+            byte[] received = sink.received();
+            for (int i = 0; i < received.length; i++) {
+                if (received[i] == '#') {
+                    fail(setting + ": byte " + i + " that reached the channel was '#', which the caller wrote into its"
+                            + " own buffer after offer() had returned. The queue kept the caller's buffer, or a view"
+                            + " of it such as duplicate() or slice(), which share its bytes; keep a copy.");
+                }
+            }
+            assertSameBytes(offered.toByteArray(), received, setting);
+        }
+    }
 
     @Test
     @Order(7)
+    @Tag("hint:3")
+    void makesRoomUnderTheLimitForWhatWasWritten(Random random) throws IOException {
+        for (int round = 0; round < 30; round++) {
+            int limit = 1 + random.nextInt(5000);
+            OutgoingQueue queue = new OutgoingQueue(limit);
+            List<Integer> offers = new ArrayList<>();
+            int held = 0;
+            while (held < limit) {
+                int size = Math.min(limit - held, 1 + random.nextInt(limit));
+                offers.add(size);
+                if (!offer(queue, buffer(bytes(random, size), Kind.HEAP, random), Kind.HEAP)) {
+                    fail("new OutgoingQueue(" + limit + ") refused an offer of " + size + " bytes after offers of "
+                            + offers.subList(0, offers.size() - 1) + " bytes, within the limit.");
+                }
+                held += size;
+            }
+            String full = "new OutgoingQueue(" + limit + ") holding exactly " + limit + " bytes (offers of " + offers + ")";
+            ScriptedSink sink = new ScriptedSink(random);
+            int room = 1 + random.nextInt(limit);
+            sink.giveRoom(room);
+            flush(queue, sink);
+            int freed = sink.received().length;
+            if (!offer(queue, buffer(bytes(random, freed), Kind.HEAP, random), Kind.HEAP)) {
+                fail(full + " wrote " + freed + " bytes to a channel, and then refused an offer of " + freed + " bytes."
+                        + " What has been written no longer counts against the limit.");
+            }
+            if (offer(queue, ByteBuffer.allocate(1), Kind.HEAP)) {
+                fail(full + " wrote " + freed + " bytes to a channel and accepted " + freed + " new ones, and then"
+                        + " accepted one byte more, which passes the limit.");
+            }
+        }
+    }
+
+    // ---- long runs, failures, a real socket: hint 3 ----
+
+    @Test
+    @Order(8)
     @Tag("hint:3")
     void keepsOrderAndContentOverManyOffersAndPartialFlushes(Random random) throws IOException {
         for (int round = 0; round < 20; round++) {
@@ -307,7 +348,7 @@ class OutgoingQueueTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Tag("hint:3")
     void keepsWhatAFailingChannelDidNotTake(Random random) throws IOException {
         for (int round = 0; round < 30; round++) {
@@ -351,7 +392,7 @@ class OutgoingQueueTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @Tag("hint:3")
     void deliversEverythingToTheSlowReadingServer(Random random) throws IOException {
         int limit = 8 * 1024 + random.nextInt(32 * 1024);
