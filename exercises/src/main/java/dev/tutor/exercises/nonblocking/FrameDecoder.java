@@ -66,7 +66,8 @@ public final class FrameDecoder {
      * on a real socket that is a loop that spins.
      *
      * <p>When a read returns -1 (end of stream), {@link #ended()} becomes true and the frames completed so
-     * far are returned; but if the stream ended inside a frame, an {@link EOFException} is thrown instead,
+     * far are returned; but if the stream ended inside a frame, an {@link EOFException} is thrown instead (the
+     * frames completed earlier in the same call go with it: the peer broke the protocol),
      * whose message names the frame by its number ("frame 12": the first frame of the stream is frame 1)
      * and how many bytes of it were missing: of its 4-byte length if that was incomplete, of its body
      * otherwise. Once the stream has ended, this returns an empty list without reading.

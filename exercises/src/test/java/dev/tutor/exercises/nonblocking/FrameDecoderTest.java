@@ -102,9 +102,10 @@ class FrameDecoderTest {
     @Tag("hint:2")
     void decodesAStreamCutAtRandomPlaces(Random random) {
         for (int round = 0; round < 120; round++) {
-            int max = random.nextInt(4) == 0 ? random.nextInt(5) : 1 + random.nextInt(400);
-            List<byte[]> bodies = bodies(random, 1 + random.nextInt(15), max);
             Cut cut = Cut.values()[round % Cut.values().length];
+            int most = cut == Cut.ONE_BYTE ? 60 : 400; // a byte per chunk: keep those streams short
+            int max = random.nextInt(4) == 0 ? random.nextInt(5) : 1 + random.nextInt(most);
+            List<byte[]> bodies = bodies(random, 1 + random.nextInt(15), max);
             byte[] stream = stream(bodies);
             List<Integer> sizes = cut(stream, bodies, cut, random);
             FrameDecoder decoder = new FrameDecoder(max);
@@ -159,7 +160,8 @@ class FrameDecoderTest {
     @Order(5)
     @Tag("hint:2")
     void refusesALengthAboveTheLimitAsSoonAsItsFourBytesArrive(Random random) {
-        assertRefusesLimit(-1 - random.nextInt(1000));
+        assertRefusesLimit(-1 - random.nextInt(4));
+        assertRefusesLimit(Integer.MIN_VALUE + random.nextInt(1000));
         for (int round = 0; round < 40; round++) {
             int max = round % 5 == 0 ? 0 : random.nextInt(5000);
             long[] candidates = {max + 1L, max + 2L + random.nextInt(100_000), Integer.MAX_VALUE, -1,

@@ -298,8 +298,8 @@ class OutgoingQueueTest {
     @Order(8)
     @Tag("hint:3")
     void keepsOrderAndContentOverManyOffersAndPartialFlushes(Random random) throws IOException {
-        for (int round = 0; round < 20; round++) {
-            int limit = 1 + random.nextInt(20_000);
+        for (int round = 0; round < 12; round++) {
+            int limit = 1 + random.nextInt(12_000);
             OutgoingQueue queue = new OutgoingQueue(limit);
             ScriptedSink sink = new ScriptedSink(random);
             ByteArrayOutputStream accepted = new ByteArrayOutputStream();

@@ -103,7 +103,7 @@ public final class NonBlockingDemo {
             long cpuStart = THREADS.getCurrentThreadCpuTime();
             Tally tally = spin(channel, wallStart + LOOP_LIMIT.toNanos());
             Timing timing = new Timing(System.nanoTime() - wallStart, THREADS.getCurrentThreadCpuTime() - cpuStart);
-            System.out.printf("%d reads returned data (%s bytes), %,d returned 0, the last returned -1.%n",
+            System.out.printf("%d reads returned data (%s bytes),%n%,d returned 0, the last returned -1.%n",
                     tally.dataReads, tally.sizes(), tally.zeroReads);
             System.out.printf("%d bytes in %.0f ms of wall time; the thread ran on a CPU for %.0f ms of them.%n",
                     tally.bytes, timing.wallNanos / 1e6, timing.cpuNanos / 1e6);
@@ -170,10 +170,10 @@ public final class NonBlockingDemo {
                     tally.dataReads + 1, tally.sizes());
             System.out.printf("%d bytes in %.0f ms of wall time; the thread ran on a CPU for %.1f ms of them.%n",
                     tally.bytes, timing.wallNanos / 1e6, timing.cpuNanos / 1e6);
-            System.out.println("The spinning thread ran whenever the scheduler let it, a whole core on an idle"
-                    + " machine (less if other programs want the cores too); the blocked one used almost none."
-                    + " Spinning over 10,000 sockets would be no better: it asks every one of them, again and"
-                    + " again, and almost every answer is 0.");
+            System.out.println("The spinning thread ran whenever the scheduler let it: a whole core on an idle"
+                    + " machine,\nless when other programs want the cores too. The blocked one used almost none."
+                    + " Spinning over\n10,000 sockets would be no better: it asks every one of them, again and"
+                    + " again, and\nalmost every answer is 0.");
             return timing;
         }
     }
@@ -187,7 +187,7 @@ public final class NonBlockingDemo {
             channel.configureBlocking(false);
             ByteBuffer message = ByteBuffer.allocate(BIG_WRITE);
             int taken = channel.write(message);   // what fit in the send buffer; 0 if nothing did
-            System.out.printf("write() of %,d bytes took %,d; the buffer's position moved to %,d, so %,d bytes"
+            System.out.printf("write() of %,d bytes took %,d; the buffer's position moved to %,d,%nso %,d bytes"
                     + " still wait in it.%n", BIG_WRITE, taken, message.position(), message.remaining());
             StringBuilder atOnce = new StringBuilder();
             int more = -1;
@@ -202,7 +202,7 @@ public final class NonBlockingDemo {
                 Thread.sleep(25); // the demo's own pause, so the server can read a little
                 later.append(String.format("%,d  ", channel.write(message)));
             }
-            System.out.println("Every 25 ms after that, as the server reads, writes took: " + later.toString().strip());
+            System.out.println("Every 25 ms after that, as the server reads, writes took:\n  " + later.toString().strip());
             System.out.printf("%,d bytes are still waiting in the program's own buffer.%n", message.remaining());
             return taken;
         }

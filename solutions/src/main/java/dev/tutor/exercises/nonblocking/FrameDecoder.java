@@ -82,7 +82,8 @@ public final class FrameDecoder {
      * returns the frames completed meanwhile, in order. It never reads again after a 0 in the same call.
      *
      * <p>When a read returns -1 (end of stream), {@link #ended()} becomes true and the frames completed so
-     * far are returned; but if the stream ended inside a frame, an {@link EOFException} is thrown instead,
+     * far are returned; but if the stream ended inside a frame, an {@link EOFException} is thrown instead (the
+     * frames completed earlier in the same call go with it: the peer broke the protocol),
      * naming the frame by its number (the first frame of the stream is frame 1) and how many bytes of it
      * were missing: of its 4-byte length if that was incomplete, of its body otherwise. Once the stream has
      * ended, this returns an empty list without reading.
