@@ -1,0 +1,898 @@
+package dev.tutor.exercises.nonblocking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tutor.exercises.support.Seeded;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Grades {@link FrameDecoder}: first {@code feed} on whole frames (hint 1), then on a stream cut at random
+ * places, with the limit on a frame's length (hint 2), then {@code readFrom} on a channel the test controls
+ * and on a real non-blocking socket (hint 3).
+ *
+ * <p>Every stream is drawn from the test's seed: frame lengths from 0 to the limit, the limit itself, and
+ * how the stream is cut into chunks (one byte at a time, random pieces, several frames at once, cuts inside
+ * the 4-byte lengths). The test's channel hands out what the test has "delivered" in random amounts, and
+ * throws at once when it is read again right after it returned 0 or -1: on a real socket that loop would
+ * spin for ever.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
+class FrameDecoderTest {
+
+    /** The decoder's buffer may start at up to this many bytes, whatever the limit. */
+    private static final int FIRST_CAPACITY = 64 * 1024;
+    /** How long a real socket may take to show bytes the test has just written. */
+    private static final int SOCKET_WAIT_MILLIS = 2_000;
+
+    private enum Cut { ONE_BYTE, RANDOM, SEVERAL_FRAMES, INSIDE_LENGTHS }
+
+    private enum Kind { HEAP, HEAP_WITH_OFFSET, DIRECT, READ_ONLY }
+
+    // ---- feed: hint 1 ----
+
+    @Test
+    @Order(1)
+    @Tag("hint:1")
+    void decodesAChunkThatHoldsExactlyOneFrame(Random random) {
+        int max = 1 + random.nextInt(300);
+        FrameDecoder decoder = new FrameDecoder(max);
+        List<byte[]> bodies = bodies(random, 20, max);
+        for (int i = 0; i < bodies.size(); i++) {
+            byte[] body = bodies.get(i);
+            ByteBuffer chunk = chunk(frame(body), i % 2 == 0 ? Kind.HEAP : Kind.HEAP_WITH_OFFSET, random);
+            List<byte[]> frames = feedChecked(decoder, chunk, "a chunk holding exactly one frame (the 4-byte length "
+                    + body.length + ", then " + body.length + " bytes)", max);
+            if (frames.size() != 1 || !Arrays.equals(frames.get(0), body)) {
+                fail("new FrameDecoder(" + max + ").feed() of a chunk holding exactly one frame (its 4-byte big-endian"
+                        + " length " + body.length + ", then " + body.length + " bytes) returned " + frames.size()
+                        + " frame(s) of lengths " + lengths(frames) + (frames.size() == 1 ? ", first difference: "
+                        + difference(body, frames.get(0)) : "") + "; it must return that one frame, without its length."
+                        + " (It was frame " + (i + 1) + " fed to this decoder.)");
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Tag("hint:1")
+    void decodesEveryFrameOfAChunkThatHoldsSeveral(Random random) {
+        for (int round = 0; round < 30; round++) {
+            int max = 1 + random.nextInt(300);
+            List<byte[]> bodies = bodies(random, 2 + random.nextInt(20), max);
+            FrameDecoder decoder = new FrameDecoder(max);
+            List<byte[]> frames = feedChecked(decoder, chunk(stream(bodies), Kind.HEAP, random),
+                    "one chunk holding " + bodies.size() + " whole frames", max);
+            assertSameFrames(bodies, frames, "new FrameDecoder(" + max + ").feed() of one chunk holding " + bodies.size()
+                    + " whole frames, the way several small messages arrive in one read");
+        }
+    }
+
+    // ---- feed on a cut stream, the limit: hint 2 ----
+
+    @Test
+    @Order(3)
+    @Tag("hint:2")
+    void decodesAStreamCutAtRandomPlaces(Random random) {
+        for (int round = 0; round < 120; round++) {
+            Cut cut = Cut.values()[round % Cut.values().length];
+            int most = cut == Cut.ONE_BYTE ? 60 : 400; // a byte per chunk: keep those streams short
+            int max = random.nextInt(4) == 0 ? random.nextInt(5) : 1 + random.nextInt(most);
+            List<byte[]> bodies = bodies(random, 1 + random.nextInt(15), max);
+            byte[] stream = stream(bodies);
+            List<Integer> sizes = cut(stream, bodies, cut, random);
+            FrameDecoder decoder = new FrameDecoder(max);
+            List<byte[]> decoded = new ArrayList<>();
+            int fed = 0;
+            for (int c = 0; c < sizes.size(); c++) {
+                Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
+                ByteBuffer chunk = chunk(Arrays.copyOfRange(stream, fed, fed + sizes.get(c)), kind, random);
+                String what = "chunk " + (c + 1) + " of " + sizes.size() + " (a " + kind + " buffer of " + sizes.get(c)
+                        + " bytes)";
+                decoded.addAll(feedChecked(decoder, chunk, what, max));
+                fed += sizes.get(c);
+                int complete = framesCompleteIn(bodies, fed);
+                if (decoded.size() != complete) {
+                    fail("A stream of " + bodies.size() + " frames with lengths " + lengths(bodies) + " (limit " + max
+                            + ") was fed in " + sizes.size() + " chunks of " + sizes + " bytes (" + describe(cut) + ")."
+                            + " After " + what + ", the first " + fed + " bytes of the stream, which complete " + complete
+                            + " frame(s), feed() had returned " + decoded.size() + " frame(s) in all, of lengths "
+                            + lengths(decoded) + ". Each call must return exactly the frames its chunk completed, and"
+                            + " keep the bytes of an unfinished frame, its length too, for the next call.");
+                }
+            }
+            assertSameFrames(bodies, decoded, "A stream of " + bodies.size() + " frames fed in chunks of " + sizes
+                    + " bytes (" + describe(cut) + ", limit " + max + ")");
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:2")
+    void returnsFramesOfTheirOwnThatLaterChunksDoNotChange(Random random) {
+        int max = 50 + random.nextInt(200);
+        List<byte[]> bodies = bodies(random, 12, max);
+        byte[] stream = stream(bodies);
+        FrameDecoder decoder = new FrameDecoder(max);
+        List<byte[]> decoded = new ArrayList<>();
+        byte[] reused = new byte[stream.length];
+        int fed = 0;
+        while (fed < stream.length) {
+            int size = Math.min(stream.length - fed, 1 + random.nextInt(2 * max));
+            System.arraycopy(stream, fed, reused, 0, size);
+            decoded.addAll(decoder.feed(ByteBuffer.wrap(reused, 0, size)));
+            Arrays.fill(reused, (byte) '#'); // the caller reuses its read buffer for the next read
+            fed += size;
+        }
+        assertSameFrames(bodies, decoded, "One read buffer was reused for every chunk, overwritten with '#' after each"
+                + " feed(), as a caller that reads into the same buffer again does. Frames returned earlier must keep"
+                + " their bytes: copy each frame into a new array");
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:2")
+    void refusesALengthAboveTheLimitAsSoonAsItsFourBytesArrive(Random random) {
+        assertRefusesLimit(-1 - random.nextInt(4));
+        assertRefusesLimit(Integer.MIN_VALUE + random.nextInt(1000));
+        for (int round = 0; round < 40; round++) {
+            int max = round % 5 == 0 ? 0 : random.nextInt(5000);
+            long[] candidates = {max + 1L, max + 2L + random.nextInt(100_000), Integer.MAX_VALUE, -1,
+                    Integer.MIN_VALUE, -1 - random.nextInt(Integer.MAX_VALUE)};
+            int declared = (int) candidates[round % candidates.length];
+            List<byte[]> before = bodies(random, random.nextInt(4), max);
+            byte[] good = stream(before);
+            byte[] badLength = ByteBuffer.allocate(4).putInt(declared).array();
+            FrameDecoder decoder = new FrameDecoder(max);
+            List<byte[]> decoded = new ArrayList<>();
+            int split = random.nextInt(4); // how many bytes of the bad length come with the good frames
+            decoded.addAll(decoder.feed(ByteBuffer.wrap(concat(good, Arrays.copyOf(badLength, split)))));
+            assertSameFrames(before, decoded, "new FrameDecoder(" + max + ") was fed " + before.size() + " good frame(s)"
+                    + " and the first " + split + " of the 4 bytes of a next length");
+            Throwable thrown = null;
+            try {
+                decoder.feed(ByteBuffer.wrap(Arrays.copyOfRange(badLength, split, 4)));
+            } catch (Throwable e) {
+                thrown = e;
+            }
+            String setting = "new FrameDecoder(" + max + ") was fed " + before.size() + " good frame(s) and then a length"
+                    + " of " + declared + ", its 4 bytes in two chunks, the second ending right after them";
+            if (thrown == null) {
+                fail(setting + ". feed() returned normally; it must throw IllegalArgumentException as soon as it has the"
+                        + " 4 bytes of a length " + (declared < 0 ? "below 0" : "above the limit") + ", before any byte"
+                        + " of that frame arrives: a peer can declare 2 GB in four bytes.");
+            }
+            if (thrown instanceof OutOfMemoryError) {
+                fail(setting + ". feed() threw " + thrown + ": it made room for the declared length before checking"
+                        + " it against the limit. Check a length as soon as its 4 bytes are in.");
+            }
+            if (!(thrown instanceof IllegalArgumentException)) {
+                fail(setting + ". feed() threw " + thrown + "; it must throw IllegalArgumentException.");
+            }
+            if (!containsNumber(thrown.getMessage(), declared)) {
+                fail(setting + ". feed() threw IllegalArgumentException(\"" + thrown.getMessage() + "\"), whose"
+                        + " message does not contain the declared length, " + declared + ". Put it in the message:"
+                        + " it is what the person reading the log needs.");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:2")
+    void growsItsBufferForAFrameOfExactlyTheLimit(Random random) {
+        int max = FIRST_CAPACITY + 1 + random.nextInt(4 * FIRST_CAPACITY);
+        List<byte[]> bodies = new ArrayList<>(bodies(random, 3, 100));
+        bodies.add(1 + random.nextInt(3), body(random, max));
+        byte[] stream = stream(bodies);
+        for (boolean whole : new boolean[] {true, false}) {
+            FrameDecoder decoder = new FrameDecoder(max);
+            List<byte[]> decoded = new ArrayList<>();
+            List<Integer> sizes = new ArrayList<>();
+            int fed = 0;
+            while (fed < stream.length) {
+                int size = whole ? stream.length : Math.min(stream.length - fed, 1 + random.nextInt(20_000));
+                sizes.add(size);
+                decoded.addAll(feedChecked(decoder, ByteBuffer.wrap(stream, fed, size).slice(), "a chunk of " + size
+                        + " bytes of a stream holding a frame of exactly the limit, " + max + " bytes", max));
+                fed += size;
+            }
+            assertSameFrames(bodies, decoded, "new FrameDecoder(" + max + ") was fed frames of lengths " + lengths(bodies)
+                    + (whole ? " in one chunk" : " in chunks of " + sizes.size() + " random sizes") + "; a frame of"
+                    + " exactly the limit is allowed, and needs more room than a buffer of " + FIRST_CAPACITY + " bytes");
+        }
+    }
+
+    // ---- readFrom: hint 3 ----
+
+    @Test
+    @Order(7)
+    @Tag("hint:3")
+    void readFromReadsEverythingThereAndStopsAtTheFirstZero(Random random) throws IOException {
+        for (int round = 0; round < 40; round++) {
+            int max = 1 + random.nextInt(500);
+            List<byte[]> bodies = bodies(random, 1 + random.nextInt(25), max);
+            byte[] stream = stream(bodies);
+            ScriptedChannel channel = new ScriptedChannel(stream, random, 1 + random.nextInt(64));
+            WatchedChannel watched = new WatchedChannel(channel);
+            FrameDecoder decoder = new FrameDecoder(max);
+            List<byte[]> decoded = new ArrayList<>();
+            List<Integer> arrivals = new ArrayList<>();
+            while (channel.delivered() < stream.length) {
+                int arrival = Math.min(stream.length - channel.delivered(), 1 + random.nextInt(3 * max + 8));
+                arrivals.add(arrival);
+                channel.deliver(arrival);
+                String setting = "A stream of " + bodies.size() + " frames with lengths " + lengths(bodies) + " (limit "
+                        + max + ") arrived in " + arrivals.size() + " batch(es) so far, of " + arrivals + " bytes, and the"
+                        + " test's channel hands out at most " + channel.mostPerRead() + " bytes per read";
+                decoded.addAll(readChecked(decoder, watched, setting));
+                if (channel.available() > 0) {
+                    fail(setting + ". readFrom() returned after " + watched.readsThisCall() + " read(s) while "
+                            + channel.available() + " more bytes were waiting in the channel: "
+                            + (watched.lastZeroHadNoRoom() ? "its last read() was handed a buffer with no room left"
+                            + " (position == limit), and a full buffer reads 0 bytes whatever is waiting. Make room"
+                            + " before each read." : "read until a read returns 0."));
+                }
+                int complete = framesCompleteIn(bodies, channel.delivered());
+                if (decoded.size() != complete) {
+                    fail(setting + ". The " + channel.delivered() + " bytes delivered complete " + complete + " frame(s),"
+                            + " and readFrom() had returned " + decoded.size() + " in all, of lengths " + lengths(decoded)
+                            + ".");
+                }
+                if (decoder.ended()) {
+                    fail(setting + ". Every read that found nothing returned 0, never -1, and yet ended() is true. 0 means"
+                            + " nothing more for now; only -1 is the end of the stream.");
+                }
+            }
+            assertSameFrames(bodies, decoded, "readFrom() on a stream that arrived in batches of " + arrivals + " bytes");
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Tag("hint:2")
+    void readFromGrowsItsBufferOnlyAsFarAsAFrameNeeds(Random random) throws IOException {
+        int bigMax = 2 * FIRST_CAPACITY + random.nextInt(8 * FIRST_CAPACITY);
+        for (boolean withBigFrame : new boolean[] {false, true}) {
+            List<byte[]> bodies = new ArrayList<>(bodies(random, 20, 1000));
+            if (withBigFrame) {
+                bodies.add(random.nextInt(bodies.size()), body(random, bigMax));
+            }
+            byte[] stream = stream(bodies);
+            ScriptedChannel channel = new ScriptedChannel(stream, random, stream.length);
+            WatchedChannel watched = new WatchedChannel(channel);
+            FrameDecoder decoder = new FrameDecoder(bigMax);
+            channel.deliver(stream.length);
+            String setting = "new FrameDecoder(" + bigMax + ").readFrom() on a channel holding " + stream.length
+                    + " bytes, frames of lengths " + lengths(bodies);
+            List<byte[]> decoded = readChecked(decoder, watched, setting);
+            if (channel.available() > 0) {
+                fail(setting + ". It returned after " + watched.readsThisCall() + " read(s) with " + channel.available()
+                        + " bytes still waiting"
+                        + (watched.lastZeroHadNoRoom() ? ": its last read() was handed a buffer with no room left"
+                        + " (position == limit), which reads 0 bytes whatever is waiting. When the frame at the front"
+                        + " of the buffer is larger than the buffer, copy it into a larger one (never beyond the limit"
+                        + " plus 4) before reading again." : "."));
+            }
+            assertSameFrames(bodies, decoded, setting);
+            int allowed = withBigFrame ? Math.max(FIRST_CAPACITY, bigMax + 4) : FIRST_CAPACITY;
+            if (watched.largestBuffer() > allowed) {
+                fail(setting + ". It read into a buffer of " + watched.largestBuffer() + " bytes; "
+                        + (withBigFrame ? "the largest frame a decoder with this limit needs room for is " + (bigMax + 4)
+                        + " bytes, its length included." : "no frame was over 1000 bytes, so the buffer had no reason"
+                        + " to grow beyond its first " + FIRST_CAPACITY + " bytes. Allocating the limit up front costs"
+                        + " every idle connection the largest frame."));
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
+    @Tag("hint:3")
+    void endsQuietlyWhenTheStreamEndsBetweenFrames(Random random) throws IOException {
+        for (int round = 0; round < 20; round++) {
+            int max = 1 + random.nextInt(300);
+            List<byte[]> bodies = bodies(random, random.nextInt(10), max);
+            byte[] stream = stream(bodies);
+            ScriptedChannel channel = new ScriptedChannel(stream, random, 1 + random.nextInt(100));
+            WatchedChannel watched = new WatchedChannel(channel);
+            FrameDecoder decoder = new FrameDecoder(max);
+            int first = random.nextInt(stream.length + 1);
+            channel.deliver(first);
+            String setting = "A stream of " + bodies.size() + " frames, lengths " + lengths(bodies) + ", ended after"
+                    + " its last frame";
+            List<byte[]> decoded = new ArrayList<>(readChecked(decoder, watched, setting));
+            channel.deliver(stream.length - first);
+            channel.closeByPeer();
+            decoded.addAll(readChecked(decoder, watched, setting));
+            if (!watched.sawEnd()) {
+                fail(setting + ": the test's channel had " + channel.available() + " bytes left and then -1 to give, and"
+                        + " readFrom() returned before reading to the -1.");
+            }
+            assertSameFrames(bodies, decoded, setting + ". The frames that arrived with the end must be returned");
+            assertTrue(decoder.ended(), setting + ", and a read returned -1, yet ended() is false afterwards.");
+            List<byte[]> after = readChecked(decoder, watched, setting + ", and readFrom() was called once more");
+            assertEquals(0, after.size(), setting + ". After the end, readFrom() must return no frames.");
+        }
+    }
+
+    @Test
+    @Order(10)
+    @Tag("hint:3")
+    void namesTheFrameAndTheMissingBytesWhenTheStreamEndsInsideOne(Random random) throws IOException {
+        for (int round = 0; round < 40; round++) {
+            int max = 4 + random.nextInt(300);
+            List<byte[]> bodies = bodies(random, 1 + random.nextInt(10), max);
+            byte[] last = body(random, 1 + random.nextInt(max));
+            byte[] stream = concat(stream(bodies), frame(last));
+            boolean insideLength = round % 2 == 0;
+            int kept = insideLength ? 1 + random.nextInt(3) : 4 + random.nextInt(last.length);
+            int missing = insideLength ? 4 - kept : 4 + last.length - kept;
+            int frameNumber = bodies.size() + 1;
+            byte[] cutShort = Arrays.copyOf(stream, stream.length - (4 + last.length) + kept);
+            ScriptedChannel channel = new ScriptedChannel(cutShort, random, 1 + random.nextInt(100));
+            WatchedChannel watched = new WatchedChannel(channel);
+            FrameDecoder decoder = new FrameDecoder(max);
+            String setting = "A stream of " + bodies.size() + " whole frames (lengths " + lengths(bodies) + ") ended "
+                    + (insideLength ? kept + " byte(s) into the 4-byte length of frame " + frameNumber
+                    : "inside frame " + frameNumber + " (" + last.length + " bytes) with " + (kept - 4) + " of its bytes there");
+            int first = random.nextInt(cutShort.length + 1);
+            channel.deliver(first);
+            List<byte[]> decoded = new ArrayList<>(readChecked(decoder, watched, setting));
+            channel.deliver(cutShort.length - first);
+            channel.closeByPeer();
+            Throwable thrown = null;
+            watched.startCall();
+            try {
+                decoded.addAll(decoder.readFrom(watched));
+            } catch (Throwable e) {
+                thrown = e;
+            }
+            watched.rethrowProblem();
+            if (thrown == null) {
+                fail(setting + ". readFrom() returned normally; it must throw EOFException: the peer stopped in the"
+                        + " middle of a message, and a caller that is told nothing takes the message for never sent.");
+            }
+            if (!(thrown instanceof EOFException)) {
+                fail(setting + ". readFrom() threw " + thrown + "; it must throw EOFException.");
+            }
+            String message = String.valueOf(thrown.getMessage());
+            if (!Pattern.compile("\\bframe " + frameNumber + "\\b").matcher(message).find()
+                    || !containsNumber(message, missing)) {
+                fail(setting + ", so " + missing + " byte(s) of " + (insideLength ? "its length" : "it") + " were missing."
+                        + " readFrom() threw EOFException(\"" + message + "\"); the message must name \"frame "
+                        + frameNumber + "\" (frames are counted from 1 over the whole stream) and the " + missing
+                        + " missing byte(s).");
+            }
+            assertTrue(decoder.ended(), setting + ". After the EOFException, ended() must be true.");
+            assertSameFrames(bodies.subList(0, Math.min(bodies.size(), decoded.size())), decoded, setting);
+        }
+    }
+
+    @Test
+    @Order(11)
+    @Tag("hint:3")
+    void decodesFramesFromARealNonBlockingSocket(Random random) throws IOException {
+        for (Cut cut : new Cut[] {Cut.ONE_BYTE, Cut.RANDOM, Cut.SEVERAL_FRAMES, Cut.INSIDE_LENGTHS}) {
+            int max = 1 + random.nextInt(2000);
+            List<byte[]> bodies = bodies(random, cut == Cut.ONE_BYTE ? 1 + random.nextInt(6) : 1 + random.nextInt(30),
+                    cut == Cut.ONE_BYTE ? Math.min(max, 100) : max);
+            byte[] stream = stream(bodies);
+            List<Integer> sizes = cut(stream, bodies, cut, random);
+            String setting = "Frames of lengths " + lengths(bodies) + " (limit " + max + ") were written to a real"
+                    + " socket in " + sizes.size() + " writes (" + describe(cut) + ")";
+            try (SocketPair pair = SocketPair.open()) {
+                FrameDecoder decoder = new FrameDecoder(max);
+                WatchedChannel watched = new WatchedChannel(pair.reader());
+                List<byte[]> decoded = new ArrayList<>();
+                int sent = 0;
+                for (int size : sizes) {
+                    pair.write(stream, sent, size);
+                    sent += size;
+                    pair.awaitReadable(setting);
+                    decoded.addAll(readChecked(decoder, watched, setting));
+                }
+                pair.endWriting();
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SOCKET_WAIT_MILLIS);
+                while (!decoder.ended() && System.nanoTime() < deadline) {
+                    pair.awaitReadable(setting);
+                    decoded.addAll(readChecked(decoder, watched, setting));
+                }
+                assertSameFrames(bodies, decoded, setting + ", then the writer shut its side down");
+                assertTrue(decoder.ended(), setting + ", then the writer shut its side down, and after "
+                        + SOCKET_WAIT_MILLIS + " ms ended() was still false: a read that returns -1 ends the stream.");
+            }
+        }
+    }
+
+    @Test
+    @Order(12)
+    @Tag("hint:3")
+    void throwsEofFromARealSocketThatClosesInsideAFrame(Random random) throws IOException {
+        int max = 10 + random.nextInt(500);
+        List<byte[]> bodies = bodies(random, 1 + random.nextInt(5), max);
+        byte[] last = body(random, 4 + random.nextInt(max - 3));
+        int kept = 4 + random.nextInt(last.length);
+        byte[] whole = concat(stream(bodies), frame(last));
+        byte[] cutShort = Arrays.copyOf(whole, whole.length - (4 + last.length) + kept);
+        int frameNumber = bodies.size() + 1;
+        int missing = 4 + last.length - kept;
+        String setting = "A real socket carried " + bodies.size() + " whole frame(s) and then " + (kept - 4) + " of the "
+                + last.length + " bytes of frame " + frameNumber + " before the writer shut its side down";
+        try (SocketPair pair = SocketPair.open()) {
+            FrameDecoder decoder = new FrameDecoder(max);
+            WatchedChannel watched = new WatchedChannel(pair.reader());
+            pair.write(cutShort, 0, cutShort.length);
+            pair.endWriting();
+            Throwable thrown = null;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SOCKET_WAIT_MILLIS);
+            try {
+                while (!decoder.ended() && System.nanoTime() < deadline) {
+                    pair.awaitReadable(setting);
+                    watched.startCall();
+                    decoder.readFrom(watched);
+                }
+            } catch (Throwable e) {
+                thrown = e;
+            }
+            watched.rethrowProblem();
+            if (!(thrown instanceof EOFException) || !containsNumber(thrown.getMessage(), missing)
+                    || !Pattern.compile("\\bframe " + frameNumber + "\\b").matcher(thrown.getMessage()).find()) {
+                fail(setting + ". readFrom() " + (thrown == null ? "never threw" : "threw " + thrown) + "; it must throw"
+                        + " EOFException naming \"frame " + frameNumber + "\" and the " + missing + " missing bytes.");
+            }
+        }
+    }
+
+    // ---- checks ----
+
+    private static List<byte[]> feedChecked(FrameDecoder decoder, ByteBuffer chunk, String what, int max) {
+        int limit = chunk.limit();
+        List<byte[]> frames;
+        try {
+            frames = decoder.feed(chunk);
+        } catch (UnsupportedOperationException e) { // ReadOnlyBufferException too
+            throw new AssertionError("feed() of " + what + " threw " + e + ". The chunk was a "
+                    + (chunk.isDirect() ? "direct" : "read-only") + " buffer, which has no array() to reach into: read"
+                    + " its bytes with the buffer's own get() or put(ByteBuffer) methods.", e);
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError("feed() of " + what + " threw " + e + ", though every frame of this stream"
+                    + " declared a length from 0 to the limit, " + max + ". Either a length of exactly the limit was"
+                    + " refused (it is allowed), or a length was read from the wrong bytes or in the wrong order: a"
+                    + " length is the first 4 bytes of a frame, big-endian, and the bytes of a frame that is not"
+                    + " complete yet, its length included, wait for the next chunk.", e);
+        }
+        if (frames == null) {
+            fail("feed() of " + what + " returned null; return an empty list when no frame is complete.");
+        }
+        if (chunk.position() != limit || chunk.limit() != limit) {
+            fail("feed() of " + what + " left the chunk at position " + chunk.position() + ", limit " + chunk.limit()
+                    + "; it must consume all of it: position = limit = " + limit + ".");
+        }
+        return frames;
+    }
+
+    private static List<byte[]> readChecked(FrameDecoder decoder, WatchedChannel channel, String setting)
+            throws IOException {
+        channel.startCall();
+        List<byte[]> frames;
+        try {
+            frames = decoder.readFrom(channel);
+        } catch (RuntimeException | IOException e) {
+            channel.rethrowProblem();
+            throw new AssertionError(setting + ". readFrom() threw " + e + (e instanceof EOFException
+                    ? ", but no frame was cut short: a -1 read with no bytes of an unfinished frame held is a clean"
+                    + " end. Set ended() and return the frames."
+                    : e instanceof IllegalArgumentException ? ", though every frame declared a length within the"
+                    + " limit: a length was read from the wrong bytes, or in the wrong order." : "."), e);
+        }
+        channel.rethrowProblem();
+        if (frames == null) {
+            fail(setting + ". readFrom() returned null; return an empty list when no frame is complete.");
+        }
+        if (!channel.sawZeroThisCall() && !channel.sawEnd()) {
+            fail(setting + ". readFrom() returned after " + channel.readsThisCall() + " read(s), none of which returned"
+                    + " 0 or -1: there may be more bytes waiting. Read until a read returns 0.");
+        }
+        return frames;
+    }
+
+    private static void assertRefusesLimit(int negative) {
+        try {
+            new FrameDecoder(negative);
+        } catch (IllegalArgumentException expected) {
+            return;
+        }
+        fail("new FrameDecoder(" + negative + ") returned normally; a negative limit must throw IllegalArgumentException.");
+    }
+
+    private static void assertSameFrames(List<byte[]> expected, List<byte[]> actual, String setting) {
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            if (!Arrays.equals(expected.get(i), actual.get(i))) {
+                fail(setting + ": frame " + (i + 1) + " came out wrong, " + difference(expected.get(i), actual.get(i))
+                        + ". Expected frames of lengths " + lengths(expected) + ", got " + lengths(actual) + ".");
+            }
+        }
+        if (expected.size() != actual.size()) {
+            fail(setting + ": expected " + expected.size() + " frames, of lengths " + lengths(expected) + ", got "
+                    + actual.size() + ", of lengths " + lengths(actual) + ".");
+        }
+    }
+
+    private static String difference(byte[] expected, byte[] actual) {
+        if (expected.length != actual.length) {
+            return "its length was " + actual.length + " where " + expected.length + " was sent";
+        }
+        int at = Arrays.mismatch(expected, actual);
+        return "its byte " + at + " was " + show(actual[at]) + " where " + show(expected[at]) + " was sent";
+    }
+
+    private static String show(byte b) {
+        return b >= 33 && b < 127 ? "'" + (char) b + "'" : Integer.toString(b & 0xff);
+    }
+
+    private static boolean containsNumber(String message, long number) {
+        return message != null && Pattern.compile("(?<![0-9-])" + Pattern.quote(Long.toString(number)) + "(?![0-9])")
+                .matcher(message.replace(",", "")).find();
+    }
+
+    // ---- streams ----
+
+    /** Random bodies of 0 to max bytes; among them, when there are two or more, an empty one and one of exactly max. */
+    private static List<byte[]> bodies(Random random, int count, int max) {
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            bodies.add(body(random, random.nextInt(max + 1)));
+        }
+        if (count >= 2) {
+            bodies.set(random.nextInt(count), new byte[0]);
+        }
+        if (count >= 3) {
+            int at = random.nextInt(count);
+            if (bodies.get(at).length > 0) {
+                bodies.set(at, body(random, max));
+            }
+        }
+        return bodies;
+    }
+
+    private static byte[] body(Random random, int length) {
+        byte[] body = new byte[length];
+        random.nextBytes(body);
+        return body;
+    }
+
+    static byte[] frame(byte[] body) {
+        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    private static byte[] stream(List<byte[]> bodies) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        bodies.forEach(body -> out.writeBytes(frame(body)));
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    private static int framesCompleteIn(List<byte[]> bodies, long bytes) {
+        int complete = 0;
+        long end = 0;
+        for (byte[] body : bodies) {
+            end += 4 + body.length;
+            if (end > bytes) {
+                break;
+            }
+            complete++;
+        }
+        return complete;
+    }
+
+    /** The sizes of the chunks a stream is cut into. */
+    private static List<Integer> cut(byte[] stream, List<byte[]> bodies, Cut cut, Random random) {
+        List<Integer> sizes = new ArrayList<>();
+        int longest = bodies.stream().mapToInt(b -> b.length + 4).max().orElse(4);
+        switch (cut) {
+            case ONE_BYTE -> {
+                for (int i = 0; i < stream.length; i++) {
+                    sizes.add(1);
+                }
+            }
+            case RANDOM -> {
+                for (int at = 0; at < stream.length; ) {
+                    int size = Math.min(stream.length - at, 1 + random.nextInt(2 * longest));
+                    sizes.add(size);
+                    at += size;
+                }
+            }
+            case SEVERAL_FRAMES -> {
+                for (int at = 0; at < stream.length; ) {
+                    int size = Math.min(stream.length - at, longest * (2 + random.nextInt(3)) + random.nextInt(4));
+                    sizes.add(size);
+                    at += size;
+                }
+            }
+            case INSIDE_LENGTHS -> { // every cut falls 1 to 3 bytes into a frame's 4-byte length
+                int at = 0;
+                int end = 0;
+                for (byte[] body : bodies) {
+                    int cutAt = end + 1 + random.nextInt(3);
+                    sizes.add(cutAt - at);
+                    at = cutAt;
+                    end += 4 + body.length;
+                }
+                sizes.add(stream.length - at);
+            }
+        }
+        sizes.removeIf(size -> size == 0);
+        return sizes;
+    }
+
+    private static String describe(Cut cut) {
+        return switch (cut) {
+            case ONE_BYTE -> "one byte at a time";
+            case RANDOM -> "random pieces";
+            case SEVERAL_FRAMES -> "several frames and a part of one per chunk";
+            case INSIDE_LENGTHS -> "every cut 1 to 3 bytes into a 4-byte length";
+        };
+    }
+
+    private static ByteBuffer chunk(byte[] bytes, Kind kind, Random random) {
+        return switch (kind) {
+            case HEAP -> ByteBuffer.wrap(bytes.clone());
+            case HEAP_WITH_OFFSET -> {
+                int before = 1 + random.nextInt(16);
+                byte[] larger = new byte[before + bytes.length + 1 + random.nextInt(16)];
+                Arrays.fill(larger, (byte) '#');
+                System.arraycopy(bytes, 0, larger, before, bytes.length);
+                yield random.nextBoolean() ? ByteBuffer.wrap(larger, before, bytes.length)
+                        : ByteBuffer.wrap(larger, before, bytes.length).slice();
+            }
+            case DIRECT -> ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+            case READ_ONLY -> ByteBuffer.wrap(bytes.clone()).asReadOnlyBuffer();
+        };
+    }
+
+    private static List<Integer> lengths(List<byte[]> frames) {
+        return frames.stream().map(frame -> frame.length).toList();
+    }
+
+    // ---- channels ----
+
+    /**
+     * A non-blocking channel the test controls: bytes become readable when the test delivers them, each read
+     * hands out a random amount of them, and with none there a read returns 0, or -1 once the peer closed.
+     */
+    private static final class ScriptedChannel implements ReadableByteChannel {
+        private final byte[] stream;
+        private final Random random;
+        private final int mostPerRead;
+        private int delivered;
+        private int consumed;
+        private boolean closedByPeer;
+
+        ScriptedChannel(byte[] stream, Random random, int mostPerRead) {
+            this.stream = stream;
+            this.random = random;
+            this.mostPerRead = mostPerRead;
+        }
+
+        void deliver(int bytes) {
+            delivered += bytes;
+        }
+
+        void closeByPeer() {
+            closedByPeer = true;
+        }
+
+        int delivered() {
+            return delivered;
+        }
+
+        int available() {
+            return delivered - consumed;
+        }
+
+        int mostPerRead() {
+            return mostPerRead;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            int available = available();
+            if (available == 0) {
+                return closedByPeer ? -1 : 0;
+            }
+            if (!dst.hasRemaining()) {
+                return 0;
+            }
+            int count = 1 + random.nextInt(Math.min(Math.min(dst.remaining(), available), mostPerRead));
+            dst.put(stream, consumed, count);
+            consumed += count;
+            return count;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Stands between the decoder and a channel and watches how it is read: the largest buffer, whether a
+     * read came after a 0 that meant "nothing there" or after -1. Those two throw at once, since on a real
+     * socket such a loop never ends; the test reports them when readFrom returns.
+     */
+    private static final class WatchedChannel implements ReadableByteChannel {
+        private final ReadableByteChannel source;
+        private int readsThisCall;
+        private boolean zeroThisCall;
+        private boolean lastZeroHadNoRoom;
+        private boolean ended;
+        private int largestBuffer;
+        private AssertionError problem;
+
+        WatchedChannel(ReadableByteChannel source) {
+            this.source = source;
+        }
+
+        void startCall() {
+            readsThisCall = 0;
+            zeroThisCall = false;
+            lastZeroHadNoRoom = false;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            if (ended) {
+                throw problem(new AssertionError("readFrom() read again after a read had returned -1. The end of"
+                        + " the stream is final: every further read returns -1 at once, so a loop that does not stop"
+                        + " at -1 spins for ever."));
+            }
+            if (zeroThisCall && !lastZeroHadNoRoom) {
+                throw problem(new AssertionError("readFrom() read again right after a read had returned 0 in the same"
+                        + " call. 0 means nothing is there now, and on a real socket reading again at once returns 0"
+                        + " again and again: the loop spins at 100 % CPU. Return the frames at the first 0."));
+            }
+            if (zeroThisCall && !dst.hasRemaining()) {
+                throw problem(new AssertionError("readFrom() read twice in a row into a buffer with no room left"
+                        + " (position == limit); each such read returns 0 whatever is waiting. Make room first."));
+            }
+            readsThisCall++;
+            largestBuffer = Math.max(largestBuffer, dst.capacity());
+            boolean hadRoom = dst.hasRemaining();
+            int count = source.read(dst);
+            if (count == 0) {
+                zeroThisCall = true;
+                lastZeroHadNoRoom = !hadRoom;
+            } else if (count < 0) {
+                ended = true;
+            }
+            return count;
+        }
+
+        private AssertionError problem(AssertionError error) {
+            if (problem == null) {
+                problem = error;
+            }
+            return error;
+        }
+
+        void rethrowProblem() {
+            if (problem != null) {
+                throw problem;
+            }
+        }
+
+        int readsThisCall() {
+            return readsThisCall;
+        }
+
+        boolean sawZeroThisCall() {
+            return zeroThisCall;
+        }
+
+        boolean lastZeroHadNoRoom() {
+            return lastZeroHadNoRoom;
+        }
+
+        boolean sawEnd() {
+            return ended;
+        }
+
+        int largestBuffer() {
+            return largestBuffer;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return source.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            source.close();
+        }
+    }
+
+    /**
+     * Two ends of a real TCP connection on loopback: the test writes into one end in the pieces it chooses,
+     * with Nagle's algorithm off so each write leaves at once, and the decoder reads the other, non-blocking.
+     */
+    private record SocketPair(SocketChannel writer, SocketChannel reader, Selector selector) implements AutoCloseable {
+
+        static SocketPair open() throws IOException {
+            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+                listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                SocketChannel reader = SocketChannel.open(listener.getLocalAddress());
+                SocketChannel writer = listener.accept();
+                writer.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                reader.configureBlocking(false);
+                Selector selector = Selector.open();
+                reader.register(selector, SelectionKey.OP_READ);
+                return new SocketPair(writer, reader, selector);
+            }
+        }
+
+        void write(byte[] bytes, int from, int count) throws IOException {
+            ByteBuffer piece = ByteBuffer.wrap(bytes, from, count);
+            while (piece.hasRemaining()) {
+                writer.write(piece); // blocking, and small: the reader's side has room for it
+            }
+        }
+
+        void endWriting() throws IOException {
+            writer.shutdownOutput();
+        }
+
+        /** Waits until the reader has bytes (or the end) to read; the test's waiting, not the decoder's. */
+        void awaitReadable(String setting) throws IOException {
+            selector.selectedKeys().clear();
+            if (selector.select(SOCKET_WAIT_MILLIS) == 0 && selector.selectNow() == 0) {
+                fail(setting + ". The socket had nothing to read for " + SOCKET_WAIT_MILLIS + " ms, though the test"
+                        + " had written bytes it had not yet seen decoded.");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (selector; reader; writer) {
+                // closes all three
+            }
+        }
+    }
+}
