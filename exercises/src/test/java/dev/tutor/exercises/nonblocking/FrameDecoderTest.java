@@ -277,22 +277,17 @@ class FrameDecoderTest {
 
     @Test
     @Order(8)
-    @Tag("hint:2")
-    void readFromGrowsItsBufferOnlyAsFarAsAFrameNeeds(Random random) throws IOException {
-        int bigMax = 2 * FIRST_CAPACITY + random.nextInt(8 * FIRST_CAPACITY);
-        for (boolean withBigFrame : new boolean[] {false, true}) {
+    @Tag("hint:3")
+    void readFromReadsAFrameLargerThanItsFirstBuffer(Random random) throws IOException {
+        for (int bigMax : largeLimits(random)) {
             List<byte[]> bodies = new ArrayList<>(bodies(random, 20, 1000));
-            if (withBigFrame) {
-                bodies.add(random.nextInt(bodies.size()), body(random, bigMax));
-            }
-            byte[] stream = stream(bodies);
-            ScriptedChannel channel = new ScriptedChannel(stream, random, stream.length);
+            bodies.add(random.nextInt(bodies.size()), body(random, bigMax));
+            ScriptedChannel channel = new ScriptedChannel(stream(bodies), random, stream(bodies).length);
             WatchedChannel watched = new WatchedChannel(channel);
-            FrameDecoder decoder = new FrameDecoder(bigMax);
-            channel.deliver(stream.length);
-            String setting = "new FrameDecoder(" + bigMax + ").readFrom() on a channel holding " + stream.length
-                    + " bytes, frames of lengths " + lengths(bodies);
-            List<byte[]> decoded = readChecked(decoder, watched, setting);
+            channel.deliver(stream(bodies).length);
+            String setting = "new FrameDecoder(" + bigMax + ").readFrom() on a channel holding "
+                    + stream(bodies).length + " bytes, frames of lengths " + lengths(bodies);
+            List<byte[]> decoded = readChecked(new FrameDecoder(bigMax), watched, setting);
             if (channel.available() > 0) {
                 fail(setting + ". It returned after " + watched.readsThisCall() + " read(s) with " + channel.available()
                         + " bytes still waiting"
@@ -302,19 +297,50 @@ class FrameDecoderTest {
                         + " plus 4) before reading again." : "."));
             }
             assertSameFrames(bodies, decoded, setting);
-            int allowed = withBigFrame ? Math.max(FIRST_CAPACITY, bigMax + 4) : FIRST_CAPACITY;
-            if (watched.largestBuffer() > allowed) {
-                fail(setting + ". It read into a buffer of " + watched.largestBuffer() + " bytes; "
-                        + (withBigFrame ? "the largest frame a decoder with this limit needs room for is " + (bigMax + 4)
-                        + " bytes, its length included." : "no frame was over 1000 bytes, so the buffer had no reason"
-                        + " to grow beyond its first " + FIRST_CAPACITY + " bytes. Allocating the limit up front costs"
-                        + " every idle connection the largest frame."));
-            }
         }
     }
 
     @Test
     @Order(9)
+    @Tag("hint:2")
+    void growsItsBufferOnlyAsFarAsAFrameNeeds(Random random) throws IOException {
+        for (int bigMax : largeLimits(random)) {
+            for (boolean withBigFrame : new boolean[] {false, true}) {
+                List<byte[]> bodies = new ArrayList<>(bodies(random, 20, 1000));
+                if (withBigFrame) {
+                    bodies.add(random.nextInt(bodies.size()), body(random, bigMax));
+                }
+                byte[] stream = stream(bodies);
+                ScriptedChannel channel = new ScriptedChannel(stream, random, stream.length);
+                WatchedChannel watched = new WatchedChannel(channel);
+                channel.deliver(stream.length);
+                String setting = "new FrameDecoder(" + bigMax + ").readFrom() on a channel holding " + stream.length
+                        + " bytes, frames of lengths " + lengths(bodies);
+                assertSameFrames(bodies, readChecked(new FrameDecoder(bigMax), watched, setting), setting);
+                int allowed = withBigFrame ? Math.max(FIRST_CAPACITY, bigMax + 4) : FIRST_CAPACITY;
+                if (watched.largestBuffer() > allowed) {
+                    fail(setting + ". It read into a buffer of " + watched.largestBuffer() + " bytes; "
+                            + (withBigFrame ? "the largest frame a decoder with this limit needs room for is "
+                            + (bigMax + 4) + " bytes, its length included, so the buffer may grow that far and no"
+                            + " further." : "no frame was over 1000 bytes, so the buffer had no reason to grow"
+                            + " beyond its first " + FIRST_CAPACITY + " bytes. Allocating the limit up front costs"
+                            + " every idle connection the largest frame."));
+                }
+            }
+        }
+    }
+
+    /**
+     * Two limits above the first buffer's size: one below twice that size, where doubling a full buffer
+     * would pass the limit plus 4, and one far above it.
+     */
+    private static int[] largeLimits(Random random) {
+        return new int[] {FIRST_CAPACITY + 1 + random.nextInt(FIRST_CAPACITY / 2),
+                2 * FIRST_CAPACITY + random.nextInt(8 * FIRST_CAPACITY)};
+    }
+
+    @Test
+    @Order(10)
     @Tag("hint:3")
     void endsQuietlyWhenTheStreamEndsBetweenFrames(Random random) throws IOException {
         for (int round = 0; round < 20; round++) {
@@ -344,7 +370,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:3")
     void namesTheFrameAndTheMissingBytesWhenTheStreamEndsInsideOne(Random random) throws IOException {
         for (int round = 0; round < 40; round++) {
@@ -397,7 +423,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @Tag("hint:3")
     void decodesFramesFromARealNonBlockingSocket(Random random) throws IOException {
         for (Cut cut : new Cut[] {Cut.ONE_BYTE, Cut.RANDOM, Cut.SEVERAL_FRAMES, Cut.INSIDE_LENGTHS}) {
@@ -433,7 +459,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Tag("hint:3")
     void throwsEofFromARealSocketThatClosesInsideAFrame(Random random) throws IOException {
         int max = 10 + random.nextInt(500);
