@@ -300,6 +300,18 @@ class HeaderReportTest {
     @Order(8)
     @Tag("hint:3")
     void labelsEachStepAndTheWholeByTheirOwnTimes(Random random) throws IOException {
+        // bound() is given; the labels below are checked against the rule it must still follow.
+        long odd = 1 + 2L * random.nextInt(1_000_000);
+        for (long wall : new long[] {odd, odd + 1}) {
+            for (long cpu : new long[] {0, (wall + 1) / 2 - 1, (wall + 1) / 2, wall}) {
+                Bound given = HeaderReport.bound(Duration.ofNanos(wall), Duration.ofNanos(cpu));
+                if (given != rule(Duration.ofNanos(wall), Duration.ofNanos(cpu))) {
+                    fail("bound(wall " + exact(Duration.ofNanos(wall)) + ", cpu " + exact(Duration.ofNanos(cpu))
+                            + ") returned " + given + ". bound() is given and must stay as it was: CPU_BOUND when"
+                            + " the CPU time is at least half the wall time, exactly, IO_BOUND otherwise.");
+                }
+            }
+        }
         for (int i = 0; i < 10; i++) {
             Map<Step, Work> plan = randomPlan(random, 600_000);
             // Every seed meets steps that act against their names: a fetch from memory, format and join that

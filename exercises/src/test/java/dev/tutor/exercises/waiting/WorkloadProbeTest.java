@@ -1,7 +1,7 @@
 package dev.tutor.exercises.waiting;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -286,7 +286,7 @@ class WorkloadProbeTest {
             } finally {
                 serving.join(5_000);
             }
-            assertEquals(null, serverFailed.get(), "The test's own server failed: a fault in the test setup.");
+            assertNull(serverFailed.get(), "The test's own server failed: a fault in the test setup.");
         }
     }
 
