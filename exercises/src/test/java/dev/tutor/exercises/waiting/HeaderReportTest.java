@@ -53,8 +53,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Grades {@link HeaderReport}. The tests run in the order of the exercise: a stopwatch around each step
  * (hint 1), whose CPU time it is (hint 2), the labels (hint 3), then the ways out: a step that fails, and
- * a thread without a CPU clock (hint 4); last, the order of the report once more, in fresh copies of the
- * class (hint 1). The first failure names the first thing to fix; each test carries
+ * a thread without a CPU clock (hint 4). Last come two checks that cost a moment no answer failing an
+ * earlier test should wait for: the rules on which clocks the class may read, checked on its compiled code
+ * (hints 1 and 2), and the order of the report in fresh copies of the class (hint 1). The first failure
+ * names the first thing to fix; each test carries
  * {@code @Tag("hint:N")}, and when it fails the tutor offers hint N of the exercise's entry in the course
  * manifest.
  *
@@ -88,23 +90,6 @@ class HeaderReportTest {
     @Test
     @Order(1)
     @Tag("hint:1")
-    void readsTheWallClockWithSystemNanoTime() {
-        JavaClasses classes = compiled();
-        List<String> timeOfDay = uses(classes, HeaderReportTest::isTimeOfDay);
-        if (!timeOfDay.isEmpty()) {
-            fail("HeaderReport reads the time of day: " + String.join("; ", timeOfDay) + ". That clock tells"
-                    + " the date, counts in coarse steps on many systems and jumps when the system clock is set;"
-                    + " a duration is the difference between two readings of System.nanoTime().");
-        }
-        if (uses(classes, (owner, name) -> owner.equals("java.lang.System") && name.equals("nanoTime")).isEmpty()) {
-            fail("HeaderReport never calls System.nanoTime(). A step's wall time is the difference between two"
-                    + " readings of it, one just before the step and one just after.");
-        }
-    }
-
-    @Test
-    @Order(2)
-    @Tag("hint:1")
     void runsTheStepsInOrderEachOnWhatTheOneBeforeReturned(Random random) throws IOException {
         for (int i = 0; i < 6; i++) {
             Run run = Run.of(randomPlan(random, 50_000), randomHeaders(random), nextFile());
@@ -132,7 +117,7 @@ class HeaderReportTest {
     }
 
     @Test
-    @Order(3)
+    @Order(2)
     @Tag("hint:1")
     void eachStepsWallTimeIsThatStepsAlone(Random random) throws IOException {
         for (int i = 0; i < 8; i++) {
@@ -176,29 +161,7 @@ class HeaderReportTest {
     // ---- hint 2: whose CPU time ----
 
     @Test
-    @Order(4)
-    @Tag("hint:2")
-    void readsTheCallingThreadsCpuClock() {
-        JavaClasses classes = compiled();
-        List<String> process = uses(classes, (owner, name) -> isManagement(owner) && name.equals("getProcessCpuTime")
-                || owner.equals("java.lang.ProcessHandle$Info") && name.equals("totalCpuDuration"));
-        if (!process.isEmpty()) {
-            fail("HeaderReport reads the CPU time of the whole process: " + String.join("; ", process) + "."
-                    + " That adds up every thread of the JVM, like Python's time.process_time(), so a fetch would"
-                    + " be charged for what a server's thread computed while it waited. Read"
-                    + " getCurrentThreadCpuTime(), the clock of the thread that runs the steps.");
-        }
-        List<String> userTime = uses(classes, (owner, name) -> isManagement(owner)
-                && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
-        if (!userTime.isEmpty()) {
-            fail("HeaderReport reads the thread's user time: " + String.join("; ", userTime) + ". That clock"
-                    + " leaves out the work the kernel does for the thread (system mode), which CPU time"
-                    + " includes, and on Linux it moves in steps of 10 ms. Read getCurrentThreadCpuTime().");
-        }
-    }
-
-    @Test
-    @Order(5)
+    @Order(3)
     @Tag("hint:2")
     void runsEveryStepOnTheCallingThreadAndChargesTheFetchOnlyItsOwnCpu(Random random) throws IOException {
         for (int i = 0; i < 6; i++) {
@@ -212,8 +175,9 @@ class HeaderReportTest {
             if (reported.compareTo(run.insideCpu(Step.FETCH)) < 0) {
                 fail("The fetch step used at least " + exact(run.insideCpu(Step.FETCH)) + " of the calling"
                         + " thread's CPU time (the test read that thread's CPU clock at its first and last line),"
-                        + " but run() reported " + exact(reported) + ". Read getCurrentThreadCpuTime() just before"
-                        + " the step and just after it returns, and report the difference.");
+                        + " but run() reported " + exact(reported) + "." + inTicks(run, " Read"
+                        + " getCurrentThreadCpuTime() just before the step and just after it returns, and report the"
+                        + " difference."));
             }
             if (reported.compareTo(run.outsideCpu(Step.FETCH)) > 0) {
                 Duration excess = reported.minus(run.outsideCpu(Step.FETCH));
@@ -231,7 +195,7 @@ class HeaderReportTest {
     }
 
     @Test
-    @Order(6)
+    @Order(4)
     @Tag("hint:1")
     void eachStepsCpuTimeIsThatStepsAlone(Random random) throws IOException {
         for (int i = 0; i < 8; i++) {
@@ -251,8 +215,8 @@ class HeaderReportTest {
                     fail("The " + name(step) + " step (" + run.plan.get(step).what() + ") used at least "
                             + exact(run.insideCpu(step)) + " of the calling thread's CPU time (the test read that"
                             + " thread's CPU clock at its first and last line), but run() reported "
-                            + exact(reported) + ". Read the CPU clock just before the step starts and just after it"
-                            + " returns, and report the difference as the step's CPU time.");
+                            + exact(reported) + "." + inTicks(run, " Read the CPU clock just before the step starts"
+                            + " and just after it returns, and report the difference as the step's CPU time."));
                 }
                 if (reported.compareTo(run.outsideCpu(step)) > 0) {
                     fail("The " + name(step) + " step's CPU time was reported as " + exact(reported) + ", but the"
@@ -279,7 +243,7 @@ class HeaderReportTest {
     // ---- hint 3: the labels ----
 
     @Test
-    @Order(7)
+    @Order(5)
     @Tag("hint:3")
     void labelsEachStepAndTheWholeByTheirOwnTimes(Random random) throws IOException {
         // bound() is given; the labels below are checked against the rule it must still follow.
@@ -317,7 +281,7 @@ class HeaderReportTest {
     }
 
     @Test
-    @Order(8)
+    @Order(6)
     @Tag("hint:3")
     void labelsTheWholeRunByItsTotalsEvenWhenAStepWaited(Random random) throws IOException {
         // A run that mostly computes, with one short wait in it: I/O-bound in one step, CPU-bound as a whole.
@@ -348,7 +312,7 @@ class HeaderReportTest {
     // ---- hint 4: the ways out ----
 
     @Test
-    @Order(9)
+    @Order(7)
     @Tag("hint:4")
     void aFailingStepEndsTheRunWithItsOwnException(Random random) throws IOException {
         List<Step> failing = new ArrayList<>(IN_ORDER);
@@ -386,7 +350,7 @@ class HeaderReportTest {
     }
 
     @Test
-    @Order(10)
+    @Order(8)
     @Tag("hint:4")
     void refusesAVirtualThreadBeforeAnyStepRuns(Random random) throws InterruptedException {
         FakeSteps steps = new FakeSteps(randomPlan(random, 50_000), randomHeaders(random), null, null);
@@ -413,14 +377,56 @@ class HeaderReportTest {
         }
     }
 
+    // ---- last, the means read off the compiled class, and the order in fresh copies of it ----
+
+    @Test
+    @Order(9)
+    @Tag("hint:1")
+    void readsTheWallClockWithSystemNanoTime() {
+        JavaClasses classes = compiled();
+        List<String> timeOfDay = uses(classes, HeaderReportTest::isTimeOfDay);
+        if (!timeOfDay.isEmpty()) {
+            fail("HeaderReport reads the time of day: " + String.join("; ", timeOfDay) + ". That clock tells"
+                    + " the date, counts in coarse steps on many systems and jumps when the system clock is set;"
+                    + " a duration is the difference between two readings of System.nanoTime().");
+        }
+        if (uses(classes, (owner, name) -> owner.equals("java.lang.System") && name.equals("nanoTime")).isEmpty()) {
+            fail("HeaderReport never calls System.nanoTime(). A step's wall time is the difference between two"
+                    + " readings of it, one just before the step and one just after.");
+        }
+    }
+
+
+    @Test
+    @Order(10)
+    @Tag("hint:2")
+    void readsTheCallingThreadsCpuClock() {
+        JavaClasses classes = compiled();
+        List<String> process = uses(classes, (owner, name) -> isManagement(owner) && name.equals("getProcessCpuTime")
+                || owner.equals("java.lang.ProcessHandle$Info") && name.equals("totalCpuDuration"));
+        if (!process.isEmpty()) {
+            fail("HeaderReport reads the CPU time of the whole process: " + String.join("; ", process) + "."
+                    + " That adds up every thread of the JVM, like Python's time.process_time(), so a fetch would"
+                    + " be charged for what a server's thread computed while it waited. Read"
+                    + " getCurrentThreadCpuTime(), the clock of the thread that runs the steps.");
+        }
+        List<String> userTime = uses(classes, (owner, name) -> isManagement(owner)
+                && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
+        if (!userTime.isEmpty()) {
+            fail("HeaderReport reads the thread's user time: " + String.join("; ", userTime) + ". That clock"
+                    + " leaves out the work the kernel does for the thread (system mode), which CPU time"
+                    + " includes, and on Linux it moves in steps of 10 ms. Read getCurrentThreadCpuTime().");
+        }
+    }
+
+
     @Test
     @Order(11)
     @Tag("hint:1")
     void reportsTheStepsInRunOrderInEveryFreshCopyOfTheClass(Random random) throws Exception {
         // The order was checked from the start, but in one JVM only. Loaded afresh, as a new JVM would load
         // it, the class gets new Step constants with new hash codes: an order that hangs on them changes from
-        // one copy to the next, while the order the steps ran never does. This runs last because loading the
-        // class again costs a little time that no other wrong answer should wait for.
+        // one copy to the next, while the order the steps ran never does.
         URL classes = HeaderReport.class.getProtectionDomain().getCodeSource().getLocation();
         Map<String, List<String>> headers = randomHeaders(random);
         List<String> expected = IN_ORDER.stream().map(Step::name).toList();
@@ -434,6 +440,7 @@ class HeaderReportTest {
             }
         }
     }
+
 
     // ---- what each step does ----
 
@@ -768,6 +775,16 @@ class HeaderReportTest {
                     + run.report.steps().stream().map(t -> name(t.step()) + " " + t.bound()).toList() + "). The"
                     + " whole run's label is bound(wall, cpu) of the run's own totals, whatever its steps were.");
         }
+    }
+
+    /** What CPU times that all come in steps of 10 ms show, or {@code otherwise}. */
+    private static String inTicks(Run run, String otherwise) {
+        boolean ticks = run.report.steps().stream().allMatch(t -> t.cpu().toNanos() % 10_000_000 == 0)
+                && run.report.cpu().toNanos() % 10_000_000 == 0;
+        return ticks ? " Every CPU time in the report was a whole number of 10 ms, most of them 0: the step of the"
+                + " clocks the kernel keeps in ticks, the process's CPU time (getProcessCpuTime()) and a thread's"
+                + " user time. getCurrentThreadCpuTime() counts the calling thread's time to the nanosecond."
+                : otherwise;
     }
 
     private static Bound rule(Duration wall, Duration cpu) {

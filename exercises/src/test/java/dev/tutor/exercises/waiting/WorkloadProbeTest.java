@@ -44,8 +44,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Grades {@link WorkloadProbe}. The tests run in the order of the exercise: the wall clock (hint 1), the
  * thread's CPU clock (hint 2), the label (hint 3), then a thread that has no CPU clock (hint 4), so the
- * first failure names the first thing to fix. Each test carries {@code @Tag("hint:N")}: when it fails,
- * the tutor offers hint N of the exercise's entry in the course manifest.
+ * first failure names the first thing to fix. Last come the rules on which clocks the class may read,
+ * checked on its compiled code (hints 1 and 2): reading a class file takes ArchUnit a moment the first
+ * time in a JVM, and no answer that fails an earlier test should wait for it. Each test carries
+ * {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise's entry in the course
+ * manifest.
  *
  * <p>No test guesses what a measurement should come to. Every task reads both clocks of its own thread at
  * its first and last line, and the test reads them again just before {@code measure()} and just after it:
@@ -73,23 +76,6 @@ class WorkloadProbeTest {
     @Test
     @Order(1)
     @Tag("hint:1")
-    void readsTheWallClockWithSystemNanoTime() {
-        JavaClasses classes = compiled();
-        List<String> timeOfDay = uses(classes, WorkloadProbeTest::isTimeOfDay);
-        if (!timeOfDay.isEmpty()) {
-            fail("WorkloadProbe reads the time of day: " + String.join("; ", timeOfDay) + ". That clock tells"
-                    + " the date, counts in coarse steps on many systems and jumps when the system clock is set;"
-                    + " a duration is the difference between two readings of System.nanoTime().");
-        }
-        if (uses(classes, (owner, name) -> owner.equals("java.lang.System") && name.equals("nanoTime")).isEmpty()) {
-            fail("WorkloadProbe never calls System.nanoTime(). The wall time is the difference between two"
-                    + " readings of it, one just before task.run() and one just after.");
-        }
-    }
-
-    @Test
-    @Order(2)
-    @Tag("hint:1")
     void wallTimeIsTheTasksToTheNanosecond(Random random) {
         List<Observed> seen = observeRandomTasks(random);
 
@@ -112,27 +98,7 @@ class WorkloadProbeTest {
     // ---- hint 2: the thread's CPU clock ----
 
     @Test
-    @Order(3)
-    @Tag("hint:2")
-    void readsTheCallingThreadsCpuClock() {
-        JavaClasses classes = compiled();
-        List<String> userTime = uses(classes, (owner, name) -> isManagement(owner)
-                && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
-        if (!userTime.isEmpty()) {
-            fail("WorkloadProbe reads the thread's user time: " + String.join("; ", userTime) + ". That clock"
-                    + " leaves out the work the kernel does for the thread (system mode), which CPU time"
-                    + " includes, and on Linux it moves in steps of 10 ms. Read getCurrentThreadCpuTime().");
-        }
-        List<String> process = uses(classes, WorkloadProbeTest::isProcessCpuClock);
-        if (!process.isEmpty()) {
-            fail("WorkloadProbe reads the CPU time of the whole process: " + String.join("; ", process) + "."
-                    + " That adds up every thread of the JVM; the task's CPU time is the calling thread's own:"
-                    + " getCurrentThreadCpuTime().");
-        }
-    }
-
-    @Test
-    @Order(4)
+    @Order(2)
     @Tag("hint:2")
     void runsTheTaskOnTheCallingThreadAndLetsItsExceptionsThrough(Random random) {
         Thread caller = Thread.currentThread();
@@ -170,7 +136,7 @@ class WorkloadProbeTest {
     }
 
     @Test
-    @Order(5)
+    @Order(3)
     @Tag("hint:2")
     void cpuTimeIsTheCallingThreadsToTheNanosecond(Random random) {
         List<Observed> seen = observeRandomTasks(random);
@@ -180,8 +146,13 @@ class WorkloadProbeTest {
             if (cpu.compareTo(o.insideCpu()) < 0) {
                 fail(o.task() + " used at least " + exact(o.insideCpu()) + " of its thread's CPU time (the"
                         + " test read that thread's CPU clock at the task's first and last line), but measure()"
-                        + " reported " + exact(cpu) + ". Read getCurrentThreadCpuTime() just before task.run()"
-                        + " and just after it, and report the difference in nanoseconds.");
+                        + " reported " + exact(cpu) + "." + (seen.stream().allMatch(
+                                s -> s.measurement().cpu().toNanos() % 10_000_000 == 0)
+                        ? " Every CPU time measure() reported was a whole number of 10 ms, most of them 0: that is"
+                        + " the step of the user-time clock, getCurrentThreadUserTime(), which also leaves out the"
+                        + " kernel's work for the thread. getCurrentThreadCpuTime() counts both, to the nanosecond."
+                        : " Read getCurrentThreadCpuTime() just before task.run() and just after it, and report the"
+                        + " difference in nanoseconds."));
             }
             if (cpu.compareTo(o.outsideCpu()) > 0) {
                 fail(o.task() + " was measured with a CPU time of " + exact(cpu) + " (wall "
@@ -195,7 +166,7 @@ class WorkloadProbeTest {
     // ---- hint 3: the label ----
 
     @Test
-    @Order(6)
+    @Order(4)
     @Tag("hint:3")
     void classifiesByTheRuleOfOneHalfToTheNanosecond(Random random) {
         List<Duration[]> cases = new ArrayList<>();
@@ -239,7 +210,7 @@ class WorkloadProbeTest {
     }
 
     @Test
-    @Order(7)
+    @Order(5)
     @Tag("hint:3")
     void labelsEveryMeasurementByItsOwnTimes(Random random) {
         List<Observed> seen = observeRandomTasks(random);
@@ -250,7 +221,7 @@ class WorkloadProbeTest {
     }
 
     @Test
-    @Order(8)
+    @Order(6)
     @Tag("hint:3")
     void labelsABlockingSocketReadIoBound(Random random) throws Exception {
         Duration replyDelay = Duration.ofNanos(300_000 + random.nextInt(2_700_000));
@@ -294,7 +265,7 @@ class WorkloadProbeTest {
     // ---- hint 4: a thread without a CPU clock ----
 
     @Test
-    @Order(9)
+    @Order(7)
     @Tag("hint:4")
     void refusesAVirtualThreadWithoutRunningTheTask() throws InterruptedException {
         boolean[] ran = new boolean[1];
@@ -317,6 +288,47 @@ class WorkloadProbeTest {
         assertTrue(!ran[0], "measure() threw IllegalStateException on a virtual thread, but only after it had run the"
                 + " task: read the CPU clock, and give up, before task.run().");
     }
+
+    // ---- last, the means: read off the compiled class ----
+
+    @Test
+    @Order(8)
+    @Tag("hint:1")
+    void readsTheWallClockWithSystemNanoTime() {
+        JavaClasses classes = compiled();
+        List<String> timeOfDay = uses(classes, WorkloadProbeTest::isTimeOfDay);
+        if (!timeOfDay.isEmpty()) {
+            fail("WorkloadProbe reads the time of day: " + String.join("; ", timeOfDay) + ". That clock tells"
+                    + " the date, counts in coarse steps on many systems and jumps when the system clock is set;"
+                    + " a duration is the difference between two readings of System.nanoTime().");
+        }
+        if (uses(classes, (owner, name) -> owner.equals("java.lang.System") && name.equals("nanoTime")).isEmpty()) {
+            fail("WorkloadProbe never calls System.nanoTime(). The wall time is the difference between two"
+                    + " readings of it, one just before task.run() and one just after.");
+        }
+    }
+
+
+    @Test
+    @Order(9)
+    @Tag("hint:2")
+    void readsTheCallingThreadsCpuClock() {
+        JavaClasses classes = compiled();
+        List<String> userTime = uses(classes, (owner, name) -> isManagement(owner)
+                && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
+        if (!userTime.isEmpty()) {
+            fail("WorkloadProbe reads the thread's user time: " + String.join("; ", userTime) + ". That clock"
+                    + " leaves out the work the kernel does for the thread (system mode), which CPU time"
+                    + " includes, and on Linux it moves in steps of 10 ms. Read getCurrentThreadCpuTime().");
+        }
+        List<String> process = uses(classes, WorkloadProbeTest::isProcessCpuClock);
+        if (!process.isEmpty()) {
+            fail("WorkloadProbe reads the CPU time of the whole process: " + String.join("; ", process) + "."
+                    + " That adds up every thread of the JVM; the task's CPU time is the calling thread's own:"
+                    + " getCurrentThreadCpuTime().");
+        }
+    }
+
 
     // ---- the tasks and what they saw ----
 
@@ -426,6 +438,18 @@ class WorkloadProbeTest {
 
     /** What the wall times that came out too short have in common, when they have something. */
     private static String wallTooShortEvidence(List<Observed> seen) {
+        boolean someTime = seen.stream().anyMatch(o -> o.measurement().wall().toNanos() > 0);
+        if (!someTime) {
+            return " Every wall time measure() reported was zero. Read System.nanoTime() just before task.run()"
+                    + " and just after it, and report the difference.";
+        }
+        boolean aMillionth = seen.stream()
+                .allMatch(o -> o.measurement().wall().toNanos() <= o.outsideWallNanos() / 1_000_000 + 1);
+        if (aMillionth) {
+            return " Every one of the " + seen.size() + " wall times measure() reported was about a millionth of the"
+                    + " time that passed: a count of milliseconds went where nanoseconds belong. Read"
+                    + " System.nanoTime(), which counts nanoseconds, and hand the difference to Duration.ofNanos.";
+        }
         boolean wholeMillis = seen.stream().allMatch(o -> o.measurement().wall().toNanos() % 1_000_000 == 0);
         if (wholeMillis) {
             return " Every one of the " + seen.size() + " wall times measure() reported was a whole number of"
