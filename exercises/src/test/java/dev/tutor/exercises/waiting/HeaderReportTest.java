@@ -121,7 +121,7 @@ class HeaderReportTest {
     @Tag("hint:1")
     void eachStepsWallTimeIsThatStepsAlone(Random random) throws IOException {
         for (int i = 0; i < 8; i++) {
-            Run run = Run.of(randomPlan(random, 600_000), randomHeaders(random), nextFile());
+            Run run = Run.of(randomPlan(random, 300_000), randomHeaders(random), nextFile());
             assertFourStepsInOrder(run);
 
             for (Step step : IN_ORDER) {
@@ -165,8 +165,8 @@ class HeaderReportTest {
     @Tag("hint:2")
     void runsEveryStepOnTheCallingThreadAndChargesTheFetchOnlyItsOwnCpu(Random random) throws IOException {
         for (int i = 0; i < 6; i++) {
-            Map<Step, Work> plan = randomPlan(random, 400_000);
-            plan.put(Step.FETCH, Work.server(150_000 + random.nextInt(850_000)));
+            Map<Step, Work> plan = randomPlan(random, 300_000);
+            plan.put(Step.FETCH, Work.server(150_000 + random.nextInt(350_000)));
             Run run = Run.of(plan, randomHeaders(random), nextFile());
             assertFourStepsInOrder(run);
             assertRanOnTheCaller(run);
@@ -199,7 +199,7 @@ class HeaderReportTest {
     @Tag("hint:1")
     void eachStepsCpuTimeIsThatStepsAlone(Random random) throws IOException {
         for (int i = 0; i < 8; i++) {
-            Map<Step, Work> plan = randomPlan(random, 600_000);
+            Map<Step, Work> plan = randomPlan(random, 300_000);
             if (i == 0) {
                 // Every seed meets a run whose first steps compute, so later steps have CPU time to borrow.
                 plan.put(Step.FETCH, Work.memory(100_000 + random.nextInt(400_000)));
@@ -259,7 +259,7 @@ class HeaderReportTest {
             }
         }
         for (int i = 0; i < 10; i++) {
-            Map<Step, Work> plan = randomPlan(random, 600_000);
+            Map<Step, Work> plan = randomPlan(random, 400_000);
             // Every seed meets steps that act against their names: a fetch from memory, format and join that
             // wait, a write to a slow disk; and a fetch that waits for a server.
             switch (i) {
