@@ -45,7 +45,18 @@ public final class WorkloadProbe {
         }
     }
 
-    /** Runs {@code task} once on the calling thread and measures it. */
+    /**
+     * Runs {@code task} once, on the calling thread, and measures it with two clocks, each read just
+     * before {@code task.run()} and just after it returns: the wall clock, {@link System#nanoTime()}, and
+     * the calling thread's CPU clock. Both differences are kept to the nanosecond, so a task far shorter
+     * than a millisecond still shows its times. The time of day ({@code System.currentTimeMillis()},
+     * {@code Instant.now()}) is not a stopwatch and has no place here.
+     *
+     * <p>If the task throws, {@code measure} throws the same exception, unchanged, and returns nothing.
+     *
+     * @throws IllegalStateException if the calling thread's CPU time cannot be read (on a virtual
+     *                               thread the CPU clock answers -1); the task does not run then
+     */
     public static Measurement measure(Runnable task) {
         // TODO: read the wall clock and this thread's CPU clock.
         task.run();
@@ -55,7 +66,14 @@ public final class WorkloadProbe {
         return new Measurement(wall, cpu, classify(wall, cpu));
     }
 
-    /** CPU-bound when the CPU time is at least half the wall time, I/O-bound otherwise. */
+    /**
+     * CPU-bound when the CPU time is at least half the wall time, I/O-bound otherwise. The comparison is
+     * exact, to the nanosecond: exactly half is CPU-bound, half of an odd number of nanoseconds is not
+     * rounded, and a wall time of zero is CPU-bound (any CPU time is at least half of nothing).
+     *
+     * @param wall a wall-clock time, zero or more
+     * @param cpu  a CPU time, zero or more; it may even be longer than {@code wall}
+     */
     public static Bound classify(Duration wall, Duration cpu) {
         // TODO: compare cpu with half of wall.
         return Bound.IO_BOUND;

@@ -1,20 +1,31 @@
 package dev.tutor.exercises.waiting;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.waiting.HeaderReport.Bound;
 import dev.tutor.exercises.waiting.HeaderReport.Report;
 import dev.tutor.exercises.waiting.HeaderReport.Step;
 import dev.tutor.exercises.waiting.HeaderReport.StepTime;
 import dev.tutor.exercises.waiting.HeaderReport.Steps;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,333 +34,588 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Grades {@link HeaderReport}. The tests run in the order of the exercise: each step's wall time and
- * the total (hint 1), then whose CPU time it is (hint 2), then the labels (hint 3), so the first failure
- * names the first thing to fix. Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers
- * hint N of the exercise's entry in the course manifest.
+ * Grades {@link HeaderReport}. The tests run in the order of the exercise: a stopwatch around each step
+ * (hint 1), whose CPU time it is (hint 2), the labels (hint 3), then the ways out: a step that fails, and
+ * a thread without a CPU clock (hint 4). Last come two checks that cost a moment no answer failing an
+ * earlier test should wait for: the rules on which clocks the class may read, checked on its compiled code
+ * (hints 1 and 2), and the order of the report in fresh copies of the class (hint 1). The first failure
+ * names the first thing to fix; each test carries
+ * {@code @Tag("hint:N")}, and when it fails the tutor offers hint N of the exercise's entry in the course
+ * manifest.
  *
- * <p>The steps are fakes that the test controls. The fetch waits for a fake server, a thread of its own
- * that computes its reply for a set amount of CPU time; format and join spin until they have used a set
- * amount of CPU time and then do the standard work. Every fake reads both clocks at its own start and
- * end, so the test knows, on any machine however busy, the least each step can have taken (its inside)
- * and the most (from the end of the step before to the start of the step after). The labels depend on
- * how the scheduler treated a step, so a run in which a spinning step spent too long waiting for a core
- * is repeated, as {@code WorkloadProbeTest} does.
+ * <p>The steps are fakes that the test controls, drawn at random (seeded) for every run: a fetch that
+ * waits while a fake server computes on a thread of its own, or one answered from memory; format and join
+ * steps that compute for a set CPU time or wait; a write that waits for a slow disk, computes, or just
+ * writes. Every fake reads both clocks of its thread at its first and last line, and the test reads them
+ * again around the call to {@code run()}. A right answer's readings for a step sit between the step's own
+ * and those of its neighbours, so its times must lie, to the nanosecond, between what the step saw inside
+ * and what passed from the end of the step before to the start of the step after. That holds on a busy
+ * machine as on a quiet one. A label is checked against the times the report gives beside it, and is
+ * expected outright only where the test's own readings prove it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class HeaderReportTest {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** Where the spinning steps leave their arithmetic, so that the JIT cannot discard the loop. */
+    /** Where the computing steps leave their arithmetic, so that the JIT cannot discard the loop. */
     private static volatile long blackhole;
-
-    /** CPU time the fake server spends on its own thread building the reply, while the fetch waits. */
-    private static final Duration SERVER_WORK = Duration.ofMillis(6);
-    /** Then the reply crosses the "network". */
-    private static final Duration NETWORK = Duration.ofMillis(3);
-    /** CPU time the format and join steps spin for before doing their real work. */
-    private static final Duration STEP_WORK = Duration.ofMillis(3);
-    /** In the second pipeline: a slow disk that must store the bytes before the write returns. */
-    private static final Duration SLOW_DISK = Duration.ofMillis(6);
-    /**
-     * A spinning step whose CPU time, read inside it, is at least this share of the time between its
-     * neighbours must come out CPU-bound from any correct run(): its reported CPU time can only be more,
-     * its reported wall time only less.
-     */
-    private static final double FAIR_SHARE = 0.5;
-    private static final int MAX_RUNS = 10;
-
-    private static final Map<String, List<String>> HEADERS = headers();
-    private static final String EXPECTED_TEXT = """
-            Content-Length: 27
-            Content-Type: text/plain; charset=utf-8
-            Date: Mon, 06 Jan 2025 09:00:00 GMT
-            X-Tutor-Step: fetch
-            X-Tutor-Step: format
-            """;
+    private static JavaClasses compiled;
+    private static final List<Step> IN_ORDER = List.of(Step.FETCH, Step.FORMAT, Step.JOIN, Step.WRITE);
 
     @TempDir
-    static Path folder;
+    Path folder;
+    private int files;
 
-    /** One run of the standard pipeline, shared by the tests that look at it from different sides. */
-    private static Run shared;
+    // ---- hint 1: a stopwatch around each step ----
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void runsTheFourStepsInOrderAndReportsEach() throws IOException {
-        Run run = sharedRun();
+    void runsTheStepsInOrderEachOnWhatTheOneBeforeReturned(Random random) throws IOException {
+        for (int i = 0; i < 6; i++) {
+            Run run = Run.of(randomPlan(random, 50_000), randomHeaders(random), nextFile());
+            FakeSteps steps = run.steps;
 
-        assertEquals(List.of(Step.FETCH, Step.FORMAT, Step.JOIN, Step.WRITE), run.steps.calls(),
-                "run() must call each step once, in the order fetch, format, join, write, and hand each"
-                        + " step the result of the one before.");
-        assertEquals(EXPECTED_TEXT, Files.readString(run.file, StandardCharsets.UTF_8),
-                "The file must hold the text that join() returned, as write() stores it.");
-        List<Step> reported = run.report.steps().stream().map(StepTime::step).toList();
-        assertEquals(List.of(Step.FETCH, Step.FORMAT, Step.JOIN, Step.WRITE), reported,
-                () -> "run() reported the steps " + reported + ", but it must report one StepTime per step,"
-                        + " in the order they ran: [FETCH, FORMAT, JOIN, WRITE]. Read both clocks just before"
-                        + " each step and just after it, and add that step's StepTime to the list.");
+            if (!steps.calls.equals(IN_ORDER)) {
+                fail("run() called the steps " + steps.calls + "; it must call each of them once, in the order "
+                        + IN_ORDER + ".");
+            }
+            if (steps.formatGot != steps.fetched || steps.joinGot != steps.formatted
+                    || steps.writeGot != steps.joined || !run.file.equals(steps.writeFile)) {
+                fail("Each step must be handed what the step before returned: format() the fetch's map, join()"
+                        + " format's list, and write() the file and join's text. "
+                        + (steps.formatGot != steps.fetched ? "format() got a different map."
+                        : steps.joinGot != steps.formatted ? "join() got a different list."
+                        : steps.writeGot != steps.joined ? "write() got a different text."
+                        : "write() got the path " + steps.writeFile + " instead of " + run.file + "."));
+            }
+            String written = Files.readString(run.file, StandardCharsets.UTF_8);
+            if (!written.equals(run.expectedText)) {
+                fail("The file holds\n" + written + "\nbut the steps, as given, write\n" + run.expectedText);
+            }
+            assertFourStepsInOrder(run);
+        }
     }
 
     @Test
     @Order(2)
     @Tag("hint:1")
-    void eachStepsWallTimeCoversThatStepAlone() throws IOException {
-        Run run = sharedRun();
-        assertFourSteps(run);
+    void eachStepsWallTimeIsThatStepsAlone(Random random) throws IOException {
+        for (int i = 0; i < 8; i++) {
+            Run run = Run.of(randomPlan(random, 300_000), randomHeaders(random), nextFile());
+            assertFourStepsInOrder(run);
 
-        for (Step step : Step.values()) {
-            Duration reported = run.reported(step).wall();
-            Duration least = run.insideWall(step);
-            Duration most = run.outsideWall(step);
-            assertTrue(reported.compareTo(least) >= 0,
-                    () -> "The " + name(step) + " step took at least " + describe(least) + " (the test timed it"
-                            + " from the inside), but run() reported a wall time of " + describe(reported)
-                            + ". Read System.nanoTime() just before the step starts and again just after it"
-                            + " returns, and report the difference, in nanoseconds.");
-            assertTrue(reported.compareTo(most) <= 0,
-                    () -> "The " + name(step) + " step's wall time was reported as " + describe(reported)
-                            + ", but from " + run.before(step) + " to " + run.after(step) + " only "
-                            + describe(most) + " passed, so " + describe(reported.minus(most))
-                            + " of it belongs to other steps. " + (step == Step.FETCH ? ""
-                            : "Does it include the fetch's wait? ")
-                            + "Each step needs its own start: read the clocks again just before every"
-                            + " step, not once at the top of run().");
+            for (Step step : IN_ORDER) {
+                Duration reported = run.reported(step).wall();
+                if (reported.compareTo(run.insideWall(step)) < 0) {
+                    fail("The " + name(step) + " step (" + run.plan.get(step).what() + ") took at least "
+                            + exact(run.insideWall(step)) + " (the test read System.nanoTime() at its first and"
+                            + " last line), but run() reported a wall time of " + exact(reported) + "."
+                            + (run.looksSwapped(step)
+                            ? " That is what the step's CPU time came to, and the CPU time reported beside it ("
+                            + exact(run.reported(step).cpu()) + ") is what its wall time came to: StepTime takes"
+                            + " the wall time first, then the CPU time."
+                            : " The stopwatch must enclose the step: read the clock just before the step starts"
+                            + " and just after it returns, and report the difference as the step's wall time."));
+                }
+                if (reported.compareTo(run.outsideWall(step)) > 0) {
+                    fail("The " + name(step) + " step's wall time was reported as " + exact(reported) + ", but"
+                            + " from " + run.before(step) + " to " + run.after(step) + " only "
+                            + exact(run.outsideWall(step)) + " passed, so "
+                            + exact(reported.minus(run.outsideWall(step))) + " of it belongs to other steps."
+                            + (step != Step.FETCH && reported.toNanos() >= run.wallSinceFetchStarted(step)
+                            ? " It covers the steps before it as well: its stopwatch started before the fetch."
+                            : "") + " Each step needs its own start, read just before that step.");
+                }
+            }
+            Duration total = run.report.wall();
+            if (total.compareTo(run.insideWallOfAllSteps()) < 0 || total.compareTo(run.outsideWallOfRun()) > 0) {
+                fail("The whole run's wall time was reported as " + exact(total) + ". From the first line of the"
+                        + " fetch to the last line of the write " + exact(run.insideWallOfAllSteps()) + " passed,"
+                        + " and the call to run() took " + exact(run.outsideWallOfRun()) + ": the total must lie"
+                        + " between the two. Read System.nanoTime() once just before the fetch and once just"
+                        + " after the write.");
+            }
         }
     }
 
+    // ---- hint 2: whose CPU time ----
+
     @Test
     @Order(3)
-    @Tag("hint:1")
-    void totalWallTimeCoversEveryStep() throws IOException {
-        Run run = sharedRun();
-        assertFourSteps(run);
+    @Tag("hint:2")
+    void runsEveryStepOnTheCallingThreadAndChargesTheFetchOnlyItsOwnCpu(Random random) throws IOException {
+        for (int i = 0; i < 6; i++) {
+            Map<Step, Work> plan = randomPlan(random, 300_000);
+            plan.put(Step.FETCH, Work.server(150_000 + random.nextInt(350_000)));
+            Run run = Run.of(plan, randomHeaders(random), nextFile());
+            assertFourStepsInOrder(run);
+            assertRanOnTheCaller(run);
 
-        Duration sum = run.report.steps().stream().map(StepTime::wall).reduce(Duration.ZERO, Duration::plus);
-        Duration total = run.report.wall();
-        assertTrue(total.compareTo(sum) >= 0,
-                () -> "The whole run's wall time was reported as " + describe(total) + ", less than the "
-                        + describe(sum) + " its four steps add up to. The steps run one after another inside"
-                        + " the run, so the whole takes at least their sum: read the clocks once before the"
-                        + " fetch and once after the write.");
-        Duration most = run.outsideWallOfRun();
-        assertTrue(total.compareTo(most) <= 0,
-                () -> "The whole run's wall time was reported as " + describe(total) + ", but the call to"
-                        + " run() took only " + describe(most) + ". Report the difference between two"
-                        + " readings of System.nanoTime(), one before the fetch and one after the write.");
+            Duration reported = run.reported(Step.FETCH).cpu();
+            if (reported.compareTo(run.insideCpu(Step.FETCH)) < 0) {
+                fail("The fetch step used at least " + exact(run.insideCpu(Step.FETCH)) + " of the calling"
+                        + " thread's CPU time (the test read that thread's CPU clock at its first and last line),"
+                        + " but run() reported " + exact(reported) + "." + inTicks(run, " Read"
+                        + " getCurrentThreadCpuTime() just before the step and just after it returns, and report the"
+                        + " difference."));
+            }
+            if (reported.compareTo(run.outsideCpu(Step.FETCH)) > 0) {
+                Duration excess = reported.minus(run.outsideCpu(Step.FETCH));
+                Duration server = run.steps.serverCpu.get();
+                fail("The fetch step's CPU time was reported as " + exact(reported) + ", but the thread that called"
+                        + " run() used only " + exact(run.outsideCpu(Step.FETCH)) + " of CPU from the call to run()"
+                        + " to the start of the format step." + (excess.multipliedBy(2).compareTo(server) >= 0
+                        ? " While the fetch waited, the fake server computed its reply for " + exact(server)
+                        + " on a thread of its own, and the " + exact(excess) + " too much is about that: the"
+                        + " number counts other threads' work. Read getCurrentThreadCpuTime(), the clock of the"
+                        + " calling thread."
+                        : " The number counts more than this thread's work during the fetch."));
+            }
+        }
     }
 
     @Test
     @Order(4)
-    @Tag("hint:2")
-    void cpuTimeIsTheCallingThreadsOwn() throws IOException {
-        Run run = sharedRun();
-        assertFourSteps(run);
+    @Tag("hint:1")
+    void eachStepsCpuTimeIsThatStepsAlone(Random random) throws IOException {
+        for (int i = 0; i < 8; i++) {
+            Map<Step, Work> plan = randomPlan(random, 300_000);
+            if (i == 0) {
+                // Every seed meets a run whose first steps compute, so later steps have CPU time to borrow.
+                plan.put(Step.FETCH, Work.memory(100_000 + random.nextInt(400_000)));
+                plan.put(Step.FORMAT, Work.compute(100_000 + random.nextInt(400_000)));
+            }
+            Run run = Run.of(plan, randomHeaders(random), nextFile());
+            assertFourStepsInOrder(run);
+            assertRanOnTheCaller(run);
 
-        for (Step step : Step.values()) {
-            Thread ranOn = run.steps.inside(step).thread();
-            assertSame(run.caller, ranOn,
-                    () -> "The " + name(step) + " step ran on thread '" + ranOn.getName() + "', not on the"
-                            + " thread that called run(), '" + run.caller.getName() + "'. A thread's CPU clock"
-                            + " counts only that thread's work: run every step on the calling thread, between"
-                            + " two readings of its clock.");
+            for (Step step : IN_ORDER) {
+                Duration reported = run.reported(step).cpu();
+                if (reported.compareTo(run.insideCpu(step)) < 0) {
+                    fail("The " + name(step) + " step (" + run.plan.get(step).what() + ") used at least "
+                            + exact(run.insideCpu(step)) + " of the calling thread's CPU time (the test read that"
+                            + " thread's CPU clock at its first and last line), but run() reported "
+                            + exact(reported) + "." + inTicks(run, " Read the CPU clock just before the step starts"
+                            + " and just after it returns, and report the difference as the step's CPU time."));
+                }
+                if (reported.compareTo(run.outsideCpu(step)) > 0) {
+                    fail("The " + name(step) + " step's CPU time was reported as " + exact(reported) + ", but the"
+                            + " calling thread used only " + exact(run.outsideCpu(step)) + " of CPU from "
+                            + run.before(step) + " to " + run.after(step) + "."
+                            + (step != Step.FETCH && reported.toNanos() >= run.cpuSinceFetchStarted(step)
+                            ? " It covers the CPU time of the steps before it as well: the CPU stopwatch started"
+                            + " before the fetch and was never started again."
+                            : "") + " Each step's CPU time runs from a reading of the CPU clock just before that"
+                            + " step to one just after it.");
+                }
+            }
+            Duration total = run.report.cpu();
+            if (total.compareTo(run.insideCpuOfAllSteps()) < 0 || total.compareTo(run.outsideCpuOfRun()) > 0) {
+                fail("The whole run's CPU time was reported as " + exact(total) + ". From the first line of the"
+                        + " fetch to the last line of the write the calling thread used "
+                        + exact(run.insideCpuOfAllSteps()) + ", and during the call to run() "
+                        + exact(run.outsideCpuOfRun()) + ": the total must lie between the two. Read the CPU clock"
+                        + " once just before the fetch and once just after the write.");
+            }
         }
-        for (Step step : Step.values()) {
-            Duration reported = run.reported(step).cpu();
-            Duration least = run.insideCpu(step);
-            Duration most = run.outsideCpu(step);
-            assertTrue(reported.compareTo(least) >= 0,
-                    () -> "The " + name(step) + " step used at least " + describe(least) + " of the calling"
-                            + " thread's CPU time (the test read that thread's clock inside the step), but run()"
-                            + " reported " + describe(reported) + ". Read"
-                            + " ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() just before the"
-                            + " step and just after it, on the thread that runs it, and report the difference.");
-            assertTrue(reported.compareTo(most) <= 0,
-                    () -> "The " + name(step) + " step's CPU time was reported as " + describe(reported)
-                            + ", but the thread that called run() used only " + describe(most) + " of CPU from "
-                            + run.before(step) + " to " + run.after(step) + ". The number counts more than"
-                            + " this thread's work. " + (step == Step.FETCH
-                            ? "While the fetch waited, the test's fake server computed its reply for "
-                                    + describe(SERVER_WORK) + " on a thread of its own, as a server in the"
-                                    + " same JVM would. "
-                            : "")
-                            + "A process-wide clock (getProcessCpuTime(), like Python's time.process_time())"
-                            + " adds up every thread of the JVM, and System.nanoTime() never stops at all:"
-                            + " read getCurrentThreadCpuTime(), the clock of the thread that runs the step.");
-        }
-        Duration sum = run.report.steps().stream().map(StepTime::cpu).reduce(Duration.ZERO, Duration::plus);
-        Duration total = run.report.cpu();
-        Duration most = run.outsideCpuOfRun();
-        assertTrue(total.compareTo(sum) >= 0 && total.compareTo(most) <= 0,
-                () -> "The whole run's CPU time was reported as " + describe(total) + ". It must be at least"
-                        + " the " + describe(sum) + " its steps add up to, and at most the " + describe(most)
-                        + " that the calling thread used during the call to run(): read the calling thread's"
-                        + " CPU clock once before the fetch and once after the write.");
     }
+
+    // ---- hint 3: the labels ----
 
     @Test
     @Order(5)
     @Tag("hint:3")
-    void labelsFetchIoBoundAndFormatAndJoinCpuBound() throws IOException {
-        // A spinning step is CPU-bound only if the scheduler let it run; on a crowded machine it may have
-        // waited for a core longer than it ran. Such a run is repeated; if the machine stays that busy,
-        // the labels must still follow the rule for the times measured.
-        Run run = sharedRun();
-        for (int attempt = 1; attempt < MAX_RUNS && !run.fairlyTreated(); attempt++) {
-            run = Run.standard(folder.resolve("labels-" + attempt + ".txt"));
+    void labelsEachStepAndTheWholeByTheirOwnTimes(Random random) throws IOException {
+        // bound() is given; the labels below are checked against the rule it must still follow.
+        long odd = 1 + 2L * random.nextInt(1_000_000);
+        for (long wall : new long[] {odd, odd + 1}) {
+            for (long cpu : new long[] {0, (wall + 1) / 2 - 1, (wall + 1) / 2, wall}) {
+                Bound given = HeaderReport.bound(Duration.ofNanos(wall), Duration.ofNanos(cpu));
+                if (given != rule(Duration.ofNanos(wall), Duration.ofNanos(cpu))) {
+                    fail("bound(wall " + exact(Duration.ofNanos(wall)) + ", cpu " + exact(Duration.ofNanos(cpu))
+                            + ") returned " + given + ". bound() is given and must stay as it was: CPU_BOUND when"
+                            + " the CPU time is at least half the wall time, exactly, IO_BOUND otherwise.");
+                }
+            }
         }
-        assertFourSteps(run);
-        assertLabelsFollowTheRule(run);
-        if (!run.fairlyTreated()) {
-            return;
-        }
-        Run fair = run;
-        assertEquals(Bound.IO_BOUND, fair.reported(Step.FETCH).bound(),
-                () -> "The fetch waited for the fake server with its thread blocked (wall "
-                        + describe(fair.reported(Step.FETCH).wall()) + ", CPU "
-                        + describe(fair.reported(Step.FETCH).cpu()) + "), yet run() labelled it "
-                        + fair.reported(Step.FETCH).bound() + ". " + RULE);
-        for (Step step : List.of(Step.FORMAT, Step.JOIN)) {
-            StepTime time = fair.reported(step);
-            assertEquals(Bound.CPU_BOUND, time.bound(),
-                    () -> "The " + name(step) + " step kept its thread on the processor (wall "
-                            + describe(time.wall()) + ", CPU " + describe(time.cpu()) + "), yet run() labelled"
-                            + " it " + time.bound() + ". " + RULE);
+        for (int i = 0; i < 10; i++) {
+            Map<Step, Work> plan = randomPlan(random, 400_000);
+            // Every seed meets steps that act against their names: a fetch from memory, format and join that
+            // wait, a write to a slow disk; and a fetch that waits for a server.
+            switch (i) {
+                case 0 -> {
+                    plan.put(Step.FETCH, Work.server(100_000 + random.nextInt(300_000)));
+                    plan.put(Step.FORMAT, Work.waitFor(300_000 + random.nextInt(500_000)));
+                }
+                case 1 -> {
+                    plan.put(Step.FETCH, Work.memory(200_000 + random.nextInt(600_000)));
+                    plan.put(Step.JOIN, Work.waitFor(300_000 + random.nextInt(500_000)));
+                    plan.put(Step.WRITE, Work.slowDisk(300_000 + random.nextInt(500_000)));
+                }
+                default -> { }
+            }
+            Run run = Run.of(plan, randomHeaders(random), nextFile());
+            assertFourStepsInOrder(run);
+            assertLabelsFollowTheTimes(run);
         }
     }
 
     @Test
     @Order(6)
     @Tag("hint:3")
-    void labelsFollowTheMeasurementsNotTheStepNames() throws IOException {
-        // A fetch answered from a cache in memory computes and never waits; a write to a disk that must
-        // store the bytes before it returns waits. The names of the steps stay the same.
-        Run run = Run.cachedFetchSlowDisk(folder.resolve("cached-0.txt"));
-        for (int attempt = 1; attempt < MAX_RUNS && !run.fetchFairlyTreated(); attempt++) {
-            run = Run.cachedFetchSlowDisk(folder.resolve("cached-" + attempt + ".txt"));
-        }
-        assertFourSteps(run);
-        assertLabelsFollowTheRule(run);
-        Run last = run;
-        StepTime write = last.reported(Step.WRITE);
-        assertEquals(Bound.IO_BOUND, write.bound(),
-                () -> "This time the write went to a slow disk and waited " + describe(SLOW_DISK) + " for it"
-                        + " (wall " + describe(write.wall()) + ", CPU " + describe(write.cpu()) + "), yet"
-                        + " run() labelled it " + write.bound() + ". " + NOT_BY_NAME);
-        if (last.fetchFairlyTreated()) {
-            StepTime fetch = last.reported(Step.FETCH);
-            assertEquals(Bound.CPU_BOUND, fetch.bound(),
-                    () -> "This time the fetch was answered from a cache in memory and computed without"
-                            + " waiting (wall " + describe(fetch.wall()) + ", CPU " + describe(fetch.cpu())
-                            + "), yet run() labelled it " + fetch.bound() + ". " + NOT_BY_NAME);
+    void labelsTheWholeRunByItsTotalsEvenWhenAStepWaited(Random random) throws IOException {
+        // A run that mostly computes, with one short wait in it: I/O-bound in one step, CPU-bound as a whole.
+        // Whether a computing run comes out CPU-bound is up to the scheduler, so the run is repeated until the
+        // report's own times show that mix; on a quiet machine the first run does. Each run is short, and
+        // starts just after a sleep: a thread that has just woken is given a core promptly and usually keeps
+        // it for the fraction of a millisecond the run takes, even on a crowded machine. Each run's labels
+        // must follow its times in any case.
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Map<Step, Work> plan = new EnumMap<>(Step.class);
+            plan.put(Step.FETCH, Work.memory(100_000 + random.nextInt(100_000)));
+            plan.put(Step.FORMAT, Work.compute(100_000 + random.nextInt(100_000)));
+            plan.put(Step.JOIN, Work.waitFor(1_000 + random.nextInt(4_000)));
+            plan.put(Step.WRITE, Work.none());
+            Map<String, List<String>> headers = randomHeaders(random);
+            Path file = nextFile();
+            sleep(1_000_000);
+            Run run = Run.of(plan, headers, file);
+            assertFourStepsInOrder(run);
+            assertLabelsFollowTheTimes(run);
+            boolean aStepWaited = run.report.steps().stream().anyMatch(t -> rule(t.wall(), t.cpu()) == Bound.IO_BOUND);
+            if (aStepWaited && rule(run.report.wall(), run.report.cpu()) == Bound.CPU_BOUND) {
+                return;
+            }
         }
     }
 
-    // ---- the pipelines ----
+    // ---- hint 4: the ways out ----
 
-    private static final String RULE = "A step is CPU_BOUND when its CPU time is at least half its wall time"
-            + " and IO_BOUND otherwise: label each StepTime with HeaderReport.bound(wall, cpu) of that step's"
-            + " own two durations.";
-    private static final String NOT_BY_NAME = "A label describes what a step did on this run, not what kind of"
-            + " call it makes: compute it from the step's own wall and CPU time with HeaderReport.bound(wall,"
-            + " cpu), never from the step's name.";
-
-    /** What one step saw from the inside: its thread, and both clocks at its start and end. */
-    private record Inside(Step step, Thread thread, long wallStart, long wallEnd, long cpuStart, long cpuEnd) {
+    @Test
+    @Order(7)
+    @Tag("hint:4")
+    void aFailingStepEndsTheRunWithItsOwnException(Random random) throws IOException {
+        List<Step> failing = new ArrayList<>(IN_ORDER);
+        Collections.shuffle(failing, random);
+        for (Step step : failing) {
+            Exception failure = randomFailure(step, random);
+            FakeSteps steps = new FakeSteps(randomPlan(random, 50_000), randomHeaders(random), step, failure);
+            Path file = nextFile();
+            Throwable thrown = null;
+            Report report = null;
+            try {
+                report = HeaderReport.run(steps, file);
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            if (thrown != failure) {
+                fail("The " + name(step) + " step threw " + failure + "; run() must throw that very exception,"
+                        + " unchanged, and return no report, but it "
+                        + (thrown == null ? "returned " + report
+                        : thrown.getCause() == failure ? "threw " + thrown + ", which wraps it. The caller must"
+                        + " be able to catch the " + failure.getClass().getSimpleName() + " itself"
+                        : "threw " + thrown) + ".");
+            }
+            List<Step> expected = IN_ORDER.subList(0, step.ordinal() + 1);
+            if (!steps.calls.equals(expected)) {
+                fail("The " + name(step) + " step threw " + failure + ", and run() threw it on, but it called the"
+                        + " steps " + steps.calls + ": after a step fails, the steps after it must not run, so the"
+                        + " calls must be " + expected + ".");
+            }
+            if (Files.exists(file)) {
+                fail("The " + name(step) + " step threw " + failure + ", yet " + file.getFileName() + " was"
+                        + " written: only write() writes the file, and it must not run after a failure.");
+            }
+        }
     }
 
-    /** The fake steps. Each one reads both clocks of its own thread first and last thing. */
+    @Test
+    @Order(8)
+    @Tag("hint:4")
+    void refusesAVirtualThreadBeforeAnyStepRuns(Random random) throws InterruptedException {
+        FakeSteps steps = new FakeSteps(randomPlan(random, 50_000), randomHeaders(random), null, null);
+        Path file = nextFile();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread virtual = Thread.ofVirtual().name("virtual-caller").start(() -> {
+            try {
+                outcome.set(HeaderReport.run(steps, file));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        virtual.join();
+
+        Object result = outcome.get();
+        if (!(result instanceof IllegalStateException)) {
+            fail("run() was called on a virtual thread, whose CPU clock answers -1: there is no CPU time to"
+                    + " measure, so it must throw IllegalStateException, but it "
+                    + (result instanceof Throwable t ? "threw " + t : "returned " + result) + ".");
+        }
+        if (!steps.calls.isEmpty()) {
+            fail("run() threw IllegalStateException on a virtual thread, but only after it had run the steps "
+                    + steps.calls + ": read the CPU clock, and give up, before the first step.");
+        }
+    }
+
+    // ---- last, the means read off the compiled class, and the order in fresh copies of it ----
+
+    @Test
+    @Order(9)
+    @Tag("hint:1")
+    void readsTheWallClockWithSystemNanoTime() {
+        JavaClasses classes = compiled();
+        List<String> timeOfDay = uses(classes, HeaderReportTest::isTimeOfDay);
+        if (!timeOfDay.isEmpty()) {
+            fail("HeaderReport reads the time of day: " + String.join("; ", timeOfDay) + ". That clock tells"
+                    + " the date, counts in coarse steps on many systems and jumps when the system clock is set;"
+                    + " a duration is the difference between two readings of System.nanoTime().");
+        }
+        if (uses(classes, (owner, name) -> owner.equals("java.lang.System") && name.equals("nanoTime")).isEmpty()) {
+            fail("HeaderReport never calls System.nanoTime(). A step's wall time is the difference between two"
+                    + " readings of it, one just before the step and one just after.");
+        }
+    }
+
+
+    @Test
+    @Order(10)
+    @Tag("hint:2")
+    void readsTheCallingThreadsCpuClock() {
+        JavaClasses classes = compiled();
+        List<String> process = uses(classes, (owner, name) -> isManagement(owner) && name.equals("getProcessCpuTime")
+                || owner.equals("java.lang.ProcessHandle$Info") && name.equals("totalCpuDuration"));
+        if (!process.isEmpty()) {
+            fail("HeaderReport reads the CPU time of the whole process: " + String.join("; ", process) + "."
+                    + " That adds up every thread of the JVM, like Python's time.process_time(), so a fetch would"
+                    + " be charged for what a server's thread computed while it waited. Read"
+                    + " getCurrentThreadCpuTime(), the clock of the thread that runs the steps.");
+        }
+        List<String> userTime = uses(classes, (owner, name) -> isManagement(owner)
+                && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
+        if (!userTime.isEmpty()) {
+            fail("HeaderReport reads the thread's user time: " + String.join("; ", userTime) + ". That clock"
+                    + " leaves out the work the kernel does for the thread (system mode), which CPU time"
+                    + " includes, and on Linux it moves in steps of 10 ms. Read getCurrentThreadCpuTime().");
+        }
+    }
+
+
+    @Test
+    @Order(11)
+    @Tag("hint:1")
+    void reportsTheStepsInRunOrderInEveryFreshCopyOfTheClass(Random random) throws Exception {
+        // The order was checked from the start, but in one JVM only. Loaded afresh, as a new JVM would load
+        // it, the class gets new Step constants with new hash codes: an order that hangs on them changes from
+        // one copy to the next, while the order the steps ran never does.
+        URL classes = HeaderReport.class.getProtectionDomain().getCodeSource().getLocation();
+        Map<String, List<String>> headers = randomHeaders(random);
+        List<String> expected = IN_ORDER.stream().map(Step::name).toList();
+        for (int copy = 1; copy <= 4; copy++) {
+            List<String> reported = stepsReportedByAFreshCopy(classes, headers, nextFile());
+            if (!reported.equals(expected)) {
+                fail("In fresh copy " + copy + " of HeaderReport, loaded as a new JVM would load it, run() reported"
+                        + " the steps " + reported + ", but it must report them in the order they ran: " + expected
+                        + ". A HashMap or HashSet gives its entries back in an order of its own, which can change"
+                        + " from one JVM to the next; a List keeps the order in which you add to it.");
+            }
+        }
+    }
+
+
+    // ---- what each step does ----
+
+    /** What one step does in a run, and how to say it. */
+    private record Work(String what, Runnable body, long serverNanos) {
+        static Work server(long cpuNanos) {
+            return new Work("it waited while the fake server computed for " + readable(cpuNanos)
+                    + " on a thread of its own", null, cpuNanos);
+        }
+
+        static Work memory(long cpuNanos) {
+            return new Work("answered from memory after computing for " + readable(cpuNanos),
+                    () -> spinFor(cpuNanos), 0);
+        }
+
+        static Work compute(long cpuNanos) {
+            return new Work("it computed for " + readable(cpuNanos), () -> spinFor(cpuNanos), 0);
+        }
+
+        static Work waitFor(long nanos) {
+            return new Work("it waited " + readable(nanos), () -> sleep(nanos), 0);
+        }
+
+        static Work slowDisk(long nanos) {
+            return new Work("it waited " + readable(nanos) + " for a slow disk", () -> sleep(nanos), 0);
+        }
+
+        static Work none() {
+            return new Work("it wrote the file and nothing more", () -> { }, 0);
+        }
+    }
+
+    /** A random pipeline: each step waits, computes or does nothing more, for up to {@code most} ns. */
+    private static Map<Step, Work> randomPlan(Random random, int most) {
+        Map<Step, Work> plan = new EnumMap<>(Step.class);
+        plan.put(Step.FETCH, random.nextBoolean() ? Work.server(1 + random.nextInt(most))
+                : Work.memory(1 + random.nextInt(most)));
+        for (Step step : List.of(Step.FORMAT, Step.JOIN)) {
+            plan.put(step, random.nextBoolean() ? Work.compute(1 + random.nextInt(most))
+                    : Work.waitFor(1 + random.nextInt(most)));
+        }
+        plan.put(Step.WRITE, switch (random.nextInt(3)) {
+            case 0 -> Work.slowDisk(1 + random.nextInt(most));
+            case 1 -> Work.compute(1 + random.nextInt(most));
+            default -> Work.none();
+        });
+        return plan;
+    }
+
+    /** The fake steps. Each reads both clocks of its own thread first and last thing. */
     private static final class FakeSteps implements Steps {
-        private final Runnable fetchWork;
-        private final Runnable writeWork;
-        private final Duration stepWork;
-        private final List<Inside> inside = Collections.synchronizedList(new ArrayList<>());
-        private final Map<Step, long[]> open = Collections.synchronizedMap(new EnumMap<>(Step.class));
+        final Map<Step, Work> plan;
+        final Map<String, List<String>> fetched;
+        final Step failing;
+        final Exception failure;
+        final List<Step> calls = Collections.synchronizedList(new ArrayList<>());
+        final Map<Step, long[]> inside = Collections.synchronizedMap(new EnumMap<>(Step.class));
+        final Map<Step, Thread> threads = Collections.synchronizedMap(new EnumMap<>(Step.class));
+        final AtomicReference<Duration> serverCpu = new AtomicReference<>(Duration.ZERO);
+        volatile Object formatGot;
+        volatile List<String> formatted;
+        volatile Object joinGot;
+        volatile String joined;
+        volatile Object writeGot;
+        volatile Path writeFile;
 
-        FakeSteps(Runnable fetchWork, Runnable writeWork, Duration stepWork) {
-            this.fetchWork = fetchWork;
-            this.writeWork = writeWork;
-            this.stepWork = stepWork;
+        FakeSteps(Map<Step, Work> plan, Map<String, List<String>> headers, Step failing, Exception failure) {
+            this.plan = plan;
+            this.fetched = headers;
+            this.failing = failing;
+            this.failure = failure;
         }
 
         @Override
-        public Map<String, List<String>> fetch() {
-            begin(Step.FETCH);
-            fetchWork.run();
-            end(Step.FETCH);
-            return HEADERS;
+        public Map<String, List<String>> fetch() throws IOException {
+            long[] clocks = begin(Step.FETCH);
+            Work work = plan.get(Step.FETCH);
+            if (work.body() != null) {
+                work.body().run();
+            } else {
+                askTheFakeServer(work.serverNanos());
+            }
+            end(Step.FETCH, clocks);
+            return fetched;
         }
 
         @Override
         public List<String> format(Map<String, List<String>> headers) {
-            begin(Step.FORMAT);
-            spinFor(stepWork);
+            formatGot = headers;
+            long[] clocks = beginUnchecked(Step.FORMAT);
+            plan.get(Step.FORMAT).body().run();
             List<String> lines = Steps.super.format(headers);
-            end(Step.FORMAT);
+            end(Step.FORMAT, clocks);
+            formatted = lines;
             return lines;
         }
 
         @Override
         public String join(List<String> lines) {
-            begin(Step.JOIN);
-            spinFor(stepWork);
+            joinGot = lines;
+            long[] clocks = beginUnchecked(Step.JOIN);
+            plan.get(Step.JOIN).body().run();
             String text = Steps.super.join(lines);
-            end(Step.JOIN);
+            end(Step.JOIN, clocks);
+            joined = text;
             return text;
         }
 
         @Override
         public void write(Path file, String text) throws IOException {
-            begin(Step.WRITE);
-            writeWork.run();
+            writeGot = text;
+            writeFile = file;
+            long[] clocks = begin(Step.WRITE);
+            plan.get(Step.WRITE).body().run();
             Steps.super.write(file, text);
-            end(Step.WRITE);
+            end(Step.WRITE, clocks);
         }
 
-        private void begin(Step step) {
-            long wall = System.nanoTime();
-            open.put(step, new long[] {wall, THREADS.getCurrentThreadCpuTime()});
+        /** Notes the call, fails if this is the step that must fail, and reads both clocks. */
+        private long[] begin(Step step) throws IOException {
+            calls.add(step);
+            threads.put(step, Thread.currentThread());
+            if (step == failing) {
+                if (failure instanceof IOException io) {
+                    throw io;
+                }
+                throw (RuntimeException) failure;
+            }
+            return clocks();
         }
 
-        private void end(Step step) {
-            long cpu = THREADS.getCurrentThreadCpuTime();
-            long wall = System.nanoTime();
-            long[] start = open.get(step);
-            inside.add(new Inside(step, Thread.currentThread(), start[0], wall, start[1], cpu));
-        }
-
-        List<Step> calls() {
-            synchronized (inside) {
-                return inside.stream().map(Inside::step).toList();
+        /** The same for format and join, which may throw only unchecked exceptions. */
+        private long[] beginUnchecked(Step step) {
+            try {
+                return begin(step);
+            } catch (IOException e) {
+                throw new AssertionError("the test gave the " + name(step) + " step a checked exception", e);
             }
         }
 
-        Inside inside(Step step) {
-            synchronized (inside) {
-                return inside.stream().filter(i -> i.step() == step).findFirst()
-                        .orElseThrow(() -> new AssertionError("run() never called the " + name(step) + " step"));
+        private static long[] clocks() {
+            long wall = System.nanoTime();
+            return new long[] {wall, THREADS.getCurrentThreadCpuTime()};
+        }
+
+        private void end(Step step, long[] start) {
+            long cpu = THREADS.getCurrentThreadCpuTime();
+            long wall = System.nanoTime();
+            inside.put(step, new long[] {start[0], wall, start[1], cpu});
+        }
+
+        /** A server on a thread of its own computes the reply; the fetch waits for it to finish. */
+        private void askTheFakeServer(long cpuNanos) {
+            Thread server = new Thread(() -> {
+                long start = THREADS.getCurrentThreadCpuTime();
+                spinFor(cpuNanos);
+                serverCpu.set(Duration.ofNanos(THREADS.getCurrentThreadCpuTime() - start));
+            }, "fake-server");
+            server.setDaemon(true);
+            server.start();
+            try {
+                server.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the fake server", e);
             }
         }
     }
 
-    /** One call to {@link HeaderReport#run}, with the clocks of the calling thread read around it. */
+    /** One call to {@link HeaderReport#run}, with the calling thread's clocks read around it. */
     private static final class Run {
+        final Map<Step, Work> plan;
         final FakeSteps steps;
         final Path file;
+        final String expectedText;
         final Thread caller = Thread.currentThread();
         final Report report;
         final long wallBefore;
@@ -357,9 +623,11 @@ class HeaderReportTest {
         final long cpuBefore;
         final long cpuAfter;
 
-        private Run(FakeSteps steps, Path file) throws IOException {
-            this.steps = steps;
+        private Run(Map<Step, Work> plan, Map<String, List<String>> headers, Path file) throws IOException {
+            this.plan = plan;
+            this.steps = new FakeSteps(plan, headers, null, null);
             this.file = file;
+            this.expectedText = expectedText(headers);
             this.wallBefore = System.nanoTime();
             this.cpuBefore = THREADS.getCurrentThreadCpuTime();
             this.report = HeaderReport.run(steps, file);
@@ -368,41 +636,58 @@ class HeaderReportTest {
             assertNotNull(report, "run() returned null; return a new Report(steps, wall, cpu, bound)");
         }
 
-        /** The lesson's pipeline: a fetch that waits for a busy server, format and join that compute. */
-        static Run standard(Path file) throws IOException {
-            return new Run(new FakeSteps(HeaderReportTest::askTheFakeServer, () -> { }, STEP_WORK), file);
-        }
-
-        /** A fetch answered from memory, and a write that waits for a slow disk. */
-        static Run cachedFetchSlowDisk(Path file) throws IOException {
-            return new Run(new FakeSteps(() -> spinFor(STEP_WORK), () -> sleep(SLOW_DISK), STEP_WORK), file);
+        static Run of(Map<Step, Work> plan, Map<String, List<String>> headers, Path file) throws IOException {
+            return new Run(plan, headers, file);
         }
 
         StepTime reported(Step step) {
             return report.steps().get(step.ordinal());
         }
 
+        long[] inside(Step step) {
+            long[] clocks = steps.inside.get(step);
+            if (clocks == null) {
+                fail("run() never finished the " + name(step) + " step.");
+            }
+            return clocks;
+        }
+
         Duration insideWall(Step step) {
-            Inside i = steps.inside(step);
-            return Duration.ofNanos(i.wallEnd() - i.wallStart());
+            return Duration.ofNanos(inside(step)[1] - inside(step)[0]);
         }
 
         Duration insideCpu(Step step) {
-            Inside i = steps.inside(step);
-            return Duration.ofNanos(i.cpuEnd() - i.cpuStart());
+            return Duration.ofNanos(inside(step)[3] - inside(step)[2]);
         }
 
         /** From the end of the step before (or the call to run()) to the start of the step after (or the return). */
         Duration outsideWall(Step step) {
-            long from = step == Step.FETCH ? wallBefore : steps.inside(previous(step)).wallEnd();
-            long to = step == Step.WRITE ? wallAfter : steps.inside(next(step)).wallStart();
+            long from = step == Step.FETCH ? wallBefore : inside(previous(step))[1];
+            long to = step == Step.WRITE ? wallAfter : inside(next(step))[0];
             return Duration.ofNanos(to - from);
         }
 
         Duration outsideCpu(Step step) {
-            long from = step == Step.FETCH ? cpuBefore : steps.inside(previous(step)).cpuEnd();
-            long to = step == Step.WRITE ? cpuAfter : steps.inside(next(step)).cpuStart();
+            long from = step == Step.FETCH ? cpuBefore : inside(previous(step))[3];
+            long to = step == Step.WRITE ? cpuAfter : inside(next(step))[2];
             return Duration.ofNanos(to - from);
+        }
+
+        /** The wall time from the fetch's first line to this step's last. */
+        long wallSinceFetchStarted(Step step) {
+            return inside(step)[1] - inside(Step.FETCH)[0];
+        }
+
+        long cpuSinceFetchStarted(Step step) {
+            return inside(step)[3] - inside(Step.FETCH)[2];
+        }
+
+        Duration insideWallOfAllSteps() {
+            return Duration.ofNanos(inside(Step.WRITE)[1] - inside(Step.FETCH)[0]);
+        }
+
+        Duration insideCpuOfAllSteps() {
+            return Duration.ofNanos(inside(Step.WRITE)[3] - inside(Step.FETCH)[2]);
         }
 
         Duration outsideWallOfRun() {
@@ -413,6 +698,23 @@ class HeaderReportTest {
             return Duration.ofNanos(cpuAfter - cpuBefore);
         }
 
+        /** The reported wall time fits this step's CPU time, and the reported CPU time its wall time. */
+        boolean looksSwapped(Step step) {
+            StepTime time = reported(step);
+            return time.wall().compareTo(insideCpu(step)) >= 0 && time.wall().compareTo(outsideCpu(step)) <= 0
+                    && time.cpu().compareTo(insideWall(step)) >= 0 && time.cpu().compareTo(outsideWall(step)) <= 0;
+        }
+
+        /** Even counting all the CPU time around the step as its own, it used less than half its wall time. */
+        boolean provablyWaited(Step step) {
+            return outsideCpu(step).multipliedBy(2).compareTo(insideWall(step)) < 0;
+        }
+
+        /** Even counting all the time around the step as waiting, it ran for at least half of it. */
+        boolean provablyComputed(Step step) {
+            return insideCpu(step).multipliedBy(2).compareTo(outsideWall(step)) >= 0;
+        }
+
         String before(Step step) {
             return step == Step.FETCH ? "the call to run()" : "the end of the " + name(previous(step)) + " step";
         }
@@ -420,148 +722,248 @@ class HeaderReportTest {
         String after(Step step) {
             return step == Step.WRITE ? "the return from run()" : "the start of the " + name(next(step)) + " step";
         }
-
-        /** True when the measurements leave no doubt: the fetch clearly waited, format and join clearly ran. */
-        boolean fairlyTreated() {
-            return waitedClearly(Step.FETCH) && ranClearly(Step.FORMAT) && ranClearly(Step.JOIN);
-        }
-
-        boolean fetchFairlyTreated() {
-            return ranClearly(Step.FETCH);
-        }
-
-        /** Even counting everything around the step as CPU, it used less than half its wall time. */
-        private boolean waitedClearly(Step step) {
-            return outsideCpu(step).multipliedBy(2).compareTo(insideWall(step)) < 0;
-        }
-
-        /** Even counting everything around the step as waiting, it ran for at least half of its wall time. */
-        private boolean ranClearly(Step step) {
-            return insideCpu(step).toNanos() >= FAIR_SHARE * outsideWall(step).toNanos();
-        }
     }
 
-    private static Step previous(Step step) {
-        return Step.values()[step.ordinal() - 1];
-    }
+    // ---- checks ----
 
-    private static Step next(Step step) {
-        return Step.values()[step.ordinal() + 1];
-    }
-
-    private static synchronized Run sharedRun() throws IOException {
-        if (shared == null) {
-            // A first call loads and links the classes run() uses, which takes milliseconds of CPU time
-            // between the steps. One quick call with steps that do no work gets that out of the way, so
-            // the measured run shows the steps themselves.
-            HeaderReport.run(new FakeSteps(() -> { }, () -> { }, Duration.ZERO), folder.resolve("warm-up.txt"));
-            shared = Run.standard(folder.resolve("headers.txt"));
-        }
-        return shared;
-    }
-
-    /**
-     * The fetch: a fake server on a thread of its own computes the reply for {@link #SERVER_WORK} of CPU
-     * time and sends it over a network that takes {@link #NETWORK}, while this thread waits.
-     */
-    private static void askTheFakeServer() {
-        CountDownLatch replied = new CountDownLatch(1);
-        Thread server = new Thread(() -> {
-            spinFor(SERVER_WORK);
-            sleep(NETWORK);
-            replied.countDown();
-        }, "fake-server");
-        server.setDaemon(true);
-        server.start();
-        try {
-            if (!replied.await(5, TimeUnit.SECONDS)) {
-                fail("The test's fake server did not answer within 5 s: a fault in the test, or a very busy machine.");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the fake server", e);
-        }
-    }
-
-    // ---- checks and helpers ----
-
-    private static void assertFourSteps(Run run) {
+    private static void assertFourStepsInOrder(Run run) {
         List<Step> reported = run.report.steps().stream().map(StepTime::step).toList();
-        assertEquals(List.of(Step.FETCH, Step.FORMAT, Step.JOIN, Step.WRITE), reported,
-                "run() must report the four steps in order; runsTheFourStepsInOrderAndReportsEach says how.");
-        for (StepTime time : run.report.steps()) {
-            assertTrue(!time.wall().isNegative() && !time.cpu().isNegative(),
-                    () -> "run() reported wall " + time.wall() + " and CPU " + time.cpu() + " for the "
-                            + name(time.step()) + " step; a duration that passed cannot be negative:"
-                            + " subtract the earlier reading from the later one.");
+        if (!reported.equals(IN_ORDER)) {
+            fail("run() reported the steps " + reported + ", but it must report one StepTime per step, in the order"
+                    + " they ran: " + IN_ORDER + ".");
         }
     }
 
-    private static void assertLabelsFollowTheRule(Run run) {
-        for (StepTime time : run.report.steps()) {
-            Bound rule = HeaderReport.bound(time.wall(), time.cpu());
-            assertEquals(rule, time.bound(),
-                    () -> "run() measured the " + name(time.step()) + " step at wall " + describe(time.wall())
-                            + " and CPU " + describe(time.cpu()) + ", which the rule calls " + rule
-                            + ", but labelled it " + time.bound() + ". " + RULE);
+    private static void assertRanOnTheCaller(Run run) {
+        for (Step step : IN_ORDER) {
+            Thread ranOn = run.steps.threads.get(step);
+            if (ranOn == null) {
+                fail("run() never called the " + name(step) + " step.");
+            }
+            if (ranOn != run.caller) {
+                fail("The " + name(step) + " step ran on thread '" + ranOn.getName() + "', not on the thread that"
+                        + " called run(), '" + run.caller.getName() + "'. A thread's CPU clock counts only that"
+                        + " thread's work: run every step on the calling thread, between two readings of its"
+                        + " clock.");
+            }
         }
-        Bound rule = HeaderReport.bound(run.report.wall(), run.report.cpu());
-        assertEquals(rule, run.report.bound(),
-                () -> "run() measured the whole run at wall " + describe(run.report.wall()) + " and CPU "
-                        + describe(run.report.cpu()) + ", which the rule calls " + rule + ", but labelled it "
-                        + run.report.bound() + ". Label the whole with HeaderReport.bound(wall, cpu) of its"
-                        + " own two durations, as you label each step.");
     }
 
-    private static Map<String, List<String>> headers() {
-        // HttpURLConnection files the status line under the name null; format() leaves it out.
+    private static void assertLabelsFollowTheTimes(Run run) {
+        for (Step step : IN_ORDER) {
+            StepTime time = run.reported(step);
+            Bound rule = rule(time.wall(), time.cpu());
+            if (time.bound() != rule) {
+                fail("run() measured the " + name(step) + " step (" + run.plan.get(step).what() + ") at wall "
+                        + exact(time.wall()) + " and CPU " + exact(time.cpu()) + ", which the rule calls " + rule
+                        + ", but labelled it " + time.bound() + ". A step's label is bound(wall, cpu) of that step's"
+                        + " own two durations, whatever the step is called.");
+            }
+            if (run.provablyWaited(step) && time.bound() != Bound.IO_BOUND
+                    || run.provablyComputed(step) && time.bound() != Bound.CPU_BOUND) {
+                fail("The " + name(step) + " step (" + run.plan.get(step).what() + ") was, by the test's own"
+                        + " readings, " + (run.provablyWaited(step) ? Bound.IO_BOUND : Bound.CPU_BOUND)
+                        + ", but run() reported wall " + exact(time.wall()) + " and CPU " + exact(time.cpu())
+                        + " and labelled it " + time.bound() + ".");
+            }
+        }
+        Bound rule = rule(run.report.wall(), run.report.cpu());
+        if (run.report.bound() != rule) {
+            fail("run() measured the whole run at wall " + exact(run.report.wall()) + " and CPU "
+                    + exact(run.report.cpu()) + ", which the rule calls " + rule + ", but labelled it "
+                    + run.report.bound() + " (the steps' labels were "
+                    + run.report.steps().stream().map(t -> name(t.step()) + " " + t.bound()).toList() + "). The"
+                    + " whole run's label is bound(wall, cpu) of the run's own totals, whatever its steps were.");
+        }
+    }
+
+    /** What CPU times that all come in steps of 10 ms show, or {@code otherwise}. */
+    private static String inTicks(Run run, String otherwise) {
+        boolean ticks = run.report.steps().stream().allMatch(t -> t.cpu().toNanos() % 10_000_000 == 0)
+                && run.report.cpu().toNanos() % 10_000_000 == 0;
+        return ticks ? " Every CPU time in the report was a whole number of 10 ms, most of them 0: the step of the"
+                + " clocks the kernel keeps in ticks, the process's CPU time (getProcessCpuTime()) and a thread's"
+                + " user time. getCurrentThreadCpuTime() counts the calling thread's time to the nanosecond."
+                : otherwise;
+    }
+
+    private static Bound rule(Duration wall, Duration cpu) {
+        return cpu.toNanos() * 2 >= wall.toNanos() ? Bound.CPU_BOUND : Bound.IO_BOUND;
+    }
+
+    // ---- a fresh copy of the class ----
+
+    /** Runs {@code HeaderReport} loaded anew from {@code classes}, as a new JVM would, and names its steps. */
+    private static List<String> stepsReportedByAFreshCopy(URL classes, Map<String, List<String>> headers, Path file)
+            throws Exception {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> report = Class.forName(HeaderReport.class.getName(), true, loader);
+            Class<?> steps = Class.forName(Steps.class.getName(), false, loader);
+            InvocationHandler fetchOnly = (proxy, method, args) -> {
+                if (method.getName().equals("fetch")) {
+                    return headers;
+                }
+                if (method.getDeclaringClass() == Object.class) {
+                    return switch (method.getName()) {
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> "fresh steps";
+                    };
+                }
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            };
+            Object proxy = Proxy.newProxyInstance(loader, new Class<?>[] {steps}, fetchOnly);
+            Object result;
+            try {
+                result = report.getMethod("run", steps, Path.class).invoke(null, proxy, file);
+            } catch (InvocationTargetException e) {
+                throw new AssertionError("run() failed in a fresh copy of HeaderReport: " + e.getCause(), e.getCause());
+            }
+            List<String> names = new ArrayList<>();
+            for (Object time : (List<?>) result.getClass().getMethod("steps").invoke(result)) {
+                names.add(((Enum<?>) time.getClass().getMethod("step").invoke(time)).name());
+            }
+            return names;
+        }
+    }
+
+    // ---- inputs ----
+
+    private Path nextFile() {
+        return folder.resolve("headers-" + ++files + ".txt");
+    }
+
+    private static final List<String> NAMES = List.of("Content-Type", "Content-Length", "Date", "Server", "ETag",
+            "Cache-Control", "Set-Cookie", "Vary", "X-Request-Id", "x-lower-case", "Age", "Via");
+
+    /** Headers as HttpURLConnection gives them: a status line under the name null, then any names and values. */
+    private static Map<String, List<String>> randomHeaders(Random random) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put(null, List.of("HTTP/1.1 200 OK"));
-        headers.put("X-Tutor-Step", List.of("fetch", "format"));
-        headers.put("Date", List.of("Mon, 06 Jan 2025 09:00:00 GMT"));
-        headers.put("Content-Type", List.of("text/plain; charset=utf-8"));
-        headers.put("Content-Length", List.of("27"));
+        if (random.nextBoolean()) {
+            headers.put(null, List.of("HTTP/1.1 " + (200 + random.nextInt(300)) + " Whatever"));
+        }
+        List<String> names = new ArrayList<>(NAMES);
+        Collections.shuffle(names, random);
+        for (String name : names.subList(0, 1 + random.nextInt(names.size()))) {
+            List<String> values = new ArrayList<>();
+            for (int v = 0, count = 1 + random.nextInt(3); v < count; v++) {
+                values.add(Integer.toString(random.nextInt(100_000), 36) + (random.nextBoolean() ? "; q=0.5" : ""));
+            }
+            headers.put(name, List.copyOf(values));
+        }
         return Collections.unmodifiableMap(headers);
     }
 
-    private static String name(Step step) {
-        return step.name().toLowerCase(java.util.Locale.ROOT);
+    /** The text the given format and join steps make of {@code headers}, worked out independently. */
+    private static String expectedText(Map<String, List<String>> headers) {
+        Map<String, List<String>> byName = new TreeMap<>();
+        headers.forEach((name, values) -> {
+            if (name != null) {
+                byName.put(name, values);
+            }
+        });
+        StringBuilder text = new StringBuilder();
+        byName.forEach((name, values) -> values.forEach(value -> text.append(name).append(": ").append(value)
+                .append('\n')));
+        return text.toString();
     }
 
-    private static void sleep(Duration howLong) {
+    private static Exception randomFailure(Step step, Random random) {
+        int n = random.nextInt(1_000);
+        return switch (step) {
+            case FETCH -> switch (random.nextInt(3)) {
+                case 0 -> new ConnectException("connection refused #" + n);
+                case 1 -> new SocketTimeoutException("read timed out #" + n);
+                default -> new IOException("server hung up #" + n);
+            };
+            case FORMAT -> new IllegalArgumentException("malformed header #" + n);
+            case JOIN -> new IllegalStateException("out of buffer #" + n);
+            case WRITE -> random.nextBoolean() ? new AccessDeniedException("headers-" + n + ".txt")
+                    : new IOException("no space left on device #" + n);
+        };
+    }
+
+    // ---- helpers ----
+
+    /** The learner's class as ArchUnit reads it from its class files, once for both rules. */
+    private static synchronized JavaClasses compiled() {
+        if (compiled == null) {
+            compiled = CompiledNest.of(HeaderReport.class);
+        }
+        return compiled;
+    }
+
+    /** Where the compiled classes use a method or constructor that {@code matches}, in source order. */
+    private static List<String> uses(JavaClasses classes, BiPredicate<String, String> matches) {
+        Map<Integer, String> found = new TreeMap<>();
+        for (JavaClass c : classes) {
+            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                String owner = access.getTarget().getOwner().getName();
+                String name = access.getTarget().getName();
+                if (matches.test(owner, name)) {
+                    found.putIfAbsent(access.getLineNumber(), owner.substring(owner.lastIndexOf('.') + 1)
+                            .replace('$', '.') + "." + name + "() " + access.getSourceCodeLocation());
+                }
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    private static boolean isTimeOfDay(String owner, String name) {
+        return owner.equals("java.lang.System") && name.equals("currentTimeMillis")
+                || owner.startsWith("java.time.") && name.equals("now")
+                || owner.equals("java.time.Clock") || owner.equals("java.time.InstantSource")
+                || owner.equals("java.util.Date") || owner.equals("java.util.Calendar");
+    }
+
+    private static boolean isManagement(String owner) {
+        return owner.startsWith("java.lang.management.") || owner.startsWith("com.sun.management.");
+    }
+
+    private static Step previous(Step step) {
+        return IN_ORDER.get(step.ordinal() - 1);
+    }
+
+    private static Step next(Step step) {
+        return IN_ORDER.get(step.ordinal() + 1);
+    }
+
+    private static String name(Step step) {
+        return step.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void sleep(long nanos) {
         try {
-            Thread.sleep(howLong);
+            Thread.sleep(Duration.ofNanos(nanos));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sleeping", e);
         }
     }
 
-    /** Busy until this thread has used {@code cpuTime} of CPU, however long that takes on the wall clock. */
-    private static void spinFor(Duration cpuTime) {
-        long until = THREADS.getCurrentThreadCpuTime() + cpuTime.toNanos();
+    /** Busy until this thread has used {@code cpuNanos} of CPU, however long that takes on the wall clock. */
+    private static void spinFor(long cpuNanos) {
+        long until = THREADS.getCurrentThreadCpuTime() + cpuNanos;
         long sink = 0;
         while (THREADS.getCurrentThreadCpuTime() < until) {
-            for (int i = 0; i < 1_000; i++) {
+            for (int i = 0; i < 100; i++) {
                 sink += i * 31L ^ sink;
             }
         }
         blackhole = sink;
     }
 
-    /** A duration in the unit a person reads most easily: 12 ms, 4.2 ms, 310 \u00b5s, 201 ns. */
-    private static String describe(Duration d) {
-        long nanos = d.toNanos();
-        if (Math.abs(nanos) >= 10_000_000_000L) {
-            return nanos / 1_000_000_000 + " s";
+    /** A duration to the nanosecond, as the tests compare it: 1,000,001 ns. */
+    private static String exact(Duration d) {
+        return String.format(Locale.ROOT, "%,d ns", d.toNanos());
+    }
+
+    /** A duration in the unit a person reads most easily: 1.2 ms, 412 \u00b5s, 201 ns. */
+    private static String readable(long nanos) {
+        if (nanos >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
         }
-        if (Math.abs(nanos) >= 10_000_000) {
-            return nanos / 1_000_000 + " ms";
-        }
-        if (Math.abs(nanos) >= 1_000_000) {
-            return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
-        }
-        if (Math.abs(nanos) >= 1_000) {
+        if (nanos >= 1_000) {
             return nanos / 1_000 + " \u00b5s";
         }
         return nanos + " ns";

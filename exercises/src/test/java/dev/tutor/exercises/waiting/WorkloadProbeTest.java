@@ -1,9 +1,15 @@
 package dev.tutor.exercises.waiting;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.waiting.WorkloadProbe.Bound;
 import dev.tutor.exercises.waiting.WorkloadProbe.Measurement;
 import java.io.IOException;
@@ -18,253 +24,525 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link WorkloadProbe}. The tests run in the order of the exercise: the wall clock first
- * (hint 1), then the CPU clock (hint 2), then the label (hint 3), so the first failure names the
- * first thing to fix.
+ * Grades {@link WorkloadProbe}. The tests run in the order of the exercise: the wall clock (hint 1), the
+ * thread's CPU clock (hint 2), the label (hint 3), then a thread that has no CPU clock (hint 4), so the
+ * first failure names the first thing to fix. Last come the rules on which clocks the class may read,
+ * checked on its compiled code (hints 1 and 2): reading a class file takes ArchUnit a moment the first
+ * time in a JVM, and no answer that fails an earlier test should wait for it. Each test carries
+ * {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise's entry in the course
+ * manifest.
  *
- * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise's
- * entry in the course manifest.
- *
- * <p>The tasks are sized for a busy machine: a CPU task spins until it has used a given amount of CPU
- * time, however long the scheduler makes that take, and a sleeping task uses almost none.
+ * <p>No test guesses what a measurement should come to. Every task reads both clocks of its own thread at
+ * its first and last line, and the test reads them again just before {@code measure()} and just after it:
+ * a right answer's readings sit between the two pairs, so its wall and CPU times must lie, to the
+ * nanosecond, between what the task saw inside and what passed outside. That holds on a busy machine as
+ * on a quiet one, and for tasks far shorter than a millisecond. The tasks are random (seeded): sleeps,
+ * computations that run until the thread has used a given amount of CPU time, and tasks that return at
+ * once. The label is checked on exact durations handed to {@code classify()}, and on every measurement
+ * against the times that measurement reports.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class WorkloadProbeTest {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** Where the spinning task leaves its arithmetic, so that the JIT cannot discard the loop. */
+    /** Where the computing tasks leave their arithmetic, so that the JIT cannot discard the loop. */
     private static volatile long blackhole;
+    private static JavaClasses compiled;
+    /** Random tasks per test: enough for every kind and length to turn up on every seed. */
+    private static final int TASKS = 40;
 
-    // Short tasks keep the verdict quick; CPU time is read to the nanosecond, so they are long enough.
-    private static final Duration SLEEP = Duration.ofMillis(12);
-    private static final Duration SPIN = Duration.ofMillis(8);
-    private static final Duration SHORT_SPIN = Duration.ofMillis(6);
-    /** A sleeping thread wakes up and goes back to sleep in microseconds; this is generous. */
-    private static final Duration MOST_CPU_A_SLEEPER_USES = Duration.ofMillis(4);
-    /** One measurement of a sleeping task, shared by the tests that look at it from different sides. */
-    private static Measurement sleeping;
-    /** Clock reads are not free; a thread can never use more CPU than the time that passed. */
-    private static final Duration CLOCK_SLACK = Duration.ofMillis(2);
+    // ---- hint 1: the wall clock ----
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void wallTimeCoversTheWholeTask() {
-        Measurement m = sleepingTask();
+    void wallTimeIsTheTasksToTheNanosecond(Random random) {
+        List<Observed> seen = observeRandomTasks(random);
 
-        assertTrue(m.wall().compareTo(SLEEP) >= 0,
-                () -> "The task slept " + describe(SLEEP) + ", so its wall time must be at least "
-                        + describe(SLEEP) + ", but measure() reported " + describe(m.wall()) + ". "
-                        + whyWallTooShort(m.wall()));
-        Duration ceiling = SLEEP.plusSeconds(5);
-        assertTrue(m.wall().compareTo(ceiling) <= 0,
-                () -> "The task slept " + describe(SLEEP) + " and the test waited for it, yet measure()"
-                        + " reported a wall time of " + describe(m.wall()) + "."
-                        + " Duration.ofNanos expects nanoseconds:"
-                        + " read System.nanoTime() twice and pass it the difference, unscaled.");
+        for (Observed o : seen) {
+            Duration wall = o.measurement().wall();
+            if (wall.compareTo(o.insideWall()) < 0) {
+                fail(o.task() + " took at least " + exact(o.insideWall()) + " (the test read System.nanoTime()"
+                        + " at the task's first and last line), but measure() reported a wall time of "
+                        + exact(wall) + "." + wallTooShortEvidence(seen));
+            }
+            if (wall.compareTo(o.outsideWall()) > 0) {
+                fail(o.task() + " was measured with a wall time of " + exact(wall) + ", but from the call to"
+                        + " measure() to its return only " + exact(o.outsideWall()) + " passed. The wall time"
+                        + " is the difference between a reading of System.nanoTime() just before task.run()"
+                        + " and one just after, in nanoseconds.");
+            }
+        }
     }
+
+    // ---- hint 2: the thread's CPU clock ----
 
     @Test
     @Order(2)
     @Tag("hint:2")
-    void cpuTimeExcludesSleeping() {
-        Measurement m = sleepingTask();
+    void runsTheTaskOnTheCallingThreadAndLetsItsExceptionsThrough(Random random) {
+        Thread caller = Thread.currentThread();
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        measureChecked(() -> ranOn.set(Thread.currentThread()));
+        if (ranOn.get() != caller) {
+            fail("The task ran on thread '" + ranOn.get().getName() + "', not on the thread that called"
+                    + " measure(), '" + caller.getName() + "'. A thread's CPU clock counts only that thread's"
+                    + " work, and the task's exceptions belong to its caller: call task.run() yourself,"
+                    + " between the readings.");
+        }
 
-        assertTrue(m.cpu().compareTo(MOST_CPU_A_SLEEPER_USES) < 0,
-                () -> "The task slept " + describe(SLEEP) + " and used almost no CPU, but measure() reported "
-                        + describe(m.cpu()) + " of CPU time (wall " + describe(m.wall()) + ")."
-                        + " A sleeping thread is off the CPU; System.nanoTime() keeps ticking while it"
-                        + " sleeps, so it measures wall time, not CPU time. Read the thread's CPU clock"
-                        + " instead: ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime().");
+        for (int i = 0; i < 4; i++) {
+            RuntimeException fromTask = switch (random.nextInt(3)) {
+                case 0 -> new IllegalStateException("task " + random.nextInt(1000) + " failed");
+                case 1 -> new UncheckedIOException(new IOException("connection reset #" + random.nextInt(1000)));
+                default -> new ArithmeticException("/ by zero in task " + random.nextInt(1000));
+            };
+            Throwable thrown = null;
+            Measurement m = null;
+            try {
+                m = WorkloadProbe.measure(() -> {
+                    throw fromTask;
+                });
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            if (thrown != fromTask) {
+                fail("The task threw " + fromTask + "; measure() must throw that same exception, unchanged, but it "
+                        + (thrown == null ? "returned " + m
+                        : thrown.getCause() == fromTask ? "threw " + thrown + ", which wraps it"
+                        : "threw " + thrown) + ".");
+            }
+        }
     }
 
     @Test
     @Order(3)
     @Tag("hint:2")
-    void cpuTimeCountsSpinning() {
-        Measurement m = measureChecked(() -> spinFor(SPIN));
+    void cpuTimeIsTheCallingThreadsToTheNanosecond(Random random) {
+        List<Observed> seen = observeRandomTasks(random);
 
-        Duration floor = SPIN.minus(CLOCK_SLACK);
-        assertTrue(m.cpu().compareTo(floor) >= 0,
-                () -> "The task kept its thread busy until that thread had used " + describe(SPIN)
-                        + " of CPU time, but measure() reported only " + describe(m.cpu()) + " of CPU time."
-                        + " Read getCurrentThreadCpuTime() of ManagementFactory.getThreadMXBean() before"
-                        + " and after task.run(), on the thread that runs the task.");
-        assertTrue(m.cpu().compareTo(m.wall().plus(CLOCK_SLACK)) <= 0,
-                () -> "measure() reported " + describe(m.cpu()) + " of CPU time in " + describe(m.wall())
-                        + " of wall time. One thread cannot use more CPU time than the time that passed;"
-                        + " check that both durations are built from nanoseconds.");
+        for (Observed o : seen) {
+            Duration cpu = o.measurement().cpu();
+            if (cpu.compareTo(o.insideCpu()) < 0) {
+                fail(o.task() + " used at least " + exact(o.insideCpu()) + " of its thread's CPU time (the"
+                        + " test read that thread's CPU clock at the task's first and last line), but measure()"
+                        + " reported " + exact(cpu) + "." + (seen.stream().allMatch(
+                                s -> s.measurement().cpu().toNanos() % 10_000_000 == 0)
+                        ? " Every CPU time measure() reported was a whole number of 10 ms, most of them 0: that is"
+                        + " the step of the user-time clock, getCurrentThreadUserTime(), which also leaves out the"
+                        + " kernel's work for the thread. getCurrentThreadCpuTime() counts both, to the nanosecond."
+                        : " Read getCurrentThreadCpuTime() just before task.run() and just after it, and report the"
+                        + " difference in nanoseconds."));
+            }
+            if (cpu.compareTo(o.outsideCpu()) > 0) {
+                fail(o.task() + " was measured with a CPU time of " + exact(cpu) + " (wall "
+                        + exact(o.measurement().wall()) + "), but the calling thread used only "
+                        + exact(o.outsideCpu()) + " of CPU from the call to measure() to its return."
+                        + cpuTooLongEvidence(o));
+            }
+        }
     }
+
+    // ---- hint 3: the label ----
 
     @Test
     @Order(4)
     @Tag("hint:3")
-    void cpuBoundFromHalfTheWallTimeUp() {
-        Duration wall = Duration.ofMillis(100);
-        assertLabel(Bound.IO_BOUND, wall, Duration.ZERO, "no CPU time at all");
-        assertLabel(Bound.IO_BOUND, wall, Duration.ofMillis(49), "49 ms of CPU, just under half");
-        assertLabel(Bound.CPU_BOUND, wall, Duration.ofMillis(50), "50 ms of CPU, exactly half");
-        assertLabel(Bound.CPU_BOUND, wall, wall, "100 ms of CPU, all of it");
+    void classifiesByTheRuleOfOneHalfToTheNanosecond(Random random) {
+        List<Duration[]> cases = new ArrayList<>();
+        // The edges every seed meets: nothing at all, exactly half, half a nanosecond short of half.
+        add(cases, 0, 0);
+        add(cases, 0, 1 + random.nextInt(1_000));
+        add(cases, 1, 0);
+        add(cases, 1, 1);
+        add(cases, 2, 1);
+        add(cases, 3, 1);
+        add(cases, 3, 2);
+        for (int i = 0; i < 300; i++) {
+            long wall = randomWallNanos(random);
+            long half = wall / 2;
+            switch (i % 5) {
+                case 0 -> add(cases, wall, wall - half);                    // the least that is at least half
+                case 1 -> add(cases, wall, Math.max(0, wall - half - 1));   // one nanosecond less
+                case 2 -> add(cases, wall, (long) (random.nextDouble() * 2 * wall));
+                case 3 -> add(cases, wall, wall + random.nextInt(1_000));   // the clocks' readings overlap
+                default -> add(cases, wall, random.nextInt(1 + (int) Math.min(wall, 1_000)));
+            }
+        }
+
+        for (Duration[] c : cases) {
+            Duration wall = c[0];
+            Duration cpu = c[1];
+            Bound expected = rule(wall, cpu);
+            Bound actual;
+            try {
+                actual = WorkloadProbe.classify(wall, cpu);
+            } catch (RuntimeException e) {
+                fail("classify(wall " + exact(wall) + ", cpu " + exact(cpu) + ") threw " + e + "; the rule says "
+                        + expected + ". " + why(wall, cpu));
+                return;
+            }
+            if (actual != expected) {
+                fail("classify(wall " + exact(wall) + ", cpu " + exact(cpu) + ") returned " + actual
+                        + ", but the rule says " + expected + ". " + why(wall, cpu));
+            }
+        }
     }
 
     @Test
     @Order(5)
     @Tag("hint:3")
-    void labelsSleepingTaskIoBound() {
-        Duration nap = SLEEP;
-        Measurement m = sleepingTask();
+    void labelsEveryMeasurementByItsOwnTimes(Random random) {
+        List<Observed> seen = observeRandomTasks(random);
 
-        assertEquals(Bound.IO_BOUND, m.bound(),
-                () -> "The task slept " + describe(nap) + " and measure() reported wall " + describe(m.wall())
-                        + " and CPU " + describe(m.cpu()) + ", yet labelled it " + m.bound() + ". "
-                        + whyIoBound(m, nap));
+        for (Observed o : seen) {
+            assertLabelFollowsTheTimes(o);
+        }
     }
 
     @Test
     @Order(6)
     @Tag("hint:3")
-    void labelsSpinningTaskCpuBound() {
-        // On a crowded machine a spinning thread can spend longer queued for a core than running on one.
-        // Such a run really is not CPU-bound by the rule, so try again; if the machine stays that busy,
-        // check that the label follows the rule for the times measured.
-        Measurement m = measureChecked(() -> spinFor(SHORT_SPIN));
-        for (int retry = 0; retry < 9 && starved(m); retry++) {
-            m = measureChecked(() -> spinFor(SHORT_SPIN));
-        }
-        Measurement last = m;
-        if (starved(last)) {
-            assertEquals(Bound.IO_BOUND, last.bound(),
-                    () -> "On this busy machine the spinning task waited for a core longer than it ran, ten"
-                            + " times in a row (last: wall " + describe(last.wall()) + ", CPU "
-                            + describe(last.cpu()) + "), so by the rule it was I/O-bound, yet measure()"
-                            + " labelled it " + last.bound() + ". A task is CPU-bound only when its CPU"
-                            + " time is at least half its wall time.");
-            return;
-        }
-        assertEquals(Bound.CPU_BOUND, last.bound(),
-                () -> "The task kept its thread busy on the CPU for " + describe(SHORT_SPIN)
-                        + " and measure() reported wall " + describe(last.wall()) + " and CPU "
-                        + describe(last.cpu()) + ", yet labelled it " + last.bound() + ". A task is"
-                        + " CPU-bound when its CPU time is at least half its wall time: classify() must"
-                        + " return CPU_BOUND when cpu * 2 >= wall.");
-    }
-
-    @Test
-    @Order(7)
-    @Tag("hint:3")
-    void blockingSocketReadIsIoBound() throws Exception {
-        Duration replyDelay = Duration.ofMillis(12);
-        ExecutorService serverThread = Executors.newSingleThreadExecutor();
+    void labelsABlockingSocketReadIoBound(Random random) throws Exception {
+        Duration replyDelay = Duration.ofNanos(300_000 + random.nextInt(2_700_000));
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             server.setSoTimeout(5_000);
-            CountDownLatch requestReceived = new CountDownLatch(1);
-            Future<?> serving = serverThread.submit(() -> {
-                serveOneSlowReply(server, requestReceived, replyDelay);
-                return null;
-            });
-
+            AtomicReference<Throwable> serverFailed = new AtomicReference<>();
+            Thread serving = new Thread(() -> {
+                try {
+                    serveOneSlowReply(server, replyDelay);
+                } catch (Throwable t) {
+                    serverFailed.set(t);
+                }
+            }, "slow-server");
+            serving.start();
             try (Socket client = new Socket()) {
                 client.connect(server.getLocalSocketAddress(), 5_000);
                 client.setSoTimeout(5_000);
-                client.getOutputStream().write("GET\n".getBytes(StandardCharsets.US_ASCII));
-                client.getOutputStream().flush();
-                assertTrue(requestReceived.await(5, TimeUnit.SECONDS),
-                        "The test's own server never received the request: a fault in the test setup.");
-
+                OutputStream request = client.getOutputStream();
                 InputStream reply = client.getInputStream();
-                Measurement m = measureChecked(() -> readToEnd(reply));
-
-                assertEquals(Bound.IO_BOUND, m.bound(),
-                        () -> "The task blocked in a socket read while the server took "
-                                + describe(replyDelay) + " to answer; measure() reported wall "
-                                + describe(m.wall()) + " and CPU "
-                                + describe(m.cpu()) + ", yet labelled it " + m.bound() + ". "
-                                + whyIoBound(m, replyDelay.dividedBy(2)));
+                // The request goes out inside the task: the server's delay starts only once it has arrived,
+                // so the read that follows blocks for the whole of it.
+                Observed o = observe("A task that asked a server for a reply and blocked in a socket read"
+                        + " while the server took " + readable(replyDelay) + " to answer", () -> {
+                            try {
+                                request.write("GET\n".getBytes(StandardCharsets.US_ASCII));
+                                request.flush();
+                                reply.readAllBytes();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+                assertLabelFollowsTheTimes(o);
+            } finally {
+                serving.join(5_000);
             }
-            serving.get(5, TimeUnit.SECONDS);
-        } finally {
-            serverThread.shutdownNow();
+            assertNull(serverFailed.get(), "The test's own server failed: a fault in the test setup.");
         }
     }
 
-    // ---- helpers ----
+    // ---- hint 4: a thread without a CPU clock ----
 
-    private static synchronized Measurement sleepingTask() {
-        if (sleeping == null) {
-            sleeping = measureChecked(() -> sleep(SLEEP));
+    @Test
+    @Order(7)
+    @Tag("hint:4")
+    void refusesAVirtualThreadWithoutRunningTheTask() throws InterruptedException {
+        boolean[] ran = new boolean[1];
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread virtual = Thread.ofVirtual().name("virtual-caller").start(() -> {
+            try {
+                outcome.set(WorkloadProbe.measure(() -> ran[0] = true));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        virtual.join();
+
+        Object result = outcome.get();
+        if (!(result instanceof IllegalStateException)) {
+            fail("measure() was called on a virtual thread, whose CPU clock answers -1: there is no CPU time"
+                    + " to measure, so it must throw IllegalStateException, but it "
+                    + (result instanceof Throwable t ? "threw " + t : "returned " + result) + ".");
         }
-        return sleeping;
+        assertTrue(!ran[0], "measure() threw IllegalStateException on a virtual thread, but only after it had run the"
+                + " task: read the CPU clock, and give up, before task.run().");
+    }
+
+    // ---- last, the means: read off the compiled class ----
+
+    @Test
+    @Order(8)
+    @Tag("hint:1")
+    void readsTheWallClockWithSystemNanoTime() {
+        JavaClasses classes = compiled();
+        List<String> timeOfDay = uses(classes, WorkloadProbeTest::isTimeOfDay);
+        if (!timeOfDay.isEmpty()) {
+            fail("WorkloadProbe reads the time of day: " + String.join("; ", timeOfDay) + ". That clock tells"
+                    + " the date, counts in coarse steps on many systems and jumps when the system clock is set;"
+                    + " a duration is the difference between two readings of System.nanoTime().");
+        }
+        if (uses(classes, (owner, name) -> owner.equals("java.lang.System") && name.equals("nanoTime")).isEmpty()) {
+            fail("WorkloadProbe never calls System.nanoTime(). The wall time is the difference between two"
+                    + " readings of it, one just before task.run() and one just after.");
+        }
+    }
+
+
+    @Test
+    @Order(9)
+    @Tag("hint:2")
+    void readsTheCallingThreadsCpuClock() {
+        JavaClasses classes = compiled();
+        List<String> userTime = uses(classes, (owner, name) -> isManagement(owner)
+                && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
+        if (!userTime.isEmpty()) {
+            fail("WorkloadProbe reads the thread's user time: " + String.join("; ", userTime) + ". That clock"
+                    + " leaves out the work the kernel does for the thread (system mode), which CPU time"
+                    + " includes, and on Linux it moves in steps of 10 ms. Read getCurrentThreadCpuTime().");
+        }
+        List<String> process = uses(classes, WorkloadProbeTest::isProcessCpuClock);
+        if (!process.isEmpty()) {
+            fail("WorkloadProbe reads the CPU time of the whole process: " + String.join("; ", process) + "."
+                    + " That adds up every thread of the JVM; the task's CPU time is the calling thread's own:"
+                    + " getCurrentThreadCpuTime().");
+        }
+    }
+
+
+    // ---- the tasks and what they saw ----
+
+    /** One call to measure(): the task's own readings of both clocks, and the test's around the call. */
+    private record Observed(String task, Measurement measurement, long insideWallNanos, long insideCpuNanos,
+            long outsideWallNanos, long outsideCpuNanos) {
+        Duration insideWall() {
+            return Duration.ofNanos(insideWallNanos);
+        }
+
+        Duration insideCpu() {
+            return Duration.ofNanos(insideCpuNanos);
+        }
+
+        Duration outsideWall() {
+            return Duration.ofNanos(outsideWallNanos);
+        }
+
+        Duration outsideCpu() {
+            return Duration.ofNanos(outsideCpuNanos);
+        }
+
+        boolean provablyWaited() {
+            // A right answer's CPU time is at most outsideCpu and its wall time at least insideWall.
+            return outsideCpuNanos * 2 < insideWallNanos;
+        }
+
+        boolean provablyComputed() {
+            return insideCpuNanos * 2 >= outsideWallNanos;
+        }
+    }
+
+    /**
+     * Tasks of every kind, most of them far shorter than a millisecond: sleeps, computations that run
+     * until the thread has used a given amount of CPU time, and tasks that return at once.
+     */
+    private static List<Observed> observeRandomTasks(Random random) {
+        List<Observed> seen = new ArrayList<>();
+        for (int i = 0; i < TASKS; i++) {
+            int kind = i < 3 ? i : random.nextInt(3);
+            long nanos = i < 3 || random.nextInt(4) > 0 ? 20_000 + random.nextInt(480_000)
+                    : 500_000 + random.nextInt(1_500_000);
+            seen.add(switch (kind) {
+                case 0 -> observe("A task that slept " + readable(Duration.ofNanos(nanos)),
+                        () -> sleep(Duration.ofNanos(nanos)));
+                case 1 -> observe("A task that computed until its thread had used "
+                        + readable(Duration.ofNanos(nanos)) + " of CPU time", () -> spinFor(nanos));
+                default -> observe("A task that returned at once", () -> { });
+            });
+        }
+        return seen;
+    }
+
+    private static Observed observe(String what, Runnable body) {
+        long[] inside = new long[4];
+        int[] runs = new int[1];
+        Runnable task = () -> {
+            runs[0]++;
+            long wallStart = System.nanoTime();
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
+            body.run();
+            long cpuEnd = THREADS.getCurrentThreadCpuTime();
+            long wallEnd = System.nanoTime();
+            inside[0] = wallStart;
+            inside[1] = wallEnd;
+            inside[2] = cpuStart;
+            inside[3] = cpuEnd;
+        };
+        long wallBefore = System.nanoTime();
+        long cpuBefore = THREADS.getCurrentThreadCpuTime();
+        Measurement m = measureChecked(task);
+        long cpuAfter = THREADS.getCurrentThreadCpuTime();
+        long wallAfter = System.nanoTime();
+        if (runs[0] != 1) {
+            fail("measure() ran the task " + runs[0] + " times; it must run it exactly once.");
+        }
+        return new Observed(what, m, inside[1] - inside[0], inside[3] - inside[2], wallAfter - wallBefore,
+                cpuAfter - cpuBefore);
     }
 
     private static Measurement measureChecked(Runnable task) {
         Measurement m = WorkloadProbe.measure(task);
         assertNotNull(m, "measure() returned null; return a new Measurement(wall, cpu, bound)");
-        assertNotNull(m.wall(), "measure() returned a Measurement whose wall time is null");
-        assertNotNull(m.cpu(), "measure() returned a Measurement whose CPU time is null");
-        assertNotNull(m.bound(), "measure() returned a Measurement whose label is null");
-        assertTrue(!m.wall().isNegative() && !m.cpu().isNegative(),
-                () -> "measure() reported wall " + m.wall() + " and CPU " + m.cpu()
-                        + "; a duration that passed cannot be negative: subtract the earlier reading"
-                        + " from the later one.");
         return m;
     }
 
-    private static void assertLabel(Bound expected, Duration wall, Duration cpu, String what) {
-        Bound actual = WorkloadProbe.classify(wall, cpu);
-        assertEquals(expected, actual,
-                () -> "classify(wall " + describe(wall) + ", cpu " + describe(cpu) + ") returned " + actual
-                        + " for " + what + ", but the rule says " + expected + ":"
-                        + " CPU_BOUND when the CPU time is at least half the wall time, IO_BOUND otherwise.");
+    private static void assertLabelFollowsTheTimes(Observed o) {
+        Measurement m = o.measurement();
+        Bound rule = rule(m.wall(), m.cpu());
+        if (m.bound() != rule) {
+            fail(o.task() + " was measured at wall " + exact(m.wall()) + " and CPU " + exact(m.cpu())
+                    + ", which the rule calls " + rule + ", but measure() labelled it " + m.bound()
+                    + ". The label is classify() of the two durations measure() reports.");
+        }
+        // With the rule followed, a wrong label here can only come from wrong times; say so plainly.
+        if (o.provablyWaited() && m.bound() != Bound.IO_BOUND) {
+            fail(o.task() + "; its thread used at most " + exact(o.outsideCpu()) + " of CPU in at least "
+                    + exact(o.insideWall()) + ", so it is IO_BOUND, but measure() reported wall "
+                    + exact(m.wall()) + " and CPU " + exact(m.cpu()) + " and labelled it " + m.bound() + ".");
+        }
+        if (o.provablyComputed() && m.bound() != Bound.CPU_BOUND) {
+            fail(o.task() + "; its thread used at least " + exact(o.insideCpu()) + " of CPU in at most "
+                    + exact(o.outsideWall()) + ", so it is CPU_BOUND, but measure() reported wall "
+                    + exact(m.wall()) + " and CPU " + exact(m.cpu()) + " and labelled it " + m.bound() + ".");
+        }
     }
 
-    private static String whyWallTooShort(Duration wall) {
-        long times = wall.toNanos() > 0 ? SLEEP.toNanos() / wall.toNanos() : 0;
-        if (times >= 100) {
-            String about = times >= 300_000 ? "a million"
-                    : times >= 300 ? "a thousand"
-                    : Long.toString(times);
-            return "That is about " + about + " times too little: System.nanoTime() counts nanoseconds and"
-                    + " System.currentTimeMillis() milliseconds, so keep to one clock and hand"
-                    + " Duration.ofNanos a difference of nanoseconds.";
+    /** What the wall times that came out too short have in common, when they have something. */
+    private static String wallTooShortEvidence(List<Observed> seen) {
+        boolean someTime = seen.stream().anyMatch(o -> o.measurement().wall().toNanos() > 0);
+        if (!someTime) {
+            return " Every wall time measure() reported was zero. Read System.nanoTime() just before task.run()"
+                    + " and just after it, and report the difference.";
         }
-        return "The wall time is everything between the start and the end of task.run(), the sleep"
-                + " included: read System.nanoTime() just before task.run() and just after it, and"
-                + " return the difference.";
+        boolean aMillionth = seen.stream()
+                .allMatch(o -> o.measurement().wall().toNanos() <= o.outsideWallNanos() / 1_000_000 + 1);
+        if (aMillionth) {
+            return " Every one of the " + seen.size() + " wall times measure() reported was about a millionth of the"
+                    + " time that passed: a count of milliseconds went where nanoseconds belong. Read"
+                    + " System.nanoTime(), which counts nanoseconds, and hand the difference to Duration.ofNanos.";
+        }
+        boolean wholeMillis = seen.stream().allMatch(o -> o.measurement().wall().toNanos() % 1_000_000 == 0);
+        if (wholeMillis) {
+            return " Every one of the " + seen.size() + " wall times measure() reported was a whole number of"
+                    + " milliseconds, though most tasks were far shorter than one: the nanoseconds below the"
+                    + " millisecond were lost. Hand Duration.ofNanos the difference of two System.nanoTime()"
+                    + " readings as it is.";
+        }
+        return " The wall time covers everything between the start and the end of task.run(): read"
+                + " System.nanoTime() just before task.run() and just after it.";
     }
 
-    private static String whyIoBound(Measurement m, Duration tookAtLeast) {
-        if (m.wall().multipliedBy(2).compareTo(tookAtLeast) < 0) {
-            return "A wall time of " + describe(m.wall()) + " for a task that took at least "
-                    + describe(tookAtLeast) + " means the wall clock is read wrongly;"
-                    + " wallTimeCoversTheWholeTask says how.";
+    /** What a CPU time that came out too long shows, when it shows something. */
+    private static String cpuTooLongEvidence(Observed o) {
+        Duration cpu = o.measurement().cpu();
+        if (cpu.compareTo(o.outsideWall()) > 0) {
+            return " That is more CPU time than the " + exact(o.outsideWall()) + " of wall time that passed: the"
+                    + " thread's CPU clock counts from the moment the thread started, so only the difference"
+                    + " between a reading before task.run() and one after it is the task's.";
         }
-        if (m.cpu().multipliedBy(2).compareTo(m.wall()) >= 0) {
-            return "Its CPU time is nearly all of its wall time, so the two clocks measured the same thing:"
-                    + " the CPU time must come from the thread's CPU clock, which stops while it waits.";
+        if (o.task().contains("slept") && cpu.compareTo(o.insideWall()) >= 0) {
+            return " The task slept, yet its CPU time came out as long as its sleep: a clock that keeps running"
+                    + " while the thread sleeps, like System.nanoTime(), measures wall time. The CPU clock is"
+                    + " getCurrentThreadCpuTime().";
         }
-        return "Its CPU time is less than half its wall time, and the rule calls that IO_BOUND;"
-                + " check the comparison in classify().";
+        return " The CPU time counts more than this thread's work during the task. Read"
+                + " getCurrentThreadCpuTime() just before task.run() and just after it.";
     }
 
-    /** True when the thread used the CPU it needed but spent longer waiting for a core than on it. */
-    private static boolean starved(Measurement m) {
-        boolean ranItsShare = m.cpu().compareTo(SHORT_SPIN.minus(CLOCK_SLACK)) >= 0;
-        return ranItsShare && m.cpu().multipliedBy(2).compareTo(m.wall()) < 0;
+    private static String why(Duration wall, Duration cpu) {
+        long w = wall.toNanos();
+        String half = w % 2 == 0 ? exact(Duration.ofNanos(w / 2)) : String.format(Locale.ROOT, "%,d.5 ns", w / 2);
+        return "Half of the wall time is " + half + ", and a CPU time of " + exact(cpu) + " is "
+                + (cpu.toNanos() * 2 >= w ? "at least that" : "less than that") + ": CPU_BOUND when the CPU time"
+                + " is at least half the wall time, exactly, IO_BOUND otherwise.";
+    }
+
+    private static Bound rule(Duration wall, Duration cpu) {
+        return cpu.toNanos() * 2 >= wall.toNanos() ? Bound.CPU_BOUND : Bound.IO_BOUND;
+    }
+
+    /** Wall times from a few nanoseconds to seconds, odd and even, whole milliseconds and not. */
+    private static long randomWallNanos(Random random) {
+        return switch (random.nextInt(5)) {
+            case 0 -> 1 + random.nextInt(2_000);
+            case 1 -> 1_000 + random.nextInt(999_000);
+            case 2 -> 1_000_000L * (1 + random.nextInt(500)) + random.nextInt(2);
+            case 3 -> 1_000_000L + random.nextInt(999_000_000);
+            default -> 1_000_000_000L * (1 + random.nextInt(3)) + random.nextInt(1_000_000_000);
+        };
+    }
+
+    private static void add(List<Duration[]> cases, long wallNanos, long cpuNanos) {
+        cases.add(new Duration[] {Duration.ofNanos(wallNanos), Duration.ofNanos(cpuNanos)});
+    }
+
+    /** The learner's class as ArchUnit reads it from its class files, once for both rules. */
+    private static synchronized JavaClasses compiled() {
+        if (compiled == null) {
+            compiled = CompiledNest.of(WorkloadProbe.class);
+        }
+        return compiled;
+    }
+
+    /** Where the compiled classes use a method or constructor that {@code matches}, in source order. */
+    private static List<String> uses(JavaClasses classes, BiPredicate<String, String> matches) {
+        Map<Integer, String> found = new TreeMap<>();
+        for (JavaClass c : classes) {
+            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                String owner = access.getTarget().getOwner().getName();
+                String name = access.getTarget().getName();
+                if (matches.test(owner, name)) {
+                    found.putIfAbsent(access.getLineNumber(), owner.substring(owner.lastIndexOf('.') + 1)
+                            .replace('$', '.') + "." + name + "() " + access.getSourceCodeLocation());
+                }
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    private static boolean isTimeOfDay(String owner, String name) {
+        return owner.equals("java.lang.System") && name.equals("currentTimeMillis")
+                || owner.startsWith("java.time.") && name.equals("now")
+                || owner.equals("java.time.Clock") || owner.equals("java.time.InstantSource")
+                || owner.equals("java.util.Date") || owner.equals("java.util.Calendar");
+    }
+
+    private static boolean isProcessCpuClock(String owner, String name) {
+        return isManagement(owner) && name.equals("getProcessCpuTime")
+                || owner.equals("java.lang.ProcessHandle$Info") && name.equals("totalCpuDuration");
+    }
+
+    private static boolean isManagement(String owner) {
+        return owner.startsWith("java.lang.management.") || owner.startsWith("com.sun.management.");
     }
 
     private static void sleep(Duration howLong) {
@@ -276,29 +554,20 @@ class WorkloadProbeTest {
         }
     }
 
-    /** Busy until this thread has used {@code cpuTime} of CPU, however long that takes on the wall clock. */
-    private static void spinFor(Duration cpuTime) {
-        long until = THREADS.getCurrentThreadCpuTime() + cpuTime.toNanos();
+    /** Busy until this thread has used {@code cpuNanos} of CPU, however long that takes on the wall clock. */
+    private static void spinFor(long cpuNanos) {
+        long until = THREADS.getCurrentThreadCpuTime() + cpuNanos;
         long sink = 0;
         while (THREADS.getCurrentThreadCpuTime() < until) {
-            for (int i = 0; i < 1_000; i++) {
+            for (int i = 0; i < 100; i++) {
                 sink += i * 31L ^ sink;
             }
         }
         blackhole = sink;
     }
 
-    private static void readToEnd(InputStream in) {
-        try {
-            in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Accepts one client, reads its request line, waits {@code delay}, answers and hangs up. */
-    private static void serveOneSlowReply(ServerSocket server, CountDownLatch requestReceived,
-            Duration delay) throws IOException {
+    /** Reads one request line, waits {@code delay} as a slow server would, answers and hangs up. */
+    private static void serveOneSlowReply(ServerSocket server, Duration delay) throws IOException {
         try (Socket peer = server.accept()) {
             peer.setSoTimeout(5_000);
             InputStream in = peer.getInputStream();
@@ -307,7 +576,6 @@ class WorkloadProbeTest {
                     throw new IOException("the client closed the connection before its request ended");
                 }
             }
-            requestReceived.countDown();
             sleep(delay);
             OutputStream out = peer.getOutputStream();
             out.write("pong\n".getBytes(StandardCharsets.US_ASCII));
@@ -315,16 +583,18 @@ class WorkloadProbeTest {
         }
     }
 
-    /** A duration in the unit a person reads most easily: 200 ms, 61 \u00b5s, 201 ns. */
-    private static String describe(Duration d) {
+    /** A duration to the nanosecond, as the tests compare it: 1,000,001 ns. */
+    private static String exact(Duration d) {
+        return String.format(Locale.ROOT, "%,d ns", d.toNanos());
+    }
+
+    /** A duration in the unit a person reads most easily: 2 ms, 412 \u00b5s, 201 ns. */
+    private static String readable(Duration d) {
         long nanos = d.toNanos();
-        if (Math.abs(nanos) >= 10_000_000_000L) {
-            return nanos / 1_000_000_000 + " s";
+        if (nanos >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
         }
-        if (Math.abs(nanos) >= 1_000_000) {
-            return nanos / 1_000_000 + " ms";
-        }
-        if (Math.abs(nanos) >= 1_000) {
+        if (nanos >= 1_000) {
             return nanos / 1_000 + " \u00b5s";
         }
         return nanos + " ns";

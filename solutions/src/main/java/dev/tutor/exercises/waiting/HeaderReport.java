@@ -123,11 +123,20 @@ public final class HeaderReport {
     }
 
     /**
-     * Runs the four steps once, in order, on the calling thread, writing the joined headers to
-     * {@code file}, and reports the wall and CPU time of each step and of the whole run.
+     * Runs the four steps once, in order, on the calling thread, each given what the one before returned,
+     * writing the joined headers to {@code file}, and reports the wall and CPU time of each step and of
+     * the whole run.
      *
-     * @throws IllegalStateException if this thread's CPU time cannot be read (a virtual thread, or CPU
-     *                               time measurement switched off)
+     * <p>A step's wall time comes from {@link System#nanoTime()} and its CPU time from the calling
+     * thread's CPU clock, both read just before the step starts and just after it returns; the whole
+     * run's, just before the fetch and just after the write. Each label is {@link #bound} of its own two
+     * durations: a step's of that step's, the report's of the whole run's.
+     *
+     * @throws IOException           the very exception that {@code fetch} or {@code write} threw, unchanged;
+     *                               the steps after the one that failed do not run, and there is no report.
+     *                               Any other exception from a step goes up unchanged in the same way.
+     * @throws IllegalStateException if the calling thread's CPU time cannot be read (on a virtual thread
+     *                               the CPU clock answers -1); no step runs then
      */
     public static Report run(Steps steps, Path file) throws IOException {
         Objects.requireNonNull(steps, "steps");
