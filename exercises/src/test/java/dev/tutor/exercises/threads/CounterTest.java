@@ -127,7 +127,8 @@ class CounterTest {
         }
         long seen = counter.get();
         if (seen != made) {
-            fail("After " + made + " increment() calls on one thread, get() returned " + seen + ".");
+            fail("After " + made + " increment() calls, one at a time, get() returned " + seen + ": "
+                    + tooFewOrMany(seen, made) + ".");
         }
         assertNoField(SynchronizedCounter.class, AtomicLong.class, "AtomicCounter");
         assertNoField(SynchronizedCounter.class, LongAdder.class, "AdderCounter");
