@@ -6,7 +6,8 @@ package dev.tutor.exercises.threads;
  *
  * <p>Exercise: as given, two threads that call {@link #increment} together can both read the same
  * value and both write back the same sum, and one update is lost. Make that impossible with Java's
- * built-in lock, {@code synchronized}.
+ * built-in lock, {@code synchronized}, and let {@link #get} take the same lock as {@link #increment}: a
+ * thread that reads the count without it is not guaranteed to see other threads' increments.
  */
 public final class SynchronizedCounter implements Counter {
     private long count;

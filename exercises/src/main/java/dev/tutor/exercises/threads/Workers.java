@@ -32,7 +32,7 @@ public final class Workers {
 
     /**
      * Runs {@code work} once for every input, each on a new platform thread, all at the same time, and
-     * returns when every one of them has finished.
+     * returns when every one of them has finished, however long the work takes.
      *
      * <p>The thread for {@code inputs.get(i)} is named {@code namePrefix + (i + 1)}: with the prefix
      * {@code "worker-"}, the workers are {@code worker-1}, {@code worker-2} and so on.

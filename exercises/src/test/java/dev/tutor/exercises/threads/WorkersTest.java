@@ -1,243 +1,818 @@
 package dev.tutor.exercises.threads;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.threads.Workers.Result;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntToLongFunction;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link Workers}. The tests run in the order of the exercise: threads that exist and carry
- * their names (hint 1), threads that run at the same time and are all waited for (hint 2), and a count
- * of the live ones (hint 3), so the first failure names the first thing to fix.
+ * Grades {@link Workers}. The tests run in the order of the exercise: one platform thread per input, named
+ * for the input's place in the list (hint 1); every worker started before runAll waits for any, and
+ * runAll returning only when every worker has finished, with none left alive (hint 2); and a count of the
+ * live threads by name (hint 3). The first failure names the first thing to fix.
  *
- * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise's
- * entry in the course manifest.
+ * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise.
+ * Inputs, names and counts come from a seeded generator; every seed also meets the edge cases (a repeated
+ * input, inputs that are not 1, 2, 3, one input, none).
  *
- * <p>Nothing here sleeps to synchronise: workers meet at a barrier or a latch, and every wait has a
- * time-out, so a wrong answer fails with a message instead of hanging.
+ * <p>The work the tests hand to runAll holds each worker until the test lets it go, and the test watches
+ * what the thread that called runAll is doing: waiting, and for which thread, or returned. A thread's
+ * state has no event to wait for, so the tests look at it every 0.1 ms; each check ends as soon as the
+ * outcome is known, and none sleeps for a fixed time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class WorkersTest {
+    /**
+     * How long a step may take before the test stops waiting for it. A right answer takes microseconds;
+     * only an answer that hangs or spins reaches it.
+     */
+    private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /**
+     * How long runAll may wait with a time limit, all its workers held, before the test stops watching: a
+     * wait that gives a worker up (join(1000)) shows within it, and a right answer that waits with a time
+     * limit it never reaches (awaitTermination on a pool) is let go after it.
+     */
+    private static final long TIMED_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
 
-    /** How long a worker waits at the barrier for the others; starting a thread takes well under 1 ms. */
-    private static final long MEETING_SECONDS = 2;
+    // ---- hint 1: one named platform thread per input ----
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void runsEachInputOnItsOwnNamedThread() throws InterruptedException {
-        String caller = Thread.currentThread().getName();
-        Map<Integer, Thread> ranOn = new ConcurrentHashMap<>();
-        List<Integer> inputs = List.of(2, 3, 4);
+    void runsEachInputOnAPlatformThreadNamedForItsPlace(Random random) throws InterruptedException {
+        List<List<Integer>> cases = new ArrayList<>();
+        cases.add(inputsWithARepeat(random, 3 + random.nextInt(5)));
+        int same = 2 + random.nextInt(40);
+        cases.add(List.of(same, same, same));
+        cases.add(List.of(random.nextInt(100) - 50));
+        cases.add(List.of());
+        for (int index = 0; index < cases.size(); index++) {
+            List<Integer> inputs = cases.get(index);
+            String prefix = prefix(random, "w" + (index + 1));
+            long times = 2 + random.nextInt(9);
+            long plus = random.nextInt(1000);
+            IntToLongFunction compute = x -> x * times + plus;
+            Thread caller = Thread.currentThread();
+            ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
+            CountDownLatch allCalled = new CountDownLatch(inputs.size());
 
-        List<Result> results = Workers.runAll("square-", inputs, x -> {
-            ranOn.put(x, Thread.currentThread());
-            return (long) x * x;
-        });
+            List<Result> results = Workers.runAll(prefix, inputs, x -> {
+                calls.add(new Call(Thread.currentThread(), x));
+                allCalled.countDown();
+                return compute.applyAsLong(x);
+            });
 
-        assertNotNull(results, "runAll returned null; return the list the workers added their Results to.");
-        for (int i = 0; i < inputs.size(); i++) {
-            int index = i;
-            int input = inputs.get(i);
-            String expectedName = "square-" + (i + 1);
-            Thread thread = ranOn.get(input);
-            if (thread == null) {
-                fail("The work for input " + input + " never ran. Create one Thread per input whose task calls"
-                        + " work.applyAsLong(input), and call start() on it: a Thread that is only created"
-                        + " does nothing.");
+            boolean allFinished = allCalled.getCount() == 0 && calls.stream().noneMatch(c -> c.thread().isAlive());
+            String call = "runAll(\"" + prefix + "\", " + inputs + ", x -> x * " + times + " + " + plus + ")";
+            if (results == null) {
+                fail(call + " returned null; return the list the workers added their Results to.");
             }
-            if (thread.getName().equals(caller)) {
-                fail("The work for input " + input + " ran on the calling thread \"" + caller + "\", not on a"
-                        + " worker. Thread.run() calls the task right here, on the caller; Thread.start()"
-                        + " starts a new thread that calls it.");
+            // An answer that returns before its workers finish is hint 2's; here only wait for the work to run,
+            // as long as a thread of this run is alive to run it.
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            while (allCalled.getCount() > 0 && !livePlatformThreads(prefix).isEmpty()
+                    && System.nanoTime() < deadline) {
+                pause();
             }
-            assertFalse(thread.isVirtual(), () -> "The work for input " + input + " ran on a virtual thread;"
-                    + " this exercise is about platform threads, the kind the OS schedules:"
-                    + " new Thread(task, name).");
-            assertEquals(expectedName, thread.getName(), () -> "The work for input " + input
-                    + " ran on a thread named \"" + thread.getName() + "\"; the thread for inputs.get(" + index
-                    + ") should be named namePrefix + " + (index + 1) + ", \"" + expectedName + "\"."
-                    + " Pass the name to the constructor: new Thread(task, name).");
+            if (allCalled.getCount() > 0) {
+                fail(call + " ran the work for " + calls.size() + " of the " + inputs.size() + " inputs. Create one"
+                        + " Thread per input, whose task calls work.applyAsLong(input), and call start() on each: a"
+                        + " Thread that is only created does nothing.");
+            }
+            for (Call run : calls) {
+                if (run.thread() == caller) {
+                    fail(call + ": the work for input " + run.input() + " ran on the thread that called runAll, \""
+                            + caller.getName() + "\", not on a worker. Thread.run() calls the task right there, on"
+                            + " the caller; Thread.start() starts a new thread that calls it.");
+                }
+                if (run.thread().isVirtual()) {
+                    fail(call + ": the work for input " + run.input() + " ran on a virtual thread, \""
+                            + run.thread().getName() + "\". runAll promises a new platform thread per input, the"
+                            + " kind the operating system schedules and Thread.getAllStackTraces() lists:"
+                            + " new Thread(task, name).");
+                }
+            }
+            List<String> expectedRuns = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                expectedRuns.add(prefix + (i + 1) + " (input " + inputs.get(i) + ")");
+            }
+            List<String> seenRuns = new ArrayList<>();
+            for (Call run : calls) {
+                seenRuns.add(run.thread().getName() + " (input " + run.input() + ")");
+            }
+            Collections.sort(expectedRuns);
+            Collections.sort(seenRuns);
+            if (!expectedRuns.equals(seenRuns)) {
+                fail(call + ": the thread for inputs.get(i) is named namePrefix + (i + 1), one thread per input,"
+                        + " so the work should have run on " + String.join(", ", byPlace(expectedRuns, prefix))
+                        + ". It ran on " + String.join(", ", byPlace(seenRuns, prefix)) + "."
+                        + aboutNames(calls, inputs, prefix));
+            }
+            List<Result> expected = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                expected.add(new Result(prefix + (i + 1), inputs.get(i), compute.applyAsLong(inputs.get(i))));
+            }
+            List<Result> returned = List.copyOf(results);
+            List<Result> strangers = missingFrom(expected, returned);
+            if (!strangers.isEmpty()) {
+                fail(call + " returned " + sorted(returned) + ", with " + strangers + " that no worker made. It"
+                        + " should return, in any order, " + sorted(expected) + ": one Result per input, with the"
+                        + " name of the thread that did the work, the input and what the work returned.");
+            }
+            if (allFinished && returned.size() != expected.size()) {
+                fail(call + " returned " + sorted(returned) + " after every worker had finished; it should return,"
+                        + " in any order, " + sorted(expected) + ". Each worker adds one Result: its own thread's"
+                        + " name, its input and what the work returned.");
+            }
         }
-        List<Result> expected = List.of(new Result("square-1", 2, 4), new Result("square-2", 3, 9),
-                new Result("square-3", 4, 16));
-        assertEquals(expected, sorted(results), () -> "For the inputs 2, 3 and 4 and the work x -> x * x,"
-                + " runAll should return " + expected + " (in any order), but returned " + results + "."
-                + " Each worker adds one Result: its own thread's name, its input and what the work returned.");
     }
+
+    // ---- hint 2: start all, then join all ----
 
     @Test
     @Order(2)
     @Tag("hint:2")
-    void runsAllWorkersAtTheSameTime() throws InterruptedException {
-        int workers = 4;
-        CyclicBarrier allRunning = new CyclicBarrier(workers);
-        AtomicInteger started = new AtomicInteger();
-        AtomicReference<String> gaveUp = new AtomicReference<>();
-        List<Integer> inputs = List.of(1, 2, 3, 4);
-
-        Thread testThread = Thread.currentThread();
-        List<Result> results = Workers.runAll("together-", inputs, x -> {
-            if (Thread.currentThread() == testThread) {
-                gaveUp.compareAndSet(null, "The work ran on the calling thread, not on a worker:"
-                        + " runsEachInputOnItsOwnNamedThread says why.");
-                return -1;
-            }
-            started.incrementAndGet();
-            try {
-                allRunning.await(MEETING_SECONDS, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                gaveUp.compareAndSet(null, Thread.currentThread().getName() + " waited " + MEETING_SECONDS
-                        + " s for all " + workers + " workers to be running at once, but only "
-                        + started.get() + " of them had started by then.");
-                return -1;
-            } catch (BrokenBarrierException e) {
-                return -1;   // another worker gave up first and said why
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-            return x;
-        });
-
-        if (gaveUp.get() != null && gaveUp.get().startsWith("The work ran on the calling thread")) {
-            fail(gaveUp.get());
+    void startsEveryWorkerBeforeWaitingForAny(Random random) throws InterruptedException {
+        List<Integer> inputs = inputsWithARepeat(random, 3 + random.nextInt(4));
+        try (HeldRun run = new HeldRun(prefix(random, "together"), inputs)) {
+            run.awaitAllWorking();
         }
-        if (gaveUp.get() != null) {
-            fail(gaveUp.get() + " Joining before starting the next makes them run one after another:"
-                    + " join() waits until that one thread has finished. Start all " + workers
-                    + " threads first, then join all " + workers + ".");
-        }
-        assertNotNull(results, "runAll returned null; return the list the workers added their Results to.");
-        assertEquals(workers, results.size(), () -> "All " + workers + " workers met at the barrier, yet runAll"
-                + " returned " + results.size() + " results: " + results + ". Every worker must add its"
-                + " Result before runAll returns, so join every thread first.");
     }
 
     @Test
     @Order(3)
     @Tag("hint:2")
-    void returnsOnlyWhenEveryWorkerHasFinished() throws InterruptedException {
-        int workers = 3;
-        AtomicInteger finished = new AtomicInteger();
-
-        List<Result> results = Workers.runAll("slow-", List.of(1, 2, 3), x -> {
-            try {
-                Thread.sleep(20);   // a little work to do, so that a caller who does not wait is caught
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    void returnsOnlyWhenEveryWorkerHasFinishedAndLeavesNoneAlive(Random random) throws InterruptedException {
+        List<Integer> inputs = inputsWithARepeat(random, 3 + random.nextInt(4));
+        int n = inputs.size();
+        try (HeldRun run = new HeldRun(prefix(random, "held"), inputs)) {
+            run.awaitAllWorking();
+            run.awaitCallerWaiting();
+            // The last worker started finishes first, then the first: an answer that waits only for one of
+            // them returns while the others still work. The rest finish in a random order.
+            List<Integer> order = new ArrayList<>();
+            for (int k = 2; k < n; k++) {
+                order.add(k);
             }
-            finished.incrementAndGet();
-            return x;
-        });
-
-        int done = finished.get();
-        int returned = results == null ? 0 : results.size();
-        assertTrue(done == workers && returned == workers, () -> "runAll returned when " + done + " of "
-                + workers + " workers had finished, with " + returned + " results. start() returns at once,"
-                + " while the new thread is still working; call join() on every thread before returning.");
+            Collections.shuffle(order, random);
+            order.add(0, 1);
+            order.add(0, n);
+            for (int k : order) {
+                run.finish(k);
+            }
+            run.awaitReturned();
+            run.assertResultsAndNoneLeftAlive();
+        }
     }
+
+    // ---- hint 3: counting the live threads by name ----
 
     @Test
     @Order(4)
     @Tag("hint:3")
-    void countsTheLiveWorkersByName() throws InterruptedException {
-        int workers = 3;
-        CountDownLatch allRunning = new CountDownLatch(workers);
-        CountDownLatch mayFinish = new CountDownLatch(1);
-        AtomicReference<Throwable> callerFailed = new AtomicReference<>();
-        AtomicBoolean ranOnCaller = new AtomicBoolean();
-        Thread caller = new Thread(() -> {
-            try {
-                Workers.runAll("counted-", List.of(1, 2, 3), x -> {
-                    if (Thread.currentThread().getName().equals("runAll-caller")) {
-                        ranOnCaller.set(true);
-                        allRunning.countDown();
-                        return x;
-                    }
-                    allRunning.countDown();
-                    try {
-                        mayFinish.await(MEETING_SECONDS + 1, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return x;
-                });
-            } catch (Throwable t) {
-                callerFailed.set(t);
-            }
-        }, "runAll-caller");
-        caller.start();
-        int alive;
-        int strangers;
-        int activeCount;
+    void countsTheLivePlatformThreadsWhoseNameStartsWithThePrefix(Random random) throws InterruptedException {
+        String prefix = prefix(random, "count");
+        String stem = prefix.substring(0, prefix.length() - 1);
+        CountDownLatch mayEnd = new CountDownLatch(1);
+        List<Thread> started = new ArrayList<>();
+        List<String> counted = new ArrayList<>();
+        List<String> notCounted = new ArrayList<>();
+        ThreadGroup elsewhere = new ThreadGroup("elsewhere-" + stem);
         try {
-            assertTrue(allRunning.await(MEETING_SECONDS, TimeUnit.SECONDS), () -> "After " + MEETING_SECONDS
-                    + " s only " + (workers - allRunning.getCount()) + " of the " + workers + " workers had started,"
-                    + " so there was nothing to count; runsEachInputOnItsOwnNamedThread and"
-                    + " runsAllWorkersAtTheSameTime say why.");
-            if (ranOnCaller.get()) {
-                fail("The work ran on the thread that called runAll, not on a worker:"
-                        + " runsEachInputOnItsOwnNamedThread says why.");
+            int plain = 1 + random.nextInt(3);
+            for (int i = 1; i <= plain; i++) {
+                started.add(parked(new Thread(() -> await(mayEnd), prefix + i)));
+                counted.add(prefix + i);
             }
-            alive = Workers.countAlive("counted-");
-            strangers = Workers.countAlive("nobody-");
-            activeCount = Thread.activeCount();
+            // Three threads of one name: counting names rather than threads comes out two short.
+            int twin = 1 + random.nextInt(plain);
+            for (int copy = 0; copy < 2; copy++) {
+                started.add(parked(new Thread(() -> await(mayEnd), prefix + twin)));
+            }
+            counted.add(prefix + twin + " (a second thread of that name)");
+            counted.add(prefix + twin + " (a third)");
+            Thread daemon = new Thread(() -> await(mayEnd), prefix + (plain + 1));
+            daemon.setDaemon(true);
+            started.add(parked(daemon));
+            counted.add(prefix + (plain + 1) + " (a daemon)");
+            started.add(parked(new Thread(elsewhere, () -> await(mayEnd), prefix + (plain + 2))));
+            counted.add(prefix + (plain + 2) + " (in the thread group " + elsewhere.getName() + ")");
+
+            // Two threads with the prefix inside their names, and one whose name differs from it in one character.
+            for (String name : List.of("my-" + prefix + "1", "x" + prefix + "2")) {
+                started.add(parked(new Thread(() -> await(mayEnd), name)));
+                notCounted.add(name + " (the prefix is inside the name, not at its start)");
+            }
+            started.add(parked(new Thread(() -> await(mayEnd), stem + "_" + 1)));
+            notCounted.add(stem + "_1 (\"_\" where the prefix has \"-\")");
+            started.add(parked(Thread.ofVirtual().name(prefix + "v").unstarted(() -> await(mayEnd))));
+            notCounted.add(prefix + "v (a virtual thread)");
+
+            int expected = counted.size();
+            String scene = "These threads were alive and counted: " + String.join(", ", counted) + ". These were"
+                    + " not: " + String.join(", ", notCounted) + ".";
+            int fromHere = Workers.countAlive(prefix);
+            int activeCount = Thread.activeCount();
+            if (fromHere != expected) {
+                fail("countAlive(\"" + prefix + "\") returned " + fromHere + "; it should be " + expected + ". "
+                        + scene + aboutCount(fromHere, expected, activeCount) + " Count the threads of"
+                        + " Thread.getAllStackTraces().keySet() that are alive and whose getName() starts with"
+                        + " the prefix.");
+            }
+            int[] fromThere = new int[1];
+            ThreadGroup callers = new ThreadGroup(Thread.currentThread().getThreadGroup().getParent() == null
+                    ? Thread.currentThread().getThreadGroup() : Thread.currentThread().getThreadGroup().getParent(),
+                    "callers-" + stem);
+            Thread otherCaller = new Thread(callers, () -> fromThere[0] = Workers.countAlive(prefix), "counts-" + stem);
+            otherCaller.start();
+            otherCaller.join();
+            if (fromThere[0] != expected) {
+                fail("Called from a thread of another thread group (" + callers.getName() + "), countAlive(\"" + prefix
+                        + "\") returned " + fromThere[0] + "; called from the test's thread it returned " + expected
+                        + ", which is right. " + scene + " A thread group holds only the threads created in it:"
+                        + " Thread.getAllStackTraces().keySet() holds every live platform thread of the JVM.");
+            }
+            String nobody = prefix(random, "nobody");
+            int strangers = Workers.countAlive(nobody);
+            if (strangers != 0) {
+                fail("No thread's name starts with \"" + nobody + "\", yet countAlive(\"" + nobody + "\") returned "
+                        + strangers + "." + (strangers == Thread.activeCount() ? " That is what Thread.activeCount()"
+                        + " returns here too: an estimate of the live threads of the caller's thread group, whatever"
+                        + " their names." : "") + " Count only the threads whose getName() starts with the prefix.");
+            }
         } finally {
-            mayFinish.countDown();
-            caller.join(TimeUnit.SECONDS.toMillis(MEETING_SECONDS));
+            mayEnd.countDown();
+            for (Thread t : started) {
+                t.join();
+            }
         }
-        assertEquals(workers, alive, () -> "While exactly " + workers + " threads named counted-1 to counted-3"
-                + " were alive, countAlive(\"counted-\") returned " + alive + "." + aboutActiveCount(alive, activeCount)
-                + " Go through Thread.getAllStackTraces().keySet() and count the threads that are alive and"
-                + " whose name starts with the prefix.");
-        assertEquals(0, strangers, () -> "No thread's name starts with \"nobody-\", yet countAlive(\"nobody-\")"
-                + " returned " + strangers + "." + aboutActiveCount(strangers, activeCount)
-                + " Count only the threads whose getName() starts with the prefix.");
-        assertFalse(caller.isAlive(), () -> "runAll did not return within " + MEETING_SECONDS
-                + " s after its workers were let go.");
-        assertEquals(null, callerFailed.get(), () -> "runAll threw " + callerFailed.get());
-        int afterwards = Workers.countAlive("counted-");
-        assertEquals(0, afterwards, () -> "After runAll returned, countAlive(\"counted-\") still found "
-                + afterwards + " live workers. A thread that has finished its task is no longer alive:"
-                + " check Thread.isAlive(), and join every worker before runAll returns.");
     }
 
-    private static String aboutActiveCount(int counted, int activeCount) {
-        if (counted != activeCount) {
-            return "";
+    // ---- a run whose workers the test holds ----
+
+    /** One call of the work: the thread it ran on and its input. */
+    private record Call(Thread thread, int input) {
+    }
+
+    /** A worker inside the test's work: its thread, input, and the gate that holds it. */
+    private record Held(Thread thread, int input, CountDownLatch gate, CountDownLatch left) {
+    }
+
+    /**
+     * runAll called on a thread of its own, with work that holds every worker until {@link #finish} lets it
+     * go. Closing it lets every worker go and waits for runAll to return, so that nothing is left running.
+     */
+    private static final class HeldRun implements AutoCloseable {
+        private final String prefix;
+        private final List<Integer> inputs;
+        private final int n;
+        private final long times;
+        private final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
+        private final Thread caller;
+        private volatile boolean closed;
+        private volatile List<Result> returned;
+        private volatile Throwable thrown;
+        private final Set<Integer> finished = new HashSet<>();
+
+        HeldRun(String prefix, List<Integer> inputs) {
+            this.prefix = prefix;
+            this.inputs = inputs;
+            this.n = inputs.size();
+            this.times = 3;
+            caller = new Thread(() -> {
+                try {
+                    returned = Workers.runAll(prefix, inputs, this::work);
+                } catch (Throwable t) {
+                    thrown = t;
+                }
+            }, "runAll-caller-" + prefix);
+            caller.start();
         }
-        return " That is what Thread.activeCount() returns here too: it estimates the live threads of the"
-                + " caller's thread group, whatever their names, the test's own threads among them, and it"
-                + " leaves out the JVM's system threads altogether.";
+
+        private long work(int input) {
+            CountDownLatch gate = new CountDownLatch(1);
+            CountDownLatch left = new CountDownLatch(1);
+            held.add(new Held(Thread.currentThread(), input, gate, left));
+            try {
+                if (!closed) {
+                    gate.await();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                left.countDown();
+            }
+            return input * times;
+        }
+
+        String call() {
+            return "runAll(\"" + prefix + "\", " + inputs + ", work)";
+        }
+
+        /** Waits until all n workers are inside the work at once, or fails with what stopped them. */
+        void awaitAllWorking() {
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            while (held.size() < n) {
+                if (thrown != null) {
+                    fail(call() + " threw " + thrown, thrown);
+                }
+                if (!caller.isAlive()) {
+                    fail(call() + " returned while " + held.size() + " of its " + n + " workers had started their"
+                            + " work, and none had finished it: start() returns at once, while the new thread is"
+                            + " still working. Call join() on every thread before returning.");
+                }
+                Thread.State state = caller.getState();
+                if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+                    List<Thread> alive = livePlatformThreads(prefix);
+                    if (alive.size() < n && alive.size() == held.size()) {
+                        List<String> working = names(alive);
+                        fail(call() + " started " + working.size() + " of its " + n + " workers (" + String.join(", ",
+                                working) + ") and then waited" + waitingFor(caller, alive) + ", while "
+                                + notStarted(working) + " had not been started. The work holds every worker until"
+                                + " all " + n + " are working at once, so runAll waited for a worker that cannot"
+                                + " finish yet. join() waits until that one thread has finished: started and"
+                                + " joined one at a time, workers run one after another. Start all " + n + " first,"
+                                + " then join all " + n + ".");
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("After " + seconds(PATIENCE_NANOS) + " s, " + held.size() + " of the " + n + " workers of "
+                            + call() + " had started their work, and runAll was " + state + at(caller) + ".");
+                }
+                pause();
+            }
+            List<String> seen = new ArrayList<>();
+            for (Held h : held) {
+                seen.add(h.thread().getName());
+            }
+            Collections.sort(seen);
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                expected.add(prefix + i);
+            }
+            Collections.sort(expected);
+            if (!seen.equals(expected)) {
+                fail(call() + " ran its work on " + seen + "; it should be " + expected + ", one thread each.");
+            }
+        }
+
+        /**
+         * Waits until the caller stops to wait, with every worker still held, and fails if it returns instead.
+         * A wait with a time limit is watched until it ends: if runAll then gives that worker up, the time
+         * limit is the mistake.
+         */
+        void awaitCallerWaiting() {
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            ThreadInfo first;
+            while (true) {
+                first = info(caller);
+                if (first == null || !caller.isAlive()) {
+                    failReturnedEarly("");
+                }
+                Thread.State state = first.getThreadState();
+                if (state == Thread.State.WAITING) {
+                    return;
+                }
+                if (state == Thread.State.TIMED_WAITING && first.getLockInfo() != null) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    return;   // still busy after the patience: not waiting, so nothing more to watch here
+                }
+                pause();
+            }
+            LockInfo lock = first.getLockInfo();
+            long waits = first.getWaitedCount();
+            long since = System.nanoTime();
+            String on = waitingFor(caller, workers());
+            while (System.nanoTime() - since < TIMED_WAIT_NANOS) {
+                if (!caller.isAlive()) {
+                    failReturnedEarly(" It had waited" + on + " with a time limit, and returned "
+                            + millis(System.nanoTime() - since) + " ms later.");
+                }
+                ThreadInfo now = info(caller);
+                Thread.State s = now == null ? Thread.State.TERMINATED : now.getThreadState();
+                if (now != null && now.getWaitedCount() > waits
+                        && (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING)) {
+                    if (sameLock(now.getLockInfo(), lock)) {
+                        return;   // a loop that waits again for the same thing: a time limit that is not given up on
+                    }
+                    Thread gaveUp = workerFor(lock);
+                    if (gaveUp != null) {
+                        fail(call() + " waited" + on + " with a time limit, and "
+                                + millis(System.nanoTime() - since) + " ms later went on to wait" + waitingFor(caller,
+                                workers()) + " while " + gaveUp.getName() + " was still working. A join with a time"
+                                + " limit returns when the time is up, finished or not; runAll must wait until every"
+                                + " worker has finished, however long the work takes: join() with no time limit.");
+                    }
+                    return;
+                }
+                pause();
+            }
+        }
+
+        /** Lets worker {@code k} (named prefix + k) finish, and checks that runAll did not return early. */
+        void finish(int k) {
+            Held h = heldNamed(prefix + k);
+            String waitedOn = waitingFor(caller, workers());
+            h.gate().countDown();
+            finished.add(k);
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            // The worker is done once it has left the work and either ended or gone back to waiting (in a pool).
+            while (h.left().getCount() > 0 || isBusy(h.thread())) {
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+                pause();
+            }
+            // Then the caller either goes on waiting for another worker, or returns.
+            while (System.nanoTime() < deadline) {
+                if (!caller.isAlive()) {
+                    if (finished.size() < n) {
+                        failReturnedEarly(" It returned when " + h.thread().getName() + " finished"
+                                + (waitedOn.isEmpty() ? "" : ", after it had waited" + waitedOn) + ".");
+                    }
+                    return;
+                }
+                // State and lock from one snapshot: a caller that is waking up has no lock any more.
+                ThreadInfo now = info(caller);
+                if (now != null && now.getLockInfo() != null && workerFor(now.getLockInfo()) != h.thread()) {
+                    return;
+                }
+                pause();
+            }
+        }
+
+        void awaitReturned() throws InterruptedException {
+            caller.join(TimeUnit.NANOSECONDS.toMillis(PATIENCE_NANOS));
+            if (caller.isAlive()) {
+                fail("Every worker of " + call() + " had finished, yet " + seconds(PATIENCE_NANOS) + " s later runAll"
+                        + " had not returned: it was " + caller.getState() + at(caller) + ".");
+            }
+            if (thrown != null) {
+                fail(call() + " threw " + thrown, thrown);
+            }
+        }
+
+        void assertResultsAndNoneLeftAlive() {
+            List<Result> expected = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                expected.add(new Result(prefix + (i + 1), inputs.get(i), inputs.get(i) * times));
+            }
+            List<Result> got = returned == null ? null : List.copyOf(returned);
+            if (got == null || !sorted(got).equals(sorted(expected))) {
+                fail(call() + " returned " + (got == null ? "null" : sorted(got)) + " after all its workers had"
+                        + " finished; it should return, in any order, " + sorted(expected) + ".");
+            }
+            List<String> leftovers = new ArrayList<>();
+            Set<Thread> seen = new HashSet<>();
+            for (Held h : held) {
+                if (h.thread().isAlive() && seen.add(h.thread())) {
+                    leftovers.add(describe(h.thread()));
+                }
+            }
+            for (Thread t : livePlatformThreads(prefix)) {
+                if (seen.add(t)) {
+                    leftovers.add(describe(t));
+                }
+            }
+            if (!leftovers.isEmpty()) {
+                fail("After " + call() + " returned, these threads of its were still alive: " + String.join("; ",
+                        leftovers) + ". runAll is done only when its workers are: a thread started with start()"
+                        + " ends when its task returns, and join() waits for that. Threads kept waiting for more"
+                        + " work, as a pool's are, stay alive until the pool is shut down.");
+            }
+        }
+
+        /** Lets every worker go and waits for runAll, so that a failed test leaves nothing running. */
+        @Override
+        public void close() throws InterruptedException {
+            closed = true;
+            for (Held h : held) {
+                h.gate().countDown();
+            }
+            caller.join(TimeUnit.NANOSECONDS.toMillis(PATIENCE_NANOS));
+        }
+
+        private void failReturnedEarly(String how) {
+            List<String> working = new ArrayList<>();
+            for (Held h : held) {
+                if (h.left().getCount() > 0) {
+                    working.add(h.thread().getName());
+                }
+            }
+            Collections.sort(working);
+            fail(call() + " returned while " + String.join(", ", working) + " " + (working.size() == 1 ? "was" : "were")
+                    + " still working." + how + " runAll must return only when every worker has finished: call"
+                    + " join() on every thread, after all of them have been started.");
+        }
+
+        private List<Thread> workers() {
+            List<Thread> threads = new ArrayList<>();
+            for (Held h : held) {
+                threads.add(h.thread());
+            }
+            return threads;
+        }
+
+        private Held heldNamed(String name) {
+            for (Held h : held) {
+                if (h.thread().getName().equals(name)) {
+                    return h;
+                }
+            }
+            throw new AssertionError("no worker named " + name);
+        }
+
+        /** The worker thread a lock is, if the caller waits on one: join() waits on the thread itself. */
+        private Thread workerFor(LockInfo lock) {
+            if (lock == null) {
+                return null;
+            }
+            for (Held h : held) {
+                if (sameObject(lock, h.thread())) {
+                    return h.thread();
+                }
+            }
+            return null;
+        }
+
+        private String notStarted(List<String> working) {
+            List<String> missing = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                if (!working.contains(prefix + i)) {
+                    missing.add(prefix + i);
+                }
+            }
+            return String.join(", ", missing);
+        }
+    }
+
+    // ---- watching threads ----
+
+    private static void pause() {
+        LockSupport.parkNanos(100_000);
+    }
+
+    private static ThreadInfo info(Thread t) {
+        return ManagementFactory.getThreadMXBean().getThreadInfo(t.threadId(), 0);
+    }
+
+    private static LockInfo lockOf(Thread t) {
+        ThreadInfo info = info(t);
+        return info == null ? null : info.getLockInfo();
+    }
+
+    private static boolean sameObject(LockInfo lock, Object o) {
+        return lock != null && lock.getIdentityHashCode() == System.identityHashCode(o)
+                && lock.getClassName().equals(o.getClass().getName());
+    }
+
+    private static boolean sameLock(LockInfo a, LockInfo b) {
+        return a != null && b != null && a.getIdentityHashCode() == b.getIdentityHashCode()
+                && a.getClassName().equals(b.getClassName());
+    }
+
+    /** Still running its task: not ended, and not waiting somewhere outside it either. */
+    private static boolean isBusy(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.RUNNABLE || s == Thread.State.BLOCKED;
+    }
+
+    /** " for w-1 (in Thread.join)" when the caller waits on a worker; otherwise where it waits. */
+    private static String waitingFor(Thread caller, List<Thread> workers) {
+        LockInfo lock = lockOf(caller);
+        for (Thread w : workers) {
+            if (sameObject(lock, w)) {
+                return " for " + w.getName() + at(caller);
+            }
+        }
+        return at(caller);
+    }
+
+    /** Where a thread is, as " (in Thread.join, called at Workers.java:57)", or "" when nothing tells. */
+    private static String at(Thread t) {
+        StackTraceElement[] stack = t.getStackTrace();
+        String api = null;
+        for (StackTraceElement frame : stack) {
+            String owner = frame.getClassName();
+            if (api == null && owner.startsWith("java.") && !owner.equals("java.lang.Object")
+                    && !owner.startsWith("java.util.concurrent.locks.LockSupport")) {
+                api = owner.substring(owner.lastIndexOf('.') + 1) + "." + frame.getMethodName();
+            }
+            if (owner.startsWith(Workers.class.getName())) {
+                return " (in " + (api == null ? "" : api + ", called at ") + frame.getFileName() + ":"
+                        + frame.getLineNumber() + ")";
+            }
+        }
+        return "";
+    }
+
+    private static String describe(Thread t) {
+        StackTraceElement[] stack = t.getStackTrace();
+        String where = "";
+        for (StackTraceElement frame : stack) {
+            String owner = frame.getClassName();
+            if (!owner.equals("java.lang.Object") && !owner.startsWith("jdk.internal")
+                    && !owner.startsWith("java.util.concurrent.locks.") && !owner.endsWith("ForkJoinPool")
+                    && !owner.endsWith("BlockingQueue")) {
+                where = " in " + frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1) + "."
+                        + frame.getMethodName();
+                break;
+            }
+        }
+        return t.getName() + " (" + t.getState() + where + (t.isDaemon() ? ", a daemon" : "") + ")";
+    }
+
+    /** Every live platform thread whose name starts with the prefix, daemon threads included. */
+    private static List<Thread> livePlatformThreads(String prefix) {
+        List<Thread> alive = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith(prefix)) {
+                alive.add(t);
+            }
+        }
+        return alive;
+    }
+
+    private static List<String> names(List<Thread> threads) {
+        List<String> names = new ArrayList<>();
+        for (Thread t : threads) {
+            names.add(t.getName());
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    // ---- inputs ----
+
+    /** A short random prefix ending in "-", such as "w-kq-". */
+    private static String prefix(Random random, String word) {
+        StringBuilder b = new StringBuilder(word).append('-');
+        for (int i = 0; i < 2; i++) {
+            b.append((char) ('a' + random.nextInt(26)));
+        }
+        return b.append('-').toString();
+    }
+
+    /**
+     * {@code size} inputs from -20 to 40 in a random order, one of them repeated, and the first not 1, so
+     * that neither a value nor its first index tells the thread's name.
+     */
+    private static List<Integer> inputsWithARepeat(Random random, int size) {
+        List<Integer> inputs = new ArrayList<>();
+        for (int i = 0; i < size - 1; i++) {
+            inputs.add(random.nextInt(61) - 20);
+        }
+        inputs.add(1 + random.nextInt(size - 1), inputs.get(random.nextInt(size - 1)));
+        if (inputs.get(0) == 1) {
+            inputs.set(0, 2 + random.nextInt(38));
+        }
+        return List.copyOf(inputs);
+    }
+
+    // ---- messages ----
+
+    /** "w-1 (input 5)" entries ordered by the number after the prefix, not as text. */
+    private static List<String> byPlace(List<String> runs, String prefix) {
+        List<String> copy = new ArrayList<>(runs);
+        copy.sort(Comparator.comparingLong(run -> placeOf(run, prefix)));
+        return copy;
+    }
+
+    private static long placeOf(String run, String prefix) {
+        String rest = run.startsWith(prefix) ? run.substring(prefix.length()) : run;
+        int space = rest.indexOf(' ');
+        try {
+            return Long.parseLong(space < 0 ? rest : rest.substring(0, space));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** What the names have in common, when they all follow one rule other than the place from 1. */
+    private static String aboutNames(ConcurrentLinkedQueue<Call> calls, List<Integer> inputs, String prefix) {
+        boolean byValue = true;
+        boolean fromZero = true;
+        Map<Integer, Integer> firstIndex = new HashMap<>();
+        for (int i = inputs.size() - 1; i >= 0; i--) {
+            firstIndex.put(inputs.get(i), i);
+        }
+        boolean byFirstIndex = true;
+        List<String> zeroBased = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            zeroBased.add(prefix + i);
+        }
+        List<String> seen = new ArrayList<>();
+        for (Call c : calls) {
+            String name = c.thread().getName();
+            seen.add(name);
+            byValue &= name.equals(prefix + c.input());
+            byFirstIndex &= name.equals(prefix + (firstIndex.get(c.input()) + 1));
+        }
+        Collections.sort(seen);
+        Collections.sort(zeroBased);
+        fromZero = seen.equals(zeroBased);
+        if (fromZero) {
+            return " The names count from 0; the first input's thread is namePrefix + 1.";
+        }
+        if (byValue) {
+            return " Each thread is named after its input's value; the name comes from the input's place in the"
+                    + " list, i + 1, whatever the value.";
+        }
+        if (byFirstIndex) {
+            return " Equal inputs ran on threads of the same name, the place of the first of them: each input has a"
+                    + " place of its own, i + 1, even when its value repeats.";
+        }
+        return "";
+    }
+
+    /** Which other way of counting gives the number countAlive returned, when one does. */
+    private static String aboutCount(int returned, int expected, int activeCount) {
+        if (returned == activeCount) {
+            return " " + returned + " is also what Thread.activeCount() returns here: an estimate of the live threads"
+                    + " of the caller's thread group, whatever their names.";
+        }
+        if (returned == expected - 2) {
+            return " " + returned + " is the number of different names among them: threads may share a name, and each"
+                    + " is a thread of its own.";
+        }
+        if (returned == expected - 1) {
+            return " " + returned + " is the count without the daemon: a daemon thread is alive like any other.";
+        }
+        if (returned == expected + 2) {
+            return " " + returned + " is the count with the two threads whose names have the prefix inside them.";
+        }
+        return "";
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts a thread that waits on a latch and returns once it is waiting there. */
+    private static Thread parked(Thread t) {
+        t.start();
+        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        while (t.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            pause();
+        }
+        return t;
+    }
+
+    private static List<Result> missingFrom(List<Result> expected, List<Result> returned) {
+        List<Result> left = new ArrayList<>(expected);
+        List<Result> strangers = new ArrayList<>();
+        for (Result r : returned) {
+            if (!left.remove(r)) {
+                strangers.add(r);
+            }
+        }
+        return strangers;
     }
 
     private static List<Result> sorted(List<Result> results) {
         List<Result> copy = new ArrayList<>(results);
-        copy.sort(Comparator.comparingInt(Result::input));
+        copy.sort(Comparator.comparing(Result::worker, Comparator.comparingLong(n -> n.length()))
+                .thenComparing(Result::worker).thenComparingInt(Result::input));
         return copy;
+    }
+
+    private static long seconds(long nanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(nanos);
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }
