@@ -59,7 +59,8 @@ public final class SocketsDemo {
     public static void main(String[] args) throws Exception {
         try (LoopbackServer echo = EchoServer.start()) {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), echo.port());
-            System.out.println("Bundled echo server on " + address.getAddress().getHostAddress() + ":" + echo.port() + ".");
+            System.out.println("Bundled echo server on " + address.getAddress().getHostAddress() + ":" + echo.port()
+                    + ".");
             whatASocketIs(address);
             aReadWaits(address);
             aBlockingClient(address);
