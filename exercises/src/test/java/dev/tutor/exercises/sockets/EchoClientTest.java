@@ -345,8 +345,8 @@ class EchoClientTest {
                         + ".");
             }
             if (thrown instanceof SocketTimeoutException) {
-                fail(what + "exchange() threw " + named(thrown) + " after " + millis + " ms: it was still reading"
-                        + " when the whole echo had come. Read exactly message.length bytes, and no further.", thrown);
+                fail(what + "exchange() threw " + named(thrown) + ", " + millis + " ms after it was called: it was"
+                        + " still reading when the whole echo had come. Read exactly message.length bytes, and no further.", thrown);
             }
             if (thrown != null) {
                 fail(what + "exchange() threw " + named(thrown) + ".", thrown);
@@ -515,14 +515,14 @@ class EchoClientTest {
     }
 
     /**
-     * The exception's class and message, for a failure message. The grader takes a failure whose message
-     * says "timed out after" for its own time limit, and the JDK's read time-out says exactly that, so the
-     * phrase is reworded here.
+     * The exception's class and its message in quotes, for a failure message. The grader takes a failure
+     * whose message says "timed out after" for its own time limit, and the JDK's read time-out says "Read
+     * timed out", so the message is quoted (no following word can join it) and the phrase reworded.
      */
     static String named(Throwable thrown) {
         String message = thrown.getMessage();
         return thrown.getClass().getName() + (message == null ? ""
-                : ": " + message.replace("timed out after", "timed out, after"));
+                : " (\"" + message.replace("timed out after", "timed out, after") + "\")");
     }
 
     // ---- descriptors ----

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.net.ChaosClient;
 import dev.tutor.runtime.net.ChaosClient.Ending;
@@ -56,6 +59,9 @@ class ThreadPerClientServerTest {
     private static final long THREAD_END_MILLIS = 1_000;
     /** How long close() may take; a right answer takes milliseconds. */
     private static final long CLOSE_MILLIS = 2_000;
+    /** The calls that wait until a thread has ended. */
+    private static final Set<String> WAITS_FOR_THREADS = Set.of("java.lang.Thread.join",
+            "java.util.concurrent.ExecutorService.awaitTermination", "java.util.concurrent.ExecutorService.close");
     /** How long a client waits for an echo in the tests' own exchanges. */
     private static final int ECHO_WAIT_MILLIS = 1_000;
 
@@ -200,8 +206,32 @@ class ThreadPerClientServerTest {
         }
     }
 
+    /**
+     * Read off the compiled class: close() must wait for threads to end, and only a join (or an executor's
+     * awaitTermination or close) waits for that. A close() that only closes the sockets leaves the threads
+     * ending a few microseconds after it has returned, a race that a check after close() would catch only
+     * now and then.
+     */
     @Test
     @Order(10)
+    @Tag("hint:3")
+    void waitsForThreadsToEndWithJoin() {
+        List<String> waits = new ArrayList<>();
+        for (JavaClass owner : CompiledNest.of(ThreadPerClientServer.class)) {
+            for (JavaMethodCall call : owner.getMethodCallsFromSelf()) {
+                String target = call.getTarget().getOwner().getName() + "." + call.getTarget().getName();
+                if (WAITS_FOR_THREADS.contains(target)) {
+                    waits.add(target);
+                }
+            }
+        }
+        assertTrue(!waits.isEmpty(), "ThreadPerClientServer never waits for a thread to end: it calls none of "
+                + WAITS_FOR_THREADS + ". Closing a socket wakes the thread blocked on it, but that thread is still"
+                + " running when close() moves on; close() must join() every thread the server started.");
+    }
+
+    @Test
+    @Order(11)
     @Tag("hint:3")
     void closeEndsEveryConnectionAndEveryThreadItStarted(Random random) throws Exception {
         Set<Thread> before = liveThreads();
