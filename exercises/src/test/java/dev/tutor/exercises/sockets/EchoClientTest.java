@@ -185,7 +185,8 @@ class EchoClientTest {
             Outcome outcome = Outcome.of(server.address(), message, timeout);
             String what = "With a time-out of " + timeout.toMillis() + " ms the server sent the " + message.length
                     + "-byte echo in " + pieceCount + " pieces, " + pauseMillis + " ms apart: "
-                    + (pieceCount - 1) * pauseMillis + " ms in all, but never " + timeout.toMillis() + " ms of silence. ";
+                    + (pieceCount - 1) * pauseMillis + " ms in all, but never " + timeout.toMillis()
+                    + " ms of silence. ";
             outcome.assertReturned(what, Duration.ofMillis(pieceCount * pauseMillis + timeout.toMillis()));
             assertArrayEquals(message, outcome.result, what + "exchange() returned other bytes than the echo.");
         }
@@ -346,7 +347,8 @@ class EchoClientTest {
             }
             if (thrown instanceof SocketTimeoutException) {
                 fail(what + "exchange() threw " + named(thrown) + ", " + millis + " ms after it was called: it was"
-                        + " still reading when the whole echo had come. Read exactly message.length bytes, and no further.", thrown);
+                        + " still reading when the whole echo had come. Read exactly message.length bytes, and no"
+                        + " further.", thrown);
             }
             if (thrown != null) {
                 fail(what + "exchange() threw " + named(thrown) + ".", thrown);

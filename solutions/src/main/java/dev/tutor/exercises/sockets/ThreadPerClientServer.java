@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,11 @@ public final class ThreadPerClientServer implements AutoCloseable {
     private final Thread acceptor;
     /** Every client's socket while its thread serves it; a client's thread removes its own. */
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
-    /** Every client's thread that has not ended yet; each removes itself as it ends. */
+    /**
+     * Every client's thread that may not have ended yet. A thread does not remove itself: it is still alive
+     * while its last lines run, and close() must be able to join it until it has ended. The accepting thread
+     * drops the ones that have ended whenever it adds one, so the set stays as large as the live threads.
+     */
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
 
     private ThreadPerClientServer(ServerSocket listening) {
@@ -82,6 +87,7 @@ public final class ThreadPerClientServer implements AutoCloseable {
             // Registered before the thread starts, so that close() finds both even if the thread has not run yet.
             clients.add(client);
             Thread worker = new Thread(() -> serve(client), "echo-client-" + client.getPort());
+            workers.removeIf(ended -> !ended.isAlive());
             workers.add(worker);
             worker.start();
         }
@@ -101,7 +107,6 @@ public final class ThreadPerClientServer implements AutoCloseable {
             // this client reset its connection, or close() closed it: only this thread ends
         } finally {
             clients.remove(client);
-            workers.remove(Thread.currentThread());
         }
     }
 
@@ -128,13 +133,10 @@ public final class ThreadPerClientServer implements AutoCloseable {
         }
     }
 
+    /** Waits for {@code thread} to end, but not past {@code deadline}; does not wait once it has passed. */
     private static void join(Thread thread, long deadline) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            return;
-        }
         try {
-            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            thread.join(Duration.ofNanos(deadline - System.nanoTime()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
