@@ -26,13 +26,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Lesson 7's demo: what a socket is on this machine, a read and a write that wait, a stream that keeps no
- * message boundaries, and what a thread per client costs.
+ * Lesson 7's demo: what a socket is on this machine, a read and a write that wait, a blocking client, a
+ * stream that keeps no message boundaries, two clients taking turns against one thread and against a
+ * thread per client, and what a thread per client costs.
  *
  * <p>Why it exists: each claim of the lesson is one section of this output, measured here rather than
  * promised. Everything runs in this JVM on loopback: the bundled echo server, a server that accepts and
- * never reads, and a small thread-per-client echo server ({@link ThreadPerClientEchoServer}). It is bounded:
- * at most {@link #CLIENTS} clients, a write that stops at {@link #WRITE_CAP} bytes, a few seconds in all.
+ * never reads, {@link OneClientAtATimeEchoServer} and {@link ThreadPerClientEchoServer}. It is bounded: at
+ * most {@link #CLIENTS} clients, a write that stops at {@link #WRITE_CAP} bytes, a few seconds in all.
  *
  * <p>Run it with {@code tutor demo sockets}. At a terminal it asks for two predictions, each just before
  * the section that measures it, and prints each beside the measurement. The section on descriptors and
