@@ -41,7 +41,8 @@ public final class ThreadPerClientServer implements AutoCloseable {
 
     private final ServerSocket listening;
     // TODO: close() must be able to reach the accepting thread, every client's socket and every client's
-    //       thread. Several threads add to and remove from what you keep here at the same time.
+    //       thread. Several threads add to and remove from what you keep here at the same time, and a thread
+    //       is alive until the very last line it runs.
 
     private ThreadPerClientServer(ServerSocket listening) {
         this.listening = listening;
