@@ -99,8 +99,9 @@ public final class ChaosClient {
     }
 
     /**
-     * Sets the clients' socket buffers to their smallest: the server's writes to a client that is slow to
-     * read then come out partial after a few kilobytes.
+     * Makes the clients' socket buffers a few kilobytes (the send buffer its smallest, the receive buffer
+     * 4 KiB, which the kernel doubles): the server's writes to a client that is slow to read then come out
+     * partial, or block, after a few kilobytes.
      */
     public ChaosClient tinyBuffers(boolean tiny) {
         return new ChaosClient(seed, clients, messages, maxMessageBytes, pieces, ending, tiny, readLate, timeout);

@@ -1,0 +1,79 @@
+package dev.tutor.exercises.sockets;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * An echo server with a thread per client: one thread accepts connections, and every client it accepts
+ * gets a platform thread of its own that sends back every byte the client sends. It is the shape of
+ * Python's {@code socketserver.ThreadingTCPServer}, and of most servers written before event loops.
+ *
+ * <p>Blocking calls make each thread simple: a read waits until the client sends something, a write
+ * waits until the kernel has room for it. While one client's thread waits, the others run.
+ *
+ * <p>The contract:
+ * <ul>
+ *   <li>{@link #start()} listens on 127.0.0.1 at a port the system picks, starts the accepting thread and
+ *       returns at once; clients may connect as soon as it has returned.</li>
+ *   <li>Each accepted client gets a new thread, which echoes what the client sends, as it comes, in
+ *       whatever pieces. When the client ends its stream (it closed, or shut down its sending side: a read
+ *       returns -1), the thread has echoed everything, closes the connection and ends. A client's thread
+ *       ends when its connection does.</li>
+ *   <li>A client that resets its connection, or fails in any other way, ends only its own thread; the
+ *       server and every other client go on as if it had never been.</li>
+ *   <li>{@link #close()} stops accepting, closes every client's connection, and returns once every thread
+ *       the server started, daemon or not, has ended: within milliseconds, and at most about 5 seconds
+ *       in all. Calling it again does nothing.</li>
+ * </ul>
+ *
+ * <p>Exercise: complete {@link #start()}, the accepting thread, each client's thread and {@link #close()}.
+ */
+public final class ThreadPerClientServer implements AutoCloseable {
+
+    /**
+     * How many connections the kernel may hold for this server before it accepts them. The default, 50,
+     * is small for a few hundred clients connecting at once: requests beyond it wait a second or more.
+     */
+    private static final int BACKLOG = 1_000;
+
+    private final ServerSocket listening;
+    // TODO: close() must be able to reach the accepting thread, every client's socket and every client's
+    //       thread. Several threads add to and remove from what you keep here at the same time, and a thread
+    //       is alive until the very last line it runs.
+
+    private ThreadPerClientServer(ServerSocket listening) {
+        this.listening = listening;
+    }
+
+    /** Starts the server: listening on 127.0.0.1 at a port the system picks, and accepting clients. */
+    public static ThreadPerClientServer start() throws IOException {
+        ServerSocket listening = new ServerSocket(0, BACKLOG, InetAddress.getLoopbackAddress());
+        ThreadPerClientServer server = new ThreadPerClientServer(listening);
+        // TODO: start one thread that accepts clients, so that this method returns at once.
+        return server;
+    }
+
+    /** Where clients connect: 127.0.0.1 and the port the system picked. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listening.getLocalSocketAddress();
+    }
+
+    /** Runs on the accepting thread: accepts clients until the listening socket is closed. */
+    private void acceptClients() {
+        // TODO: accept a client, start a new thread that serves it, and go back to accepting.
+    }
+
+    /** Runs on a client's own thread: echoes what the client sends until it ends its stream. */
+    private void serve(Socket client) {
+        // TODO: read, write back what was read, and repeat until the client ends its stream; then close.
+    }
+
+    /** Stops accepting, closes every client's connection and waits for every thread the server started. */
+    @Override
+    public void close() {
+        // TODO: stop accepting, close the connections, and wait for the threads to end.
+    }
+}

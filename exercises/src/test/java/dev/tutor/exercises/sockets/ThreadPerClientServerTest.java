@@ -1,0 +1,497 @@
+package dev.tutor.exercises.sockets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.Seeded;
+import dev.tutor.runtime.net.ChaosClient;
+import dev.tutor.runtime.net.ChaosClient.Ending;
+import dev.tutor.runtime.net.ChaosClient.Pieces;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Grades {@link ThreadPerClientServer} with the runtime's {@link ChaosClient}: bytes one at a time, random
+ * pieces, several messages glued together, clients that half-close or reset, tiny socket buffers with
+ * clients that read late, CodeCrafters' turns and a few hundred clients at once, every run seeded from the
+ * test's {@link Random}. The server's threads are the threads alive during a test that were not alive
+ * before it started the server; the test itself starts none.
+ *
+ * <p>The tests run in the order a learner writes the code: accepting and echoing on a thread per client
+ * (hint 1), the end of a client's stream and its failures (hint 2), and {@code close()} (hint 3).
+ */
+@ExtendWith(Seeded.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ThreadPerClientServerTest {
+
+    /** How long a client's thread may take to end once its client has gone. */
+    private static final long THREAD_END_MILLIS = 1_000;
+    /** How long close() may take; a right answer takes milliseconds. */
+    private static final long CLOSE_MILLIS = 2_000;
+    /** The calls that wait until a thread has ended. */
+    private static final Set<String> WAITS_FOR_THREADS = Set.of("java.lang.Thread.join",
+            "java.util.concurrent.ExecutorService.awaitTermination", "java.util.concurrent.ExecutorService.close");
+    /** How long a client waits for an echo in the tests' own exchanges. */
+    private static final int ECHO_WAIT_MILLIS = 1_000;
+
+    @Test
+    @Order(1)
+    @Tag("hint:1")
+    void listensOnLoopbackAtAPortTheSystemPicked() throws Exception {
+        try (ThreadPerClientServer first = ThreadPerClientServer.start();
+             ThreadPerClientServer second = ThreadPerClientServer.start()) {
+            InetSocketAddress address = first.address();
+            assertNotNull(address, "address() returned null.");
+            assertTrue(address.getAddress().isLoopbackAddress(), "The server listens on " + address
+                    + "; it must listen on 127.0.0.1 only, where no other machine can reach it.");
+            assertNotEquals(0, address.getPort(), "address() says port 0: ask the listening socket for the port"
+                    + " the system picked.");
+            assertNotEquals(address.getPort(), second.address().getPort(), "Two servers started at once both"
+                    + " say port " + address.getPort() + ": let the system pick a free port for each.");
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Tag("hint:1")
+    void echoesOneClient(Random random) throws Exception {
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            assertChaos(server, chaos(random).clients(1).pieces(Pieces.WHOLE)
+                    .timeout(Duration.ofMillis(800)));
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Tag("hint:1")
+    void echoesTheBytesInWhateverPiecesTheyCome(Random random) throws Exception {
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            for (Pieces pieces : List.of(Pieces.ONE_BYTE, Pieces.RANDOM, Pieces.COALESCED)) {
+                assertChaos(server, chaos(random).pieces(pieces)
+                        .timeout(Duration.ofMillis(1_500)));
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:1")
+    void servesClientsWhoTakeTurns(Random random) throws Exception {
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            ChaosClient chaos = chaos(random).timeout(Duration.ofMillis(2_000));
+            Optional<String> problem = chaos.takeTurns(server.address(), "1 2 1 1 2 close1 3");
+            problem.ifPresent(p -> fail("Clients took turns, CodeCrafters' order \"1 2 1 1 2 close1 3\": " + p));
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:1")
+    void givesEveryClientAThreadThatEndsWithItsConnection(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            int count = 5 + random.nextInt(20);
+            List<Socket> connected = new ArrayList<>();
+            try {
+                for (int c = 0; c < count; c++) {
+                    Socket client = connect(server);
+                    connected.add(client);
+                    exchange(client, random, "client " + (c + 1) + " of " + count + ", with the others connected");
+                }
+                List<Thread> serving = serverThreads(before);
+                assertTrue(serving.size() >= count + 1, count + " clients were connected, each had had its echo,"
+                        + " and the server had " + serving.size() + " thread(s) of its own: " + names(serving)
+                        + ". One thread accepts and every client needs one of its own, " + (count + 1) + " in all.");
+            } finally {
+                for (Socket client : connected) {
+                    client.close();
+                }
+            }
+            List<Thread> left = threadsStillAliveAfter(before, THREAD_END_MILLIS, 1);
+            assertTrue(left.size() <= 1, count + " clients closed their connections, and " + THREAD_END_MILLIS
+                    + " ms later the server still had " + left.size() + " threads: " + names(left) + ". Only the"
+                    + " accepting thread should be left: a client's thread ends when its client's stream does"
+                    + " (a read returns -1), or thousands of clients over a day leave thousands of threads.");
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:1")
+    void servesAFewHundredClientsAtOnce(Random random) throws Exception {
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            int clients = 200 + random.nextInt(201);
+            assertChaos(server, chaos(random).clients(clients).messages(2, 32)
+                    .timeout(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Tag("hint:2")
+    void aClientThatHalfClosesGetsTheRestOfItsEchoAndThenTheEnd(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            for (Pieces pieces : List.of(Pieces.WHOLE, Pieces.RANDOM, Pieces.ONE_BYTE)) {
+                assertChaos(server, chaos(random).pieces(pieces).ending(Ending.HALF_CLOSE)
+                        .timeout(Duration.ofMillis(1_500)));
+            }
+            List<Thread> left = threadsStillAliveAfter(before, THREAD_END_MILLIS, 1);
+            assertTrue(left.size() <= 1, "Every client half-closed, got its echo and the end of the stream, and"
+                    + " closed; " + THREAD_END_MILLIS + " ms later the server still had " + left.size()
+                    + " threads: " + names(left) + ".");
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Tag("hint:2")
+    void aClientThatResetsDisturbsNoOther(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            for (Pieces pieces : Pieces.values()) {
+                assertChaos(server, chaos(random).clients(12).pieces(pieces)
+                        .ending(Ending.SOME_RESET).timeout(Duration.ofMillis(1_500)));
+            }
+            assertChaos(server, chaos(random).clients(3).timeout(Duration.ofMillis(1_500)));
+            List<Thread> left = threadsStillAliveAfter(before, THREAD_END_MILLIS, 1);
+            assertTrue(left.size() <= 1, "Every client left, every third one by resetting its connection, and "
+                    + THREAD_END_MILLIS + " ms later the server still had " + left.size() + " threads: "
+                    + names(left) + ". A reset is an IOException in that client's thread: catch it there, close"
+                    + " that socket and let the thread end.");
+        }
+    }
+
+    @Test
+    @Order(9)
+    @Tag("hint:2")
+    void keepsUpWithClientsThatReadLateThroughTinyBuffers(Random random) throws Exception {
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            assertChaos(server, chaos(random).clients(10).messages(3, 64 * 1024)
+                    .tinyBuffers(true).readLate(true).timeout(Duration.ofSeconds(10)));
+            assertChaos(server, chaos(random).clients(10).pieces(Pieces.COALESCED)
+                    .messages(20, 4 * 1024).tinyBuffers(true).readLate(true).ending(Ending.HALF_CLOSE)
+                    .timeout(Duration.ofSeconds(10)));
+        }
+    }
+
+    /**
+     * Read off the compiled class: close() must wait for threads to end, and only a join (or an executor's
+     * awaitTermination or close) waits for that. A close() that only closes the sockets leaves the threads
+     * ending a few microseconds after it has returned, a race that a check after close() would catch only
+     * now and then.
+     */
+    @Test
+    @Order(10)
+    @Tag("hint:3")
+    void waitsForThreadsToEndWithJoin() {
+        List<String> waits = new ArrayList<>();
+        for (JavaClass owner : CompiledNest.of(ThreadPerClientServer.class)) {
+            for (JavaMethodCall call : owner.getMethodCallsFromSelf()) {
+                String target = call.getTarget().getOwner().getName() + "." + call.getTarget().getName();
+                if (WAITS_FOR_THREADS.contains(target)) {
+                    waits.add(target);
+                }
+            }
+        }
+        assertTrue(!waits.isEmpty(), "ThreadPerClientServer never waits for a thread to end: it calls none of "
+                + WAITS_FOR_THREADS + ". Closing a socket wakes the thread blocked on it, but that thread is still"
+                + " running when close() moves on; close() must join() every thread the server started.");
+    }
+
+    @Test
+    @Order(11)
+    @Tag("hint:3")
+    void closeEndsEveryConnectionAndEveryThreadItStarted(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
+        ThreadPerClientServer server = ThreadPerClientServer.start();
+        InetSocketAddress address = server.address();
+        int idle = 3 + random.nextInt(8);
+        List<Socket> clients = new ArrayList<>();
+        SocketChannel flooding = null;
+        try {
+            for (int c = 0; c < idle; c++) {
+                Socket client = connect(server);
+                clients.add(client);
+                exchange(client, random, "idle client " + (c + 1) + " of " + idle);
+            }
+            // One client sends without reading, until its thread on the server is blocked in write().
+            flooding = SocketChannel.open(address);
+            long flooded = floodUntilStuck(flooding);
+            List<Thread> serving = serverThreads(before);
+
+            Closing closing = closeWithin(server, CLOSE_MILLIS, serving);
+            String setting = idle + " clients were connected and idle, and one had sent " + flooded + " bytes"
+                    + " without reading, so its thread was blocked writing the echo. ";
+            if (!closing.returned()) {
+                fail(setting + "close() had not returned " + CLOSE_MILLIS + " ms later. These threads of the server"
+                        + " were still alive: " + String.join("; ", closing.aliveAfter()) + ". A thread blocked in"
+                        + " read() or write() waits until its socket is closed: close every client's socket before"
+                        + " waiting for the threads.");
+            }
+            if (closing.thrown() != null) {
+                fail(setting + "close() threw " + closing.thrown() + ".", closing.thrown());
+            }
+            assertTrue(closing.aliveAfter().isEmpty(), setting + "close() returned after " + closing.millis()
+                    + " ms, and at that moment these threads of the server were still alive: "
+                    + String.join("; ", closing.aliveAfter()) + ". close() must wait until every thread the server"
+                    + " started has ended, daemon threads too: join them.");
+            for (int c = 0; c < clients.size(); c++) {
+                assertEndOfStream(clients.get(c), "idle client " + (c + 1) + " of " + idle);
+            }
+            try (Socket late = new Socket()) {
+                late.connect(address, ECHO_WAIT_MILLIS);
+                fail(setting + "After close() a new client could still connect to " + address
+                        + ": close the listening socket.");
+            } catch (ConnectException | SocketTimeoutException refused) {
+                // as it should be
+            }
+            Closing again = closeWithin(server, CLOSE_MILLIS, List.of());
+            assertTrue(again.returned() && again.thrown() == null, "A second close() "
+                    + (again.returned() ? "threw " + again.thrown() : "had not returned " + CLOSE_MILLIS + " ms later")
+                    + "; closing a server twice must do nothing.");
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+            if (flooding != null) {
+                flooding.close();
+            }
+            closeWithin(server, CLOSE_MILLIS, List.of());
+        }
+    }
+
+    /**
+     * Closing a socket wakes the thread blocked on it, but does not wait for it to end, so a close() that
+     * does not join finds its threads still ending as it returns, most of the time: for the accepting thread
+     * alone, about one time in three was seen. So the test closes 24 servers: every sixth with clients still
+     * connected, the others with none, where only the accepting thread has to end.
+     */
+    @Test
+    @Order(12)
+    @Tag("hint:3")
+    void closeReturnsOnlyOnceEveryThreadHasEnded(Random random) throws Exception {
+        int rounds = 24;
+        for (int round = 1; round <= rounds; round++) {
+            boolean clientsStay = round % 6 == 1;
+            Set<Thread> before = liveThreads();
+            ThreadPerClientServer server = ThreadPerClientServer.start();
+            int count = clientsStay ? 10 + random.nextInt(21) : 0;
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int c = 0; c < count; c++) {
+                    Socket client = connect(server);
+                    clients.add(client);
+                    exchange(client, random, "client " + (c + 1) + " of " + count + " (round " + round + ")");
+                }
+                List<Thread> serving = serverThreads(before);
+                Closing closing = closeWithin(server, CLOSE_MILLIS, serving);
+                String setting = "Server " + round + " of " + rounds + (clientsStay ? ": " + count + " clients were"
+                        + " connected and idle when close() was called. " : ": no client had connected. ");
+                if (!closing.returned()) {
+                    fail(setting + "close() had not returned " + CLOSE_MILLIS + " ms later. These threads of the"
+                            + " server were still alive: " + String.join("; ", closing.aliveAfter()) + ".");
+                }
+                assertTrue(closing.aliveAfter().isEmpty(), setting + "The moment close() returned, these threads"
+                        + " of the server were still alive: " + String.join("; ", closing.aliveAfter()) + ". Closing"
+                        + " a socket wakes the thread blocked on it, and closing the listening socket wakes the"
+                        + " accepting thread, but neither has ended yet: close() must join() every one of them.");
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+                closeWithin(server, CLOSE_MILLIS, List.of());
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    /** A chaos client with a seed from the test's random, small enough to read in a message. */
+    private static ChaosClient chaos(Random random) {
+        return ChaosClient.seeded(random.nextInt(1_000_000));
+    }
+
+    private static void assertChaos(ThreadPerClientServer server, ChaosClient chaos) {
+        Optional<String> problem = chaos.echo(server.address());
+        problem.ifPresent(p -> fail("The chaos client found: " + p.replace("timed out after", "timed out, after")));
+    }
+
+    private static Socket connect(ThreadPerClientServer server) throws IOException {
+        Socket client = new Socket();
+        client.setTcpNoDelay(true);
+        client.connect(server.address(), ECHO_WAIT_MILLIS);
+        client.setSoTimeout(ECHO_WAIT_MILLIS);
+        return client;
+    }
+
+    /** Sends a few random bytes on {@code client} and fails unless the same bytes come back. */
+    private static void exchange(Socket client, Random random, String who) throws IOException {
+        byte[] message = new byte[1 + random.nextInt(100)];
+        for (int i = 0; i < message.length; i++) {
+            message[i] = (byte) ('a' + random.nextInt(26));
+        }
+        client.getOutputStream().write(message);
+        byte[] echo = new byte[message.length];
+        int got = 0;
+        try {
+            InputStream in = client.getInputStream();
+            while (got < echo.length) {
+                int n = in.read(echo, got, echo.length - got);
+                if (n == -1) {
+                    fail(who + " sent " + message.length + " bytes and the server ended the stream after " + got
+                            + " of them came back.");
+                }
+                got += n;
+            }
+        } catch (SocketTimeoutException e) {
+            fail(who + " sent " + message.length + " bytes and got " + got + " of them back within "
+                    + ECHO_WAIT_MILLIS + " ms.");
+        }
+        assertEquals(new String(message), new String(echo), who + " got back other bytes than it sent.");
+    }
+
+    /**
+     * Writes to a non-blocking channel without reading until no byte has gone out for 200 ms, at most
+     * 256 MiB; returns how many went. By then the server's thread for it is blocked writing the echo.
+     */
+    private static long floodUntilStuck(SocketChannel channel) throws IOException, InterruptedException {
+        channel.configureBlocking(false);
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long total = 0;
+        long lastProgress = System.nanoTime();
+        while (total < 256L * 1024 * 1024 && System.nanoTime() - lastProgress < 200_000_000L) {
+            chunk.clear();
+            int n = channel.write(chunk);
+            if (n > 0) {
+                total += n;
+                lastProgress = System.nanoTime();
+            } else {
+                Thread.sleep(5);
+            }
+        }
+        return total;
+    }
+
+    private static void assertEndOfStream(Socket client, String who) throws IOException {
+        try {
+            int next = client.getInputStream().read();
+            assertEquals(-1, next, who + " read a byte (" + next + ") after close(); it expected the end of the"
+                    + " stream.");
+        } catch (SocketTimeoutException e) {
+            fail("After close() returned, " + who + " waited " + ECHO_WAIT_MILLIS + " ms and saw neither bytes nor"
+                    + " the end of the stream: its connection was still open. close() must close every client's"
+                    + " socket.");
+        }
+    }
+
+    /** How one call of close() ended, and which of the server's threads were alive the moment it returned. */
+    private record Closing(boolean returned, Throwable thrown, long millis, List<String> aliveAfter) {
+    }
+
+    /**
+     * Runs close() on a daemon thread of the test and waits up to {@code millis} for it. The threads in
+     * {@code serving} that are still alive are listed on that thread the moment close() returns.
+     */
+    private static Closing closeWithin(ThreadPerClientServer server, long millis, List<Thread> serving)
+            throws InterruptedException {
+        Closing[] result = new Closing[1];
+        CountDownLatch done = new CountDownLatch(1);
+        long start = System.nanoTime();
+        Thread closer = new Thread(() -> {
+            Throwable thrown = null;
+            try {
+                server.close();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
+            result[0] = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000, describe(alive));
+            done.countDown();
+        }, "test-closer");
+        closer.setDaemon(true);
+        closer.start();
+        if (!done.await(millis, TimeUnit.MILLISECONDS)) {
+            return new Closing(false, null, millis, describe(serving.stream().filter(Thread::isAlive).toList()));
+        }
+        return result[0];
+    }
+
+    private static Set<Thread> liveThreads() {
+        return Set.copyOf(Thread.getAllStackTraces().keySet());
+    }
+
+    /** Threads alive now that were not in {@code before}, other than the test's own and the JVM's. */
+    private static List<Thread> serverThreads(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive() && !t.getName().startsWith("test-"))
+                .filter(t -> t.getThreadGroup() != null && !"system".equals(t.getThreadGroup().getName()))
+                .toList();
+    }
+
+    /**
+     * The server's threads still alive after waiting up to {@code millis} in all for all but {@code keep}
+     * of them to end.
+     */
+    private static List<Thread> threadsStillAliveAfter(Set<Thread> before, long millis, int keep)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<Thread> alive = serverThreads(before);
+        while (alive.size() > keep && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            alive = serverThreads(before);
+        }
+        return alive;
+    }
+
+    private static String names(List<Thread> threads) {
+        return threads.size() <= 6 ? threads.stream().map(Thread::getName).toList().toString()
+                : threads.stream().limit(6).map(Thread::getName).collect(Collectors.joining(", ", "[", ", ...]"));
+    }
+
+    /** Each thread's name, whether it is a daemon, and where it is, for a message about threads left alive. */
+    private static List<String> describe(List<Thread> threads) {
+        List<String> described = new ArrayList<>(threads.stream().limit(4).map(t -> {
+            StackTraceElement[] stack = t.getStackTrace();
+            String where = Arrays.stream(stack)
+                    .filter(f -> f.getClassName().startsWith(ThreadPerClientServer.class.getName()))
+                    .findFirst().map(f -> " at " + f.getMethodName() + " line " + f.getLineNumber()).orElse("");
+            return "\"" + t.getName() + "\"" + (t.isDaemon() ? " (daemon)" : "") + " " + t.getState() + where;
+        }).toList());
+        if (threads.size() > 4) {
+            described.add("and " + (threads.size() - 4) + " more");
+        }
+        return described;
+    }
+}
