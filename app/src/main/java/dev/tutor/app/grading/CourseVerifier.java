@@ -82,7 +82,8 @@ public final class CourseVerifier {
                     .or(() -> source.solution(path)));
             GradeReport report = grader.grade(new GradeRequest(exercise, files));
             log.accept(exercise.id() + " mistake " + mistake.name() + ": " + report.verdict().summary()
-                    + report.suggestedHint().map(h -> ", offers hint " + h).orElse("") + timing(report));
+                    + firstFailure(report.verdict()) + report.suggestedHint().map(h -> ", offers hint " + h).orElse("")
+                    + timing(report));
             times.add(new WrongAnswerTime(exercise.id(), mistake.name(), verdictTime(report)));
             if (report.verdict().passed()) {
                 problems.add(exercise.id() + " mistake '" + mistake.name() + "': passes the tests");
@@ -108,6 +109,15 @@ public final class CourseVerifier {
         synchronized (wrongAnswerTimes) {
             return List.copyOf(wrongAnswerTimes);
         }
+    }
+
+    /** The test that failed first, for an author reading why a mistake got the hint it got. */
+    private static String firstFailure(Verdict verdict) {
+        return switch (verdict) {
+            case Verdict.TestsFailed f -> " (" + f.failures().get(0).test() + ")";
+            case Verdict.TimedOut t -> " (" + t.test() + ")";
+            default -> "";
+        };
     }
 
     private static Duration verdictTime(GradeReport report) {

@@ -14,7 +14,9 @@ import java.util.Objects;
  * <p>The contract the tests check:
  * <ul>
  *   <li>a new object holds one reference;</li>
- *   <li>{@link #decref()} that takes the count to zero runs the deallocator, once;</li>
+ *   <li>{@link #decref()} that takes the count to zero runs the deallocator, once, after the count is 0
+ *       (the deallocator sees {@code count() == 0}); if the deallocator throws, {@code decref()} passes the
+ *       exception on and the object stays freed;</li>
  *   <li>once the count has reached zero the object is dead: {@link #incref()} and {@link #decref()} throw
  *       {@link IllegalStateException} (a use after free) and change nothing;</li>
  *   <li>all of this holds when any number of threads call the methods at the same time.</li>

@@ -100,6 +100,45 @@ class RefCountedTest {
     }
 
     @Test
+    @Order(3)
+    @Tag("hint:3")
+    void theDeallocatorRunsOnceTheCountIsZeroAndAThrowingOneLeavesTheObjectFreed() {
+        int[] seenInside = {-1};
+        RefCounted[] holder = new RefCounted[1];
+        holder[0] = new RefCounted(() -> seenInside[0] = holder[0].count());
+        holder[0].decref();
+        assertEquals(0, seenInside[0], () -> "The deallocator read count() == " + seenInside[0] + " while it ran."
+                + " It runs once the count has reached 0, not while the object is still alive.");
+
+        AtomicInteger runs = new AtomicInteger();
+        RefCounted failing = new RefCounted(() -> {
+            runs.incrementAndGet();
+            throw new IllegalArgumentException("deallocator failed");
+        });
+        try {
+            failing.decref();
+            fail("The deallocator threw IllegalArgumentException, and decref() must pass it on, but it returned.");
+        } catch (IllegalArgumentException expected) {
+            // passed on, as the contract says
+        }
+        int count = failing.count();
+        Throwable second = null;
+        try {
+            failing.decref();
+        } catch (RuntimeException e) {
+            second = e;
+        }
+        Throwable again = second;
+        assertEquals(0, count, () -> "After a decref() whose deallocator threw, count() is " + count + ": the object"
+                + " must stay freed, at 0.");
+        if (!(again instanceof IllegalStateException) || runs.get() != 1) {
+            fail("After a decref() whose deallocator threw, another decref() must be refused with"
+                    + " IllegalStateException and free nothing, but it " + (again == null ? "returned normally"
+                    : "threw " + again) + " and the deallocator has run " + runs.get() + " time(s).");
+        }
+    }
+
+    @Test
     @Order(2)
     @Tag("hint:3")
     void refusesAnIncrefThatArrivesWhileTheObjectIsBeingFreed() {
@@ -126,24 +165,28 @@ class RefCountedTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @Tag("hint:2")
     void twoThreadsIncreasingTheCountLoseNoUpdate() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
             RefCounted object = counted.object();
-            runTogether(object::incref, object::incref);
+            Runnable twice = () -> {
+                object.incref();
+                object.incref();
+            };
+            runTogether(twice, twice);
             int count = object.count();
-            if (count != 3) {
-                fail("A new object (1 reference) got one incref() from each of two threads at once; count() must"
-                        + " then be 3, but it is " + count + "."
-                        + (count == 2 ? " One thread's increment was lost: both read the same count and both wrote"
-                        + " it back plus one." : ""));
+            if (count != 5) {
+                fail("A new object (1 reference) got two incref() calls from each of two threads at once; count()"
+                        + " must then be 5, but it is " + count + "."
+                        + (count < 5 ? " " + (5 - count) + " increment(s) were lost: two threads read the same count"
+                        + " and both wrote it back plus one." : " That is more than were made."));
             }
         });
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Tag("hint:2")
     void twoThreadsDecreasingTheCountLoseNoUpdate() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
@@ -161,7 +204,7 @@ class RefCountedTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @Tag("hint:3")
     void twoThreadsDroppingTheLastTwoReferencesFreeOnce() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
@@ -180,7 +223,7 @@ class RefCountedTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Tag("hint:3")
     void anIncrefRacingTheLastDecrefEitherWinsOrIsRefused() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
@@ -206,6 +249,37 @@ class RefCountedTest {
                         : ""));
             }
         });
+    }
+
+    @Test
+    @Order(8)
+    @Tag("hint:3")
+    void twoThreadsTouchingAFreedObjectAreBothRefusedAndFreeNothing() {
+        Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
+            RefCounted object = counted.object();
+            object.decref();
+            boolean[] refused = new boolean[2];
+            runTogether(() -> refused[0] = refusedByFreedObject(object::incref),
+                    () -> refused[1] = refusedByFreedObject(object::decref));
+            int count = object.count();
+            int frees = counted.frees().get();
+            if (!refused[0] || !refused[1] || count != 0 || frees != 1) {
+                fail("A freed object got an incref() and a decref() from two threads at once. Both must be refused"
+                        + " with IllegalStateException, the count must stay 0 and nothing more be freed; here incref()"
+                        + " was " + (refused[0] ? "refused" : "accepted") + ", decref() was "
+                        + (refused[1] ? "refused" : "accepted") + ", count() is " + count + " and the deallocator has"
+                        + " run " + frees + " time(s) in all.");
+            }
+        });
+    }
+
+    private static boolean refusedByFreedObject(Runnable call) {
+        try {
+            call.run();
+            return false;
+        } catch (IllegalStateException refused) {
+            return true;
+        }
     }
 
     /** Runs two actions on two new threads and waits for both; what either threw is rethrown. */
