@@ -37,6 +37,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -91,6 +92,14 @@ class ChildProcessTest {
     private static AssertionError chatterFailed;
 
     private Set<Long> descendantsBefore;
+
+    /** Each run of the class starts its children afresh (a mutation tester runs the class many times in one JVM). */
+    @BeforeAll
+    static void forgetEarlierRuns() {
+        echoed = null;
+        chattered = null;
+        chatterFailed = null;
+    }
 
     @BeforeEach
     void noteTheProcessesAlreadyRunning() {
@@ -391,7 +400,7 @@ class ChildProcessTest {
             }
             call.thread.interrupt();
             Outcome o = call.await(GRACE);
-            String what = "The child never ends, and ignores a polite request to stop. Once it ran, the test"
+            String what = "The child never ends, and refuses a polite request to stop. Once it ran, the test"
                     + " interrupted the thread waiting in run() (limit " + limit.toSeconds() + " s).";
             if (o == null) {
                 fail(what + " run() had not come back " + GRACE.toMillis() + " ms later; the thread that called it "
@@ -549,7 +558,7 @@ class ChildProcessTest {
             System.out.print(TEXT);
             System.out.flush();
             RollCall.join(args[0]);
-            Thread.sleep(Long.MAX_VALUE);
+            untilTheParentIsGone();
         }
     }
 
@@ -571,8 +580,25 @@ class ChildProcessTest {
             // Reports in only now, so that a child that has reported in refuses polite requests.
             roll.sayPid();
             System.out.println("working, and not stopping");
-            Thread.sleep(Long.MAX_VALUE);
+            untilTheParentIsGone();
         }
+    }
+
+    /**
+     * Runs on until the child is killed, or until the JVM that started it is gone, at most two minutes: a
+     * child the parent failed to kill must not outlive the tests as an orphan. A halt, since the children
+     * that refuse polite requests do it with a shutdown hook that never returns.
+     */
+    static void untilTheParentIsGone() throws InterruptedException {
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        try {
+            if (parent.isPresent()) {
+                parent.get().onExit().get(2, TimeUnit.MINUTES);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // two minutes are longer than any test waits
+        }
+        Runtime.getRuntime().halt(4);
     }
 
     /**

@@ -65,7 +65,6 @@ public final class ChildProcess {
         command.addAll(args);
 
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        boolean ended = false;
         try {
             // The pipe between us holds about 64 KiB: read while the child runs, or it stops at a full pipe.
             // The reading ends by itself, at the end of the output, which comes when the child is gone.
@@ -76,14 +75,12 @@ public final class ChildProcess {
                 throw new TimeoutException("child " + child.pid() + " (" + mainClass + ") still ran after "
                         + limit.toMillis() + " ms and was killed");
             }
-            ended = true;
             return new Finished(child.pid(), child.exitValue(), outputOf(child, reading));
         } finally {
-            if (!ended) {
-                // A time-out, an interrupt or a failure: the child must not outlive our interest in it.
-                // join() waits without being interruptible, so a second interrupt cannot leave it running.
-                child.destroyForcibly().onExit().join();
-            }
+            // After a time-out, an interrupt or a failure, the child must not outlive our interest in it; after
+            // a normal end it is gone already, and this does nothing. join() waits without being
+            // interruptible, so a second interrupt cannot leave the child running.
+            child.destroyForcibly().onExit().join();
         }
     }
 
