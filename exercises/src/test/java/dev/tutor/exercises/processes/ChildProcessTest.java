@@ -55,8 +55,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>The children are the small programs nested in this class. Each runs in a JVM of its own, from the
  * test JVM's own class path ({@link #CHILD_CLASS_PATH}). Starting a JVM costs a tenth of a second or more,
- * so the class starts six children in all, and the first one's run is shared by the tests that look at it
- * from different sides. Inputs (arguments, exit codes, output sizes and limits) come from the run's seed.
+ * so the class starts five children in all (a few more when a busy machine makes a test try again with a
+ * longer limit), and the runs of the first two are shared by the tests that look at them from different
+ * sides. Inputs (arguments, exit codes, output sizes and limits) come from the run's seed.
  *
  * <p>Children that never end report their PID, and whatever a polite request to stop did to them, over a
  * socket to the test ({@link RollCall}). The test looks at the child from the thread that called

@@ -341,10 +341,55 @@ class PrimeSplitterTest {
         }
     }
 
+    /**
+     * The parent adds up what its workers say, and checks only the form: a count of 0 is an answer, and so
+     * is one beyond the range of an int. The workers are shell scripts that say counts the test chose.
+     */
+    @Test
+    @Order(7)
+    @Tag("hint:3")
+    void addsUpWhatTheWorkersAnswerZeroAndBigCountsToo(Random random) throws Exception {
+        int workers = 2 + random.nextInt(3);
+        long limit = 10_000L * workers + random.nextInt(10_000 * workers);
+        List<List<Range>> plan = PrimeSplitter.plan(limit, workers);
+        List<Long> said = new ArrayList<>();
+        Map<String, String> orders = new HashMap<>();
+        int zero = random.nextInt(workers);
+        int big = (zero + 1 + random.nextInt(workers - 1)) % workers;
+        for (int i = 0; i < workers; i++) {
+            long count = i == zero ? 0 : i == big ? Integer.MAX_VALUE + 1L + random.nextInt(1_000_000) : random.nextInt(5_000);
+            said.add(count);
+            orders.put(Long.toString(plan.get(i).get(0).from()), "say " + count);
+        }
+        Folder folder = Folder.create(orders, workers);
+        try {
+            boolean shell = Files.isExecutable(SHELL);
+            Run run = call(limit, workers, folder, shell ? folder.shellCommand() : folder.command(workers));
+            String story = "The " + workers + " workers answered the counts " + said + ", in the order of the plan.";
+            if (run == null) {
+                fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back after " + COME_BACK_MS
+                        + " ms.");
+            }
+            if (run.thrown() != null) {
+                fail(story + " countPrimes threw " + run.thrown() + ". A count of 0 is an answer, and a count is a"
+                        + " long: Long.parseLong reads it.", run.thrown());
+            }
+            Result r = run.result();
+            List<Long> reported = r.workers() == null ? null : r.workers().stream().map(WorkerReport::primes).toList();
+            long total = said.stream().mapToLong(Long::longValue).sum();
+            if (!said.equals(reported) || r.primes() != total) {
+                fail(story + " countPrimes reported " + reported + " and a total of " + r.primes() + "; it should"
+                        + " report each worker's count as it said it, and their sum, " + total + ".");
+            }
+        } finally {
+            folder.delete();
+        }
+    }
+
     // ---- hint 4: a worker that fails ----
 
     @Test
-    @Order(7)
+    @Order(8)
     @Tag("hint:4")
     void aWorkerThatEndsWithAnErrorStopsTheCountAndNoWorkerRunsOn(Random random) throws Exception {
         int workers = 2 + random.nextInt(3);
@@ -359,7 +404,7 @@ class PrimeSplitterTest {
      * shell, since a JVM for each would take seconds; where there is none, one kind from the seed, in JVMs.
      */
     @Test
-    @Order(8)
+    @Order(9)
     @Tag("hint:4")
     void aWorkerThatAnswersAnythingButItsPidAndACountStopsTheCount(Random random) throws Exception {
         String[][] kinds = {
@@ -382,7 +427,7 @@ class PrimeSplitterTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @Tag("hint:4")
     void aWorkerThatCannotBeStartedIsAnIOException(Random random) {
         List<String> command = List.of(Path.of("no-such-program-" + random.nextInt(1_000_000)).toAbsolutePath().toString());
@@ -507,7 +552,7 @@ class PrimeSplitterTest {
             dir=$1; shift
             echo "$*" > "$dir/arriving-$$" && mv "$dir/arriving-$$" "$dir/arrived-$$"
             n=$(cat "$dir/workers"); i=0
-            while [ "$(ls "$dir" | grep -c '^arrived-')" -lt "$n" ]; do
+            while [ "$(ls "$dir" 2>/dev/null | grep -c '^arrived-')" -lt "$n" ]; do
               i=$((i + 1)); if [ "$i" -gt 1000 ]; then exit 3; fi; sleep 0.01
             done
             order=$(grep "^$1 " "$dir/orders" 2>/dev/null | cut -d' ' -f2-)
