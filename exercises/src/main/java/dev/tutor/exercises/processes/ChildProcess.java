@@ -38,10 +38,20 @@ public final class ChildProcess {
      * Runs {@code java -cp classPath mainClass args...} with this JVM's own {@code java} launcher, and
      * returns once the child has ended.
      *
+     * <p>Each element of {@code args} reaches the child as one argument, exactly as given, even when it holds
+     * spaces or is empty. The child's standard error is joined to its standard output, so {@link
+     * Finished#output} holds every line it printed on either, in the order it printed them.
+     *
+     * <p>Whatever way this method ends without a result, it leaves no child behind: the child is killed
+     * forcibly (a child may ignore a polite request to stop) and is gone by the time the exception reaches
+     * the caller. Nor does it leave a thread of its own running once the child is gone.
+     *
      * @param limit how long the child may run; after that it is killed and this method throws
-     * @throws TimeoutException if the child was still running after {@code limit}; it is dead by the time
-     *                          this method throws
-     * @throws IOException      if the child could not be started or its output could not be read
+     * @throws TimeoutException     if the child was still running after {@code limit}; it is dead by the
+     *                              time this method throws
+     * @throws InterruptedException if the calling thread is interrupted while it waits for the child; the
+     *                              child is dead by the time this method throws
+     * @throws IOException          if the child could not be started or its output could not be read
      */
     public static Finished run(String classPath, String mainClass, List<String> args, Duration limit)
             throws IOException, InterruptedException, TimeoutException {
@@ -50,6 +60,8 @@ public final class ChildProcess {
         // TODO: start the child with a ProcessBuilder, its standard error joined to its standard output.
         // TODO: collect its output lines while it runs.
         // TODO: wait for it, at most limit; if it is still running then, kill it and throw a TimeoutException.
+        // TODO: on every way out without a result (time-out, interrupt, failure), kill the child and wait
+        //       until it is gone before the exception leaves this method.
         return new Finished(-1, -1, List.of());
     }
 }

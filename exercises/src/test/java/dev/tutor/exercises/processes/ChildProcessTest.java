@@ -1,271 +1,1066 @@
 package dev.tutor.exercises.processes;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.processes.ChildProcess.Finished;
+import dev.tutor.exercises.support.Seeded;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link ChildProcess}. The tests follow the exercise: start a child and read what it says
- * (hint 1), read output larger than a pipe holds (hint 2), stop a child that outlives its limit (hint 3).
+ * Grades {@link ChildProcess}, in the order the exercise is written: start a child and return what it
+ * said (hint 1); read while it runs, whatever it prints and however it ends its output (hint 2); stop a
+ * child that outlives its limit, for good, at the limit and not before (hint 3); and stop it when the
+ * waiting thread is interrupted (hint 4).
  *
- * <p>The children are the small programs nested in this class ({@link Echo}, {@link Chatter},
- * {@link Sleeper}). Each runs in a JVM of its own, so it needs this class's folder on its class path as
- * well as the test JVM's own: {@link #CHILD_CLASS_PATH}. Starting a JVM takes about half a second, so
- * the class starts four children in all and shares the first child's result between three tests.
+ * <p>The children are the small programs nested in this class. Each runs in a JVM of its own, from the
+ * test JVM's own class path ({@link #CHILD_CLASS_PATH}). Starting a JVM costs a tenth of a second or more,
+ * so the class starts five children in all (a few more when a busy machine makes a test try again with a
+ * longer limit), and the runs of the first two are shared by the tests that look at them from different
+ * sides. Inputs (arguments, exit codes, output sizes and limits) come from the run's seed.
+ *
+ * <p>Children that never end report their PID, and whatever a polite request to stop did to them, over a
+ * socket to the test ({@link RollCall}). The test looks at the child from the thread that called
+ * {@code run}, the instant {@code run} came back: a child that is killed but not yet gone is still alive
+ * then, for the milliseconds its operating system needs to tear it down.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class ChildProcessTest {
 
     /** The test JVM's own class path, which holds the tests, their child classes and the class under test. */
     static final String CHILD_CLASS_PATH = System.getProperty("java.class.path");
-    /** Long enough for a JVM to start and end on a busy machine, short enough to fail quickly. */
-    private static final Duration LIMIT = Duration.ofSeconds(10);
-    private static final List<String> ECHO_ARGS = List.of("hello", "from the parent");
-    private static final int ECHO_EXIT_CODE = 3;
-    private static final int CHATTER_LINES = 5_000;
-    private static final Duration SLEEPER_LIMIT = Duration.ofSeconds(2);
+    /** The limit of the first child, before the test knows how fast a JVM starts on this machine. */
+    private static final Duration FIRST_LIMIT = Duration.ofSeconds(10);
+    /**
+     * How often a test that needs a child to have started before its limit passes tries, with a longer limit
+     * each time, on a machine too busy to start a JVM in time.
+     */
+    private static final int ATTEMPTS = 3;
+    /** How long after its limit run() may take to kill a child and come back, on a busy machine. */
+    private static final Duration GRACE = Duration.ofMillis(1500);
+    /** How long a thread run() started may take to end once run() has come back. */
+    private static final Duration THREADS_END_WITHIN = Duration.ofSeconds(1);
+    /** How much a pipe between two processes holds on Linux (and at most on macOS): 64 KiB. */
+    private static final int PIPE = 65_536;
     private static final Pattern LAUNCHER_NOTE = Pattern.compile("(NOTE: )?Picked up [A-Z_]+: ");
 
     /** The first child's run, shared by the tests that look at it from different sides. */
-    private static Finished echoed;
+    private static Echoed echoed;
+    /** The big child's run, shared by the two tests that look at its output. */
+    private static Chattered chattered;
+    private static AssertionError chatterFailed;
+
+    private Set<Long> descendantsBefore;
+
+    /** Each run of the class starts its children afresh (a mutation tester runs the class many times in one JVM). */
+    @BeforeAll
+    static void forgetEarlierRuns() {
+        echoed = null;
+        chattered = null;
+        chatterFailed = null;
+    }
+
+    @BeforeEach
+    void noteTheProcessesAlreadyRunning() {
+        descendantsBefore = ProcessHandle.current().descendants().map(ProcessHandle::pid)
+                .collect(Collectors.toSet());
+    }
+
+    @AfterEach
+    void endTheChildrenThisTestStarted() throws InterruptedException {
+        for (ProcessHandle left : ProcessHandle.current().descendants()
+                .filter(p -> !descendantsBefore.contains(p.pid())).toList()) {
+            left.destroyForcibly();
+            try {
+                left.onExit().get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // it is gone when this JVM is: the grader ends every process the tests left
+            }
+        }
+    }
+
+    // ---- hint 1: start it, and return what it said ----
 
     @Test
     @Order(1)
     @Tag("hint:1")
     void childRunsInAProcessOfItsOwn() throws Exception {
-        Finished r = echo();
+        Echoed e = echo();
+        Finished r = e.finished();
         long parent = ProcessHandle.current().pid();
 
-        assertTrue(r.pid() > 0, () -> "run() reported PID " + r.pid() + ". Every process has a positive PID;"
-                + " start the child with new ProcessBuilder(command).start() and ask the Process for pid().");
-        assertNotEquals(parent, r.pid(), () -> "run() reported PID " + r.pid() + ", which is this JVM's own"
-                + " PID. A child is a new process with a new PID: start it with a ProcessBuilder and report"
-                + " Process.pid().");
-        assertFalse(r.output().isEmpty(), () -> "The child printed " + (4 + ECHO_ARGS.size()) + " lines, but"
-                + " run() returned none (exit code " + r.exitCode() + "). Read the child's standard output:"
-                + " process.inputReader() gives its lines.");
-        assertEquals("pid " + r.pid(), r.output().get(0), () -> "The child printed its own PID,"
-                + " ProcessHandle.current().pid(), as its first line, and it should be the PID run() reports."
-                + " run() reported " + r.pid() + " and the output began " + head(r.output()) + ".");
+        if (r.pid() <= 0 || r.pid() == parent) {
+            fail("run() reported PID " + r.pid() + (r.pid() == parent ? ", which is this JVM's own PID." : ".")
+                    + " A child is a new process with a PID of its own: start it with"
+                    + " new ProcessBuilder(command).start() and report the Process's pid().");
+        }
+        if (r.output().isEmpty() || !r.output().get(0).startsWith("pid ")) {
+            fail("The child should have printed \"pid\" and its own PID first, but run() returned exit code "
+                    + r.exitCode() + " and the output " + head(r.output(), 6) + "." + whyTheChildDidNotRun(r));
+        }
+        if (!r.output().get(0).equals("pid " + r.pid())) {
+            fail("The child printed its own PID, ProcessHandle.current().pid(), as its first line: \""
+                    + r.output().get(0) + "\". run() reported PID " + r.pid() + "; report the PID of the child"
+                    + " you started, process.pid().");
+        }
     }
 
     @Test
     @Order(2)
     @Tag("hint:1")
-    void returnsTheChildsOutputAndExitCode() throws Exception {
-        Finished r = echo();
+    void childRunsThisJvmsJavaWithTheGivenClassPath() throws Exception {
+        Echoed e = echo();
+        List<String> out = e.finished().output();
 
-        List<String> expected = new ArrayList<>(List.of("pid " + r.pid(), "counter 7", "counter now 99"));
-        expected.addAll(ECHO_ARGS);
-        assertEquals(expected, r.output(), () -> "The child was given the arguments " + ECHO_ARGS + ";"
-                + " it prints its PID, its counter before and after changing it, then each argument on a"
-                + " line. Pass the arguments after the main class, one list element each, and return every"
-                + " line the child printed.");
-        assertEquals(ECHO_EXIT_CODE, r.exitCode(), () -> "The child ended with System.exit("
-                + ECHO_EXIT_CODE + "), but run() reported exit code " + r.exitCode() + ". The exit code is"
-                + " what process.waitFor() returns, or process.exitValue() once the child has ended.");
+        String home = valueAfter(out, "java.home ");
+        String ours = System.getProperty("java.home");
+        if (!ours.equals(home)) {
+            fail("The child ran the Java in " + home + ", but this JVM runs the one in " + ours + ". Start the"
+                    + " child with this JVM's own launcher, Path.of(System.getProperty(\"java.home\"), \"bin\","
+                    + " \"java\"), not a java the system looks up on the PATH.");
+        }
+        String argv0 = valueAfter(out, "argv0 ");
+        if (!argv0.equals("?") && !isThisJvmsLauncher(argv0)) {
+            fail("The child was started as \"" + argv0 + "\", which is not the launcher of this JVM ("
+                    + launcher() + "): a bare name is looked up on the PATH, which may find another Java."
+                    + " Give ProcessBuilder the launcher's full path, from java.home.");
+        }
+        String classPath = valueAfter(out, "class.path ");
+        if (!e.classPath().equals(classPath)) {
+            fail("run() was given the class path \"" + e.classPath() + "\", but the child ran with \"" + classPath
+                    + "\". Pass the classPath parameter after \"-cp\", as it is.");
+        }
     }
 
     @Test
     @Order(3)
     @Tag("hint:1")
-    void childMemoryIsItsOwn() throws Exception {
-        Finished r = echo();
+    void passesEachArgumentAsOneWord() throws Exception {
+        Echoed e = echo();
+        List<String> out = e.finished().output();
 
-        assertEquals(42, Echo.counter, () -> "Before starting the child, the test set Echo.counter to 42 in"
-                + " this JVM; afterwards it is " + Echo.counter + ". The child's change may only reach the"
-                + " child's own memory: run the child in a new process, never by calling its main here.");
-        assertTrue(r.output().size() > 1 && r.output().get(1).equals("counter 7"),
-                () -> "The parent's Echo.counter was 42, and a separate process starts with its own fresh"
-                        + " copy of every class, where the counter is 7. The child printed "
-                        + head(r.output()) + " instead.");
+        List<String> received = new ArrayList<>();
+        int count = Integer.parseInt(valueAfter(out, "args "));
+        int at = out.indexOf("args " + count);
+        for (int i = 1; i <= count && at + i < out.size(); i++) {
+            received.add(out.get(at + i));
+        }
+        List<String> sent = e.args().stream().map(a -> "[" + a + "]").toList();
+        if (!sent.equals(received)) {
+            fail("run() was given " + e.args().size() + " arguments, " + sent + " (in brackets, to show spaces"
+                    + " and empty ones), but the child received " + count + ": " + received + ". Add each"
+                    + " argument to the command as an element of its own, after the main class: a ProcessBuilder"
+                    + " passes every element as one argument, spaces and all, with no shell to split or join"
+                    + " them.");
+        }
     }
 
     @Test
     @Order(4)
-    @Tag("hint:2")
-    void readsOutputLargerThanThePipeBuffer() throws Exception {
-        Duration limit = Duration.ofSeconds(8);
-        Finished raw;
-        try {
-            raw = ChildProcess.run(CHILD_CLASS_PATH, Chatter.class.getName(), List.of(), limit);
-        } catch (TimeoutException e) {
-            fail("The child prints " + CHATTER_LINES + " lines (about " + Chatter.BYTES / 1024 + " KiB) and"
-                    + " then ends at once, yet run() gave up on it after " + limit.toSeconds() + " s. A pipe"
-                    + " between two processes holds only about 64 KiB; when it is full, the child's next"
-                    + " write waits until the parent reads. A parent that waits for the child before it"
-                    + " reads waits for a child that is waiting for it: a deadlock. Read the output while the"
-                    + " child runs, on a thread of its own, and wait for the child after starting that"
-                    + " thread.", e);
-            return;
+    @Tag("hint:1")
+    void returnsTheChildsExitCode() throws Exception {
+        Echoed e = echo();
+        int code = e.finished().exitCode();
+
+        if (code != e.exitCode()) {
+            fail("The child ended with System.exit(" + e.exitCode() + "), but run() reported exit code " + code
+                    + ". The exit code is what process.waitFor() returns, or process.exitValue() once the child"
+                    + " has ended.");
         }
-        assertNotNull(raw, "run() returned null; return a new Finished(pid, exitCode, output)");
-        Finished r = withoutLauncherNotes(raw);
-        assertEquals(CHATTER_LINES, r.output().size(), () -> "The child printed " + CHATTER_LINES
-                + " lines, but run() returned " + r.output().size() + ". Read until the end of the child's"
-                + " output, which comes when it ends.");
-        assertEquals(Chatter.line(CHATTER_LINES - 1), r.output().get(CHATTER_LINES - 1),
-                "The child's last line came back changed; return the lines as the child printed them.");
-        assertEquals(0, r.exitCode(), () -> "The child ended normally, but run() reported exit code "
-                + r.exitCode() + ".");
     }
 
     @Test
     @Order(5)
-    @Tag("hint:3")
-    void killsAChildThatOutlivesItsLimit() throws Exception {
-        Set<Long> before = liveDescendants();
-        FutureTask<Finished> call = new FutureTask<>(
-                () -> ChildProcess.run(CHILD_CLASS_PATH, Sleeper.class.getName(), List.of(), SLEEPER_LIMIT));
-        Thread caller = new Thread(call, "calls ChildProcess.run");
-        caller.setDaemon(true);
-        long started = System.nanoTime();
-        caller.start();
-        Duration grace = Duration.ofSeconds(8);
-        try {
-            Finished r = call.get(SLEEPER_LIMIT.plus(grace).toMillis(), TimeUnit.MILLISECONDS);
-            fail("The child sleeps for " + Sleeper.SLEEP.toSeconds() + " s and run() was given a limit of "
-                    + SLEEPER_LIMIT.toSeconds() + " s, yet run() returned " + r + " instead of throwing a"
-                    + " TimeoutException. Wait with process.waitFor(timeout, unit): it returns false when the"
-                    + " time is up and the child still runs.");
-        } catch (TimeoutException stillRunning) {
-            fail("The child sleeps for " + Sleeper.SLEEP.toSeconds() + " s and run() was given a limit of "
-                    + SLEEPER_LIMIT.toSeconds() + " s, but run() had not returned "
-                    + (SLEEPER_LIMIT.plus(grace)).toSeconds() + " s later. Something waited without a limit:"
-                    + " process.waitFor() with no time-out, or reading the output to its end on the calling"
-                    + " thread, which ends only when the child does. Use waitFor(timeout, unit) and read on"
-                    + " another thread.");
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TimeoutException)) {
-                fail("run() threw " + e.getCause() + " for a child that outlived its limit; throw a"
-                        + " TimeoutException (java.util.concurrent) once the child is dead.", e.getCause());
+    @Tag("hint:1")
+    void returnsStandardErrorAndOutputInTheOrderPrinted() throws Exception {
+        Echoed e = echo();
+        List<String> out = e.finished().output();
+        List<String> expected = e.expectedOutput(out);
+
+        if (expected.equals(out)) {
+            return;
+        }
+        List<String> missing = new ArrayList<>(expected);
+        missing.removeAll(out);
+        if (!missing.isEmpty() && missing.stream().allMatch(line -> line.startsWith("to stderr"))) {
+            fail("The child printed " + missing.size() + " lines on its standard error, " + missing + ", and run()"
+                    + " returned none of them. Join standard error to standard output with"
+                    + " redirectErrorStream(true) on the ProcessBuilder, so one reader sees every line.");
+        }
+        fail("The child printed, in this order (standard error's lines are the \"to stderr\" ones):\n  "
+                + String.join("\n  ", expected) + "\nbut run() returned:\n  " + String.join("\n  ", out)
+                + "\nReturn every line as the child printed it, in the order it printed them.");
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:1")
+    void childMemoryIsItsOwn() throws Exception {
+        Echoed e = echo();
+        List<String> out = e.finished().output();
+
+        if (Echo.counter != e.parentCounter()) {
+            fail("Before starting the child, the test set Echo.counter to " + e.parentCounter() + " in this JVM;"
+                    + " afterwards it is " + Echo.counter + ". The child's change may only reach the child's"
+                    + " own memory: run it in a new process, never by calling its main here.");
+        }
+        if (!out.contains("counter 7") || !out.contains("counter now 99")) {
+            fail("A child JVM loads Echo afresh, so its counter starts at 7, whatever the parent's is ("
+                    + e.parentCounter() + "), and the child then sets it to 99. The child printed "
+                    + out.stream().filter(l -> l.startsWith("counter")).toList() + ".");
+        }
+    }
+
+    // ---- hint 2: read while it runs ----
+
+    @Test
+    @Order(7)
+    @Tag("hint:2")
+    void returnsOutputFarLargerThanAPipeHoldsOnBothStreams() throws Exception {
+        Chattered c = chatter();
+        List<String> got = c.output();
+        List<String> expected = c.plan().script().stream().map(Chatter.Line::text).toList();
+        List<String> head = got.subList(0, Math.min(got.size(), expected.size()));
+        if (!head.equals(expected)) {
+            int at = firstDifference(expected, head);
+            fail(c.what() + " run() returned " + got.size() + " lines in all, and the first difference from what"
+                    + " the child printed is at line " + (at + 1) + ": expected \"" + at(expected, at) + "\", got \""
+                    + at(head, at) + "\". Return every line the child printed, in order.");
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Tag("hint:2")
+    void returnsEveryLineOfABurstPrintedJustBeforeTheEnd() throws Exception {
+        Chattered c = chatter();
+        Chatter.Plan plan = c.plan();
+        List<String> got = c.output();
+        List<String> tail = got.subList(Math.min(got.size(), plan.script().size()), got.size());
+        String what = c.what() + " Its last " + String.format("%,d", plan.burst().length) + " bytes, "
+                + edge(plan.burst().length) + ", were " + plan.burstLines().size() + " short lines on its standard "
+                + (plan.burstOnStdout() ? "output" : "error") + ", written in one go just before it ended.";
+        if (!tail.equals(plan.burstLines())) {
+            if (tail.size() < plan.burstLines().size() && plan.burstLines().subList(0, tail.size()).equals(tail)) {
+                fail(what + " run() returned only the first " + tail.size() + " of those lines: the rest were still"
+                        + " in the pipe when the child ended. The end of a child is not the end of its output;"
+                        + " return the lines once the reading has reached the end of the output, for example"
+                        + " with get() on the FutureTask that reads them.");
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertTrue(took.compareTo(SLEEPER_LIMIT) >= 0, () -> "run() gave up after " + took.toMillis()
-                    + " ms, before its limit of " + SLEEPER_LIMIT.toMillis() + " ms had passed.");
-            assertNoChildLeftRunning(before);
-        } finally {
-            killNewDescendants(before);
+            fail(what + " run() returned " + tail.size() + " lines after the others, not the ones printed: the first"
+                    + " difference is at line " + (firstDifference(plan.burstLines(), tail) + 1) + " of them.");
+        }
+        if (c.finished().exitCode() != plan.exitCode()) {
+            fail(what + " It ended with exit code " + plan.exitCode() + ", but run() reported "
+                    + c.finished().exitCode() + ".");
+        }
+        assertThreadsEnded(c.outcome(), what);
+    }
+
+    @Test
+    @Order(9)
+    @Tag("hint:2")
+    void comesBackAtTheLimitFromAChildThatNeverEndsItsLine(Random random) throws Exception {
+        Duration limit = Duration.ofMillis(800 + random.nextInt(400));
+        for (int attempt = 1; ; attempt++) {
+            try (RollCall roll = new RollCall()) {
+                Call call = Call.start(HalfLine.class, List.of(roll.port()), limit, roll);
+                Outcome o = call.await(limit.plus(GRACE));
+                if (o == null) {
+                    fail("The child printed half a line, \"" + HalfLine.TEXT + "\" with no line break after it,"
+                            + " and then ran on. run() was given a limit of " + limit.toMillis() + " ms, but it had"
+                            + " not come back " + limit.plus(GRACE).toMillis() + " ms after it was called; the"
+                            + " thread that called it " + call.whereItWaits() + ". Reading on the calling thread"
+                            + " (to the end of the output, or a line at a time) waits for an end that never comes,"
+                            + " so the wait with a limit never begins. Read on a thread of its own, and wait with"
+                            + " the limit on the calling thread.");
+                }
+                // A reader that polls must have had the half line in front of it for a while before the limit.
+                if (o.reportedIn(Duration.ofMillis(200)) || attempt == ATTEMPTS) {
+                    return;
+                }
+            }
+            // The child had not printed its half line before the limit: this machine is busy. Again, with longer.
+            endTheChildrenThisTestStarted();
+            limit = limit.multipliedBy(2);
+        }
+    }
+
+    // ---- hint 3: kill it at the limit, for good ----
+
+    @Test
+    @Order(10)
+    @Tag("hint:3")
+    void killsAChildThatOutlivesItsLimitAndIgnoresPoliteRequests(Random random) throws Exception {
+        Duration limit = fractionalLimit(random, 0);
+        for (int attempt = 1; ; attempt++) {
+            try (RollCall roll = new RollCall()) {
+                Call call = Call.start(Stubborn.class, List.of(roll.port()), limit, roll);
+                Outcome o = call.await(limit.plus(GRACE));
+                if (o != null && !o.reportedIn(Duration.ZERO) && attempt < ATTEMPTS) {
+                    // The child had not yet started to refuse polite requests when the limit passed: this
+                    // machine is busy. Again, with longer.
+                    endTheChildrenThisTestStarted();
+                    limit = fractionalLimit(random, 2 * limit.toMillis());
+                    continue;
+                }
+                judgeTheTimeOut(call, o, roll, limit);
+                return;
+            }
+        }
+    }
+
+    private static void judgeTheTimeOut(Call call, Outcome o, RollCall roll, Duration limit) throws Exception {
+        String what = "The child never ends, and refuses a polite request to stop; run() was given a limit of "
+                + limit.toMillis() + " ms.";
+        if (o == null) {
+            if (roll.askedToStop()) {
+                fail(what + " It was asked politely to stop (destroy(), a SIGTERM), which it refused, and"
+                        + " run() had not come back " + limit.plus(GRACE).toMillis() + " ms after it was"
+                        + " called; the thread that called it " + call.whereItWaits() + ". A polite request"
+                        + " may be refused: end the child with destroyForcibly(), which it cannot refuse.");
+            }
+            fail(what + " run() had not come back " + limit.plus(GRACE).toMillis() + " ms after it was"
+                    + " called, and the child had not been asked to stop; the thread that called it "
+                    + call.whereItWaits() + ". Wait with process.waitFor(timeout, unit), which returns false"
+                    + " when the time is up and the child still runs.");
+        }
+        if (o.thrown() == null) {
+            fail(what + " run() returned " + o.finished() + " after " + o.millis() + " ms instead of throwing"
+                    + " a TimeoutException. waitFor(timeout, unit) returns false when the time is up and the"
+                    + " child still runs; then kill it and throw.");
+        }
+        if (!(o.thrown() instanceof TimeoutException)) {
+            fail(what + " After " + o.millis() + " ms, run() threw " + o.thrown() + "; the Javadoc promises"
+                    + " a java.util.concurrent.TimeoutException for a child that outlives its limit.",
+                    o.thrown());
+        }
+        if (o.millis() < limit.toMillis()) {
+            fail(what + " run() gave up after " + o.millis() + " ms, before the limit had passed. Wait for"
+                    + " the whole limit: waitFor(limit.toNanos(), TimeUnit.NANOSECONDS) keeps every part"
+                    + " of it.");
+        }
+        assertChildGoneAtTheThrow(o, roll, what + " run() threw its TimeoutException");
+        assertThreadsEnded(o, what);
+    }
+
+    // ---- hint 4: every way out leaves no child ----
+
+    @Test
+    @Order(11)
+    @Tag("hint:4")
+    void killsTheChildWhenTheWaitingThreadIsInterrupted() throws Exception {
+        Duration limit = Duration.ofSeconds(60);
+        try (RollCall roll = new RollCall()) {
+            Call call = Call.start(Stubborn.class, List.of(roll.port()), limit, roll);
+            if (roll.child(Duration.ofSeconds(10)).isEmpty()) {
+                fail("The child should have started and reported in within 10 s, but it did not; run() "
+                        + (call.outcome.isDone() ? "came back with " + call.outcome.get() : "is still running") + ".");
+            }
+            call.thread.interrupt();
+            Outcome o = call.await(GRACE);
+            String what = "The child never ends, and refuses a polite request to stop. Once it ran, the test"
+                    + " interrupted the thread waiting in run() (limit " + limit.toSeconds() + " s).";
+            if (o == null) {
+                fail(what + " run() had not come back " + GRACE.toMillis() + " ms later; the thread that called it "
+                        + call.whereItWaits() + ". An interrupt asks the thread to stop waiting: let the"
+                        + " InterruptedException out, after ending the child.");
+            }
+            if (!(o.thrown() instanceof InterruptedException)) {
+                fail(what + " run() " + (o.thrown() == null ? "returned " + o.finished() : "threw " + o.thrown())
+                        + "; it should throw the InterruptedException, once the child is dead.");
+            }
+            assertChildGoneAtTheThrow(o, roll, what + " run() threw its InterruptedException");
+            assertThreadsEnded(o, what);
         }
     }
 
     // ---- the children ----
 
-    /** Prints its PID, changes a static field, echoes its arguments, and exits with status 3. */
+    /**
+     * Prints its PID, its Java, how it was started and its class path, changes a static field, prints its
+     * arguments in brackets, writes two lines to standard error, and exits with the status its first
+     * argument names.
+     */
     static final class Echo {
         static int counter = 7;
 
         public static void main(String[] args) {
             System.out.println("pid " + ProcessHandle.current().pid());
+            System.out.println("java.home " + System.getProperty("java.home"));
+            System.out.println("argv0 " + argv0());
+            System.out.println("class.path " + System.getProperty("java.class.path"));
+            System.err.println("to stderr, 1 of 2");
             System.out.println("counter " + counter);
             counter = 99;
             System.out.println("counter now " + counter);
+            System.out.println("args " + args.length);
             for (String arg : args) {
-                System.out.println(arg);
+                System.out.println("[" + arg + "]");
             }
-            System.exit(ECHO_EXIT_CODE);
+            System.err.println("to stderr, 2 of 2");
+            int status;
+            try {
+                status = Integer.parseInt(args[0]);
+            } catch (RuntimeException e) {
+                status = 99;
+            }
+            System.exit(status);
+        }
+
+        /** The first word of this process's command line, where the system shows it (Linux). */
+        private static String argv0() {
+            try {
+                byte[] line = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+                int end = 0;
+                while (end < line.length && line[end] != 0) {
+                    end++;
+                }
+                return new String(line, 0, end, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                return "?";
+            }
         }
     }
 
-    /** Prints far more than a pipe holds, then ends normally. */
+    /**
+     * Prints numbered lines of many lengths, empty ones too, taking turns between standard output and
+     * standard error, each stream far more than a pipe holds. Then it writes a burst of short lines in one
+     * write, a pipe's capacity give or take a little, and ends at once with {@code Runtime.halt}: the burst
+     * is still in the pipe when the child is gone. It reports its progress to the test as it goes.
+     */
     static final class Chatter {
-        static final int BYTES = CHATTER_LINES * (line(0).length() + 1);
+        record Line(boolean onStdout, String text) {
+        }
 
-        public static void main(String[] args) {
-            for (int i = 0; i < CHATTER_LINES; i++) {
-                System.out.println(line(i));
+        record Plan(List<Line> script, byte[] burst, List<String> burstLines, boolean burstOnStdout, int exitCode) {
+            long bytes() {
+                return bytes(true) + bytes(false) + burst.length;
+            }
+
+            long bytes(boolean onStdout) {
+                return script.stream().filter(l -> l.onStdout() == onStdout).mapToLong(l -> l.text().length() + 1)
+                        .sum();
             }
         }
 
-        static String line(int i) {
-            return "line %05d %s".formatted(i, "x".repeat(50));
+        static Plan plan(long seed) {
+            Random random = new Random(seed);
+            long outTarget = PIPE + 1 + random.nextInt(PIPE);
+            long errTarget = PIPE + 1 + random.nextInt(PIPE);
+            long out = 0;
+            long err = 0;
+            List<Line> lines = new ArrayList<>();
+            boolean onStdout = random.nextBoolean();
+            while (out < outTarget || err < errTarget) {
+                int run = 1 + random.nextInt(30);
+                for (int i = 0; i < run; i++) {
+                    int length = random.nextInt(10) == 0 ? 0 : 1 + random.nextInt(200);
+                    String text = length == 0 ? ""
+                            : ((onStdout ? "out " : "err ") + lines.size() + " " + "x".repeat(length)).substring(0, length);
+                    lines.add(new Line(onStdout, text));
+                    if (onStdout) {
+                        out += length + 1;
+                    } else {
+                        err += length + 1;
+                    }
+                }
+                onStdout = out >= outTarget ? false : err >= errTarget || !onStdout;
+            }
+            int[] sizes = {PIPE - 1, PIPE, PIPE + 1, PIPE - 2 - random.nextInt(4_000), PIPE + 2 + random.nextInt(4_000)};
+            int size = sizes[random.nextInt(sizes.length)];
+            StringBuilder burst = new StringBuilder(size);
+            while (burst.length() < size) {
+                int length = random.nextInt(7);
+                for (int i = 0; i < length && burst.length() < size; i++) {
+                    burst.append((char) ('a' + random.nextInt(26)));
+                }
+                if (burst.length() < size) {
+                    burst.append('\n');
+                }
+            }
+            List<String> burstLines = new BufferedReader(new StringReader(burst.toString())).lines().toList();
+            return new Plan(lines, burst.toString().getBytes(StandardCharsets.US_ASCII), burstLines,
+                    random.nextBoolean(), random.nextInt(121));
+        }
+
+        public static void main(String[] args) throws IOException {
+            Plan plan = plan(Long.parseLong(args[0]));
+            RollCall.Member roll = RollCall.join(args[1]);
+            long written = 0;
+            long reported = 0;
+            for (Line line : plan.script()) {
+                PrintStream stream = line.onStdout() ? System.out : System.err;
+                stream.println(line.text());
+                stream.flush();
+                written += line.text().length() + 1;
+                if (written - reported >= 4_096) {
+                    roll.say("wrote " + written);
+                    reported = written;
+                }
+            }
+            roll.say("wrote " + written);
+            // Straight to the descriptor, in one write, past the streams' buffers.
+            FileOutputStream burst = new FileOutputStream(plan.burstOnStdout() ? FileDescriptor.out : FileDescriptor.err);
+            roll.say("writing " + plan.burst().length);
+            burst.write(plan.burst());
+            roll.say("wrote " + (written + plan.burst().length));
+            Runtime.getRuntime().halt(plan.exitCode());
         }
     }
 
-    /** Says it is alive, then sleeps far longer than any limit the test gives it. */
-    static final class Sleeper {
-        static final Duration SLEEP = Duration.ofSeconds(60);
+    /** Prints half a line, with no line break after it, and then runs on until it is stopped. */
+    static final class HalfLine {
+        static final String TEXT = "working on it...";
 
-        public static void main(String[] args) throws InterruptedException {
-            System.out.println("pid " + ProcessHandle.current().pid());
-            Thread.sleep(SLEEP.toMillis());
+        public static void main(String[] args) throws IOException, InterruptedException {
+            System.out.print(TEXT);
+            System.out.flush();
+            RollCall.join(args[0]);
+            untilTheParentIsGone();
+        }
+    }
+
+    /**
+     * Runs until it is killed. Asked politely to stop (a SIGTERM, which is what {@code destroy()} sends on
+     * Linux and macOS), it says so to the test and then refuses: its shutdown hook never returns.
+     */
+    static final class Stubborn {
+        public static void main(String[] args) throws IOException, InterruptedException {
+            RollCall.Member roll = RollCall.connect(args[0]);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                roll.say("asked to stop");
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            // Reports in only now, so that a child that has reported in refuses polite requests.
+            roll.sayPid();
+            System.out.println("working, and not stopping");
+            untilTheParentIsGone();
+        }
+    }
+
+    /**
+     * Runs on until the child is killed, or until the JVM that started it is gone, at most two minutes: a
+     * child the parent failed to kill must not outlive the tests as an orphan. A halt, since the children
+     * that refuse polite requests do it with a shutdown hook that never returns.
+     */
+    static void untilTheParentIsGone() throws InterruptedException {
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        try {
+            if (parent.isPresent()) {
+                parent.get().onExit().get(2, TimeUnit.MINUTES);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // two minutes are longer than any test waits
+        }
+        Runtime.getRuntime().halt(4);
+    }
+
+    /**
+     * Where the children that need to tell the test something check in: a socket on the loopback address,
+     * one child at a time. A child says its PID first, then whatever it has to report, a line at a time.
+     */
+    static final class RollCall implements AutoCloseable {
+        private final ServerSocket server;
+        private final CompletableFuture<ProcessHandle> child = new CompletableFuture<>();
+        private final List<String> said = Collections.synchronizedList(new ArrayList<>());
+        private final CountDownLatch askedToStop = new CountDownLatch(1);
+        private volatile long reportedAtNanos;
+
+        RollCall() throws IOException {
+            server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+            Thread listener = new Thread(this::listen, "roll call");
+            listener.setDaemon(true);
+            listener.start();
+        }
+
+        String port() {
+            return Integer.toString(server.getLocalPort());
+        }
+
+        private void listen() {
+            try (Socket socket = server.accept();
+                 BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                         StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("pid ") && !child.isDone()) {
+                        reportedAtNanos = System.nanoTime();
+                        ProcessHandle.of(Long.parseLong(line.substring(4))).ifPresent(child::complete);
+                    } else if (line.equals("asked to stop")) {
+                        askedToStop.countDown();
+                    }
+                    said.add(line);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the socket closed: the test is over, or the child is gone
+            }
+        }
+
+        /** The child, once it has reported in: the test's handle on it, wherever run() keeps its own. */
+        Optional<ProcessHandle> child() {
+            return Optional.ofNullable(child.getNow(null));
+        }
+
+        Optional<ProcessHandle> child(Duration within) throws InterruptedException {
+            try {
+                return Optional.of(child.get(within.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** When the child reported in, by System.nanoTime(), or 0 if it has not. */
+        long reportedAtNanos() {
+            return reportedAtNanos;
+        }
+
+        boolean askedToStop() {
+            return askedToStop.getCount() == 0;
+        }
+
+        /** The last progress report that starts with {@code prefix}, or empty. */
+        Optional<String> last(String prefix) {
+            synchronized (said) {
+                for (int i = said.size() - 1; i >= 0; i--) {
+                    if (said.get(i).startsWith(prefix)) {
+                        return Optional.of(said.get(i));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+
+        /** The child's side: connects, says its PID, and keeps the line open for later reports. */
+        static Member join(String port) throws IOException {
+            Member member = connect(port);
+            member.sayPid();
+            return member;
+        }
+
+        /** The child's side: connects, and keeps the line open for its PID and later reports. */
+        static Member connect(String port) throws IOException {
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(port));
+            return new Member(new PrintStream(socket.getOutputStream(), true, StandardCharsets.UTF_8));
+        }
+
+        record Member(PrintStream out) {
+            void say(String line) {
+                out.println(line);
+            }
+
+            void sayPid() {
+                say("pid " + ProcessHandle.current().pid());
+            }
+        }
+    }
+
+    // ---- calling run() on a thread of the test's own ----
+
+    /** What one call of run() did, seen from the thread that made it. */
+    record Outcome(Finished finished, Throwable thrown, long millis, long cameBackNanos, RollCall roll,
+                   List<ProcessHandle> aliveWhenItCameBack, Set<Thread> threadsItStarted) {
+        /** Whether the child had reported in at least {@code ahead} before run() came back. */
+        boolean reportedIn(Duration ahead) {
+            long at = roll.reportedAtNanos();
+            return at != 0 && cameBackNanos - at >= ahead.toNanos();
+        }
+    }
+
+    /**
+     * Calls run() on a thread of its own, so the test can wait for it with a limit of its own and interrupt
+     * it. The caller looks at the child the instant run() comes back, before anything else.
+     */
+    static final class Call {
+        final FutureTask<Outcome> outcome;
+        final Thread thread;
+
+        private Call(FutureTask<Outcome> outcome, Thread thread) {
+            this.outcome = outcome;
+            this.thread = thread;
+        }
+
+        static Call start(Class<?> main, List<String> args, Duration limit, RollCall roll) {
+            FutureTask<Outcome> outcome = new FutureTask<>(() -> {
+                Set<Thread> before = Thread.getAllStackTraces().keySet();
+                Set<Long> childrenBefore = ProcessHandle.current().children().map(ProcessHandle::pid)
+                        .collect(Collectors.toSet());
+                long started = System.nanoTime();
+                Finished finished = null;
+                Throwable thrown = null;
+                try {
+                    finished = ChildProcess.run(CHILD_CLASS_PATH, main.getName(), args, limit);
+                } catch (Throwable t) {
+                    thrown = t;
+                }
+                long cameBack = System.nanoTime();
+                long millis = (cameBack - started) / 1_000_000;
+                // The child's own handle is the quickest look; a child that has not reported in yet is found
+                // among this JVM's children, which takes longer.
+                List<ProcessHandle> alive = roll.child().map(c -> c.isAlive() ? List.of(c) : List.<ProcessHandle>of())
+                        .orElseGet(() -> ProcessHandle.current().children()
+                                .filter(c -> !childrenBefore.contains(c.pid()) && c.isAlive()).toList());
+                Set<Thread> now = new HashSet<>(Thread.getAllStackTraces().keySet());
+                now.removeAll(before);
+                now.removeIf(Call::belongsToTheJdk);
+                return new Outcome(finished, thrown, millis, cameBack, roll, alive, now);
+            });
+            Thread thread = new Thread(outcome, "calls ChildProcess.run");
+            thread.setDaemon(true);
+            thread.start();
+            return new Call(outcome, thread);
+        }
+
+        /** The outcome, or null if run() has not come back within {@code within}. */
+        Outcome await(Duration within) throws InterruptedException, ExecutionException {
+            try {
+                return outcome.get(within.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return null;
+            }
+        }
+
+        /** Where the calling thread waits, in the learner's code, for a message about a hang. */
+        String whereItWaits() {
+            StackTraceElement[] stack = thread.getStackTrace();
+            String line = null;
+            boolean reading = false;
+            for (StackTraceElement frame : stack) {
+                String owner = frame.getClassName();
+                if (line == null && owner.startsWith(ChildProcess.class.getName())) {
+                    line = frame.getFileName() + ":" + frame.getLineNumber();
+                }
+                if (line == null && (owner.startsWith("java.io.") || owner.startsWith("sun.nio.cs."))
+                        && frame.getMethodName().startsWith("read")) {
+                    reading = true;
+                }
+            }
+            if (line == null) {
+                return "was not in ChildProcess";
+            }
+            return (reading ? "was reading the child's output, at " : "waited at ") + line;
+        }
+
+        private static boolean belongsToTheJdk(Thread t) {
+            return t.getName().startsWith("process reaper")
+                    || t.getClass().getName().equals("jdk.internal.misc.CarrierThread")
+                    || t instanceof ForkJoinWorkerThread w && w.getPool() == ForkJoinPool.commonPool();
         }
     }
 
     // ---- helpers ----
 
-    private static synchronized Finished echo() throws Exception {
+    /** The big child's run: what it was to print, and what run() did with it. */
+    record Chattered(Chatter.Plan plan, Outcome outcome, String what) {
+        Finished finished() {
+            return outcome.finished();
+        }
+
+        List<String> output() {
+            return withoutLauncherNotes(outcome.finished().output());
+        }
+    }
+
+    private static synchronized Chattered chatter() throws Exception {
+        if (chatterFailed != null) {
+            throw chatterFailed;
+        }
+        if (chattered == null) {
+            long seed = Seeded.random("chatter").nextLong();
+            Chatter.Plan plan = Chatter.plan(seed);
+            Duration limit = finishingLimit();
+            try (RollCall roll = new RollCall()) {
+                Outcome o = Call.start(Chatter.class, List.of(Long.toString(seed), roll.port()), limit, roll)
+                        .await(limit.plus(GRACE));
+                String what = "The child printed " + plan.script().size() + " lines, " + kib(plan.bytes(true))
+                        + " on its standard output and " + kib(plan.bytes(false)) + " on its standard error, taking"
+                        + " turns, each far more than a pipe holds, then " + plan.burstLines().size() + " short"
+                        + " lines more, and ended.";
+                try {
+                    finishedOrFail(o, roll, plan.bytes(), what, limit);
+                } catch (AssertionError e) {
+                    chatterFailed = e;
+                    throw e;
+                }
+                chattered = new Chattered(plan, o, what);
+            }
+        }
+        return chattered;
+    }
+
+    /** The first child's run and what the test gave it. */
+    record Echoed(Finished finished, List<String> args, int exitCode, String classPath, int parentCounter,
+                  long millis) {
+        /** What the child printed, given the PID and paths it reported. */
+        List<String> expectedOutput(List<String> out) {
+            List<String> lines = new ArrayList<>();
+            lines.add("pid " + finished.pid());
+            lines.add("java.home " + System.getProperty("java.home"));
+            lines.add("argv0 " + valueAfter(out, "argv0 "));
+            lines.add("class.path " + classPath);
+            lines.add("to stderr, 1 of 2");
+            lines.add("counter 7");
+            lines.add("counter now 99");
+            lines.add("args " + args.size());
+            args.forEach(a -> lines.add("[" + a + "]"));
+            lines.add("to stderr, 2 of 2");
+            return lines;
+        }
+    }
+
+    private static synchronized Echoed echo() throws Exception {
         if (echoed == null) {
-            Echo.counter = 42;
-            Finished r = ChildProcess.run(CHILD_CLASS_PATH, Echo.class.getName(), ECHO_ARGS, LIMIT);
-            assertNotNull(r, "run() returned null; return a new Finished(pid, exitCode, output)");
-            echoed = withoutLauncherNotes(r);
+            Random random = Seeded.random("echo");
+            int exitCode = 1 + random.nextInt(120);
+            List<String> words = new ArrayList<>(List.of("two words", ""));
+            List<String> pool = List.of("*", "$HOME", "--flag=value", "semi;colon", "it's", "  padded  ", "a\tb",
+                    "x", "-cp", "back\\slash");
+            for (int i = random.nextInt(4); i > 0; i--) {
+                words.add(pool.get(random.nextInt(pool.size())));
+            }
+            Collections.shuffle(words, random);
+            List<String> args = new ArrayList<>();
+            args.add(Integer.toString(exitCode));
+            args.addAll(words);
+            String classPath = CHILD_CLASS_PATH + File.pathSeparator + "no-such-folder-" + random.nextInt(1_000);
+            int parentCounter = 1_000 + random.nextInt(9_000);
+            Echo.counter = parentCounter;
+            long started = System.nanoTime();
+            Finished r = ChildProcess.run(classPath, Echo.class.getName(), args, FIRST_LIMIT);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            if (r == null) {
+                fail("run() returned null; return a new Finished(pid, exitCode, output).");
+            }
+            echoed = new Echoed(new Finished(r.pid(), r.exitCode(), withoutLauncherNotes(r.output())), args,
+                    exitCode, classPath, parentCounter, millis);
         }
         return echoed;
+    }
+
+    /** A limit for a child that ends by itself: several times what the first child took, at least 2 s. */
+    private static Duration finishingLimit() throws Exception {
+        return Duration.ofMillis(Math.clamp(6 * echo().millis(), 2_000, 8_000));
+    }
+
+    /**
+     * At least {@code atLeastMillis} and 0.7 s, up to 2 s more, never whole seconds: the part of a second is
+     * between 0.15 and 0.85 s.
+     */
+    private static Duration fractionalLimit(Random random, long atLeastMillis) {
+        long millis = 1_000L * (atLeastMillis / 1_000 + random.nextInt(3)) + 150 + random.nextInt(700);
+        while (millis < Math.max(700, atLeastMillis)) {
+            millis += 1_000;
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    /** The normal end of a child that ends by itself, or a failure that says what run() did instead. */
+    private static Finished finishedOrFail(Outcome o, RollCall roll, long bytes, String what, Duration limit) {
+        if (o == null) {
+            fail(what + " run() had not come back " + limit.plus(GRACE).toMillis() + " ms later, though its limit"
+                    + " was " + limit.toMillis() + " ms." + stuck(roll, bytes));
+        }
+        if (o.thrown() instanceof TimeoutException) {
+            fail(what + " run() gave up on it after " + o.millis() + " ms with " + o.thrown() + "." + stuck(roll, bytes)
+                    + " A pipe between two processes holds about 64 KiB: when it is full, the child's next write"
+                    + " waits until the parent reads. A parent that waits for the child before it reads waits"
+                    + " for a child that is waiting for it. Read the output while the child runs, on a thread of"
+                    + " its own, and wait for the child after starting that thread.", o.thrown());
+        }
+        if (o.thrown() != null) {
+            fail(what + " run() threw " + o.thrown(), o.thrown());
+        }
+        if (o.finished() == null) {
+            fail("run() returned null; return a new Finished(pid, exitCode, output).");
+        }
+        return o.finished();
+    }
+
+    /** What the child said about its writing, when it did not get all of its {@code bytes} out. */
+    private static String stuck(RollCall roll, long bytes) {
+        long wrote = roll.last("wrote ").map(w -> Long.parseLong(w.substring(6))).orElse(0L);
+        if (wrote >= bytes) {
+            return "";
+        }
+        Optional<String> writing = roll.last("writing ");
+        if (writing.isPresent()) {
+            return " The child's last write, of " + writing.get().substring(8) + " bytes in one go, never finished:"
+                    + " nobody took them out of the pipe.";
+        }
+        if (wrote > 0) {
+            return " The child's last report said it had written " + String.format("%,d", wrote) + " of its "
+                    + String.format("%,d", bytes) + " bytes; then its writing stopped: nobody took more out of the"
+                    + " pipe.";
+        }
+        return "";
+    }
+
+    private static void assertChildGoneAtTheThrow(Outcome o, RollCall roll, String what) throws Exception {
+        if (o.aliveWhenItCameBack().isEmpty()) {
+            return;
+        }
+        ProcessHandle child = o.aliveWhenItCameBack().get(0);
+        boolean goneSoonAfter;
+        try {
+            child.onExit().get(500, TimeUnit.MILLISECONDS);
+            goneSoonAfter = true;
+        } catch (TimeoutException e) {
+            goneSoonAfter = false;
+        }
+        if (goneSoonAfter) {
+            fail(what + ", but at that instant the child (PID " + child.pid() + ") was still alive; it was gone"
+                    + " soon after. destroyForcibly() only sends the signal to die: wait until the child is"
+                    + " gone, destroyForcibly().waitFor(), before you throw.");
+        }
+        if (roll.askedToStop()) {
+            fail(what + ", but the child (PID " + child.pid() + ") was only asked politely to stop (destroy(),"
+                    + " a SIGTERM), refused, and still runs. End it with destroyForcibly(), which it cannot"
+                    + " refuse, and wait until it is gone before you throw.");
+        }
+        fail(what + ", but the child (PID " + child.pid() + ") still runs: giving up on a process does not stop"
+                + " it. Call destroyForcibly(), then waitFor(), before you throw.");
+    }
+
+    /** Every thread that run() started ends soon after run() comes back, daemon threads too. */
+    private static void assertThreadsEnded(Outcome o, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + THREADS_END_WITHIN.toNanos();
+        List<String> left = new ArrayList<>();
+        for (Thread t : o.threadsItStarted()) {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (t.isAlive()) {
+                left.add("\"" + t.getName() + "\" (" + t.getState() + (t.isDaemon() ? ", daemon" : "") + ")");
+            }
+        }
+        if (!left.isEmpty()) {
+            fail(what + " The child is gone, but " + THREADS_END_WITHIN.toMillis() + " ms after run() came back"
+                    + " these threads it started still run: " + String.join(", ", left) + ". A thread that reads"
+                    + " a child's output ends at the end of the output; a pool you create must be shut down.");
+        }
+    }
+
+    private static boolean isThisJvmsLauncher(String argv0) {
+        try {
+            Path started = Path.of(argv0).toAbsolutePath();
+            return Files.exists(started) && (Files.isSameFile(started, launcher())
+                    || ProcessHandle.current().info().command().map(c -> {
+                        try {
+                            return Files.isSameFile(started, Path.of(c));
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).orElse(false));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Path launcher() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    /** Why a child that printed no PID did not run the test's program, when its output shows it. */
+    private static String whyTheChildDidNotRun(Finished r) {
+        String all = String.join("\n", r.output());
+        if (all.contains("UnsupportedClassVersionError")) {
+            return " The child ran an older Java than this one, which cannot load classes compiled for this one:"
+                    + " start it with this JVM's own launcher, from java.home, not a java found on the PATH.";
+        }
+        if (all.contains("Could not find or load main class")) {
+            return " The child JVM could not find its main class: give it the class path it was given, after"
+                    + " \"-cp\", and the main class's name.";
+        }
+        return r.output().isEmpty() ? " Read what the child prints: process.inputReader() gives its lines." : "";
+    }
+
+    private static String valueAfter(List<String> lines, String prefix) {
+        return lines.stream().filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()))
+                .orElse("(nothing: no line began \"" + prefix.strip() + "\")");
     }
 
     /**
      * Drops the notes a {@code java} launcher prints on standard error when JAVA_TOOL_OPTIONS or
      * JDK_JAVA_OPTIONS is set on the learner's machine: they are not the child's output.
      */
-    private static Finished withoutLauncherNotes(Finished r) {
-        List<String> lines = r.output().stream()
-                .filter(line -> !LAUNCHER_NOTE.matcher(line).lookingAt())
-                .toList();
-        return new Finished(r.pid(), r.exitCode(), lines);
+    private static List<String> withoutLauncherNotes(List<String> lines) {
+        return lines.stream().filter(line -> !LAUNCHER_NOTE.matcher(line).lookingAt()).toList();
     }
 
-    private static void assertNoChildLeftRunning(Set<Long> before) throws InterruptedException {
-        for (ProcessHandle left : newDescendants(before)) {
-            try {
-                left.onExit().get(3, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                fail("run() threw its TimeoutException, but the child (PID " + left.pid() + ") was still"
-                        + " running 3 s later. Giving up on a process does not stop it: call"
-                        + " process.destroyForcibly(), then process.waitFor(), before you throw.");
-            }
+    private static String edge(int bytes) {
+        if (bytes == PIPE) {
+            return "just what a pipe holds (64 KiB)";
         }
+        int off = Math.abs(bytes - PIPE);
+        return off + (off == 1 ? " byte " : " bytes ") + (bytes < PIPE ? "less" : "more") + " than a pipe holds (64 KiB)";
     }
 
-    private static void killNewDescendants(Set<Long> before) {
-        newDescendants(before).forEach(ProcessHandle::destroyForcibly);
+    private static String kib(long bytes) {
+        return String.format("%,d bytes (%.1f KiB)", bytes, bytes / 1024.0);
     }
 
-    private static List<ProcessHandle> newDescendants(Set<Long> before) {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.isAlive() && !before.contains(p.pid()))
-                .toList();
+    private static int firstDifference(List<String> expected, List<String> got) {
+        int i = 0;
+        while (i < expected.size() && i < got.size() && expected.get(i).equals(got.get(i))) {
+            i++;
+        }
+        return i;
     }
 
-    private static Set<Long> liveDescendants() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
-                .collect(Collectors.toSet());
+    private static String at(List<String> lines, int i) {
+        return i < lines.size() ? lines.get(i) : "(no line)";
     }
 
-    private static String head(List<String> lines) {
-        return lines.isEmpty() ? "(nothing)" : lines.subList(0, Math.min(3, lines.size())).toString();
+    private static String head(List<String> lines, int n) {
+        return lines.isEmpty() ? "(nothing)" : lines.subList(0, Math.min(n, lines.size())).toString();
     }
-
 }

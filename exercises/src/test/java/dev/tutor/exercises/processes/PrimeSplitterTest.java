@@ -1,14 +1,14 @@
 package dev.tutor.exercises.processes;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import dev.tutor.exercises.processes.PrimeSplitter.Range;
 import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.PrimeSplitter.WorkerReport;
+import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.Seeded;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,268 +16,928 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link PrimeWorker} and {@link PrimeSplitter}, in the order of the exercise: the worker's
- * answer (hint 1), the split into ranges (hint 2), then the workers started together and their counts
- * merged (hint 3).
+ * Grades {@link PrimeWorker} and {@link PrimeSplitter}, in the order of the exercise: the worker's answer
+ * (hint 1); the plan, which must hold every number once and balance the work, measured in the divisions
+ * each worker's numbers cost, not in seconds (hint 2); the workers started together and their answers added
+ * up (hint 3); and a worker that fails (hint 4).
  *
- * <p>The workers run as {@link TogetherWorker}, which waits at a barrier until every worker of the run
- * has started and only then hands over to {@link PrimeWorker#main}. Workers that run at the same time
- * pass the barrier at once; a worker whose parent waits for it before starting the next one waits there
- * alone until {@link TogetherWorker#PATIENCE} runs out, and says so. Each worker also leaves a file
- * named after its PID, so the test knows which processes really ran. One run of three workers is shared
- * by the tests that look at it.
+ * <p>The plan is checked over many limits and worker counts from the run's seed, with the edge cases every
+ * seed meets, and without a process: it is arithmetic. The workers that the tests start run as
+ * {@link ScriptedWorker}, which records what it was given, waits at a barrier until every worker of the run
+ * has started, and then does what the test told it: count as {@link PrimeWorker#main} does, fail, answer
+ * nonsense, or run on until it is killed. Each is a JVM, so the tests start few of them: one run that
+ * counts, and two in which a worker fails, of 2 to 4 workers each.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class PrimeSplitterTest {
 
     /** The test JVM's own class path, which holds the tests and the classes under test. */
     private static final String CHILD_CLASS_PATH = System.getProperty("java.class.path");
-    private static final long LIMIT = 200_003;
-    private static final int WORKERS = 3;
+    /** The largest limit whose work the test weighs: the balance is checked below it. */
+    private static final int WEIGHED = 1_000_000;
+    /** How long countPrimes may take in all, on a busy machine: its workers' JVMs start and count in far less. */
+    private static final long COME_BACK_MS = 12_000;
+    /** How long countPrimes may take to throw once a worker has failed and ended, on a busy machine. */
+    private static final long AFTER_A_FAILURE_MS = 2_000;
 
-    private static Path barrier;
-    private static Result counted;
-    private static Throwable countFailed;
+    private Set<Long> descendantsBefore;
+
+    @BeforeEach
+    void noteTheProcessesAlreadyRunning() {
+        descendantsBefore = ProcessHandle.current().descendants().map(ProcessHandle::pid)
+                .collect(Collectors.toSet());
+    }
+
+    @AfterEach
+    void endTheWorkersThisTestLeft() throws InterruptedException {
+        for (ProcessHandle left : ProcessHandle.current().descendants()
+                .filter(p -> !descendantsBefore.contains(p.pid())).toList()) {
+            left.destroyForcibly();
+            try {
+                left.onExit().get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // it is gone when this JVM is: the grader ends every process the tests left
+            }
+        }
+    }
+
+    // ---- hint 1: the worker ----
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void workerAnswersWithItsPidAndCount() {
+    void workerAnswersWithItsPidAndTheCountOfAllItsRanges(Random random) {
         long pid = ProcessHandle.current().pid();
-        assertWorkerSays(pid + " 6", "10", "30", "the primes 11, 13, 17, 19, 23 and 29");
-        assertWorkerSays(pid + " 25", "0", "100", "the 25 primes below 100");
-        assertWorkerSays(pid + " 0", "24", "29", "no prime at all");
+        List<long[]> cases = new ArrayList<>();
+        cases.add(new long[] {0, 100});
+        long from = random.nextInt(200_000);
+        cases.add(new long[] {from, from + 1 + random.nextInt(50_000)});
+        for (int c = 0; c < 3; c++) {
+            int ranges = 2 + random.nextInt(5);
+            long[] pairs = new long[2 * ranges];
+            for (int r = 0; r < ranges; r++) {
+                long a = random.nextInt(200_000);
+                long b = switch (random.nextInt(4)) {
+                    case 0 -> a;                                  // an empty range
+                    case 1 -> a + 1 + random.nextInt(3);
+                    default -> a + random.nextInt(20_000);
+                };
+                if (r == 0 && c == 0) {
+                    a = 0;
+                    b = 3;                                        // 0, 1 and the prime 2
+                }
+                pairs[2 * r] = a;
+                pairs[2 * r + 1] = b;
+            }
+            cases.add(pairs);
+        }
+        for (long[] pairs : cases) {
+            String[] args = Stream.of(box(pairs)).map(String::valueOf).toArray(String[]::new);
+            long expected = 0;
+            for (int i = 0; i < pairs.length; i += 2) {
+                expected += Weights.primes(pairs[i], pairs[i + 1]);
+            }
+            String said = run(args);
+            String want = pid + " " + expected;
+            if (!said.equals(want + System.lineSeparator()) && !said.equals(want + "\n")) {
+                fail("Started as PrimeWorker " + String.join(" ", args) + ", " + (pairs.length / 2) + " range"
+                        + (pairs.length == 2 ? "" : "s") + " with " + expected + " primes in all, the worker should"
+                        + " print one line, its PID and the count: \"" + want + "\". It printed "
+                        + (said.isEmpty() ? "nothing" : "\"" + said.strip().replace("\n", "\\n") + "\"") + "."
+                        + (said.lines().count() > 1 ? " One line for all the ranges together." : ""));
+            }
+        }
     }
+
+    // ---- hint 2: the plan ----
 
     @Test
     @Order(2)
     @Tag("hint:2")
-    void splitCoversEveryNumberOnce() {
-        assertSplit(100, 4);
-        assertSplit(100_003, 3);
-        assertSplit(10, 3);
-        assertSplit(7, 7);
-        assertSplit(1_000, 1);
+    void planGivesEveryNumberToExactlyOneWorker(Random random) {
+        for (long[] c : planCases(random)) {
+            long limit = c[0];
+            int workers = (int) c[1];
+            String call = "plan(" + limit + ", " + workers + ")";
+            List<List<Range>> plan = PrimeSplitter.plan(limit, workers);
+            if (plan == null || plan.size() != workers) {
+                fail(call + " returned " + (plan == null ? "null" : plan.size() + " lists of ranges") + "; it must"
+                        + " return one list per worker, " + workers + " in all.");
+            }
+            List<Range> all = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                List<Range> share = plan.get(w);
+                int number = w + 1;
+                if (share == null || share.isEmpty()) {
+                    fail(call + ": worker " + number + " of " + workers + " got no range. Every worker gets at"
+                            + " least one: there are " + limit + " numbers, at least one per worker.");
+                }
+                if (share.size() > PrimeSplitter.MAX_RANGES_PER_WORKER) {
+                    fail(call + ": worker " + number + " got " + share.size() + " ranges, more than the "
+                            + PrimeSplitter.MAX_RANGES_PER_WORKER + " a worker's command line may carry.");
+                }
+                for (Range r : share) {
+                    if (r == null || r.from() >= r.to() || r.from() < 0 || r.to() > limit) {
+                        fail(call + ": worker " + number + " got the range " + r + (r != null && r.from() >= r.to()
+                                ? ", which holds no number" : ", which is not within [0, " + limit + ")") + ".");
+                    }
+                }
+                all.addAll(share);
+            }
+            all.sort(Comparator.comparingLong(Range::from));
+            long next = 0;
+            for (Range r : all) {
+                if (r.from() > next) {
+                    fail(call + ": no worker got the numbers from " + next + " to " + (r.from() - 1) + "; every"
+                            + " number below the limit belongs to one worker.");
+                }
+                if (r.from() < next) {
+                    fail(call + ": the number " + r.from() + " is in two ranges, " + r + " and one that ends at "
+                            + next + "; every number belongs to one worker only.");
+                }
+                next = r.to();
+            }
+            if (next != limit) {
+                fail(call + ": no worker got the numbers from " + next + " to " + (limit - 1) + "; every number"
+                        + " below the limit belongs to one worker." + roundingDown(plan, limit));
+            }
+        }
     }
 
     @Test
     @Order(3)
-    @Tag("hint:3")
-    void countsAsManyPrimesAsOneProcess() {
-        Result r = countTogether();
-
-        long expected = primesBelow(LIMIT);
-        assertEquals(WORKERS, r.workers().size(), () -> "countPrimes(" + LIMIT + ", " + WORKERS + ", ...) returned"
-                + " " + r.workers().size() + " worker reports. Start one worker per range of split() and add a"
-                + " WorkerReport for each.");
-        List<Range> ranges = PrimeSplitter.split(LIMIT, WORKERS);
-        for (int i = 0; i < WORKERS; i++) {
-            WorkerReport w = r.workers().get(i);
-            Range range = ranges.get(i);
-            int number = i + 1;
-            assertEquals(range, w.range(), () -> "Report " + number + " of " + WORKERS + " should be for "
-                    + range + ", range " + number + " of split(); keep the reports in the order of the ranges.");
-            long inRange = primesBelow(range.to()) - primesBelow(range.from());
-            assertEquals(inRange, w.primes(), () -> "There are " + inRange + " primes in " + range + ", but the"
-                    + " worker for it reported " + w.primes() + ". Give each worker its range's from and to as"
-                    + " its two last arguments, and read the count from its answer line, \"PID COUNT\".");
+    @Tag("hint:2")
+    void planBalancesTheWorkNotTheNumbers(Random random) {
+        for (long[] c : balanceCases(random)) {
+            long limit = c[0];
+            int workers = (int) c[1];
+            List<List<Range>> plan = PrimeSplitter.plan(limit, workers);
+            long[] work = new long[workers];
+            long total = 0;
+            for (int w = 0; w < workers; w++) {
+                for (Range r : plan.get(w)) {
+                    work[w] += Weights.work(r.from(), r.to());
+                }
+                total += work[w];
+            }
+            double average = (double) total / workers;
+            int busiest = 0;
+            for (int w = 1; w < workers; w++) {
+                if (work[w] > work[busiest]) {
+                    busiest = w;
+                }
+            }
+            if (work[busiest] > 1.10 * average) {
+                List<Range> share = plan.get(busiest);
+                boolean oneRangeEach = plan.stream().allMatch(s -> s.size() == 1);
+                fail(String.format("plan(%d, %d): worker %d of %d gets %,d divisions of work, %.0f %% more than"
+                                + " the average worker's %,.0f (the rule allows 10 %%). Its ranges: %s. Each"
+                                + " worker's work: %s.%s", limit, workers, busiest + 1, workers, work[busiest],
+                        100 * (work[busiest] / average - 1), average, describe(share), percentages(work, total),
+                        oneRangeEach ? " Each worker has one range: testing bigger numbers takes more divisions,"
+                                + " so the same count of numbers is more work at the top than at the bottom." : ""));
+            }
         }
-        assertEquals(expected, r.primes(), () -> "There are " + expected + " primes below " + LIMIT
-                + " and the workers found " + r.workers().stream().map(WorkerReport::primes).toList()
-                + ", but countPrimes reported " + r.primes() + " in all; add up the workers' counts.");
     }
 
     @Test
     @Order(4)
-    @Tag("hint:3")
-    void workersAreSeparateProcesses() {
-        Result r = countTogether();
-
-        Set<Long> reported = r.workers().stream().map(WorkerReport::pid).collect(Collectors.toSet());
-        Set<Long> ran = TogetherWorker.arrived(barrier);
-        assertEquals(WORKERS, reported.size(), () -> "The " + WORKERS + " reports name the PIDs "
-                + r.workers().stream().map(WorkerReport::pid).toList() + ". Each worker is a process of its own,"
-                + " with a PID of its own: report process.pid(), or the PID the worker printed.");
-        assertFalse(reported.contains(ProcessHandle.current().pid()),
-                "One report names this JVM's own PID; the counting must happen in child processes.");
-        assertEquals(ran, reported, () -> "The worker processes that really ran had the PIDs " + ran
-                + ", but the reports name " + reported + ".");
+    @Tag("hint:2")
+    void planRefusesWhatCannotBeShared(Random random) {
+        int workers = 2 + random.nextInt(10);
+        long[][] refused = {{10, 0}, {10, -1 - random.nextInt(5)}, {workers - 1, workers}, {0, 1}};
+        for (long[] c : refused) {
+            try {
+                List<List<Range>> plan = PrimeSplitter.plan(c[0], (int) c[1]);
+                fail("plan(" + c[0] + ", " + c[1] + ") returned " + plan + "; with fewer than one worker, or fewer"
+                        + " numbers than workers, it must throw an IllegalArgumentException.");
+            } catch (IllegalArgumentException expected) {
+                // refused, as it should be
+            } catch (RuntimeException e) {
+                fail("plan(" + c[0] + ", " + c[1] + ") threw " + e + "; it must throw an IllegalArgumentException.", e);
+            }
+        }
     }
 
     @Test
     @Order(5)
-    @Tag("hint:3")
-    void workersRunAtTheSameTime() {
-        Result r = countTogether();
-
-        assertTrue(TogetherWorker.waitedAlone(barrier).isEmpty(), () -> "Some workers waited alone: "
-                + TogetherWorker.waitedAlone(barrier) + ". Start every worker before you wait for any.");
-        assertEquals(WORKERS, TogetherWorker.arrived(barrier).size(), () -> WORKERS + " workers should have run,"
-                + " but " + TogetherWorker.arrived(barrier).size() + " did (result " + r + ").");
+    @Tag("hint:2")
+    void theParentCountsNothingItself() {
+        EvaluationResult result = ArchRuleDefinition.noClasses()
+                .should().callMethod(PrimeWorker.class, "countPrimes", long.class, long.class)
+                .orShould().callMethod(PrimeWorker.class, "isPrime", long.class)
+                .orShould().callMethod(PrimeWorker.class, "main", String[].class)
+                .evaluate(CompiledNest.of(PrimeSplitter.class));
+        if (result.hasViolation()) {
+            fail("PrimeSplitter tests numbers itself: " + String.join("; ", result.getFailureReport().getDetails())
+                    + ". Counting is the workers' job, on their cores; the parent only plans, starts and adds up."
+                    + " A plan that tests every number to weigh it has done the whole job before a worker starts.");
+        }
     }
 
-    @AfterAll
-    static void removeBarrier() throws IOException {
-        if (barrier != null) {
-            try (Stream<Path> files = Files.walk(barrier)) {
+    // ---- hint 3: start them all, then add up ----
+
+    /**
+     * One run with 2 to 4 workers, every one of them told to count, looked at from every side in turn: at the
+     * same time, one report per worker in the order of the plan, the right counts and total, and each worker a
+     * process of its own started with its ranges. One test, so that every check sees the run it checks.
+     */
+    @Test
+    @Order(6)
+    @Tag("hint:3")
+    void workersRunAtTheSameTimeEachOnItsRangesAndTheirCountsAddUp(Random random) throws Exception {
+        int workers = 2 + random.nextInt(3);
+        long limit = 10_000L * workers + random.nextInt(20_000 * workers);
+        Folder folder = Folder.create(Map.of(), workers);
+        try {
+            Run run = call(limit, workers, folder, folder.command(workers));
+            if (run == null) {
+                fail("countPrimes(" + limit + ", " + workers + ", ...) had not come back after " + COME_BACK_MS
+                        + " ms; its workers start and count in far less.");
+            }
+            Set<Long> alone = folder.waitedAlone();
+            if (!alone.isEmpty()) {
+                fail("Worker " + alone + " waited " + ScriptedWorker.ALONE_MS + " ms as the only worker of " + workers
+                        + " that had been started, and gave up. The workers did not run at the same time. Start"
+                        + " every worker first, and only then read and wait for each.");
+            }
+            Result r = run.result();
+            List<List<Range>> plan = PrimeSplitter.plan(limit, workers);
+            if (r.workers() == null || r.workers().size() != workers) {
+                fail(run.call() + " returned " + (r.workers() == null ? "null" : r.workers().size()) + " worker"
+                        + " reports; add one WorkerReport per worker, " + workers + " in all.");
+            }
+            for (int i = 0; i < workers; i++) {
+                WorkerReport w = r.workers().get(i);
+                List<Range> share = plan.get(i);
+                int number = i + 1;
+                if (!share.equals(w.ranges())) {
+                    fail(run.call() + ": report " + number + " is for " + describe(w.ranges()) + ", but worker "
+                            + number + " of the plan has " + describe(share) + "; keep the reports in the order of"
+                            + " the plan, each with its worker's ranges.");
+                }
+                long inShare = share.stream().mapToLong(x -> Weights.primes(x.from(), x.to())).sum();
+                if (w.primes() != inShare) {
+                    fail(run.call() + ": there are " + inShare + " primes in the ranges of worker " + number + ", "
+                            + describe(share) + ", but its report says " + w.primes() + ".");
+                }
+            }
+            long expected = Weights.primes(0, limit);
+            if (r.primes() != expected) {
+                fail(run.call() + ": there are " + expected + " primes below " + limit + " and the workers found "
+                        + r.workers().stream().map(WorkerReport::primes).toList() + ", but countPrimes reported "
+                        + r.primes() + " in all; add up the workers' counts.");
+            }
+            Map<Long, List<String>> given = folder.arrived();
+            List<Long> reported = r.workers().stream().map(WorkerReport::pid).toList();
+            if (Set.copyOf(reported).size() != workers || !given.keySet().equals(Set.copyOf(reported))) {
+                fail(run.call() + ": the worker processes that ran had the PIDs " + given.keySet() + ", but the"
+                        + " reports name " + reported + ". Each report carries the PID of its own worker.");
+            }
+            for (int i = 0; i < workers; i++) {
+                List<String> expectedWords = new ArrayList<>();
+                plan.get(i).forEach(x -> {
+                    expectedWords.add(Long.toString(x.from()));
+                    expectedWords.add(Long.toString(x.to()));
+                });
+                List<String> got = given.get(reported.get(i));
+                if (!expectedWords.equals(got)) {
+                    fail(run.call() + ": worker " + (i + 1) + " should have been started with the command, then the"
+                            + " from and to of each of its ranges: " + expectedWords + ". It was given " + got + ".");
+                }
+            }
+        } finally {
+            folder.delete();
+        }
+    }
+
+    /**
+     * The parent adds up what its workers say, and checks only the form: a count of 0 is an answer, and so
+     * is one beyond the range of an int. The workers are shell scripts that say counts the test chose.
+     */
+    @Test
+    @Order(7)
+    @Tag("hint:3")
+    void addsUpWhatTheWorkersAnswerZeroAndBigCountsToo(Random random) throws Exception {
+        int workers = 2 + random.nextInt(3);
+        long limit = 10_000L * workers + random.nextInt(10_000 * workers);
+        List<List<Range>> plan = PrimeSplitter.plan(limit, workers);
+        List<Long> said = new ArrayList<>();
+        Map<String, String> orders = new HashMap<>();
+        int zero = random.nextInt(workers);
+        int big = (zero + 1 + random.nextInt(workers - 1)) % workers;
+        for (int i = 0; i < workers; i++) {
+            long count = i == zero ? 0 : i == big ? Integer.MAX_VALUE + 1L + random.nextInt(1_000_000) : random.nextInt(5_000);
+            said.add(count);
+            orders.put(Long.toString(plan.get(i).get(0).from()), "say " + count);
+        }
+        Folder folder = Folder.create(orders, workers);
+        try {
+            boolean shell = Files.isExecutable(SHELL);
+            Run run = call(limit, workers, folder, shell ? folder.shellCommand() : folder.command(workers));
+            String story = "The " + workers + " workers answered the counts " + said + ", in the order of the plan.";
+            if (run == null) {
+                fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back after " + COME_BACK_MS
+                        + " ms.");
+            }
+            if (run.thrown() != null) {
+                fail(story + " countPrimes threw " + run.thrown() + ". A count of 0 is an answer, and a count is a"
+                        + " long: Long.parseLong reads it.", run.thrown());
+            }
+            Result r = run.result();
+            List<Long> reported = r.workers() == null ? null : r.workers().stream().map(WorkerReport::primes).toList();
+            long total = said.stream().mapToLong(Long::longValue).sum();
+            if (!said.equals(reported) || r.primes() != total) {
+                fail(story + " countPrimes reported " + reported + " and a total of " + r.primes() + "; it should"
+                        + " report each worker's count as it said it, and their sum, " + total + ".");
+            }
+        } finally {
+            folder.delete();
+        }
+    }
+
+    // ---- hint 4: a worker that fails ----
+
+    @Test
+    @Order(8)
+    @Tag("hint:4")
+    void aWorkerThatEndsWithAnErrorStopsTheCountAndNoWorkerRunsOn(Random random) throws Exception {
+        int workers = 2 + random.nextInt(3);
+        int failing = random.nextInt(workers - 1);
+        int status = 1 + random.nextInt(120);
+        assertFailureHandled(random, workers, failing, false, "fail " + status,
+                "ended with status " + status + ", after printing a line that looks like an answer");
+    }
+
+    /**
+     * Every kind of nonsense, each in a run of its own. The workers are small shell scripts where there is a
+     * shell, since a JVM for each would take seconds; where there is none, one kind from the seed, in JVMs.
+     */
+    @Test
+    @Order(9)
+    @Tag("hint:4")
+    void aWorkerThatAnswersAnythingButItsPidAndACountStopsTheCount(Random random) throws Exception {
+        String[][] kinds = {
+            {"silent", "printed nothing at all"},
+            {"word", "answered with its PID and the word \"many\""},
+            {"stranger", "answered with another process's PID and a count"},
+            {"extra", "answered with its PID, a count and one word more"},
+            {"twice", "printed its answer twice, on two lines"},
+            {"negative", "answered with its PID and a negative count"},
+        };
+        boolean shell = Files.isExecutable(SHELL);
+        List<String[]> tried = new ArrayList<>(Arrays.asList(kinds));
+        Collections.shuffle(tried, random);
+        for (String[] kind : shell ? tried : tried.subList(0, 1)) {
+            int workers = 2 + random.nextInt(3);
+            int failing = random.nextInt(workers - 1);
+            assertFailureHandled(random, workers, failing, shell, "garbage " + kind[0],
+                    kind[1] + ", and ended with status 0");
+        }
+    }
+
+    @Test
+    @Order(10)
+    @Tag("hint:4")
+    void aWorkerThatCannotBeStartedIsAnIOException(Random random) {
+        List<String> command = List.of(Path.of("no-such-program-" + random.nextInt(1_000_000)).toAbsolutePath().toString());
+        int workers = 1 + random.nextInt(3);
+        try {
+            Result r = PrimeSplitter.countPrimes(10_000L * workers, workers, command);
+            fail("countPrimes(" + 10_000L * workers + ", " + workers + ", " + command + ") returned " + r + ", but"
+                    + " that program does not exist; it must throw an IOException.");
+        } catch (IOException expected) {
+            // ProcessBuilder.start() said so, and countPrimes let it out
+        } catch (Exception e) {
+            fail("countPrimes with a worker program that does not exist threw " + e + "; it must throw the"
+                    + " IOException ProcessBuilder.start() throws.", e);
+        }
+    }
+
+    // ---- the worker the tests start ----
+
+    /**
+     * Started as {@code ScriptedWorker FOLDER WORKERS FROM TO [FROM TO ...]}: records its ranges in a file
+     * named after its PID, waits until {@code WORKERS} workers have arrived, and then does what the file
+     * {@code orders} in the folder says for the worker whose first range starts at its first {@code FROM}:
+     * {@code count} (as {@link PrimeWorker#main}), {@code fail STATUS}, {@code garbage KIND} or {@code stall}.
+     * A worker whose parent has started no other after {@link #ALONE_MS} leaves an {@code alone-PID} file and
+     * exits with status 3.
+     */
+    static final class ScriptedWorker {
+        static final long ALONE_MS = 2_500;
+        private static final long PATIENCE_MS = 10_000;
+
+        public static void main(String[] args) throws IOException, InterruptedException {
+            Path folder = Path.of(args[0]);
+            int workers = Integer.parseInt(args[1]);
+            String[] ranges = Arrays.copyOfRange(args, 2, args.length);
+            long pid = ProcessHandle.current().pid();
+            Path mine = folder.resolve("arrived-" + pid);
+            Files.writeString(folder.resolve("arriving-" + pid), String.join(" ", ranges));
+            Files.move(folder.resolve("arriving-" + pid), mine);
+            long arrived = System.nanoTime();
+            while (Folder.of(folder).arrived().size() < workers) {
+                long waited = (System.nanoTime() - arrived) / 1_000_000;
+                // A right parent has started every worker long before the first one's JVM reaches main; one
+                // that waits for each worker before starting the next has started only this one.
+                long started = ProcessHandle.current().parent().map(p -> p.children().filter(ProcessHandle::isAlive)
+                        .count()).orElse(0L);
+                if ((started < workers && waited > ALONE_MS) || waited > PATIENCE_MS) {
+                    Files.createFile(folder.resolve("alone-" + pid));
+                    System.err.println("worker " + pid + ": only " + started + " of " + workers + " workers had"
+                            + " been started after " + waited + " ms");
+                    System.exit(3);
+                }
+                Thread.sleep(5);
+            }
+            String order = Files.readAllLines(folder.resolve("orders")).stream()
+                    .filter(line -> line.startsWith(ranges.length == 0 ? "-" : ranges[0] + " "))
+                    .findFirst().map(line -> line.substring(line.indexOf(' ') + 1)).orElse("count");
+            answer(order, ranges, pid);
+        }
+
+        private static void answer(String order, String[] ranges, long pid) throws InterruptedException {
+            long count = 0;
+            for (int i = 0; i + 1 < ranges.length; i += 2) {
+                count += PrimeWorker.countPrimes(Long.parseLong(ranges[i]), Long.parseLong(ranges[i + 1]));
+            }
+            String[] words = order.split(" ");
+            switch (words[0]) {
+                case "say" -> System.out.println(pid + " " + words[1]);
+                case "fail" -> {
+                    System.out.println(pid + " " + count);
+                    System.err.println("worker " + pid + ": told to fail, with status " + words[1]);
+                    System.exit(Integer.parseInt(words[1]));
+                }
+                case "garbage" -> {
+                    switch (words[1]) {
+                        case "word" -> System.out.println(pid + " many");
+                        case "stranger" -> System.out.println(ProcessHandle.current().parent().orElseThrow().pid() + " "
+                                + count);
+                        case "extra" -> System.out.println(pid + " " + count + " primes");
+                        case "twice" -> {
+                            System.out.println(pid + " " + count);
+                            System.out.println(pid + " " + count);
+                        }
+                        case "negative" -> System.out.println(pid + " -" + (count + 1));
+                        default -> {
+                            // silent
+                        }
+                    }
+                }
+                case "stall" -> untilTheParentIsGone();
+                default -> PrimeWorker.main(ranges);
+            }
+        }
+    }
+
+    /**
+     * Runs on until it is killed, or until the JVM that started it is gone, at most a minute: a worker the
+     * parent failed to kill must not outlive the tests as an orphan.
+     */
+    static void untilTheParentIsGone() throws InterruptedException {
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        try {
+            if (parent.isPresent()) {
+                parent.get().onExit().get(1, TimeUnit.MINUTES);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // a minute is longer than any test waits
+        }
+        Runtime.getRuntime().halt(4);
+    }
+
+    /** Where a shell is, for the workers written as scripts. */
+    private static final Path SHELL = Path.of("/bin/sh");
+
+    /**
+     * A worker as a shell script, which starts in a millisecond where a JVM takes a tenth of a second or more.
+     * Started with the folder and then the ranges, it records its ranges, waits until every worker of the
+     * run has arrived (at most 10 s), and does what the orders say for its first {@code FROM}: {@code say N}
+     * (its PID and the count N, which the test worked out), a kind of nonsense, or {@code stall}, which
+     * sleeps a minute at most.
+     */
+    static final String SCRIPT = """
+            dir=$1; shift
+            echo "$*" > "$dir/arriving-$$" && mv "$dir/arriving-$$" "$dir/arrived-$$"
+            n=$(cat "$dir/workers"); i=0
+            while [ "$(ls "$dir" 2>/dev/null | grep -c '^arrived-')" -lt "$n" ]; do
+              i=$((i + 1)); if [ "$i" -gt 1000 ]; then exit 3; fi; sleep 0.01
+            done
+            order=$(grep "^$1 " "$dir/orders" 2>/dev/null | cut -d' ' -f2-)
+            set -- $order
+            if [ "$1" = garbage ]; then shift; fi
+            case "$1" in
+              say) echo "$$ $2" ;;
+              silent) ;;
+              word) echo "$$ many" ;;
+              stranger) echo "$PPID 1" ;;
+              extra) echo "$$ 1 primes" ;;
+              twice) echo "$$ 1"; echo "$$ 1" ;;
+              negative) echo "$$ -1" ;;
+              stall) exec sleep 60 ;;
+            esac
+            """;
+
+    /** The folder where the workers of one run meet, record what they were given, and read their orders. */
+    record Folder(Path path) {
+        static Folder of(Path path) {
+            return new Folder(path);
+        }
+
+        static Folder create(Map<String, String> orders, int workers) throws IOException {
+            Path path = Files.createTempDirectory("tutor-split-work");
+            StringBuilder text = new StringBuilder();
+            orders.forEach((from, order) -> text.append(from).append(' ').append(order).append('\n'));
+            Files.writeString(path.resolve("orders"), text);
+            Files.writeString(path.resolve("workers"), workers + "\n");
+            return new Folder(path);
+        }
+
+        /** The command that starts a shell-script worker of this folder: {@link #SCRIPT}, given the folder. */
+        List<String> shellCommand() {
+            return new ArrayList<>(List.of(SHELL.toString(), "-c", SCRIPT, "worker", path.toString()));
+        }
+
+        /** The PIDs of the workers that have arrived, and the ranges each was given, as words. */
+        Map<Long, List<String>> arrived() {
+            Map<Long, List<String>> arrived = new HashMap<>();
+            for (String name : names("arrived-")) {
+                try {
+                    String words = Files.readString(path.resolve(name));
+                    arrived.put(Long.parseLong(name.substring("arrived-".length())),
+                            words.isEmpty() ? List.of() : List.of(words.split(" ")));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return arrived;
+        }
+
+        /** The PID of the worker whose first range starts at {@code from}, once it has arrived. */
+        Optional<Long> pidGiven(String from) {
+            return arrived().entrySet().stream().filter(e -> !e.getValue().isEmpty() && e.getValue().get(0).equals(from))
+                    .map(Map.Entry::getKey).findFirst();
+        }
+
+        Set<Long> waitedAlone() {
+            return names("alone-").stream().map(n -> Long.parseLong(n.substring("alone-".length())))
+                    .collect(Collectors.toSet());
+        }
+
+        private List<String> names(String prefix) {
+            try (Stream<Path> files = Files.list(path)) {
+                return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void delete() throws IOException {
+            try (Stream<Path> files = Files.walk(path)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             }
         }
+
+        /** The command that starts a scripted worker of this folder, built on the worker's own command. */
+        List<String> command(int workers) {
+            List<String> command = new ArrayList<>(PrimeWorker.command(CHILD_CLASS_PATH));
+            command.set(command.size() - 1, ScriptedWorker.class.getName());
+            command.add(path.toString());
+            command.add(Integer.toString(workers));
+            return command;
+        }
     }
 
-    // ---- the worker the test starts ----
+    // ---- running countPrimes ----
+
+    /** One call of countPrimes with scripted workers, and what came of it. */
+    record Run(long limit, int workers, Folder folder, Result outcome, Throwable thrown, List<Long> aliveAtTheEnd) {
+        String call() {
+            return "countPrimes(" + limit + ", " + workers + ", ...)";
+        }
+
+        Result result() {
+            if (thrown != null) {
+                fail(call() + " threw " + thrown, thrown);
+            }
+            if (outcome == null) {
+                fail(call() + " returned null; return a new Result(total, reports).");
+            }
+            return outcome;
+        }
+    }
 
     /**
-     * Started as {@code TogetherWorker BARRIER_DIR WORKERS FROM TO}: leaves a file named after its PID in
-     * the barrier folder, waits until {@code WORKERS} such files are there, and then runs
-     * {@code PrimeWorker FROM TO}. If the others do not come within {@link #PATIENCE_MS}, it leaves an
-     * {@code alone-PID} file, says so on standard error and exits with status 3.
+     * Calls countPrimes on a thread of its own, so that a hang costs a bounded wait, and looks at the workers
+     * from that thread the instant it comes back: a worker killed but not yet gone is still alive then.
      */
-    static final class TogetherWorker {
-        static final long PATIENCE_MS = 8_000;
-        static final String PATIENCE = PATIENCE_MS / 1000 + " s";
+    private static Run call(long limit, int workers, Folder folder, List<String> command) throws InterruptedException {
+        return call(limit, workers, folder, command, null);
+    }
 
-        public static void main(String[] args) throws IOException, InterruptedException {
-            Path folder = Path.of(args[0]);
-            int workers = Integer.parseInt(args[1]);
-            long pid = ProcessHandle.current().pid();
-            Files.createFile(folder.resolve("arrived-" + pid));
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
-            while (arrived(folder).size() < workers) {
-                if (System.nanoTime() > deadline) {
-                    Files.createFile(folder.resolve("alone-" + pid));
-                    System.err.println("worker " + pid + ": only " + arrived(folder).size() + " of " + workers
-                            + " workers had started after " + PATIENCE);
-                    System.exit(3);
+    /**
+     * As above; with {@code failing}, the first {@code FROM} of a worker that fails, the wait ends
+     * {@link #AFTER_A_FAILURE_MS} after that worker has ended, since by then a right answer has thrown.
+     */
+    private static Run call(long limit, int workers, Folder folder, List<String> command, String failing)
+            throws InterruptedException {
+        FutureTask<Run> task = new FutureTask<>(() -> {
+            Result result = null;
+            Throwable thrown = null;
+            try {
+                result = PrimeSplitter.countPrimes(limit, workers, command);
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            List<Long> alive = folder.arrived().keySet().stream()
+                    .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
+            return new Run(limit, workers, folder, result, thrown, alive);
+        });
+        Thread caller = new Thread(task, "calls PrimeSplitter.countPrimes");
+        caller.setDaemon(true);
+        caller.start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COME_BACK_MS);
+        long failedAt = 0;
+        while (true) {
+            try {
+                return task.get(10, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (TimeoutException e) {
+                // not back yet
+            }
+            long now = System.nanoTime();
+            if (now > deadline || failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(AFTER_A_FAILURE_MS)) {
+                return null;
+            }
+            if (failing != null && failedAt == 0 && folder.pidGiven(failing)
+                    .filter(pid -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isPresent()) {
+                failedAt = now;
+            }
+        }
+    }
+
+    /**
+     * Runs countPrimes with one worker told to fail (by {@code order}), the workers before it in the plan
+     * told to count, and those after it told to run on until they are killed; every worker first waits for
+     * all of them. countPrimes must throw an IOException that names the failed worker's PID, and no worker
+     * may be alive when it does.
+     */
+    private static void assertFailureHandled(Random random, int workers, int failing, boolean shell, String order,
+            String what) throws Exception {
+        long limit = 10_000L * workers + random.nextInt(10_000 * workers);
+        List<List<Range>> plan = PrimeSplitter.plan(limit, workers);
+        Map<String, String> orders = new HashMap<>();
+        for (int i = 0; i < workers; i++) {
+            long primes = plan.get(i).stream().mapToLong(r -> Weights.primes(r.from(), r.to())).sum();
+            orders.put(Long.toString(plan.get(i).get(0).from()),
+                    i < failing ? "say " + primes : i == failing ? order : "stall");
+        }
+        Folder folder = Folder.create(orders, workers);
+        try {
+            String failingFrom = Long.toString(plan.get(failing).get(0).from());
+            Run run = call(limit, workers, folder, shell ? folder.shellCommand() : folder.command(workers), failingFrom);
+            int after = workers - failing - 1;
+            String story = "Of " + workers + " workers, worker " + (failing + 1) + " " + what + ";"
+                    + (failing == 0 ? "" : " the " + (failing == 1 ? "one" : failing) + " before it answered as"
+                    + " they should;") + " the " + (after == 1 ? "one after it runs" : after + " after it run")
+                    + " until killed.";
+            Long failedPid = folder.pidGiven(failingFrom).orElse(null);
+            if (run == null) {
+                fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back "
+                        + (failedPid == null ? COME_BACK_MS + " ms after it was called."
+                        : AFTER_A_FAILURE_MS + " ms after the failed worker ended: it was still waiting for the"
+                        + " workers after it.") + " A failed worker ends the count: check each worker's status and"
+                        + " answer as you collect it, throw at once, and kill the workers still running rather than"
+                        + " wait for them.");
+            }
+            if (run.thrown() == null) {
+                fail(story + " countPrimes returned " + run.outcome() + " instead of throwing an IOException. Check"
+                        + " each worker's exit status and answer: status 0, one line, its own PID and a count.");
+            }
+            if (!(run.thrown() instanceof IOException)) {
+                fail(story + " countPrimes threw " + run.thrown() + "; a failed worker is an IOException.",
+                        run.thrown());
+            }
+            String message = String.valueOf(run.thrown().getMessage());
+            if (failedPid != null && !Pattern.compile("\\b" + failedPid + "\\b").matcher(message).find()) {
+                fail(story + " countPrimes threw an IOException, but its message does not name the failed worker's"
+                        + " PID, " + failedPid + ": \"" + message + "\". Say which worker failed: its pid().");
+            }
+            if (!run.aliveAtTheEnd().isEmpty()) {
+                fail(story + " countPrimes threw its IOException, but at that instant the worker(s) "
+                        + run.aliveAtTheEnd() + " were still running" + goneSoonAfter(run.aliveAtTheEnd()) + ".");
+            }
+        } finally {
+            folder.delete();
+        }
+    }
+
+    private static String goneSoonAfter(List<Long> pids) throws InterruptedException {
+        boolean allGone = true;
+        for (long pid : pids) {
+            Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            if (p.isPresent()) {
+                try {
+                    p.get().onExit().get(500, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    allGone = false;
                 }
-                Thread.sleep(5);
-            }
-            PrimeWorker.main(new String[] {args[2], args[3]});
-        }
-
-        static Set<Long> arrived(Path folder) {
-            return pidsOf(folder, "arrived-");
-        }
-
-        static Set<Long> waitedAlone(Path folder) {
-            return pidsOf(folder, "alone-");
-        }
-
-        private static Set<Long> pidsOf(Path folder, String prefix) {
-            try (Stream<Path> files = Files.list(folder)) {
-                return files.map(p -> p.getFileName().toString()).filter(name -> name.startsWith(prefix))
-                        .map(name -> Long.parseLong(name.substring(prefix.length())))
-                        .collect(Collectors.toSet());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
+        return allGone ? "; they were gone soon after, so they had been killed but not waited for: wait until each"
+                + " is gone (onExit().join(), or waitFor()) before the exception leaves countPrimes"
+                : ", and still run: kill every worker that has not ended with destroyForcibly(), and wait until it"
+                + " is gone, before the exception leaves countPrimes";
     }
 
     // ---- helpers ----
 
-    /** Runs countPrimes once with workers that must meet at the barrier, and keeps what happened. */
-    private static synchronized Result countTogether() {
-        if (counted == null && countFailed == null) {
-            try {
-                barrier = Files.createTempDirectory("tutor-split-work");
-                List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp", CHILD_CLASS_PATH, TogetherWorker.class.getName(), barrier.toString(),
-                        Integer.toString(WORKERS));
-                counted = PrimeSplitter.countPrimes(LIMIT, WORKERS, command);
-            } catch (Exception | AssertionError e) {
-                countFailed = e;
-            } finally {
-                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
-            }
-        }
-        if (countFailed != null) {
-            Set<Long> alone = barrier == null ? Set.of() : TogetherWorker.waitedAlone(barrier);
-            if (!alone.isEmpty()) {
-                fail("The workers did not run at the same time. Each worker waits until all " + WORKERS
-                        + " have started; worker " + alone + " waited " + TogetherWorker.PATIENCE + " and no"
-                        + " other came, so countPrimes failed with: " + countFailed + ". Waiting for a worker"
-                        + " (reading its answer, or waitFor()) before starting the next makes them run one"
-                        + " after another. Start every worker first, then read and wait for each.", countFailed);
-            }
-            fail("countPrimes(" + LIMIT + ", " + WORKERS + ", ...) failed: " + countFailed, countFailed);
-        }
-        assertNotNull(counted, "countPrimes returned null; return a new Result(total, reports)");
-        return counted;
-    }
-
-    private static void assertWorkerSays(String expected, String from, String to, String what) {
+    /** Runs PrimeWorker.main in this JVM and returns what it printed on standard output. */
+    private static String run(String[] args) {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
-            PrimeWorker.main(new String[] {from, to});
+            PrimeWorker.main(args);
         } finally {
             System.setOut(original);
         }
-        String said = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(expected, said.strip(), () -> "Started with the range " + from + " " + to + ", which holds "
-                + what + ", PrimeWorker should print one line, its PID and the count: \"" + expected + "\"."
-                + " It printed " + (said.isEmpty() ? "nothing" : "\"" + said.strip() + "\"") + ". Its own PID"
-                + " is ProcessHandle.current().pid(), and countPrimes(from, to) does the counting.");
-        assertEquals(1, said.lines().count(), () -> "PrimeWorker should print exactly one line, but printed: "
-                + said);
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
-    private static void assertSplit(long limit, int workers) {
-        List<Range> ranges = PrimeSplitter.split(limit, workers);
-        String call = "split(" + limit + ", " + workers + ") returned " + ranges;
-        assertNotNull(ranges, "split returned null; return a list of Range");
-        assertEquals(workers, ranges.size(), () -> call + ": one range per worker, " + workers + " in all.");
-        assertEquals(0, ranges.get(0).from(), () -> call + ": the first range must start at 0.");
-        for (int i = 1; i < workers; i++) {
-            Range before = ranges.get(i - 1);
-            Range range = ranges.get(i);
-            assertEquals(before.to(), range.from(), () -> call + ": " + range + " must start where " + before
-                    + " ends, or numbers are counted twice or not at all.");
+    /**
+     * Limits and worker counts for the plan's cover: every seed meets the edges (one worker, as many numbers
+     * as workers, remainders of 2 and more, a limit of exactly 10,000 per worker), then random ones from tiny
+     * to a billion.
+     */
+    private static List<long[]> planCases(Random random) {
+        List<long[]> cases = new ArrayList<>();
+        int w = 3 + random.nextInt(10);
+        cases.add(new long[] {1, 1});
+        cases.add(new long[] {1 + random.nextInt(1_000), 1});
+        cases.add(new long[] {w, w});
+        cases.add(new long[] {w + 1, w});
+        cases.add(new long[] {w + 2, w});
+        cases.add(new long[] {2L * w - 1, w});
+        cases.add(new long[] {10_000L * w, w});
+        cases.add(new long[] {10_000L * w + 2, w});
+        cases.add(new long[] {10_000L * w + w - 1, w});
+        cases.add(new long[] {64L * w + 2, w});
+        cases.add(new long[] {64L * w * 64 + w - 1, w});
+        for (int i = 0; i < 200; i++) {
+            int workers = 1 + random.nextInt(12);
+            long limit = switch (random.nextInt(4)) {
+                case 0 -> workers + random.nextInt(100);
+                case 1 -> workers + random.nextInt(10_000);
+                case 2 -> workers + random.nextInt(WEIGHED);
+                default -> workers + (long) (random.nextDouble() * 1_000_000_000L);
+            };
+            cases.add(new long[] {limit, workers});
         }
-        long end = ranges.get(workers - 1).to();
-        assertEquals(limit, end, () -> call + ": the last range ends at " + end + ", not at " + limit
-                + (end < limit ? ", so the numbers from " + end + " on are never counted. limit / workers"
-                        + " rounds down; compute each boundary as limit * i / workers, or give the last range"
-                        + " what is left." : "."));
-        long shortest = ranges.stream().mapToLong(r -> r.to() - r.from()).min().orElseThrow();
-        long longest = ranges.stream().mapToLong(r -> r.to() - r.from()).max().orElseThrow();
-        assertTrue(longest - shortest <= 1, () -> call + ": the lengths run from " + shortest + " to " + longest
-                + "; spread the numbers evenly, so that no worker gets more than one number more than another.");
+        return cases;
     }
 
-    /** The number of primes below {@code n}, by a sieve in this JVM: the answer one process gives. */
-    private static long primesBelow(long n) {
-        boolean[] composite = new boolean[(int) Math.max(n, 2)];
-        long count = 0;
-        for (int i = 2; i < n; i++) {
-            if (!composite[i]) {
-                count++;
-                for (long j = (long) i * i; j < n; j += i) {
-                    composite[(int) j] = true;
+    /** Limits of at least 10,000 per worker, up to a million, and 2 to 12 workers; the edges first. */
+    private static List<long[]> balanceCases(Random random) {
+        List<long[]> cases = new ArrayList<>();
+        int w = 2 + random.nextInt(11);
+        cases.add(new long[] {10_000L * w, w});
+        cases.add(new long[] {10_000L * w + w - 1, w});
+        cases.add(new long[] {WEIGHED, 2});
+        cases.add(new long[] {WEIGHED - 1 - random.nextInt(1_000), 2 + random.nextInt(11)});
+        for (int i = 0; i < 100; i++) {
+            int workers = 2 + random.nextInt(11);
+            cases.add(new long[] {10_000L * workers + random.nextInt(WEIGHED - 10_000 * workers + 1), workers});
+        }
+        return cases;
+    }
+
+    /** When the numbers left out are at the top, and each range is as long as the others: limit / n rounded down. */
+    private static String roundingDown(List<List<Range>> plan, long limit) {
+        Set<Long> lengths = plan.stream().flatMap(List::stream).map(r -> r.to() - r.from()).collect(Collectors.toSet());
+        return lengths.size() == 1 ? " All ranges hold " + lengths.iterator().next() + " numbers: a length of limit"
+                + " divided by the number of ranges is rounded down, and what the rounding drops is lost at the top."
+                : "";
+    }
+
+    private static String describe(List<Range> share) {
+        if (share.size() <= 4) {
+            return share.stream().map(r -> "[" + r.from() + ", " + r.to() + ")").collect(Collectors.joining(" "));
+        }
+        return share.size() + " ranges, " + describe(share.subList(0, 2)) + " ... " + describe(share.subList(share.size() - 1,
+                share.size()));
+    }
+
+    private static String percentages(long[] work, long total) {
+        List<String> parts = new ArrayList<>();
+        for (long w : work) {
+            parts.add(String.format("%.1f %%", 100.0 * w / total));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static Long[] box(long[] values) {
+        Long[] boxed = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
+    }
+
+    /**
+     * The work of testing each number below {@link #WEIGHED}, as {@link PrimeWorker#isPrime} does it, and the
+     * primes among them: from a sieve of smallest factors, in a tenth of a second, not by trial division.
+     */
+    static final class Weights {
+        private static long[] work;
+        private static int[] primes;
+
+        private static synchronized void weigh() {
+            if (work != null) {
+                return;
+            }
+            int[] smallest = new int[WEIGHED + 1];
+            for (int i = 2; i <= WEIGHED; i++) {
+                if (smallest[i] == 0) {
+                    for (long j = i; j <= WEIGHED; j += i) {
+                        if (smallest[(int) j] == 0) {
+                            smallest[(int) j] = i;
+                        }
+                    }
                 }
             }
+            long[] w = new long[WEIGHED + 1];
+            int[] p = new int[WEIGHED + 1];
+            for (int n = 0; n < WEIGHED; n++) {
+                long cost;
+                if (n < 2) {
+                    cost = 0;
+                } else if (n % 2 == 0) {
+                    cost = 1;
+                } else {
+                    int root = (int) Math.sqrt(n);
+                    while ((long) root * root > n) {
+                        root--;
+                    }
+                    while ((long) (root + 1) * (root + 1) <= n) {
+                        root++;
+                    }
+                    int factor = smallest[n];
+                    // The odd d tried: 3, 5, ... up to the smallest factor, or up to the root for a prime.
+                    cost = factor <= root && factor != n ? 1 + (factor - 1) / 2 : 1 + Math.max(0, (root - 1) / 2);
+                }
+                w[n + 1] = w[n] + cost;
+                p[n + 1] = p[n] + (n >= 2 && smallest[n] == n ? 1 : 0);
+            }
+            work = w;
+            primes = p;
         }
-        return count;
-    }
 
+        /** The divisions isPrime makes for the numbers {@code from <= n < to}. */
+        static long work(long from, long to) {
+            weigh();
+            return work[(int) to] - work[(int) from];
+        }
+
+        /** The primes {@code p} with {@code from <= p < to}. */
+        static long primes(long from, long to) {
+            weigh();
+            return primes[(int) Math.min(to, WEIGHED)] - primes[(int) Math.min(from, WEIGHED)];
+        }
+    }
 }

@@ -1,12 +1,10 @@
 package dev.tutor.exercises.processes;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -42,14 +40,23 @@ public final class ChildProcess {
      * Runs {@code java -cp classPath mainClass args...} with this JVM's own {@code java} launcher, and
      * returns once the child has ended.
      *
+     * <p>Each element of {@code args} reaches the child as one argument, exactly as given, even when it holds
+     * spaces or is empty. The child's standard error is joined to its standard output, so {@link
+     * Finished#output} holds every line it printed on either, in the order it printed them.
+     *
+     * <p>Whatever way this method ends without a result, it leaves no child behind: the child is killed
+     * forcibly (a child may ignore a polite request to stop) and is gone by the time the exception reaches
+     * the caller. Nor does it leave a thread of its own running once the child is gone.
+     *
      * @param limit how long the child may run; after that it is killed and this method throws
-     * @throws TimeoutException if the child was still running after {@code limit}; it is dead by the time
-     *                          this method throws
-     * @throws IOException      if the child could not be started or its output could not be read
+     * @throws TimeoutException     if the child was still running after {@code limit}; it is dead by the
+     *                              time this method throws
+     * @throws InterruptedException if the calling thread is interrupted while it waits for the child; the
+     *                              child is dead by the time this method throws
+     * @throws IOException          if the child could not be started or its output could not be read
      */
     public static Finished run(String classPath, String mainClass, List<String> args, Duration limit)
             throws IOException, InterruptedException, TimeoutException {
-        Objects.requireNonNull(limit, "limit");
         List<String> command = new ArrayList<>();
         command.add(javaLauncher().toString());
         command.add("-cp");
@@ -60,21 +67,20 @@ public final class ChildProcess {
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             // The pipe between us holds about 64 KiB: read while the child runs, or it stops at a full pipe.
+            // The reading ends by itself, at the end of the output, which comes when the child is gone.
             FutureTask<List<String>> reading = new FutureTask<>(() -> child.inputReader().lines().toList());
-            Thread reader = new Thread(reading, "output of child " + child.pid());
-            reader.setDaemon(true);
-            reader.start();
+            new Thread(reading, "output of child " + child.pid()).start();
 
             if (!child.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
-                child.destroyForcibly().waitFor();
                 throw new TimeoutException("child " + child.pid() + " (" + mainClass + ") still ran after "
                         + limit.toMillis() + " ms and was killed");
             }
-            return new Finished(child.pid(), child.exitValue(), outputOf(reading));
+            return new Finished(child.pid(), child.exitValue(), outputOf(child, reading));
         } finally {
-            if (child.isAlive()) {
-                child.destroyForcibly();
-            }
+            // After a time-out, an interrupt or a failure, the child must not outlive our interest in it; after
+            // a normal end it is gone already, and this does nothing. join() waits without being
+            // interruptible, so a second interrupt cannot leave the child running.
+            child.destroyForcibly().onExit().join();
         }
     }
 
@@ -83,15 +89,12 @@ public final class ChildProcess {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    private static List<String> outputOf(FutureTask<List<String>> reading)
+    private static List<String> outputOf(Process child, FutureTask<List<String>> reading)
             throws IOException, InterruptedException {
         try {
             return reading.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UncheckedIOException unchecked) {
-                throw unchecked.getCause();
-            }
-            throw new IOException("could not read the child's output", e.getCause());
+            throw new IOException("could not read the output of child " + child.pid(), e.getCause());
         }
     }
 }

@@ -5,11 +5,13 @@ import java.util.List;
 
 /**
  * One worker of {@link PrimeSplitter}: a program that runs in a child process, counts the primes in the
- * range it is given, and answers on standard output.
+ * ranges it is given, and answers on standard output.
  *
- * <p>Its whole conversation with the parent is one command line in and one line out: started as
- * {@code java -cp ... PrimeWorker FROM TO}, it prints {@code PID COUNT}, its own process ID and the number
- * of primes {@code p} with {@code FROM <= p < TO}, and ends with status 0.
+ * <p>Its whole conversation with the parent is one command line in and one line out. Started as
+ * {@code java -cp ... PrimeWorker FROM TO [FROM TO ...]}, with one or more ranges, it prints one line,
+ * {@code PID COUNT}: its own process ID and the number of primes {@code p} with {@code FROM <= p < TO} in all
+ * of its ranges together. Then {@code main} returns, and the process ends with status 0. Started with no
+ * arguments or an odd number of them, it says how to use it on standard error and ends with status 2.
  */
 public final class PrimeWorker {
 
@@ -17,16 +19,19 @@ public final class PrimeWorker {
     }
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: PrimeWorker FROM TO (counts the primes p with FROM <= p < TO)");
+        if (args.length == 0 || args.length % 2 != 0) {
+            System.err.println("usage: PrimeWorker FROM TO [FROM TO ...] (counts the primes p with FROM <= p < TO,"
+                    + " in every range)");
             System.exit(2);
         }
-        long from = Long.parseLong(args[0]);
-        long to = Long.parseLong(args[1]);
-        System.out.println(ProcessHandle.current().pid() + " " + countPrimes(from, to));
+        long total = 0;
+        for (int i = 0; i < args.length; i += 2) {
+            total += countPrimes(Long.parseLong(args[i]), Long.parseLong(args[i + 1]));
+        }
+        System.out.println(ProcessHandle.current().pid() + " " + total);
     }
 
-    /** The command that starts one worker with the given class path; the range goes after it. */
+    /** The command that starts one worker with the given class path; the ranges go after it. */
     public static List<String> command(String classPath) {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
                 PrimeWorker.class.getName());
@@ -43,6 +48,11 @@ public final class PrimeWorker {
         return count;
     }
 
+    /**
+     * Whether {@code n} is prime, by trial division: the remainder by 2, then by each odd {@code d} from 3
+     * up to the first that divides {@code n} or the last with {@code d * d <= n}. A prime near {@code N}
+     * takes about {@code sqrt(N) / 2} divisions, so testing big numbers is more work than testing small ones.
+     */
     static boolean isPrime(long n) {
         if (n < 2) {
             return false;
