@@ -8,30 +8,37 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * A cooperative scheduler that keeps an eye on greedy tasks: it times every step, reports each step that
- * held the thread longer than its budget, and stops a task that is greedy three turns in a row.
+ * A cooperative scheduler that shows what a greedy task costs the others. It takes turns as a round-robin
+ * does, times every step by the clock it is given, and reports both sides of a greedy step: the step that
+ * held the thread too long, and how long each task waited for its turns.
  *
- * <p>A cooperative scheduler cannot take the thread back from a step; while one step computes, every
- * other task waits. What it can do is notice afterwards, as asyncio's event loop does in debug mode when
- * a callback or task step runs longer than {@code loop.slow_callback_duration} (100 ms by default). This
- * scheduler times every step by its clock, and a step that held the thread for more than
- * {@code budgetMillis} is an {@link Overrun}, reported with the task's name and the time it took; a step
- * that uses exactly its budget is within it. A task that overruns on {@value #GREEDY_TURNS_TO_STOP} of
- * its turns in a row is stopped: it is not queued again, and its name goes into the report's stopped
- * list. One turn within budget in between, and the count starts again. A task that finishes is never
- * stopped.
+ * <p>A cooperative scheduler cannot take the thread back from a step: while one step computes, every other
+ * task waits, and nothing can stop it. So this scheduler stops no task and cuts no step short. What it can
+ * do is notice afterwards, as asyncio's event loop does in debug mode, where it logs every callback or task
+ * step that ran for {@code loop.slow_callback_duration} (100 ms by default) or longer.
  *
- * <p>Turns are taken as in a round-robin: the ready queue is first in, first out, one step per turn, and
- * a task with more to do goes to the back. Everything happens on the thread that calls {@link #run}; the
- * clock is read only on that thread.
+ * <p>The rules, all by the clock given to the constructor:
+ * <ul>
+ * <li>A step's time runs from just before its {@code step()} call to just after the call returns. A step
+ *     whose time is {@code budgetMillis} or more is slow, and is reported as a {@link SlowStep} with its
+ *     task's name and that time.
+ * <li>A task is ready from the moment {@link #spawn} queues it (even in the middle of another task's step)
+ *     and, after each of its steps that returns {@code true}, from the moment that step returned. Each time
+ *     its turn comes, it has waited from then until its step began. When the task finishes, its longest such
+ *     wait is reported as a {@link LongestWait}.
+ * </ul>
  *
- * <p>Exercise: complete {@link #spawn} and {@link #run}. Leave {@link Step}, {@link Overrun}, {@link Report}
- * and the constructor as they are; the tests use them. The private parts are yours to change.
+ * <p>Turns are taken as in a round-robin: the ready queue is first in, first out, one step per turn, a task
+ * with more to do goes to the back, and a task spawned during a step waits behind the tasks already queued.
+ * Task names are labels for the report: two tasks may share a name, and each is reported on its own.
+ * Everything happens on the thread that calls {@link #spawn} and {@link #run}; no other threads. If a step
+ * throws, {@link #run} throws that same exception at once.
+ *
+ * <p>Exercise: complete {@link #spawn} and {@link #run}. Leave {@link Step}, {@link SlowStep},
+ * {@link LongestWait}, {@link Report} and the constructor as they are; the tests use them. The private parts
+ * are yours to change.
  */
 public final class BudgetedScheduler {
-
-    /** A task stopped after this many greedy turns in a row. */
-    public static final int GREEDY_TURNS_TO_STOP = 3;
 
     /** One task, written as a function that does the next small piece of its work each time it is called. */
     @FunctionalInterface
@@ -44,25 +51,26 @@ public final class BudgetedScheduler {
         boolean step();
     }
 
-    /** One step that ran over its budget: the task it belonged to, and how long it held the thread. */
-    public record Overrun(String task, long millis) {
-        public Overrun {
-            Objects.requireNonNull(task, "task");
-        }
+    /** One step that held the thread for the budget or longer: the task it belonged to, and its time. */
+    public record SlowStep(String task, long millis) {
+    }
+
+    /** The longest one task waited in the ready queue for a turn, from ready until its step began. */
+    public record LongestWait(String task, long millis) {
     }
 
     /**
      * What {@link #run} saw.
      *
-     * @param trace    the name of the task whose step ran, once per step, in the order the steps ran
-     * @param overruns every step that ran over its budget, in the order they ran
-     * @param stopped  the tasks stopped for being greedy, in the order they were stopped
+     * @param trace        the name of the task whose step ran, once per step, in the order the steps ran
+     * @param slowSteps    every step whose time was the budget or more, in the order they ran
+     * @param longestWaits one for every task, in the order the tasks finished
      */
-    public record Report(List<String> trace, List<Overrun> overruns, List<String> stopped) {
+    public record Report(List<String> trace, List<SlowStep> slowSteps, List<LongestWait> longestWaits) {
         public Report {
             trace = List.copyOf(trace);
-            overruns = List.copyOf(overruns);
-            stopped = List.copyOf(stopped);
+            slowSteps = List.copyOf(slowSteps);
+            longestWaits = List.copyOf(longestWaits);
         }
     }
 
@@ -83,9 +91,9 @@ public final class BudgetedScheduler {
     private final Deque<Task> ready = new ArrayDeque<>();
 
     /**
-     * @param clockMillis  the clock to time steps with, in milliseconds, for example
+     * @param clockMillis  the clock to time steps and waits with, in milliseconds, for example
      *                     {@code () -> System.nanoTime() / 1_000_000}; tests pass a fake clock
-     * @param budgetMillis how long one step may hold the thread, at least 1 ms
+     * @param budgetMillis the shortest step that counts as slow, at least 1 ms
      */
     public BudgetedScheduler(LongSupplier clockMillis, long budgetMillis) {
         this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
@@ -96,24 +104,25 @@ public final class BudgetedScheduler {
     }
 
     /**
-     * Adds a task to the back of the ready queue. It may be called before {@link #run} and also from
-     * inside a step while the scheduler runs; a task spawned then waits behind the tasks already queued.
+     * Adds a task to the back of the ready queue; it is ready from now, by the clock. It may be called before
+     * {@link #run} and also from inside a step while the scheduler runs.
+     *
+     * @throws NullPointerException if {@code name} or {@code step} is null
      */
     public void spawn(String name, Step step) {
-        // TODO: put a new Task at the back of the ready queue.
+        // TODO: put a new Task at the back of the ready queue, and remember when it became ready.
     }
 
-    /** Runs every task until it finishes or is stopped, one step per turn, on the calling thread. */
+    /** Runs every task to its end, one step per turn, on the calling thread, and reports what it saw. */
     public Report run() {
         List<String> trace = new ArrayList<>();
-        List<Overrun> overruns = new ArrayList<>();
-        List<String> stopped = new ArrayList<>();
-        // TODO: take turns as a round-robin does: the task at the front of the queue runs one step, and
-        //       goes to the back if it has more to do. Record each turn in the trace.
-        // TODO: find out how long each step held the thread, and add an Overrun for every step that took
-        //       longer than budgetMillis.
-        // TODO: stop a task that ran over budget on GREEDY_TURNS_TO_STOP of its turns in a row: do not queue
-        //       it again, and add its name to the stopped list.
-        return new Report(trace, overruns, stopped);
+        List<SlowStep> slowSteps = new ArrayList<>();
+        List<LongestWait> longestWaits = new ArrayList<>();
+        // TODO: take turns as a round-robin does: the task at the front of the queue runs one step, and goes
+        //       to the back if it has more to do. Record each turn in the trace.
+        // TODO: time each step, and add a SlowStep for every step that took budgetMillis or longer.
+        // TODO: find out how long the task waited for this turn, and when it finishes, add a LongestWait with
+        //       the longest of its waits.
+        return new Report(trace, slowSteps, longestWaits);
     }
 }

@@ -16,7 +16,8 @@ import java.util.Objects;
  *
  * <p>Tasks wait their turn in a ready queue, first come, first served: {@link #spawn} puts a task at the
  * back, each turn takes the task at the front and runs one step of it, and a task that has more to do
- * goes to the back again. Everything happens on the thread that calls {@link #run}; no other threads.
+ * goes to the back again. Each scheduler has a ready queue of its own. Everything happens on the thread
+ * that calls {@link #run}; no other threads.
  *
  * <p>Exercise: complete {@link #spawn} and {@link #run}. Leave {@link Step} and {@link Task} as they
  * are; the tests use them.
@@ -48,13 +49,20 @@ public final class RoundRobin {
     /**
      * Adds a task to the back of the ready queue. It may be called before {@link #run} and also from
      * inside a step while the scheduler runs; a task spawned then waits behind the tasks already queued.
+     * The name is only a label for the trace: two tasks may have the same name, and each is a task of its
+     * own.
      */
     public void spawn(String name, Step step) {
         // TODO: put a new Task at the back of the ready queue.
     }
 
     /**
-     * Runs every task to completion, one step per turn, on the calling thread.
+     * Runs every task to completion, one step per turn, on the calling thread, until the ready queue is
+     * empty, tasks spawned during the run included.
+     *
+     * <p>If a step throws, {@code run()} throws that same exception at once: the task whose step threw is
+     * not queued again, and the tasks still waiting stay in the queue, in their order, for a later call of
+     * {@code run()}.
      *
      * @return the trace: the name of the task whose step ran, once per step, in the order the steps ran
      */

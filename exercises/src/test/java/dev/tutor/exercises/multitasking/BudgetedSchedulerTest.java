@@ -1,7 +1,5 @@
 package dev.tutor.exercises.multitasking;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -9,66 +7,99 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
-import dev.tutor.exercises.multitasking.BudgetedScheduler.Overrun;
+import dev.tutor.exercises.multitasking.BudgetedScheduler.LongestWait;
 import dev.tutor.exercises.multitasking.BudgetedScheduler.Report;
+import dev.tutor.exercises.multitasking.BudgetedScheduler.SlowStep;
 import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.Seeded;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link BudgetedScheduler}. The tests run in the order of the exercise: taking turns and timing
- * each step (hint 1), stopping a task that is greedy three turns in a row (hint 2), then the finer points
- * (hint 3), so the first failure names the first thing to fix.
+ * Grades {@link BudgetedScheduler}. The tests run in the order of the exercise: taking turns without
+ * stopping anyone, by the given clock only, and reporting every slow step (hint 1); then how long each task
+ * waited for its turns (hint 2); then a step that throws and the edges (hint 3). The first failure names the
+ * first thing to fix.
  *
- * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise's
- * entry in the course manifest. Time here is a fake clock that only the tasks' steps move: a step that
- * "computes for 150 ms" adds 150 to it and returns at once. Nothing sleeps and no thread is started, so
- * every test knows exactly which step took how long, and the whole class runs in a few milliseconds.
+ * <p>Time is a fake clock that only the test moves: a step that "computes for 150 ms" adds 150 to it and
+ * returns at once, and the clock may also move between two spawns, or before run(). Nothing sleeps and no
+ * thread is started, so a model of the scheduler knows every step's time and every wait exactly. The
+ * budgets, step times, names (duplicates too), numbers of greedy tasks and the tasks spawned from inside a
+ * step come from a seeded generator, and each test also meets the edges a shortcut gets wrong: a step of
+ * exactly the budget, a long task of short steps, a task spawned in the middle of a greedy step.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 5, unit = TimeUnit.SECONDS)
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class BudgetedSchedulerTest {
 
-    /** The budget of every scheduler here, asyncio's default slow_callback_duration. */
-    private static final long BUDGET = 100;
+    private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-    /** The fake clock, in milliseconds. Only the tasks' steps move it. */
+    /** The fake clock, in milliseconds. Only the test moves it. */
     private long now;
-    /** Every step that really ran, in order, as the tasks themselves saw it. */
-    private final List<Ran> ran = new ArrayList<>();
 
-    private record Ran(String task, long millis) {}
-
-    private final BudgetedScheduler scheduler = new BudgetedScheduler(() -> now, BUDGET);
+    @Test
+    @Order(1)
+    @Tag("hint:1")
+    void takesTurnsAndStopsNobody(Random random) {
+        List<Scenario> scenarios = new ArrayList<>();
+        // Every seed meets a task that is greedy on every one of four or more turns, among fair ones.
+        long budget = budget(random);
+        Scenario greedy = new Scenario(distinctNames(random), budget, start(random));
+        greedy.task(fair(random, budget), fair(random, budget));
+        greedy.task(times(4 + random.nextInt(4), () -> slow(random, budget)));
+        greedy.task(fair(random, budget), fair(random, budget), fair(random, budget));
+        scenarios.add(greedy);
+        for (int sample = 0; sample < 60; sample++) {
+            scenarios.add(randomScenario(random, distinctNames(random), false));
+        }
+        for (Scenario scenario : scenarios) {
+            run(scenario).checkTrace();
+        }
+    }
 
     /**
      * A rule read off the compiled class: the scheduler tells time only by the clock it was given (the
-     * tests' fake clock) and starts no thread. Runs first, so a learner who reads the system clock hears
-     * why before the overrun tests fail for it.
+     * tests' fake clock) and starts no thread. It runs before the slow steps are checked, so that a learner
+     * who reads the system clock hears why rather than that nothing was slow.
      */
     @Test
-    @Order(0)
+    @Order(2)
     @Tag("hint:1")
-    void timesStepsOnlyByTheClockItWasGiven() {
+    void tellsTimeOnlyByTheClockItWasGiven() {
         JavaClasses classes = CompiledNest.of(BudgetedScheduler.class);
         EvaluationResult clocks = ArchRuleDefinition.noClasses()
                 .should().callMethod(System.class, "nanoTime")
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(Instant.class, "now")
+                .orShould().dependOnClassesThat(JavaClass.Predicates.assignableTo(InstantSource.class)
+                        .or(JavaClass.Predicates.assignableTo(Clock.class)))
                 .evaluate(classes);
         if (clocks.hasViolation()) {
-            fail("BudgetedScheduler reads a clock of its own: " + details(clocks) + ". Time every step with"
-                    + " clockMillis, the clock the constructor was given: the tests pass a fake clock that only"
-                    + " the steps move, and a real clock sees every step take no time at all.");
+            fail("BudgetedScheduler reads a clock of its own: " + details(clocks) + ". Time every step and every"
+                    + " wait with clockMillis, the clock the constructor was given: the tests pass a fake clock"
+                    + " that only they move, and any other clock sees every step take no time at all.");
         }
         EvaluationResult threads = ArchRuleDefinition.noClasses()
                 .should().dependOnClassesThat(JavaClass.Predicates.assignableTo(Thread.class)
@@ -76,355 +107,816 @@ class BudgetedSchedulerTest {
                 .evaluate(classes);
         if (threads.hasViolation()) {
             fail("BudgetedScheduler uses threads: " + details(threads) + ". A cooperative scheduler cannot"
-                    + " take the thread back from a step, and needs no other thread to notice a greedy one:"
-                    + " it reads the clock before and after each step, on the thread that called run().");
+                    + " take the thread back from a step, and needs no other thread to notice a slow one: it"
+                    + " reads the clock before and after each step, on the thread that called run().");
         }
+    }
+
+    @Test
+    @Order(3)
+    @Tag("hint:1")
+    void reportsEveryStepThatTookTheBudgetOrLonger(Random random) {
+        List<Scenario> scenarios = new ArrayList<>();
+        // Every seed meets: a step of exactly the budget and one a millisecond under it, a long task of
+        // short steps, a fair task right after a greedy one, and a greedy and a fair task of one name.
+        long budget = 20 + random.nextInt(400);
+        Scenario edges = new Scenario(cycle(pick(random, 3)), budget, start(random));
+        edges.task(times(3 + random.nextInt(3), () -> budget / 2 + random.nextLong(budget / 2)));
+        edges.task(budget, budget - 1, budget + 1 + random.nextLong(budget));
+        edges.task(fair(random, budget), 0, fair(random, budget));
+        edges.task(fair(random, budget), slow(random, budget));
+        edges.task(fair(random, budget));
+        scenarios.add(edges);
+        Scenario one = new Scenario(distinctNames(random), 1, start(random));
+        one.task(0, 1, 0);
+        one.task(0, 0);
+        scenarios.add(one);
+        for (int sample = 0; sample < 80; sample++) {
+            scenarios.add(randomScenario(random, sample % 3 == 0 ? fewNames(random) : distinctNames(random),
+                    sample % 2 == 0));
+        }
+        for (Scenario scenario : scenarios) {
+            Outcome outcome = run(scenario);
+            outcome.checkTrace();
+            outcome.checkSlowSteps();
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:2")
+    void reportsTheLongestWaitOfEveryTask(Random random) {
+        List<Scenario> scenarios = new ArrayList<>();
+        // The lesson's demo: a greedy task between two fair ones, all spawned at one instant.
+        long budget = budget(random);
+        Scenario demo = new Scenario(distinctNames(random), budget, start(random));
+        long step = 1 + random.nextInt(10);
+        demo.task(times(3 + random.nextInt(3), () -> step));
+        demo.task(slow(random, budget));
+        demo.task(times(3 + random.nextInt(3), () -> step));
+        scenarios.add(demo);
+        // Two tasks of one name that finish in the other order from the one they were spawned in.
+        Scenario twins = new Scenario(cycle(pick(random, 1)), budget, start(random));
+        twins.task(times(3 + random.nextInt(3), () -> fair(random, budget)));
+        twins.task(fair(random, budget), slow(random, budget));
+        scenarios.add(twins);
+        for (int sample = 0; sample < 60; sample++) {
+            scenarios.add(randomScenario(random, sample % 3 == 0 ? fewNames(random) : distinctNames(random),
+                    false));
+        }
+        for (Scenario scenario : scenarios) {
+            Outcome outcome = run(scenario);
+            outcome.checkTrace();
+            outcome.checkSlowSteps();
+            outcome.checkWaits();
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:2")
+    void aTaskIsReadyFromTheMomentItIsSpawned(Random random) {
+        List<Scenario> scenarios = new ArrayList<>();
+        long budget = budget(random);
+        // The clock moves between the spawns and before run(): the first task waits longest for its first turn.
+        Scenario early = new Scenario(distinctNames(random), budget, start(random));
+        early.task(fair(random, budget), 0);
+        early.task(0).spawnedAfter = 1 + random.nextInt(500);
+        early.runAfter = 1 + random.nextInt(500);
+        scenarios.add(early);
+        // A task spawned early in a greedy step waits for the rest of that step too.
+        Scenario midStep = new Scenario(distinctNames(random), budget, start(random));
+        Plan greedy = midStep.task(budget + random.nextLong(2 * budget), fair(random, budget));
+        midStep.task(0);
+        midStep.child(greedy, 1, random.nextLong(greedy.millis(1) / 2 + 1), 0);
+        scenarios.add(midStep);
+        for (int sample = 0; sample < 60; sample++) {
+            scenarios.add(randomScenario(random, sample % 3 == 0 ? fewNames(random) : distinctNames(random),
+                    true));
+        }
+        for (Scenario scenario : scenarios) {
+            Outcome outcome = run(scenario);
+            outcome.checkTrace();
+            outcome.checkSlowSteps();
+            outcome.checkWaits();
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:3")
+    void aStepThatThrowsEndsTheRunWithItsOwnException(Random random) {
+        for (int sample = 0; sample < 30; sample++) {
+            Scenario scenario = randomScenario(random, distinctNames(random), true);
+            Model model = new Model(scenario, Rule.RIGHT);
+            int throwAt = random.nextInt(model.order.size());
+            Plan thrower = model.order.get(throwAt);
+            thrower.throwsIn = Collections.frequency(model.order.subList(0, throwAt + 1), thrower);
+            thrower.exception = new IllegalStateException("the step of " + thrower.label + " failed (thrown by"
+                    + " the test)");
+            Outcome outcome = new Outcome(scenario);
+            outcome.spawnAll();
+            Throwable thrown = null;
+            try {
+                outcome.scheduler.run();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            outcome.failIfMisused(thrown);
+            String where = scenario.describe() + "\nThe step of " + thrower.label + " at turn " + (throwAt + 1)
+                    + " (its step " + thrower.throwsIn + ") threw " + thrower.exception + ".";
+            if (thrown == null) {
+                fail(where + " run() returned normally; it must throw that same exception at once. The steps that"
+                        + " ran were " + labels(outcome.stepped) + ".");
+            }
+            if (thrown != thrower.exception) {
+                fail(where + " run() must throw that same exception, unchanged, but it threw " + thrown
+                        + (thrown.getCause() == thrower.exception ? ", which wraps it" : "") + ".");
+            }
+            List<Plan> upToTheThrow = model.order.subList(0, throwAt + 1);
+            if (!outcome.stepped.equals(upToTheThrow)) {
+                fail(where + " run() must stop at once; the steps that ran were " + labels(outcome.stepped)
+                        + ", where " + labels(upToTheThrow) + " were expected.");
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Tag("hint:3")
+    void anEmptyRunAndTheArguments(Random random) {
+        long budget = budget(random);
+        Report empty = new BudgetedScheduler(() -> now, budget).run();
+        Report none = new Report(List.of(), List.of(), List.of());
+        if (!none.equals(empty)) {
+            fail("No task was spawned, yet run() returned " + empty + ".");
+        }
+        for (long wrong : new long[] {0, -1, -1 - random.nextInt(1000), Long.MIN_VALUE}) {
+            expect(IllegalArgumentException.class, () -> new BudgetedScheduler(() -> now, wrong),
+                    "new BudgetedScheduler(clock, " + wrong + "): a budget must be at least 1 ms");
+        }
+        expect(NullPointerException.class, () -> new BudgetedScheduler(null, budget),
+                "new BudgetedScheduler(null, " + budget + "): the clock is required");
+        BudgetedScheduler scheduler = new BudgetedScheduler(() -> now, 1);
+        expect(NullPointerException.class, () -> scheduler.spawn(null, () -> false), "spawn(null, step)");
+        expect(NullPointerException.class, () -> scheduler.spawn("A", null), "spawn(\"A\", null)");
+    }
+
+    private void expect(Class<? extends Throwable> type, Runnable call, String what) {
+        try {
+            call.run();
+        } catch (Throwable t) {
+            if (type.isInstance(t)) {
+                return;
+            }
+            fail(what + " must throw " + type.getSimpleName() + ", but it threw " + t + ".");
+        }
+        fail(what + " must throw " + type.getSimpleName() + ", but it returned normally.");
     }
 
     private static String details(EvaluationResult result) {
         return String.join("; ", result.getFailureReport().getDetails());
     }
 
-    @Test
-    @Order(1)
-    @Tag("hint:1")
-    void takesTurnsInTheOrderTheTasksWereSpawned() {
-        scheduler.spawn("A", task("A", 10, 10));
-        scheduler.spawn("B", task("B", 10, 10));
-        scheduler.spawn("C", task("C", 10));
+    // ---- scenarios: tasks as the test plans them ----
 
-        Report report = runChecked();
-
-        List<String> expected = List.of("A", "B", "C", "A", "B");
-        assertEquals(expected, report.trace(),
-                () -> "Tasks of 2, 2 and 1 steps, spawned in the order A, B, C, should take turns, one step per"
-                        + " turn: " + show(expected) + ". run() stepped them " + show(report.trace()) + ". "
-                        + whyNoTurns(report.trace()));
-        assertEquals(List.of(), report.overruns(),
-                () -> "Every step took 10 ms, well within the 100 ms budget, yet run() reported the overruns "
-                        + showOverruns(report.overruns()) + ". " + whyTheseOverruns(List.of(), report.overruns()));
+    /** A source of task names. */
+    @FunctionalInterface
+    private interface Names {
+        String next();
     }
 
-    @Test
-    @Order(2)
-    @Tag("hint:1")
-    void reportsTheStepThatHeldTheThreadTooLong() {
-        scheduler.spawn("A", task("A", 20, 20));
-        scheduler.spawn("G", task("G", 150, 20));
-        scheduler.spawn("B", task("B", 20, 20));
-
-        Report report = runChecked();
-
-        List<Overrun> expected = List.of(new Overrun("G", 150));
-        assertEquals(expected, report.overruns(),
-                () -> "G's first step held the thread for 150 ms, over the 100 ms budget, while A and B waited;"
-                        + " every other step took 20 ms. The report should name that one step, "
-                        + showOverruns(expected) + ", but it has " + showOverruns(report.overruns()) + ". "
-                        + whyTheseOverruns(expected, report.overruns()));
+    private static Names distinctNames(Random random) {
+        List<String> pool = new ArrayList<>();
+        for (char c : LETTERS.toCharArray()) {
+            pool.add(String.valueOf(c));
+        }
+        Collections.shuffle(pool, random);
+        int[] next = {0};
+        return () -> {
+            int i = next[0]++;
+            return i < pool.size() ? pool.get(i) : pool.get(i % pool.size()) + (i / pool.size());
+        };
     }
 
-    @Test
-    @Order(3)
-    @Tag("hint:1")
-    void aLongTaskMadeOfShortStepsIsNotGreedy() {
-        scheduler.spawn("L", task("L", 60, 60, 60, 60, 60));
-        scheduler.spawn("A", task("A", 10, 10));
-
-        Report report = runChecked();
-
-        assertEquals(List.of(), report.overruns(),
-                () -> "L ran for 300 ms in all, in five steps of 60 ms, and gave the thread back after each of"
-                        + " them, so A never waited more than 60 ms. That is a fair task, yet run() reported "
-                        + showOverruns(report.overruns()) + ". " + whyTheseOverruns(List.of(), report.overruns()));
-        assertEquals(List.of(), report.stopped(),
-                () -> "No step of L or A ran over budget, yet run() stopped " + report.stopped() + ". Only a"
-                        + " step over budget counts as greedy, never the time a task has used in all.");
-        List<String> expected = List.of("L", "A", "L", "A", "L", "L", "L");
-        assertEquals(expected, report.trace(),
-                () -> "L (5 steps) and A (2 steps) take turns until A has finished, then L runs alone: "
-                        + show(expected) + ". run() stepped " + show(report.trace()) + ". One step per turn,"
-                        + " from the front of the queue; a task with more to do goes to the back.");
+    /** Names drawn from one to three letters, so that most scenarios have several tasks of one name. */
+    private static Names fewNames(Random random) {
+        int offset = random.nextInt(LETTERS.length() - 3);
+        int count = 1 + random.nextInt(3);
+        return () -> String.valueOf(LETTERS.charAt(offset + random.nextInt(count)));
     }
 
-    @Test
-    @Order(4)
-    @Tag("hint:1")
-    void reportsEveryOverrunInTheOrderTheyRan() {
-        scheduler.spawn("G", task("G", 150, 20, 120));
-        scheduler.spawn("H", task("H", 20, 200));
-        scheduler.spawn("A", task("A", 10, 10, 10));
-
-        Report report = runChecked();
-
-        List<Overrun> expected = List.of(new Overrun("G", 150), new Overrun("H", 200), new Overrun("G", 120));
-        assertEquals(expected, report.overruns(),
-                () -> "The steps ran G(150) H(20) A(10) G(20) H(200) A(10) G(120) A(10), in ms, so three of them"
-                        + " ran over the 100 ms budget: " + showOverruns(expected) + ". run() reported "
-                        + showOverruns(report.overruns()) + ". " + whyTheseOverruns(expected, report.overruns()));
+    /** Names that repeat in turn, so that duplicates are certain. */
+    private static Names cycle(String... names) {
+        int[] next = {0};
+        return () -> names[next[0]++ % names.length];
     }
 
-    @Test
-    @Order(5)
-    @Tag("hint:2")
-    void stopsATaskThatIsGreedyThreeTurnsInARow() {
-        scheduler.spawn("A", task("A", 10, 10, 10, 10, 10));
-        scheduler.spawn("G", task("G", 150, 150, 150, 150, 150, 150));
-        scheduler.spawn("B", task("B", 10, 10, 10, 10, 10));
-
-        Report report = runChecked();
-
-        assertEquals(List.of("G"), report.stopped(),
-                () -> "G ran over budget on each of its turns, with A's and B's fair turns in between. After its"
-                        + " third greedy turn in a row it should be stopped, and the report's stopped list should"
-                        + " be [G]; it is " + report.stopped() + ", and G ran " + count(report.trace(), "G")
-                        + " of its 6 steps. " + whyNotStopped(report));
-        List<String> expected = List.of("A", "G", "B", "A", "G", "B", "A", "G", "B", "A", "B", "A", "B");
-        assertEquals(expected, report.trace(),
-                () -> "Once G is stopped after its third turn, A and B take their turns without it: "
-                        + show(expected) + ". run() stepped " + show(report.trace()) + ". A stopped task is"
-                        + " not put back in the queue, and the others carry on in their order.");
-        assertEquals(List.of(new Overrun("G", 150), new Overrun("G", 150), new Overrun("G", 150)),
-                report.overruns(), () -> "G's three greedy steps are each reported as an overrun before G is"
-                        + " stopped; run() reported " + showOverruns(report.overruns()) + ".");
+    private static String[] pick(Random random, int count) {
+        List<String> pool = new ArrayList<>();
+        for (char c : LETTERS.toCharArray()) {
+            pool.add(String.valueOf(c));
+        }
+        Collections.shuffle(pool, random);
+        return pool.subList(0, count).toArray(String[]::new);
     }
 
-    @Test
-    @Order(6)
-    @Tag("hint:2")
-    void forgivesAGreedyTaskThatYieldsInTimeBetweenItsGreedyTurns() {
-        scheduler.spawn("G", task("G", 150, 150, 20, 150, 150, 20, 150));
-        scheduler.spawn("A", task("A", 10, 10, 10, 10, 10, 10, 10));
-
-        Report report = runChecked();
-
-        assertEquals(List.of(), report.stopped(),
-                () -> "G's steps took 150, 150, 20, 150, 150, 20 and 150 ms: five of them greedy, but never three"
-                        + " in a row, because each 20 ms turn in between gave the thread back in time. G should"
-                        + " run to its end, yet run() stopped " + report.stopped() + " after G ran "
-                        + count(report.trace(), "G") + " steps. \"In a row\" means that a turn within budget"
-                        + " sets the task's count of greedy turns back to 0; counting every greedy turn ever"
-                        + " stops a task for overruns long forgiven.");
-        assertEquals(7, count(report.trace(), "G"), () -> "G should have run all 7 of its steps; it ran "
-                + count(report.trace(), "G") + ". Trace: " + show(report.trace()) + ".");
+    /** A budget: 1 ms, a few ms, about asyncio's 100 ms, or up to a second. */
+    private static long budget(Random random) {
+        return switch (random.nextInt(5)) {
+            case 0 -> 1;
+            case 1 -> 2 + random.nextInt(20);
+            case 2 -> 100;
+            case 3 -> 50 + random.nextInt(150);
+            default -> 200 + random.nextInt(800);
+        };
     }
 
-    @Test
-    @Order(7)
-    @Tag("hint:2")
-    void countsGreedyTurnsForEachTaskOnItsOwn() {
-        scheduler.spawn("X", task("X", 150, 150, 20, 20));
-        scheduler.spawn("Y", task("Y", 150, 150, 20, 20));
-
-        Report report = runChecked();
-
-        assertEquals(List.of(), report.stopped(),
-                () -> "X and Y each ran over budget on their first two turns, then kept within it: the steps ran"
-                        + " X(150) Y(150) X(150) Y(150) X(20) Y(20) X(20) Y(20), in ms. Neither was greedy three"
-                        + " turns in a row, yet run() stopped " + report.stopped() + ". Three greedy turns in a"
-                        + " row of the scheduler are not three of one task: each task needs a count of its own,"
-                        + " kept with the task between its turns.");
-        assertEquals(List.of("X", "Y", "X", "Y", "X", "Y", "X", "Y"), report.trace(),
-                () -> "Neither task is greedy three turns in a row, so both run to their end, taking turns:"
-                        + " X Y X Y X Y X Y. run() stepped " + show(report.trace()) + ".");
+    /** Where the clock stands when the first task is spawned: never 0, so that no default value passes for it. */
+    private static long start(Random random) {
+        return 1 + random.nextInt(1_000_000);
     }
 
-    @Test
-    @Order(8)
-    @Tag("hint:3")
-    void aStepThatUsesExactlyItsBudgetIsWithinIt() {
-        scheduler.spawn("A", task("A", 100, 100, 100, 100));
-        scheduler.spawn("B", task("B", 101));
-
-        Report report = runChecked();
-
-        assertEquals(List.of(new Overrun("B", 101)), report.overruns(),
-                () -> "A's steps took exactly the 100 ms budget, which is within it; B's step took 101 ms,"
-                        + " which is over. The report should hold B's step only, " + showOverruns(List.of(
-                        new Overrun("B", 101))) + ", but it has " + showOverruns(report.overruns()) + ". Over"
-                        + " budget means more than budgetMillis: compare with >, not >=.");
-        assertEquals(List.of(), report.stopped(), () -> "A was never over budget, yet run() stopped "
-                + report.stopped() + ".");
+    /** A step under the budget: no time at all, 1 ms, a millisecond short of the budget, or anything between. */
+    private static long fair(Random random, long budget) {
+        return switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> Math.min(1, budget - 1);
+            case 2 -> budget - 1;
+            default -> random.nextLong(budget);
+        };
     }
 
-    @Test
-    @Order(9)
-    @Tag("hint:3")
-    void aTaskThatFinishesOnItsThirdGreedyTurnIsNotStopped() {
-        scheduler.spawn("G", task("G", 150, 150, 150));
-        scheduler.spawn("A", task("A", 10));
-
-        Report report = runChecked();
-
-        assertEquals(List.of(), report.stopped(),
-                () -> "G's third greedy step was also its last: it returned false, so G had finished. A finished"
-                        + " task is not stopped, because there is nothing left to stop, yet run() listed "
-                        + report.stopped() + " as stopped. Look at what step() returned before you decide to"
-                        + " stop a task.");
-        assertEquals(3, report.overruns().size(), () -> "Each of G's three steps took 150 ms and is an overrun;"
-                + " run() reported " + showOverruns(report.overruns()) + ".");
+    /** A step of the budget or more: exactly the budget, a millisecond over it, or up to four times it. */
+    private static long slow(Random random, long budget) {
+        return switch (random.nextInt(3)) {
+            case 0 -> budget;
+            case 1 -> budget + 1;
+            default -> budget + random.nextLong(3 * budget + 1);
+        };
     }
 
-    @Test
-    @Order(10)
-    @Tag("hint:3")
-    void aTaskSpawnedWhileRunningWaitsItsTurnAndIsTimedToo() {
-        Steps a = task("A", 10, 10);
-        scheduler.spawn("A", () -> {
-            if (a.done == 0) {
-                scheduler.spawn("C", task("C", 130));
+    private static long[] times(int steps, LongSupplier each) {
+        long[] millis = new long[steps];
+        for (int i = 0; i < steps; i++) {
+            millis[i] = each.getAsLong();
+        }
+        return millis;
+    }
+
+    /**
+     * Up to six tasks of up to eight steps, some of them greedy on some or all of their steps, and up to three
+     * spawned from inside steps. With {@code timing}, the clock also moves between spawns and before run(),
+     * and the spawns inside a step come at any moment of it.
+     */
+    private static Scenario randomScenario(Random random, Names names, boolean timing) {
+        long budget = budget(random);
+        Scenario scenario = new Scenario(names, budget, start(random));
+        int tasks = 1 + random.nextInt(6);
+        for (int i = 0; i < tasks; i++) {
+            scenario.task(randomSteps(random, budget));
+            if (timing && random.nextBoolean()) {
+                scenario.initial.get(i).spawnedAfter = random.nextInt(3) == 0 ? budget : random.nextInt(400);
             }
-            return a.step();
+        }
+        if (timing) {
+            scenario.runAfter = random.nextInt(3) == 0 ? 0 : random.nextInt(400);
+        }
+        int spawns = random.nextInt(4);
+        for (int i = 0; i < spawns; i++) {
+            Plan parent = scenario.all.get(random.nextInt(scenario.all.size()));
+            int step = 1 + random.nextInt(parent.steps.size());
+            long total = parent.millis(step);
+            long at = !timing ? total : random.nextBoolean() ? 0 : random.nextLong(total + 1);
+            scenario.child(parent, step, at, randomSteps(random, budget));
+        }
+        return scenario;
+    }
+
+    /** One to eight steps: a task that is fair throughout, greedy throughout, or greedy now and then. */
+    private static long[] randomSteps(Random random, long budget) {
+        int kind = random.nextInt(3);
+        return times(1 + random.nextInt(8), () -> switch (kind) {
+            case 0 -> fair(random, budget);
+            case 1 -> slow(random, budget);
+            default -> random.nextInt(3) == 0 ? slow(random, budget) : fair(random, budget);
         });
-        scheduler.spawn("B", task("B", 10, 10));
-
-        Report report = runChecked();
-
-        List<String> expected = List.of("A", "B", "C", "A", "B");
-        assertEquals(expected, report.trace(),
-                () -> "A's first step spawned C while the scheduler was running. C joins the back of the queue,"
-                        + " behind B, and A goes back behind C: " + show(expected) + ". run() stepped "
-                        + show(report.trace()) + ". Take the next task from the live queue on every turn.");
-        assertEquals(List.of(new Overrun("C", 130)), report.overruns(),
-                () -> "C, spawned during the run, took 130 ms in its one step and is timed like every other task;"
-                        + " run() reported " + showOverruns(report.overruns()) + ".");
     }
 
-    @Test
-    @Order(11)
-    @Tag("hint:3")
-    void aSchedulerWithNoTasksReturnsAnEmptyReport() {
-        Report report = runChecked();
-
-        assertEquals(new Report(List.of(), List.of(), List.of()), report,
-                () -> "No task was spawned, yet run() returned " + report + ".");
+    /** Something a step does: moves the clock on by {@code millis}, or spawns {@code child}. */
+    private record Act(long millis, Plan child) {
     }
 
-    // ---- helpers ----
+    /** One task: its name and what each of its steps does. */
+    private static final class Plan {
+        final String name;
+        final List<List<Act>> steps = new ArrayList<>();
+        /** For a task spawned before run(): how far the clock moves just before it is spawned. */
+        long spawnedAfter;
+        Plan parent;
+        /** A unique name for messages: the name, with #n added when several tasks share it. */
+        String label;
+        int throwsIn;
+        RuntimeException exception;
 
-    /** Runs the scheduler and checks that its trace names exactly the steps that ran. */
-    private Report runChecked() {
-        Report report = scheduler.run();
-        assertNotNull(report, "run() returned null; return a Report of the trace, the overruns and the stopped"
-                + " tasks.");
-        List<String> stepped = ran.stream().map(Ran::task).toList();
-        if (!report.trace().isEmpty() || !stepped.isEmpty()) {
-            assertEquals(stepped, report.trace(),
-                    () -> "The tasks' steps ran in the order " + show(stepped) + ", but run() returned the"
-                            + " trace " + show(report.trace()) + ". Add the task's name to the trace once per"
-                            + " turn, for the step you run in that turn.");
-        }
-        return report;
-    }
-
-    /** A task whose steps take the given times, in ms, on the fake clock. */
-    private Steps task(String name, long... millis) {
-        return new Steps(name, millis);
-    }
-
-    /** A step function that moves the fake clock and fails loudly if stepped after it finished. */
-    private final class Steps implements BudgetedScheduler.Step {
-        private final String name;
-        private final long[] millis;
-        private int done;
-
-        Steps(String name, long[] millis) {
+        Plan(String name, long... millis) {
             this.name = name;
-            this.millis = millis;
+            for (long m : millis) {
+                steps.add(new ArrayList<>(List.of(new Act(m, null))));
+            }
         }
 
-        @Override
-        public boolean step() {
-            if (done >= millis.length) {
-                throw new IllegalStateException("Task " + name + " returned false after its step " + millis.length
-                        + " (it had finished), yet it was stepped again. A task whose step() returns false is"
-                        + " done: do not put it back in the queue.");
+        /** The time step {@code step} (from 1) holds the thread. */
+        long millis(int step) {
+            return steps.get(step - 1).stream().mapToLong(Act::millis).sum();
+        }
+    }
+
+    /** The tasks of one run: those spawned before run(), in order, and those spawned from their steps. */
+    private static final class Scenario {
+        final Names names;
+        final long budget;
+        final long start;
+        final List<Plan> initial = new ArrayList<>();
+        final List<Plan> all = new ArrayList<>();
+        /** How far the clock moves after the last spawn, before run() is called. */
+        long runAfter;
+
+        Scenario(Names names, long budget, long start) {
+            this.names = names;
+            this.budget = budget;
+            this.start = start;
+        }
+
+        Plan task(long... millis) {
+            Plan plan = add(new Plan(names.next(), millis));
+            initial.add(plan);
+            return plan;
+        }
+
+        /** Has {@code parent} spawn a new task {@code at} ms into its step {@code step}. */
+        Plan child(Plan parent, int step, long at, long... millis) {
+            Plan plan = add(new Plan(names.next(), millis));
+            plan.parent = parent;
+            List<Act> acts = parent.steps.get(step - 1);
+            long elapsed = 0;
+            for (int i = 0; i <= acts.size(); i++) {
+                if (elapsed == at) {
+                    acts.add(i, new Act(0, plan));
+                    return plan;
+                }
+                Act act = acts.get(i);
+                if (act.child() == null && elapsed + act.millis() > at) {
+                    acts.set(i, new Act(at - elapsed, null));
+                    acts.add(i + 1, new Act(0, plan));
+                    acts.add(i + 2, new Act(elapsed + act.millis() - at, null));
+                    return plan;
+                }
+                elapsed += act.millis();
             }
-            now += millis[done];
-            ran.add(new Ran(name, millis[done]));
+            throw new IllegalArgumentException("no moment " + at + " in a step of " + elapsed + " ms");
+        }
+
+        private Plan add(Plan plan) {
+            all.add(plan);
+            Map<String, Integer> count = new HashMap<>();
+            all.forEach(p -> count.merge(p.name, 1, Integer::sum));
+            Map<String, Integer> seen = new HashMap<>();
+            for (Plan p : all) {
+                int n = seen.merge(p.name, 1, Integer::sum);
+                p.label = count.get(p.name) > 1 ? p.name + "#" + n : p.name;
+            }
+            return plan;
+        }
+
+        String describe() {
+            StringBuilder text = new StringBuilder("Budget ").append(budget).append(" ms. Spawned before run(),"
+                    + " in this order: ");
+            long clock = start;
+            List<String> tasks = new ArrayList<>();
+            for (Plan plan : initial) {
+                clock += plan.spawnedAfter;
+                tasks.add(describe(plan) + " at t=" + clock);
+            }
+            text.append(String.join(", ", tasks)).append("; run() called at t=").append(clock + runAfter)
+                    .append('.');
+            if (all.stream().anyMatch(p -> !p.label.equals(p.name))) {
+                text.append(" (A name with #n marks one of several tasks that share that name; the report shows"
+                        + " the name alone.)");
+            }
+            return text.toString();
+        }
+
+        private static String describe(Plan plan) {
+            List<String> steps = new ArrayList<>();
+            for (List<Act> acts : plan.steps) {
+                long total = acts.stream().mapToLong(Act::millis).sum();
+                StringBuilder step = new StringBuilder().append(total);
+                long elapsed = 0;
+                for (Act act : acts) {
+                    if (act.child() != null) {
+                        step.append(" [spawning ").append(describe(act.child())).append(' ').append(elapsed)
+                                .append(" ms in]");
+                    }
+                    elapsed += act.millis();
+                }
+                steps.add(step.toString());
+            }
+            return plan.label + " (" + (steps.size() == 1 ? "one step of " : "steps of ") + String.join(", ", steps)
+                    + " ms)";
+        }
+    }
+
+    // ---- the model ----
+
+    /** How a wait is measured: rightly, or as a mistaken answer might, to say what a wrong number matches. */
+    private enum Rule {
+        RIGHT("ready from its spawn, and again from the end of each of its steps"),
+        READY_FROM_RUN("waiting from the moment run() began, not from its spawn before that"),
+        CHILD_READY_AFTER_STEP("ready only once the step that spawned it had returned, not from the moment of"
+                + " its spawn"),
+        READY_ONLY_ONCE("ready from its spawn for every turn, never again from the end of its own last step"),
+        FROM_OWN_STEP_START("waiting from the start of its own last step, its own step's time included");
+
+        final String meaning;
+
+        Rule(String meaning) {
+            this.meaning = meaning;
+        }
+    }
+
+    /** The reference: a FIFO round-robin on the fake clock. */
+    private static final class Model {
+        final List<Plan> order = new ArrayList<>();
+        final List<List<Plan>> queueBefore = new ArrayList<>();
+        final List<SlowStep> slowSteps = new ArrayList<>();
+        /** For each slow step, its task and turn, for the messages. */
+        final List<Plan> slowPlans = new ArrayList<>();
+        final List<Plan> finished = new ArrayList<>();
+        final Map<Plan, Long> longest = new IdentityHashMap<>();
+        /** Each task's waits, as {ready, began}. */
+        final Map<Plan, List<long[]>> waits = new IdentityHashMap<>();
+
+        Model(Scenario scenario, Rule rule) {
+            long now = scenario.start;
+            Deque<Plan> queue = new ArrayDeque<>();
+            Map<Plan, Long> ready = new IdentityHashMap<>();
+            Map<Plan, Integer> done = new IdentityHashMap<>();
+            for (Plan plan : scenario.initial) {
+                now += plan.spawnedAfter;
+                queue.addLast(plan);
+                ready.put(plan, now);
+            }
+            now += scenario.runAfter;
+            if (rule == Rule.READY_FROM_RUN) {
+                for (Plan plan : scenario.initial) {
+                    ready.put(plan, now);
+                }
+            }
+            while (!queue.isEmpty()) {
+                queueBefore.add(List.copyOf(queue));
+                Plan plan = queue.pollFirst();
+                order.add(plan);
+                long began = now;
+                waits.computeIfAbsent(plan, p -> new ArrayList<>()).add(new long[] {ready.get(plan), began});
+                longest.merge(plan, began - ready.get(plan), Math::max);
+                int step = done.merge(plan, 1, Integer::sum);
+                List<Plan> spawned = new ArrayList<>();
+                for (Act act : plan.steps.get(step - 1)) {
+                    if (act.child() == null) {
+                        now += act.millis();
+                    } else {
+                        queue.addLast(act.child());
+                        ready.put(act.child(), now);
+                        spawned.add(act.child());
+                    }
+                }
+                if (rule == Rule.CHILD_READY_AFTER_STEP) {
+                    for (Plan child : spawned) {
+                        ready.put(child, now);
+                    }
+                }
+                if (now - began >= scenario.budget) {
+                    slowSteps.add(new SlowStep(plan.name, now - began));
+                    slowPlans.add(plan);
+                }
+                if (step < plan.steps.size()) {
+                    queue.addLast(plan);
+                    if (rule == Rule.FROM_OWN_STEP_START) {
+                        ready.put(plan, began);
+                    } else if (rule != Rule.READY_ONLY_ONCE) {
+                        ready.put(plan, now);
+                    }
+                } else {
+                    finished.add(plan);
+                }
+            }
+        }
+
+        List<LongestWait> longestWaits() {
+            return finished.stream().map(p -> new LongestWait(p.name, longest.get(p))).toList();
+        }
+    }
+
+    /** Thrown out of a step when the scheduler misuses a task; an Error, so that no catch of the learner's eats it. */
+    private static final class Misuse extends Error {
+        Misuse(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Outcome run(Scenario scenario) {
+        Outcome outcome = new Outcome(scenario);
+        outcome.spawnAll();
+        outcome.run();
+        return outcome;
+    }
+
+    /** One scheduler on the fake clock running one scenario, checked against the model. */
+    private final class Outcome {
+        final Scenario scenario;
+        final BudgetedScheduler scheduler;
+        final Model expected;
+        final List<Plan> stepped = new ArrayList<>();
+        final Map<Plan, Integer> done = new IdentityHashMap<>();
+        Report report;
+        String misuse;
+
+        Outcome(Scenario scenario) {
+            this.scenario = scenario;
+            this.expected = new Model(scenario, Rule.RIGHT);
+            now = scenario.start;
+            this.scheduler = new BudgetedScheduler(() -> now, scenario.budget);
+        }
+
+        void spawnAll() {
+            for (Plan plan : scenario.initial) {
+                now += plan.spawnedAfter;
+                spawn(plan);
+            }
+            now += scenario.runAfter;
+        }
+
+        private void spawn(Plan plan) {
+            scheduler.spawn(plan.name, () -> step(plan));
+        }
+
+        private boolean step(Plan plan) {
+            int done = this.done.getOrDefault(plan, 0);
+            if (done >= plan.steps.size() || (plan.throwsIn > 0 && done >= plan.throwsIn)) {
+                misuse = "At turn " + (stepped.size() + 1) + " run() stepped " + plan.label + " again, but "
+                        + plan.label + " had " + (done >= plan.steps.size() ? "finished: its step "
+                        + plan.steps.size() + " returned false" : "thrown from its step " + plan.throwsIn)
+                        + ". The steps that ran before were " + labels(stepped) + ".";
+                throw new Misuse(misuse);
+            }
+            if (stepped.size() > 4 * expected.order.size() + 20) {
+                misuse = "run() had already stepped " + stepped.size() + " times, where the tasks have "
+                        + expected.order.size() + " steps in all; it was stopped here.";
+                throw new Misuse(misuse);
+            }
             done++;
-            return done < millis.length;
+            this.done.put(plan, done);
+            stepped.add(plan);
+            for (Act act : plan.steps.get(done - 1)) {
+                if (act.child() == null) {
+                    now += act.millis();
+                } else {
+                    spawn(act.child());
+                }
+            }
+            if (done == plan.throwsIn) {
+                throw plan.exception;
+            }
+            return done < plan.steps.size();
+        }
+
+        void run() {
+            try {
+                report = scheduler.run();
+            } catch (Throwable t) {
+                failIfMisused(t);
+                fail(scenario.describe() + "\nrun() threw " + t + " after the steps " + labels(stepped)
+                        + "; no step in this test throws.", t);
+            }
+            failIfMisused(null);
+            if (report == null) {
+                fail(scenario.describe() + "\nrun() returned null; return a Report of the trace, the slow steps"
+                        + " and the longest waits.");
+            }
+        }
+
+        void failIfMisused(Throwable thrown) {
+            for (Throwable t = thrown; t != null; t = t.getCause()) {
+                if (t instanceof Misuse) {
+                    fail(scenario.describe() + "\n" + t.getMessage() + " A task whose step returned false, or"
+                            + " threw, is not queued again.");
+                }
+            }
+            if (misuse != null) {
+                fail(scenario.describe() + "\n" + misuse + " A task whose step returned false, or threw, is not"
+                        + " queued again.");
+            }
+        }
+
+        /** The steps ran in the model's order, every one of them, and the trace names exactly them. */
+        void checkTrace() {
+            List<Plan> want = expected.order;
+            if (!stepped.equals(want)) {
+                fail(explainOrder());
+            }
+            List<String> names = stepped.stream().map(p -> p.name).toList();
+            if (!names.equals(report.trace())) {
+                fail(scenario.describe() + "\nThe tasks' steps ran in the right order, " + show(names)
+                        + ", but the report's trace is " + show(report.trace()) + ". Add the task's name to the"
+                        + " trace once per turn, for the step that runs in that turn.");
+            }
+        }
+
+        private String explainOrder() {
+            List<Plan> want = expected.order;
+            StringBuilder text = new StringBuilder(scenario.describe())
+                    .append("\nThe steps should run in the order ").append(labels(want))
+                    .append(",\nbut they ran in the order ").append(labels(stepped)).append(".\n");
+            if (stepped.isEmpty()) {
+                return text.append("Nothing ran: spawn() must put each task in the ready queue, and run() must"
+                        + " take tasks from it until it is empty, calling step() once per turn.").toString();
+            }
+            List<Plan> cutShort = scenario.all.stream().filter(p -> want.contains(p) && stepped.contains(p)
+                    && Collections.frequency(stepped, p) < p.steps.size()).toList();
+            for (Plan plan : cutShort) {
+                int slow = Collections.frequency(expected.slowPlans, plan);
+                if (slow > 0) {
+                    text.append(plan.label).append(" has ").append(plan.steps.size()).append(" steps, ").append(slow)
+                            .append(" of them slow, and ran ").append(Collections.frequency(stepped, plan))
+                            .append(" of them. A slow task is reported, never stopped: it keeps its turns to the"
+                            + " end. ");
+                }
+            }
+            int turn = 0;
+            while (turn < want.size() && turn < stepped.size() && want.get(turn) == stepped.get(turn)) {
+                turn++;
+            }
+            if (turn >= want.size()) {
+                return text.append("run() went on stepping after every task had finished.").toString();
+            }
+            List<Plan> queue = expected.queueBefore.get(turn);
+            if (turn >= stepped.size()) {
+                return text.append("run() returned after ").append(turn).append(turn == 1 ? " step" : " steps")
+                        .append(", while the ready queue should still have held, front to back: ")
+                        .append(labels(queue)).append(". run() goes on until the queue is empty.").toString();
+            }
+            Plan ran = stepped.get(turn);
+            text.append("Before turn ").append(turn + 1).append(" the ready queue should have held, front to"
+                    + " back: ").append(labels(queue)).append(". ");
+            List<Plan> others = queue.stream().filter(p -> p != ran).toList();
+            if (turn > 0 && stepped.get(turn - 1) == ran && !others.isEmpty()) {
+                text.append(ran.label).append(" ran again right after its own step, while ").append(labels(others))
+                        .append(" should have been waiting. A turn is one step: after it, a task with more to do"
+                        + " goes to the back of the queue.");
+            } else if (queue.contains(ran)) {
+                text.append(queue.get(0).label).append(", at the front, has waited longest and runs next; run()"
+                        + " stepped ").append(ran.label).append(", which stood at place ")
+                        .append(queue.indexOf(ran) + 1).append('.');
+            } else {
+                text.append("run() stepped ").append(ran.label).append(", which should not have been in the"
+                        + " queue then.");
+            }
+            return text.toString();
+        }
+
+        /** Every step of the budget or longer is reported, with its task and time, in the order they ran. */
+        void checkSlowSteps() {
+            List<SlowStep> want = expected.slowSteps;
+            List<SlowStep> got = report.slowSteps();
+            if (want.equals(got)) {
+                return;
+            }
+            StringBuilder text = new StringBuilder(scenario.describe())
+                    .append("\nThe slow steps, those of ").append(scenario.budget).append(" ms or more, are ")
+                    .append(showSlow(want)).append(",\nbut the report has ").append(showSlow(got)).append(".\n");
+            for (SlowStep step : got) {
+                List<Long> times = scenario.all.stream().filter(p -> p.name.equals(step.task()))
+                        .flatMap(p -> IntStream.rangeClosed(1, p.steps.size())
+                                .mapToObj(p::millis)).toList();
+                if (times.isEmpty()) {
+                    fail(text.append("No task is named ").append(step.task()).append(". Report the name of the task"
+                            + " whose step was slow.").toString());
+                }
+                long longest = Collections.max(times);
+                if (step.millis() > longest) {
+                    fail(text.append("The report says a step of ").append(step.task()).append(" took ")
+                            .append(step.millis()).append(" ms, but no step of a task named ").append(step.task())
+                            .append(" took more than ").append(longest).append(" ms: ").append(step.millis())
+                            .append(" ms is more than one step. A step's time runs from just before its step()"
+                            + " call to just after it returns, for each step on its own, not from a clock read"
+                            + " once for the whole run, nor added up over the task.").toString());
+                }
+                if (step.millis() < scenario.budget) {
+                    fail(text.append("The report has a step of ").append(step.task()).append(" of ")
+                            .append(step.millis()).append(" ms, under the ").append(scenario.budget)
+                            .append(" ms budget; only steps of the budget or more are slow.").toString());
+                }
+                if (!times.contains(step.millis())) {
+                    fail(text.append("The report says a step of ").append(step.task()).append(" took ")
+                            .append(step.millis()).append(" ms, but no step of a task of that name took that"
+                            + " long; they took ").append(times).append(" ms.").toString());
+                }
+            }
+            List<SlowStep> missing = new ArrayList<>(want);
+            got.forEach(missing::remove);
+            if (!missing.isEmpty()) {
+                SlowStep first = missing.get(0);
+                text.append("Missing: ").append(showSlow(missing)).append('.');
+                if (first.millis() == scenario.budget) {
+                    text.append(" A step of exactly the budget is slow: asyncio warns when dt >="
+                            + " slow_callback_duration, and so does this scheduler, at budgetMillis or more.");
+                } else {
+                    text.append(" Check every step as soon as it returns, and report each slow one, however"
+                            + " many a task has.");
+                }
+                fail(text.toString());
+            }
+            fail(text.append("Report the slow steps in the order they ran, each one as soon as its step returns.")
+                    .toString());
+        }
+
+        /** One longest wait per task, in the order the tasks finished. */
+        void checkWaits() {
+            List<LongestWait> want = expected.longestWaits();
+            List<LongestWait> got = report.longestWaits();
+            if (want.equals(got)) {
+                return;
+            }
+            StringBuilder text = new StringBuilder(scenario.describe())
+                    .append("\nThe longest waits, in the order the tasks finished, are ").append(showWaits(want))
+                    .append(",\nbut the report has ").append(showWaits(got)).append(".\n");
+            if (got.size() != want.size()) {
+                text.append(want.size()).append(want.size() == 1 ? " task" : " tasks").append(" ran, so the report"
+                        + " needs ").append(want.size()).append(" longest waits, one for each task, added when the"
+                        + " task finishes.");
+                boolean sharedNames = want.stream().map(LongestWait::task).distinct().count() < want.size();
+                if (sharedNames && got.size() < want.size()) {
+                    text.append(" Some tasks here share a name; each of them is a task of its own, with waits of"
+                            + " its own.");
+                }
+                fail(text.toString());
+            }
+            for (int i = 0; i < want.size(); i++) {
+                Plan plan = expected.finished.get(i);
+                LongestWait wrong = got.get(i);
+                if (wrong.equals(want.get(i))) {
+                    continue;
+                }
+                if (!wrong.task().equals(plan.name)) {
+                    fail(text.append("Task number ").append(i + 1).append(" to finish was ").append(plan.label)
+                            .append(", but the report's entry number ").append(i + 1).append(" is for ")
+                            .append(wrong.task()).append(". Add each task's longest wait when its last step"
+                            + " returns.").toString());
+                }
+                text.append(plan.label).append("'s turns began at ");
+                List<String> turns = new ArrayList<>();
+                for (long[] wait : expected.waits.get(plan)) {
+                    turns.add("t=" + wait[1] + " (ready since t=" + wait[0] + ", " + (wait[1] - wait[0])
+                            + " ms)");
+                }
+                text.append(String.join(", ", turns)).append(", so its longest wait is ")
+                        .append(want.get(i).millis()).append(" ms; the report says ").append(wrong.millis())
+                        .append(" ms.");
+                boolean explained = false;
+                for (Rule rule : Rule.values()) {
+                    if (rule != Rule.RIGHT && new Model(scenario, rule).longest.get(plan) == wrong.millis()) {
+                        text.append(" That is its longest wait if it were ").append(rule.meaning).append('.');
+                        explained = true;
+                        break;
+                    }
+                }
+                if (!explained && expected.waits.get(plan).stream().anyMatch(w -> w[1] == wrong.millis())) {
+                    text.append(" That is the clock itself when one of its turns began, as if it had been ready"
+                            + " since t=0.");
+                }
+                text.append(" A task is ready from the moment spawn() queues it, and again from the moment each"
+                        + " of its steps returns with more to do; it waits until its next step begins.");
+                fail(text.toString());
+            }
         }
     }
 
-    /** Explains how the reported overruns differ from the expected ones, using the steps that really ran. */
-    private String whyTheseOverruns(List<Overrun> expected, List<Overrun> actual) {
-        for (Overrun overrun : actual) {
-            List<Long> steps = ran.stream().filter(r -> r.task().equals(overrun.task())).map(Ran::millis).toList();
-            if (steps.isEmpty()) {
-                return "No step of a task named " + overrun.task() + " ran. Report the name of the task whose"
-                        + " step ran over.";
-            }
-            long longest = steps.stream().mapToLong(Long::longValue).max().orElseThrow();
-            if (overrun.millis() > longest) {
-                return "The report says " + overrun.task() + " held the thread for " + overrun.millis()
-                        + " ms, but its longest step took " + longest + " ms: " + overrun.millis() + " ms is"
-                        + " more than one step. The budget is for one step, the time it held the thread while"
-                        + " everyone else waited. Measure each step on its own, from just before step() to just"
-                        + " after it returns, not from a clock read once for the whole run or added up over"
-                        + " the whole task.";
-            }
-            if (!steps.contains(overrun.millis())) {
-                return "The report says " + overrun.task() + " held the thread for " + overrun.millis()
-                        + " ms, but none of its steps took that long; they took " + steps + " ms. Measure each"
-                        + " step from just before step() to just after it returns.";
-            }
-            if (overrun.millis() <= BUDGET) {
-                return overrun.task() + "'s step of " + overrun.millis() + " ms is within the " + BUDGET
-                        + " ms budget. Over budget means more than budgetMillis.";
-            }
-        }
-        if (actual.isEmpty()) {
-            return "Nothing was reported. Time every step: read the clock just before step() and again just"
-                    + " after it returns, and add an Overrun with the task's name and the difference when it is"
-                    + " more than the budget.";
-        }
-        List<Overrun> missing = new ArrayList<>(expected);
-        actual.forEach(missing::remove);
-        if (!missing.isEmpty()) {
-            return "Missing: " + showOverruns(missing) + ". Check every step as soon as it returns, and report"
-                    + " each one that ran over, not only one per task or one per run.";
-        }
-        return "Report the overruns in the order the steps ran, each as soon as its step returns.";
-    }
-
-    private static String whyNotStopped(Report report) {
-        if (report.overruns().isEmpty()) {
-            return "No overrun was reported either: time each step first (hint 1).";
-        }
-        if (report.stopped().isEmpty()) {
-            return "Each task must remember how many of its turns in a row ran over budget, and the turns of"
-                    + " other tasks in between must not wipe that count: keep it with the task, not in one"
-                    + " variable of run(). When it reaches GREEDY_TURNS_TO_STOP, do not queue the task again"
-                    + " and add its name to the stopped list.";
-        }
-        return "Stop the task after its third greedy turn in a row, not before and not later.";
-    }
-
-    private static String whyNoTurns(List<String> trace) {
-        if (trace.isEmpty()) {
-            return "Nothing ran at all: spawn() must put each task in the ready queue, and run() must take"
-                    + " tasks from its front until it is empty, calling step() once per turn.";
-        }
-        for (int i = 1; i < trace.size(); i++) {
-            if (trace.get(i).equals(trace.get(i - 1))) {
-                return "Task " + trace.get(i) + " ran two steps in a row while others were waiting. A turn is one"
-                        + " call to step(); after it, a task with more to do goes to the back of the queue.";
-            }
-        }
-        return "The ready queue is first in, first out: add at the back (addLast) and take from the front"
-                + " (pollFirst).";
-    }
-
-    private static long count(List<String> trace, String task) {
-        return trace.stream().filter(task::equals).count();
+    private static String labels(List<Plan> plans) {
+        return plans.isEmpty() ? "(none)" : plans.stream().map(p -> p.label).collect(Collectors.joining(" "));
     }
 
     private static String show(List<String> trace) {
         return trace.isEmpty() ? "(nothing)" : String.join(" ", trace);
     }
 
-    private static String showOverruns(List<Overrun> overruns) {
-        return overruns.isEmpty() ? "(none)"
-                : overruns.stream().map(o -> o.task() + " " + o.millis() + " ms").collect(Collectors.joining(", "));
+    private static String showSlow(List<SlowStep> steps) {
+        return steps.isEmpty() ? "(none)"
+                : steps.stream().map(s -> s.task() + " " + s.millis() + " ms").collect(Collectors.joining(", "));
+    }
+
+    private static String showWaits(List<LongestWait> waits) {
+        return waits.isEmpty() ? "(none)"
+                : waits.stream().map(w -> w.task() + " " + w.millis() + " ms").collect(Collectors.joining(", "));
     }
 }
