@@ -1,0 +1,988 @@
+package dev.tutor.exercises.multitasking;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.Seeded;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Grades {@link TwoWays}: first the tasks taking turns on one thread (hint 1), then each task on a thread
+ * of its own (hint 2), then what happens when a step throws, when the caller is interrupted, and when
+ * there are no tasks (hint 3).
+ *
+ * <p>The tasks are the test's own: every step records which thread ran it, and as each step begins and
+ * ends the tasks count, under one lock, the lesson's two numbers: how many tasks are in progress (from the
+ * start of a task's first step to the end of its last) and how many are inside a step, keeping the most of
+ * each seen at once. Nothing is left to timing: where a
+ * test needs several tasks inside a step at the same moment, each task's first step waits inside until
+ * all are there, and where it needs a task to be still running when {@code onThreads} could return, its
+ * last step waits until the calling thread has stopped to wait. A wrong answer that would leave such a
+ * step waiting forever is noticed as soon as nothing can move any more, and the step is let go.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
+class TwoWaysTest {
+    /**
+     * How long nothing may move (the caller and every thread it started waiting, and no step beginning or
+     * ending) before a run counts as stuck. A right answer is never stuck; this bounds a wrong answer's wait.
+     */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Longest a last step is held back for a caller that waits for its threads without ever blocking. */
+    private static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    // ---- one thread ----
+
+    /**
+     * Read off the compiled class rather than from a run: whatever {@code onOneThread} calls, directly or
+     * through the class's own methods and lambdas, starts, borrows and pauses no thread.
+     */
+    @Test
+    @Order(0)
+    @Tag("hint:1")
+    void onOneThreadUsesNoThreads() {
+        List<String> uses = threadingReachableFrom("onOneThread");
+        if (!uses.isEmpty()) {
+            fail("onOneThread() uses threads: " + String.join("; ", uses) + ". One thread is all it may use:"
+                    + " call each task's step() yourself, on the thread that called onOneThread(), and the task"
+                    + " hands the thread back by returning. Thread.sleep() or Thread.yield() between turns only"
+                    + " asks the operating system to run some other thread; the tasks take turns only when you"
+                    + " step them.");
+        }
+    }
+
+    @Test
+    @Order(1)
+    @Tag("hint:1")
+    void onOneThreadHasEveryTaskInProgressButNeverTwoInsideAStep(Random random) {
+        for (int round = 0; round < 20; round++) {
+            Run run = new Run();
+            int count = 2 + random.nextInt(5);
+            for (int i = 0; i < count; i++) {
+                run.task(2 + random.nextInt(4), 0);
+            }
+
+            Throwable thrown = callOnOneThread(run);
+
+            checkOnOneThreadRanToTheEnd(run, thrown);
+            if (run.mostInProgress() != count) {
+                fail(run.describeTasks(true) + " ran on one thread in the order " + run.trace() + ". At"
+                        + " most " + run.mostInProgress() + " of the " + count + " tasks were in progress at"
+                        + " once, and at most " + run.mostInside() + " inside a step. "
+                        + firstRunToItsEnd(run) + " Taking turns, one step per turn, every task starts in the"
+                        + " first round and stays in progress until its last step: all " + count
+                        + " in progress at once, one inside a step. That is concurrency without parallelism.");
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Tag("hint:1")
+    void onOneThreadTakesTurnsInTheOrderOfTheList(Random random) {
+        for (int round = 0; round < 30; round++) {
+            Run run = new Run();
+            int count = 1 + random.nextInt(6);
+            // Every list has a task that finishes in its first turn, and all but the smallest a longer one.
+            int oneStep = random.nextInt(count);
+            int longer = count == 1 ? -1 : (oneStep + 1 + random.nextInt(count - 1)) % count;
+            for (int i = 0; i < count; i++) {
+                run.task(i == oneStep ? 1 : i == longer ? 3 + random.nextInt(3) : 1 + random.nextInt(5), 0);
+            }
+
+            Throwable thrown = callOnOneThread(run);
+
+            checkOnOneThreadRanToTheEnd(run, thrown);
+            List<String> expected = turns(run.tasks);
+            List<String> trace = run.traceList();
+            if (!trace.equals(expected)) {
+                fail(run.describeTasks(true) + ", in this order in the list, taking turns one step each,"
+                        + " round after round, run " + String.join(" ", expected) + ", but onOneThread() stepped"
+                        + " them " + String.join(" ", trace) + ". " + whyNotTheseTurns(run, trace, expected));
+            }
+        }
+    }
+
+    // ---- a thread each ----
+
+    @Test
+    @Order(3)
+    @Tag("hint:2")
+    void onThreadsRunsEachTaskOnAThreadOfItsOwn(Random random) {
+        for (int round = 0; round < 10; round++) {
+            Run run = new Run();
+            // The most tasks and the fewest every time, and between them whatever the seed gives.
+            int count = round == 0 ? 6 : round == 1 ? 1 : 1 + random.nextInt(6);
+            for (int i = 0; i < count; i++) {
+                run.task(1 + random.nextInt(4), 0);
+            }
+            // No task finishes before the caller stops to wait, so a thread runs a second task only when
+            // there were fewer threads than tasks, never by the luck of one task finishing early.
+            run.holdLastSteps = true;
+
+            Throwable thrown = callOnThreads(run);
+            // Judged after the tasks are done, however soon onThreads() returned: waiting is checked later.
+            run.awaitSettled();
+
+            checkNothingThrown(run, thrown, "onThreads()");
+            checkEachTaskOnAThreadOfItsOwn(run);
+            for (Task task : run.tasks) {
+                if (task.begun != task.steps) {
+                    fail(run.describeTasks(true) + " were given to onThreads(). Once every thread it"
+                            + " started had gone quiet, " + task.name + " had run " + task.begun + " of its "
+                            + task.steps + " steps. Each task's thread calls step() until it returns false.");
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:2")
+    void onThreadsHasEveryTaskInsideAStepAtOnce(Random random) {
+        for (int round = 0; round < 10; round++) {
+            Run run = new Run();
+            int count = 2 + random.nextInt(5);
+            for (int i = 0; i < count; i++) {
+                run.task(1 + random.nextInt(3), 0);
+            }
+            run.gateFirstSteps = true;
+
+            Throwable thrown = callOnThreads(run);
+            run.awaitSettled();
+
+            checkNothingThrown(run, thrown, "onThreads()");
+            checkEachTaskOnAThreadOfItsOwn(run);
+            if (!run.gateOpenedByAll) {
+                fail("Each of the " + run.describeTasks(false) + " waited in its first step, inside it, until"
+                        + " all " + count + " were inside their first steps at the same moment: tasks taking"
+                        + " turns on one thread never can, tasks on threads of their own can. "
+                        + (run.mostAtGate == 0 ? "None got there while others waited"
+                        : "At most " + run.mostAtGate + " got there at once (" + String.join(", ", run.firstAtGate)
+                        + ")") + ". " + run.whyNotAllAtGate());
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:2")
+    void onThreadsReturnsOnlyWhenEveryThreadHasEnded(Random random) {
+        for (int round = 0; round < 10; round++) {
+            Run run = new Run();
+            int count = 1 + random.nextInt(6);
+            for (int i = 0; i < count; i++) {
+                run.task(1 + random.nextInt(3), 0);
+            }
+            run.holdLastSteps = true;
+
+            Throwable thrown = callOnThreads(run);
+            run.awaitSettled();
+
+            checkNothingThrown(run, thrown, "onThreads()");
+            checkEachTaskOnAThreadOfItsOwn(run);
+            checkAllEndedAtReturn(run, null);
+        }
+    }
+
+    // ---- the ways out ----
+
+    @Test
+    @Order(6)
+    @Tag("hint:3")
+    void onOneThreadStopsEverythingAtAStepThatThrows(Random random) {
+        for (int round = 0; round < 20; round++) {
+            Run run = new Run();
+            int count = 1 + random.nextInt(5);
+            int failing = random.nextInt(count);
+            for (int i = 0; i < count; i++) {
+                int steps = 1 + random.nextInt(4);
+                run.task(steps, i == failing ? 1 + random.nextInt(steps) : 0);
+            }
+            Task thrower = run.tasks.get(failing);
+
+            Throwable thrown = callOnOneThread(run);
+
+            List<String> expected = turns(run.tasks);
+            List<String> trace = run.traceList();
+            String seen = run.describeTasks(true) + " ran on one thread, and " + thrower.name + "'s step "
+                    + thrower.throwsAt + " threw " + thrower.thrown + ".";
+            if (thrower.thrown == null) {
+                fail(run.describeTasks(true) + " ran on one thread; " + thrower.name + "'s step "
+                        + thrower.throwsAt + " would have thrown, but the steps ran " + String.join(" ", trace)
+                        + " and it was never reached. " + whyNotTheseTurns(run, trace, turns(run.tasks, false)));
+            }
+            if (thrown != thrower.thrown) {
+                fail(seen + " That exception must leave onOneThread() at once, but onOneThread() "
+                        + (thrown == null ? "returned normally" : "threw " + thrown + " instead") + ". The steps"
+                        + " ran " + String.join(" ", trace) + ".");
+            }
+            if (!trace.equals(expected)) {
+                fail(seen + " The steps must run " + String.join(" ", expected) + " and stop there, but they ran "
+                        + String.join(" ", trace) + ". No step of any task runs after one throws.");
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Tag("hint:3")
+    void onThreadsLetsTheOtherTasksFinishWhenAStepThrows(Random random) {
+        for (int round = 0; round < 10; round++) {
+            Run run = new Run();
+            int count = 2 + random.nextInt(5);
+            int failing = random.nextInt(count);
+            for (int i = 0; i < count; i++) {
+                int steps = 1 + random.nextInt(3);
+                run.task(steps, i == failing ? 1 + random.nextInt(steps) : 0);
+            }
+            run.holdLastSteps = true;
+            Task thrower = run.tasks.get(failing);
+
+            Throwable thrown = callOnThreads(run);
+            run.awaitSettled();
+
+            String seen = run.describeTasks(true) + " ran on threads, and " + thrower.name + "'s step "
+                    + thrower.throwsAt + " threw " + thrower.thrown + ".";
+            if (thrown != null) {
+                fail(seen + " onThreads() then threw " + thrown + ", but an exception ends only the thread it"
+                        + " is thrown in: the other tasks carry on, and onThreads() returns normally once every"
+                        + " thread has ended.");
+            }
+            checkProblems(run);
+            checkAllEndedAtReturn(run, thrower);
+            Set<Thread> threads = run.threadsOf(thrower);
+            Thread threw = threads.isEmpty() ? null : threads.iterator().next();
+            Throwable handled = threw == null ? null : run.uncaught.get(threw);
+            if (handled != thrower.thrown) {
+                fail(seen + " It must end that thread as an uncaught exception, which goes to the thread's"
+                        + " uncaught-exception handler, but " + (handled == null ? "the handler never got it:"
+                        + " it was caught on the way" : "the handler got " + handled + " instead") + ".");
+            }
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Tag("hint:3")
+    void onThreadsThrowsInterruptedExceptionWhenTheCallerIsInterrupted(Random random) {
+        Run run = new Run();
+        int count = 1 + random.nextInt(4);
+        for (int i = 0; i < count; i++) {
+            run.task(1 + random.nextInt(3), 0);
+        }
+        run.holdLastSteps = true;
+
+        Thread.currentThread().interrupt();
+        Throwable thrown;
+        boolean interruptedAfter;
+        try {
+            thrown = callOnThreads(run);
+        } finally {
+            interruptedAfter = Thread.interrupted();
+            run.awaitSettled();
+        }
+
+        if (!(thrown instanceof InterruptedException)) {
+            fail("The calling thread was interrupted before it called onThreads() with "
+                    + run.describeTasks(false) + ". Waiting for a thread (join()) then throws InterruptedException at"
+                    + " once, and onThreads() must let it out, but it "
+                    + (thrown == null ? "returned normally" : "threw " + thrown + " instead")
+                    + (interruptedAfter ? ", with the thread's interrupt status set again" : "") + ".");
+        }
+    }
+
+    @Test
+    @Order(9)
+    @Tag("hint:3")
+    void bothReturnAtOnceWithNoTasks() {
+        Run one = new Run();
+        checkNothingThrown(one, callOnOneThread(one), "onOneThread() with no tasks");
+        Run threads = new Run();
+        checkNothingThrown(threads, callOnThreads(threads), "onThreads() with no tasks");
+        if (!threads.made.isEmpty()) {
+            fail("onThreads() with no tasks made " + threads.made.size() + " thread(s); with nothing to run it"
+                    + " makes none.");
+        }
+    }
+
+    // ---- calling the learner's code ----
+
+    private static Throwable callOnOneThread(Run run) {
+        try {
+            TwoWays.onOneThread(new ArrayList<>(run.tasks));
+            return null;
+        } catch (RuntimeException | Error e) {
+            return e;
+        } finally {
+            run.returned();
+        }
+    }
+
+    private static Throwable callOnThreads(Run run) {
+        Thread watchdog = run.gateFirstSteps ? Thread.ofPlatform().daemon().name("two-ways-watchdog")
+                .start(run::watchGate) : null;
+        Throwable thrown = null;
+        try {
+            TwoWays.onThreads(new ArrayList<>(run.tasks), run.factory);
+        } catch (InterruptedException | RuntimeException | Error e) {
+            thrown = e;
+        } finally {
+            run.returned();
+        }
+        if (watchdog != null) {
+            try {
+                watchdog.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return thrown;
+    }
+
+    // ---- checks shared by the tests ----
+
+    private static void checkNothingThrown(Run run, Throwable thrown, String call) {
+        if (thrown != null) {
+            StringBuilder message = new StringBuilder(call + " threw " + thrown);
+            for (StackTraceElement frame : thrown.getStackTrace()) {
+                if (frame.getClassName().startsWith(TwoWays.class.getName())) {
+                    message.append(" at ").append(frame.getFileName()).append(':').append(frame.getLineNumber());
+                    break;
+                }
+            }
+            fail(message + (run.tasks.isEmpty() ? "." : " with " + run.describeTasks(false) + "."));
+        }
+    }
+
+    private static void checkProblems(Run run) {
+        if (!run.problems.isEmpty()) {
+            fail("With " + run.describeTasks(false) + ": " + run.problems.getFirst());
+        }
+    }
+
+    private static void checkOnOneThreadRanToTheEnd(Run run, Throwable thrown) {
+        checkNothingThrown(run, thrown, "onOneThread()");
+        checkProblems(run);
+        for (StepRecord step : run.steps()) {
+            if (step.thread() != run.caller) {
+                fail("Step " + step.number() + " of " + step.task().name + " ran on thread '" + step.thread().getName()
+                        + "', not on the thread that called onOneThread() ('" + run.caller.getName() + "'). All"
+                        + " the turns happen on the calling thread.");
+            }
+        }
+        for (Task task : run.tasks) {
+            if (task.begun != task.steps) {
+                fail(run.describeTasks(true) + " ran on one thread in the order " + run.trace() + ", and"
+                        + " onOneThread() returned when " + task.name + " had run " + task.begun + " of its "
+                        + task.steps + " steps. It returns only when every task's step() has returned false.");
+            }
+        }
+    }
+
+    private static void checkEachTaskOnAThreadOfItsOwn(Run run) {
+        checkProblems(run);
+        Map<Thread, Task> owner = new LinkedHashMap<>();
+        List<StepRecord> steps = run.steps();
+        for (StepRecord step : steps) {
+            Task task = step.task();
+            if (step.thread() == run.caller) {
+                fail("Step " + step.number() + " of " + task.name + " ran on the thread that called onThreads()"
+                        + " ('" + run.caller.getName() + "'), not on a thread of its own."
+                        + (run.runCalledDirectly ? " A thread the factory made had its run() called directly,"
+                        + " which runs its body on the calling thread; start() runs it on the new thread." : ""));
+            }
+            if (!(step.thread() instanceof Made made) || made.run != run) {
+                fail("Step " + step.number() + " of " + task.name + " ran on thread '" + step.thread().getName()
+                        + "', which the factory given to onThreads() did not make. Make every thread with"
+                        + " threads.newThread(...).");
+            }
+            Task other = owner.putIfAbsent(step.thread(), task);
+            if (other != null && other != task) {
+                boolean after = steps.stream().filter(s -> s.task() == other).mapToInt(steps::indexOf).max()
+                        .orElse(-1) < steps.indexOf(step);
+                fail("Tasks " + other.name + " and " + task.name + " both ran on thread '" + step.thread().getName()
+                        + "'" + (after ? ", " + task.name + " after " + other.name + " had finished" : "")
+                        + ", out of " + run.describeTasks(false) + ". Each task needs a thread of its own, made for it"
+                        + " by the factory: " + (after ? "with fewer threads than tasks, some tasks cannot begin"
+                        + " until others have ended." : "two tasks on one thread can only take turns."));
+            }
+        }
+        for (Task task : run.tasks) {
+            Set<Thread> threads = run.threadsOf(task);
+            if (threads.size() > 1) {
+                fail(task.name + "'s steps ran on " + threads.size() + " threads, " + names(threads)
+                        + ". A task's thread runs all of its steps, one after another.");
+            }
+        }
+    }
+
+    /**
+     * Checks, from what was seen the moment {@code onThreads} returned, that every task (but the one whose
+     * step threw) had finished and every thread it started had ended.
+     */
+    private static void checkAllEndedAtReturn(Run run, Task thrower) {
+        List<String> unfinished = new ArrayList<>();
+        for (Task task : run.tasks) {
+            if (task != thrower && !run.finishedAtReturn.contains(task)) {
+                unfinished.add(task.name);
+            }
+        }
+        if (!unfinished.isEmpty()) {
+            fail("onThreads() was given " + run.describeTasks(false) + " and returned while "
+                    + String.join(", ", unfinished) + (unfinished.size() == 1 ? " was" : " were") + " still in"
+                    + " progress" + (thrower == null ? "" : ", after " + thrower.name + "'s step " + thrower.throwsAt
+                    + " had thrown") + ". It returns only once every thread it started has ended.");
+        }
+        for (Made made : run.made) {
+            if (!made.wasStarted()) {
+                continue;
+            }
+            if (made.idleInPool()) {
+                fail("Thread '" + made.getName() + "' was still alive after onThreads() returned, waiting in an"
+                        + " executor for more work: an executor that is never shut down keeps its threads.");
+            }
+            try {
+                made.join(TimeUnit.NANOSECONDS.toMillis(HOLD_LIMIT_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (made.isAlive()) {
+                fail("Thread '" + made.getName() + "' was still alive a second after onThreads() returned ("
+                        + made.getState() + "). It returns only once every thread it started has ended.");
+            }
+        }
+    }
+
+    // ---- the model and the explanations ----
+
+    /** The order in which taking turns runs the steps of {@code tasks}, up to a step that throws. */
+    private static List<String> turns(List<Task> tasks) {
+        return turns(tasks, true);
+    }
+
+    private static List<String> turns(List<Task> tasks, boolean stopAtThrow) {
+        Deque<Task> ready = new ArrayDeque<>(tasks);
+        Map<Task, Integer> done = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
+        Task task;
+        while ((task = ready.pollFirst()) != null) {
+            int step = done.merge(task, 1, Integer::sum);
+            order.add(task.name);
+            if (stopAtThrow && step == task.throwsAt) {
+                break;
+            }
+            if (step < task.steps) {
+                ready.addLast(task);
+            }
+        }
+        return order;
+    }
+
+    /** A task that ran all its steps in a row before some other task began, if there is one. */
+    private static String firstRunToItsEnd(Run run) {
+        List<String> trace = run.traceList();
+        for (Task task : run.tasks) {
+            int first = trace.indexOf(task.name);
+            int last = trace.lastIndexOf(task.name);
+            if (first < 0 || last - first + 1 != task.steps) {
+                continue;
+            }
+            for (Task other : run.tasks) {
+                if (trace.indexOf(other.name) > last) {
+                    return task.name + " ran all " + task.steps + " of its steps in a row before " + other.name
+                            + " began: that is one task after another, not taking turns.";
+                }
+            }
+        }
+        return "";
+    }
+
+    private static String whyNotTheseTurns(Run run, List<String> trace, List<String> expected) {
+        int at = 0;
+        while (at < trace.size() && at < expected.size() && trace.get(at).equals(expected.get(at))) {
+            at++;
+        }
+        if (at > 0 && at < trace.size() && trace.get(at).equals(trace.get(at - 1))
+                && !expected.get(at).equals(trace.get(at))) {
+            return trace.get(at) + " ran two steps in a row while others were waiting. A turn is one step;"
+                    + " after it the next task in the round takes its turn.";
+        }
+        List<String> firstRound = run.tasks.stream().map(task -> task.name).toList();
+        if (run.tasks.size() > 1 && trace.size() >= firstRound.size()
+                && trace.subList(0, firstRound.size()).equals(firstRound.reversed())) {
+            return "The first round went from the end of the list to its start. The turns go in the order of the"
+                    + " list: the first task first.";
+        }
+        return "They first differ at step " + (at + 1) + " of the run. Each round gives every unfinished task"
+                + " one step, in the order of the list.";
+    }
+
+    private static String names(Set<Thread> threads) {
+        return threads.stream().map(t -> "'" + t.getName() + "'").collect(Collectors.joining(" and "));
+    }
+
+    // ---- the rule on what onOneThread may use ----
+
+    /** Every use of a thread, an executor or a pause in the code that {@code method} can reach in its nest. */
+    private static List<String> threadingReachableFrom(String method) {
+        JavaClasses nest = CompiledNest.of(TwoWays.class);
+        Deque<JavaCodeUnit> todo = new ArrayDeque<>();
+        for (JavaCodeUnit unit : nest.get(TwoWays.class).getCodeUnits()) {
+            if (unit.getName().equals(method)) {
+                todo.add(unit);
+            }
+        }
+        Set<JavaCodeUnit> seen = new HashSet<>();
+        Set<String> uses = new LinkedHashSet<>();
+        while (!todo.isEmpty()) {
+            JavaCodeUnit unit = todo.poll();
+            if (!seen.add(unit)) {
+                continue;
+            }
+            Set<JavaAccess<?>> accesses = new LinkedHashSet<>(unit.getAccessesFromSelf());
+            accesses.addAll(unit.getCodeUnitReferencesFromSelf());
+            for (JavaAccess<?> access : accesses) {
+                JavaClass owner = access.getTargetOwner();
+                if (isThreading(owner, access.getTarget().getName())) {
+                    uses.add(access.getDescription());
+                }
+                if (nest.contain(owner.getName())) {
+                    access.getTarget().resolveMember().ifPresent(member -> {
+                        if (member instanceof JavaCodeUnit callee) {
+                            todo.add(callee);
+                        }
+                    });
+                }
+            }
+        }
+        return new ArrayList<>(uses);
+    }
+
+    private static boolean isThreading(JavaClass owner, String member) {
+        String name = owner.getName();
+        if ((name.startsWith("java.lang.Thread") && !name.startsWith("java.lang.ThreadLocal"))
+                || name.startsWith("java.util.Timer")
+                || member.equals("parallelStream") || member.equals("parallel")) {
+            return true;
+        }
+        if (name.startsWith("java.util.concurrent.")) {
+            String simple = owner.getSimpleName();
+            return !name.startsWith("java.util.concurrent.atomic.") && !name.startsWith("java.util.concurrent.locks.")
+                    && !simple.endsWith("Queue") && !simple.endsWith("Deque") && !simple.endsWith("Map")
+                    && !simple.endsWith("Set") && !simple.endsWith("List") && !simple.equals("TimeUnit");
+        }
+        return false;
+    }
+
+    // ---- the test's tasks and what they record ----
+
+    /** A step that began: its task, which of the task's steps it was, and the thread that ran it. */
+    private record StepRecord(Task task, int number, Thread thread) {
+    }
+
+    /** Thrown by a test task's step, on purpose. */
+    private static final class StepFailure extends RuntimeException {
+        StepFailure(String task, int step) {
+            super("step " + step + " of " + task + " failed on purpose");
+        }
+
+        @Override
+        public String toString() {
+            return "StepFailure(" + getMessage() + ")";
+        }
+    }
+
+    /** A task of a fixed number of steps, which may throw at one of them. */
+    private static final class Task implements TwoWays.Step {
+        final Run run;
+        final String name;
+        final int steps;
+        /** The step that throws, from 1; 0 for none. */
+        final int throwsAt;
+        /** Guarded by run.lock. */
+        int begun;
+        boolean finished;
+        RuntimeException thrown;
+        final Set<Thread> threads = new LinkedHashSet<>();
+
+        Task(Run run, String name, int steps, int throwsAt) {
+            this.run = run;
+            this.name = name;
+            this.steps = steps;
+            this.throwsAt = throwsAt;
+        }
+
+        @Override
+        public boolean step() {
+            return run.step(this);
+        }
+    }
+
+    /** A thread the test's factory made: it remembers whether its body ended, and on which thread it ran. */
+    private static final class Made extends Thread {
+        final Run run;
+        volatile boolean ended;
+
+        Made(Run run, Runnable body, String name) {
+            super(body, name);
+            this.run = run;
+            setDaemon(true);
+            setUncaughtExceptionHandler((thread, e) -> run.uncaught.put(thread, e));
+        }
+
+        @Override
+        public void run() {
+            if (Thread.currentThread() != this) {
+                run.runCalledDirectly = true;
+            }
+            try {
+                super.run();
+            } finally {
+                ended = true;
+            }
+        }
+
+        /** Started, whichever way: executors start their threads through the JDK, not through start(). */
+        boolean wasStarted() {
+            return getState() != State.NEW;
+        }
+
+        /** Alive, its body not ended, and waiting in an executor's queue: a pool thread nobody shut down. */
+        boolean idleInPool() {
+            if (!isAlive() || getState() == State.RUNNABLE) {
+                return false;
+            }
+            for (StackTraceElement frame : getStackTrace()) {
+                if (frame.getMethodName().equals("getTask") && frame.getClassName().contains("ThreadPoolExecutor")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** One call of onOneThread or onThreads: the tasks, what their steps saw, and the threads made for them. */
+    private static final class Run {
+        final Thread caller = Thread.currentThread();
+        final Object lock = new Object();
+        final List<Task> tasks = new ArrayList<>();
+        final List<StepRecord> steps = new ArrayList<>();
+        final List<String> problems = new CopyOnWriteArrayList<>();
+        final List<Made> made = new CopyOnWriteArrayList<>();
+        final Map<Thread, Throwable> uncaught = new ConcurrentHashMap<>();
+        final ThreadFactory factory = body -> {
+            Made thread = new Made(this, body, "two-ways-" + (made.size() + 1));
+            made.add(thread);
+            return thread;
+        };
+        /** Each task's first step waits, inside, until every task is inside its first step. */
+        boolean gateFirstSteps;
+        /** Each task's last step waits until the caller stops to wait or returns. */
+        boolean holdLastSteps;
+        volatile boolean returned;
+        volatile boolean runCalledDirectly;
+
+        // Guarded by lock.
+        private long clock;
+        private int inside;
+        private int mostInside;
+        private int inProgress;
+        private int mostInProgress;
+        private int atGate;
+        /** How many tasks waited at the gate together before it opened, and which, in the order they came. */
+        int mostAtGate;
+        final List<String> firstAtGate = new ArrayList<>();
+        private final Set<Thread> waitingAtGate = new HashSet<>();
+        private boolean gateOpen;
+        boolean gateOpenedByAll;
+        /** Why the gate was opened without every task inside: what the watchdog or the return saw. */
+        String gateForced;
+        Set<Task> finishedAtReturn = Set.of();
+
+        void task(int steps, int throwsAt) {
+            tasks.add(new Task(this, String.valueOf((char) ('A' + tasks.size())), steps, throwsAt));
+        }
+
+        boolean step(Task task) {
+            Thread me = Thread.currentThread();
+            int number;
+            synchronized (lock) {
+                if (task.finished) {
+                    problems.add(task.name + " was stepped again on thread '" + me.getName() + "' after "
+                            + (task.thrown != null ? "its step " + task.throwsAt + " threw"
+                            : "its step " + task.steps + " returned false") + "; a task that has ended takes no"
+                            + " more steps.");
+                    return false;
+                }
+                number = ++task.begun;
+                task.threads.add(me);
+                clock++;
+                steps.add(new StepRecord(task, number, me));
+                if (number == 1) {
+                    mostInProgress = Math.max(mostInProgress, ++inProgress);
+                }
+                mostInside = Math.max(mostInside, ++inside);
+            }
+            try {
+                if (gateFirstSteps && number == 1 && me != caller) {
+                    awaitGate(task, me);
+                }
+                if (holdLastSteps && number == task.steps && me != caller) {
+                    awaitCallerWaiting();
+                }
+                if (number == task.throwsAt) {
+                    task.thrown = new StepFailure(task.name, number);
+                    throw task.thrown;
+                }
+                return number < task.steps;
+            } finally {
+                synchronized (lock) {
+                    clock++;
+                    inside--;
+                    if (number == task.steps || number == task.throwsAt) {
+                        task.finished = true;
+                        inProgress--;
+                    }
+                }
+            }
+        }
+
+        /** Waits until every task is inside its first step, or the gate is opened because none can come. */
+        private void awaitGate(Task task, Thread me) {
+            synchronized (lock) {
+                if (gateOpen) {
+                    return;
+                }
+                atGate++;
+                mostAtGate = atGate;
+                firstAtGate.add(task.name + " on '" + me.getName() + "'");
+                if (atGate == tasks.size()) {
+                    gateOpen = true;
+                    gateOpenedByAll = true;
+                    lock.notifyAll();
+                }
+                waitingAtGate.add(me);
+                boolean interrupted = false;
+                while (!gateOpen) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                waitingAtGate.remove(me);
+                if (interrupted) {
+                    me.interrupt();
+                }
+            }
+        }
+
+        /** Waits until the caller stops to wait (for the threads, one hopes) or has returned. */
+        private void awaitCallerWaiting() {
+            long deadline = System.nanoTime() + HOLD_LIMIT_NANOS;
+            while (!returned && caller.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+
+        /**
+         * Notes what had finished the moment the call returned, and lets held last steps go. A closed gate
+         * stays closed: threads that onThreads() started and left behind may still meet there, and the
+         * watchdog opens it if they cannot.
+         */
+        void returned() {
+            synchronized (lock) {
+                Set<Task> finished = new HashSet<>();
+                for (Task task : tasks) {
+                    if (task.finished) {
+                        finished.add(task);
+                    }
+                }
+                finishedAtReturn = finished;
+                returned = true;
+            }
+        }
+
+        private long started() {
+            return made.stream().filter(Made::wasStarted).count();
+        }
+
+        /**
+         * Runs beside a gated call: if the caller (or its return) and every thread it started stand still
+         * while some tasks wait at the gate for others that nobody will start, it says so and opens the gate.
+         */
+        void watchGate() {
+            long quietSince = -1;
+            long lastClock = -1;
+            long lastStarted = -1;
+            while (true) {
+                long now = System.nanoTime();
+                long clockNow;
+                boolean quiet;
+                synchronized (lock) {
+                    if (gateOpen) {
+                        return;
+                    }
+                    clockNow = clock;
+                    quiet = (returned || isStill(caller)) && made.stream().filter(Made::wasStarted)
+                            .allMatch(m -> m.ended || waitingAtGate.contains(m) || isStill(m));
+                }
+                long startedNow = started();
+                if (quiet && clockNow == lastClock && startedNow == lastStarted) {
+                    if (quietSince < 0) {
+                        quietSince = now;
+                    } else if (now - quietSince >= QUIET_NANOS) {
+                        String where = returned ? "" : waitingIn(caller.getStackTrace());
+                        synchronized (lock) {
+                            if (!gateOpen) {
+                                gateForced = returned ? "onThreads() had returned after starting " + startedNow
+                                        + " of the " + tasks.size() + " threads, and none of them moved any more."
+                                        : "onThreads() had started " + startedNow + " of the " + tasks.size()
+                                        + " threads and then stopped to wait" + where + " without starting the"
+                                        + " rest" + (startedNow < tasks.size() && where.contains("Thread.join")
+                                        ? ": a join() before every thread is started waits for one task to end"
+                                        + " before the next begins, and here a task could not end until the"
+                                        + " others began." : ".");
+                                gateOpen = true;
+                                lock.notifyAll();
+                            }
+                        }
+                        return;
+                    }
+                } else {
+                    quietSince = -1;
+                }
+                lastClock = clockNow;
+                lastStarted = startedNow;
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+
+        String whyNotAllAtGate() {
+            synchronized (lock) {
+                return gateForced == null ? "" : gateForced;
+            }
+        }
+
+        /** Waits until every task has ended, or until nothing has moved for a while (a wrong answer). */
+        void awaitSettled() {
+            long quietSince = -1;
+            long lastClock = -1;
+            while (true) {
+                long clockNow;
+                boolean quiet;
+                synchronized (lock) {
+                    if (tasks.stream().allMatch(task -> task.finished)) {
+                        return;
+                    }
+                    clockNow = clock;
+                    quiet = inside == 0 && made.stream().filter(Made::wasStarted).allMatch(m -> m.ended || isStill(m));
+                }
+                long now = System.nanoTime();
+                if (quiet && clockNow == lastClock) {
+                    if (quietSince < 0) {
+                        quietSince = now;
+                    } else if (now - quietSince >= QUIET_NANOS) {
+                        return;
+                    }
+                } else {
+                    quietSince = -1;
+                }
+                lastClock = clockNow;
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+
+        int mostInside() {
+            synchronized (lock) {
+                return mostInside;
+            }
+        }
+
+        int mostInProgress() {
+            synchronized (lock) {
+                return mostInProgress;
+            }
+        }
+
+        List<StepRecord> steps() {
+            synchronized (lock) {
+                return List.copyOf(steps);
+            }
+        }
+
+        Set<Thread> threadsOf(Task task) {
+            synchronized (lock) {
+                return new LinkedHashSet<>(task.threads);
+            }
+        }
+
+        List<String> traceList() {
+            synchronized (lock) {
+                return steps.stream().map(step -> step.task().name).toList();
+            }
+        }
+
+        String trace() {
+            List<String> trace = traceList();
+            return trace.isEmpty() ? "(no step ran)" : String.join(" ", trace);
+        }
+
+        /** The tasks and their sizes, as "tasks A (2 steps), B (1 step)", with a capital T if asked. */
+        String describeTasks(boolean capital) {
+            String word = (capital ? "T" : "t") + (tasks.size() == 1 ? "ask " : "asks ");
+            if (tasks.isEmpty()) {
+                return word + "(none)";
+            }
+            return word + tasks.stream().map(task -> task.name + " (" + task.steps
+                    + (task.steps == 1 ? " step)" : " steps)")).collect(Collectors.joining(", "));
+        }
+
+        private static boolean isStill(Thread thread) {
+            Thread.State state = thread.getState();
+            return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                    || state == Thread.State.BLOCKED || state == Thread.State.TERMINATED;
+        }
+
+        /** The call into the JDK that the learner's code was waiting in, as " in Thread.join() (TwoWays.java:42)". */
+        private static String waitingIn(StackTraceElement[] stack) {
+            for (int i = 1; i < stack.length; i++) {
+                if (stack[i].getClassName().startsWith(TwoWays.class.getName())) {
+                    StackTraceElement callee = stack[i - 1];
+                    String owner = callee.getClassName().substring(callee.getClassName().lastIndexOf('.') + 1);
+                    return " in " + owner + "." + callee.getMethodName() + "() (" + stack[i].getFileName() + ":"
+                            + stack[i].getLineNumber() + ")";
+                }
+            }
+            return "";
+        }
+    }
+}
