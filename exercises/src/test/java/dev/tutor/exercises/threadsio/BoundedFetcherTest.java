@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.support.Seeded;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,11 +160,11 @@ class BoundedFetcherTest {
                     + run.result + " instead of throwing. A page that cannot be fetched must end the call with an"
                     + " exception that names it.");
         }
-        if (!(run.thrown instanceof RuntimeException) || !String.valueOf(run.thrown.getMessage()).contains(brokenPage)) {
+        if (!(run.thrown instanceof UncheckedIOException) || !String.valueOf(run.thrown.getMessage()).contains(brokenPage)) {
             fail(run.call() + ": page " + broken + " answered 500 Internal Server Error, and fetchAll() threw "
-                    + run.thrown + ", whose message does not name " + brokenPage + ". get() wraps what the task"
-                    + " threw in an ExecutionException; throw its cause, fetch()'s own exception, which names"
-                    + " the page.");
+                    + run.thrown + ", not the UncheckedIOException of fetch() that names " + brokenPage + ". get()"
+                    + " wraps what the task threw in an ExecutionException; throw its cause, fetch()'s own"
+                    + " exception.");
         }
         if (!run.leftRunning.isEmpty()) {
             fail(run.call() + " threw for the broken page " + broken + ", as it should, but these threads that"
