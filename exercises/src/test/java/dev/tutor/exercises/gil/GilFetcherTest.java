@@ -354,8 +354,16 @@ class GilFetcherTest {
 
         /** The thread holds the GIL at the server: wait for the evidence that another thread wants it. */
         private void waitForSomeoneWaitingForTheGil(Thread me) {
+            // Once one deadlock is recorded, later holders need no more evidence; and with no other thread
+            // alive, none will ever come.
+            long deadline = System.nanoTime() + GATE_LIMIT.toNanos();
             try {
-                log.await(event -> event.kind() == Kind.WAITING && !event.thread().equals(me.getName()), GATE_LIMIT);
+                while (deadlock == null && System.nanoTime() < deadline
+                        && threads.stream().anyMatch(thread -> thread != me && thread.isAlive())
+                        && !log.await(event -> event.kind() == Kind.WAITING && !event.thread().equals(me.getName()),
+                                Duration.ofMillis(10))) {
+                    // the others have not asked for the GIL yet
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -370,7 +378,7 @@ class GilFetcherTest {
             if (deadlock == null) {
                 deadlock = me.getName() + " called the fetch while holding the GIL, and the server answers no"
                         + " request until all " + count + " have arrived: " + (waiting.isEmpty()
-                        ? "the other threads wait for the GIL" : String.join("; ", waiting)) + ". Neither can move:"
+                        ? "the other threads wait for the GIL" : String.join("; ", waiting)) + ". No thread can move on:"
                         + " a deadlock, which the test broke by failing the fetch. A thread that waits for the"
                         + " network must not keep the GIL: run the wait inside gil.blockingIo(...).";
             }
@@ -388,7 +396,7 @@ class GilFetcherTest {
                 if (info != null && !gateItself && arrivedThreads.containsKey(info.getLockOwnerId())) {
                     return thread.getName() + " waits for " + info.getLockName() + ", held by "
                             + arrivedThreads.get(info.getLockOwnerId()) + ", which is waiting for the server; and"
-                            + " the server answers no request until all " + count + " threads' have arrived. A lock"
+                            + " the server answers no request until all " + count + " requests have arrived. A lock"
                             + " held across the fetch makes the threads fetch one at a time, like a GIL that is not"
                             + " released for I/O.";
                 }
