@@ -2,23 +2,32 @@ package dev.tutor.exercises.gil;
 
 import dev.tutor.runtime.gil.Gil;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * Fetches pages on "Python threads": Java threads that play by the rules of CPython's GIL, simulated by
- * {@link Gil}. Each page is fetched (blocking I/O) and then parsed (Python code, CPU work).
+ * Fetches a page on a "Python thread": a Java thread that plays by the rules of CPython's GIL, simulated
+ * by {@link Gil}. The page is fetched (blocking I/O: the thread waits for the network) and then parsed
+ * (Python code: the thread computes).
  *
- * <p>The rules: Python code runs only on a thread that holds the GIL, so {@code parse} must run between
- * {@link Gil#acquire()} and {@link Gil#release()}. A blocking call made while holding the GIL stops every
- * other Python thread for as long as it waits, so CPython lets go of the GIL around blocking I/O; here
- * that is {@link Gil#blockingIo}, which releases the GIL, runs the call and takes the GIL back. Done
- * right, two threads fetching two pages wait for the network at the same time.
+ * <p>The rules, as CPython's own C code follows them:
+ * <ul>
+ *   <li>A thread runs Python code only while it holds the GIL. Everything {@link #fetchOne} does is Python
+ *       code except the wait for the page, so it takes the GIL with {@link Gil#acquire()} before anything
+ *       else, and {@code parse} runs holding it.</li>
+ *   <li>A thread that waits for the network runs no Python code, and if it kept the GIL meanwhile, every
+ *       other Python thread would wait as long as it does. So the wait, {@link Page#fetch}, runs inside
+ *       {@link Gil#blockingIo}, the simulated {@code Py_BEGIN_ALLOW_THREADS}: it releases the GIL, makes the
+ *       call, and takes the GIL back before it returns or throws.</li>
+ *   <li>The thread gives the GIL back with {@link Gil#release()} on every way out, after parsing and when
+ *       the fetch or the parse throws: a GIL that is never released stops every other thread for good.</li>
+ * </ul>
  *
- * <p>Exercise: complete {@link #fetchOne} and {@link #fetchAll}. Keep the constructor and {@link Page}
- * as they are; the tests use them.
+ * <p>There are no threads to start here. The caller runs {@code fetchOne} on threads of its own, several
+ * at once, all sharing one fetcher and one GIL.
+ *
+ * <p>Exercise: complete {@link #fetchOne}. Keep the constructor and {@link Page} as they are; the tests use
+ * them.
  */
 public final class GilFetcher {
 
@@ -34,7 +43,7 @@ public final class GilFetcher {
     private final UnaryOperator<String> parse;
 
     /**
-     * @param gil   the GIL that every thread of this fetcher plays by
+     * @param gil   the GIL that every thread using this fetcher plays by
      * @param page  the blocking fetch
      * @param parse the "Python code" that turns a body into a result; it must run holding the GIL
      */
@@ -45,26 +54,21 @@ public final class GilFetcher {
     }
 
     /**
-     * Fetches and parses one page on the calling thread, which must not hold the GIL yet. Returns with
-     * the GIL released, whether the fetch succeeded or threw.
+     * Fetches the page at {@code url} and returns {@code parse} applied to its body, on the calling thread,
+     * which must not hold the GIL yet.
+     *
+     * <p>Holds the GIL from its first step to its last, except while {@code page.fetch(url)} waits, which it
+     * does inside {@link Gil#blockingIo}; {@code parse} runs holding the GIL. Returns, or throws, with the
+     * GIL released.
+     *
+     * @throws IOException the fetch's own exception, unchanged, when the fetch fails
+     * @throws RuntimeException whatever {@code parse} throws, unchanged
      */
     public String fetchOne(String url) throws IOException {
-        // TODO: hold the GIL while Python code runs, and let it go however this method ends.
+        // TODO: parse is Python code, and this runs it without the GIL. Take the GIL first, and give it
+        //       back however this method ends.
         // TODO: let the other Python threads run while this one waits for the page.
         String body = page.fetch(url);
         return parse.apply(body);
-    }
-
-    /**
-     * Fetches every page, each on its own new thread, so that their waits overlap, and returns the
-     * results in the order of {@code urls}. If a fetch fails, throws the first failure's IOException.
-     */
-    public List<String> fetchAll(List<String> urls) throws IOException, InterruptedException {
-        // TODO: one thread per URL, each calling fetchOne; wait for all of them; keep the results in order.
-        List<String> results = new ArrayList<>();
-        for (String url : urls) {
-            results.add(fetchOne(url));
-        }
-        return results;
     }
 }

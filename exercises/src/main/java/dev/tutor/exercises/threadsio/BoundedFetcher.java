@@ -28,13 +28,21 @@ public final class BoundedFetcher {
     }
 
     /**
-     * Fetches every page, with at most {@code threads} fetches in progress at any moment and, while pages
-     * remain, that many, and returns their bodies in the order of {@code pages}: the body of
-     * {@code pages.get(i)} at index {@code i}. Every thread it starts has ended by the time it returns or
-     * throws.
+     * Fetches every page on a pool of {@code threads} threads and returns their bodies in the order of
+     * {@code pages}: the body of {@code pages.get(i)} at index {@code i}, whichever fetch finishes first.
+     *
+     * <p>At most {@code threads} fetches are in progress at any moment, on at most {@code threads} threads
+     * in all, however many pages there are. While pages remain to be fetched, that many fetches are in
+     * progress: a thread that has finished one fetch starts on the next page at once, whatever the other
+     * threads are doing. Each page is fetched once.
+     *
+     * <p>Every thread it starts has ended by the time it returns or throws, on every way out: when a page
+     * fails, or the calling thread is interrupted, it waits for the fetches still in progress to end before
+     * it throws.
      *
      * @param threads how many fetches may be in progress at once, at least 1
-     * @throws RuntimeException a page could not be fetched; its message names the page
+     * @throws RuntimeException a page could not be fetched: {@link #fetch}'s own exception, whose message
+     *     names the page
      * @throws InterruptedException if the calling thread is interrupted while it waits
      */
     public static List<String> fetchAll(List<URI> pages, int threads) throws InterruptedException {
@@ -42,7 +50,8 @@ public final class BoundedFetcher {
         //       `threads` threads instead, so that that many wait for the server at once, and never more.
         // TODO: return the bodies in the order of the pages, however the fetches are timed, and let a page
         //       that fails end the call with an exception that names it.
-        // TODO: shut the pool down before this method returns or throws; its threads must not outlive it.
+        // TODO: shut the pool down and wait for it before this method returns or throws, however it ends:
+        //       its threads must not outlive it.
         List<String> bodies = new ArrayList<>();
         for (URI page : pages) {
             bodies.add(fetch(page));

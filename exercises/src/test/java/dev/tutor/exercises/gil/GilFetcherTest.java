@@ -1,22 +1,29 @@
 package dev.tutor.exercises.gil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.gil.Gil;
+import dev.tutor.runtime.gil.GilDiagnostics;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilEvent.Kind;
 import dev.tutor.runtime.gil.GilRecorder;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -24,145 +31,236 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link GilFetcher}: holding the GIL for Python code (hint 1), letting it go around the blocking
- * fetch (hint 2), and fetching on threads whose waits overlap (hint 3).
+ * Grades {@link GilFetcher}: the GIL held for the Python work and given back at the end (hint 1), given
+ * back when the fetch or the parse fails (hint 2), and released for the wait with {@code blockingIo}, so
+ * that other threads run Python code meanwhile (hint 3).
  *
- * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise.
- * The fetches here are fakes that record what they see; the overlap test makes each fetch wait on a
- * latch until both are waiting at once, so it needs no sleeps and no timing, and the GIL's event log
- * ({@link GilRecorder}) shows the order in which the threads took and gave up the lock.
+ * <p>The fetches are fakes that look at the GIL when they are called. The means are read from the GIL's
+ * own event log ({@link GilRecorder}): who held it, whether it was released for I/O, whether it was held
+ * when parse ran. The last test starts several threads itself and plays a server that answers nobody until
+ * every thread's request has arrived. A thread that waits for its page holding the GIL would deadlock with
+ * the others; the test sees that through the GIL ({@link GilDiagnostics} names who waits for whom) as soon
+ * as it happens, and breaks the deadlock by failing the fetch, instead of waiting for a time limit. Each
+ * test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class GilFetcherTest {
 
-    /** How long a fetch waits for the other one to be waiting too; only a failing answer waits this long. */
-    private static final long OVERLAP_WAIT_MILLIS = 1_000;
+    /** A safety net only: how long a fetch at the gate waits before the test gives up on a client that hangs. */
+    private static final Duration GATE_LIMIT = Duration.ofSeconds(5);
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void parsesEachPageHoldingTheGil() throws IOException {
+    void parsesHoldingTheGilAndReturnsWithItReleased(Random random) throws IOException {
         Gil gil = Gil.create();
-        List<Boolean> heldWhileParsing = Collections.synchronizedList(new ArrayList<>());
-        UnaryOperator<String> parse = body -> {
-            heldWhileParsing.add(gil.isHeldByCurrentThread());
-            return body.toUpperCase(Locale.ROOT);
-        };
-        GilFetcher fetcher = new GilFetcher(gil, url -> "page at " + url, parse);
+        for (int round = 0; round < 5; round++) {
+            String url = "/page/" + random.nextInt(1000);
+            String body = "body " + random.nextInt(1_000_000);
+            List<String> seen = Collections.synchronizedList(new ArrayList<>());
+            GilFetcher fetcher = new GilFetcher(gil, asked -> {
+                seen.add("fetch(" + asked + ")");
+                return body;
+            }, text -> {
+                seen.add("parse(" + text + ") " + (gil.isHeldByCurrentThread() ? "holding" : "without") + " the GIL");
+                return "parsed " + text;
+            });
 
-        String result = fetcher.fetchOne("/a");
+            String result = fetcher.fetchOne(url);
 
-        assertEquals("PAGE AT /A", result, "fetchOne must return parse(fetch(url)).");
-        assertEquals(List.of(true), heldWhileParsing, "parse is Python code, and a thread runs Python code"
-                + " only while it holds the GIL, but fetchOne called parse without holding it. Take the GIL"
-                + " with gil.acquire() before the Python work and give it back with gil.release().");
-        assertFalse(gil.isHeldByCurrentThread(), "fetchOne returned still holding the GIL, so no other"
-                + " Python thread could ever run again: call gil.release() before returning.");
+            List<String> expected = List.of("fetch(" + url + ")", "parse(" + body + ") holding the GIL");
+            if (!seen.equals(expected)) {
+                fail("fetchOne(\"" + url + "\") made these calls: " + seen + "; it must fetch the page once and"
+                        + " parse its body once, holding the GIL: " + expected + "."
+                        + (seen.contains("parse(" + body + ") without the GIL") ? " parse is Python code, and a"
+                        + " thread runs Python code only while it holds the GIL: take it with gil.acquire()"
+                        + " first." : ""));
+            }
+            assertEquals("parsed " + body, result, "fetchOne must return what parse made of the body.");
+            if (gil.isHeldByCurrentThread()) {
+                fail("fetchOne(\"" + url + "\") returned with the GIL still held by its thread ("
+                        + GilDiagnostics.describe(Thread.currentThread()) + "), so no other Python thread could"
+                        + " ever run again. Give it back with gil.release() before returning.");
+            }
+        }
     }
 
     @Test
     @Order(2)
-    @Tag("hint:1")
-    void letsTheGilGoWhenTheFetchFails() {
+    @Tag("hint:2")
+    void givesTheGilBackWhenTheFetchOrTheParseFails(Random random) {
         Gil gil = Gil.create();
-        GilFetcher fetcher = new GilFetcher(gil, url -> {
-            throw new IOException("connection reset while fetching " + url);
+        String url = "/page/" + random.nextInt(1000);
+        IOException lost = new IOException("connection reset while fetching " + url);
+        GilFetcher failingFetch = new GilFetcher(gil, asked -> {
+            throw lost;
         }, UnaryOperator.identity());
+        expectThrown(gil, failingFetch, url, lost, "the fetch threw " + lost);
 
-        IOException thrown = assertThrows(IOException.class, () -> fetcher.fetchOne("/broken"),
-                "The fetch threw an IOException; fetchOne must let it reach its caller.");
-        assertTrue(thrown.getMessage().contains("/broken"), "fetchOne must throw the fetch's own IOException.");
-        assertFalse(gil.isHeldByCurrentThread(), "The fetch threw, and fetchOne left the GIL held: every other"
-                + " Python thread would now wait forever. Release it in a finally block, so it is given back"
-                + " however the method ends.");
+        RuntimeException unreadable = new IllegalArgumentException("no closing tag at " + random.nextInt(1000));
+        GilFetcher failingParse = new GilFetcher(gil, asked -> "<html", text -> {
+            throw unreadable;
+        });
+        expectThrown(gil, failingParse, url, unreadable, "parse threw " + unreadable);
+    }
+
+    private static void expectThrown(Gil gil, GilFetcher fetcher, String url, Exception expected, String what) {
+        Throwable thrown = null;
+        try {
+            fetcher.fetchOne(url);
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        boolean held = gil.isHeldByCurrentThread();
+        if (held) {
+            gil.release(); // for the next call of this test
+        }
+        if (thrown != expected) {
+            fail("In fetchOne(\"" + url + "\"), " + what + ", and fetchOne " + (thrown == null ? "returned normally"
+                    : "threw " + thrown) + ". The failure must reach the caller unchanged, the very exception."
+                    + (thrown instanceof IllegalStateException && String.valueOf(thrown.getMessage()).contains("GIL")
+                    ? " That IllegalStateException comes from the GIL: a release() by a thread that does not hold it"
+                    + " (released twice, or released by hand before the fetch and not taken back when it threw)."
+                    : ""));
+        }
+        if (held) {
+            fail("In fetchOne(\"" + url + "\"), " + what + ", and fetchOne let it through but left the GIL held:"
+                    + " every other Python thread would now wait for ever. Give the GIL back however the method"
+                    + " ends.");
+        }
     }
 
     @Test
     @Order(3)
-    @Tag("hint:2")
-    void fetchesWithTheGilReleased() throws IOException {
+    @Tag("hint:3")
+    void waitsForThePageWithTheGilReleasedForIo(Random random) throws IOException {
         Gil gil = Gil.create();
         GilRecorder log = new GilRecorder();
         gil.addListener(log);
-        List<Boolean> heldWhileFetching = Collections.synchronizedList(new ArrayList<>());
-        GilFetcher fetcher = new GilFetcher(gil, url -> {
-            heldWhileFetching.add(gil.isHeldByCurrentThread());
-            return "body";
-        }, UnaryOperator.identity());
-
-        fetcher.fetchOne("/a");
-
-        assertEquals(List.of(false), heldWhileFetching, () -> "fetchOne waited for the page while holding the"
-                + " GIL. A thread blocked on the network runs no Python code, yet every other Python thread"
-                + " must wait for it: that is how threads lose their use for I/O. Run the fetch inside"
-                + " gil.blockingIo(() -> page.fetch(url)), which lets the GIL go during the call and takes"
-                + " it back after. The GIL's log: " + log.lines());
         String me = Thread.currentThread().getName();
-        List<Kind> mine = log.events().stream().filter(e -> e.thread().equals(me)).map(GilEvent::kind).toList();
-        assertEquals(List.of(Kind.ACQUIRED, Kind.RELEASED_FOR_IO, Kind.REACQUIRED), mine, () -> "For one fetch"
-                + " the GIL's log should read: ACQUIRED (before any Python code), RELEASED_FOR_IO (around the"
-                + " fetch), REACQUIRED (to parse). It read " + mine + ".");
+        String url = "/page/" + random.nextInt(1000);
+        List<List<Kind>> atFetch = new ArrayList<>();
+        List<List<Kind>> atParse = new ArrayList<>();
+        GilFetcher fetcher = new GilFetcher(gil, asked -> {
+            atFetch.add(kinds(log, me));
+            return "body";
+        }, text -> {
+            atParse.add(kinds(log, me));
+            return text;
+        });
+
+        fetcher.fetchOne(url);
+
+        List<Kind> before = atFetch.isEmpty() ? List.of() : atFetch.get(0);
+        if (!before.equals(List.of(Kind.ACQUIRED, Kind.RELEASED_FOR_IO))) {
+            fail("When the page was fetched, the GIL's log of this thread read " + before + "; it must read"
+                    + " [ACQUIRED, RELEASED_FOR_IO]: the GIL taken first, then let go for the wait. "
+                    + (before.isEmpty() ? "The fetch ran before the thread had taken the GIL at all: take it"
+                    + " first, and let blockingIo release it for the wait itself."
+                    : before.equals(List.of(Kind.ACQUIRED)) ? (gil.isHeldByCurrentThread() ? ""
+                    : "The GIL was free during the fetch, but released with release(), not for I/O. ")
+                    + "Run the wait inside gil.blockingIo(() -> page.fetch(url)): it lets the GIL go for the"
+                    + " call and takes it back after, even when the call throws."
+                    : "") + " The log: " + log.lines());
+        }
+        List<Kind> parsing = atParse.isEmpty() ? List.of() : atParse.get(0);
+        if (!parsing.equals(List.of(Kind.ACQUIRED, Kind.RELEASED_FOR_IO, Kind.REACQUIRED))) {
+            fail("When the body was parsed, the GIL's log of this thread read " + parsing + "; it must read"
+                    + " [ACQUIRED, RELEASED_FOR_IO, REACQUIRED]: the GIL taken back after the wait, for the"
+                    + " Python code. The log: " + log.lines());
+        }
+    }
+
+    private static List<Kind> kinds(GilRecorder log, String thread) {
+        return log.events().stream().filter(e -> e.thread().equals(thread)).map(GilEvent::kind)
+                .filter(kind -> kind == Kind.ACQUIRED || kind == Kind.RELEASED_FOR_IO || kind == Kind.REACQUIRED)
+                .toList();
     }
 
     @Test
     @Order(4)
     @Tag("hint:3")
-    void returnsTheResultsInTheOrderOfTheUrls() throws Exception {
-        Gil gil = Gil.create();
-        GilFetcher fetcher = new GilFetcher(gil, url -> "page" + url, body -> body + "!");
-
-        List<String> results = fetcher.fetchAll(List.of("/1", "/2", "/3"));
-
-        assertEquals(List.of("page/1!", "page/2!", "page/3!"), results, "fetchAll must return one result per"
-                + " URL, in the order of the URLs, whichever thread finished first: store each result at"
-                + " its URL's index.");
-    }
-
-    @Test
-    @Order(5)
-    @Tag("hint:3")
-    void overlapsTheWaitsOfTwoFetches() throws Exception {
+    void letsTheOtherThreadsRunWhileItWaitsAndGetsTheGilBackAfterAFailure(Random random) throws Exception {
+        int count = 2 + random.nextInt(4);
+        Set<Integer> failing = new HashSet<>();
+        failing.add(random.nextInt(count));
+        if (count > 2 && random.nextBoolean()) {
+            failing.add(random.nextInt(count));
+        }
         Gil gil = Gil.create();
         GilRecorder log = new GilRecorder();
         gil.addListener(log);
-        CountDownLatch bothWaiting = new CountDownLatch(2);
-        List<String> alone = Collections.synchronizedList(new ArrayList<>());
-        List<String> fetchThreads = Collections.synchronizedList(new ArrayList<>());
-        GilFetcher fetcher = new GilFetcher(gil, url -> {
-            fetchThreads.add(Thread.currentThread().getName());
-            bothWaiting.countDown();
-            try {
-                // Stands for the network: this fetch's answer comes once both requests are out.
-                if (!bothWaiting.await(OVERLAP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                    alone.add(url);
+        Gate gate = new Gate(count, gil, log);
+        AtomicInteger parsing = new AtomicInteger();
+        AtomicInteger mostParsing = new AtomicInteger();
+        GilFetcher fetcher = new GilFetcher(gil, url -> gate.fetch(url, failing), text -> {
+            mostParsing.accumulateAndGet(parsing.incrementAndGet(), Math::max);
+            Thread.onSpinWait();
+            parsing.decrementAndGet();
+            return text.toUpperCase(java.util.Locale.ROOT);
+        });
+
+        List<Thread> threads = new ArrayList<>();
+        Object[] outcomes = new Object[count];
+        boolean[] heldAfter = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            threads.add(Thread.ofPlatform().name("python-" + (i + 1)).unstarted(() -> {
+                try {
+                    outcomes[index] = fetcher.fetchOne("/page/" + index);
+                } catch (Throwable t) {
+                    outcomes[index] = t;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            return "page" + url;
-        }, UnaryOperator.identity());
-
-        List<String> results = fetcher.fetchAll(List.of("/a", "/b"));
-
-        assertEquals(List.of("page/a", "page/b"), results, "fetchAll must return both pages, in order.");
-        if (fetchThreads.size() == 2 && fetchThreads.get(0).equals(fetchThreads.get(1))) {
-            fail("Both fetches ran on the same thread, " + fetchThreads.get(0) + ", one after the other. Start"
-                    + " a new thread for each URL, each calling fetchOne.");
+                if (gil.isHeldByCurrentThread()) {
+                    heldAfter[index] = true;
+                    gil.release(); // so that the other threads can finish and the test can report
+                }
+            }));
         }
-        assertTrue(alone.isEmpty(), () -> "The fetch of " + alone + " waited " + OVERLAP_WAIT_MILLIS + " ms"
-                + " for the other fetch to be waiting too, and it never was: the two fetches ran one after"
-                + " another. Start every thread first, and only then join them; a join() right after each"
-                + " start() waits for that fetch to finish before the next one begins. The GIL's log: "
-                + log.lines());
-        assertSecondThreadRanWhileFirstWaited(log.events());
+        gate.watch(threads);
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        if (gate.deadlock != null) {
+            fail(gate.deadlock + " The GIL's log: " + log.lines());
+        }
+        if (gate.stuck != null) {
+            fail(gate.stuck + " The GIL's log: " + log.lines());
+        }
+        for (int i = 0; i < count; i++) {
+            String thread = "python-" + (i + 1);
+            if (heldAfter[i]) {
+                fail(thread + "'s fetchOne(\"/page/" + i + "\") " + (outcomes[i] instanceof Throwable t
+                        ? "threw " + t : "returned") + " with the GIL still held, so the other threads could not"
+                        + " have run again. Give it back on every way out.");
+            }
+            if (failing.contains(i)) {
+                if (!(outcomes[i] instanceof IOException e) || !String.valueOf(e.getMessage()).contains("/page/" + i)) {
+                    fail(thread + "'s fetch of /page/" + i + " threw an IOException, and fetchOne "
+                            + (outcomes[i] instanceof Throwable t ? "threw " + t : "returned " + outcomes[i])
+                            + "; the fetch's own exception must reach the caller.");
+                }
+            } else if (!("BODY OF /PAGE/" + i).equals(outcomes[i])) {
+                fail(thread + "'s fetchOne(\"/page/" + i + "\") gave " + outcomes[i] + " instead of \"BODY OF /PAGE/"
+                        + i + "\", the parsed body.");
+            }
+        }
+        if (mostParsing.get() > 1) {
+            fail(mostParsing.get() + " threads ran parse at the same moment; with the GIL held for it, only one can."
+                    + " The GIL's log: " + log.lines());
+        }
+        assertSomeoneRanWhileAnotherWaited(log.events());
     }
 
     /** In the log, some thread took the GIL between another's RELEASED_FOR_IO and its REACQUIRED. */
-    private static void assertSecondThreadRanWhileFirstWaited(List<GilEvent> events) {
+    private static void assertSomeoneRanWhileAnotherWaited(List<GilEvent> events) {
         for (int i = 0; i < events.size(); i++) {
             GilEvent release = events.get(i);
             if (release.kind() != Kind.RELEASED_FOR_IO) {
@@ -171,15 +269,139 @@ class GilFetcherTest {
             for (int j = i + 1; j < events.size(); j++) {
                 GilEvent later = events.get(j);
                 if (later.thread().equals(release.thread())) {
-                    break; // this thread is back: look at the next release
+                    break;
                 }
                 if (later.kind() == Kind.ACQUIRED || later.kind() == Kind.REACQUIRED) {
                     return;
                 }
             }
         }
-        fail("Both fetches waited at once, but the GIL's log shows no thread taking the GIL while another"
-                + " was in its I/O. Fetch inside gil.blockingIo(...) so the GIL is free meanwhile. The log: "
-                + events.stream().map(GilEvent::toString).toList());
+        fail("Every request reached the server at once, yet the GIL's log shows no thread taking the GIL while"
+                + " another waited in its I/O: " + events);
+    }
+
+    /**
+     * The server of the last test: it answers no request until every thread's request has arrived, then
+     * answers them all, some with an IOException. While it waits it looks for a client that can never
+     * complete the set: a thread that came to fetch holding the GIL, or threads blocked on a lock held by a
+     * thread already waiting here.
+     */
+    private static final class Gate {
+        private final int count;
+        private final Gil gil;
+        private final GilRecorder log;
+        private final ThreadMXBean management = ManagementFactory.getThreadMXBean();
+        private final Map<Long, String> arrivedThreads = new LinkedHashMap<>();
+        private List<Thread> threads = List.of();
+        private boolean open;
+        volatile String deadlock;
+        volatile String stuck;
+
+        Gate(int count, Gil gil, GilRecorder log) {
+            this.count = count;
+            this.gil = gil;
+            this.log = log;
+        }
+
+        void watch(List<Thread> clients) {
+            this.threads = List.copyOf(clients);
+        }
+
+        String fetch(String url, Set<Integer> failing) throws IOException {
+            Thread me = Thread.currentThread();
+            if (gil.isHeldByCurrentThread() && count > 1) {
+                waitForSomeoneWaitingForTheGil(me);
+                throw new IOException("the test broke a deadlock: " + me.getName() + " fetched holding the GIL");
+            }
+            synchronized (this) {
+                arrivedThreads.put(me.threadId(), me.getName());
+                if (arrivedThreads.size() == count) {
+                    open = true;
+                    notifyAll();
+                }
+                long deadline = System.nanoTime() + GATE_LIMIT.toNanos();
+                while (!open && deadlock == null && stuck == null) {
+                    String blocked = blockedBehindTheGate();
+                    if (blocked != null) {
+                        stuck = blocked;
+                        notifyAll();
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        stuck = "Only " + arrivedThreads.values() + " of the " + count + " threads asked for their"
+                                + " page within " + GATE_LIMIT.toSeconds() + " s, and the server answers nobody until"
+                                + " all have.";
+                        notifyAll();
+                        break;
+                    }
+                    try {
+                        wait(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
+                if (!open) {
+                    throw new IOException("the test gave up waiting for the other requests");
+                }
+            }
+            int index = Integer.parseInt(url.substring("/page/".length()));
+            if (failing.contains(index)) {
+                throw new IOException("connection reset while fetching " + url);
+            }
+            return "body of " + url;
+        }
+
+        /** The thread holds the GIL at the server: wait for the evidence that another thread wants it. */
+        private void waitForSomeoneWaitingForTheGil(Thread me) {
+            // Once one deadlock is recorded, later holders need no more evidence; and with no other thread
+            // alive, none will ever come.
+            long deadline = System.nanoTime() + GATE_LIMIT.toNanos();
+            try {
+                while (deadlock == null && System.nanoTime() < deadline
+                        && threads.stream().anyMatch(thread -> thread != me && thread.isAlive())
+                        && !log.await(event -> event.kind() == Kind.WAITING && !event.thread().equals(me.getName()),
+                                Duration.ofMillis(10))) {
+                    // the others have not asked for the GIL yet
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            List<String> waiting = new ArrayList<>();
+            for (Thread thread : threads) {
+                for (String line : GilDiagnostics.describe(thread)) {
+                    if (line.startsWith("waits")) {
+                        waiting.add(thread.getName() + " " + line);
+                    }
+                }
+            }
+            if (deadlock == null) {
+                deadlock = me.getName() + " called the fetch while holding the GIL, and the server answers no"
+                        + " request until all " + count + " have arrived: " + (waiting.isEmpty()
+                        ? "the other threads wait for the GIL" : String.join("; ", waiting)) + ". No thread can move on:"
+                        + " a deadlock, which the test broke by failing the fetch. A thread that waits for the"
+                        + " network must not keep the GIL: run the wait inside gil.blockingIo(...).";
+            }
+        }
+
+        /** Caller holds this. A description when a thread still to arrive waits for a lock that an arrived thread holds. */
+        private String blockedBehindTheGate() {
+            for (Thread thread : threads) {
+                if (arrivedThreads.containsKey(thread.threadId()) || !thread.isAlive()) {
+                    continue;
+                }
+                ThreadInfo info = management.getThreadInfo(thread.threadId());
+                boolean gateItself = info != null && info.getLockInfo() != null
+                        && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(this);
+                if (info != null && !gateItself && arrivedThreads.containsKey(info.getLockOwnerId())) {
+                    return thread.getName() + " waits for " + info.getLockName() + ", held by "
+                            + arrivedThreads.get(info.getLockOwnerId()) + ", which is waiting for the server; and"
+                            + " the server answers no request until all " + count + " requests have arrived. A lock"
+                            + " held across the fetch makes the threads fetch one at a time, like a GIL that is not"
+                            + " released for I/O.";
+                }
+            }
+            return null;
+        }
     }
 }

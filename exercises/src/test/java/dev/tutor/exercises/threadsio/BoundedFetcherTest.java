@@ -1,255 +1,333 @@
 package dev.tutor.exercises.threadsio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tutor.runtime.net.GateServer;
+import dev.tutor.exercises.support.Seeded;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link BoundedFetcher}. Twelve pages go to a gate: a small server of the test's own that counts
- * the requests in flight (arrived, not yet answered) and holds every answer until {@link #THREADS} of
- * them are in flight, so "that many at once" is checked by counting, not by a stopwatch. Once they are,
- * it keeps holding for {@link #GRACE}, to give any request beyond the limit time to arrive and be counted,
- * then answers everyone, the first {@link #THREADS} pages in reverse order. A client with at most
- * {@link #THREADS} threads can never show the server more, since a thread sends its next request only
- * after the answer to its last. If {@link #THREADS} requests never arrive, the gate gives up after
- * {@link #GATE_TIME_OUT} and notes the most it saw.
+ * Grades {@link BoundedFetcher}: a pool of exactly {@code threads} threads (hint 1), every page submitted
+ * before any result is awaited and the results read in page order (hint 2), and the pool shut down and
+ * waited for on every way out: return, a failing page, an interrupt (hint 3).
  *
- * <p>The first five tests share one run against the gate; the last one fetches from a gate with a broken
- * page. Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise.
+ * <p>Each test plays the server ({@link HeldServer}): it holds every request until the client has settled,
+ * then counts what is in flight and answers one request of its choosing, in an order that is not the page
+ * order. So "K at once, never more, and K again as soon as one is answered" is counted, not timed, and no
+ * answer, right or wrong, waits out a deadline. The pool size is always larger than this machine's number
+ * of cores, and the page count is never a multiple of it; both, and the order of the answers, come from the
+ * run's seed. Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class BoundedFetcherTest {
 
-    private static final int PAGES = 12;
-    private static final int THREADS = 3;
-    /** How long the gate waits for THREADS requests; a pool's threads reach it in milliseconds. */
-    private static final Duration GATE_TIME_OUT = Duration.ofMillis(2_000);
-    /** How long the gate goes on holding once THREADS requests are in, for any more to show up. */
-    private static final Duration GRACE = Duration.ofMillis(60);
-    /** The first THREADS pages are answered this far apart, the last of them first. */
-    private static final Duration STAGGER = Duration.ofMillis(10);
-    /** How long a thread that fetchAll started may take to end after fetchAll has returned. */
-    private static final Duration THREAD_END_TIME_OUT = Duration.ofMillis(1_000);
-    private static final int BROKEN_PAGE = 7;
-
-    /** One run of fetchAll against the gate, shared by the first five tests; one per test-class instance. */
-    private GateRun gateRun;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void fetchesOnPoolThreadsNotTheCaller() throws Exception {
-        GateRun run = gateRun();
-        assertFalse(run.callerFetchedItself(),
-                () -> "When a request reached the server, the thread that called fetchAll() was itself inside"
-                        + " fetch(), waiting for the reply, and the server saw at most " + run.mostInFlight()
-                        + " request(s) at once. So the calling thread fetched the pages one after another, and "
-                        + PAGES + " fetches cost " + PAGES + " waits. Hand the fetches to a pool of " + THREADS
-                        + " threads and let the calling thread wait for their results.");
+    void sendsExactlyAsManyRequestsAtOnceAsThreads(Random random) throws Exception {
+        int threads = poolSize(random);
+        int pages = pageCount(threads, random);
+        Run run = run(threads, pages, Set.of(), random, Choice.RANDOM, false);
+
+        HeldServer.Call.Settled first = run.firstSettle;
+        if (run.mostInFlight > threads) {
+            fail(run.call() + " had " + run.mostInFlight + " requests waiting at the server at once; at most "
+                    + threads + " are allowed. A thread pool of exactly " + threads + " threads runs " + threads
+                    + " fetches and queues the rest.");
+        }
+        int wanted = Math.min(threads, pages);
+        if (first.held().size() != wanted) {
+            fail(run.call() + " sent " + first.held().size() + " request(s) (" + HeldServer.pagesText(first.held())
+                    + ") and then nothing more while the server held them, where " + wanted + " must be at the"
+                    + " server at once." + run.describeShortfall(first));
+        }
     }
 
     @Test
     @Order(2)
     @Tag("hint:1")
-    void neverHasMoreRequestsInFlightThanThreads() throws Exception {
-        GateRun run = gateRun();
-        assertTrue(run.mostInFlight() <= THREADS && run.mostThreadsInFetch() <= THREADS,
-                () -> "fetchAll(pages, " + THREADS + ") had " + run.mostInFlight() + " requests waiting at the"
-                        + " server at once, and " + run.mostThreadsInFetch() + " threads inside fetch() at once;"
-                        + " at most " + THREADS + " were allowed. A thread per page sends all " + PAGES
-                        + " requests in the same instant, which a server with many clients cannot afford. A pool"
-                        + " of exactly " + THREADS + " threads runs " + THREADS + " fetches and queues the rest.");
+    void fetchesEveryPageOnceOnAtMostThatManyThreads(Random random) throws Exception {
+        int threads = poolSize(random);
+        List<Run> runs = List.of(
+                run(threads, pageCount(threads, random), Set.of(), random, Choice.RANDOM, false),
+                run(threads, 1 + random.nextInt(threads - 1), Set.of(), random, Choice.RANDOM, false),
+                run(1, 2 + random.nextInt(3), Set.of(), random, Choice.RANDOM, false),
+                run(threads, 0, Set.of(), random, Choice.RANDOM, false));
+        for (Run run : runs) {
+            if (run.thrown != null) {
+                fail(run.call() + " threw " + run.thrown + ", though every page answered 200 OK.");
+            }
+            String counts = HeldServer.requestCountsText(run.requests);
+            if (!counts.isEmpty()) {
+                fail(run.call() + ": " + counts + ". Every page must be fetched exactly once.");
+            }
+            if (run.fetchingThreads > run.threads) {
+                fail(run.call() + " fetched its pages on " + run.fetchingThreads + " different threads; at most "
+                        + run.threads + " may fetch. A pool of " + run.threads + " threads reuses each thread for"
+                        + " page after page, where a thread per page waits in line for a permit it is"
+                        + " still one thread per page.");
+            }
+            if (run.result == null) {
+                fail(run.call() + " returned null; return a List with one body per page.");
+            }
+            List<String> sorted = run.result.stream().sorted().toList();
+            List<String> expected = run.server.bodies().stream().sorted().toList();
+            assertEquals(expected, sorted, run.call() + " returned other bodies than the server sent (whatever"
+                    + " their order): " + run.result + ".");
+        }
     }
 
     @Test
     @Order(3)
     @Tag("hint:2")
-    void keepsAsManyRequestsInFlightAsThreads() throws Exception {
-        GateRun run = gateRun();
-        assertTrue(run.mostInFlight() >= THREADS, // more than THREADS is the business of test 2
-                () -> "fetchAll(pages, " + THREADS + ") never had more than " + run.mostInFlight() + " request(s)"
-                        + " waiting at the server at once: the server held every answer for "
-                        + GATE_TIME_OUT.toMillis() + " ms, waiting for " + THREADS + " requests, and they did not"
-                        + " come. " + (run.callerFetchedItself()
-                        ? "The calling thread fetched the pages itself, one after another; hand them to a pool."
-                        : run.mostInFlight() <= 1
-                        ? "The pool was given one page at a time, each after the one before it had been answered;"
-                          + " a get() straight after its submit() does that. Submit every page first, then get()"
-                          + " the results."
-                        : "Make the pool exactly as large as the threads argument, and submit every page to it"
-                          + " before you get() any result."));
-        List<String> sorted = run.bodies().stream()
-                .sorted(Comparator.nullsLast(Comparator.naturalOrder())).toList(); // their order is test 4's business
-        assertEquals(expectedBodies().stream().sorted().toList(), sorted,
-                "fetchAll() returned other bodies than the gate server sent: " + run.bodies()
-                        + ". Return one body per page.");
+    void keepsThatManyAtTheServerWhilePagesRemainAndReturnsThemInPageOrder(Random random) throws Exception {
+        int threads = poolSize(random);
+        int pages = pageCount(threads, random);
+        Run run = run(threads, pages, Set.of(), random, Choice.HIGHEST_FIRST, false);
+
+        if (run.shortfall != null) {
+            HeldServer.Call.Settled seen = run.shortfall;
+            fail(run.call() + ": after the server had answered " + HeldServer.pagesText(run.answeredBefore)
+                    + ", it held " + HeldServer.pagesText(seen.held()) + " and the client sent nothing more,"
+                    + " though " + run.remainingAtShortfall + " pages were still to fetch and " + threads
+                    + " threads were allowed. A pool thread that has finished a fetch takes the next queued page"
+                    + " at once, whatever the others are doing; waiting for a whole group of pages to finish"
+                    + " leaves threads idle." + run.describeShortfall(seen));
+        }
+        if (run.thrown != null) {
+            fail(run.call() + " threw " + run.thrown + ", though every page answered 200 OK.");
+        }
+        assertEquals(run.server.bodies(), run.result, () -> "The server answered the pages in the order "
+                + run.answerOrder + ", and " + run.call() + " returned " + run.result + ". The body of page i"
+                + " belongs at index i, whichever fetch finishes first: keep each page's Future in a list in page"
+                + " order and read the results from that list.");
     }
 
     @Test
     @Order(4)
-    @Tag("hint:2")
-    void returnsTheBodiesInTheOrderOfThePages() throws Exception {
-        GateRun run = gateRun();
-        assertEquals(expectedBodies(), run.bodies(),
-                () -> "The server answered page " + (THREADS - 1) + " first and page 0 last of the first "
-                        + THREADS + ", and fetchAll() returned " + run.bodies() + ". The body of page i belongs"
-                        + " at index i of the result, whichever fetch finishes first: keep the Future of each"
-                        + " page in a list in page order, and read the results from it in that order.");
+    @Tag("hint:3")
+    void leavesNoThreadRunningOnceItReturns(Random random) throws Exception {
+        int threads = poolSize(random);
+        Run run = run(threads, pageCount(threads, random), Set.of(), random, Choice.RANDOM, false);
+
+        if (!run.returnedWhileHeld.isEmpty()) {
+            fail(run.call() + " returned while the server still held " + HeldServer.pagesText(run.returnedWhileHeld)
+                    + ": threads it started were still fetching.");
+        }
+        if (!run.leftRunning.isEmpty()) {
+            fail(run.call() + " returned, and these threads that fetched its pages were still alive and waiting"
+                    + " for more work: " + run.leftRunning + ". A pool's threads wait for tasks until the pool is"
+                    + " shut down, so every thread fetchAll() starts must have ended when it returns.");
+        }
     }
 
     @Test
     @Order(5)
     @Tag("hint:3")
-    void leavesNoThreadRunningWhenItReturns() throws Exception {
-        GateRun run = gateRun();
-        assertTrue(run.threadsLeftRunning().isEmpty(),
-                () -> "fetchAll() returned, and " + THREAD_END_TIME_OUT.toMillis() + " ms later these threads"
-                        + " it had started were still alive: " + run.threadsLeftRunning() + ". A pool's threads"
-                        + " wait for more work until the pool is shut down, and they are not daemon threads, so a"
-                        + " program that forgets to shut it down never exits. Shut the pool down before fetchAll()"
-                        + " returns.");
+    void aFailingPageEndsTheCallWithItsNameOnceEveryThreadHasEnded(Random random) throws Exception {
+        int threads = Math.max(2, poolSize(random));
+        int pages = 2 * threads + 1 + random.nextInt(threads);
+        int broken = 1 + random.nextInt(pages - threads - 1); // pages after it remain to be fetched
+        Run run = run(threads, pages, Set.of(broken), random, Choice.upTo(broken), false);
+        String brokenPage = run.server.page(broken).toString();
+
+        if (!run.returnedWhileHeld.isEmpty()) {
+            fail(run.call() + ": page " + broken + " answered 500 Internal Server Error, and fetchAll() "
+                    + (run.thrown == null ? "returned" : "threw " + run.thrown) + " while the server still held "
+                    + HeldServer.pagesText(run.returnedWhileHeld) + ", so threads it had started were still"
+                    + " fetching. Shutting the pool down stops it from taking new tasks, but the running and"
+                    + " queued ones go on: the pool must also be waited for, on this way out too.");
+        }
+        if (run.thrown == null) {
+            fail(run.call() + ": page " + broken + " answered 500 Internal Server Error, and fetchAll() returned "
+                    + run.result + " instead of throwing. A page that cannot be fetched must end the call with an"
+                    + " exception that names it.");
+        }
+        if (!(run.thrown instanceof UncheckedIOException) || !String.valueOf(run.thrown.getMessage()).contains(brokenPage)) {
+            fail(run.call() + ": page " + broken + " answered 500 Internal Server Error, and fetchAll() threw "
+                    + run.thrown + ", not the UncheckedIOException of fetch() that names " + brokenPage + ". get()"
+                    + " wraps what the task threw in an ExecutionException; throw its cause, fetch()'s own"
+                    + " exception.");
+        }
+        if (!run.leftRunning.isEmpty()) {
+            fail(run.call() + " threw for the broken page " + broken + ", as it should, but these threads that"
+                    + " fetched its pages were still alive and waiting for more work: " + run.leftRunning
+                    + ". The pool must be shut down on every way out of fetchAll(), the one that throws as well.");
+        }
     }
 
     @Test
     @Order(6)
     @Tag("hint:3")
-    void aBrokenPageEndsTheCallWithAnExceptionThatNamesIt() throws Exception {
-        try (GateServer gate = GateServer.start(PAGES, THREADS, GATE_TIME_OUT, Duration.ZERO, Duration.ZERO,
-                BROKEN_PAGE, index -> { })) {
-            List<URI> pages = gate.pages();
-            String brokenPage = pages.get(BROKEN_PAGE).toString();
-            Set<Thread> before = liveThreads();
-            Throwable thrown = null;
-            List<String> bodies = null;
-            try {
-                bodies = BoundedFetcher.fetchAll(pages, THREADS);
-            } catch (Exception e) {
-                thrown = e;
-            }
-            List<String> leftRunning = threadsLeftRunning(before);
-            if (thrown == null) {
-                List<String> returned = bodies;
-                fail(() -> "Page " + BROKEN_PAGE + " answered 500 Internal Server Error, and fetchAll() returned "
-                        + returned + " instead of throwing. A page that cannot be fetched must end the call"
-                        + " with an exception that names it; a null or an empty body hides the failure.");
-            }
-            String message = String.valueOf(thrown.getMessage());
-            Throwable failure = thrown;
-            assertTrue(message.contains(brokenPage),
-                    () -> "Page " + BROKEN_PAGE + " answered 500 Internal Server Error, and fetchAll() threw "
-                            + failure + ", whose message does not name " + brokenPage + ". get() wraps what"
-                            + " the task threw in an ExecutionException; throw its cause, fetch()'s own"
-                            + " exception, which names the page.");
-            assertTrue(leftRunning.isEmpty(),
-                    () -> "fetchAll() threw " + failure.getClass().getSimpleName() + " for the broken page "
-                            + BROKEN_PAGE + ", as it should, but " + THREAD_END_TIME_OUT.toMillis() + " ms later"
-                            + " these threads it had started were still alive: " + leftRunning + ". The pool must"
-                            + " be shut down on every way out of fetchAll(), the one that throws as well as the one"
-                            + " that returns: in a finally block, or as the resource of a try-with-resources"
-                            + " statement.");
+    void anInterruptedCallThrowsInterruptedExceptionOnceEveryThreadHasEnded(Random random) throws Exception {
+        int threads = Math.max(2, poolSize(random));
+        Run run = run(threads, pageCount(threads, random), Set.of(), random, Choice.RANDOM, true);
+
+        if (!run.returnedWhileHeld.isEmpty()) {
+            fail("The thread that called " + run.call() + " was interrupted while it waited, and fetchAll() "
+                    + (run.thrown == null ? "returned" : "threw " + run.thrown) + " while the server still held "
+                    + HeldServer.pagesText(run.returnedWhileHeld) + ", so threads it had started were still"
+                    + " fetching. Every thread must have ended when fetchAll() throws, after an interrupt too.");
+        }
+        if (!(run.thrown instanceof InterruptedException)) {
+            fail("The thread that called " + run.call() + " was interrupted while it waited, and fetchAll() "
+                    + (run.thrown == null ? "returned " + run.result : "threw " + run.thrown) + ". An interrupt"
+                    + " is a request to stop, and the caller must be told of it: let get()'s InterruptedException"
+                    + " leave fetchAll(), which declares it, instead of wrapping or swallowing it.");
+        }
+        if (!run.leftRunning.isEmpty()) {
+            fail(run.call() + " was interrupted and threw, but these threads that fetched its pages were still"
+                    + " alive: " + run.leftRunning + ".");
         }
     }
 
-    // ---- the gate run shared by tests 1 to 5 ----
+    // ---- one call of fetchAll against a server the test plays ----
 
-    /**
-     * What one call of fetchAll showed the gate.
-     *
-     * @param mostInFlight       the most requests the server held at once
-     * @param mostThreadsInFetch the most threads inside BoundedFetcher.fetch at once, seen at each arrival
-     * @param callerFetchedItself whether the calling thread was inside fetch when a request arrived
-     * @param threadsLeftRunning non-daemon threads that the call started and that outlived it
-     */
-    private record GateRun(List<String> bodies, int mostInFlight, int mostThreadsInFetch,
-                           boolean callerFetchedItself, List<String> threadsLeftRunning) {
+    /** How the test picks the next request to answer among those held. */
+    private interface Choice {
+        int pick(List<Integer> held, List<Integer> answered, Random random);
+
+        /** Any held request. */
+        Choice RANDOM = (held, answered, random) -> held.get(random.nextInt(held.size()));
+
+        /** The highest page first, then any: the first answer is never the first page. */
+        Choice HIGHEST_FIRST = (held, answered, random) ->
+                answered.isEmpty() ? held.get(held.size() - 1) : held.get(random.nextInt(held.size()));
+
+        /** Any held page up to {@code last} while there is one, so that later pages are still held when it is done. */
+        static Choice upTo(int last) {
+            return (held, answered, random) -> {
+                List<Integer> early = held.stream().filter(page -> page <= last).toList();
+                List<Integer> from = early.isEmpty() ? held : early;
+                return from.get(random.nextInt(from.size()));
+            };
+        }
     }
 
-    private synchronized GateRun gateRun() throws Exception {
-        if (gateRun == null) {
-            Thread caller = Thread.currentThread();
-            boolean[] callerInFetch = new boolean[1];
-            int[] mostInFetch = new int[1];
-            try (GateServer gate = GateServer.start(PAGES, THREADS, GATE_TIME_OUT, GRACE, STAGGER, -1, index -> {
-                boolean inFetch = isInFetch(caller.getStackTrace());
-                int threadsInFetch = (int) Thread.getAllStackTraces().values().stream()
-                        .filter(BoundedFetcherTest::isInFetch).count();
-                synchronized (callerInFetch) {
-                    callerInFetch[0] |= inFetch;
-                    mostInFetch[0] = Math.max(mostInFetch[0], threadsInFetch);
+    /** What one call of fetchAll showed the server. */
+    private static final class Run {
+        int threads;
+        int pages;
+        HeldServer server;
+        HeldServer.Call.Settled firstSettle;
+        HeldServer.Call.Settled shortfall;
+        List<Integer> answeredBefore = List.of();
+        int remainingAtShortfall;
+        List<Integer> returnedWhileHeld = List.of();
+        List<Integer> answerOrder = List.of();
+        int mostInFlight;
+        int fetchingThreads;
+        boolean callerFetched;
+        int[] requests;
+        List<String> result;
+        Throwable thrown;
+        List<String> leftRunning = List.of();
+
+        String call() {
+            return "fetchAll(" + pages + " pages, threads = " + threads + ")";
+        }
+
+        /** What the calling thread was doing when too few requests were at the server, as far as was seen. */
+        String describeShortfall(HeldServer.Call.Settled seen) {
+            if (callerFetched) {
+                return " The thread that called fetchAll() was itself inside fetch(), waiting for a reply: it"
+                        + " fetched pages one after another instead of handing them to a pool.";
+            }
+            StringBuilder text = new StringBuilder();
+            if (!seen.callerWaitsIn().isEmpty()) {
+                text.append(" Meanwhile the thread that called fetchAll() was waiting in ").append(seen.callerWaitsIn())
+                        .append(".");
+            }
+            if (seen.held().size() == CORES && threads > CORES) {
+                text.append(" That is as many requests as this machine has cores (").append(CORES).append("): a"
+                        + " fetch waits without using a core, so a pool for I/O is sized by the threads argument,"
+                        + " not by the cores.");
+            }
+            return text.toString();
+        }
+    }
+
+    private Run run(int threads, int pages, Set<Integer> broken, Random random, Choice choice, boolean interrupt)
+            throws Exception {
+        Run run = new Run();
+        run.threads = threads;
+        run.pages = pages;
+        try (HeldServer server = HeldServer.start(pages, broken, "run " + random.nextInt(1_000_000))) {
+            run.server = server;
+            List<URI> uris = server.pages();
+            HeldServer.Call call = HeldServer.Call.start(server, BoundedFetcher.class,
+                    () -> BoundedFetcher.fetchAll(uris, threads));
+            boolean counting = true; // the in-flight count is owed only while nothing failed or was interrupted
+            List<Integer> answered = new ArrayList<>();
+            while (true) {
+                HeldServer.Call.Settled seen = call.awaitSettled();
+                if (run.firstSettle == null) {
+                    run.firstSettle = seen;
                 }
-            })) {
-                Set<Thread> before = liveThreads();
-                List<String> bodies = BoundedFetcher.fetchAll(gate.pages(), THREADS);
-                List<String> leftRunning = threadsLeftRunning(before);
-                assertNotNull(bodies, "fetchAll() returned null; return a List with one body per page.");
-                synchronized (callerInFetch) {
-                    gateRun = new GateRun(new ArrayList<>(bodies), gate.mostInFlight(), mostInFetch[0],
-                            callerInFetch[0], leftRunning);
+                if (seen.callerDone()) {
+                    run.returnedWhileHeld = seen.held();
+                    break;
                 }
+                if (seen.held().isEmpty()) {
+                    fail(run.call() + " went on waiting, with no request at the server and " + HeldServer.pagesText(
+                            answered) + " answered" + (seen.callerWaitsIn().isEmpty() ? "" : "; the calling thread"
+                            + " waits in " + seen.callerWaitsIn()) + ".");
+                }
+                int remaining = pages - answered.size();
+                if (counting && run.shortfall == null && seen.held().size() < Math.min(threads, remaining)) {
+                    run.shortfall = seen;
+                    run.answeredBefore = List.copyOf(answered);
+                    run.remainingAtShortfall = remaining;
+                }
+                if (interrupt) {
+                    interrupt = false;
+                    counting = false;
+                    call.interrupt();
+                    continue;
+                }
+                int page = choice.pick(seen.held(), answered, random);
+                counting &= !broken.contains(page);
+                server.answer(page);
+                answered.add(page);
             }
+            run.result = call.result();
+            run.thrown = call.thrown();
+            run.leftRunning = call.threadsLeftRunning();
+            call.finish();
+            run.mostInFlight = server.mostInFlight();
+            run.requests = server.requests();
+            run.answerOrder = server.answerOrder();
+            run.fetchingThreads = call.fetchingThreads().size();
+            run.callerFetched = call.callerFetched();
         }
-        return gateRun;
+        return run;
     }
 
-    /** True if the stack has a frame of BoundedFetcher.fetch: that thread is fetching a page right now. */
-    private static boolean isInFetch(StackTraceElement[] stack) {
-        return Arrays.stream(stack).anyMatch(frame ->
-                frame.getClassName().equals(BoundedFetcher.class.getName()) && frame.getMethodName().equals("fetch"));
+    /** More threads than this machine has cores, so that a pool sized by the cores is too small. */
+    private static int poolSize(Random random) {
+        return CORES + 1 + random.nextInt(3);
     }
 
-    private static Set<Thread> liveThreads() {
-        return Set.copyOf(Thread.getAllStackTraces().keySet());
-    }
-
-    /**
-     * The names of the non-daemon threads alive now that were not in {@code before}, after giving each
-     * up to {@link #THREAD_END_TIME_OUT} in all to end: a pool that has been shut down ends its threads
-     * just after its last task, a pool that has not keeps them waiting for work.
-     */
-    private static List<String> threadsLeftRunning(Set<Thread> before) throws InterruptedException {
-        long deadline = System.nanoTime() + THREAD_END_TIME_OUT.toNanos();
-        List<String> left = new ArrayList<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (before.contains(thread) || thread.isDaemon()) {
-                continue;
-            }
-            long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (remainingMillis > 0) {
-                thread.join(remainingMillis);
-            }
-            if (thread.isAlive()) {
-                left.add(thread.getName());
-            }
-        }
-        return left;
-    }
-
-    private static List<String> expectedBodies() {
-        List<String> bodies = new ArrayList<>();
-        for (int i = 0; i < PAGES; i++) {
-            bodies.add(GateServer.bodyFor(i));
-        }
-        return bodies;
+    /** Between one and two pools' worth and more, never a multiple of the pool size; mostly a remainder of 2+. */
+    private static int pageCount(int threads, Random random) {
+        int remainder = threads > 2 ? 2 + random.nextInt(threads - 2) : 1;
+        return threads * (1 + random.nextInt(2)) + remainder;
     }
 }

@@ -1,173 +1,217 @@
 package dev.tutor.exercises.threadsio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tutor.runtime.net.GateServer;
-import dev.tutor.runtime.net.LoopbackServer;
-import dev.tutor.runtime.net.ServerOptions;
-import dev.tutor.runtime.net.SlowHttpServer;
+import dev.tutor.exercises.support.Seeded;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link ThreadedFetcher}. The first two tests send five fetches to a gate: a small server of the
- * test's own that answers nobody until all five requests have arrived, so overlap is checked by counting,
- * not by a stopwatch. If the requests do not all arrive within {@link #GATE_TIME_OUT}, the gate gives up,
- * notes how many had arrived, and answers everyone at once. Then come the order of the bodies and a
- * timing against the bundled slow server.
+ * Grades {@link ThreadedFetcher}: fetches on threads other than the caller (hint 1), every request out
+ * before the caller waits for any (hint 2), the bodies in page order (hint 3), and failed fetches reported
+ * as the first in page order once every thread has ended (hint 4).
  *
- * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise.
+ * <p>Each test plays the server ({@link HeldServer}): it holds every request until the client has settled,
+ * so "all requests in flight at once" is a count the server keeps, not a guess from a stopwatch, then
+ * answers one request at a time in an order of its own, which is never the page order, some pages with
+ * 500 Internal Server Error. The page counts, the failing pages and the order of the answers come from the
+ * run's seed. No answer, right or wrong, waits out a deadline. Each test carries {@code @Tag("hint:N")}:
+ * when it fails, the tutor offers hint N.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class ThreadedFetcherTest {
-
-    private static final int PAGES = 5;
-    /** How long the gate waits for all requests; threads started together reach it in milliseconds. */
-    private static final Duration GATE_TIME_OUT = Duration.ofMillis(1_500);
-    private static final Duration SERVER_DELAY = Duration.ofMillis(100);
-    private static final int ATTEMPTS = 3;
-
-    /** One run of fetchAll against a gate, shared by the first two tests; one per test-class instance. */
-    private GateRun gateRun;
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void fetchesOnThreadsOtherThanTheCaller() throws Exception {
-        GateRun run = gateRun();
-        assertFalse(run.callerFetchedItself() && run.arrivedBeforeFirstAnswer() < PAGES,
-                () -> "Only " + run.arrivedBeforeFirstAnswer() + " of " + PAGES + " requests reached the server"
-                        + " before it answered the first, and when the first one arrived the thread that called"
-                        + " fetchAll() was itself inside fetch(), waiting for the reply. So the fetches ran one"
-                        + " after another on the calling thread, and " + PAGES + " fetches cost " + PAGES
-                        + " waits. Give each page a Thread of its own, so that the waits overlap.");
+    void fetchesEveryPageOnThreadsOtherThanTheCaller(Random random) throws Exception {
+        for (int pages : new int[] {2 + random.nextInt(7), 1, 0}) {
+            Run run = run(pages, Set.of(), random, Answers.RANDOM);
+            if (run.callerFetched) {
+                fail(run.call() + ": the thread that called fetchAll() was itself inside fetch(), waiting for a"
+                        + " reply, so its pages were fetched one after another. Fetch each page on a thread of"
+                        + " its own, and let the calling thread wait for those threads.");
+            }
+            String counts = HeldServer.requestCountsText(run.requests);
+            if (!counts.isEmpty()) {
+                fail(run.call() + ": " + counts + ". Every page must be fetched exactly once.");
+            }
+            if (run.thrown != null) {
+                fail(run.call() + " threw " + run.thrown + ", though every page answered 200 OK.");
+            }
+        }
     }
 
     @Test
     @Order(2)
     @Tag("hint:2")
-    void allFetchesAreInFlightAtOnce() throws Exception {
-        GateRun run = gateRun();
-        assertEquals(PAGES, run.arrivedBeforeFirstAnswer(),
-                () -> "Only " + run.arrivedBeforeFirstAnswer() + " of " + PAGES + " requests reached the server"
-                        + " before it answered the first (it waited " + GATE_TIME_OUT.toMillis() + " ms for all of"
-                        + " them). The fetches ran one after another: each thread was started only after the one"
-                        + " before it had finished. Start every thread first, and only then join() them.");
-        List<String> sorted = run.bodies().stream()
-                .sorted(Comparator.nullsLast(Comparator.naturalOrder())).toList(); // their order is test 3's business
-        assertEquals(expectedBodies(PAGES), sorted,
-                "fetchAll() returned other bodies than the gate server sent: " + run.bodies()
-                        + ". Return one body per page.");
+    void sendsEveryRequestBeforeWaitingForAnyReply(Random random) throws Exception {
+        int pages = 2 + random.nextInt(7);
+        Run run = run(pages, Set.of(), random, Answers.RANDOM);
+
+        List<Integer> held = run.firstSettle.held();
+        if (held.size() != pages) {
+            fail(run.call() + " sent " + held.size() + " request(s) (" + HeldServer.pagesText(held) + ") and then"
+                    + " nothing more while the server held them; all " + pages + " must be at the server at once,"
+                    + " or the batch costs a wait per page." + (run.firstSettle.callerWaitsIn().isEmpty() ? ""
+                    : " Meanwhile the thread that called fetchAll() was waiting in " + run.firstSettle.callerWaitsIn()
+                    + "."));
+        }
     }
 
     @Test
     @Order(3)
     @Tag("hint:3")
-    void returnsTheBodiesInTheOrderOfThePages() throws Exception {
-        // The gate answers the last page first and the first page last, 25 ms apart.
-        try (GateServer gate = GateServer.start(PAGES, PAGES, GATE_TIME_OUT, Duration.ZERO, Duration.ofMillis(25), -1, index -> { })) {
-            List<String> bodies = ThreadedFetcher.fetchAll(gate.pages());
-            assertNotNull(bodies, "fetchAll() returned null; return a List with one body per page.");
-            List<String> expected = expectedBodies(PAGES);
-            assertEquals(expected, bodies,
-                    () -> "The server answered the last page first and the first page last, and fetchAll()"
-                            + " returned " + bodies + ". The body of page i belongs at index i of the result,"
-                            + " whichever fetch finishes first: a list that each thread appends to when it is"
-                            + " done holds the bodies in the order they finished.");
+    void returnsTheBodiesInTheOrderOfThePages(Random random) throws Exception {
+        int pages = 3 + random.nextInt(6);
+        Run run = run(pages, Set.of(), random, Answers.HIGHEST_FIRST);
+
+        if (run.thrown != null) {
+            fail(run.call() + " threw " + run.thrown + ", though every page answered 200 OK.");
         }
+        assertEquals(run.server.bodies(), run.result, () -> "The server answered the pages in the order "
+                + run.answerOrder + ", and " + run.call() + " returned " + run.result + ". The body of page i"
+                + " belongs at index i of the result, whichever fetch finishes first.");
     }
 
     @Test
     @Order(4)
-    @Tag("hint:2")
-    void fivePagesTakeAboutOneServerDelayNotFive() throws Exception {
-        try (LoopbackServer server = SlowHttpServer.start(ServerOptions.defaults().withDelay(SERVER_DELAY))) {
-            List<URI> pages = new ArrayList<>();
-            for (int i = 0; i < PAGES; i++) {
-                pages.add(URI.create("http://127.0.0.1:" + server.port() + "/page/" + i));
-            }
-            ThreadedFetcher.fetchAll(List.of(URI.create("http://127.0.0.1:" + server.port() + "/delay/0")));
-            // a first fetch, answered at once, loads the HTTP classes before the clock starts
-            Duration sum = SERVER_DELAY.multipliedBy(PAGES);
-            // Fetches made one after another can never beat the sum of the delays, however fast the machine,
-            // so a time under the sum proves overlap. A busy machine can make a good run slow, so try thrice.
-            Duration best = null;
-            for (int attempt = 0; attempt < ATTEMPTS && (best == null || best.compareTo(sum) >= 0); attempt++) {
-                long start = System.nanoTime();
-                List<String> bodies = ThreadedFetcher.fetchAll(pages);
-                Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-                best = best == null || elapsed.compareTo(best) < 0 ? elapsed : best;
+    @Tag("hint:4")
+    void throwsTheFirstFailedPageInPageOrderOnceEveryThreadHasEnded(Random random) throws Exception {
+        int pages = 4 + random.nextInt(6);
+        int first = random.nextInt(pages - 2);                        // two pages after it at least
+        int second = first + 1 + random.nextInt(pages - first - 1);  // fails earlier in time
+        Run run = run(pages, Set.of(first, second), random, Answers.failuresFirstThenEarlier(first, second));
+        URI firstPage = run.server.page(first);
+        String failures = "pages " + first + " and " + second + " answered 500 Internal Server Error, page " + second
+                + " first";
 
-                assertEquals(PAGES, bodies.size(), "fetchAll() must return one body per page.");
-                for (int i = 0; i < PAGES; i++) {
-                    String body = bodies.get(i);
-                    String page = "/page/" + i + " ";
-                    assertTrue(body != null && body.contains(page),
-                            "Body " + i + " should be the slow server's answer to /page/" + i + ", but it was: " + body);
-                }
-            }
-            Duration fastest = best;
-            assertTrue(fastest.compareTo(sum) < 0,
-                    () -> PAGES + " fetches from a server that waits " + SERVER_DELAY.toMillis() + " ms before"
-                            + " each answer took " + fastest.toMillis() + " ms at best in " + ATTEMPTS + " tries:"
-                            + " no less than the sum of the delays, " + sum.toMillis() + " ms, which is what fetches"
-                            + " one after another cost. On threads they should take about one delay; start every"
-                            + " thread before you join any.");
+        if (!run.returnedWhileHeld.isEmpty()) {
+            fail(run.call() + ": " + failures + ", and fetchAll() " + (run.thrown == null ? "returned "
+                    + run.result : "threw " + run.thrown) + " while the server still held "
+                    + HeldServer.pagesText(run.returnedWhileHeld) + ": threads it had started were still fetching."
+                    + " Wait for every thread before you throw.");
+        }
+        if (run.thrown == null) {
+            fail(run.call() + ": " + failures + ", and fetchAll() returned " + run.result + " instead of throwing."
+                    + " An exception thrown on a thread ends that thread only; the caller must be told.");
+        }
+        String message = String.valueOf(run.thrown.getMessage());
+        if (!(run.thrown instanceof UncheckedIOException) || !message.startsWith("Could not fetch " + firstPage + ":")) {
+            fail(run.call() + ": " + failures + ", and fetchAll() threw " + run.thrown + ". It must throw the"
+                    + " UncheckedIOException that fetch() threw for page " + first + ", the first failed page in"
+                    + " page order, whichever failed first in time."
+                    + (run.thrown instanceof NullPointerException ? " A NullPointerException hides the cause: the"
+                    + " failed fetch's exception ended its own thread, and its empty slot was read later." : ""));
+        }
+        if (!run.leftRunning.isEmpty()) {
+            fail(run.call() + " threw, as it should, but these threads that fetched its pages were still alive: "
+                    + run.leftRunning + ".");
         }
     }
 
-    // ---- the gate run shared by tests 1 and 2 ----
+    // ---- one call of fetchAll against a server the test plays ----
 
-    private record GateRun(List<String> bodies, int arrivedBeforeFirstAnswer, boolean callerFetchedItself) {
+    /** How the test picks the next request to answer among those held. */
+    private interface Answers {
+        int pick(List<Integer> held, List<Integer> answered, Random random);
+
+        Answers RANDOM = (held, answered, random) -> held.get(random.nextInt(held.size()));
+
+        /** The highest page first, then any: the first answer is never the first page. */
+        Answers HIGHEST_FIRST = (held, answered, random) ->
+                answered.isEmpty() ? held.get(held.size() - 1) : held.get(random.nextInt(held.size()));
+
+        /**
+         * The later failing page first, then every page before the earlier failing one, then that one, then
+         * the rest: the first failure in page order is not the first in time, and when it comes, pages
+         * after it are still held.
+         */
+        static Answers failuresFirstThenEarlier(int first, int second) {
+            return (held, answered, random) -> {
+                if (!answered.contains(second) && held.contains(second)) {
+                    return second;
+                }
+                List<Integer> before = held.stream().filter(page -> page < first).toList();
+                if (!before.isEmpty()) {
+                    return before.get(random.nextInt(before.size()));
+                }
+                if (held.contains(first)) {
+                    return first;
+                }
+                return held.get(random.nextInt(held.size()));
+            };
+        }
     }
 
-    private synchronized GateRun gateRun() throws Exception {
-        if (gateRun == null) {
-            Thread caller = Thread.currentThread();
-            boolean[] callerInFetch = new boolean[1];
-            try (GateServer gate = GateServer.start(PAGES, PAGES, GATE_TIME_OUT, Duration.ZERO, Duration.ZERO, -1, index -> {
-                synchronized (callerInFetch) {
-                    callerInFetch[0] |= isInFetch(caller);
+    /** What one call of fetchAll showed the server. */
+    private static final class Run {
+        int pages;
+        HeldServer server;
+        HeldServer.Call.Settled firstSettle;
+        List<Integer> returnedWhileHeld = List.of();
+        List<Integer> answerOrder = List.of();
+        boolean callerFetched;
+        int[] requests;
+        List<String> result;
+        Throwable thrown;
+        List<String> leftRunning = List.of();
+
+        String call() {
+            return "fetchAll(" + pages + " pages)";
+        }
+    }
+
+    private Run run(int pages, Set<Integer> broken, Random random, Answers order) throws Exception {
+        Run run = new Run();
+        run.pages = pages;
+        try (HeldServer server = HeldServer.start(pages, broken, "run " + random.nextInt(1_000_000))) {
+            run.server = server;
+            List<URI> uris = server.pages();
+            HeldServer.Call call = HeldServer.Call.start(server, ThreadedFetcher.class,
+                    () -> ThreadedFetcher.fetchAll(uris));
+            List<Integer> answered = new ArrayList<>();
+            while (true) {
+                HeldServer.Call.Settled seen = call.awaitSettled();
+                if (run.firstSettle == null) {
+                    run.firstSettle = seen;
                 }
-            })) {
-                List<String> bodies = ThreadedFetcher.fetchAll(gate.pages());
-                assertNotNull(bodies, "fetchAll() returned null; return a List with one body per page.");
-                synchronized (callerInFetch) {
-                    gateRun = new GateRun(bodies, gate.arrivedBeforeFirstAnswer(), callerInFetch[0]);
+                if (seen.callerDone()) {
+                    run.returnedWhileHeld = seen.held();
+                    break;
                 }
+                if (seen.held().isEmpty()) {
+                    fail(run.call() + " went on waiting, with no request at the server and " + HeldServer.pagesText(
+                            answered) + " answered" + (seen.callerWaitsIn().isEmpty() ? "" : "; the calling thread"
+                            + " waits in " + seen.callerWaitsIn()) + ".");
+                }
+                int page = order.pick(seen.held(), answered, random);
+                server.answer(page);
+                answered.add(page);
             }
+            run.result = call.result();
+            run.thrown = call.thrown();
+            run.leftRunning = call.threadsLeftRunning();
+            call.finish();
+            run.requests = server.requests();
+            run.answerOrder = server.answerOrder();
+            run.callerFetched = call.callerFetched();
         }
-        return gateRun;
-    }
-
-    /** True if {@code thread} is running ThreadedFetcher.fetch right now. */
-    private static boolean isInFetch(Thread thread) {
-        return Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
-                frame.getClassName().equals(ThreadedFetcher.class.getName()) && frame.getMethodName().equals("fetch"));
-    }
-
-    private static List<String> expectedBodies(int count) {
-        List<String> bodies = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            bodies.add(GateServer.bodyFor(i));
-        }
-        return bodies;
+        return run;
     }
 }

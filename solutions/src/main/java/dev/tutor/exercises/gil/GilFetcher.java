@@ -2,20 +2,32 @@ package dev.tutor.exercises.gil;
 
 import dev.tutor.runtime.gil.Gil;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * Fetches pages on "Python threads": Java threads that play by the rules of CPython's GIL, simulated by
- * {@link Gil}. Each page is fetched (blocking I/O) and then parsed (Python code, CPU work).
+ * Fetches a page on a "Python thread": a Java thread that plays by the rules of CPython's GIL, simulated
+ * by {@link Gil}. The page is fetched (blocking I/O: the thread waits for the network) and then parsed
+ * (Python code: the thread computes).
  *
- * <p>The rules: Python code runs only on a thread that holds the GIL, so {@code parse} runs between
- * {@link Gil#acquire()} and {@link Gil#release()}. The blocking fetch runs inside {@link Gil#blockingIo},
- * which lets go of the GIL while the thread waits, as CPython does around a socket read, so the other
- * threads can run Python code, or start their own fetches, meanwhile.
+ * <p>The rules, as CPython's own C code follows them:
+ * <ul>
+ *   <li>A thread runs Python code only while it holds the GIL. Everything {@link #fetchOne} does is Python
+ *       code except the wait for the page, so it takes the GIL with {@link Gil#acquire()} before anything
+ *       else, and {@code parse} runs holding it.</li>
+ *   <li>A thread that waits for the network runs no Python code, and if it kept the GIL meanwhile, every
+ *       other Python thread would wait as long as it does. So the wait, {@link Page#fetch}, runs inside
+ *       {@link Gil#blockingIo}, the simulated {@code Py_BEGIN_ALLOW_THREADS}: it releases the GIL, makes the
+ *       call, and takes the GIL back before it returns or throws.</li>
+ *   <li>The thread gives the GIL back with {@link Gil#release()} on every way out, after parsing and when
+ *       the fetch or the parse throws: a GIL that is never released stops every other thread for good.</li>
+ * </ul>
+ *
+ * <p>There are no threads to start here. The caller runs {@code fetchOne} on threads of its own, several
+ * at once, all sharing one fetcher and one GIL.
+ *
+ * <p>The GIL is taken first thing and given back in a {@code finally} block; only the fetch runs inside
+ * {@code blockingIo}, so the parse runs holding the GIL again.
  */
 public final class GilFetcher {
 
@@ -31,7 +43,7 @@ public final class GilFetcher {
     private final UnaryOperator<String> parse;
 
     /**
-     * @param gil   the GIL that every thread of this fetcher plays by
+     * @param gil   the GIL that every thread using this fetcher plays by
      * @param page  the blocking fetch
      * @param parse the "Python code" that turns a body into a result; it must run holding the GIL
      */
@@ -42,8 +54,15 @@ public final class GilFetcher {
     }
 
     /**
-     * Fetches and parses one page on the calling thread, which must not hold the GIL yet. Returns with
-     * the GIL released, whether the fetch succeeded or threw.
+     * Fetches the page at {@code url} and returns {@code parse} applied to its body, on the calling thread,
+     * which must not hold the GIL yet.
+     *
+     * <p>Holds the GIL from its first step to its last, except while {@code page.fetch(url)} waits, which it
+     * does inside {@link Gil#blockingIo}; {@code parse} runs holding the GIL. Returns, or throws, with the
+     * GIL released.
+     *
+     * @throws IOException the fetch's own exception, unchanged, when the fetch fails
+     * @throws RuntimeException whatever {@code parse} throws, unchanged
      */
     public String fetchOne(String url) throws IOException {
         gil.acquire();
@@ -51,36 +70,7 @@ public final class GilFetcher {
             String body = gil.blockingIo(() -> page.fetch(url)); // the GIL is free while we wait
             return parse.apply(body);                             // Python code: the GIL is held again
         } finally {
-            gil.release();
+            gil.release();                                        // on every way out, a failure too
         }
-    }
-
-    /**
-     * Fetches every page, each on its own new thread, so that their waits overlap, and returns the
-     * results in the order of {@code urls}. If a fetch fails, throws the first failure's IOException.
-     */
-    public List<String> fetchAll(List<String> urls) throws IOException, InterruptedException {
-        String[] results = new String[urls.size()];
-        IOException[] failures = new IOException[urls.size()];
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < urls.size(); i++) {
-            int index = i;
-            threads.add(Thread.ofPlatform().name("fetch-" + (i + 1)).start(() -> {
-                try {
-                    results[index] = fetchOne(urls.get(index));
-                } catch (IOException e) {
-                    failures[index] = e;
-                }
-            }));
-        }
-        for (Thread thread : threads) {
-            thread.join(); // after every start(): the fetches overlap instead of queueing
-        }
-        for (IOException failure : failures) {
-            if (failure != null) {
-                throw failure;
-            }
-        }
-        return Arrays.asList(results);
     }
 }

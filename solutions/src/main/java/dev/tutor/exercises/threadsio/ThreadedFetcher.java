@@ -25,11 +25,18 @@ public final class ThreadedFetcher {
     }
 
     /**
-     * Fetches every page and returns their bodies in the order of {@code pages}: the body of
+     * Fetches every page, each on a thread of its own, all at once: every request is on its way before the
+     * calling thread waits for any reply. Returns their bodies in the order of {@code pages}: the body of
      * {@code pages.get(i)} at index {@code i}, however the fetches are timed.
      *
-     * @throws java.io.UncheckedIOException if a fetch fails (the first failing page, in page order)
-     * @throws InterruptedException if the calling thread is interrupted while it waits
+     * <p>When fetches fail, it still waits until every thread has ended, and then throws the exception of
+     * the first failed page in page order, whichever failed first in time: {@link #fetch}'s own
+     * {@link UncheckedIOException}, which names the page. No thread it started is left running when it
+     * returns or throws.
+     *
+     * @throws UncheckedIOException the first page, in page order, whose fetch failed
+     * @throws InterruptedException if the calling thread is interrupted while it waits; the fetches already
+     *     started then run on to their end
      */
     public static List<String> fetchAll(List<URI> pages) throws InterruptedException {
         String[] bodies = new String[pages.size()];           // slot i belongs to the thread for page i
@@ -59,7 +66,11 @@ public final class ThreadedFetcher {
         return List.of(bodies);
     }
 
-    /** Makes one GET request and returns the reply's body; blocks until the whole reply has arrived. */
+    /**
+     * Makes one GET request and returns the reply's body; blocks until the whole reply has arrived.
+     *
+     * @throws UncheckedIOException if the page cannot be fetched, with a message that names the page
+     */
     static String fetch(URI page) {
         try {
             HttpURLConnection connection = (HttpURLConnection) page.toURL().openConnection();
