@@ -50,8 +50,8 @@ class GraderTest {
 
     private static GradeReport grade(Map<String, String> files, int repeat) {
         GradeReport report = grader.grade(new GradeRequest(FixtureCourse.exercise(repeat), files));
-        assertThat(report.elapsed()).as("verdict within the hard limit plus a few seconds")
-                .isLessThan(FixtureCourse.HARD_LIMIT.plusSeconds(5));
+        assertThat(report.elapsed()).as("verdict within the hard limit plus a margin for a loaded machine")
+                .isLessThan(FixtureCourse.HARD_LIMIT.plusSeconds(20));
         return report;
     }
 

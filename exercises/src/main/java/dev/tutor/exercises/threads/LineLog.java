@@ -15,6 +15,11 @@ import java.util.Objects;
  * <p>The sink is like a {@link StringBuilder}: it is safe for one thread at a time only, so this class
  * must never let two threads use it at once.
  *
+ * <p>A thread's unfinished line is its own, whatever the thread's name (two threads may share one, and
+ * virtual threads have none), and each log keeps its own lines. When the sink throws, the call that was
+ * writing throws an {@link UncheckedIOException} with the sink's exception as its cause, and the log stays
+ * usable by every thread.
+ *
  * <p>Exercise: as given, every method writes straight to the sink, and lines from different threads mix.
  * Make {@link #log}, then {@link #print} with {@link #endLine}, safe for any number of threads.
  */

@@ -2,317 +2,305 @@ package dev.tutor.exercises.threads;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.support.Interleavings;
+import dev.tutor.exercises.support.Seeded;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link LineLog}. In each test four writer threads, A to D, wait at a barrier, start together and
- * write 150 lines of four pieces each into one shared sink; then every line must be whole and every line
- * must be there exactly once. A piece names its writer, its line and its place: {@code "B17.3 "} is the third
- * piece of writer B's line 17, so a mixed line shows who got in whose way.
+ * Grades {@link LineLog}: two threads logging at once (hint 1); printed pieces on one thread over random
+ * scripts, then on two threads at once, and on threads that share a name (hint 2); {@code log} against
+ * {@code endLine} (hint 3); and a sink that fails (hint 4).
  *
- * <p>The tests run in the order of the hints: {@code log} (hint 1), {@code print} with {@code endLine}
- * (hint 2), and both at once on one log (hint 3).
- *
- * <p>The sink widens the race on purpose: at the end of every append it yields the processor, so that
- * another thread gets the chance to append in the middle of a line that is not protected. It also notices
- * when two threads are inside it at the same moment. A race need not show on every run, so the course
- * manifest repeats these tests. Nothing here sleeps; every wait has a time-out.
+ * <p>The races are explored, not hoped for: Lincheck takes over the scheduler and tries the interleavings
+ * of the two threads one by one, so a line that can be split is split on every run. The test's sink, like
+ * a {@link StringBuilder}, is for one thread at a time, and it notices a second thread inside it. Tests
+ * that need a fixed order of calls on several threads run each thread's calls on a {@link Actor} of its
+ * own, one call at a time, and a call stuck on a lock that nobody can release fails at once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
 class LineLogTest {
-
-    /** More writers than cores, so that writers are also switched out in the middle of a line. */
-    private static final String WRITERS = "ABCD";
-    private static final int LINES = 150;
-    private static final int PIECES = 4;
-    /** How long a writer waits for the others at the barrier, and how long it may take to write. */
-    private static final long WAIT_SECONDS = 5;
-    private static final Pattern PIECE = Pattern.compile("([A-D])(\\d+)\\.(\\d+)");
+    /** Interleavings to try per race: more than these small scenarios have. */
+    private static final int SCHEDULES = 30;
 
     @Test
     @Order(1)
     @Tag("hint:1")
-    void logWritesEveryLineWhole() throws InterruptedException {
-        Written written = write("log", "log", "log", "log");
-
-        assertEveryLineWhole(written, "log(..)", "log() writes one line as several appends, its parts and then"
-                + " '\\n', and between any two of them another thread can append its own. Hold one lock, the"
-                + " same one for every thread, around the whole line: synchronized (this) { ... } around the"
-                + " loop and the '\\n', not around each append. A lock taken and released for every piece"
-                + " still lets another thread's piece in between two of yours.");
+    void twoThreadsLoggingAtOnceWriteWholeLines() {
+        Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
+            runTogether(() -> logged.log().log("a1 ", "a2 ", "a3"), () -> logged.log().log("b1 ", "b2"));
+            logged.sink().assertLines("two threads called log(\"a1 \", \"a2 \", \"a3\") and log(\"b1 \", \"b2\")"
+                    + " at once", "a1 a2 a3", "b1 b2");
+        });
     }
 
     @Test
     @Order(2)
     @Tag("hint:2")
-    void printAndEndLineWriteEveryLineWhole() throws InterruptedException {
-        Written written = write("print", "print", "print", "print");
-
-        assertEveryLineWhole(written, "print(..) for each piece and then endLine()", "print() and endLine() are"
-                + " separate calls, and a line is only complete at endLine(), so until then its pieces must"
-                + " wait where only the calling thread can see them: a ThreadLocal<StringBuilder>, one builder"
-                + " per thread. One StringBuilder field, volatile or not, is shared by every thread and"
-                + " gathers everyone's pieces into one line. endLine() then writes the thread's line and '\\n'"
-                + " to the sink while holding the lock, and empties the builder.");
+    void printedPiecesWaitForEndLineOverRandomScripts(Random random) {
+        for (int script = 0; script < 300; script++) {
+            int logs = 1 + random.nextInt(3);
+            List<CheckingSink> sinks = new ArrayList<>();
+            List<LineLog> lineLogs = new ArrayList<>();
+            List<StringBuilder> expected = new ArrayList<>();
+            List<StringBuilder> pending = new ArrayList<>();
+            for (int i = 0; i < logs; i++) {
+                sinks.add(new CheckingSink());
+                lineLogs.add(new LineLog(sinks.get(i)));
+                expected.add(new StringBuilder());
+                pending.add(new StringBuilder());
+            }
+            List<String> calls = new ArrayList<>();
+            int length = 1 + random.nextInt(10);
+            for (int step = 0; step < length; step++) {
+                int i = random.nextInt(logs);
+                String name = logs == 1 ? "log" : "log" + (char) ('A' + i);
+                int kind = random.nextInt(5);
+                if (kind <= 1) {
+                    String part = piece(random);
+                    calls.add(name + ".print(\"" + part + "\")");
+                    lineLogs.get(i).print(part);
+                    pending.get(i).append(part);
+                } else if (kind <= 3) {
+                    calls.add(name + ".endLine()");
+                    lineLogs.get(i).endLine();
+                    expected.get(i).append(pending.get(i)).append('\n');
+                    pending.get(i).setLength(0);
+                } else {
+                    String[] parts = new String[random.nextInt(4)];
+                    for (int p = 0; p < parts.length; p++) {
+                        parts[p] = piece(random);
+                    }
+                    calls.add(name + ".log(" + quoted(parts) + ")");
+                    lineLogs.get(i).log(parts);
+                    expected.get(i).append(String.join("", parts)).append('\n');
+                }
+                for (int j = 0; j < logs; j++) {
+                    String want = expected.get(j).toString();
+                    String got = sinks.get(j).text();
+                    if (!got.equals(want)) {
+                        String which = logs == 1 ? "the sink" : "the sink of log" + (char) ('A' + j);
+                        fail("One thread, " + (logs == 1 ? "one log" : logs + " logs (logA, logB, ...) on sinks of"
+                                + " their own") + ", called " + String.join(", ", calls) + ". Then " + which
+                                + " must hold " + show(want) + ", but it holds " + show(got) + "."
+                                + explain(want, got, pending.get(j).toString()));
+                    }
+                }
+            }
+        }
     }
 
     @Test
     @Order(3)
+    @Tag("hint:2")
+    void twoThreadsPrintingAtOnceKeepTheirOwnLines() {
+        Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
+            LineLog log = logged.log();
+            runTogether(() -> {
+                log.print("a1 ");
+                log.print("a2");
+                log.endLine();
+            }, () -> {
+                log.print("b1 ");
+                log.print("b2");
+                log.endLine();
+            });
+            logged.sink().assertLines("two threads at once each printed two pieces (\"a1 \", \"a2\" and \"b1 \","
+                    + " \"b2\") and called endLine()", "a1 a2", "b1 b2");
+        });
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:2")
+    void threadsThatShareANameKeepTheirOwnLines() throws Exception {
+        for (String kind : List.of("platform", "virtual")) {
+            CheckingSink sink = new CheckingSink();
+            LineLog log = new LineLog(sink);
+            try (Actor first = Actor.start(kind, "writer"); Actor second = Actor.start(kind, "writer")) {
+                String how = "Two " + kind + " threads" + (kind.equals("virtual") ? " (which have no name)"
+                        : " both named \"writer\"") + " took turns: the first printed \"a1 \", the second printed"
+                        + " \"b1 \", the first printed \"a2\" and ended its line, then the second ended its line";
+                first.call(how, () -> log.print("a1 "), second);
+                second.call(how, () -> log.print("b1 "), first);
+                first.call(how, () -> log.print("a2"), second);
+                first.call(how, log::endLine, second);
+                second.call(how, log::endLine, first);
+                sink.assertLines(how, "a1 a2", "b1 ");
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:2")
+    void aThreadWithAnUnfinishedLineDoesNotHoldUpOthers() throws Exception {
+        CheckingSink sink = new CheckingSink();
+        LineLog log = new LineLog(sink);
+        try (Actor first = Actor.start("platform", "first"); Actor second = Actor.start("platform", "second")) {
+            String how = "One thread printed \"a1\" and had not yet ended its line when another called"
+                    + " log(\"b1\") and then print(\"b2\") and endLine()";
+            first.call(how, () -> log.print("a1"), second);
+            second.call(how, () -> log.log("b1"), first);
+            second.call(how, () -> log.print("b2"), first);
+            second.call(how, log::endLine, first);
+            sink.assertText(how + ", so the sink must hold only the second thread's two lines", "b1\nb2\n");
+            first.call(how, log::endLine, second);
+            sink.assertText(how + "; then the first ended its line", "b1\nb2\na1\n");
+        }
+    }
+
+    @Test
+    @Order(6)
     @Tag("hint:3")
-    void logAndEndLineTakeTheSameLock() throws InterruptedException {
-        Written written = write("log", "print", "log", "print");
-
-        assertEveryLineWhole(written, "log(..) (writers A and C) or with print(..) and endLine()"
-                + " (writers B and D)", "log() and endLine() write to the same sink, so they must take one and"
-                + " the same lock. Two different locks, say synchronized (this) in log() and synchronized"
-                + " (sink) or a ReentrantLock in endLine(), each keep out only the threads that take that"
-                + " lock: a printed line lands in the middle of a logged one. Let both lock the log itself.");
+    void logAndEndLineKeepEachOtherOut() {
+        Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
+            LineLog log = logged.log();
+            runTogether(() -> log.log("a1 ", "a2"), () -> {
+                log.print("b1 ");
+                log.print("b2");
+                log.endLine();
+            });
+            logged.sink().assertLines("one thread called log(\"a1 \", \"a2\") while another printed \"b1 \" and"
+                    + " \"b2\" and called endLine()", "a1 a2", "b1 b2");
+        });
     }
 
-    // ---- writing ----
-
-    /** What the writers left behind: the sink's text, and anything that went wrong on the way. */
-    private record Written(String how, String text, String problem, Set<String> sharedSink) {
+    @Test
+    @Order(7)
+    @Tag("hint:4")
+    void aSinkThatFailsLeavesTheLogUsableByEveryThread() throws Exception {
+        for (String failing : List.of("log", "endLine")) {
+            failOnceThenGoOn(failing, "the first append", text -> true);
+            failOnceThenGoOn(failing, "the append that carried the line's '\\n'", text -> text.indexOf('\n') >= 0);
+        }
     }
 
-    /**
-     * Starts one writer thread per entry of {@code kinds}, named {@code writer-A} and so on, all released
-     * together by a barrier. A {@code "log"} writer writes each line with one {@code log(..)}; a
-     * {@code "print"} writer prints its pieces one by one, yielding after each, and then calls
-     * {@code endLine()}.
-     */
-    private static Written write(String... kinds) throws InterruptedException {
-        RecordingSink sink = new RecordingSink();
-        LineLog lineLog = new LineLog(sink);
-        CyclicBarrier startTogether = new CyclicBarrier(kinds.length);
-        AtomicReference<String> problem = new AtomicReference<>();
-        List<Thread> writers = new ArrayList<>();
-        for (int w = 0; w < kinds.length; w++) {
-            char writer = WRITERS.charAt(w);
-            boolean prints = kinds[w].equals("print");
-            writers.add(new Thread(() -> {
-                String call = "";
-                try {
-                    startTogether.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                    for (int line = 1; line <= LINES; line++) {
-                        String[] pieces = pieces(writer, line);
-                        if (prints) {
-                            for (String piece : pieces) {
-                                call = "print(\"" + piece + "\")";
-                                lineLog.print(piece);
-                                Thread.yield();
-                            }
-                            call = "endLine()";
-                            lineLog.endLine();
-                        } else {
-                            call = "log(..)";
-                            lineLog.log(pieces);
-                        }
-                    }
-                } catch (Exception | Error e) {
-                    String what = call.isEmpty() ? "waiting to start" : call;
-                    problem.compareAndSet(null, "writer " + writer + " failed in " + what + ": " + e
-                            + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : ""));
+    private static void failOnceThenGoOn(String failing, String where, Predicate<String> which) throws Exception {
+        CheckingSink sink = new CheckingSink();
+        sink.failOnce(which);
+        LineLog log = new LineLog(sink);
+        try (Actor first = Actor.start("platform", "first"); Actor second = Actor.start("platform", "second")) {
+            String how = "The sink threw an IOException on " + where + " of the first thread's "
+                    + (failing.equals("log") ? "log(\"a1\", \"a2\", \"a3\")"
+                    : "endLine() after print(\"a1\"), print(\"a2\"), print(\"a3\")");
+            Throwable thrown = first.callExpectingFailure(how, () -> {
+                if (failing.equals("log")) {
+                    log.log("a1", "a2", "a3");
+                } else {
+                    log.print("a1");
+                    log.print("a2");
+                    log.print("a3");
+                    log.endLine();
                 }
-            }, "writer-" + writer));
-        }
-        for (Thread writer : writers) {
-            writer.start();
-        }
-        for (Thread writer : writers) {
-            writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            if (writer.isAlive()) {
-                fail(writer.getName() + " was still writing after " + WAIT_SECONDS + " s, for " + LINES
-                        + " short lines. Does a thread wait for a lock that nobody releases, or hold one from a"
-                        + " print() to an endLine() that another thread is waiting to call?");
+            }, second);
+            if (!(thrown instanceof UncheckedIOException) || !(thrown.getCause() instanceof IOException)) {
+                fail(how + ". That call must throw UncheckedIOException with the sink's IOException as its cause,"
+                        + " but it " + (thrown == null ? "returned normally" : "threw " + thrown) + ".");
             }
-        }
-        return new Written(String.join(", ", kinds), sink.text(), problem.get(), sink.sharedBy());
-    }
-
-    /** The pieces of one line: {@code "B17.1 "}, {@code "B17.2 "} and so on. */
-    private static String[] pieces(char writer, int line) {
-        String[] pieces = new String[PIECES];
-        for (int p = 0; p < PIECES; p++) {
-            pieces[p] = writer + Integer.toString(line) + "." + (p + 1) + " ";
-        }
-        return pieces;
-    }
-
-    // ---- checking ----
-
-    private static void assertEveryLineWhole(Written written, String how, String howToFix) {
-        int writers = written.how().split(", ").length;
-        int expectedLines = writers * LINES;
-        String start = String.format("%d threads started together, and each wrote %d lines with %s, %d pieces"
-                + " to a line", writers, LINES, how, PIECES);
-        if (written.problem() != null) {
-            fail(start + ", but " + written.problem());
-        }
-        Map<String, String> expected = new LinkedHashMap<>();
-        for (int w = 0; w < writers; w++) {
-            char writer = WRITERS.charAt(w);
-            for (int line = 1; line <= LINES; line++) {
-                expected.put(String.join("", pieces(writer, line)), writer + " line " + line);
+            second.call(how + "; then a second thread called log(\"b1\")", () -> log.log("b1"), first);
+            first.call(how + "; then the first thread called log(\"c1\")", () -> log.log("c1"), second);
+            String text = sink.text();
+            if (!text.endsWith("b1\nc1\n")) {
+                fail(how + "; then a second thread logged \"b1\" and the first logged \"c1\". The sink must end with"
+                        + " those two lines, but it holds " + show(text) + ".");
             }
-        }
-        String text = written.text();
-        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
-        String unfinished = lines.remove(lines.size() - 1);
-        if (!unfinished.isEmpty()) {
-            lines.add(unfinished);
-        }
-        List<String> mixed = new ArrayList<>();
-        Map<String, Integer> seen = new LinkedHashMap<>();
-        for (String line : lines) {
-            if (expected.containsKey(line)) {
-                seen.merge(line, 1, Integer::sum);
-            } else {
-                mixed.add(line);
-            }
-        }
-        if (!mixed.isEmpty()) {
-            String first = mixed.get(0);
-            fail(String.format("%s: %d of the %d lines in the sink came out mixed. The first, \"%s\", %s. ",
-                    start, mixed.size(), lines.size(), shorten(first), describe(first)) + howToFix);
-        }
-        List<String> missing = new ArrayList<>();
-        List<String> twice = new ArrayList<>();
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            int count = seen.getOrDefault(e.getKey(), 0);
-            if (count == 0) {
-                missing.add(e.getValue());
-            } else if (count > 1) {
-                twice.add(e.getValue());
-            }
-        }
-        if (!missing.isEmpty() || !twice.isEmpty()) {
-            fail(String.format("%s, so the sink should hold %d lines, each once. Every line in it is whole, but"
-                    + " %d are missing%s and %d appear more than once%s. Each call to log() and each"
-                    + " endLine() must write its line exactly once, and a thread's builder must start empty"
-                    + " after endLine(). ", start, expectedLines, missing.size(), example(missing), twice.size(),
-                    example(twice)) + howToFix);
-        }
-        if (!written.sharedSink().isEmpty()) {
-            fail(String.format("%s. Every line came out whole, but threads %s were inside the sink's append()"
-                    + " at the same moment. The sink is like a StringBuilder, safe for one thread at a time,"
-                    + " so every append to it must happen while holding the log's lock; it is only luck that"
-                    + " it did not garble a line. ", start, String.join(" and ", written.sharedSink()))
-                    + howToFix);
         }
     }
 
-    /** Whose pieces a mixed line holds: "pieces of writer A's line 17 and writer B's line 4". */
-    private static String describe(String line) {
-        Set<String> lineOf = new LinkedHashSet<>();
-        Set<Character> writers = new TreeSet<>();
-        Matcher m = PIECE.matcher(line);
-        while (m.find()) {
-            lineOf.add("writer " + m.group(1) + "'s line " + m.group(2));
-            writers.add(m.group(1).charAt(0));
+    // ---- scenarios ----
+
+    /** A log on a checking sink, made fresh for each explored interleaving. */
+    private record Logged(LineLog log, CheckingSink sink) {
+        Logged() {
+            this(new CheckingSink());
         }
-        if (lineOf.isEmpty()) {
-            return "holds none of the pieces the writers wrote";
+
+        private Logged(CheckingSink sink) {
+            this(new LineLog(sink), sink);
         }
-        if (writers.size() > 1) {
-            return "holds pieces of " + joinAll(lineOf) + ": the pieces of one line did not stay together, and"
-                    + " another thread's pieces got in between them";
-        }
-        if (lineOf.size() > 1) {
-            return "holds pieces of " + joinAll(lineOf) + ", more than one line in one: each line must end"
-                    + " with '\\n', and a thread's next line must start empty";
-        }
-        return "is only part of " + lineOf.iterator().next() + ": its other pieces went into another line";
     }
 
-    private static String joinAll(Set<String> items) {
-        List<String> list = new ArrayList<>(items);
-        if (list.size() > 4) {
-            list = new ArrayList<>(list.subList(0, 4));
-            list.add("more");
+    /** Runs two actions on two new threads and waits for both; what either threw is rethrown. */
+    private static void runTogether(Runnable first, Runnable second) {
+        Throwable[] thrown = new Throwable[2];
+        Thread one = new Thread(() -> {
+            try {
+                first.run();
+            } catch (RuntimeException | Error e) {
+                thrown[0] = e;
+            }
+        });
+        Thread two = new Thread(() -> {
+            try {
+                second.run();
+            } catch (RuntimeException | Error e) {
+                thrown[1] = e;
+            }
+        });
+        one.start();
+        two.start();
+        try {
+            one.join();
+            two.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
-        String last = list.remove(list.size() - 1);
-        return list.isEmpty() ? last : String.join(", ", list) + " and " + last;
+        for (Throwable t : thrown) {
+            if (t instanceof AssertionError assertion) {
+                throw assertion;
+            }
+            if (t != null) {
+                fail("No call in this scenario may fail, but one threw " + t + ".");
+            }
+        }
     }
 
-    private static String example(List<String> lines) {
-        return lines.isEmpty() ? "" : " (such as writer " + lines.get(0) + ")";
+    // ---- messages ----
+
+    private static String piece(Random random) {
+        return random.nextInt(8) == 0 ? "" : "p" + random.nextInt(100);
     }
 
-    private static String shorten(String line) {
-        String shown = line.strip();
-        return shown.length() <= 120 ? shown : shown.substring(0, 117) + "...";
+    private static String quoted(String[] parts) {
+        List<String> shown = new ArrayList<>();
+        for (String part : parts) {
+            shown.add("\"" + part + "\"");
+        }
+        return String.join(", ", shown);
     }
 
-    /**
-     * A sink that, like a {@link StringBuilder}, is meant for one thread at a time. It keeps what it is
-     * given intact even when misused, and remembers the first threads it caught inside at once. At the
-     * end of every append it yields, so that a thread in the middle of an unprotected line lets others in.
-     */
-    private static final class RecordingSink implements Appendable {
-        private final StringBuilder text = new StringBuilder();
-        private final Set<String> inside = ConcurrentHashMap.newKeySet();
-        private final AtomicReference<Set<String>> sharedBy = new AtomicReference<>(Set.of());
+    static String show(String text) {
+        return "\"" + text.replace("\n", "\\n") + "\"";
+    }
 
-        @Override
-        public Appendable append(CharSequence csq) {
-            String me = Thread.currentThread().getName();
-            inside.add(me);
-            if (inside.size() > 1 && sharedBy.get().isEmpty()) {
-                Set<String> both = new TreeSet<>(inside);
-                if (both.size() > 1) {
-                    sharedBy.compareAndSet(Set.of(), both);
-                }
-            }
-            long until = System.nanoTime() + 1_000;
-            while (System.nanoTime() < until) {
-                Thread.onSpinWait();   // a moment inside, as a real write takes, for an overlap to show
-            }
-            synchronized (text) {
-                text.append(csq);
-            }
-            Thread.yield();   // give the processor away mid-line: an unprotected line now lets others in
-            inside.remove(me);
-            return this;
+    /** Names the kind of difference, where the texts show it. */
+    private static String explain(String want, String got, String pending) {
+        if (!pending.isEmpty() && got.endsWith(pending) && !want.endsWith(pending)) {
+            return " The piece(s) printed since the last endLine() are already in the sink: print() must keep them"
+                    + " for the calling thread until it calls endLine().";
         }
-
-        @Override
-        public Appendable append(CharSequence csq, int start, int end) {
-            return append(String.valueOf(csq).subSequence(start, end));
+        if (got.length() > want.length() && got.startsWith(want.substring(0, Math.min(want.length(), 1)))) {
+            return " There is more than was written: a line must be written once, and the thread's next line must"
+                    + " start empty after endLine().";
         }
-
-        @Override
-        public Appendable append(char c) {
-            return append(String.valueOf(c));
+        if (got.length() < want.length()) {
+            return " Something is missing: every log() and every endLine() writes its line, an empty one too.";
         }
-
-        String text() {
-            synchronized (text) {
-                return text.toString();
-            }
-        }
-
-        Set<String> sharedBy() {
-            return sharedBy.get();
-        }
+        return "";
     }
 }
