@@ -164,6 +164,8 @@ class MiniLoopTest {
                     ranAt.add(clock.nanoTime());
                 });
                 how.append(" ").append(name).append(" in ").append(delay).append(" ns (due at ").append(due).append(");");
+                assertTrue(!timer.isCancelled(), () -> "A timer just started by callLater(" + delay + " ns) says"
+                        + " isCancelled() is true; only cancel() makes it so.");
                 assertEquals(due, timer.dueNanos(), () -> "callLater(" + delay + " ns) with the clock at "
                         + (due - delay) + " should return a timer due at " + due + ", the clock's reading plus the delay;"
                         + " it said " + timer.dueNanos() + ".");
