@@ -1,0 +1,1080 @@
+package dev.tutor.exercises.eventloop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.Seeded;
+import dev.tutor.runtime.poll.FakePoller;
+import dev.tutor.runtime.poll.Poller;
+import dev.tutor.runtime.time.Clock;
+import dev.tutor.runtime.time.FakeClock;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Grades {@link MiniLoop}: the ready queue and the turn (hint 1), timers and the poll's time-out (hint 2),
+ * channels, cancelled timers, failing callbacks and stop (hint 3), then seeded random scripts against a
+ * model of the specification, the idle loop on a real selector, and the means read off the compiled class
+ * (hint 4).
+ *
+ * <p>Almost every test runs the loop on a {@link FakePoller} and a {@link FakeClock}: a poll with a time-out
+ * moves the fake clock instead of waiting, and every poll is recorded, so a test knows each turn's time-out,
+ * the time each callback ran and in which turn, to the nanosecond. A turn is counted from its poll: the
+ * loop polls exactly once per turn. A loop that polls far more often than the work needs, or keeps running
+ * a callback that queues itself within one turn, is stopped and reported instead of spinning for ever.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
+class MiniLoopTest {
+
+    private final FakeClock clock = new FakeClock();
+    private final FakePoller fake = new FakePoller(clock);
+    private final List<Exception> errors = new ArrayList<>();
+    private final List<Pipe> pipes = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() throws IOException {
+        fake.close();
+        for (Pipe pipe : pipes) {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    // ---- the ready queue and the turn: hint 1 ----
+
+    @Test
+    @Order(1)
+    @Tag("hint:1")
+    void runsCallbacksInTheOrderTheyWereQueued(Random random) {
+        for (int round = 0; round < 20; round++) {
+            Audit audit = new Audit(fake, clock, 3);
+            MiniLoop loop = loop(audit);
+            int count = 2 + random.nextInt(40);
+            List<String> queued = names(random, count);
+            List<String> ran = new ArrayList<>();
+            for (String name : queued) {
+                loop.callSoon(() -> ran.add(name));
+            }
+            run(loop, audit, count + " callbacks queued with callSoon before run()");
+            if (!ran.equals(queued)) {
+                List<String> reversed = new ArrayList<>(queued);
+                Collections.reverse(reversed);
+                fail(count + " callbacks were queued with callSoon in the order " + queued + ", and run() ran "
+                        + (ran.equals(reversed) ? "them newest first, " + ran + ": the ready queue was used as a stack"
+                        + " (LIFO). A queue is FIFO: add at the tail and take from the head, as Python's"
+                        + " deque.popleft() does (its pop() takes the newest)."
+                        : ran.size() + " of them, in the order " + ran + ". Each must run once, oldest first."));
+            }
+            assertEquals(List.of(0L), audit.timeouts, () -> "With " + count + " callbacks ready and nothing else,"
+                    + " run() should take exactly one turn, one poll with the time-out 0 (callbacks are ready, so"
+                    + " the poll must not wait); the polls' time-outs were " + audit.timeoutsText() + ".");
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Tag("hint:1")
+    void aCallbackQueuedDuringATurnRunsInTheNextTurn(Random random) {
+        for (int round = 0; round < 20; round++) {
+            Audit audit = new Audit(fake, clock, 100);
+            MiniLoop loop = loop(audit);
+            List<List<String>> perTurn = new ArrayList<>();
+            List<String> ran = new ArrayList<>();
+            int generations = 2 + random.nextInt(3);
+            List<String> first = names(random, 1 + random.nextInt(5));
+            perTurn.add(first);
+            for (int g = 1; g < generations; g++) {
+                perTurn.add(new ArrayList<>());
+            }
+            for (String name : first) {
+                loop.callSoon(family(loop, random, name, 0, generations, perTurn, ran, name.equals(first.get(0))));
+            }
+            for (int turn = 0; turn < generations; turn++) {
+                int before = ran.size();
+                runOnce(loop, audit, "turn " + (turn + 1) + " of " + generations);
+                List<String> thisTurn = ran.subList(before, ran.size());
+                List<String> expected = perTurn.get(turn);
+                int number = turn + 1;
+                assertEquals(expected, List.copyOf(thisTurn), () -> "Turn " + number + " of runOnce() should run exactly"
+                        + " the " + expected.size() + " callbacks that were ready when it started, " + expected + ", but it"
+                        + " ran " + thisTurn + ". " + (thisTurn.size() > expected.size()
+                        ? "The extra ones were queued by callbacks of this very turn: they belong to the next turn. Count"
+                        + " the ready callbacks once, after the poll and the due timers, and run only that many."
+                        : "A callback queued by the previous turn's callbacks must run in this turn, oldest first."));
+            }
+        }
+    }
+
+    // ---- timers and the time-out: hint 2 ----
+
+    @Test
+    @Order(3)
+    @Tag("hint:2")
+    void runsTimersInDueOrderAndTiesInTheOrderTheyWereStarted(Random random) {
+        for (int round = 0; round < 30; round++) {
+            Audit audit = new Audit(fake, clock, 100);
+            MiniLoop loop = loop(audit);
+            long[] pool = {1 + random.nextInt(3_000_000), 1 + random.nextInt(3_000_000), 1 + random.nextInt(3_000_000)};
+            int count = 2 + random.nextInt(10);
+            List<Planned> planned = new ArrayList<>();
+            List<String> ran = new ArrayList<>();
+            List<Long> ranAt = new ArrayList<>();
+            StringBuilder how = new StringBuilder();
+            for (int i = 0; i < count; i++) {
+                if (random.nextBoolean()) {
+                    long step = random.nextInt(400_000);
+                    clock.advanceNanos(step);
+                    how.append(" clock +").append(step).append(" ns;");
+                }
+                long delay = pool[random.nextInt(pool.length)];
+                String name = "T" + i;
+                long due = clock.nanoTime() + delay;
+                planned.add(new Planned(name, due, i));
+                MiniLoop.Timer timer = loop.callLater(Duration.ofNanos(delay), () -> {
+                    ran.add(name);
+                    ranAt.add(clock.nanoTime());
+                });
+                how.append(" ").append(name).append(" in ").append(delay).append(" ns (due at ").append(due).append(");");
+                assertTrue(!timer.isCancelled(), () -> "A timer just started by callLater(" + delay + " ns) says"
+                        + " isCancelled() is true; only cancel() makes it so.");
+                assertEquals(due, timer.dueNanos(), () -> "callLater(" + delay + " ns) with the clock at "
+                        + (due - delay) + " should return a timer due at " + due + ", the clock's reading plus the delay;"
+                        + " it said " + timer.dueNanos() + ".");
+            }
+            List<Planned> byDue = new ArrayList<>(planned);
+            byDue.sort(Comparator.comparingLong(Planned::due).thenComparingInt(Planned::order));
+            List<String> expected = byDue.stream().map(Planned::name).toList();
+            long runStart = clock.nanoTime();
+            String script = "Timers started, in this order (the clock moving between some of them):" + how
+                    + " run() called at " + runStart + " ns";
+            run(loop, audit, script);
+            assertEquals(expected, ran, () -> script + ". They should run by due time, and timers due at the same"
+                    + " nanosecond in the order they were started: " + expected + ". They ran " + ran + "."
+                    + describeTimerOrder(byDue, ran));
+            for (int i = 0; i < byDue.size(); i++) {
+                Planned timer = byDue.get(i);
+                long at = ranAt.get(i);
+                long expectedAt = Math.max(timer.due(), runStart);
+                assertEquals(expectedAt, at, () -> script + ". Timer " + timer.name() + " was due at " + timer.due()
+                        + " ns" + (expectedAt > timer.due() ? ", before run() was called, so it should run in the first"
+                        + " turn, at " + expectedAt + " ns," : "") + " and ran at " + at + " ns: " + (at < expectedAt
+                        ? (expectedAt - at)
+                        + " ns early. A timer runs only once the clock has reached its due time."
+                        : (at - expectedAt) + " ns late. On this clock a poll with a time-out moves time exactly that far,"
+                        + " so a time-out of the exact nanoseconds to the next timer makes it run on time."
+                        + " Polls' time-outs: " + audit.timeoutsText()));
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:2")
+    void choosesATimeoutOfZeroWhenReadyElseTheTimeToTheNextTimer(Random random) {
+        for (int round = 0; round < 30; round++) {
+            Audit audit = new Audit(fake, clock, 10);
+            MiniLoop loop = loop(audit);
+            long start = clock.nanoTime();
+            long first = 1 + random.nextInt(5_000_000);
+            long second = first + 1 + random.nextInt(5_000_000);
+            boolean overrun = random.nextBoolean();
+            long work = overrun ? first + random.nextInt(2_000_000) : random.nextInt((int) first);
+            List<String> ran = new ArrayList<>();
+            loop.callSoon(() -> {
+                ran.add("A");
+                clock.advanceNanos(work);
+            });
+            loop.callLater(Duration.ofNanos(second), () -> ran.add("T2"));
+            loop.callLater(Duration.ofNanos(first), () -> ran.add("T1"));
+            String script = "Callback A was queued, then timers T2 in " + second + " ns and T1 in " + first + " ns; A"
+                    + " takes " + work + " ns of (fake) time" + (overrun ? ", so T1 is already due when it returns." : ".");
+            run(loop, audit, script);
+            List<Long> expected = new ArrayList<>();
+            expected.add(0L);                               // A is ready
+            if (work < first) {
+                expected.add(first - work);                 // until T1
+                expected.add(second - first);               // until T2
+            } else if (work < second) {
+                expected.add(0L);                           // T1 is due already
+                expected.add(second - work);                // until T2
+            } else {
+                expected.add(0L);                           // both are due already
+            }
+            assertEquals(List.of("A", "T1", "T2"), ran, () -> script + " They should run A, T1, T2; they ran " + ran
+                    + ". Polls' time-outs: " + audit.timeoutsText() + ".");
+            assertEquals(expected, audit.timeouts, () -> script + " The polls' time-outs should be " + text(expected)
+                    + ": 0 while a callback is ready, then the nanoseconds from now to the next timer, 0 if it is due"
+                    + " already (never negative: a negative time-out means 'wait for ever'). They were "
+                    + audit.timeoutsText() + ".");
+        }
+    }
+
+    // ---- channels, cancelled timers, failures, stop: hint 3 ----
+
+    @Test
+    @Order(5)
+    @Tag("hint:3")
+    void queuesAChannelsCallbackInEveryTurnItIsReady(Random random) throws IOException {
+        for (int round = 0; round < 10; round++) {
+            Audit audit = new Audit(fake, clock, 100);
+            MiniLoop loop = loop(audit);
+            SelectableChannel reader = channel(true);
+            SelectableChannel writer = channel(false);
+            int readerTurns = 1 + random.nextInt(4);
+            long writerAt = clock.nanoTime() + 1 + random.nextInt(4_000_000);
+            List<String> ran = new ArrayList<>();
+            List<Integer> turns = new ArrayList<>();
+            fake.becomeReady(reader, SelectionKey.OP_READ);
+            fake.becomeReadyAt(writerAt, writer, SelectionKey.OP_WRITE);
+            int[] readerCalls = {0};
+            loop.watch(reader, SelectionKey.OP_READ, () -> fail("watch() again should replace the channel's callback;"
+                    + " the first callback given for it ran after a second watch() replaced it."));
+            loop.watch(reader, SelectionKey.OP_READ, () -> {
+                ran.add("reader");
+                turns.add(audit.polls());
+                if (++readerCalls[0] == readerTurns) {
+                    fake.clear(reader, SelectionKey.OP_READ);
+                    loop.unwatch(reader);
+                }
+            });
+            loop.watch(writer, SelectionKey.OP_WRITE, () -> {
+                ran.add("writer@" + clock.nanoTime());
+                loop.unwatch(writer);
+            });
+            assertEquals(SelectionKey.OP_WRITE, fake.interestOf(writer), "watch(channel, OP_WRITE, callback) should"
+                    + " ask the poller to watch the channel for OP_WRITE; the poller was asked for "
+                    + fake.interestOf(writer) + ".");
+            String script = "A channel ready for reading from the start, whose callback drains it on its " + readerTurns
+                    + (readerTurns == 1 ? "st" : "th") + " call and unwatches it, and a channel that becomes writable at "
+                    + writerAt + " ns, whose callback unwatches it.";
+            run(loop, audit, script);
+            List<String> readerRuns = ran.stream().filter("reader"::equals).toList();
+            assertEquals(readerTurns, readerRuns.size(), () -> script + " The reader's callback should run " + readerTurns
+                    + " time(s), once per turn while the channel stays ready (level-triggered); it ran "
+                    + readerRuns.size() + " time(s). Polls' time-outs: " + audit.timeoutsText() + ".");
+            for (int i = 0; i < turns.size(); i++) {
+                int turn = i + 1;
+                int seen = turns.get(i);
+                assertEquals(turn, seen, () -> script + " The reader's callback should run in turns 1 to " + readerTurns
+                        + ", one run per turn; its run number " + turn + " was in turn " + seen + ".");
+            }
+            assertTrue(ran.contains("writer@" + writerAt), () -> script + " The writer's callback should run once, at "
+                    + writerAt + " ns, when the poll reports the channel writable; the callbacks ran: " + ran + ".");
+            assertTrue(!fake.isWatched(reader) && !fake.isWatched(writer), () -> script + " After unwatch() the poller"
+                    + " should no longer watch the channel (Poller.forget); it still watches "
+                    + (fake.isWatched(reader) ? "the reader" : "the writer") + ".");
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:3")
+    void runsTheCallbacksOfChannelsReadyTogetherInThePollersOrder(Random random) throws IOException {
+        for (int round = 0; round < 10; round++) {
+            Audit audit = new Audit(fake, clock, 10);
+            MiniLoop loop = loop(audit);
+            int count = 2 + random.nextInt(5);
+            List<SelectableChannel> channels = new ArrayList<>();
+            List<String> ran = new ArrayList<>();
+            long at = 1 + random.nextInt(1_000_000);
+            for (int i = 0; i < count; i++) {
+                SelectableChannel channel = channel(true);
+                channels.add(channel);
+                String name = "C" + i;
+                fake.becomeReadyAt(clock.nanoTime() + at, channel, SelectionKey.OP_READ);
+                loop.watch(channel, SelectionKey.OP_READ, () -> {
+                    ran.add(name);
+                    loop.unwatch(channel);
+                });
+            }
+            String soon = "S";
+            loop.callLater(Duration.ofNanos(at), () -> ran.add("timer"));
+            loop.callSoon(() -> {
+                ran.add(soon);
+                clock.advanceNanos(at);
+            });
+            run(loop, audit, count + " watched channels that all become ready at " + at + " ns, a timer due then too,"
+                    + " and a callback S that takes " + at + " ns");
+            List<String> expected = new ArrayList<>(List.of(soon));
+            for (Poller.Ready ready : audit.firstNonEmptyAnswer()) {
+                expected.add("C" + channels.indexOf(ready.channel()));
+            }
+            expected.add("timer");
+            assertEquals(expected, ran, () -> "S ran first and took " + at + " ns; then one poll returned "
+                    + count + " ready channels, and a timer was due. That turn should queue the channels' callbacks in"
+                    + " the order poll() returned them, then the due timer: " + expected + ". The callbacks ran "
+                    + ran + ".");
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Tag("hint:2")
+    void waitsWithoutATimeoutOnlyWhenNoTimerWaits(Random random) throws IOException {
+        for (int round = 0; round < 20; round++) {
+            Audit audit = new Audit(fake, clock, 10);
+            MiniLoop loop = loop(audit);
+            SelectableChannel channel = channel(true);
+            long start = clock.nanoTime();
+            long readyIn = 1 + random.nextInt(5_000_000);
+            boolean withTimer = random.nextBoolean();
+            long timerIn = 1 + random.nextInt(5_000_000);
+            List<String> ran = new ArrayList<>();
+            fake.becomeReadyAt(start + readyIn, channel, SelectionKey.OP_READ);
+            loop.watch(channel, SelectionKey.OP_READ, () -> {
+                ran.add("channel@" + (clock.nanoTime() - start));
+                loop.unwatch(channel);
+            });
+            if (withTimer) {
+                loop.callLater(Duration.ofNanos(timerIn), () -> ran.add("timer@" + (clock.nanoTime() - start)));
+            }
+            String script = "A watched channel becomes readable in " + readyIn + " ns"
+                    + (withTimer ? " and a timer is due in " + timerIn + " ns" : " and no timer waits");
+            run(loop, audit, script);
+            List<Long> expected = !withTimer ? List.of(-1L)
+                    : timerIn < readyIn ? List.of(timerIn, -1L)
+                    : timerIn == readyIn ? List.of(timerIn) : List.of(timerIn, timerIn - readyIn);
+            assertEquals(expected, audit.timeouts, () -> script + ". The polls' time-outs should be " + text(expected)
+                    + (withTimer ? ": the time to the timer while it waits, and no limit (a negative time-out) only"
+                    + " once no timer waits." : ": with nothing ready and no timer, a poll without a limit (a negative"
+                    + " time-out), which returns when the channel is ready.") + " They were " + audit.timeoutsText()
+                    + "; the callbacks ran " + ran + ".");
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Tag("hint:3")
+    void aCancelledTimerNeverRunsAndKeepsNothingAlive(Random random) {
+        for (int round = 0; round < 20; round++) {
+            // Alone: run() has nothing to do.
+            Audit audit = new Audit(fake, clock, 5);
+            MiniLoop loop = loop(audit);
+            List<String> ran = new ArrayList<>();
+            long far = 1 + random.nextInt(1_000_000_000);
+            MiniLoop.Timer lone = loop.callLater(Duration.ofNanos(far), () -> ran.add("cancelled"));
+            lone.cancel();
+            assertTrue(lone.isCancelled(), "isCancelled() should be true once cancel() was called.");
+            long before = clock.nanoTime();
+            run(loop, audit, "Only a timer due in " + far + " ns, cancelled before run()");
+            assertEquals(List.of(), audit.timeouts, () -> "The only timer, due in " + far + " ns, was cancelled before"
+                    + " run(), so nothing was left: run() should return at once without polling. It polled "
+                    + audit.timeouts.size() + " time(s), time-outs " + audit.timeoutsText() + ", and the clock moved "
+                    + (clock.nanoTime() - before) + " ns; the callbacks ran " + ran + ".");
+
+            // Before a live one: the time-out is the live one's.
+            Audit audit2 = new Audit(fake, clock, 5);
+            MiniLoop loop2 = loop(audit2);
+            long early = 1 + random.nextInt(1_000_000);
+            long late = early + 1 + random.nextInt(1_000_000);
+            loop2.callLater(Duration.ofNanos(early), () -> ran.add("cancelled")).cancel();
+            loop2.callLater(Duration.ofNanos(late), () -> ran.add("live"));
+            String script = "A timer due in " + early + " ns, cancelled, and a live one due in " + late + " ns";
+            run(loop2, audit2, script);
+            assertEquals(List.of("live"), ran, () -> script + ": only the live one should run; ran " + ran + ".");
+            List<Long> timeouts = List.copyOf(audit2.timeouts);
+            assertEquals(List.of(late), timeouts, () -> script + ": one poll, waiting " + late + " ns for the live"
+                    + " timer; a cancelled timer decides no time-out. The polls' time-outs were " + text(timeouts) + ".");
+
+            // Cancelled in the turn it is due, by a callback that runs before it; cancelling twice, and after a run.
+            ran.clear();
+            Audit audit3 = new Audit(fake, clock, 5);
+            MiniLoop loop3 = loop(audit3);
+            long due = 1 + random.nextInt(1_000_000);
+            MiniLoop.Timer[] victim = new MiniLoop.Timer[1];
+            MiniLoop.Timer killer = loop3.callLater(Duration.ofNanos(due), () -> {
+                ran.add("first");
+                victim[0].cancel();
+                victim[0].cancel();
+            });
+            victim[0] = loop3.callLater(Duration.ofNanos(due), () -> ran.add("victim"));
+            loop3.callLater(Duration.ofNanos(due), () -> ran.add("third"));
+            run(loop3, audit3, "Three timers due at the same moment, the first of which cancels the second");
+            assertEquals(List.of("first", "third"), ran, () -> "Three timers were due at " + due + " ns, and the first"
+                    + " cancelled the second when it ran, in the same turn, after all three were queued. A cancelled"
+                    + " timer never runs, even then: the callbacks should be [first, third]; they were " + ran + ".");
+            killer.cancel();
+            assertTrue(killer.isCancelled(), "cancel() on a timer that has already run should do no harm, and"
+                    + " isCancelled() should then be true.");
+        }
+    }
+
+    @Test
+    @Order(9)
+    @Tag("hint:3")
+    void handsACallbacksExceptionToTheHandlerAndGoesOn(Random random) {
+        for (int round = 0; round < 10; round++) {
+            Audit audit = new Audit(fake, clock, 10);
+            MiniLoop loop = loop(audit);
+            List<String> ran = new ArrayList<>();
+            List<RuntimeException> thrown = new ArrayList<>();
+            int count = 2 + random.nextInt(6);
+            long delay = 1 + random.nextInt(1_000_000);
+            for (int i = 0; i < count; i++) {
+                String name = "C" + i;
+                boolean fails = i % 2 == 0;
+                RuntimeException problem = fails ? new IllegalStateException(name + " failed") : null;
+                if (fails) {
+                    thrown.add(problem);
+                }
+                loop.callSoon(() -> {
+                    ran.add(name);
+                    if (fails) {
+                        throw problem;
+                    }
+                });
+            }
+            RuntimeException timerProblem = new UnsupportedOperationException("the timer failed");
+            thrown.add(timerProblem);
+            loop.callLater(Duration.ofNanos(delay), () -> {
+                ran.add("timer");
+                throw timerProblem;
+            });
+            loop.callLater(Duration.ofNanos(delay), () -> ran.add("after"));
+            String script = count + " callbacks, every other one throwing (C0, C2, ...), then a timer that throws and"
+                    + " another due at the same moment";
+            run(loop, audit, script);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                expected.add("C" + i);
+            }
+            expected.add("timer");
+            expected.add("after");
+            assertEquals(expected, ran, () -> script + ": every callback should run, in the turns it would have run"
+                    + " in anyway: " + expected + ". They ran " + ran + ". Catch what a callback throws, hand it to"
+                    + " the handler, and go on with the next one.");
+            assertEquals(thrown.size(), errors.size(), () -> script + ": the handler should receive the "
+                    + thrown.size() + " exceptions thrown, once each; it received " + errors.size() + ": " + errors + ".");
+            for (int i = 0; i < thrown.size(); i++) {
+                int index = i;
+                assertTrue(errors.get(i) == thrown.get(i), () -> script + ": exception " + (index + 1) + " handed to the"
+                        + " handler should be the very one the callback threw, " + thrown.get(index) + "; it was "
+                        + errors.get(index) + ".");
+            }
+            assertEquals(List.of(0L, delay), audit.timeouts, () -> script + ": the loop should go on as if nothing had"
+                    + " failed, polls' time-outs [0, " + delay + "]; they were " + audit.timeoutsText() + ".");
+            errors.clear();
+        }
+    }
+
+    @Test
+    @Order(10)
+    @Tag("hint:3")
+    void stopEndsRunAfterTheCurrentTurnAndKeepsTheRest(Random random) {
+        for (int round = 0; round < 10; round++) {
+            Audit audit = new Audit(fake, clock, 10);
+            MiniLoop loop = loop(audit);
+            List<String> ran = new ArrayList<>();
+            int after = random.nextInt(4);
+            long delay = 1 + random.nextInt(1_000_000);
+            loop.callSoon(() -> {
+                ran.add("stopper");
+                loop.stop();
+                loop.callSoon(() -> ran.add("queued-by-stopper"));
+            });
+            for (int i = 0; i < after; i++) {
+                String name = "same-turn-" + i;
+                loop.callSoon(() -> ran.add(name));
+            }
+            loop.callLater(Duration.ofNanos(delay), () -> ran.add("timer"));
+            String script = "A callback that calls stop() and queues another, " + after + " more callbacks queued behind"
+                    + " it, and a timer due in " + delay + " ns";
+            run(loop, audit, script);
+            List<String> firstRun = List.copyOf(ran);
+            List<String> expected = new ArrayList<>(List.of("stopper"));
+            for (int i = 0; i < after; i++) {
+                expected.add("same-turn-" + i);
+            }
+            assertEquals(expected, firstRun, () -> script + ": run() should finish the turn (the callbacks already"
+                    + " ready run) and then return; it ran " + firstRun + ", polls' time-outs " + audit.timeoutsText()
+                    + ".");
+            assertEquals(1, audit.timeouts.size(), () -> script + ": stop() ends run() after the one turn; it polled "
+                    + audit.timeouts.size() + " times.");
+            run(loop, audit, "run() called again after the stop");
+            expected.add("queued-by-stopper");
+            expected.add("timer");
+            assertEquals(expected, ran, () -> script + ": what was still queued when run() returned should run when"
+                    + " run() is called again, and run() should not stop again at once: " + expected + "; ran " + ran
+                    + ".");
+        }
+    }
+
+    // ---- the whole loop: hint 4 ----
+
+    @Test
+    @Order(11)
+    @Tag("hint:4")
+    void randomScriptsRunAsTheSpecificationSays(Random random) {
+        for (int round = 0; round < 40; round++) {
+            long base = random.nextLong();
+            Model model = new Model(base);
+            model.play();
+            Audit audit = new Audit(fake, clock, model.timeouts.size() + 10);
+            MiniLoop loop = loop(audit);
+            Real real = new Real(base, loop, audit);
+            real.play(model.runs);
+            compare("trace", model.trace, real.trace, model, audit);
+            compare("polls' time-outs", model.timeouts, audit.timeouts, model, audit);
+            List<String> handled = errors.stream().map(Exception::getMessage).toList();
+            compare("exceptions handed to the handler", model.failures, handled, model, audit);
+            errors.clear();
+        }
+    }
+
+    @Test
+    @Order(12)
+    @Tag("hint:4")
+    void waitsForATimerOnARealSelectorWithoutBurningCpu() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (Poller selector = Poller.selector()) {
+            Audit audit = new Audit(selector, Clock.system(), 60);
+            MiniLoop loop = new MiniLoop(audit, Clock.system(), errors::add);
+            long delay = TimeUnit.MILLISECONDS.toNanos(300);
+            long[] ranAt = {-1};
+            long start = System.nanoTime();
+            loop.callLater(Duration.ofNanos(delay), () -> ranAt[0] = System.nanoTime());
+            CountDownLatch done = new CountDownLatch(1);
+            Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    if (!done.await(10, TimeUnit.SECONDS)) {
+                        audit.expire();
+                        selector.wakeUp();
+                    }
+                } catch (InterruptedException ignored) {
+                    // the test is over
+                }
+            });
+            long cpuBefore = threads.getCurrentThreadCpuTime();
+            try {
+                run(loop, audit, "A timer due in 300 ms on a real selector and the real clock");
+            } finally {
+                done.countDown();
+                watchdog.join();
+            }
+            long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+            long wall = System.nanoTime() - start;
+            assertTrue(ranAt[0] >= start + delay, () -> "The timer due in 300 ms ran after "
+                    + (ranAt[0] < 0 ? "never" : String.format("%.3f ms", (ranAt[0] - start) / 1e6)) + ": a timer runs"
+                    + " once its due time has come, not before. Polls' time-outs: " + audit.timeoutsText() + ".");
+            assertTrue(cpu < TimeUnit.MILLISECONDS.toNanos(120), () -> String.format("Waiting %.0f ms for a timer,"
+                    + " the loop's thread used %.1f ms of CPU time in %d polls (time-outs %s). A loop that waits in the"
+                    + " poll uses almost none; this one kept the CPU busy while it waited.",
+                    wall / 1e6, cpu / 1e6, audit.timeouts.size(), audit.timeoutsText()));
+        }
+    }
+
+    @Test
+    @Order(13)
+    @Tag("hint:4")
+    void waitsOnlyInThePollWithNoThreadsOrSleeps() {
+        List<String> found = new ArrayList<>();
+        TreeMap<String, String> sorted = new TreeMap<>();
+        for (JavaClass c : CompiledNest.of(MiniLoop.class)) {
+            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                String owner = access.getTarget().getOwner().getName();
+                String name = access.getTarget().getName();
+                if (isForbidden(owner, name)) {
+                    sorted.putIfAbsent(access.getSourceCodeLocation().toString() + " " + owner + "." + name,
+                            owner.substring(owner.lastIndexOf('.') + 1).replace('$', '.') + "." + name + "() "
+                                    + access.getSourceCodeLocation());
+                }
+            }
+        }
+        found.addAll(sorted.values());
+        if (!found.isEmpty()) {
+            fail("MiniLoop uses " + String.join("; ", found) + ". An event loop waits in one place only, the poll,"
+                    + " with the time-out it chose: no sleeping, no threads or executors, no selector of its own"
+                    + " (selectNow() in a loop is a spin), no wait()/park(). Go through the Poller you were given.");
+        }
+    }
+
+    // ---- the means: what a loop may not use ----
+
+    private static boolean isForbidden(String owner, String name) {
+        if (owner.equals("java.lang.Thread")) {
+            return List.of("sleep", "start", "startVirtualThread", "ofPlatform", "ofVirtual", "onSpinWait", "yield",
+                    "join", "<init>").contains(name);
+        }
+        if (owner.equals("java.lang.Object")) {
+            return name.equals("wait");
+        }
+        if (owner.equals("java.util.concurrent.TimeUnit")) {
+            return name.equals("sleep") || name.equals("timedWait") || name.equals("timedJoin");
+        }
+        return owner.startsWith("java.lang.Thread$Builder")
+                || owner.equals("java.util.concurrent.locks.LockSupport")
+                || owner.equals("java.util.Timer") || owner.equals("java.util.TimerTask")
+                || owner.equals("java.nio.channels.Selector") || owner.equals("java.nio.channels.spi.AbstractSelector")
+                || owner.equals("java.nio.channels.SelectableChannel") && name.equals("register")
+                || owner.startsWith("java.util.concurrent.") && (owner.contains("Executor")
+                || owner.endsWith("ForkJoinPool") || owner.endsWith("CompletableFuture") || owner.endsWith("ThreadFactory"));
+    }
+
+    // ---- a model of the specification, and the same script on the learner's loop ----
+
+    /** What one callback of a script does, drawn from its own seed so that the model and the loop agree. */
+    private abstract static class Script {
+        static final int MOST_CALLBACKS = 120;
+        final long base;
+        final List<String> trace = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+        final List<Object> timers = new ArrayList<>();
+        final long[] delays;
+        int created;
+
+        Script(long base) {
+            this.base = base;
+            Random setup = new Random(base);
+            delays = new long[] {setup.nextInt(2_000_000), setup.nextInt(2_000_000), 1 + setup.nextInt(500_000)};
+        }
+
+        abstract void soon(Runnable callback);
+
+        abstract Object later(long delayNanos, Runnable callback);
+
+        abstract long due(Object timer);
+
+        abstract void cancel(Object timer);
+
+        abstract void advance(long nanos);
+
+        abstract void stop();
+
+        abstract long now();
+
+        abstract int turnNumber();
+
+        /** The actions of callback {@code id} (0: what is done before the first run()). */
+        void perform(int id) {
+            Random r = new Random(base ^ (id * 0x9E3779B97F4A7C15L));
+            int actions = id == 0 ? 4 + r.nextInt(5) : r.nextInt(4);
+            for (int a = 0; a < actions; a++) {
+                int kind = r.nextInt(20);
+                if (kind < 7) {
+                    if (created < MOST_CALLBACKS) {
+                        int child = ++created;
+                        trace.add("#" + id + " callSoon(#" + child + ")");
+                        soon(callback(child));
+                    }
+                } else if (kind < 13) {
+                    if (created < MOST_CALLBACKS) {
+                        int child = ++created;
+                        long delay = r.nextInt(5) == 0 ? 0 : delays[r.nextInt(delays.length)] + (r.nextBoolean() ? 0
+                                : r.nextInt(300_000));
+                        Object timer = later(delay, callback(child));
+                        timers.add(timer);
+                        trace.add("#" + id + " callLater(" + delay + " ns, #" + child + ") due at " + due(timer));
+                    }
+                } else if (kind < 16) {
+                    if (!timers.isEmpty()) {
+                        int which = r.nextInt(timers.size());
+                        trace.add("#" + id + " cancels timer " + (which + 1));
+                        cancel(timers.get(which));
+                    }
+                } else if (kind < 19) {
+                    long took = r.nextInt(1_500_000);
+                    advance(took);
+                } else if (id != 0 && r.nextInt(3) == 0) {
+                    trace.add("#" + id + " stop()");
+                    stop();
+                }
+            }
+            if (id != 0 && r.nextInt(8) == 0) {
+                failures.add("#" + id + " failed");
+                throw new IllegalStateException("#" + id + " failed");
+            }
+        }
+
+        Runnable callback(int id) {
+            return () -> {
+                trace.add("#" + id + " ran at " + now() + " ns in turn " + turnNumber());
+                perform(id);
+            };
+        }
+    }
+
+    /** The specification, written as plainly as possible; its clock moves as the fake poller's would. */
+    private static final class Model extends Script {
+        private record ModelTimer(long due, long sequence, Runnable callback, boolean[] cancelled) {
+        }
+
+        final List<Long> timeouts = new ArrayList<>();
+        private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+        private final List<ModelTimer> heap = new ArrayList<>();
+        private long clock;
+        private long sequence;
+        private boolean stopping;
+        int runs;
+
+        Model(long base) {
+            super(base);
+        }
+
+        void play() {
+            perform(0);
+            do {
+                runs++;
+                stopping = false;
+                while (!stopping && (!ready.isEmpty() || !heap.isEmpty())) {
+                    turn();
+                }
+            } while (!ready.isEmpty() || !heap.isEmpty());
+        }
+
+        private void turn() {
+            heap.sort(Comparator.comparingLong(ModelTimer::due).thenComparingLong(ModelTimer::sequence));
+            long timeout = !ready.isEmpty() ? 0 : Math.max(0, heap.get(0).due() - clock);
+            timeouts.add(timeout);
+            clock += timeout;
+            while (!heap.isEmpty() && heap.get(0).due() <= clock) {
+                ModelTimer timer = heap.remove(0);
+                ready.addLast(() -> {
+                    if (!timer.cancelled()[0]) {
+                        timer.callback().run();
+                    }
+                });
+            }
+            for (int n = ready.size(); n > 0; n--) {
+                try {
+                    ready.pollFirst().run();
+                } catch (IllegalStateException expected) {
+                    // the script's failure, already recorded
+                }
+            }
+        }
+
+        @Override
+        void soon(Runnable callback) {
+            ready.addLast(callback);
+        }
+
+        @Override
+        Object later(long delayNanos, Runnable callback) {
+            ModelTimer timer = new ModelTimer(clock + delayNanos, sequence++, callback, new boolean[1]);
+            heap.add(timer);
+            return timer;
+        }
+
+        @Override
+        long due(Object timer) {
+            return ((ModelTimer) timer).due();
+        }
+
+        @Override
+        void cancel(Object timer) {
+            ((ModelTimer) timer).cancelled()[0] = true;
+            heap.remove(timer);
+        }
+
+        @Override
+        void advance(long nanos) {
+            clock += nanos;
+        }
+
+        @Override
+        void stop() {
+            stopping = true;
+        }
+
+        @Override
+        long now() {
+            return clock;
+        }
+
+        @Override
+        int turnNumber() {
+            return timeouts.size();
+        }
+    }
+
+    /** The same script on the learner's loop, the fake clock and the audited fake poller. */
+    private final class Real extends Script {
+        private final MiniLoop loop;
+        private final Audit audit;
+        private final long origin = clock.nanoTime();
+
+        Real(long base, MiniLoop loop, Audit audit) {
+            super(base);
+            this.loop = loop;
+            this.audit = audit;
+        }
+
+        void play(int runs) {
+            perform(0);
+            for (int i = 0; i < runs; i++) {
+                MiniLoopTest.this.run(loop, audit, "A random script of callSoon, callLater, cancel and stop (run "
+                        + (i + 1) + " of " + runs + ")");
+            }
+        }
+
+        @Override
+        void soon(Runnable callback) {
+            loop.callSoon(callback);
+        }
+
+        @Override
+        Object later(long delayNanos, Runnable callback) {
+            return loop.callLater(Duration.ofNanos(delayNanos), callback);
+        }
+
+        @Override
+        long due(Object timer) {
+            return ((MiniLoop.Timer) timer).dueNanos() - origin;
+        }
+
+        @Override
+        void cancel(Object timer) {
+            ((MiniLoop.Timer) timer).cancel();
+        }
+
+        @Override
+        void advance(long nanos) {
+            clock.advanceNanos(nanos);
+        }
+
+        @Override
+        void stop() {
+            loop.stop();
+        }
+
+        @Override
+        long now() {
+            return clock.nanoTime() - origin;
+        }
+
+        @Override
+        int turnNumber() {
+            return audit.polls();
+        }
+    }
+
+    private static <T> void compare(String what, List<T> expected, List<T> actual, Model model, Audit audit) {
+        int same = 0;
+        while (same < expected.size() && same < actual.size() && expected.get(same).equals(actual.get(same))) {
+            same++;
+        }
+        if (same == expected.size() && same == actual.size()) {
+            return;
+        }
+        int from = Math.max(0, same - 6);
+        fail("A random script (callbacks that queue callbacks, start timers, cancel them, take time, throw, stop the"
+                + " loop) went differently from the specification. The " + what + " agree for " + same + " entries;"
+                + " from entry " + (from + 1) + " on, expected:\n  " + String.join("\n  ", slice(expected, from, same + 4))
+                + "\nbut was:\n  " + String.join("\n  ", slice(actual, from, same + 4))
+                + "\nThe specification's time-outs: " + text(model.timeouts) + "; your loop's: " + audit.timeoutsText()
+                + ".");
+    }
+
+    private static <T> List<String> slice(List<T> list, int from, int to) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < Math.min(to, list.size()); i++) {
+            out.add(String.valueOf(list.get(i)));
+        }
+        if (to < list.size()) {
+            out.add("...");
+        } else if (list.size() <= from || to >= list.size()) {
+            out.add("(end)");
+        }
+        return out;
+    }
+
+    // ---- helpers ----
+
+    private MiniLoop loop(Poller poller) {
+        Consumer<Exception> handler = errors::add;
+        return new MiniLoop(poller, clock, handler);
+    }
+
+    /** Runs the loop; anything it throws, or a spin the audit stopped, fails the test with what was seen. */
+    private void run(MiniLoop loop, Audit audit, String script) {
+        try {
+            loop.run();
+        } catch (Spin spin) {
+            fail(script + ": " + spin.getMessage());
+        } catch (RuntimeException | AssertionError e) {
+            fail(script + ": run() threw " + e + ". Polls so far: " + audit.polls() + ", time-outs "
+                    + audit.timeoutsText() + "." + (e instanceof IllegalStateException && String.valueOf(e.getMessage())
+                    .contains("for ever") ? " A negative time-out waits without a limit; choose one only when no"
+                    + " timer waits." : ""), e);
+        }
+    }
+
+    private void runOnce(MiniLoop loop, Audit audit, String what) {
+        try {
+            loop.runOnce();
+        } catch (Spin spin) {
+            fail(what + ": " + spin.getMessage());
+        } catch (RuntimeException | AssertionError e) {
+            fail(what + ": runOnce() threw " + e + ". Polls' time-outs: " + audit.timeoutsText() + ".", e);
+        }
+    }
+
+    /** A callback that queues its children, who queue theirs; the eldest line has a child in every generation. */
+    private Runnable family(MiniLoop loop, Random random, String name, int generation, int generations,
+                            List<List<String>> perTurn, List<String> ran, boolean eldest) {
+        int children = generation + 1 < generations ? (eldest ? 1 : 0) + random.nextInt(3) : 0;
+        List<Runnable> made = new ArrayList<>();
+        for (int c = 0; c < children; c++) {
+            String child = name + "." + c;
+            perTurn.get(generation + 1).add(child);
+            made.add(family(loop, random, child, generation + 1, generations, perTurn, ran, eldest && c == 0));
+        }
+        return () -> {
+            ran.add(name);
+            made.forEach(loop::callSoon);
+        };
+    }
+
+    private SelectableChannel channel(boolean source) throws IOException {
+        Pipe pipe = Pipe.open();
+        pipes.add(pipe);
+        SelectableChannel channel = source ? pipe.source() : pipe.sink();
+        channel.configureBlocking(false);
+        return channel;
+    }
+
+    private static List<String> names(Random random, int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(Character.toString('a' + random.nextInt(26)) + i);
+        }
+        return names;
+    }
+
+    private static String describeTimerOrder(List<Planned> byDue, List<String> ran) {
+        List<String> byStart = byDue.stream().sorted(Comparator.comparingInt(Planned::order)).map(Planned::name).toList();
+        List<String> reversed = new ArrayList<>(byDue.stream().map(Planned::name).toList());
+        Collections.reverse(reversed);
+        if (ran.equals(reversed)) {
+            return " That is latest due first: the timers are ordered the wrong way round"
+                    + (ran.equals(byStart) ? " (here also the order they were started in)." : ".");
+        }
+        if (ran.equals(byStart)) {
+            return " That is the order they were started in, not the order of their due times.";
+        }
+        return "";
+    }
+
+    private static String text(List<Long> timeouts) {
+        List<String> out = new ArrayList<>();
+        for (long t : timeouts) {
+            out.add(t < 0 ? "none (" + t + ")" : t + " ns");
+        }
+        return out.toString();
+    }
+
+    private record Planned(String name, long due, int order) {
+    }
+
+    /** Thrown by the audit when a loop polls far more often than its work needs: a spin, stopped. */
+    private static final class Spin extends AssertionError {
+        Spin(String message) {
+            super(message);
+        }
+    }
+
+    /** A poller that records every poll and stops a loop that spins. */
+    private static final class Audit implements Poller {
+        private final Poller inner;
+        private final Clock clock;
+        private final int most;
+        final List<Long> timeouts = new ArrayList<>();
+        private final List<List<Ready>> answers = new ArrayList<>();
+        private volatile boolean expired;
+        private final long started;
+
+        Audit(Poller inner, Clock clock, int most) {
+            this.inner = inner;
+            this.clock = clock;
+            this.most = most;
+            this.started = clock.nanoTime();
+        }
+
+        int polls() {
+            return timeouts.size();
+        }
+
+        void expire() {
+            expired = true;
+        }
+
+        List<Ready> firstNonEmptyAnswer() {
+            return answers.stream().filter(a -> !a.isEmpty()).findFirst().orElse(List.of());
+        }
+
+        String timeoutsText() {
+            List<Long> shown = timeouts.size() > 12 ? timeouts.subList(0, 12) : timeouts;
+            String text = text(shown);
+            return timeouts.size() > 12 ? text.substring(0, text.length() - 1) + ", ... " + (timeouts.size() - 12)
+                    + " more]" : text;
+        }
+
+        @Override
+        public void watch(SelectableChannel channel, int interestOps, Object attachment) throws IOException {
+            inner.watch(channel, interestOps, attachment);
+        }
+
+        @Override
+        public void forget(SelectableChannel channel) {
+            inner.forget(channel);
+        }
+
+        @Override
+        public List<Ready> poll(long timeoutNanos) throws IOException {
+            if (expired) {
+                throw new Spin("run() was still running 10 s later. Polls' time-outs: " + timeoutsText() + ".");
+            }
+            if (timeouts.size() >= most) {
+                timeouts.add(timeoutNanos);
+                throw new Spin("the loop polled " + timeouts.size() + " times in "
+                        + String.format("%.3f ms", (clock.nanoTime() - started) / 1e6) + " where its work needs at most "
+                        + (most - 1) + " turns; the time-outs were " + timeoutsText() + ". Each turn polls once, with a"
+                        + " time-out of 0 only when a callback is ready, and runs what became ready; a loop that polls"
+                        + " again and again with nothing to run is spinning.");
+            }
+            timeouts.add(timeoutNanos);
+            List<Ready> answer = inner.poll(timeoutNanos);
+            answers.add(List.copyOf(answer));
+            return answer;
+        }
+
+        @Override
+        public void wakeUp() {
+            inner.wakeUp();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
+    }
+}
