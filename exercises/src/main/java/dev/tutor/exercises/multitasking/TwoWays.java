@@ -46,9 +46,12 @@ public final class TwoWays {
      * {@code false} has finished and takes no more turns; the others go on taking theirs until every task
      * has finished. With tasks A, B and C of 3, 1 and 2 steps, the steps run A B C A C A.
      *
-     * <p>Everything happens on the calling thread: start no thread, use no executor, and do not sleep or
-     * yield. If a step throws, the exception leaves this method at once, and no further step of any task
-     * runs.
+     * <p>Everything happens on the calling thread: start no thread, use no executor, and never pause the
+     * thread or give it up between turns (no {@code Thread.sleep}, {@code TimeUnit.sleep}, {@code Thread.yield},
+     * {@code LockSupport.park} or {@code wait}): the tasks take turns because you step them, not because the
+     * thread waits. A pause changes nothing a caller could see, so this rule is read off the compiled class:
+     * it covers whatever {@code onOneThread} calls, directly or through this class's own methods and lambdas.
+     * If a step throws, the exception leaves this method at once, and no further step of any task runs.
      *
      * @param tasks the tasks, each one a different object; with none, return at once
      */
@@ -69,10 +72,15 @@ public final class TwoWays {
      * exception ends any thread, and goes to the thread's uncaught-exception handler. The other tasks carry
      * on to their end, and this method still returns normally once every thread has ended.
      *
+     * <p>An interrupt of the calling thread stops only its waiting. Every thread is made and started whatever
+     * the caller's interrupt status; then, if the caller is interrupted when it comes to wait or while it
+     * waits, the wait throws {@link InterruptedException}, and this method lets it out at once. It does not
+     * interrupt the threads: they carry on to their end.
+     *
      * @param tasks   the tasks, each one a different object; with none, make no thread and return at once
      * @param threads makes the threads; use it for every thread you start
-     * @throws InterruptedException if the calling thread is interrupted before or while it waits for the
-     *                              threads; those already started carry on
+     * @throws InterruptedException if the calling thread is interrupted before the call or while it waits for
+     *                              the threads; every thread has been started by then, and they carry on
      */
     public static void onThreads(List<Step> tasks, ThreadFactory threads) throws InterruptedException {
         // TODO: make and start one thread per task, then wait for every one of them to end.

@@ -57,6 +57,16 @@ class TwoWaysTest {
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Longest a last step is held back for a caller that waits for its threads without ever blocking. */
     private static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Longest a last step is held while the caller waits with a time limit, where a test asks for it: long
+     * enough for a limit of a second or two to run out, so that a caller that gives up is seen returning.
+     */
+    private static final long TIMED_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
+    /**
+     * How long the caller may stay waiting once every thread it started has ended before it counts as stuck.
+     * A right answer's wait ends as the last thread ends; this is generous for a loaded machine.
+     */
+    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     // ---- one thread ----
 
@@ -197,11 +207,14 @@ class TwoWaysTest {
     void onThreadsReturnsOnlyWhenEveryThreadHasEnded(Random random) {
         for (int round = 0; round < 10; round++) {
             Run run = new Run();
-            int count = 1 + random.nextInt(6);
+            // The first round's one task stays in its last step while the caller waits with a time limit,
+            // so that a wait that gives up is seen to return early; a wait without a limit costs nothing.
+            int count = round == 0 ? 1 : 1 + random.nextInt(6);
             for (int i = 0; i < count; i++) {
                 run.task(1 + random.nextInt(3), 0);
             }
             run.holdLastSteps = true;
+            run.holdThroughTimedWaits = round == 0;
 
             Throwable thrown = callOnThreads(run);
             run.awaitSettled();
@@ -317,6 +330,18 @@ class TwoWaysTest {
                     + (thrown == null ? "returned normally" : "threw " + thrown + " instead")
                     + (interruptedAfter ? ", with the thread's interrupt status set again" : "") + ".");
         }
+        checkProblems(run);
+        for (Task task : run.tasks) {
+            if (task.begun != task.steps) {
+                fail("The calling thread was interrupted before it called onThreads() with "
+                        + run.describeTasks(false) + ". onThreads() threw InterruptedException, but " + task.name
+                        + " ran " + task.begun + " of its " + task.steps + " steps" + (task.begun == 0
+                        ? ", and " + run.started() + " of the " + count + " threads were started" : "") + ". An"
+                        + " interrupt stops only the caller's waiting: every thread is started all the same, and the"
+                        + " wait (join()) notices the interrupt after that.");
+            }
+        }
+        checkEachTaskOnAThreadOfItsOwn(run);
     }
 
     @Test
@@ -349,6 +374,7 @@ class TwoWaysTest {
     private static Throwable callOnThreads(Run run) {
         Thread watchdog = run.gateFirstSteps ? Thread.ofPlatform().daemon().name("two-ways-watchdog")
                 .start(run::watchGate) : null;
+        Thread stuckWatch = Thread.ofPlatform().daemon().name("two-ways-stuck-watch").start(run::watchStuck);
         Throwable thrown = null;
         try {
             TwoWays.onThreads(new ArrayList<>(run.tasks), run.factory);
@@ -357,12 +383,20 @@ class TwoWaysTest {
         } finally {
             run.returned();
         }
-        if (watchdog != null) {
+        for (Thread watcher : new Thread[] {watchdog, stuckWatch}) {
+            if (watcher == null) {
+                continue;
+            }
             try {
-                watchdog.join();
+                watcher.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        String stuck = run.stuck();
+        if (stuck != null) {
+            Thread.interrupted();
+            fail(stuck);
         }
         return thrown;
     }
@@ -459,7 +493,9 @@ class TwoWaysTest {
             fail("onThreads() was given " + run.describeTasks(false) + " and returned while "
                     + String.join(", ", unfinished) + (unfinished.size() == 1 ? " was" : " were") + " still in"
                     + " progress" + (thrower == null ? "" : ", after " + thrower.name + "'s step " + thrower.throwsAt
-                    + " had thrown") + ". It returns only once every thread it started has ended.");
+                    + " had thrown") + ". It returns only once every thread it started has ended."
+                    + (run.timedWaitSeen == null ? "" : " It had been waiting with a time limit" + run.timedWaitSeen
+                    + ", which ran out while the task was still in its step: wait for each thread without one."));
         }
         for (Made made : run.made) {
             if (!made.wasStarted()) {
@@ -588,6 +624,13 @@ class TwoWaysTest {
 
     private static boolean isThreading(JavaClass owner, String member) {
         String name = owner.getName();
+        // The pauses: none starts a thread, but each gives the thread up instead of stepping the next task.
+        if ((name.equals("java.util.concurrent.TimeUnit") && member.startsWith("sleep"))
+                || (name.equals("java.util.concurrent.TimeUnit") && member.startsWith("timed"))
+                || name.equals("java.util.concurrent.locks.LockSupport")
+                || (name.equals("java.lang.Object") && member.equals("wait"))) {
+            return true;
+        }
         if ((name.startsWith("java.lang.Thread") && !name.startsWith("java.lang.ThreadLocal"))
                 || name.startsWith("java.util.Timer")
                 || member.equals("parallelStream") || member.equals("parallel")) {
@@ -707,6 +750,12 @@ class TwoWaysTest {
         boolean gateFirstSteps;
         /** Each task's last step waits until the caller stops to wait or returns. */
         boolean holdLastSteps;
+        /** With holdLastSteps: a caller that waits with a time limit keeps the last steps held a while longer. */
+        boolean holdThroughTimedWaits;
+        /** Where the caller was seen waiting with a time limit while a last step was held, if it was. */
+        volatile String timedWaitSeen;
+        /** Why the caller was found waiting after every thread it started had ended, if it was. */
+        private volatile String stuck;
         volatile boolean returned;
         volatile boolean runCalledDirectly;
 
@@ -764,6 +813,11 @@ class TwoWaysTest {
                 }
                 return number < task.steps;
             } finally {
+                if (me != caller && me.isInterrupted() && !gateFirstSteps) {
+                    problems.add("The thread '" + me.getName() + "' running " + task.name + "'s step " + number
+                            + " was interrupted, though nothing in the test interrupts it. onThreads() leaves the"
+                            + " threads it started alone: they carry on to their end.");
+                }
                 synchronized (lock) {
                     clock++;
                     inside--;
@@ -811,6 +865,14 @@ class TwoWaysTest {
             while (!returned && caller.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(50_000);
             }
+            if (!holdThroughTimedWaits || returned || caller.getState() != Thread.State.TIMED_WAITING) {
+                return;
+            }
+            timedWaitSeen = waitingIn(caller.getStackTrace());
+            long until = System.nanoTime() + TIMED_HOLD_NANOS;
+            while (!returned && caller.getState() != Thread.State.WAITING && System.nanoTime() < until) {
+                LockSupport.parkNanos(50_000);
+            }
         }
 
         /**
@@ -831,8 +893,50 @@ class TwoWaysTest {
             }
         }
 
-        private long started() {
+        long started() {
             return made.stream().filter(Made::wasStarted).count();
+        }
+
+        /**
+         * Runs beside every call of onThreads: if every thread it started has ended and the caller still
+         * waits, unmoved, for a while, it says so and interrupts the caller, so that the test can go on.
+         */
+        void watchStuck() {
+            long stillSince = -1;
+            while (!returned) {
+                long now = System.nanoTime();
+                boolean allEnded = made.stream().filter(Made::wasStarted)
+                        .allMatch(m -> m.getState() == Thread.State.TERMINATED);
+                Thread.State state = caller.getState();
+                boolean waiting = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                        || state == Thread.State.BLOCKED;
+                if (allEnded && waiting) {
+                    if (stillSince < 0) {
+                        stillSince = now;
+                    } else if (now - stillSince >= STUCK_NANOS) {
+                        String where = waitingIn(caller.getStackTrace());
+                        if (returned) {
+                            return;
+                        }
+                        List<String> threw = tasks.stream().filter(t -> t.thrown != null)
+                                .map(t -> t.name + "'s step " + t.throwsAt + " threw " + t.thrown).toList();
+                        stuck = "onThreads() was given " + describeTasks(false) + ". Every one of the " + started()
+                                + " threads it started had ended" + (threw.isEmpty() ? "" : " (" + String.join(", ",
+                                threw) + ")") + ", yet " + TimeUnit.NANOSECONDS.toMillis(STUCK_NANOS) + " ms later"
+                                + " it was still waiting" + where + "; the test interrupted it. It returns as soon as"
+                                + " every thread has ended, whether its task finished or threw.";
+                        caller.interrupt();
+                        return;
+                    }
+                } else {
+                    stillSince = -1;
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+
+        String stuck() {
+            return stuck;
         }
 
         /**
