@@ -162,7 +162,8 @@ public final class EpollInterest {
         }
         String fdinfo;
         try {
-            fdinfo = Files.readString(self.resolve("fdinfo/" + epfd));
+            // Line by line: /proc files report a size of 0, and some are cut short when read as one string.
+            fdinfo = String.join("\n", Files.readAllLines(self.resolve("fdinfo/" + epfd)));
         } catch (NoSuchFileException closed) {
             throw new IOException("epoll instance fd " + epfd + " was closed while it was being read.", closed);
         }
