@@ -74,6 +74,11 @@ final class ChatClients implements AutoCloseable {
             return linesSet.containsAll(expected);
         }
 
+        /** Whether this client reads what comes, now. */
+        boolean reading() {
+            return key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0;
+        }
+
         boolean sendingDone() {
             return toSend.isEmpty();
         }
@@ -100,19 +105,21 @@ final class ChatClients implements AutoCloseable {
 
     /**
      * Connects a client and makes sure the server has it: the new client says hello, and every client
-     * already in the room must receive that line within {@code limit}.
+     * already in the room that is reading must receive that line within {@code limit}.
+     *
+     * @param receiveBuffer the client's SO_RCVBUF, set before it connects, or 0 for the system's default
+     * @param reads         whether the client reads what comes from the start
      */
-    Client join(boolean tinyBuffers, boolean reads, Duration limit) throws IOException {
+    Client join(int receiveBuffer, boolean reads, Duration limit) throws IOException {
         SocketChannel channel = SocketChannel.open();
-        if (tinyBuffers) {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 1);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, 1);
+        if (receiveBuffer > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
         }
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.connect(loop.address());
         channel.configureBlocking(false);
         Client client = new Client(clients.size() + 1, channel, reads);
-        List<Client> before = present();
+        List<Client> before = present().stream().filter(Client::reading).toList();
         clients.add(client);
         String hello = "hello from client " + client.id + "\n";
         send(client, List.of(hello), Pieces.WHOLE);

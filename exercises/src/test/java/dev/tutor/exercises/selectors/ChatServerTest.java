@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tutor.exercises.selectors.ChatClients.Client;
 import dev.tutor.exercises.selectors.ChatClients.Pieces;
 import dev.tutor.exercises.support.Seeded;
+import dev.tutor.runtime.net.EpollWatch;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -47,8 +49,19 @@ class ChatServerTest {
 
     /** The longest a right server needs to pass a few lines on over loopback, with a wide margin. */
     private static final Duration LINE_LIMIT = Duration.ofSeconds(2);
+    /**
+     * Lines sent in big batches before the test begins to look closely: less than any loopback socket holds
+     * for a client that does not read (the kernel starts a loopback socket's send buffer at a couple of MiB).
+     */
+    private static final long SURELY_NOT_FULL = 1024 * 1024;
+    /** Lines sent between two looks at the kernel's view while a client falls behind: two of them fit in its queue. */
+    private static final int SMALL_BATCH = 24 * 1024;
+    /** epoll's bit for "tell me when it can be written", as the kernel shows it. */
+    private static final int EPOLLOUT = 0x004;
     /** How long a batch of lines may take to reach everyone. */
     private static final Duration BATCH_LIMIT = Duration.ofSeconds(5);
+    /** How long a client that fell behind may take to read back the couple of MiB it is owed. */
+    private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(10);
 
     private LoopUnderTest loop;
     private ChatClients room;
@@ -79,7 +92,7 @@ class ChatServerTest {
         check(address != null && address.getAddress().isLoopbackAddress() && address.getPort() > 0,
                 () -> "address() returned " + address + "; it should be 127.0.0.1 and the port the listening"
                         + " channel was bound to.");
-        List<Client> clients = joinAll(2 + random.nextInt(4), false);
+        List<Client> clients = joinAll(2 + random.nextInt(4));
         for (Client sender : clients) {
             String line = "from " + sender + ": " + words(random, 1 + random.nextInt(8)) + "\n";
             room.send(sender, List.of(line), Pieces.WHOLE);
@@ -92,7 +105,7 @@ class ChatServerTest {
     @Tag("hint:2")
     void linesCutIntoPiecesArriveWholeAndInOneOrder(Random random) throws IOException {
         start(random);
-        List<Client> clients = joinAll(3 + random.nextInt(4), false);
+        List<Client> clients = joinAll(3 + random.nextInt(4));
         for (Pieces pieces : Pieces.values()) {
             Map<Client, List<String>> sent = new HashMap<>();
             for (Client sender : clients) {
@@ -117,7 +130,7 @@ class ChatServerTest {
     @Tag("hint:2")
     void aLineOfMaxLineBytesIsForwardedAndALongerOneDisconnectsItsSender(Random random) throws IOException {
         start(random);
-        List<Client> clients = joinAll(3, false);
+        List<Client> clients = joinAll(3);
         Client sender = clients.get(0);
         String longest = "longest " + "x".repeat(ChatServer.MAX_LINE - "longest \n".length()) + "\n";
         room.send(sender, List.of(longest), Pieces.RANDOM);
@@ -143,7 +156,7 @@ class ChatServerTest {
     @Tag("hint:2")
     void aClientThatLeavesMidLineTakesItsUnfinishedLineWithIt(Random random) throws IOException {
         start(random);
-        List<Client> clients = joinAll(4 + random.nextInt(3), false);
+        List<Client> clients = joinAll(4 + random.nextInt(3));
         Client leaving = clients.get(0);
         String unfinished = "unfinished line of " + leaving + ": " + words(random, 1 + random.nextInt(10));
         room.send(leaving, List.of(unfinished), Pieces.RANDOM);
@@ -165,6 +178,7 @@ class ChatServerTest {
         room.pump(resetting::sendingDone, LINE_LIMIT);
         resetting.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         resetting.channel.close();
+        loop.assertIdle("one client gone by a reset after half a line, the rest silent");
         checkTheRoomGoesOn(random, clients.subList(2, clients.size()));
         loop.assertIdle("one client gone after half a line, another gone by a reset, and the rest silent");
     }
@@ -174,7 +188,7 @@ class ChatServerTest {
     @Tag("hint:3")
     void idleClientsCostNoCpu(Random random) throws IOException {
         start(random);
-        List<Client> clients = joinAll(3 + random.nextInt(8), false);
+        List<Client> clients = joinAll(3 + random.nextInt(8));
         for (Client sender : clients) {
             String line = "from " + sender + ": " + words(random, 3) + "\n";
             room.send(sender, List.of(line), Pieces.WHOLE);
@@ -184,61 +198,82 @@ class ChatServerTest {
     }
 
     /**
-     * One client never reads. Its socket fills, then its queue; the server must disconnect it, and every
-     * other client must get every line meanwhile, batch after batch. Then it reads what it was sent: the
-     * end of its stream must come before a line sent after it was disconnected.
+     * Two clients fall behind while the others talk. One of them, "late", reads
+     * nothing until its socket is full and the server has begun to queue lines for it, then reads: it must
+     * get every line, whole and in order, and still be connected. The other, "stalled", never reads: it
+     * must be disconnected once its queue would pass QUEUE_LIMIT, and the talkers must get every line,
+     * batch after batch, all along. Where the kernel's view of the server's selector can be read (Linux),
+     * "the server has begun to queue" is seen there: late's connection is watched for EPOLLOUT. Elsewhere
+     * late reads from the start.
      */
     @Test
     @Order(6)
     @Tag("hint:3")
-    void aClientThatStopsReadingIsDisconnectedAndTheOthersGetEveryLine(Random random) throws IOException {
+    void aClientThatFallsBehindIsServedFromItsQueueAndOneThatNeverReadsIsDisconnected(Random random)
+            throws IOException {
         start(random);
-        List<Client> talkers = joinAll(2 + random.nextInt(2), false);
-        Client stalled = room.join(true, false, LINE_LIMIT);
+        List<Client> talkers = joinAll(2 + random.nextInt(2));
+        // Default socket buffers: a receive buffer made small before connecting keeps the TCP window small for
+        // good, and after a long stall such a client can wait seconds for the first bytes it is owed.
+        Client late = room.join(0, false, LINE_LIMIT);
+        Client stalled = room.join(0, false, LINE_LIMIT);
+        Optional<Integer> lateFd = serverSideDescriptor(late);
+        Map<Client, List<String>> sent = new HashMap<>();
         long volume = bytesToOverflowASocketAndAQueue();
         long forwarded = 0;
         int batch = 0;
+        boolean lateReads = false;
+        if (lateFd.isEmpty()) {
+            startReading(late);
+            lateReads = true;
+        }
         // After each batch the stalled client sends one byte of a line it never finishes: once the server has
         // closed its connection, that byte is answered with a reset, and the next one fails.
-        while (forwarded < volume && stalled.ended == null) {
-            batch++;
-            Map<Client, List<String>> sent = new HashMap<>();
-            long batchBytes = 0;
-            for (Client sender : talkers) {
-                List<String> lines = new ArrayList<>();
-                while (batchBytes < 128 * 1024 * (talkers.indexOf(sender) + 1) / talkers.size()) {
-                    String line = sender + " batch " + batch + " line " + lines.size() + " "
-                            + "z".repeat(200 + random.nextInt(700)) + "\n";
-                    lines.add(line);
-                    batchBytes += line.length();
-                }
-                sent.put(sender, lines);
-                room.send(sender, lines, Pieces.LARGE_RANDOM);
+        while ((stalled.ended == null || !lateReads) && forwarded < volume) {
+            // Small batches while late's queue must stay well inside QUEUE_LIMIT when it begins.
+            List<Client> readers = new ArrayList<>(talkers);
+            if (lateReads) {
+                readers.add(late); // once it reads, it keeps up: each batch waits for it too
             }
-            forwarded += batchBytes;
-            boolean all = room.pump(() -> everyoneElseHasTheLastLine(talkers, sent), BATCH_LIMIT)
-                    && everyoneElseHasAll(talkers, sent);
+            boolean big = lateReads || forwarded < SURELY_NOT_FULL;
+            forwarded += sendBatch(random, talkers, readers, sent, ++batch, big ? 128 * 1024 : SMALL_BATCH, stalled);
             room.send(stalled, List.of("."), Pieces.WHOLE);
             room.pump(stalled::sendingDone, LINE_LIMIT);
-            if (!all) {
-                fail("While " + stalled + " read nothing, the other clients stopped getting their lines: after "
-                        + forwarded / 1024 + " KiB in " + batch + " batches, some lines had not arrived within "
-                        + BATCH_LIMIT.toMillis() + " ms. When a client's socket will not take a write, keep the rest"
-                        + " in its queue and go back to select(); a loop that waits for that one client makes"
-                        + " everyone wait.");
+            if (!lateReads) {
+                int events = loop.watchedEvents(lateFd.get()).orElse(0);
+                long soFar = forwarded;
+                check(events != 0, () -> late + " read nothing, and after " + soFar / 1024 + " KiB of lines the"
+                        + " server had closed its connection, without ever having watched it for EPOLLOUT (room to"
+                        + " write) before; the test looks after every " + SMALL_BATCH / 1024 + " KiB. When a"
+                        + " client's socket is full, what it does not take waits in that client's queue, and the"
+                        + " key asks for OP_WRITE"
+                        + " so that the queue is written as soon as there is room; only a queue that would grow"
+                        + " past QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024 + " KiB) means disconnection.");
+                if ((events & EPOLLOUT) != 0) {
+                    // The server is queueing for late: let it read everything so far before sending more.
+                    startReading(late);
+                    lateReads = true;
+                    awaitCaughtUp(late, sent, forwarded);
+                }
             }
         }
+        long total = forwarded;
+        check(lateReads, () -> late + " read nothing while " + total / 1024 + " KiB of lines were sent to it, and"
+                + " the server never asked to be told when its socket had room (its connection was never watched"
+                + " for EPOLLOUT). When a write leaves bytes over, keep them at the head of the queue and add"
+                + " OP_WRITE to the key's interest.");
+        awaitCaughtUp(late, sent, total);
+        assertOneOrder(List.of(late), sent, new int[] {0}, Pieces.LARGE_RANDOM);
+
         String marker = "sent after the stalled client must have been disconnected\n";
         Client markerSender = talkers.get(0);
         room.send(markerSender, List.of(marker), Pieces.WHOLE);
         awaitEveryoneElse(markerSender, marker, talkers, LINE_LIMIT);
 
-        // Now it reads everything it was sent: its stream must end before the marker.
-        stalled.channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-        stalled.key.interestOps(java.nio.channels.SelectionKey.OP_READ);
+        // Now the stalled client reads everything it was sent: its stream must end before the marker.
+        startReading(stalled);
         boolean over = room.pump(() -> stalled.ended != null || stalled.received(marker), LINE_LIMIT);
         long held = stalled.receivedBytes;
-        long total = forwarded;
         if (stalled.received(marker)) {
             fail(stalled + " read nothing while " + total / 1024 + " KiB were sent to it, and it was still"
                     + " connected: once it began to read it got " + held / 1024 + " KiB, up to a line sent after"
@@ -246,10 +281,74 @@ class ChatServerTest {
                     + " KiB) beyond what its socket took; a client whose queue would grow past that is"
                     + " disconnected.");
         }
-        check(over, () -> stalled + " read nothing while " + total / 1024 + " KiB were sent to it;"
-                + " once it began to read, it got " + held / 1024 + " KiB and then nothing for " + LINE_LIMIT.toMillis() + " ms: neither"
-                + " the end of its stream nor more lines. A client whose queue would grow past QUEUE_LIMIT is"
-                + " disconnected: close its channel.");
+        check(over, () -> stalled + " read nothing while " + total / 1024 + " KiB were sent to it; once it began"
+                + " to read, it got " + held / 1024 + " KiB and then nothing for " + LINE_LIMIT.toMillis() + " ms:"
+                + " neither the end of its stream nor more lines. A client whose queue would grow past QUEUE_LIMIT"
+                + " is disconnected: close its channel.");
+    }
+
+    /** Lets {@code late}, which has begun to read, catch up with every line sent so far; fails if it cannot. */
+    private void awaitCaughtUp(Client late, Map<Client, List<String>> sent, long forwarded) throws IOException {
+        boolean got = room.pump(() -> late.ended != null || sent.values().stream().allMatch(late::receivedAll),
+                CATCH_UP_LIMIT);
+        check(late.ended == null, () -> late + " fell behind while " + forwarded / 1024 + " KiB of lines were"
+                + " sent, its queue holding no more than two batches of " + SMALL_BATCH / 1024 + " KiB when it"
+                + " began to read, and the server disconnected it (" + late.ended + "). Only a client whose queue"
+                + " would grow past QUEUE_LIMIT is disconnected.");
+        if (!got) {
+            long lines = sent.values().stream().mapToLong(List::size).sum();
+            long received = sent.values().stream().flatMap(List::stream).filter(late::received).count();
+            fail(late + " fell behind until its socket was full and lines waited in its queue; once it read, it"
+                    + " got " + received + " of the " + lines + " lines within " + CATCH_UP_LIMIT.toSeconds() + " s"
+                    + (late.partial.isEmpty() ? "" : ", and the start of a line, \""
+                    + ChatClients.shorten(late.partial.toString()) + "\"") + ". What a write leaves over must be"
+                    + " sent when the socket has room again: keep it at the head of the queue, ask for OP_WRITE,"
+                    + " and go on writing from there when the key is writable.");
+        }
+    }
+
+    /** The descriptor of the server's side of {@code client}'s connection, where the kernel's view can be read. */
+    private Optional<Integer> serverSideDescriptor(Client client) throws IOException {
+        int port = ((InetSocketAddress) client.channel.getLocalAddress()).getPort();
+        return loop.interestList().flatMap(watches -> watches.stream()
+                .filter(w -> w.remotePort() == port && w.localPort() == loop.address().getPort())
+                .map(EpollWatch::fd).findFirst());
+    }
+
+    private static void startReading(Client client) {
+        client.key.interestOps(java.nio.channels.SelectionKey.OP_READ);
+    }
+
+    /**
+     * Sends about {@code bytes} of lines from the talkers, adds them to {@code sent}, and waits until every
+     * one of {@code readers} has the lines the others sent; fails, naming {@code stalled}, if they do not
+     * all arrive in time. Returns the bytes sent.
+     */
+    private long sendBatch(Random random, List<Client> talkers, List<Client> readers, Map<Client, List<String>> sent,
+                           int batch, int bytes, Client stalled) throws IOException {
+        Map<Client, List<String>> now = new HashMap<>();
+        long total = 0;
+        for (int t = 0; t < talkers.size(); t++) {
+            Client sender = talkers.get(t);
+            List<String> lines = new ArrayList<>();
+            while (total < (long) bytes * (t + 1) / talkers.size()) {
+                String line = sender + " batch " + batch + " line " + lines.size() + " "
+                        + "z".repeat(200 + random.nextInt(700)) + "\n";
+                lines.add(line);
+                total += line.length();
+            }
+            now.put(sender, lines);
+            sent.computeIfAbsent(sender, s -> new ArrayList<>()).addAll(lines);
+            room.send(sender, lines, Pieces.LARGE_RANDOM);
+        }
+        if (!room.pump(() -> everyoneElseHasTheLastLine(readers, now), BATCH_LIMIT)
+                || !everyoneElseHasAll(readers, now)) {
+            fail("While " + stalled + " read nothing, the other clients stopped getting their lines: in batch "
+                    + batch + ", some lines had not arrived within " + BATCH_LIMIT.toMillis() + " ms. When a"
+                    + " client's socket will not take a write, keep the rest in its queue and go back to select();"
+                    + " a loop that waits for that one client makes everyone wait.");
+        }
+        return total;
     }
 
     @Test
@@ -258,7 +357,7 @@ class ChatServerTest {
     void stopEndsServeAndClosesEverything(Random random) throws IOException {
         start(random);
         InetSocketAddress address = loop.address();
-        List<Client> clients = joinAll(2 + random.nextInt(4), false);
+        List<Client> clients = joinAll(2 + random.nextInt(4));
         loop.stopAndAwait(Duration.ofSeconds(1));
         if (!room.pump(() -> clients.stream().allMatch(c -> c.ended != null), Duration.ofSeconds(1))) {
             List<Client> open = clients.stream().filter(c -> c.ended == null).toList();
@@ -311,10 +410,10 @@ class ChatServerTest {
         };
     }
 
-    private List<Client> joinAll(int count, boolean tinyBuffers) throws IOException {
+    private List<Client> joinAll(int count) throws IOException {
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            clients.add(room.join(tinyBuffers, true, LINE_LIMIT));
+            clients.add(room.join(0, true, LINE_LIMIT));
         }
         return clients;
     }
@@ -412,8 +511,10 @@ class ChatServerTest {
                 if (a.id >= b.id) {
                     continue;
                 }
-                List<String> aSeen = got.get(a).stream().filter(line -> !a.sent.contains(line) && !b.sent.contains(line)).toList();
-                List<String> bSeen = got.get(b).stream().filter(line -> !a.sent.contains(line) && !b.sent.contains(line)).toList();
+                List<String> aSeen = got.get(a).stream().filter(line -> !a.sent.contains(line)
+                        && !b.sent.contains(line)).toList();
+                List<String> bSeen = got.get(b).stream().filter(line -> !a.sent.contains(line)
+                        && !b.sent.contains(line)).toList();
                 if (!aSeen.equals(bSeen)) {
                     int at = 0;
                     while (aSeen.get(at).equals(bSeen.get(at))) {
@@ -429,18 +530,24 @@ class ChatServerTest {
     }
 
     /**
-     * More bytes than the kernel can hold for one client that does not read, plus a queue of
-     * QUEUE_LIMIT: a socket's send buffer grows to at most the third figure of tcp_wmem on Linux.
+     * More bytes than the kernel can hold for one client that does not read, plus a queue of QUEUE_LIMIT: on
+     * Linux a socket's send buffer grows to at most the third figure of tcp_wmem, and the client's receive
+     * buffer, which does not grow while nothing is read, starts at the second figure of tcp_rmem.
      */
     private static long bytesToOverflowASocketAndAQueue() {
         long sendBufferMax = 8L * 1024 * 1024;
+        long receiveBuffer = 1024 * 1024;
         try {
-            String[] wmem = Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0).trim().split("\\s+");
-            sendBufferMax = Long.parseLong(wmem[2]);
+            sendBufferMax = Long.parseLong(sysctl("tcp_wmem")[2]);
+            receiveBuffer = Long.parseLong(sysctl("tcp_rmem")[1]);
         } catch (IOException | RuntimeException elsewhere) {
-            // not Linux: assume a generous send buffer
+            // not Linux: assume generous buffers
         }
-        return sendBufferMax + 4L * ChatServer.QUEUE_LIMIT + 256 * 1024;
+        return sendBufferMax + 2 * receiveBuffer + 4L * ChatServer.QUEUE_LIMIT + 256 * 1024;
+    }
+
+    private static String[] sysctl(String name) throws IOException {
+        return Files.readAllLines(Path.of("/proc/sys/net/ipv4/" + name)).get(0).trim().split("\\s+");
     }
 
     private static String words(Random random, int count) {

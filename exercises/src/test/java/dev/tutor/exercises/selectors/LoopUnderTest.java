@@ -46,7 +46,10 @@ final class LoopUnderTest implements AutoCloseable {
 
     /** How long an idle server is watched: long enough for a spinning loop to show, short enough to be quick. */
     static final Duration IDLE_WINDOW = Duration.ofMillis(150);
-    /** CPU time above which an idle server is spinning: a tenth of the window. A loop that waits in select() uses next to none. */
+    /**
+     * CPU time above which an idle server is spinning: a tenth of the window. A loop that waits in select()
+     * uses next to none.
+     */
     static final Duration IDLE_CPU_LIMIT = Duration.ofMillis(15);
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -223,6 +226,21 @@ final class LoopUnderTest implements AutoCloseable {
         }
         try {
             return Optional.of(EpollInterest.interestList(epfd.get()));
+        } catch (IOException closed) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The event mask the server's selector has the kernel watch for on descriptor {@code fd}: empty where
+     * that cannot be read, 0 when the descriptor is not watched. Cheaper than {@link #interestList()}.
+     */
+    Optional<Integer> watchedEvents(int fd) {
+        if (epfd.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EpollInterest.events(epfd.get()).getOrDefault(fd, 0));
         } catch (IOException closed) {
             return Optional.empty();
         }

@@ -21,8 +21,6 @@ import java.util.Iterator;
  */
 final class DemoEchoServer implements AutoCloseable {
 
-    private static final int BUFFER_BYTES = 16 * 1024;
-
     private final Selector selector;
     private final ServerSocketChannel listener;
     private final boolean leaveWriteInterestOn;
@@ -30,8 +28,8 @@ final class DemoEchoServer implements AutoCloseable {
     private long turns;
 
     /**
-     * @param leaveWriteInterestOn true to register every connection for OP_READ | OP_WRITE and never take
-     *                             OP_WRITE off: the mistake the demo measures
+     * @param leaveWriteInterestOn true to leave every connection registered for OP_READ | OP_WRITE once it
+     *                             has been served: the mistake the demo measures
      */
     DemoEchoServer(boolean leaveWriteInterestOn) throws IOException {
         this.leaveWriteInterestOn = leaveWriteInterestOn;
@@ -51,14 +49,19 @@ final class DemoEchoServer implements AutoCloseable {
         return turns;
     }
 
-    /** Turns until {@link #stop()}. */
+    /** Turns until {@link #stop()}: the loop of the lesson. */
     void run() {
         try {
-            while (!stopped) {
-                turn(0);
-            }
+            serve();
         } catch (IOException e) {
             System.out.println("The demo's server stopped: " + e);
+        }
+    }
+
+    void serve() throws IOException {
+        while (!stopped) {
+            selector.select();
+            handleReadyKeys();
         }
     }
 
@@ -68,8 +71,8 @@ final class DemoEchoServer implements AutoCloseable {
     }
 
     /**
-     * One turn of the loop: wait for readiness ({@code timeoutMillis} 0 waits until something is ready,
-     * -1 does not wait), then serve every key that is ready.
+     * One turn of the loop, for stepping it by hand: wait up to {@code timeoutMillis} for readiness (0 waits
+     * until something is ready, -1 does not wait), then serve every key that is ready.
      */
     void turn(long timeoutMillis) throws IOException {
         if (timeoutMillis < 0) {
@@ -77,24 +80,26 @@ final class DemoEchoServer implements AutoCloseable {
         } else {
             selector.select(timeoutMillis);
         }
+        handleReadyKeys();
+    }
+
+    private void handleReadyKeys() throws IOException {
         turns++;
         Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
         while (ready.hasNext()) {
             SelectionKey key = ready.next();
-            ready.remove();
+            ready.remove();                            // the selector will not do it for you
             if (!key.isValid()) {
-                continue;
+                continue;                              // its channel was closed earlier in this turn
             }
             if (key.isAcceptable()) {
                 SocketChannel client;
                 while ((client = listener.accept()) != null) {
                     client.configureBlocking(false);
-                    int interest = leaveWriteInterestOn ? SelectionKey.OP_READ | SelectionKey.OP_WRITE
-                            : SelectionKey.OP_READ;
-                    client.register(selector, interest, ByteBuffer.allocate(BUFFER_BYTES).flip());
+                    client.register(selector, SelectionKey.OP_READ, ByteBuffer.allocate(16 * 1024).flip());
                 }
             } else {
-                echo(key);
+                echoOrClose(key);
             }
         }
     }
@@ -110,29 +115,34 @@ final class DemoEchoServer implements AutoCloseable {
         return false;
     }
 
-    private void echo(SelectionKey key) {
-        SocketChannel client = (SocketChannel) key.channel();
-        ByteBuffer pending = (ByteBuffer) key.attachment();
+    private void echoOrClose(SelectionKey key) {
         try {
-            if (key.isReadable() && !pending.hasRemaining()) {
-                pending.clear();
-                if (client.read(pending) < 0) {
-                    client.close();
-                    return;
-                }
-                pending.flip();
-            }
-            client.write(pending);
-            if (!leaveWriteInterestOn) {
-                key.interestOps(pending.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            echo(key);
+            if (leaveWriteInterestOn && key.isValid()) {
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE); // the mistake, for the demo
             }
         } catch (IOException reset) {
             try {
-                client.close();
+                key.channel().close();
             } catch (IOException ignored) {
                 // it is gone either way
             }
         }
+    }
+
+    private void echo(SelectionKey key) throws IOException {
+        SocketChannel client = (SocketChannel) key.channel();
+        ByteBuffer pending = (ByteBuffer) key.attachment();
+        if (key.isReadable()) {
+            pending.clear();
+            if (client.read(pending) < 0) {                // -1: the client has finished sending
+                client.close();
+                return;
+            }
+            pending.flip();
+        }
+        client.write(pending);
+        key.interestOps(pending.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     }
 
     @Override

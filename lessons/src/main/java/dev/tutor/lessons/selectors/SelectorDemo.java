@@ -29,7 +29,7 @@ import java.util.Set;
  * and, on Linux, the selector's interest list as the kernel holds it, changing turn by turn.
  *
  * <p>Everything talks over loopback to servers in this JVM and is bounded: a thousand clients at most,
- * every wait with a limit, about ten seconds in all. When a person is at the terminal it asks for two
+ * every wait with a limit, ten to twenty seconds in all. When a person is at the terminal it asks for two
  * predictions, each before the section that measures it.
  */
 public final class SelectorDemo {
@@ -66,9 +66,10 @@ public final class SelectorDemo {
         try (Selector selector = Selector.open()) {
             System.out.println("Selector.open():              " + selector.getClass().getName());
         }
-        System.out.println("asynchronous channels run on: " + AsynchronousChannelProvider.provider().getClass().getName());
-        System.out.println("The JDK's defaults: EPollSelectorImpl on Linux (epoll), KQueueSelectorImpl on macOS (kqueue),"
-                + " WEPollSelectorImpl on Windows (wepoll) since JDK 17. The asynchronous channels use IOCP on"
+        System.out.println("asynchronous channels run on: "
+                + AsynchronousChannelProvider.provider().getClass().getName());
+        System.out.println("The JDK's defaults: EPollSelectorImpl on Linux (epoll), KQueueSelectorImpl on macOS"
+                + " (kqueue), WEPollSelectorImpl on Windows (wepoll) since JDK 17. The asynchronous channels use IOCP on"
                 + " Windows; on Linux they are emulated over epoll.");
     }
 
@@ -100,7 +101,8 @@ public final class SelectorDemo {
                     for (EpollWatch watch : EpollInterest.interestList(epfd.get())) {
                         if (watch.target().startsWith("pipe:")) {
                             System.out.println("   the kernel's view: " + watch.target() + " watched for "
-                                    + watch.eventNames() + (watch.edgeTriggered() ? "" : ", no EPOLLET: level-triggered"));
+                                    + watch.eventNames()
+                                    + (watch.edgeTriggered() ? "" : ", no EPOLLET: level-triggered"));
                         }
                     }
                 } else {
@@ -121,7 +123,8 @@ public final class SelectorDemo {
                 EdgeTriggeredView edge = new EdgeTriggeredView(selector);
                 sink.write(ByteBuffer.allocate(2048));
                 System.out.println("1. wrote 2,048 bytes; 2. wait: " + edge.select(1000).size() + " channel reported");
-                System.out.printf("3. read %,d bytes: 1,024 are still in the pipe%n", source.read(ByteBuffer.allocate(1024)));
+                int read = source.read(ByteBuffer.allocate(1024));
+                System.out.printf("3. read %,d bytes: 1,024 are still in the pipe%n", read);
                 long start = System.nanoTime();
                 int again = edge.select(EDGE_WAIT_MILLIS).size();
                 System.out.printf("4. wait again: %d reported after %.0f ms, though 1,024 bytes are waiting. Nothing"

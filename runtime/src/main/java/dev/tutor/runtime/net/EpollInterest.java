@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +39,8 @@ public final class EpollInterest {
     /** What {@code readlink /proc/self/fd/N} says for an epoll instance. */
     static final String EVENTPOLL = "anon_inode:[eventpoll]";
     /** One watched descriptor in an epoll instance's fdinfo: {@code tfd: 7 events: 19 data: ...}. */
-    private static final Pattern WATCH_LINE = Pattern.compile("^tfd:\\s*(\\d+)\\s+events:\\s*([0-9a-fA-F]+)", Pattern.MULTILINE);
+    private static final Pattern WATCH_LINE =
+            Pattern.compile("^tfd:\\s*(\\d+)\\s+events:\\s*([0-9a-fA-F]+)", Pattern.MULTILINE);
     private static final Pattern SOCKET_LINK = Pattern.compile("socket:\\[(\\d+)]");
 
     /** The epoll event bits, from the kernel's uapi/linux/eventpoll.h, in the order they are printed. */
@@ -73,6 +75,16 @@ public final class EpollInterest {
      */
     public static List<EpollWatch> interestList(int epfd) throws IOException {
         return onThisProcess().read(epfd);
+    }
+
+    /**
+     * The event masks of the epoll instance {@code epfd} of this process, by watched descriptor, without
+     * naming the descriptors: a cheap look, for a caller that already knows which descriptor it watches.
+     *
+     * @throws IOException when {@code epfd} is not an open epoll instance of this process
+     */
+    public static Map<Integer, Integer> events(int epfd) throws IOException {
+        return onThisProcess().readEvents(epfd);
     }
 
     /**
@@ -157,27 +169,40 @@ public final class EpollInterest {
 
     List<EpollWatch> read(int epfd) throws IOException {
         Path self = proc.resolve("self");
-        if (!EVENTPOLL.equals(link(self.resolve("fd/" + epfd)).orElse(""))) {
-            throw new IOException("fd " + epfd + " is not an epoll instance of this process.");
-        }
-        String fdinfo;
-        try {
-            // Line by line: /proc files report a size of 0, and some are cut short when read as one string.
-            fdinfo = String.join("\n", Files.readAllLines(self.resolve("fdinfo/" + epfd)));
-        } catch (NoSuchFileException closed) {
-            throw new IOException("epoll instance fd " + epfd + " was closed while it was being read.", closed);
-        }
         TcpTable tcp = new TcpTable(proc.resolve("net"));
         List<EpollWatch> watches = new ArrayList<>();
-        for (int[] watch : parseFdinfo(fdinfo)) {
+        for (int[] watch : parseFdinfo(fdinfo(epfd))) {
             String target = link(self.resolve("fd/" + watch[0])).orElse("(closed)");
             Matcher socket = SOCKET_LINK.matcher(target);
-            Optional<TcpTable.Row> row = socket.matches() ? tcp.find(Long.parseLong(socket.group(1))) : Optional.empty();
+            Optional<TcpTable.Row> row = socket.matches()
+                    ? tcp.find(Long.parseLong(socket.group(1)))
+                    : Optional.empty();
             watches.add(new EpollWatch(watch[0], watch[1], target, row.map(TcpTable.Row::local).orElse(null),
                     row.map(TcpTable.Row::remote).orElse(null), row.map(TcpTable.Row::state).orElse("")));
         }
         watches.sort(Comparator.comparingInt(EpollWatch::fd));
         return watches;
+    }
+
+    Map<Integer, Integer> readEvents(int epfd) throws IOException {
+        Map<Integer, Integer> events = new TreeMap<>();
+        for (int[] watch : parseFdinfo(fdinfo(epfd))) {
+            events.put(watch[0], watch[1]);
+        }
+        return events;
+    }
+
+    private String fdinfo(int epfd) throws IOException {
+        Path self = proc.resolve("self");
+        if (!EVENTPOLL.equals(link(self.resolve("fd/" + epfd)).orElse(""))) {
+            throw new IOException("fd " + epfd + " is not an epoll instance of this process.");
+        }
+        try {
+            // Line by line: /proc files report a size of 0, and some are cut short when read as one string.
+            return String.join("\n", Files.readAllLines(self.resolve("fdinfo/" + epfd)));
+        } catch (NoSuchFileException closed) {
+            throw new IOException("epoll instance fd " + epfd + " was closed while it was being read.", closed);
+        }
     }
 
     /** The {@code (tfd, events)} pairs of an epoll instance's fdinfo text, in the order listed. */

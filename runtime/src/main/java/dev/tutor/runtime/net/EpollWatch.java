@@ -61,7 +61,10 @@ public record EpollWatch(int fd, int events, String target, InetSocketAddress lo
         return EpollInterest.eventNames(events);
     }
 
-    /** One line: the descriptor, what it is and what is waited for, e.g. {@code fd 11  tcp 127.0.0.1:40001 <- 127.0.0.1:52110 ESTABLISHED  EPOLLIN|EPOLLERR|EPOLLHUP}. */
+    /**
+     * One line: the descriptor, what it is and what is waited for, e.g.
+     * {@code fd 11  tcp 127.0.0.1:40001 <- 127.0.0.1:52110 ESTABLISHED  EPOLLIN|EPOLLERR|EPOLLHUP}.
+     */
     public String describe() {
         String what;
         if (local == null) {

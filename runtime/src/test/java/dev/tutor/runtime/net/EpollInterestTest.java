@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,8 @@ class EpollInterestTest {
         Files.writeString(fdinfo.resolve("4"), "pos:\t0\ntfd:        7 events:       19 data: 7  pos:0\n"
                 + "tfd:        5 events:       19 data: 5  pos:0\n");
         Files.writeString(net.resolve("tcp"), "  sl  local_address rem_address   st\n"
-                + "   0: 0100007F:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1063 1\n");
+                + "   0: 0100007F:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000"
+                + "     0        0 1063 1\n");
 
         EpollInterest view = EpollInterest.at(proc);
 
@@ -102,6 +104,7 @@ class EpollInterestTest {
         assertThat(watches.get(1).wantsRead()).isTrue();
         assertThat(watches.get(1).wantsWrite()).isFalse();
         assertThat(watches.get(1).describe()).contains("LISTEN").contains("EPOLLIN|EPOLLERR|EPOLLHUP");
+        assertThat(view.readEvents(4)).containsExactly(Map.entry(5, 0x19), Map.entry(7, 0x19));
         assertThatThrownBy(() -> view.read(5)).isInstanceOf(IOException.class).hasMessageContaining("not an epoll");
     }
 
@@ -156,6 +159,7 @@ class EpollInterestTest {
             selector.selectNow();
             assertThat(only(EpollInterest.interestList(epfd), w -> w.localPort() == clientPort).wantsWrite()).isFalse();
 
+            assertThat(EpollInterest.events(epfd)).containsEntry(connected.fd(), 0x19);
             key.interestOps(0);
             selector.selectNow();
             assertThat(EpollInterest.interestList(epfd)).noneMatch(w -> w.localPort() == clientPort);

@@ -60,14 +60,8 @@ public final class ChatServer {
     public ChatServer() throws IOException {
         selector = Selector.open();
         listener = ServerSocketChannel.open();
-        try {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
-            listener.configureBlocking(false);
-        } catch (IOException e) {
-            listener.close();
-            selector.close();
-            throw e;
-        }
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
+        listener.configureBlocking(false);
     }
 
     /** The address clients connect to: 127.0.0.1 and the port the system chose. */
@@ -140,7 +134,7 @@ public final class ChatServer {
             leave(sender);
             return;
         }
-        if (count < 0) {
+        if (count == -1) {
             leave(sender);
             return;
         }

@@ -49,14 +49,8 @@ public final class SelectorEchoServer {
     public SelectorEchoServer() throws IOException {
         selector = Selector.open();
         listener = ServerSocketChannel.open();
-        try {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
-            listener.configureBlocking(false);
-        } catch (IOException e) {
-            listener.close();
-            selector.close();
-            throw e;
-        }
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
+        listener.configureBlocking(false);
     }
 
     /** The address clients connect to: 127.0.0.1 and the port the system chose. */
@@ -81,9 +75,6 @@ public final class SelectorEchoServer {
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
                     ready.remove();
-                    if (!key.isValid()) {
-                        continue;
-                    }
                     if (key.isAcceptable()) {
                         acceptAll();
                     } else {
@@ -117,7 +108,7 @@ public final class SelectorEchoServer {
         try {
             if (key.isReadable()) {
                 pending.clear();
-                if (client.read(pending) < 0) {
+                if (client.read(pending) == -1) {
                     client.close();
                     return;
                 }
