@@ -90,7 +90,7 @@ final class DemoEchoServer implements AutoCloseable {
             SelectionKey key = ready.next();
             ready.remove();                            // the selector will not do it for you
             if (!key.isValid()) {
-                continue;                              // its channel was closed earlier in this turn
+                continue;                              // cancelled since select() reported it
             }
             if (key.isAcceptable()) {
                 SocketChannel client;
