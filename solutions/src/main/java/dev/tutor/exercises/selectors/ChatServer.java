@@ -91,11 +91,15 @@ public final class ChatServer {
                         continue;
                     }
                     Member member = (Member) key.attachment();
-                    if (key.isWritable() && !flush(member)) {
-                        leave(member);
-                    }
-                    if (key.isValid() && key.isReadable()) {
-                        read(member);
+                    try {
+                        if (key.isWritable()) {
+                            flush(member);
+                        }
+                        if (key.isReadable()) {
+                            read(member);
+                        }
+                    } catch (IOException reset) {
+                        leave(member); // a read or write that fails: the client has gone
                     }
                 }
             }
@@ -103,7 +107,6 @@ public final class ChatServer {
             for (Member member : members) {
                 member.close();
             }
-            members.clear();
             listener.close();
             selector.close();
         }
@@ -126,14 +129,8 @@ public final class ChatServer {
     }
 
     /** Reads what has come, forwards each complete line, and keeps the start of an unfinished one. */
-    private void read(Member sender) {
-        int count;
-        try {
-            count = sender.channel.read(sender.incoming);
-        } catch (IOException reset) {
-            leave(sender);
-            return;
-        }
+    private void read(Member sender) throws IOException {
+        int count = sender.channel.read(sender.incoming);
         if (count == -1) {
             leave(sender);
             return;
@@ -167,11 +164,12 @@ public final class ChatServer {
                 gone.add(member);
                 continue;
             }
-            boolean wasIdle = member.outgoing.isEmpty();
             member.outgoing.add(ByteBuffer.wrap(line));
             member.queued += line.length;
             // Try to send at once; OP_WRITE is asked for only when the socket will not take it all.
-            if (wasIdle && !flush(member)) {
+            try {
+                flush(member);
+            } catch (IOException reset) {
                 gone.add(member);
             }
         }
@@ -180,30 +178,25 @@ public final class ChatServer {
 
     /**
      * Sends as much of the queue as the socket takes; OP_WRITE stays on only while something is left.
-     * Returns false when the client has gone (the write failed).
+     * Throws when the client has gone (the write failed).
      */
-    private boolean flush(Member member) {
-        try {
-            while (!member.outgoing.isEmpty()) {
-                ByteBuffer next = member.outgoing.peek();
-                member.queued -= member.channel.write(next);
-                if (next.hasRemaining()) {
-                    break;
-                }
-                member.outgoing.poll();
+    private void flush(Member member) throws IOException {
+        while (!member.outgoing.isEmpty()) {
+            ByteBuffer next = member.outgoing.peek();
+            member.queued -= member.channel.write(next);
+            if (next.hasRemaining()) {
+                break; // the socket is full: the rest waits for OP_WRITE
             }
-        } catch (IOException reset) {
-            return false;
+            member.outgoing.poll();
         }
         member.key.interestOps(member.outgoing.isEmpty() ? SelectionKey.OP_READ
                 : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        return true;
     }
 
+    /** Closes a client and forgets it; closing cancels its key. */
     private void leave(Member member) {
-        if (members.remove(member)) {
-            member.close();
-        }
+        members.remove(member);
+        member.close();
     }
 
     /** One client: its channel, the start of a line still to come, and what is waiting to go to it. */
