@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -116,8 +117,7 @@ final class ChaosConnection {
         try {
             channel.write(pending);
         } catch (IOException e) {
-            return Optional.of("Client " + id + " could not send (" + e.getMessage() + ") after " + sentCount
-                    + " bytes: the server closed or reset the connection while the client was still talking.");
+            return Optional.of(closedEarly("its next send failed: " + e.getMessage()));
         }
         int wrote = pending.position() - before;
         System.arraycopy(pending.array(), before, sent, sentCount, wrote);
@@ -146,17 +146,14 @@ final class ChaosConnection {
         try {
             n = channel.read(in);
         } catch (IOException e) {
-            return Optional.of("Client " + id + " lost its connection (" + e.getMessage() + ") after an echo of "
-                    + received + " of the " + sentCount + " bytes it had sent.");
+            return Optional.of(closedEarly("the close came as a reset: " + e.getMessage()));
         }
         if (n < 0) {
             if (outputShut && received == sent.length) {
                 close();
                 return Optional.empty();
             }
-            return Optional.of("Client " + id + ": the server closed the connection after echoing " + received
-                    + " of the " + sentCount + " bytes sent so far" + (sentCount < sent.length
-                    ? " (the client had " + (sent.length - sentCount) + " more to send)" : "") + ".");
+            return Optional.of(closedEarly(null));
         }
         for (int i = 0; i < n; i++) {
             byte got = in.get(i);
@@ -172,6 +169,23 @@ final class ChaosConnection {
             received++;
         }
         return checkFinished();
+    }
+
+    /**
+     * Says that the server ended the connection early. Whether the client then sees the end of the stream, a
+     * failed send or a reset depends on timing, so all three are told the same way, with what was seen.
+     */
+    private String closedEarly(String seen) {
+        List<String> notes = new ArrayList<>();
+        if (sentCount < sent.length) {
+            notes.add("the client had " + (sent.length - sentCount) + " more to send");
+        }
+        if (seen != null) {
+            notes.add(seen);
+        }
+        return "Client " + id + ": the server closed the connection after echoing " + received + " of the "
+                + sentCount + " bytes sent so far" + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")")
+                + ".";
     }
 
     private Optional<String> checkFinished() throws IOException {

@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,13 +54,19 @@ class ChaosClientTest {
 
     @Test
     void aServerThatMixesUpClientsIsCaughtAtTheFirstWrongByte() throws IOException {
-        // Every connection's echo goes to whichever connection was accepted last.
+        // Every connection's echo goes to whichever connection was accepted last. The server echoes nothing
+        // until all four are accepted: otherwise a fast client could finish before the next one connects.
         Socket[] last = new Socket[1];
+        CountDownLatch allAccepted = new CountDownLatch(4);
         try (BlockingServer server = BlockingServer.threadPerClient(socket -> {
             synchronized (last) {
                 last[0] = socket;
             }
+            allAccepted.countDown();
             try (InputStream in = socket.getInputStream()) {
+                if (!allAccepted.await(3, TimeUnit.SECONDS)) {
+                    return;
+                }
                 byte[] buffer = new byte[1024];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
@@ -68,14 +76,14 @@ class ChaosClientTest {
                     }
                     out.write(buffer, 0, n);
                 }
-            } catch (IOException e) {
-                // the client left
+            } catch (IOException | InterruptedException e) {
+                // the client left, or the server is closing
             }
         })) {
             Optional<String> problem = ChaosClient.seeded(11).clients(4).pieces(Pieces.WHOLE).timeout(Duration.ofSeconds(3))
                     .echo(server.address());
             assertThat(problem).hasValueSatisfying(p -> assertThat(p).containsAnyOf("expected", "never received",
-                    "still waiting").contains("seed 11"));
+                    "still waiting", "sent only", "closed the connection after echoing 0").contains("seed 11"));
         }
     }
 
