@@ -1,0 +1,629 @@
+package dev.tutor.exercises.selectors;
+
+import static dev.tutor.exercises.selectors.LoopUnderTest.check;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tutor.exercises.selectors.ChatClients.Client;
+import dev.tutor.exercises.selectors.ChatClients.Pieces;
+import dev.tutor.exercises.support.Seeded;
+import dev.tutor.runtime.net.EpollWatch;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Grades {@link ChatServer}. Each test makes a server, runs {@code serve()} on a thread of the test's own
+ * ({@link LoopUnderTest}) and drives the clients from the test's thread ({@link ChatClients}): they join
+ * one at a time, each saying hello, so every test knows who is in the room; then they send unique lines,
+ * whole, one byte at a time or cut at random, all at once. Every line a client receives is checked as it
+ * arrives.
+ *
+ * <p>The tests run in the order a chat server is written: the loop, the forwarding and {@code stop()}
+ * (hint 1); lines cut into pieces, too long, or left unfinished (hint 2); the outgoing queues, write
+ * interest only while one is not empty, and the client that stops reading (hint 3). The one-thread rule,
+ * read off the compiled class, runs last, so that no answer that fails earlier waits for ArchUnit. Each
+ * test carries {@code @Tag("hint:N")}.
+ */
+@ExtendWith(Seeded.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ChatServerTest {
+
+    /** The longest a right server needs to pass a few lines on over loopback, with a wide margin. */
+    private static final Duration LINE_LIMIT = Duration.ofSeconds(2);
+    /** Lines sent between two looks at the kernel's view while a client falls behind: two of them fit in its queue. */
+    private static final int SMALL_BATCH = 24 * 1024;
+    /** epoll's bit for "tell me when it can be written", as the kernel shows it. */
+    private static final int EPOLLOUT = 0x004;
+    /** How long a batch of lines may take to reach everyone. */
+    private static final Duration BATCH_LIMIT = Duration.ofSeconds(5);
+    /** How long a client that fell behind may take to read back the couple of MiB it is owed. */
+    private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(10);
+
+    private LoopUnderTest loop;
+    private ChatClients room;
+
+    @AfterEach
+    void stopTheServer() throws IOException {
+        if (room != null) {
+            room.close();
+        }
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Tag("hint:1")
+    void usesOneThreadForEveryClient() {
+        LoopUnderTest.assertUsesNoThreads(ChatServer.class);
+    }
+
+    @Test
+    @Order(1)
+    @Tag("hint:1")
+    void aLineGoesToEveryOtherClient(Random random) throws IOException {
+        start(random);
+        InetSocketAddress address = loop.address();
+        check(address != null && address.getAddress().isLoopbackAddress() && address.getPort() > 0,
+                () -> "address() returned " + address + "; it should be 127.0.0.1 and the port the listening"
+                        + " channel was bound to.");
+        List<Client> clients = joinAll(2 + random.nextInt(4));
+        for (Client sender : clients) {
+            String line = "from " + sender + ": " + words(random, 1 + random.nextInt(8)) + "\n";
+            room.send(sender, List.of(line), Pieces.WHOLE);
+            awaitEveryoneElse(sender, line, clients, LINE_LIMIT);
+        }
+        loop.assertHandledKeysRemoved("every client had had every line");
+    }
+
+    @Test
+    @Order(3)
+    @Tag("hint:2")
+    void linesCutIntoPiecesArriveWholeAndInOneOrder(Random random) throws IOException {
+        start(random);
+        List<Client> clients = joinAll(3 + random.nextInt(4));
+        for (Pieces pieces : Pieces.values()) {
+            Map<Client, List<String>> sent = new HashMap<>();
+            for (Client sender : clients) {
+                List<String> lines = new ArrayList<>();
+                for (int n = 0; n < 5 + random.nextInt(pieces == Pieces.ONE_BYTE ? 6 : 30); n++) {
+                    lines.add(sender + " " + pieces + " line " + n + ": " + words(random, random.nextInt(20)) + "\n");
+                }
+                sent.put(sender, lines);
+                room.send(sender, lines, pieces);
+            }
+            int[] firstNew = clients.stream().mapToInt(c -> c.lines.size()).toArray();
+            if (!room.pump(() -> everyoneElseHasTheLastLine(clients, sent), BATCH_LIMIT)
+                    || !everyoneElseHasAll(clients, sent)) {
+                failMissing(clients, sent, pieces);
+            }
+            assertOneOrder(clients, sent, firstNew, pieces);
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:2")
+    void aLineOfMaxLineBytesIsForwardedAndALongerOneDisconnectsItsSender(Random random) throws IOException {
+        start(random);
+        List<Client> clients = joinAll(3);
+        Client sender = clients.get(0);
+        String longest = "longest " + "x".repeat(ChatServer.MAX_LINE - "longest \n".length()) + "\n";
+        room.send(sender, List.of(longest), Pieces.RANDOM);
+        awaitEveryoneElse(sender, longest, clients, LINE_LIMIT);
+
+        int length = ChatServer.MAX_LINE + random.nextInt(200);
+        String tooLong = "too long " + "y".repeat(length - "too long ".length());
+        List<Client> others = clients.subList(1, clients.size());
+        long[] before = others.stream().mapToLong(c -> c.receivedBytes).toArray();
+        BooleanSupplier someoneGotSome = () -> {
+            for (int i = 0; i < others.size(); i++) {
+                if (others.get(i).receivedBytes != before[i]) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        room.send(sender, List.of(tooLong), Pieces.RANDOM);
+        room.pump(() -> sender.ended != null || someoneGotSome.getAsBoolean(), LINE_LIMIT);
+        for (int i = 0; i < others.size(); i++) {
+            Client other = others.get(i);
+            long got = other.receivedBytes - before[i];
+            check(got == 0, () -> sender + " sent " + length + " bytes without a '\\n', more than MAX_LINE ("
+                    + ChatServer.MAX_LINE + "), and " + other + " received " + got + " bytes of them"
+                    + (other.partial.isEmpty() ? "" : ", \"" + ChatClients.shorten(other.partial.toString()) + "\"")
+                    + ". Nothing of a line longer than MAX_LINE is forwarded: its sender is disconnected.");
+        }
+        if (!room.pump(() -> sender.ended != null, LINE_LIMIT)) {
+            fail(sender + " sent " + length + " bytes without a '\\n', more than MAX_LINE (" + ChatServer.MAX_LINE
+                    + "), and was still connected " + LINE_LIMIT.toMillis() + " ms later. A client that sends"
+                    + " MAX_LINE bytes of a line and no '\\n' is disconnected: its line can only be too long,"
+                    + " and holding on would need an ever bigger buffer.");
+        }
+        Client other = clients.get(1);
+        String after = "after the long line\n";
+        room.send(other, List.of(after), Pieces.WHOLE);
+        awaitEveryoneElse(other, after, List.of(other, clients.get(2)), LINE_LIMIT);
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:2")
+    void aClientThatLeavesMidLineTakesItsUnfinishedLineWithIt(Random random) throws IOException {
+        start(random);
+        List<Client> clients = joinAll(4 + random.nextInt(3));
+        Client leaving = clients.get(0);
+        String unfinished = "unfinished line of " + leaving + ": " + words(random, 1 + random.nextInt(10));
+        room.send(leaving, List.of(unfinished), Pieces.RANDOM);
+        if (!room.pump(leaving::sendingDone, LINE_LIMIT)) {
+            fail(leaving + " could not send " + unfinished.length() + " bytes in " + LINE_LIMIT.toMillis() + " ms.");
+        }
+        leaving.channel.shutdownOutput();
+        if (!room.pump(() -> leaving.ended != null, LINE_LIMIT)) {
+            fail(leaving + " sent the start of a line, then closed its side of the connection, and "
+                    + LINE_LIMIT.toMillis() + " ms later the server still had not closed its end. read() returning"
+                    + " -1 means the client has finished sending: close its channel and forget it.");
+        }
+        checkTheRoomGoesOn(random, clients.subList(1, clients.size()));
+
+        // The same again, leaving by a reset.
+        Client resetting = clients.get(1);
+        String cut = "cut short by a reset: " + words(random, 1 + random.nextInt(10));
+        room.send(resetting, List.of(cut), Pieces.RANDOM);
+        room.pump(resetting::sendingDone, LINE_LIMIT);
+        Optional<Integer> resettingFd = serverSideDescriptor(resetting);
+        room.reset(resetting);
+        if (resettingFd.isPresent()) {
+            int fd = resettingFd.get();
+            if (!room.pump(() -> loop.watchedEvents(fd).orElse(0) == 0, LINE_LIMIT)) {
+                fail(resetting + " sent the start of a line, then reset its connection, and " + LINE_LIMIT.toMillis()
+                        + " ms later the server's selector still watched its socket. A read that throws means the"
+                        + " client is gone: close its channel (which takes it out of the selector) and forget it.");
+            }
+        } else {
+            loop.assertIdle("one client gone by a reset after half a line, the rest silent");
+        }
+        checkTheRoomGoesOn(random, clients.subList(2, clients.size()));
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:3")
+    void idleClientsCostNoCpu(Random random) throws IOException {
+        start(random);
+        List<Client> clients = joinAll(3 + random.nextInt(8));
+        for (Client sender : clients) {
+            String line = "from " + sender + ": " + words(random, 3) + "\n";
+            room.send(sender, List.of(line), Pieces.WHOLE);
+            awaitEveryoneElse(sender, line, clients, LINE_LIMIT);
+        }
+        loop.assertIdle(clients.size() + " clients connected and silent, each having had every line");
+    }
+
+    /**
+     * Three clients fall behind while the others talk. One of them, "late", reads nothing until its socket
+     * is full and the server has begun to queue lines for it, then reads: it must get every line, whole and
+     * in order, and still be connected. Another, "stalled", never reads: it must be disconnected once its
+     * queue would pass QUEUE_LIMIT. The third leaves by a reset once lines wait in its queue, and must be
+     * forgotten. The talkers must get every line, batch after batch, all along. Where the kernel's view of the server's selector can be read (Linux),
+     * "the server has begun to queue" is seen there: late's connection is watched for EPOLLOUT. Elsewhere
+     * late reads from the start.
+     */
+    @Test
+    @Order(7)
+    @Tag("hint:3")
+    void clientsThatFallBehindAreServedFromTheirQueuesOrLetGo(Random random)
+            throws IOException {
+        start(random);
+        List<Client> talkers = joinAll(2);
+        // Default socket buffers: a receive buffer made small before connecting keeps the TCP window small for
+        // good, and after a long stall such a client can wait seconds for the first bytes it is owed.
+        Client late = room.join(0, false, LINE_LIMIT);
+        Client stalled = room.join(0, false, LINE_LIMIT);
+        Client quitter = room.join(0, false, LINE_LIMIT);
+        Optional<Integer> lateFd = serverSideDescriptor(late);
+        Optional<Integer> quitterFd = serverSideDescriptor(quitter);
+        Map<Client, List<String>> sent = new HashMap<>();
+        long volume = bytesToOverflowASocketAndAQueue();
+        long surelyNotFull = bytesASocketSurelyHolds();
+        long forwarded = 0;
+        int batch = 0;
+        boolean lateReads = false;
+        boolean quitterGone = false;
+        if (lateFd.isEmpty()) {
+            startReading(late);
+            lateReads = true;
+        }
+        // After each batch the stalled client sends one byte of a line it never finishes: once the server has
+        // closed its connection, that byte is answered with a reset, and the next one fails.
+        while ((stalled.ended == null || !lateReads) && forwarded < volume) {
+            // Small batches while late's queue must stay well inside QUEUE_LIMIT when it begins.
+            List<Client> readers = new ArrayList<>(talkers);
+            if (lateReads) {
+                readers.add(late); // once it reads, it keeps up: each batch waits for it too
+            }
+            boolean big = (lateReads && quitterGone) || forwarded < surelyNotFull;
+            forwarded += sendBatch(random, talkers, readers, sent, ++batch, big ? 128 * 1024 : SMALL_BATCH, stalled);
+            room.send(stalled, List.of("."), Pieces.WHOLE);
+            room.pump(stalled::sendingDone, LINE_LIMIT);
+            if (!lateReads) {
+                int events = loop.watchedEvents(lateFd.get()).orElse(0);
+                long soFar = forwarded;
+                check(events != 0, () -> late + " read nothing, and after " + soFar / 1024 + " KiB of lines the"
+                        + " server had closed its connection, without ever having watched it for EPOLLOUT (room to"
+                        + " write) before; the test looks after every " + SMALL_BATCH / 1024 + " KiB. When a"
+                        + " client's socket is full, what it does not take waits in that client's queue, and the"
+                        + " key asks for OP_WRITE"
+                        + " so that the queue is written as soon as there is room; only a queue that would grow"
+                        + " past QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024 + " KiB) means disconnection.");
+                if ((events & EPOLLOUT) != 0) {
+                    // The server is queueing for late: let it read everything so far before sending more.
+                    startReading(late);
+                    lateReads = true;
+                    awaitCaughtUp(late, sent, forwarded);
+                }
+            }
+            if (!quitterGone && (quitterFd.isEmpty()
+                    || (loop.watchedEvents(quitterFd.get()).orElse(0) & EPOLLOUT) != 0)) {
+                room.reset(quitter); // leaves by a reset while lines wait in its queue
+                quitterGone = true;
+            }
+        }
+        long total = forwarded;
+        check(lateReads, () -> late + " read nothing while " + total / 1024 + " KiB of lines were sent to it, and"
+                + " the server never asked to be told when its socket had room (its connection was never watched"
+                + " for EPOLLOUT). When a write leaves bytes over, keep them at the head of the queue and add"
+                + " OP_WRITE to the key's interest.");
+        if (quitterGone) {
+            quitterFd.ifPresent(fd -> check(loop.watchedEvents(fd).orElse(0) == 0, () -> quitter + " reset its"
+                    + " connection while lines waited in its queue, and " + total / 1024 + " KiB of lines later the"
+                    + " server still watched its socket. A write or read that throws means the client is gone:"
+                    + " close its channel and forget it."));
+        }
+        awaitCaughtUp(late, sent, total);
+        assertOneOrder(List.of(late), sent, new int[] {0}, Pieces.LARGE_RANDOM);
+
+        String marker = "sent after the stalled client must have been disconnected\n";
+        Client markerSender = talkers.get(0);
+        room.send(markerSender, List.of(marker), Pieces.WHOLE);
+        awaitEveryoneElse(markerSender, marker, talkers, LINE_LIMIT);
+
+        // Now the stalled client reads everything it was sent: its stream must end before the marker.
+        startReading(stalled);
+        boolean over = room.pump(() -> stalled.ended != null || stalled.received(marker), LINE_LIMIT);
+        long held = stalled.receivedBytes;
+        if (stalled.received(marker)) {
+            fail(stalled + " read nothing while " + total / 1024 + " KiB were sent to it, and it was still"
+                    + " connected: once it began to read it got " + held / 1024 + " KiB, up to a line sent after"
+                    + " all that. Its queue must hold at most QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024
+                    + " KiB) beyond what its socket took; a client whose queue would grow past that is"
+                    + " disconnected.");
+        }
+        check(over, () -> stalled + " read nothing while " + total / 1024 + " KiB were sent to it; once it began"
+                + " to read, it got " + held / 1024 + " KiB and then nothing for " + LINE_LIMIT.toMillis() + " ms:"
+                + " neither the end of its stream nor more lines. A client whose queue would grow past QUEUE_LIMIT"
+                + " is disconnected: close its channel.");
+    }
+
+    /** Lets {@code late}, which has begun to read, catch up with every line sent so far; fails if it cannot. */
+    private void awaitCaughtUp(Client late, Map<Client, List<String>> sent, long forwarded) throws IOException {
+        boolean got = room.pump(() -> late.ended != null || sent.values().stream().allMatch(late::receivedAll),
+                CATCH_UP_LIMIT);
+        check(late.ended == null, () -> late + " fell behind while " + forwarded / 1024 + " KiB of lines were"
+                + " sent, its queue holding no more than two batches of " + SMALL_BATCH / 1024 + " KiB when it"
+                + " began to read, and the server disconnected it (" + late.ended + "). Only a client whose queue"
+                + " would grow past QUEUE_LIMIT is disconnected.");
+        if (!got) {
+            long lines = sent.values().stream().mapToLong(List::size).sum();
+            long received = sent.values().stream().flatMap(List::stream).filter(late::received).count();
+            fail(late + " fell behind until its socket was full and lines waited in its queue; once it read, it"
+                    + " got " + received + " of the " + lines + " lines within " + CATCH_UP_LIMIT.toSeconds() + " s"
+                    + (late.partial.isEmpty() ? "" : ", and the start of a line, \""
+                    + ChatClients.shorten(late.partial.toString()) + "\"") + ". What a write leaves over must be"
+                    + " sent when the socket has room again: keep it at the head of the queue, ask for OP_WRITE,"
+                    + " and go on writing from there when the key is writable.");
+        }
+    }
+
+    /** The descriptor of the server's side of {@code client}'s connection, where the kernel's view can be read. */
+    private Optional<Integer> serverSideDescriptor(Client client) throws IOException {
+        int port = ((InetSocketAddress) client.channel.getLocalAddress()).getPort();
+        return loop.interestList().flatMap(watches -> watches.stream()
+                .filter(w -> w.remotePort() == port && w.localPort() == loop.address().getPort())
+                .map(EpollWatch::fd).findFirst());
+    }
+
+    private static void startReading(Client client) {
+        client.key.interestOps(java.nio.channels.SelectionKey.OP_READ);
+    }
+
+    /**
+     * Sends about {@code bytes} of lines from the talkers, adds them to {@code sent}, and waits until every
+     * one of {@code readers} has the lines the others sent; fails, naming {@code stalled}, if they do not
+     * all arrive in time. Returns the bytes sent.
+     */
+    private long sendBatch(Random random, List<Client> talkers, List<Client> readers, Map<Client, List<String>> sent,
+                           int batch, int bytes, Client stalled) throws IOException {
+        Map<Client, List<String>> now = new HashMap<>();
+        long total = 0;
+        for (int t = 0; t < talkers.size(); t++) {
+            Client sender = talkers.get(t);
+            List<String> lines = new ArrayList<>();
+            while (total < (long) bytes * (t + 1) / talkers.size()) {
+                String line = sender + " batch " + batch + " line " + lines.size() + " "
+                        + "z".repeat(200 + random.nextInt(700)) + "\n";
+                lines.add(line);
+                total += line.length();
+            }
+            now.put(sender, lines);
+            sent.computeIfAbsent(sender, s -> new ArrayList<>()).addAll(lines);
+            room.send(sender, lines, Pieces.LARGE_RANDOM);
+        }
+        if (!room.pump(() -> everyoneElseHasTheLastLine(readers, now), BATCH_LIMIT)
+                || !everyoneElseHasAll(readers, now)) {
+            fail("While " + stalled + " read nothing, the other clients stopped getting their lines: in batch "
+                    + batch + ", some lines had not arrived within " + BATCH_LIMIT.toMillis() + " ms. When a"
+                    + " client's socket will not take a write, keep the rest in its queue and go back to select();"
+                    + " a loop that waits for that one client makes everyone wait.");
+        }
+        return total;
+    }
+
+    @Test
+    @Order(2)
+    @Tag("hint:1")
+    void stopEndsServeAndClosesEverything(Random random) throws IOException {
+        start(random);
+        InetSocketAddress address = loop.address();
+        List<Client> clients = joinAll(2 + random.nextInt(4));
+        loop.stopAndAwait(Duration.ofSeconds(1));
+        // serve() has returned: a closed connection shows at once over loopback.
+        if (!room.pump(() -> clients.stream().allMatch(c -> c.ended != null), Duration.ofMillis(500))) {
+            List<Client> open = clients.stream().filter(c -> c.ended == null).toList();
+            fail("serve() returned after stop(), but " + open + " still had open connections 500 ms later: close"
+                    + " every client's channel on the way out.");
+        }
+        loop.selectorStillOpen().ifPresent(open -> check(!open, "serve() returned after stop(), but the"
+                + " selector is still open (its epoll descriptor is still in the process). Close it on the way"
+                + " out, in a finally block, so it is closed whichever way serve() ends."));
+        try (ServerSocketChannel again = ServerSocketChannel.open()) {
+            again.bind(address);
+        } catch (BindException inUse) {
+            fail("serve() returned after stop(), but port " + address.getPort() + " is still taken: the listening"
+                    + " channel was not closed.");
+        }
+        ChatServer early = new ChatServer();
+        early.stop();
+        early.stop();
+        LoopUnderTest second = LoopUnderTest.start("ChatServer", () -> adapt(early));
+        try {
+            second.stopAndAwait(Duration.ofSeconds(1));
+        } finally {
+            second.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    private void start(Random random) throws IOException {
+        loop = LoopUnderTest.start("ChatServer", () -> adapt(new ChatServer()));
+        room = new ChatClients(loop, random);
+    }
+
+    private static LoopUnderTest.Server adapt(ChatServer server) {
+        return new LoopUnderTest.Server() {
+            @Override
+            public void serve() throws IOException {
+                server.serve();
+            }
+
+            @Override
+            public void stop() {
+                server.stop();
+            }
+
+            @Override
+            public InetSocketAddress address() {
+                return server.address();
+            }
+
+            @Override
+            public Object instance() {
+                return server;
+            }
+        };
+    }
+
+    private List<Client> joinAll(int count) throws IOException {
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            clients.add(room.join(0, true, LINE_LIMIT));
+        }
+        return clients;
+    }
+
+    private void awaitEveryoneElse(Client sender, String line, List<Client> clients, Duration limit)
+            throws IOException {
+        List<Client> others = clients.stream().filter(c -> c != sender).toList();
+        if (!room.pump(() -> others.stream().allMatch(c -> c.received(line)), limit)) {
+            List<Client> missing = others.stream().filter(c -> !c.received(line)).toList();
+            fail(sender + " sent \"" + ChatClients.shorten(line) + "\" and within " + limit.toMillis() + " ms "
+                    + missing + " of the other " + others.size() + " clients had not received it"
+                    + (missing.get(0).partial.isEmpty() ? "." : "; " + missing.get(0) + " had received the"
+                    + " start of a line, \"" + ChatClients.shorten(missing.get(0).partial.toString()) + "\"."));
+        }
+    }
+
+    /** After someone left: a line from each remaining client still reaches the others, unchanged. */
+    private void checkTheRoomGoesOn(Random random, List<Client> remaining) throws IOException {
+        for (Client sender : remaining) {
+            String line = "still here, " + sender + ": " + words(random, 2) + "\n";
+            room.send(sender, List.of(line), Pieces.WHOLE);
+            awaitEveryoneElse(sender, line, remaining, LINE_LIMIT);
+        }
+    }
+
+    /** Whether every client has the last line of every other sender: the cheap test, run on every turn. */
+    private static boolean everyoneElseHasTheLastLine(List<Client> clients, Map<Client, List<String>> sent) {
+        for (Client receiver : clients) {
+            for (Map.Entry<Client, List<String>> from : sent.entrySet()) {
+                if (from.getKey() != receiver && !from.getValue().isEmpty()
+                        && !receiver.received(from.getValue().get(from.getValue().size() - 1))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean everyoneElseHasAll(List<Client> clients, Map<Client, List<String>> sent) {
+        return clients.stream().allMatch(c -> sent.entrySet().stream()
+                .filter(e -> e.getKey() != c).allMatch(e -> c.receivedAll(e.getValue())));
+    }
+
+    private void failMissing(List<Client> clients, Map<Client, List<String>> sent, Pieces pieces) {
+        for (Client receiver : clients) {
+            for (Map.Entry<Client, List<String>> from : sent.entrySet()) {
+                if (from.getKey() == receiver) {
+                    continue;
+                }
+                for (String line : from.getValue()) {
+                    if (!receiver.received(line)) {
+                        long got = from.getValue().stream().filter(receiver::received).count();
+                        fail(clients.size() + " clients sent " + sent.values().stream().mapToInt(List::size).sum()
+                                + " lines at once, cut " + pieces + "; within " + BATCH_LIMIT.toMillis() + " ms "
+                                + receiver + " had " + got + " of the " + from.getValue().size() + " lines of "
+                                + from.getKey() + ", and not \"" + ChatClients.shorten(line) + "\""
+                                + (receiver.partial.isEmpty() ? "." : "; it had the start of a line, \""
+                                + ChatClients.shorten(receiver.partial.toString()) + "\"."));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Every client got the lines in the order the server received them: each sender's lines in the order
+     * sent, and any two clients agree on the order of the lines both got.
+     */
+    private static void assertOneOrder(List<Client> clients, Map<Client, List<String>> sent, int[] firstNew,
+                                       Pieces pieces) {
+        Map<Client, List<String>> got = new HashMap<>();
+        for (int i = 0; i < clients.size(); i++) {
+            got.put(clients.get(i), clients.get(i).lines.subList(firstNew[i], clients.get(i).lines.size()));
+        }
+        for (Client receiver : clients) {
+            for (Map.Entry<Client, List<String>> from : sent.entrySet()) {
+                if (from.getKey() == receiver) {
+                    continue;
+                }
+                Set<String> theirs = new HashSet<>(from.getValue());
+                List<String> inOrder = got.get(receiver).stream().filter(theirs::contains).toList();
+                if (!inOrder.equals(from.getValue())) {
+                    int at = 0;
+                    while (inOrder.get(at).equals(from.getValue().get(at))) {
+                        at++;
+                    }
+                    fail(from.getKey() + " sent its lines (cut " + pieces + ") in one order and " + receiver
+                            + " got them in another: line " + (at + 1) + " it got was \""
+                            + ChatClients.shorten(inOrder.get(at)) + "\" where \""
+                            + ChatClients.shorten(from.getValue().get(at)) + "\" was sent.");
+                }
+            }
+        }
+        for (Client a : clients) {
+            for (Client b : clients) {
+                if (a.id >= b.id) {
+                    continue;
+                }
+                List<String> aSeen = got.get(a).stream().filter(line -> !a.sent.contains(line)
+                        && !b.sent.contains(line)).toList();
+                List<String> bSeen = got.get(b).stream().filter(line -> !a.sent.contains(line)
+                        && !b.sent.contains(line)).toList();
+                if (!aSeen.equals(bSeen)) {
+                    int at = 0;
+                    while (aSeen.get(at).equals(bSeen.get(at))) {
+                        at++;
+                    }
+                    fail(a + " and " + b + " got the other clients' lines in different orders: " + a + " got \""
+                            + ChatClients.shorten(aSeen.get(at)) + "\" where " + b + " got \""
+                            + ChatClients.shorten(bSeen.get(at)) + "\". Forward each line to everyone at once, in"
+                            + " the order lines are received, so that every client sees one conversation.");
+                }
+            }
+        }
+    }
+
+    /**
+     * More bytes than the kernel can hold for one client that does not read, plus a queue of QUEUE_LIMIT: on
+     * Linux a socket's send buffer grows to at most the third figure of tcp_wmem, and the client's receive
+     * buffer, which does not grow while nothing is read, starts at the second figure of tcp_rmem.
+     */
+    private static long bytesToOverflowASocketAndAQueue() {
+        long sendBufferMax = 8L * 1024 * 1024;
+        long receiveBuffer = 1024 * 1024;
+        try {
+            sendBufferMax = Long.parseLong(sysctl("tcp_wmem")[2]);
+            receiveBuffer = Long.parseLong(sysctl("tcp_rmem")[1]);
+        } catch (IOException | RuntimeException elsewhere) {
+            // not Linux: assume generous buffers
+        }
+        return sendBufferMax + 2 * receiveBuffer + 4L * ChatServer.QUEUE_LIMIT + 256 * 1024;
+    }
+
+    /**
+     * Lines that can be sent in big batches before the test begins to look closely: less than any loopback
+     * socket holds for a client that does not read. Linux starts a connected socket's send buffer at twice
+     * ten segments, each counted at a power of two above the segment size: over 2.5 MiB on loopback, whose
+     * segments are about 64 KiB; never more than the third figure of tcp_wmem.
+     */
+    private static long bytesASocketSurelyHolds() {
+        try {
+            return Math.min(2L * 1024 * 1024, Long.parseLong(sysctl("tcp_wmem")[2]) / 2);
+        } catch (IOException | RuntimeException elsewhere) {
+            return 0; // not Linux: no close look is taken there anyway
+        }
+    }
+
+    private static String[] sysctl(String name) throws IOException {
+        return Files.readAllLines(Path.of("/proc/sys/net/ipv4/" + name)).get(0).trim().split("\\s+");
+    }
+
+    private static String words(Random random, int count) {
+        StringBuilder text = new StringBuilder();
+        for (int w = 0; w < count; w++) {
+            if (w > 0) {
+                text.append(' ');
+            }
+            for (int c = 0; c < 1 + random.nextInt(9); c++) {
+                text.append((char) ('a' + random.nextInt(26)));
+            }
+        }
+        return text.toString();
+    }
+}

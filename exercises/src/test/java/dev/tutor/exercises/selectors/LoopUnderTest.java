@@ -1,0 +1,475 @@
+package dev.tutor.exercises.selectors;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.runtime.net.EpollInterest;
+import dev.tutor.runtime.net.EpollWatch;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Your server, running {@code serve()} on a thread this test started, so that the tests can see whether
+ * {@code serve()} has ended (and what it threw), how much CPU its thread uses while nothing happens, and,
+ * on Linux, what its selector has asked the kernel to watch. Not a test itself: the tests of both
+ * servers of lesson 9 share it.
+ */
+final class LoopUnderTest implements AutoCloseable {
+
+    /** What a server of this lesson can do; each test hands in its server's methods. */
+    interface Server {
+        void serve() throws IOException;
+
+        void stop();
+
+        InetSocketAddress address();
+
+        /** The learner's server object itself, whose selector the tests may look at. */
+        Object instance();
+    }
+
+    /** Makes the server: a constructor, which may throw like the real one. */
+    interface Maker {
+        Server make() throws IOException;
+    }
+
+    /**
+     * How long an idle server is watched once it has settled: long enough for a spinning loop to show even
+     * when a crowded machine gives it a small share of a core, short enough to be quick.
+     */
+    static final Duration IDLE_WINDOW = Duration.ofMillis(400);
+    /**
+     * CPU time in {@link #IDLE_WINDOW} above which an idle server is busy. A loop blocked in select() uses
+     * none at all (a thread's CPU clock stands still while it waits); a spinning loop that gets even a
+     * twentieth of a core uses twice this.
+     */
+    static final Duration IDLE_CPU_LIMIT = Duration.ofMillis(10);
+    /**
+     * Before the window: the loop may still be finishing the last thing the clients did (a reset to read, a
+     * connection to close, a class to load the first time). It has settled once its CPU clock stands still
+     * for {@link #SETTLED}; a loop that uses {@link #SETTLE_CPU_LIMIT} of CPU, or that has not settled within
+     * {@link #SETTLE_LIMIT}, is busy.
+     */
+    static final Duration SETTLED = Duration.ofMillis(10);
+    static final Duration SETTLE_CPU_LIMIT = Duration.ofMillis(30);
+    static final Duration SETTLE_LIMIT = Duration.ofSeconds(2);
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final String name;
+    private final Server server;
+    private final Thread thread;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    /** The epoll instance the constructor opened, on Linux; empty elsewhere or when it cannot be told apart. */
+    private final Optional<Integer> epfd;
+    private volatile Throwable thrown;
+    private volatile boolean stopCalled;
+    /** The serving thread in /proc ("PID/task/TID"), on Linux; null elsewhere. */
+    private volatile String nativeTask;
+
+    private LoopUnderTest(String name, Server server, Optional<Integer> epfd) {
+        this.name = name;
+        this.server = server;
+        this.epfd = epfd;
+        this.thread = new Thread(this::run, name + ".serve()");
+        this.thread.setDaemon(true);
+    }
+
+    /** Makes the server and starts {@code serve()} on a thread of the test's own. */
+    static LoopUnderTest start(String name, Maker maker) throws IOException {
+        Set<Integer> before = EpollInterest.available() ? EpollInterest.instances() : Set.of();
+        Server server = maker.make();
+        Optional<Integer> epfd = EpollInterest.available() ? EpollInterest.openedSince(before) : Optional.empty();
+        LoopUnderTest loop = new LoopUnderTest(name, server, epfd);
+        loop.thread.start();
+        return loop;
+    }
+
+    private void run() {
+        try {
+            nativeTask = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString(); // "PID/task/TID"
+        } catch (IOException | RuntimeException notLinux) {
+            nativeTask = null;
+        }
+        try {
+            server.serve();
+        } catch (Throwable t) {
+            thrown = t;
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** The thread that runs serve(). */
+    Thread thread() {
+        return thread;
+    }
+
+    boolean hasEnded() {
+        return ended.getCount() == 0;
+    }
+
+    /**
+     * Waits until {@code done} is true, checking every few milliseconds, for at most {@code limit}; fails at
+     * once, naming what it threw, if serve() ends meanwhile. Returns whether {@code done} became true.
+     */
+    boolean awaitWhileServing(BooleanSupplier done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            assertServing();
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleepMillis(2);
+        }
+        return true;
+    }
+
+    /** Fails, saying what happened, if serve() has already returned or thrown though stop() was never called. */
+    void assertServing() {
+        if (hasEnded() && !stopCalled) {
+            fail(endedEarly());
+        }
+    }
+
+    /** A client run's problem, if any, with what serve() did when it has ended. */
+    void assertNoProblem(Optional<String> problem) {
+        if (problem.isPresent()) {
+            fail(problem.get() + (hasEnded() && !stopCalled ? " " + endedEarly() : ""));
+        }
+    }
+
+    private String endedEarly() {
+        Throwable t = thrown;
+        if (t == null) {
+            return "serve() returned though stop() was never called: it must go on serving, waiting in select()"
+                    + " for the next thing to do, until stop().";
+        }
+        if (t instanceof UnsupportedOperationException && String.valueOf(t.getMessage()).startsWith("TODO")) {
+            return "serve() is not written yet: it threw " + t + ".";
+        }
+        return "serve() threw " + t + where(t) + ", and so stopped serving everyone."
+                + (t instanceof IOException ? " When a read or write fails for one connection (its client reset"
+                + " it, say), close that connection and go on serving the others." : "");
+    }
+
+    /** Where in the learner's class an exception came from, as " at Name.method(Name.java:12)", or "". */
+    private String where(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().startsWith("dev.tutor.exercises.selectors." + name)) {
+                return ", at " + frame;
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Lets the serving thread settle (see {@link #settle()}), then watches its CPU
+     * time for {@link #IDLE_WINDOW} while nothing is sent, and fails as soon as it passes
+     * {@link #IDLE_CPU_LIMIT}: a loop that waits in select() uses none. No timing decides the verdict of a
+     * right server: its clock does not move at all while it waits.
+     *
+     * @param situation what the clients are doing, for the message: "40 clients connected and silent"
+     */
+    void assertIdle(String situation) {
+        settle().ifPresent(busy -> failBusy(situation, busy[0], busy[1]));
+        assertServing();
+        long cpuStart = cpuTime();
+        long wallStart = System.nanoTime();
+        while (true) {
+            sleepMillis(5);
+            long cpu = cpuTime() - cpuStart;
+            long wall = System.nanoTime() - wallStart;
+            if (cpu > IDLE_CPU_LIMIT.toNanos()) {
+                failBusy(situation, cpu, wall);
+            }
+            if (wall >= IDLE_WINDOW.toNanos()) {
+                assertServing();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits until the serving thread has finished what the clients gave it to do and waits in select() (see
+     * {@link #settle()}), then fails if a key is left in the selector's selected-key set: each key must be
+     * removed as it is handled. A loop that does not settle is left to the idle tests.
+     *
+     * @param situation what the clients have done, for the message: "a client has had its echo"
+     */
+    void assertHandledKeysRemoved(String situation) {
+        if (settle().isPresent()) {
+            return; // a loop that is busy with nothing to do is the idle tests' to judge
+        }
+        Optional<Selector> selector = learnersSelector();
+        if (selector.isEmpty() || !selector.get().isOpen()) {
+            return;
+        }
+        int left;
+        try {
+            left = selector.get().selectedKeys().size();
+        } catch (ClosedSelectorException closed) {
+            return;
+        }
+        check(left == 0, () -> "When " + situation + " and the thread running serve() had nothing more to do"
+                + " (its CPU clock stood still), " + left + " key" + (left == 1 ? " was" : "s were") + " still in"
+                + " the selector's selected-key set. select() puts the key of each ready channel in that set and"
+                + " never takes one out; a key left there is handled again on later turns with the ready"
+                + " operations it had then. Remove each key as you take it: Iterator.remove() on"
+                + " selector.selectedKeys().iterator().");
+    }
+
+    /** The Selector the learner's server keeps in a field, if it keeps one. */
+    private Optional<Selector> learnersSelector() {
+        Object instance = server.instance();
+        if (instance == null) {
+            return Optional.empty();
+        }
+        for (Field field : instance.getClass().getDeclaredFields()) {
+            if (Selector.class.isAssignableFrom(field.getType()) && !Modifier.isStatic(field.getModifiers())) {
+                try {
+                    field.setAccessible(true);
+                    return Optional.ofNullable((Selector) field.get(instance));
+                } catch (ReflectiveOperationException | RuntimeException unreadable) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Waits until the serving thread has settled: its CPU clock has stood still for {@link #SETTLED} and,
+     * where Linux shows it, the thread is asleep in the kernel (a thread waiting in select() is; one that
+     * a crowded machine has only set aside for a moment is not). Returns false, with the CPU time and wall
+     * time it watched, if the thread used {@link #SETTLE_CPU_LIMIT} or did not settle within
+     * {@link #SETTLE_LIMIT}.
+     */
+    private Optional<long[]> settle() {
+        assertServing();
+        long settleStart = System.nanoTime();
+        long settleCpuStart = cpuTime();
+        long last = settleCpuStart;
+        long stillSince = settleStart;
+        while (System.nanoTime() - stillSince < SETTLED.toNanos()) {
+            sleepMillis(2);
+            long cpu = cpuTime();
+            long now = System.nanoTime();
+            if (cpu != last || !asleep()) {
+                last = cpu;
+                stillSince = now;
+            }
+            if (cpu - settleCpuStart > SETTLE_CPU_LIMIT.toNanos() || now - settleStart > SETTLE_LIMIT.toNanos()) {
+                return Optional.of(new long[] {cpu - settleCpuStart, now - settleStart});
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the serving thread sleeps in the kernel (state S in /proc); true where that cannot be read. */
+    private boolean asleep() {
+        String task = nativeTask;
+        if (task == null) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", task, "stat"));
+            int afterName = stat.lastIndexOf(')');
+            return afterName < 0 || stat.length() < afterName + 3 || stat.charAt(afterName + 2) != 'R';
+        } catch (IOException | RuntimeException unreadable) {
+            return true;
+        }
+    }
+
+    private long cpuTime() {
+        return THREADS.getThreadCpuTime(thread.threadId());
+    }
+
+    private void failBusy(String situation, long cpu, long wall) {
+        fail(String.format("With %s, the thread running serve() used %.0f ms of CPU in %.0f ms: it is busy while"
+                + " there is nothing to do, instead of waiting in select(). %s", situation, cpu / 1e6, wall / 1e6,
+                whySpinning()));
+    }
+
+    /** The evidence the kernel holds about why an idle loop is busy, when there is any. */
+    private String whySpinning() {
+        Optional<List<EpollWatch>> watches = interestList();
+        if (watches.isEmpty()) {
+            return "Either the selector wakes at once on every turn (OP_WRITE registered with nothing to send, or"
+                    + " a connection whose read() returned -1 still registered) or the loop does not wait at all"
+                    + " (selectNow(), or select() with a very short time-out, in a loop).";
+        }
+        int port = address().getPort();
+        List<EpollWatch> connections = watches.get().stream()
+                .filter(w -> w.localPort() == port && w.remote() != null).toList();
+        long writing = connections.stream().filter(EpollWatch::wantsWrite).count();
+        long closedByClient = connections.stream()
+                .filter(w -> w.wantsRead() && "CLOSE_WAIT".equals(w.tcpState())).count();
+        StringBuilder why = new StringBuilder("The kernel's view of your selector (its epoll interest list): "
+                + connections.size() + " connection" + (connections.size() == 1 ? "" : "s") + " registered");
+        if (writing > 0) {
+            why.append(", ").append(writing).append(" of them for writing (EPOLLOUT) though every client has had"
+                    + " everything it was owed. A socket with room in its send buffer is always writable, so"
+                    + " select() returns at once on every turn: register OP_WRITE only while something is left to"
+                    + " send, and take it off when the last byte has gone.");
+        }
+        if (closedByClient > 0) {
+            why.append(writing > 0 ? " And " : ", ").append(closedByClient).append(" of them closed by their"
+                    + " client (CLOSE_WAIT) and still registered for reading: such a socket is always readable,"
+                    + " and read() returns -1 at once, turn after turn. Close the connection when read() returns -1.");
+        }
+        if (writing == 0 && closedByClient == 0) {
+            why.append(", none for writing and none closed by its client, so the selector has nothing to report:"
+                    + " the loop does not wait. Call select(), which blocks until a key is ready or wakeup() is"
+                    + " called, rather than selectNow() or select() with a very short time-out in a loop.");
+        }
+        return why.toString();
+    }
+
+    /** What the server's selector watches, as the kernel holds it; empty where that cannot be read. */
+    Optional<List<EpollWatch>> interestList() {
+        if (epfd.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EpollInterest.interestList(epfd.get()));
+        } catch (IOException closed) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The event mask the server's selector has the kernel watch for on descriptor {@code fd}: empty where
+     * that cannot be read, 0 when the descriptor is not watched. Cheaper than {@link #interestList()}.
+     */
+    Optional<Integer> watchedEvents(int fd) {
+        if (epfd.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EpollInterest.events(epfd.get()).getOrDefault(fd, 0));
+        } catch (IOException closed) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the epoll instance the constructor opened is still open; empty where that cannot be told. */
+    Optional<Boolean> selectorStillOpen() {
+        if (epfd.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EpollInterest.instances().contains(epfd.get()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Calls stop() and waits up to {@code limit} for serve() to end. Fails if it does not end, or if it
+     * ended by throwing.
+     */
+    void stopAndAwait(Duration limit) {
+        stopCalled = true;
+        server.stop();
+        try {
+            if (!ended.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail("stop() was called, and " + limit.toMillis() + " ms later serve() was still running. stop()"
+                        + " is called from another thread while serve() waits in select(): it must make select()"
+                        + " return (selector.wakeup()) and tell the loop to end (a volatile flag).");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting for serve() to end");
+        }
+        if (thrown != null) {
+            fail("After stop(), serve() threw " + thrown + where(thrown) + " instead of closing everything and"
+                    + " returning.");
+        }
+    }
+
+    /**
+     * Stops the server, if it is still serving, after a test. Waits only briefly: a right server ends at
+     * once, and one whose stop() does not work is left on its daemon thread rather than making every
+     * later test wait for it (the test of stop() says what is wrong).
+     */
+    @Override
+    public void close() {
+        stopCalled = true;
+        server.stop();
+        try {
+            ended.await(300, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The rule that the server is one thread: read off the compiled class, so a server that borrows a
+     * thread fails before it runs. Atomic variables are allowed; threads, executors, timers and
+     * completable futures are not.
+     */
+    static void assertUsesNoThreads(Class<?> serverClass) {
+        String forbidden = "java\\.lang\\.Thread(Group)?(\\$.*)?|java\\.util\\.Timer(Task)?|java\\.util\\.concurrent\\."
+                + "[A-Za-z]*(Executor|ForkJoin|CompletableFuture|CompletionStage|ThreadFactory|FutureTask"
+                + "|ScheduledFuture)[A-Za-z$]*";
+        DescribedPredicate<JavaClass> threading = DescribedPredicate.describe("threads, executors or timers",
+                javaClass -> javaClass.getName().matches(forbidden));
+        EvaluationResult result = ArchRuleDefinition.noClasses()
+                .should().dependOnClassesThat(threading)
+                .evaluate(CompiledNest.of(serverClass));
+        if (result.hasViolation()) {
+            List<String> details = result.getFailureReport().getDetails();
+            fail(serverClass.getSimpleName() + " uses threads: " + String.join("; ", details.subList(0,
+                    Math.min(3, details.size()))) + ". The whole point of a selector is that one thread serves"
+                    + " every client: serve() runs the loop on the thread that calls it, and select() is the only"
+                    + " place it waits. A thread per client, or a pool, is lesson 7's server again.");
+        }
+    }
+
+    /** Fails with {@code message} unless {@code ok}: like assertTrue, without the "expected: true" tail. */
+    static void check(boolean ok, Supplier<String> message) {
+        if (!ok) {
+            fail(message.get());
+        }
+    }
+
+    static void check(boolean ok, String message) {
+        if (!ok) {
+            fail(message);
+        }
+    }
+
+    static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
