@@ -427,6 +427,7 @@ class EchoClientTest {
         private final ServerSocket listening;
         private final Thread thread;
         private final CountDownLatch clientClosed = new CountDownLatch(1);
+        private final CountDownLatch exchangeOver = new CountDownLatch(1);
         private final CountDownLatch messageRead = new CountDownLatch(1);
         private volatile byte[] received;
         private volatile Socket accepted;
@@ -477,7 +478,9 @@ class EchoClientTest {
                     clientClosed.countDown();
                     return;
                 }
-                if (closedNotHalfClosed(socket)) {
+                // Bytes written now would reach a half-closed client that is still reading, so the probe
+                // waits until the test has seen exchange() end.
+                if (exchangeOver.await(3 * CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS) && closedNotHalfClosed(socket)) {
                     clientClosed.countDown();
                 }
             } catch (IOException | InterruptedException e) {
@@ -505,8 +508,12 @@ class EchoClientTest {
             }
         }
 
-        /** Fails unless the client closed its socket within {@link #CLOSE_WAIT_MILLIS}. */
+        /**
+         * Fails unless the client closed its socket within {@link #CLOSE_WAIT_MILLIS}. Called once exchange()
+         * has ended.
+         */
         void assertClientClosed(String afterWhat) throws InterruptedException {
+            exchangeOver.countDown();
             if (!clientClosed.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 fail(afterWhat + "and " + CLOSE_WAIT_MILLIS + " ms later the server still saw the connection open:"
                         + " the client's socket was not closed. Close it on every way out, with try-with-resources.");
@@ -515,6 +522,7 @@ class EchoClientTest {
 
         @Override
         public void close() throws IOException, InterruptedException {
+            exchangeOver.countDown();
             listening.close();
             Socket socket = accepted;
             if (socket != null) {
