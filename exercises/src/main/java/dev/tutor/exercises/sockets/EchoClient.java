@@ -27,17 +27,22 @@ public final class EchoClient {
     /**
      * Connects to the echo server at {@code server}, sends all of {@code message}, and reads until
      * {@code message.length} bytes have come back, in any number of reads of any size. Returns exactly
-     * those bytes; anything the server sends after them is left unread. An empty message is sent and
-     * returned at once.
+     * those bytes; anything the server sends after them is left unread. An empty message is no exception:
+     * the client connects (so a refused or unanswered connection fails as it would for any message), sends
+     * nothing, and returns an empty echo without waiting for a byte.
      *
      * <p>Messages are small (the tests send at most 16 KiB): the kernel's buffers hold a whole echo while
-     * the client is still writing, so write everything first, then read.
+     * the client is still writing, so write everything first, then read. Once the message is sent, the
+     * client may half-close the connection with {@code shutdownOutput()} or leave it open: the server echoes
+     * the same bytes either way, and it is the client's read loop that decides when the echo is complete.
      *
      * <p>Every way out closes the socket, the ones that throw as well as the one that returns.
      *
      * @param timeout how long to wait for the connection, and how long any single read may wait with no
      *                byte arriving. It is for silence, not for the whole exchange: an echo that keeps
-     *                coming, piece after piece, may take longer than {@code timeout} in all. Positive.
+     *                coming, piece after piece, may take longer than {@code timeout} in all. At least one
+     *                millisecond (sockets count their time-outs in whole milliseconds, and take 0 for "no
+     *                limit"), and under {@code Integer.MAX_VALUE} milliseconds.
      * @return the echo, {@code message.length} bytes
      * @throws java.net.SocketTimeoutException the connection was not made within {@code timeout}, or no byte
      *                arrived for {@code timeout} while the echo was incomplete

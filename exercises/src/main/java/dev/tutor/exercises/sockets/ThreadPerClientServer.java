@@ -26,7 +26,14 @@ import java.net.Socket;
  *       server and every other client go on as if it had never been.</li>
  *   <li>{@link #close()} stops accepting, closes every client's connection, and returns once every thread
  *       the server started, daemon or not, has ended: within milliseconds, and at most about 5 seconds
- *       in all. Calling it again does nothing.</li>
+ *       in all. A thread that has still not ended by then (one stuck outside any socket call) is left
+ *       running, and close() returns all the same without throwing. Calling it again does nothing.</li>
+ *   <li>Once the listening socket is closed, the accepting thread ends. An accept() that fails for another
+ *       reason (the process is out of file descriptors, say) may end the accepting or skip that one
+ *       client; the tests do not cause one.</li>
+ *   <li>"Every thread the server started" is every thread that start(), the accepting thread and the
+ *       clients' threads create, including one whose last lines are still running: a thread has ended when
+ *       {@code isAlive()} says false, which {@code join()} waits for.</li>
  * </ul>
  *
  * <p>Exercise: complete {@link #start()}, the accepting thread, each client's thread and {@link #close()}.

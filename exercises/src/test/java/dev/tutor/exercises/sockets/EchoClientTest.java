@@ -72,18 +72,28 @@ class EchoClientTest {
         for (int round = 0; round < lengths.size(); round++) {
             byte[] message = message(random, lengths.get(round));
             List<byte[]> pieces = cut(message, random);
-            boolean trailing = round % 2 == 1;   // some servers send more after the echo
+            // Some servers send more after the echo, in the same write as its last piece, so that a read can
+            // return the echo's end and bytes beyond it together.
+            byte[] extra = round % 2 == 1 ? message(random, 1 + random.nextInt(9_000)) : new byte[0];
+            List<byte[]> writes = new ArrayList<>(pieces);
+            if (writes.isEmpty()) {
+                writes.add(extra);
+            } else {
+                writes.set(writes.size() - 1, concat(writes.getLast(), extra));
+            }
             int pauseMillis = 1 + random.nextInt(4);
-            try (ScriptedServer server = ScriptedServer.start(message.length, socket -> {
-                sendWithPauses(socket, pieces, pauseMillis);
-                if (trailing) {
-                    socket.getOutputStream().write("AFTER".getBytes());
-                }
-            })) {
+            try (ScriptedServer server = ScriptedServer.start(message.length,
+                    socket -> sendWithPauses(socket, writes, pauseMillis))) {
                 Outcome outcome = Outcome.of(server.address(), message, GENEROUS);
                 String what = "The server read the " + message.length + "-byte message and sent it back in "
                         + pieces.size() + " piece(s) of " + sizes(pieces) + " bytes, " + pauseMillis + " ms apart"
-                        + (trailing ? ", then 5 more bytes" : "") + ", and kept the connection open. ";
+                        + (extra.length > 0 ? ", with " + extra.length + " more bytes in the same write as the echo's"
+                        + " end" : "") + ", and kept the connection open. ";
+                if (outcome.finished && outcome.thrown instanceof IndexOutOfBoundsException && extra.length > 0) {
+                    fail(what + "exchange() threw " + named(outcome.thrown) + ": a read returned bytes beyond the"
+                            + " echo, and they did not fit. Ask each read for at most the bytes still missing.",
+                            outcome.thrown);
+                }
                 outcome.assertReturned(what, GENEROUS);
                 if (outcome.result.length != message.length) {
                     fail(what + "exchange() returned " + outcome.result.length + " bytes instead of "
@@ -92,7 +102,12 @@ class EchoClientTest {
                               + " again until the whole echo has come." : "."));
                 }
                 assertArrayEquals(message, outcome.result, what + "exchange() returned other bytes than the echo.");
-                assertArrayEquals(message, server.received(), what + "The server received other bytes than"
+                byte[] received = server.received();
+                if (received == null) {
+                    fail(what + "exchange() returned without the server ever reading a message: it did not connect."
+                            + (message.length == 0 ? " An empty message connects too, and sends nothing." : ""));
+                }
+                assertArrayEquals(message, received, what + "The server received other bytes than"
                         + " the message: send all of it, once.");
             }
         }
@@ -187,9 +202,33 @@ class EchoClientTest {
                     + "-byte echo in " + pieceCount + " pieces, " + pauseMillis + " ms apart: "
                     + (pieceCount - 1) * pauseMillis + " ms in all, but never " + timeout.toMillis()
                     + " ms of silence. ";
-            outcome.assertReturned(what, Duration.ofMillis(pieceCount * pauseMillis + timeout.toMillis()));
+            assertWaitedOnlyForSilence(outcome, what, Duration.ofMillis(pieceCount * pauseMillis + timeout.toMillis()));
             assertArrayEquals(message, outcome.result, what + "exchange() returned other bytes than the echo.");
         }
+        // A time-out of a second or more, whose whole seconds count as much as its milliseconds.
+        Duration longer = Duration.ofSeconds(1 + random.nextInt(2)).plusMillis(20 + random.nextInt(60));
+        long longPause = 250;
+        byte[] second = message(random, 2 + random.nextInt(100));
+        List<byte[]> halves = evenPieces(second, 2);
+        try (ScriptedServer server = ScriptedServer.start(second.length,
+                socket -> sendWithPauses(socket, halves, longPause))) {
+            Outcome outcome = Outcome.of(server.address(), second, longer);
+            String what = "With a time-out of " + longer.toMillis() + " ms the server sent the " + second.length
+                    + "-byte echo in 2 pieces, " + longPause + " ms apart. ";
+            assertWaitedOnlyForSilence(outcome, what, Duration.ofMillis(longPause + longer.toMillis()));
+            assertArrayEquals(second, outcome.result, what + "exchange() returned other bytes than the echo.");
+        }
+    }
+
+    /** Fails unless the call returned, naming a time-out that came before any silence as long as it. */
+    private static void assertWaitedOnlyForSilence(Outcome outcome, String what, Duration limit) {
+        if (outcome.finished && outcome.thrown instanceof SocketTimeoutException) {
+            fail(what + "exchange() threw " + named(outcome.thrown) + " " + outcome.millis + " ms after it was called,"
+                    + " while the echo was still coming and before any silence as long as the time-out. The"
+                    + " time-out is how long one read may wait for a byte, in whole milliseconds: toMillis(), set"
+                    + " once with setSoTimeout.", outcome.thrown);
+        }
+        outcome.assertReturned(what, limit);
     }
 
     @Test
@@ -388,6 +427,7 @@ class EchoClientTest {
         private final ServerSocket listening;
         private final Thread thread;
         private final CountDownLatch clientClosed = new CountDownLatch(1);
+        private final CountDownLatch exchangeOver = new CountDownLatch(1);
         private final CountDownLatch messageRead = new CountDownLatch(1);
         private volatile byte[] received;
         private volatile Socket accepted;
@@ -435,15 +475,45 @@ class EchoClientTest {
                     return;
                 } catch (IOException reset) {
                     // closing a socket with unread bytes in it resets the connection: closed all the same
+                    clientClosed.countDown();
+                    return;
                 }
-                clientClosed.countDown();
+                // Bytes written now would reach a half-closed client that is still reading, so the probe
+                // waits until the test has seen exchange() end.
+                if (exchangeOver.await(3 * CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS) && closedNotHalfClosed(socket)) {
+                    clientClosed.countDown();
+                }
             } catch (IOException | InterruptedException e) {
                 // the test is over, or the client went away
             }
         }
 
-        /** Fails unless the client closed its socket within {@link #CLOSE_WAIT_MILLIS}. */
+        /**
+         * After the client's end of stream, which a half-close sends as well as a close: true once the
+         * client's socket is seen closed. A closed socket answers bytes with a reset, after which a write
+         * fails; a half-closed one takes them. No event announces the reset, so this looks every 2 ms.
+         */
+        private static boolean closedNotHalfClosed(Socket socket) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * CLOSE_WAIT_MILLIS);
+            try {
+                OutputStream out = socket.getOutputStream();
+                while (System.nanoTime() < deadline) {
+                    out.write('.');
+                    out.flush();
+                    Thread.sleep(2);
+                }
+                return false;
+            } catch (IOException reset) {
+                return !socket.isClosed();   // not closed by this test's own close()
+            }
+        }
+
+        /**
+         * Fails unless the client closed its socket within {@link #CLOSE_WAIT_MILLIS}. Called once exchange()
+         * has ended.
+         */
         void assertClientClosed(String afterWhat) throws InterruptedException {
+            exchangeOver.countDown();
             if (!clientClosed.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 fail(afterWhat + "and " + CLOSE_WAIT_MILLIS + " ms later the server still saw the connection open:"
                         + " the client's socket was not closed. Close it on every way out, with try-with-resources.");
@@ -452,6 +522,7 @@ class EchoClientTest {
 
         @Override
         public void close() throws IOException, InterruptedException {
+            exchangeOver.countDown();
             listening.close();
             Socket socket = accepted;
             if (socket != null) {
@@ -504,6 +575,12 @@ class EchoClientTest {
             out.write(pieces.get(i));
             out.flush();
         }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private static String sizes(List<byte[]> pieces) {

@@ -16,6 +16,10 @@ import dev.tutor.runtime.net.ChaosClient.Pieces;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -293,47 +297,158 @@ class ThreadPerClientServerTest {
     }
 
     /**
-     * Closing a socket wakes the thread blocked on it, but does not wait for it to end, so a close() that
-     * does not join finds its threads still ending as it returns, most of the time: for the accepting thread
-     * alone, about one time in three was seen. So the test closes 24 servers: every sixth with clients still
-     * connected, the others with none, where only the accepting thread has to end.
+     * A thread is alive until the JVM has finished ending it, a few microseconds after its last line, and
+     * the JVM cannot finish while another thread holds the Thread object's monitor (it takes that monitor to
+     * wake the threads in join()). So the test holds the monitor of every thread the server started: each
+     * one stays alive in its last step for as long as the test likes, and a close() that does not join it
+     * returns while it is alive, on every run. A close() that joins a thread waits for that monitor, and the
+     * test lets that one thread go as soon as it sees close() waiting for it.
+     *
+     * <p>Before close(), some clients leave, and the test waits until their threads have run their last
+     * line: a thread that takes itself out of what close() goes through is then still alive.
      */
     @Test
     @Order(12)
     @Tag("hint:3")
     void closeReturnsOnlyOnceEveryThreadHasEnded(Random random) throws Exception {
-        int rounds = 24;
-        for (int round = 1; round <= rounds; round++) {
-            boolean clientsStay = round % 6 == 1;
-            Set<Thread> before = liveThreads();
-            ThreadPerClientServer server = ThreadPerClientServer.start();
-            int count = clientsStay ? 10 + random.nextInt(21) : 0;
-            List<Socket> clients = new ArrayList<>();
+        Set<Thread> before = liveThreads();
+        ThreadPerClientServer server = ThreadPerClientServer.start();
+        int staying = random.nextInt(4);
+        int leaving = 1 + random.nextInt(3);
+        List<Socket> clients = new ArrayList<>();
+        List<Held> held = new ArrayList<>();
+        try {
+            for (int c = 0; c < staying + leaving; c++) {
+                Socket client = connect(server);
+                clients.add(client);
+                exchange(client, random, "client " + (c + 1) + " of " + (staying + leaving));
+            }
+            List<Thread> serving = serverThreads(before);
+            for (Thread thread : serving) {
+                held.add(Held.hold(thread));
+            }
+            for (Socket client : clients.subList(staying, clients.size())) {
+                client.close();
+            }
+            List<Thread> ending = threadsInTheirLastStep(serving, leaving, THREAD_END_MILLIS);
+            String setting = staying + " client(s) stayed connected and idle, " + leaving + " had closed their"
+                    + " connections, and their threads had run their last line (" + names(ending) + "). ";
+            if (ending.size() < leaving) {
+                fail(setting + "Only " + ending.size() + " of the " + leaving + " threads of the clients that left had"
+                        + " run their last line " + THREAD_END_MILLIS + " ms after the clients closed.");
+            }
+            Closing closing = closeLettingJoinsThrough(server, serving, held, CLOSE_MILLIS);
+            if (!closing.returned()) {
+                fail(setting + "close() had not returned " + CLOSE_MILLIS + " ms later. These threads of the server"
+                        + " were still alive: " + String.join("; ", closing.aliveAfter()) + ".");
+            }
+            if (closing.thrown() != null) {
+                fail(setting + "close() threw " + closing.thrown() + ".", closing.thrown());
+            }
+            assertTrue(closing.aliveAfter().isEmpty(), setting + "The test kept each thread of the server alive in"
+                    + " its last step until close() waited for it. close() returned without waiting for these,"
+                    + " which were still alive: " + String.join("; ", closing.aliveAfter()) + ". Closing a socket"
+                    + " wakes the thread blocked on it, and closing the listening socket wakes the accepting thread,"
+                    + " but a thread is alive until after its last line: close() must join() every thread the"
+                    + " server started, and so must still be able to reach each one until it has ended.");
+        } finally {
+            for (Held hold : held) {
+                hold.letGo();
+            }
+            for (Socket client : clients) {
+                client.close();
+            }
+            closeWithin(server, CLOSE_MILLIS, List.of());
+        }
+    }
+
+    /** A test thread that holds a server thread's monitor, so that the server thread cannot finish ending. */
+    private record Held(Thread thread, CountDownLatch release, Thread holder) {
+
+        static Held hold(Thread thread) throws InterruptedException {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                synchronized (thread) {
+                    holding.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        // let go
+                    }
+                }
+            }, "test-hold-" + thread.getName());
+            holder.setDaemon(true);
+            holder.start();
+            holding.await();
+            return new Held(thread, release, holder);
+        }
+
+        void letGo() {
+            release.countDown();
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} until {@code count} of {@code threads} are alive with no frame left on
+     * their stacks: their code has all run, and only the JVM's end of the thread is left.
+     */
+    private static List<Thread> threadsInTheirLastStep(List<Thread> threads, int count, long millis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<Thread> ending = List.of();
+        while (System.nanoTime() < deadline) {
+            ending = threads.stream().filter(t -> t.isAlive() && t.getStackTrace().length == 0).toList();
+            if (ending.size() >= count) {
+                break;
+            }
+            Thread.sleep(1);
+        }
+        return ending;
+    }
+
+    /**
+     * Runs close() on a test thread and, while it runs, lets a held thread go the moment close() waits for
+     * its monitor, which is what join() does first. The threads of {@code serving} still alive when close()
+     * returns are listed on the closing thread at that moment.
+     */
+    private static Closing closeLettingJoinsThrough(ThreadPerClientServer server, List<Thread> serving,
+            List<Held> held, long millis) throws InterruptedException {
+        Closing[] result = new Closing[1];
+        CountDownLatch done = new CountDownLatch(1);
+        long start = System.nanoTime();
+        Thread closer = new Thread(() -> {
+            Throwable thrown = null;
             try {
-                for (int c = 0; c < count; c++) {
-                    Socket client = connect(server);
-                    clients.add(client);
-                    exchange(client, random, "client " + (c + 1) + " of " + count + " (round " + round + ")");
+                server.close();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
+            result[0] = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000, describe(alive));
+            done.countDown();
+        }, "test-closer");
+        closer.setDaemon(true);
+        closer.start();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!done.await(1, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() > deadline) {
+                List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
+                return new Closing(false, null, millis, describe(alive));
+            }
+            ThreadInfo info = threads.getThreadInfo(closer.threadId());
+            LockInfo lock = info == null ? null : info.getLockInfo();
+            if (lock != null) {
+                for (Held hold : held) {
+                    if (lock.getIdentityHashCode() == System.identityHashCode(hold.thread())
+                            && lock.getClassName().equals(hold.thread().getClass().getName())) {
+                        hold.letGo();
+                    }
                 }
-                List<Thread> serving = serverThreads(before);
-                Closing closing = closeWithin(server, CLOSE_MILLIS, serving);
-                String setting = "Server " + round + " of " + rounds + (clientsStay ? ": " + count + " clients were"
-                        + " connected and idle when close() was called. " : ": no client had connected. ");
-                if (!closing.returned()) {
-                    fail(setting + "close() had not returned " + CLOSE_MILLIS + " ms later. These threads of the"
-                            + " server were still alive: " + String.join("; ", closing.aliveAfter()) + ".");
-                }
-                assertTrue(closing.aliveAfter().isEmpty(), setting + "The moment close() returned, these threads"
-                        + " of the server were still alive: " + String.join("; ", closing.aliveAfter()) + ". Closing"
-                        + " a socket wakes the thread blocked on it, and closing the listening socket wakes the"
-                        + " accepting thread, but neither has ended yet: close() must join() every one of them.");
-            } finally {
-                for (Socket client : clients) {
-                    client.close();
-                }
-                closeWithin(server, CLOSE_MILLIS, List.of());
             }
         }
+        return result[0];
     }
 
     // ---- helpers ----
