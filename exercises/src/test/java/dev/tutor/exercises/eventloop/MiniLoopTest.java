@@ -41,9 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Grades {@link MiniLoop}: the ready queue and the turn (hint 1), timers and the poll's time-out (hint 2),
- * channels, cancelled timers, failing callbacks and stop (hint 3), then seeded random scripts against a
- * model of the specification, the idle loop on a real selector, and the means read off the compiled class
- * (hint 4).
+ * channels, cancelled timers, failing callbacks, a failing poller and stop (hint 3), then seeded random
+ * scripts against a model of the specification, the idle loop on a real selector, and the means read off
+ * the compiled class (hint 4).
  *
  * <p>Almost every test runs the loop on a {@link FakePoller} and a {@link FakeClock}: a poll with a time-out
  * moves the fake clock instead of waiting, and every poll is recorded, so a test knows each turn's time-out,
