@@ -257,7 +257,7 @@ class MiniLoopTest {
                     how.append(" callLater(0, ").append(name).append(");");
                 }
             }
-            String script = "Before run():" + how;
+            String script = "Before run():" + how.substring(0, how.length() - 1) + ".";
             run(loop, audit, script);
             List<String> expected = new ArrayList<>();
             soonNow.forEach(name -> expected.add(name + " (turn 1)"));
