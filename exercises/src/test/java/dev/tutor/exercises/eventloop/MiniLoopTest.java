@@ -13,6 +13,7 @@ import dev.tutor.runtime.poll.Poller;
 import dev.tutor.runtime.time.Clock;
 import dev.tutor.runtime.time.FakeClock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.channels.Pipe;
@@ -40,9 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Grades {@link MiniLoop}: the ready queue and the turn (hint 1), timers and the poll's time-out (hint 2),
- * channels, cancelled timers, failing callbacks and stop (hint 3), then seeded random scripts against a
- * model of the specification, the idle loop on a real selector, and the means read off the compiled class
- * (hint 4).
+ * channels, cancelled timers, failing callbacks, a failing poller and stop (hint 3), then seeded random
+ * scripts against a model of the specification, the idle loop on a real selector, and the means read off
+ * the compiled class (hint 4).
  *
  * <p>Almost every test runs the loop on a {@link FakePoller} and a {@link FakeClock}: a poll with a time-out
  * moves the fake clock instead of waiting, and every poll is recorded, so a test knows each turn's time-out,
@@ -72,7 +73,7 @@ class MiniLoopTest {
     // ---- the ready queue and the turn: hint 1 ----
 
     @Test
-    @Order(1)
+    @Order(10)
     @Tag("hint:1")
     void runsCallbacksInTheOrderTheyWereQueued(Random random) {
         for (int round = 0; round < 20; round++) {
@@ -101,7 +102,7 @@ class MiniLoopTest {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     @Tag("hint:1")
     void aCallbackQueuedDuringATurnRunsInTheNextTurn(Random random) {
         for (int round = 0; round < 20; round++) {
@@ -137,14 +138,22 @@ class MiniLoopTest {
     // ---- timers and the time-out: hint 2 ----
 
     @Test
-    @Order(3)
+    @Order(30)
     @Tag("hint:2")
     void runsTimersInDueOrderAndTiesInTheOrderTheyWereStarted(Random random) {
         for (int round = 0; round < 30; round++) {
             Audit audit = new Audit(fake, clock, 100);
             MiniLoop loop = loop(audit);
-            long[] pool = {1 + random.nextInt(3_000_000), 1 + random.nextInt(3_000_000), 1 + random.nextInt(3_000_000)};
-            int count = 2 + random.nextInt(10);
+            // Two short delays (often tied), one of a second or more, one negative (due at once): every round
+            // starts a timer with each of them, then more drawn from the same pool.
+            long[] pool = {1 + random.nextInt(3_000_000), 1 + random.nextInt(3_000_000),
+                    1_000_000_000L + random.nextInt(2_000_000_000), -1 - random.nextInt(1_500_000_000)};
+            List<Long> firsts = new ArrayList<>();
+            for (long delay : pool) {
+                firsts.add(delay);
+            }
+            Collections.shuffle(firsts, random);
+            int count = pool.length + random.nextInt(9);
             List<Planned> planned = new ArrayList<>();
             List<String> ran = new ArrayList<>();
             List<Long> ranAt = new ArrayList<>();
@@ -155,9 +164,9 @@ class MiniLoopTest {
                     clock.advanceNanos(step);
                     how.append(" clock +").append(step).append(" ns;");
                 }
-                long delay = pool[random.nextInt(pool.length)];
+                long delay = i < firsts.size() ? firsts.get(i) : pool[random.nextInt(pool.length)];
                 String name = "T" + i;
-                long due = clock.nanoTime() + delay;
+                long due = clock.nanoTime() + Math.max(0, delay);
                 planned.add(new Planned(name, due, i));
                 MiniLoop.Timer timer = loop.callLater(Duration.ofNanos(delay), () -> {
                     ran.add(name);
@@ -166,9 +175,11 @@ class MiniLoopTest {
                 how.append(" ").append(name).append(" in ").append(delay).append(" ns (due at ").append(due).append(");");
                 assertTrue(!timer.isCancelled(), () -> "A timer just started by callLater(" + delay + " ns) says"
                         + " isCancelled() is true; only cancel() makes it so.");
-                assertEquals(due, timer.dueNanos(), () -> "callLater(" + delay + " ns) with the clock at "
-                        + (due - delay) + " should return a timer due at " + due + ", the clock's reading plus the delay;"
-                        + " it said " + timer.dueNanos() + ".");
+                long now = clock.nanoTime();
+                assertEquals(due, timer.dueNanos(), () -> "callLater(Duration.ofNanos(" + delay + ")) with the clock at "
+                        + now + " should return a timer due at " + due + ", the clock's reading plus the delay"
+                        + (delay < 0 ? " (a negative delay counts as zero)" : "") + "; it said " + timer.dueNanos()
+                        + ", " + (timer.dueNanos() - now) + " ns from now.");
             }
             List<Planned> byDue = new ArrayList<>(planned);
             byDue.sort(Comparator.comparingLong(Planned::due).thenComparingInt(Planned::order));
@@ -197,7 +208,78 @@ class MiniLoopTest {
     }
 
     @Test
-    @Order(4)
+    @Order(35)
+    @Tag("hint:1")
+    void aTurnRunsTheTimersDueInItBehindTheCallbacksThatWereReady(Random random) {
+        for (int round = 0; round < 20; round++) {
+            Audit audit = new Audit(fake, clock, 10);
+            MiniLoop loop = loop(audit);
+            List<String> ran = new ArrayList<>();
+            // The lesson's first scene, varied: callbacks and zero-delay timers queued before the first turn, in
+            // a random mix; each callback queues another and may start a zero-delay timer, both for turn 2.
+            int soon = round == 0 ? 0 : random.nextInt(4);
+            int timers = 1 + random.nextInt(3);
+            List<Boolean> kinds = new ArrayList<>();
+            for (int i = 0; i < soon + timers; i++) {
+                kinds.add(i < soon);
+            }
+            Collections.shuffle(kinds, random);
+            List<String> soonNow = new ArrayList<>();
+            List<String> timersNow = new ArrayList<>();
+            List<String> soonNext = new ArrayList<>();
+            List<String> timersNext = new ArrayList<>();
+            StringBuilder how = new StringBuilder();
+            int s = 0;
+            int t = 0;
+            for (boolean isSoon : kinds) {
+                if (isSoon) {
+                    String name = "A" + s++;
+                    boolean startsTimer = random.nextBoolean();
+                    soonNow.add(name);
+                    soonNext.add(name + ".soon");
+                    if (startsTimer) {
+                        timersNext.add(name + ".timer");
+                    }
+                    loop.callSoon(() -> {
+                        ran.add(name + " (turn " + audit.polls() + ")");
+                        loop.callSoon(() -> ran.add(name + ".soon (turn " + audit.polls() + ")"));
+                        if (startsTimer) {
+                            loop.callLater(Duration.ZERO, () -> ran.add(name + ".timer (turn " + audit.polls() + ")"));
+                        }
+                    });
+                    how.append(" callSoon(").append(name).append(startsTimer
+                            ? ", which queues " + name + ".soon and starts " + name + ".timer with delay 0);"
+                            : ", which queues " + name + ".soon);");
+                } else {
+                    String name = "T" + t++;
+                    timersNow.add(name);
+                    loop.callLater(Duration.ZERO, () -> ran.add(name + " (turn " + audit.polls() + ")"));
+                    how.append(" callLater(0, ").append(name).append(");");
+                }
+            }
+            String script = "Before run():" + how.substring(0, how.length() - 1) + ".";
+            run(loop, audit, script);
+            List<String> expected = new ArrayList<>();
+            soonNow.forEach(name -> expected.add(name + " (turn 1)"));
+            timersNow.forEach(name -> expected.add(name + " (turn 1)"));
+            soonNext.forEach(name -> expected.add(name + " (turn 2)"));
+            timersNext.forEach(name -> expected.add(name + " (turn 2)"));
+            if (!ran.equals(expected)) {
+                List<String> late = new ArrayList<>();
+                timersNow.forEach(name -> late.add(name + " (turn 2)"));
+                boolean timersLate = !timersNow.isEmpty() && ran.containsAll(late);
+                fail(script + " The first turn's poll does not wait (a callback or a due timer is ready), the due"
+                        + " timers join the queue behind the callbacks already there, and the turn runs them all;"
+                        + " what those callbacks queue, timers of delay 0 included, waits for turn 2. Expected "
+                        + expected + ", but the callbacks ran " + ran + "." + (timersLate ? " The timers due when turn"
+                        + " 1 started ran only in turn 2: count the ready callbacks after the poll and the due timers,"
+                        + " not before." : "") + " Polls' time-outs: " + audit.timeoutsText() + ".");
+            }
+        }
+    }
+
+    @Test
+    @Order(40)
     @Tag("hint:2")
     void choosesATimeoutOfZeroWhenReadyElseTheTimeToTheNextTimer(Random random) {
         for (int round = 0; round < 30; round++) {
@@ -205,7 +287,8 @@ class MiniLoopTest {
             MiniLoop loop = loop(audit);
             long start = clock.nanoTime();
             long first = 1 + random.nextInt(5_000_000);
-            long second = first + 1 + random.nextInt(5_000_000);
+            // One round in four, T2 waits more than a day: the time-out has no cap.
+            long second = first + 1 + (round % 4 == 3 ? DAY + random.nextLong(DAY) : random.nextInt(5_000_000));
             boolean overrun = random.nextBoolean();
             long work = overrun ? first + random.nextInt(2_000_000) : random.nextInt((int) first);
             List<String> ran = new ArrayList<>();
@@ -234,14 +317,15 @@ class MiniLoopTest {
             assertEquals(expected, audit.timeouts, () -> script + " The polls' time-outs should be " + text(expected)
                     + ": 0 while a callback is ready, then the nanoseconds from now to the next timer, 0 if it is due"
                     + " already (never negative: a negative time-out means 'wait for ever'). They were "
-                    + audit.timeoutsText() + ".");
+                    + audit.timeoutsText() + "." + (audit.timeouts.contains(DAY) ? " One of them is exactly a day:"
+                    + " the Poller takes any number of nanoseconds, so the time-out has no cap." : ""));
         }
     }
 
     // ---- channels, cancelled timers, failures, stop: hint 3 ----
 
     @Test
-    @Order(5)
+    @Order(50)
     @Tag("hint:3")
     void queuesAChannelsCallbackInEveryTurnItIsReady(Random random) throws IOException {
         for (int round = 0; round < 10; round++) {
@@ -296,7 +380,7 @@ class MiniLoopTest {
     }
 
     @Test
-    @Order(6)
+    @Order(60)
     @Tag("hint:3")
     void runsTheCallbacksOfChannelsReadyTogetherInThePollersOrder(Random random) throws IOException {
         for (int round = 0; round < 10; round++) {
@@ -337,7 +421,59 @@ class MiniLoopTest {
     }
 
     @Test
-    @Order(7)
+    @Order(65)
+    @Tag("hint:3")
+    void aChannelsCallbackQueuedInATurnRunsInItWhateverAnEarlierCallbackDoes(Random random) throws IOException {
+        for (int round = 0; round < 10; round++) {
+            Audit audit = new Audit(fake, clock, 10);
+            MiniLoop loop = loop(audit);
+            boolean rewatch = round % 2 == 0 ? random.nextBoolean() : round % 4 == 1;
+            SelectableChannel[] pair = {channel(true), channel(true)};
+            String[] names = {"P", "Q"};
+            List<String> ran = new ArrayList<>();
+            int[] first = {-1};
+            for (int i = 0; i < 2; i++) {
+                int me = i;
+                int other = 1 - i;
+                fake.becomeReady(pair[me], SelectionKey.OP_READ);
+                loop.watch(pair[me], SelectionKey.OP_READ, () -> {
+                    ran.add(names[me] + " (turn " + audit.polls() + ")");
+                    if (first[0] >= 0) {
+                        return;     // the second of the pair: stays ready and watched
+                    }
+                    first[0] = me;
+                    fake.clear(pair[me], SelectionKey.OP_READ);
+                    loop.unwatch(pair[me]);
+                    if (rewatch) {
+                        loop.watch(pair[other], SelectionKey.OP_READ, () -> {
+                            ran.add(names[other] + "'s new callback (turn " + audit.polls() + ")");
+                            fake.clear(pair[other], SelectionKey.OP_READ);
+                            loop.unwatch(pair[other]);
+                        });
+                    } else {
+                        loop.unwatch(pair[other]);
+                    }
+                });
+            }
+            String script = "Two watched channels, P and Q, ready together; the callback that runs first drains and"
+                    + " unwatches its own channel and " + (rewatch ? "watches the other again with a new callback"
+                    : "unwatches the other");
+            run(loop, audit, script);
+            int one = Math.max(0, first[0]);
+            List<String> expected = new ArrayList<>(List.of(names[one] + " (turn 1)", names[1 - one] + " (turn 1)"));
+            if (rewatch) {
+                expected.add(names[1 - one] + "'s new callback (turn 2)");
+            }
+            assertEquals(expected, ran, () -> script + ". Both callbacks were queued by turn 1's poll, so both run in"
+                    + " turn 1: what an earlier callback does to the other channel changes the turns that follow, not"
+                    + " the callback already queued" + (rewatch ? "; in turn 2 the still-ready channel's new callback"
+                    + " runs." : ".") + " Expected " + expected + "; the callbacks ran " + ran + ". Polls' time-outs: "
+                    + audit.timeoutsText() + ".");
+        }
+    }
+
+    @Test
+    @Order(70)
     @Tag("hint:2")
     void waitsWithoutATimeoutOnlyWhenNoTimerWaits(Random random) throws IOException {
         for (int round = 0; round < 20; round++) {
@@ -369,10 +505,19 @@ class MiniLoopTest {
                     + " time-out), which returns when the channel is ready.") + " They were " + audit.timeoutsText()
                     + "; the callbacks ran " + ran + ".");
         }
+        // runOnce() with nothing left is still a turn: one poll, without a limit (the poller here returns at once).
+        Audit idle = new Audit(new Idle(), clock, 3);
+        MiniLoop empty = loop(idle);
+        runOnce(empty, idle, "runOnce() on a loop with nothing ready, no timer and no channel");
+        assertEquals(1, idle.polls(), () -> "runOnce() on a loop with nothing left should still run one turn, one poll;"
+                + " it polled " + idle.polls() + " time(s).");
+        assertTrue(idle.timeouts.get(0) < 0, () -> "runOnce() on a loop with nothing left should poll without a limit"
+                + " (a negative time-out): nothing is ready and no timer waits. Its time-out was "
+                + idle.timeoutsText() + ".");
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     @Tag("hint:3")
     void aCancelledTimerNeverRunsAndKeepsNothingAlive(Random random) {
         for (int round = 0; round < 20; round++) {
@@ -429,7 +574,7 @@ class MiniLoopTest {
     }
 
     @Test
-    @Order(9)
+    @Order(90)
     @Tag("hint:3")
     void handsACallbacksExceptionToTheHandlerAndGoesOn(Random random) {
         for (int round = 0; round < 10; round++) {
@@ -487,7 +632,148 @@ class MiniLoopTest {
     }
 
     @Test
-    @Order(10)
+    @Order(95)
+    @Tag("hint:3")
+    void aFailingPollerLeavesRunOnceAndRunAndTheQueueIsKept(Random random) throws IOException {
+        for (int round = 0; round < 10; round++) {
+            // run(): a callback that queues itself again, and a poll that fails in the middle.
+            int runs = 3 + random.nextInt(4);
+            int failing = 1 + random.nextInt(runs);
+            IOException problem = new IOException("poll number " + failing + " failed");
+            Audit audit = new Audit(new Failing(fake, failing, false, problem), clock, 20);
+            MiniLoop loop = loop(audit);
+            List<Integer> ran = new ArrayList<>();
+            Runnable[] again = new Runnable[1];
+            again[0] = () -> {
+                ran.add(audit.polls());
+                if (ran.size() < runs) {
+                    loop.callSoon(again[0]);
+                }
+            };
+            loop.callSoon(again[0]);
+            String script = "A callback that queues itself again until it has run " + runs + " times, and a poller"
+                    + " whose poll number " + failing + " throws " + problem;
+            RuntimeException left = null;
+            try {
+                loop.run();
+            } catch (RuntimeException e) {
+                left = e;
+            }
+            RuntimeException seen = left;
+            assertTrue(seen instanceof UncheckedIOException && seen.getCause() == problem, () -> script
+                    + ": run() should leave with an UncheckedIOException whose cause is that very IOException; "
+                    + (seen == null ? "it returned normally" : "it threw " + seen + " (cause " + seen.getCause() + ")")
+                    + (errors.isEmpty() ? "" : ", and the handler was given " + errors + ": the handler is for"
+                    + " callbacks' exceptions, not the poller's") + ". The callback ran in turns " + ran + ".");
+            assertEquals(failing - 1, ran.size(), () -> script + ": the callback should have run in each of the "
+                    + (failing - 1) + " turns before the failing poll and not in the turn whose poll failed; it ran in"
+                    + " turns " + ran + ".");
+            assertEquals(List.of(), errors, () -> script + ": the handler is for callbacks' exceptions; it was given "
+                    + errors + ".");
+            run(loop, audit, script + ", then run() called again");
+            assertEquals(runs, ran.size(), () -> script + ": the callback queued before the failing poll should stay"
+                    + " queued and run when run() is called again, until it has run " + runs + " times; it ran "
+                    + ran.size() + " times, in turns " + ran + ".");
+
+            // runOnce(): the first poll fails; nothing of that turn runs, and the next turn runs it.
+            IOException first = new IOException("the first poll failed");
+            Audit audit2 = new Audit(new Failing(fake, 1, false, first), clock, 5);
+            MiniLoop loop2 = loop(audit2);
+            List<String> ran2 = new ArrayList<>();
+            loop2.callSoon(() -> ran2.add("A"));
+            loop2.callLater(Duration.ZERO, () -> ran2.add("T"));
+            RuntimeException left2 = null;
+            try {
+                loop2.runOnce();
+            } catch (RuntimeException e) {
+                left2 = e;
+            }
+            RuntimeException seen2 = left2;
+            assertTrue(seen2 instanceof UncheckedIOException && seen2.getCause() == first, () -> "A callback"
+                    + " and a timer due at once, and a poll that throws " + first + ": runOnce() should leave with an"
+                    + " UncheckedIOException whose cause is that IOException; " + (seen2 == null ? "it returned normally"
+                    : "it threw " + seen2 + " (cause " + seen2.getCause() + ")") + ", and the callbacks ran " + ran2
+                    + (errors.isEmpty() ? "" : ", the handler was given " + errors) + ".");
+            assertEquals(List.of(), ran2, () -> "runOnce() whose poll failed should run nothing (the poll comes before"
+                    + " the callbacks); it ran " + ran2 + ".");
+            runOnce(loop2, audit2, "runOnce() called again after a failed poll");
+            assertEquals(List.of("A", "T"), ran2, () -> "After a failed poll, the next runOnce() should run what was"
+                    + " queued, A and then the timer T due at once; it ran " + ran2 + ".");
+
+            // watch(): the poller refuses the channel; the loop does not count it as watched.
+            IOException refused = new IOException("cannot watch this one");
+            Audit audit3 = new Audit(new Failing(fake, -1, true, refused), clock, 3);
+            MiniLoop loop3 = loop(audit3);
+            RuntimeException left3 = null;
+            try {
+                loop3.watch(channel(true), SelectionKey.OP_READ, () -> fail("the refused channel's callback ran"));
+            } catch (RuntimeException e) {
+                left3 = e;
+            }
+            RuntimeException seen3 = left3;
+            assertTrue(seen3 instanceof UncheckedIOException && seen3.getCause() == refused, () -> "A poller"
+                    + " whose watch() throws " + refused + ": watch() should throw an UncheckedIOException whose cause"
+                    + " is that IOException; " + (seen3 == null ? "it returned normally" : "it threw " + seen3) + ".");
+            run(loop3, audit3, "run() after watch() failed");
+            assertEquals(0, audit3.polls(), () -> "A channel the poller refused to watch is not watched, so run() on"
+                    + " that loop has nothing to do and should return without polling; it polled " + audit3.polls()
+                    + " time(s), time-outs " + audit3.timeoutsText() + ".");
+        }
+    }
+
+    @Test
+    @Order(96)
+    @Tag("hint:3")
+    void anErrorFromACallbackLeavesRunAndIsNotTheHandlers(Random random) {
+        for (int round = 0; round < 10; round++) {
+            Audit audit = new Audit(fake, clock, 10);
+            MiniLoop loop = loop(audit);
+            List<String> ran = new ArrayList<>();
+            int before = random.nextInt(3);
+            int after = 1 + random.nextInt(3);
+            Boom boom = new Boom("callback E gave up");
+            List<String> expectedFirst = new ArrayList<>();
+            List<String> expectedAll = new ArrayList<>();
+            for (int i = 0; i < before; i++) {
+                String name = "B" + i;
+                expectedFirst.add(name);
+                loop.callSoon(() -> ran.add(name));
+            }
+            expectedFirst.add("E");
+            loop.callSoon(() -> {
+                ran.add("E");
+                throw boom;
+            });
+            expectedAll.addAll(expectedFirst);
+            for (int i = 0; i < after; i++) {
+                String name = "C" + i;
+                expectedAll.add(name);
+                loop.callSoon(() -> ran.add(name));
+            }
+            String script = before + " callback(s), then E, which throws an Error (" + boom + "), then " + after
+                    + " more, all queued before run()";
+            Throwable left = null;
+            try {
+                loop.run();
+            } catch (Throwable t) {
+                left = t;
+            }
+            Throwable seen = left;
+            assertTrue(seen == boom, () -> script + ": an Error is not a callback's ordinary failure, so it should"
+                    + " leave run() as it is; " + (seen == null ? "run() returned normally" : "run() threw " + seen)
+                    + ", and the callbacks ran " + ran + ".");
+            assertEquals(expectedFirst, ran, () -> script + ": run() should leave at once, the callbacks behind E not"
+                    + " run; they ran " + ran + ".");
+            assertEquals(List.of(), errors, () -> script + ": the handler takes Exceptions only; it was given "
+                    + errors + ".");
+            run(loop, audit, script + ", then run() called again");
+            assertEquals(expectedAll, ran, () -> script + ": the callbacks E's Error kept from running stay queued and"
+                    + " run when run() is called again, in their order; expected " + expectedAll + ", ran " + ran + ".");
+        }
+    }
+
+    @Test
+    @Order(100)
     @Tag("hint:3")
     void stopEndsRunAfterTheCurrentTurnAndKeepsTheRest(Random random) {
         for (int round = 0; round < 10; round++) {
@@ -525,13 +811,57 @@ class MiniLoopTest {
             assertEquals(expected, ran, () -> script + ": what was still queued when run() returned should run when"
                     + " run() is called again, and run() should not stop again at once: " + expected + "; ran " + ran
                     + ".");
+
+            // stop() while no run() is going on does nothing: called before run(), or by a callback of a runOnce()
+            // called directly.
+            boolean direct = round % 2 == 0;
+            Audit audit2 = new Audit(fake, clock, 10);
+            MiniLoop loop2 = loop(audit2);
+            List<String> ran2 = new ArrayList<>();
+            int chain = 1 + random.nextInt(3);
+            Runnable[] link = new Runnable[chain + 1];
+            link[chain] = () -> ran2.add("X" + chain);
+            for (int i = chain - 1; i >= 0; i--) {
+                int number = i;
+                link[i] = () -> {
+                    ran2.add("X" + number);
+                    loop2.callSoon(link[number + 1]);
+                };
+            }
+            String script2;
+            if (direct) {
+                loop2.callSoon(() -> {
+                    ran2.add("S");
+                    loop2.stop();
+                    loop2.callSoon(link[0]);
+                });
+                runOnce(loop2, audit2, "runOnce() called directly on a loop whose only callback calls stop()");
+                script2 = "A callback S called stop() in a runOnce() called directly and queued X0, and X0 to X"
+                        + (chain - 1) + " each queue the next, up to X" + chain + "; then run() was called";
+            } else {
+                loop2.stop();
+                loop2.callSoon(link[0]);
+                script2 = "stop() was called before run(), on a loop with X0 queued, and X0 to X" + (chain - 1)
+                        + " each queue the next, up to X" + chain;
+            }
+            run(loop2, audit2, script2);
+            List<String> all = new ArrayList<>();
+            if (direct) {
+                all.add("S");
+            }
+            for (int i = 0; i <= chain; i++) {
+                all.add("X" + i);
+            }
+            assertEquals(all, ran2, () -> script2 + ". stop() asks the run() in progress to return; with none in"
+                    + " progress it does nothing, so this run() should run everything: " + all + ". It ran " + ran2
+                    + ", polls' time-outs " + audit2.timeoutsText() + ".");
         }
     }
 
     // ---- the whole loop: hint 4 ----
 
     @Test
-    @Order(11)
+    @Order(110)
     @Tag("hint:4")
     void randomScriptsRunAsTheSpecificationSays(Random random) {
         for (int round = 0; round < 40; round++) {
@@ -551,7 +881,7 @@ class MiniLoopTest {
     }
 
     @Test
-    @Order(12)
+    @Order(120)
     @Tag("hint:4")
     void waitsForATimerOnARealSelectorWithoutBurningCpu() throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -593,7 +923,7 @@ class MiniLoopTest {
     }
 
     @Test
-    @Order(13)
+    @Order(130)
     @Tag("hint:4")
     void waitsOnlyInThePollWithNoThreadsOrSleeps() {
         List<String> found = new ArrayList<>();
@@ -877,6 +1207,8 @@ class MiniLoopTest {
         }
     }
 
+    private static final long DAY = TimeUnit.DAYS.toNanos(1);
+
     private static <T> void compare(String what, List<T> expected, List<T> actual, Model model, Audit audit) {
         int same = 0;
         while (same < expected.size() && same < actual.size() && expected.get(same).equals(actual.get(same))) {
@@ -993,6 +1325,85 @@ class MiniLoopTest {
     }
 
     private record Planned(String name, long due, int order) {
+    }
+
+    /** An Error a callback throws: not an Exception, so not the handler's. */
+    private static final class Boom extends Error {
+        Boom(String message) {
+            super(message);
+        }
+    }
+
+    /** A poller with nothing to watch that returns at once, whatever the time-out. */
+    private static final class Idle implements Poller {
+        @Override
+        public void watch(SelectableChannel channel, int interestOps, Object attachment) {
+            throw new UnsupportedOperationException("this test watches no channel");
+        }
+
+        @Override
+        public void forget(SelectableChannel channel) {
+        }
+
+        @Override
+        public List<Ready> poll(long timeoutNanos) {
+            return List.of();
+        }
+
+        @Override
+        public void wakeUp() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A poller that fails with the given exception: its n-th poll (and only that one), or every watch. */
+    private static final class Failing implements Poller {
+        private final Poller inner;
+        private final int failingPoll;
+        private final boolean failWatch;
+        private final IOException problem;
+        private int polls;
+
+        Failing(Poller inner, int failingPoll, boolean failWatch, IOException problem) {
+            this.inner = inner;
+            this.failingPoll = failingPoll;
+            this.failWatch = failWatch;
+            this.problem = problem;
+        }
+
+        @Override
+        public void watch(SelectableChannel channel, int interestOps, Object attachment) throws IOException {
+            if (failWatch) {
+                throw problem;
+            }
+            inner.watch(channel, interestOps, attachment);
+        }
+
+        @Override
+        public void forget(SelectableChannel channel) {
+            inner.forget(channel);
+        }
+
+        @Override
+        public List<Ready> poll(long timeoutNanos) throws IOException {
+            if (++polls == failingPoll) {
+                throw problem;
+            }
+            return inner.poll(timeoutNanos);
+        }
+
+        @Override
+        public void wakeUp() {
+            inner.wakeUp();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
     }
 
     /** Thrown by the audit when a loop polls far more often than its work needs: a spin, stopped. */

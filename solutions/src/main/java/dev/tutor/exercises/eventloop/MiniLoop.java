@@ -33,8 +33,10 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>chooses the poll's time-out: {@code 0} when a callback is ready; otherwise, when a timer that is not
  *       cancelled waits, the nanoseconds from now until the earliest such timer is due ({@code 0} if it is
- *       due already, never negative); otherwise a negative time-out, which {@link Poller#poll} takes as
- *       "wait without a limit";</li>
+ *       due already, never negative), exact to the nanosecond and however long (the {@link Poller} takes
+ *       nanoseconds and does its own rounding, so no rounding up to milliseconds and no one-day cap as in
+ *       the bundled loop's {@code select}); otherwise a negative time-out, which {@link Poller#poll} takes
+ *       as "wait without a limit";</li>
  *   <li>calls {@code poller.poll(timeout)} exactly once, and queues the callback of every channel it
  *       returns, in the order it returns them;</li>
  *   <li>reads the clock once and moves every timer due at or before that time to the ready queue, in due
@@ -44,12 +46,21 @@ import java.util.function.Consumer;
  *       turn: that is what keeps a callback that queues itself again from starving timers and channels.</li>
  * </ol>
  * The poll is the loop's only way to wait: no sleeping, no threads, no polling again and again with a
- * time-out of zero while nothing is ready.
+ * time-out of zero while nothing is ready. These are the lesson's steps 2 to 5. Its step 1, the sweep of
+ * cancelled timers, has no counterpart: {@link Timer#cancel()} does that work at once. Nor has its "zero
+ * while stopping": {@link #run()} looks at the stop flag before each turn and starts none after a stop.
+ * A turn with nothing left (no callback ready, no timer, no channel watched) still polls once, with a
+ * negative time-out, and so waits until the poller is woken: call {@link #run()} to stop when nothing is
+ * left.
  *
  * <p><b>Failures.</b> An {@link Exception} thrown by a callback is handed to the {@code onError} handler
  * given to the constructor, and the loop goes on with the next callback, as asyncio reports a failed
- * callback and carries on. An exception from the poller is not a callback's: it leaves {@code run()} and
- * {@code runOnce()} as it is ({@link IOException} wrapped in {@link UncheckedIOException}).
+ * callback and carries on. Anything else a callback throws (an {@link Error}, an {@code AssertionError}
+ * for instance) is not the handler's: it leaves {@code runOnce()} and {@code run()} as it is, and the
+ * callbacks of that turn that had not run yet stay at the head of the ready queue, to run first in the
+ * next turn. An exception from the poller is not a callback's either: it leaves {@code run()} and
+ * {@code runOnce()} as it is ({@link IOException} wrapped in {@link UncheckedIOException}), before any
+ * callback of that turn has run, and what was queued stays queued.
  *
  * <p>Not thread-safe: every method is called on the thread that runs the loop, callbacks included. The
  * caller owns the poller and closes it.
@@ -135,7 +146,9 @@ public final class MiniLoop {
     /**
      * Watches {@code channel} (non-blocking) for the operations in {@code ops}, {@code SelectionKey}'s bits,
      * and queues {@code callback} in every turn in which the poller reports it ready. Watching a channel again
-     * replaces its operations and its callback. A watched channel keeps {@link #run()} going.
+     * replaces its operations and its callback. A watched channel keeps {@link #run()} going. A callback the
+     * current turn has already queued for the channel (step 2) stays queued: watching it again, or
+     * {@link #unwatch}, from an earlier callback of the same turn changes the turns that follow, not this one.
      */
     public void watch(SelectableChannel channel, int ops, Runnable callback) {
         Objects.requireNonNull(callback, "callback");
@@ -171,7 +184,11 @@ public final class MiniLoop {
         }
     }
 
-    /** Asks {@link #run()} to return at the end of the current turn; called by a callback. */
+    /**
+     * Asks {@link #run()} to return at the end of the current turn; called by a callback of that run(). Called
+     * while no run() is going on (before it, or by a callback of a {@link #runOnce()} called directly), it
+     * does nothing: the next run() runs as usual.
+     */
     public void stop() {
         stopping = true;
     }
