@@ -65,7 +65,7 @@ final class Board implements AutoCloseable {
     private static final long WAIT_NOTICED_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
     private static final long WAIT_INTERRUPTED_NANOS = TimeUnit.MILLISECONDS.toNanos(400);
     private static final long LONG_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
     private static final String CHECK_CLASS = PageCheck.class.getName();
 
     private final FakeClock clock = new FakeClock();
@@ -423,13 +423,21 @@ final class Board implements AutoCloseable {
 
     void assertNothingEscapedToThePool() {
         if (!escaped.isEmpty()) {
-            Throwable first = escaped.get(0);
-            boolean fromLoop = first instanceof IllegalStateException && String.valueOf(first.getMessage()).contains("callSoon");
-            fail("The job handed to the pool threw on the pool's thread: " + first + (fromLoop
-                    ? ". A loop future was completed from the pool thread; a loop Future is not thread-safe and"
-                    + " belongs to the loop thread. The pool's job must hand the result over with"
-                    + " loop.callSoonThreadsafe(...), which runs the completion on the loop thread."
-                    : ". Nothing catches it there, and the check's task would wait for ever."));
+            boolean loopFuture = false;
+            for (Throwable thrown : escaped) {
+                for (Throwable t = thrown; t != null; t = t.getCause()) {
+                    String message = String.valueOf(t.getMessage());
+                    loopFuture |= message.contains("callSoon called from thread") || message.contains("future that is already done");
+                }
+            }
+            fail("The job handed to the pool threw on the pool's thread: " + escaped.get(0) + (loopFuture
+                    ? ". A loop future was completed on the pool's thread. It is not thread-safe and belongs to the"
+                    + " loop thread: its setResult marks it done and then queues the task's wake-up with callSoon,"
+                    + " which the loop refuses from another thread, so the task is never woken. The pool's job must"
+                    + " hand the result over with loop.callSoonThreadsafe(...), which runs the completion on the loop"
+                    + " thread and wakes the loop."
+                    : ". Nothing catches it there, and the check's task would wait for ever: catch it in the job and"
+                    + " hand it to the loop thread too."));
         }
         if (stuck != null) {
             fail(stuckMessage());
@@ -437,7 +445,7 @@ final class Board implements AutoCloseable {
     }
 
     private String stuckMessage() {
-        return "The loop sat in select for two seconds with nothing left to wake it, while the tasks " + stuck
+        return "The loop sat in select for a second and a half with nothing left to wake it, while the tasks " + stuck
                 + " were still waiting; the server had answered and the pool was idle." + outcomes() + " Whatever the"
                 + " pool computed never reached the loop: a result set from the pool thread (even inside a"
                 + " CompletableFuture, which swallows the error) does not wake the loop; loop.callSoonThreadsafe does.";
