@@ -89,7 +89,7 @@ class PageCheckTest {
             Board.Page page = board.page(random, "/p" + i + "/" + random.nextInt(1000), 200);
             board.check(page, Duration.ofMillis(300 + random.nextInt(600)));
         }
-        board.gateUntil(count); // the server answers nobody until all requests are in, or a second has passed
+        board.gateUntil(count); // the server answers nobody until all requests are in, or 1.5 s have passed
         board.run();
         board.assertTheLoopWasNeverHeld();
     }
