@@ -36,7 +36,8 @@ import java.util.function.Function;
  * <p>While one check waits (for its pause, the server, or its summary), every other task on the loop runs:
  * no step may hold the loop thread for longer than it takes to start the next wait.
  *
- * <p>Failures: if connecting, sending or reading fails, the task fails with that exception; if
+ * <p>Failures: if connecting, sending or reading fails, the task fails with that exception; an answer that
+ * is not HTTP (no status line, or no empty line after the headers) fails it with an {@link IOException}; if
  * {@code summarise} throws, the task fails with what it threw. Either way the channel is closed, and the
  * other checks on the loop carry on. Called only on the loop thread, like every coroutine.
  */
@@ -116,12 +117,12 @@ public final class PageCheck implements Coroutine<PageCheck.Report> {
             case READ -> {
                 if (reading == null) {
                     sending.result();
-                } else if (reading.result() > 0) {
-                    response.write(buffer.array(), 0, buffer.position());
-                } else {
+                } else if (reading.result() == -1) { // the end of the stream: the whole answer is in
                     closeChannel();
                     String body = parse(response.toByteArray());
                     return Step.done(new Report(path, status, summarise.apply(body)));
+                } else {
+                    response.write(buffer.array(), 0, buffer.position());
                 }
                 reading = loop.recv(channel, buffer.clear());
                 return Step.await(reading);
@@ -134,11 +135,10 @@ public final class PageCheck implements Coroutine<PageCheck.Report> {
     private String parse(byte[] bytes) throws IOException {
         String head = new String(bytes, StandardCharsets.ISO_8859_1);
         int end = head.indexOf("\r\n\r\n");
-        int lineEnd = head.indexOf("\r\n");
-        String[] statusLine = lineEnd < 0 ? new String[0] : head.substring(0, lineEnd).split(" ");
-        if (end < 0 || statusLine.length < 2) {
+        if (!head.startsWith("HTTP/") || end == -1) {
             throw new IOException("Not an HTTP response from " + server + path);
         }
+        String[] statusLine = head.substring(0, head.indexOf("\r\n")).split(" ", 3);
         status = Integer.parseInt(statusLine[1]);
         return new String(bytes, end + 4, bytes.length - end - 4, StandardCharsets.UTF_8);
     }

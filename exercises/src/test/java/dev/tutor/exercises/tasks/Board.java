@@ -51,7 +51,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Board implements AutoCloseable {
 
-    /** A page the server serves; {@code failSummary} makes summarise throw for its body. */
+    /**
+     * A page the server serves: status 0 answers with text that is not HTTP; a {@code summaryFailure} is what
+     * summarise throws for its body.
+     */
     record Page(String path, int status, String body, RuntimeException summaryFailure) {
         Page failingSummary() {
             return new Page(path, status, body, new IllegalStateException("summary of " + path + " failed on purpose"));
@@ -576,6 +579,11 @@ final class Board implements AutoCloseable {
                 arrivals.put(path, clock.nanoTime());
                 awaitGate();
                 Page page = pages.get(path);
+                if (page != null && page.status() == 0) { // not HTTP at all: text, then the end of the stream
+                    answered.put(path, new CountDownLatch(0));
+                    socket.getOutputStream().write(("not an answer " + page.body()).getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
                 int status = page != null ? page.status() : 404;
                 byte[] body = (page != null ? page.body() : "no such page").getBytes(StandardCharsets.UTF_8);
                 String reason = status == 200 ? "OK" : status == 404 ? "Not Found" : "Internal Server Error";

@@ -157,9 +157,13 @@ class PageCheckTest {
         int count = 3 + random.nextInt(5);
         int refused = random.nextInt(count);
         int badSummary = (refused + 1 + random.nextInt(count - 1)) % count;
+        int notHttp = random.nextInt(count);
+        while (notHttp == refused || notHttp == badSummary) {
+            notHttp = random.nextInt(count);
+        }
         InetSocketAddress nobody = Board.closedPort();
         for (int i = 0; i < count; i++) {
-            Board.Page page = board.page(random, "/f" + i + "/" + random.nextInt(1000), 200);
+            Board.Page page = board.page(random, "/f" + i + "/" + random.nextInt(1000), i == notHttp ? 0 : 200);
             if (i == badSummary) {
                 page = page.failingSummary();
             }
@@ -176,6 +180,12 @@ class PageCheckTest {
                         + " listens, so its task must fail with the IOException the connection failed with (a"
                         + " ConnectException); it " + (error == null ? "ended with " + board.outcome(index)
                         : "failed with " + error) + ".");
+            } else if (i == notHttp) {
+                Throwable error = board.failure(i);
+                int index = i;
+                assertTrue(error instanceof IOException, () -> "Check " + index + " gets an answer that is not HTTP:"
+                        + " no status line and no empty line, just text until the server closes. Its task must fail"
+                        + " with an IOException; it ended with " + board.outcome(index) + ".");
             } else if (i == badSummary) {
                 Throwable error = board.failure(i);
                 int index = i;
