@@ -52,8 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Board implements AutoCloseable {
 
     /**
-     * A page the server serves: status 0 answers with text that is not HTTP; a {@code summaryFailure} is what
-     * summarise throws for its body.
+     * A page the server serves: a negative status answers with text that is not HTTP (see
+     * {@link #NO_STATUS_LINE}, {@link #NO_BLANK_LINE}); a {@code summaryFailure} is what summarise throws for its body.
      */
     record Page(String path, int status, String body, RuntimeException summaryFailure) {
         Page failingSummary() {
@@ -64,6 +64,10 @@ final class Board implements AutoCloseable {
     private record Check(Page page, Duration pause, Task<Report> task) {
     }
 
+    /** A page status that makes the server answer with text, an empty line and a body, and no status line. */
+    static final int NO_STATUS_LINE = -1;
+    /** A page status that makes the server answer with a status line and text, and no empty line after it. */
+    static final int NO_BLANK_LINE = -2;
     static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long WAIT_NOTICED_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
     private static final long WAIT_INTERRUPTED_NANOS = TimeUnit.MILLISECONDS.toNanos(400);
@@ -579,9 +583,11 @@ final class Board implements AutoCloseable {
                 arrivals.put(path, clock.nanoTime());
                 awaitGate();
                 Page page = pages.get(path);
-                if (page != null && page.status() == 0) { // not HTTP at all: text, then the end of the stream
+                if (page != null && page.status() < 0) { // not HTTP: text, then the end of the stream
                     answered.put(path, new CountDownLatch(0));
-                    socket.getOutputStream().write(("not an answer " + page.body()).getBytes(StandardCharsets.UTF_8));
+                    String text = page.status() == NO_STATUS_LINE ? "not an answer\r\n\r\n" + page.body()
+                            : "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + page.body().replace('\n', ' ');
+                    socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
                     return;
                 }
                 int status = page != null ? page.status() : 404;

@@ -154,16 +154,20 @@ class PageCheckTest {
     @Tag("hint:4")
     void aFailedCheckFailsItsOwnTaskAndTheOthersGoOn(Random random) throws IOException {
         Board board = board();
-        int count = 3 + random.nextInt(5);
-        int refused = random.nextInt(count);
-        int badSummary = (refused + 1 + random.nextInt(count - 1)) % count;
-        int notHttp = random.nextInt(count);
-        while (notHttp == refused || notHttp == badSummary) {
-            notHttp = random.nextInt(count);
+        int count = 5 + random.nextInt(5);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            order.add(i);
         }
+        java.util.Collections.shuffle(order, random);
+        int refused = order.get(0);
+        int badSummary = order.get(1);
+        int noStatusLine = order.get(2);   // a blank line, but no status line before it
+        int noBlankLine = order.get(3);    // a status line, but no blank line after the headers
         InetSocketAddress nobody = Board.closedPort();
         for (int i = 0; i < count; i++) {
-            Board.Page page = board.page(random, "/f" + i + "/" + random.nextInt(1000), i == notHttp ? 0 : 200);
+            int status = i == noStatusLine ? Board.NO_STATUS_LINE : i == noBlankLine ? Board.NO_BLANK_LINE : 200;
+            Board.Page page = board.page(random, "/f" + i + "/" + random.nextInt(1000), status);
             if (i == badSummary) {
                 page = page.failingSummary();
             }
@@ -180,12 +184,14 @@ class PageCheckTest {
                         + " listens, so its task must fail with the IOException the connection failed with (a"
                         + " ConnectException); it " + (error == null ? "ended with " + board.outcome(index)
                         : "failed with " + error) + ".");
-            } else if (i == notHttp) {
+            } else if (i == noStatusLine || i == noBlankLine) {
                 Throwable error = board.failure(i);
                 int index = i;
-                assertTrue(error instanceof IOException, () -> "Check " + index + " gets an answer that is not HTTP:"
-                        + " no status line and no empty line, just text until the server closes. Its task must fail"
-                        + " with an IOException; it ended with " + board.outcome(index) + ".");
+                String what = i == noStatusLine ? "text, an empty line and more text, with no status line"
+                        : "a status line and text, with no empty line after the headers";
+                assertTrue(error instanceof IOException, () -> "Check " + index + " gets an answer that is not HTTP: "
+                        + what + ", until the server closes. Its task must fail with an IOException; it ended with "
+                        + board.outcome(index) + ".");
             } else if (i == badSummary) {
                 Throwable error = board.failure(i);
                 int index = i;
