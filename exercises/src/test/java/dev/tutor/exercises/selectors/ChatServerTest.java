@@ -137,8 +137,9 @@ class ChatServerTest {
         room.send(sender, List.of(longest), Pieces.RANDOM);
         awaitEveryoneElse(sender, longest, clients, LINE_LIMIT);
 
-        int length = ChatServer.MAX_LINE + random.nextInt(200);
-        String tooLong = "too long " + "y".repeat(length - "too long ".length());
+        // One byte too long, its '\n' included: MAX_LINE counts the '\n'.
+        int length = ChatServer.MAX_LINE + 1;
+        String tooLong = "too long " + "y".repeat(length - "too long \n".length()) + "\n";
         List<Client> others = clients.subList(1, clients.size());
         long[] before = others.stream().mapToLong(c -> c.receivedBytes).toArray();
         BooleanSupplier someoneGotSome = () -> {
@@ -154,14 +155,15 @@ class ChatServerTest {
         for (int i = 0; i < others.size(); i++) {
             Client other = others.get(i);
             long got = other.receivedBytes - before[i];
-            check(got == 0, () -> sender + " sent " + length + " bytes without a '\\n', more than MAX_LINE ("
-                    + ChatServer.MAX_LINE + "), and " + other + " received " + got + " bytes of them"
+            check(got == 0, () -> sender + " sent a line of " + length + " bytes, its '\\n' included, one more than"
+                    + " MAX_LINE (" + ChatServer.MAX_LINE + "), and " + other + " received " + got + " bytes of them"
                     + (other.partial.isEmpty() ? "" : ", \"" + ChatClients.shorten(other.partial.toString()) + "\"")
                     + ". Nothing of a line longer than MAX_LINE is forwarded: its sender is disconnected.");
         }
         if (!room.pump(() -> sender.ended != null, LINE_LIMIT)) {
-            fail(sender + " sent " + length + " bytes without a '\\n', more than MAX_LINE (" + ChatServer.MAX_LINE
-                    + "), and was still connected " + LINE_LIMIT.toMillis() + " ms later. A client that sends"
+            fail(sender + " sent a line of " + length + " bytes, its '\\n' included, one more than MAX_LINE ("
+                    + ChatServer.MAX_LINE + "), and was still connected " + LINE_LIMIT.toMillis() + " ms later. MAX_LINE"
+                    + " counts the '\\n', and a client that sends"
                     + " MAX_LINE bytes of a line and no '\\n' is disconnected: its line can only be too long,"
                     + " and holding on would need an ever bigger buffer.");
         }
@@ -243,8 +245,9 @@ class ChatServerTest {
         List<Client> talkers = joinAll(2);
         // Default socket buffers: a receive buffer made small before connecting keeps the TCP window small for
         // good, and after a long stall such a client can wait seconds for the first bytes it is owed.
-        Client late = room.join(0, false, LINE_LIMIT);
+        // stalled joins before late: when it is let go, members after it are still to be served.
         Client stalled = room.join(0, false, LINE_LIMIT);
+        Client late = room.join(0, false, LINE_LIMIT);
         Client quitter = room.join(0, false, LINE_LIMIT);
         Optional<Integer> lateFd = serverSideDescriptor(late);
         Optional<Integer> quitterFd = serverSideDescriptor(quitter);
@@ -282,7 +285,21 @@ class ChatServerTest {
                         + " so that the queue is written as soon as there is room; only a queue that would grow"
                         + " past QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024 + " KiB) means disconnection.");
                 if ((events & EPOLLOUT) != 0) {
-                    // The server is queueing for late: let it read everything so far before sending more.
+                    // The server is queueing for late, at most this batch. Many short lines add little to
+                    // that in bytes and much in lines: a queue limited in lines lets late go now.
+                    int shortLines = 2 * ChatServer.QUEUE_LIMIT / ChatServer.MAX_LINE + random.nextInt(64);
+                    long shortBytes = sendShortLines(random, talkers, sent, shortLines);
+                    forwarded += shortBytes;
+                    long queuedAtMost = SMALL_BATCH + ChatServer.MAX_LINE + shortBytes;
+                    check(loop.watchedEvents(lateFd.get()).orElse(0) != 0, () -> late + " read nothing until its"
+                            + " socket was full and the server queued lines for it (its connection was watched for"
+                            + " EPOLLOUT), with at most " + SMALL_BATCH / 1024 + " KiB waiting; then " + shortLines
+                            + " short lines, " + shortBytes + " bytes in all, were sent, and the server closed "
+                            + late + "'s connection, though its queue held at most " + queuedAtMost / 1024
+                            + " KiB, well under QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024 + " KiB). The limit"
+                            + " is on bytes, not lines: keep a count of the bytes queued for each client, add a"
+                            + " line's length as it is queued and subtract what each write takes.");
+                    // Let late read everything so far before sending more.
                     startReading(late);
                     lateReads = true;
                     awaitCaughtUp(late, sent, forwarded);
@@ -328,6 +345,32 @@ class ChatServerTest {
                 + " to read, it got " + held / 1024 + " KiB and then nothing for " + LINE_LIMIT.toMillis() + " ms:"
                 + " neither the end of its stream nor more lines. A client whose queue would grow past QUEUE_LIMIT"
                 + " is disconnected: close its channel.");
+    }
+
+    /**
+     * Sends {@code count} short lines from the first talker and, once the second has them, one line from
+     * the second: when the first has that, the server has queued every short line for everyone, since it
+     * forwards a line to all before it reads the next. Returns the bytes sent.
+     */
+    private long sendShortLines(Random random, List<Client> talkers, Map<Client, List<String>> sent, int count)
+            throws IOException {
+        Client first = talkers.get(0);
+        Client second = talkers.get(1);
+        List<String> lines = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            String line = first + " short " + i + "z".repeat(random.nextInt(4)) + "\n";
+            lines.add(line);
+            total += line.length();
+        }
+        sent.computeIfAbsent(first, s -> new ArrayList<>()).addAll(lines);
+        room.send(first, lines, Pieces.LARGE_RANDOM);
+        awaitEveryoneElse(first, lines.get(lines.size() - 1), talkers, BATCH_LIMIT);
+        String answer = second + " has had the short lines\n";
+        sent.computeIfAbsent(second, s -> new ArrayList<>()).add(answer);
+        room.send(second, List.of(answer), Pieces.WHOLE);
+        awaitEveryoneElse(second, answer, talkers, BATCH_LIMIT);
+        return total + answer.length();
     }
 
     /** Lets {@code late}, which has begun to read, catch up with every line sent so far; fails if it cannot. */
@@ -386,6 +429,7 @@ class ChatServerTest {
         }
         if (!room.pump(() -> everyoneElseHasTheLastLine(readers, now), BATCH_LIMIT)
                 || !everyoneElseHasAll(readers, now)) {
+            loop.assertServing();
             fail("While " + stalled + " read nothing, the other clients stopped getting their lines: in batch "
                     + batch + ", some lines had not arrived within " + BATCH_LIMIT.toMillis() + " ms. When a"
                     + " client's socket will not take a write, keep the rest in its queue and go back to select();"

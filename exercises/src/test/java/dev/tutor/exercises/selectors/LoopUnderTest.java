@@ -413,6 +413,29 @@ final class LoopUnderTest implements AutoCloseable {
     }
 
     /**
+     * Waits up to {@code limit} for a serve() whose stop() was called before serve() started to end by
+     * itself, without calling stop() again. Fails if it does not end, or if it ended by throwing.
+     */
+    void awaitEndAfterEarlyStop(Duration limit) {
+        stopCalled = true;
+        try {
+            if (!ended.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail("stop() was called before serve() started, and " + limit.toMillis() + " ms after serve()"
+                        + " started it was still running. A stop() may come before serve(): serve() must see it"
+                        + " and return at once, so it must not reset the flag stop() set (a volatile boolean"
+                        + " that only stop() ever changes, tested before each select()).");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting for serve() to end");
+        }
+        if (thrown != null) {
+            fail("stop() was called before serve() started, and serve() threw " + thrown + where(thrown)
+                    + " instead of returning.");
+        }
+    }
+
+    /**
      * Stops the server, if it is still serving, after a test. Waits only briefly: a right server ends at
      * once, and one whose stop() does not work is left on its daemon thread rather than making every
      * later test wait for it (the test of stop() says what is wrong).

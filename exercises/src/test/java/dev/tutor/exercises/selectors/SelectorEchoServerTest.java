@@ -377,7 +377,8 @@ class SelectorEchoServerTest {
         early.stop();
         LoopUnderTest second = LoopUnderTest.start("SelectorEchoServer", () -> adapt(early));
         try {
-            second.stopAndAwait(Duration.ofSeconds(1));
+            // No stop() after serve() has started: a stop() that serve() forgets on entry must show.
+            second.awaitEndAfterEarlyStop(Duration.ofSeconds(1));
         } finally {
             second.close();
         }
