@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link GilFetcher}: the GIL held for the Python work and given back at the end (hint 1), given
- * back when the fetch or the parse fails (hint 2), and released for the wait with {@code blockingIo}, so
+ * Grades {@link GilFetcher}: the GIL taken first, held for the Python work and given back at the end
+ * (hint 1), given back when the fetch or the parse fails, and not given back when it was never taken
+ * (hint 2), and released for the wait with {@code blockingIo}, so
  * that other threads run Python code meanwhile (hint 3).
  *
  * <p>The fetches are fakes that look at the GIL when they are called. The means are read from the GIL's
@@ -59,15 +60,23 @@ class GilFetcherTest {
     @Tag("hint:1")
     void parsesHoldingTheGilAndReturnsWithItReleased(Random random) throws IOException {
         Gil gil = Gil.create();
+        GilRecorder log = new GilRecorder();
+        gil.addListener(log);
+        String me = Thread.currentThread().getName();
         for (int round = 0; round < 5; round++) {
+            log.clear();
             String url = "/page/" + random.nextInt(1000);
             String body = "body " + random.nextInt(1_000_000);
             List<String> seen = Collections.synchronizedList(new ArrayList<>());
+            List<List<Kind>> atFetch = new ArrayList<>();
+            List<List<Kind>> atParse = new ArrayList<>();
             GilFetcher fetcher = new GilFetcher(gil, asked -> {
                 seen.add("fetch(" + asked + ")");
+                atFetch.add(kinds(log, me));
                 return body;
             }, text -> {
                 seen.add("parse(" + text + ") " + (gil.isHeldByCurrentThread() ? "holding" : "without") + " the GIL");
+                atParse.add(kinds(log, me));
                 return "parsed " + text;
             });
 
@@ -78,8 +87,14 @@ class GilFetcherTest {
                 fail("fetchOne(\"" + url + "\") made these calls: " + seen + "; it must fetch the page once and"
                         + " parse its body once, holding the GIL: " + expected + "."
                         + (seen.contains("parse(" + body + ") without the GIL") ? " parse is Python code, and a"
-                        + " thread runs Python code only while it holds the GIL: take it with gil.acquire()"
-                        + " first." : ""));
+                        + " thread runs Python code only while it holds the GIL. " + withoutTheGil(atParse.get(0))
+                        : ""));
+            }
+            List<Kind> beforeFetch = atFetch.get(0);
+            if (!beforeFetch.contains(Kind.ACQUIRED)) {
+                fail("fetchOne(\"" + url + "\") called the fetch before its thread had taken the GIL (the GIL's log"
+                        + " of the thread then read " + beforeFetch + "). Everything fetchOne does is Python code"
+                        + " except the wait itself: take the GIL with gil.acquire() as its first step.");
             }
             assertEquals("parsed " + body, result, "fetchOne must return what parse made of the body.");
             if (gil.isHeldByCurrentThread()) {
@@ -135,8 +150,79 @@ class GilFetcherTest {
         }
     }
 
+    /**
+     * The test's own thread holds the GIL, so fetchOne on another thread waits to take it, and is interrupted
+     * there: acquire() throws, and fetchOne must let that out as it is, having fetched nothing and released
+     * nothing.
+     */
     @Test
     @Order(3)
+    @Tag("hint:2")
+    void letsAcquiresExceptionOutWhenInterruptedWhileWaitingForTheGil(Random random) throws Exception {
+        Gil gil = Gil.create();
+        GilRecorder log = new GilRecorder();
+        gil.addListener(log);
+        String url = "/page/" + random.nextInt(1000);
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        GilFetcher fetcher = new GilFetcher(gil, asked -> {
+            calls.add("fetch(" + asked + ")");
+            return "body";
+        }, text -> {
+            calls.add("parse(" + text + ")");
+            return text;
+        });
+        String name = "python-" + (1 + random.nextInt(9));
+        Object[] outcome = new Object[1];
+        Thread caller = Thread.ofPlatform().name(name).unstarted(() -> {
+            try {
+                outcome[0] = fetcher.fetchOne(url);
+            } catch (Throwable t) {
+                outcome[0] = t;
+            }
+        });
+        boolean waited;
+        boolean ended;
+        gil.acquire();
+        try {
+            caller.start();
+            waited = log.awaitEvent(Kind.WAITING, name, GATE_LIMIT);
+            caller.interrupt();
+            ended = caller.join(GATE_LIMIT);
+        } finally {
+            gil.release();
+        }
+        caller.join();
+        String story = "The test's thread held the GIL, " + name + " called fetchOne(\"" + url + "\")";
+        if (!waited) {
+            fail(story + ", and in " + GATE_LIMIT.toSeconds() + " s it never waited for the GIL: " + outcome[0]
+                    + ". fetchOne takes the GIL with gil.acquire() first. The GIL's log: " + log.lines());
+        }
+        story += ", waited for the GIL, and was interrupted while it waited";
+        if (!ended) {
+            fail(story + "; " + GATE_LIMIT.toSeconds() + " s later fetchOne had not returned. acquire() throws when"
+                    + " the thread is interrupted; let that end fetchOne.");
+        }
+        Throwable thrown = outcome[0] instanceof Throwable t ? t : null;
+        boolean acquiresOwn = thrown != null && thrown.getClass() == java.util.concurrent.CancellationException.class
+                && thrown.getStackTrace().length > 0
+                && thrown.getStackTrace()[0].getClassName().startsWith(Gil.class.getPackageName());
+        if (!acquiresOwn) {
+            fail(story + ". gil.acquire() threw a CancellationException, and fetchOne "
+                    + (thrown == null ? "returned " + outcome[0] : "threw " + thrown) + "; acquire()'s own exception"
+                    + " must reach the caller unchanged."
+                    + (thrown instanceof IllegalStateException && String.valueOf(thrown.getMessage()).contains("release")
+                    ? " That IllegalStateException comes from a release() of a GIL the thread never got: the"
+                    + " finally block that gives the GIL back ran although acquire() had failed. Call gil.acquire()"
+                    + " before the try, not inside it." : ""));
+        }
+        if (!calls.isEmpty()) {
+            fail(story + "; fetchOne threw acquire()'s exception, but first made these calls without the GIL: "
+                    + calls + ".");
+        }
+    }
+
+    @Test
+    @Order(4)
     @Tag("hint:3")
     void waitsForThePageWithTheGilReleasedForIo(Random random) throws IOException {
         Gil gil = Gil.create();
@@ -176,6 +262,20 @@ class GilFetcherTest {
         }
     }
 
+    /** What the GIL's log of a thread read when parse ran without the GIL, in words. */
+    private static String withoutTheGil(List<Kind> atParse) {
+        if (!atParse.contains(Kind.ACQUIRED)) {
+            return "The thread had not taken it at all: take it with gil.acquire() first.";
+        }
+        if (atParse.get(atParse.size() - 1) == Kind.RELEASED_FOR_IO) {
+            return "parse ran inside blockingIo, while the GIL was let go for the wait (the GIL's log of the thread"
+                    + " read " + atParse + "): wrap only the wait, page.fetch(url), and parse once blockingIo has"
+                    + " returned the body.";
+        }
+        return "The thread had taken the GIL (its log read " + atParse + ") but no longer held it when parse ran:"
+                + " give it back only after parse.";
+    }
+
     private static List<Kind> kinds(GilRecorder log, String thread) {
         return log.events().stream().filter(e -> e.thread().equals(thread)).map(GilEvent::kind)
                 .filter(kind -> kind == Kind.ACQUIRED || kind == Kind.RELEASED_FOR_IO || kind == Kind.REACQUIRED)
@@ -183,7 +283,7 @@ class GilFetcherTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Tag("hint:3")
     void letsTheOtherThreadsRunWhileItWaitsAndGetsTheGilBackAfterAFailure(Random random) throws Exception {
         int count = 2 + random.nextInt(4);

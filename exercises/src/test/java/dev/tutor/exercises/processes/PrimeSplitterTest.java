@@ -343,7 +343,8 @@ class PrimeSplitterTest {
 
     /**
      * The parent adds up what its workers say, and checks only the form: a count of 0 is an answer, and so
-     * is one beyond the range of an int. The workers are shell scripts that say counts the test chose.
+     * is one beyond the range of an int. The workers are shell scripts that say counts the test chose, each
+     * after a line on standard error, which is not part of its answer.
      */
     @Test
     @Order(7)
@@ -365,14 +366,18 @@ class PrimeSplitterTest {
         try {
             boolean shell = Files.isExecutable(SHELL);
             Run run = call(limit, workers, folder, shell ? folder.shellCommand() : folder.command(workers));
-            String story = "The " + workers + " workers answered the counts " + said + ", in the order of the plan.";
+            String story = "The " + workers + " workers each wrote a line on standard error, \"worker PID: " + WARNING
+                    + "\", and then answered the counts " + said + " on standard output, in the order of the plan.";
             if (run == null) {
                 fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back after " + COME_BACK_MS
                         + " ms.");
             }
             if (run.thrown() != null) {
-                fail(story + " countPrimes threw " + run.thrown() + ". A count of 0 is an answer, and a count is a"
-                        + " long: Long.parseLong reads it.", run.thrown());
+                boolean warningInIt = String.valueOf(run.thrown().getMessage()).contains(WARNING);
+                fail(story + " countPrimes threw " + run.thrown() + "." + (warningInIt ? " Its message holds what a"
+                        + " worker wrote on standard error, which is not part of the answer: keep standard error out"
+                        + " of the stream you read." : " A count of 0 is an answer, and a count is a long:"
+                        + " Long.parseLong reads it."), run.thrown());
             }
             Result r = run.result();
             List<Long> reported = r.workers() == null ? null : r.workers().stream().map(WorkerReport::primes).toList();
@@ -414,6 +419,9 @@ class PrimeSplitterTest {
             {"extra", "answered with its PID, a count and one word more"},
             {"twice", "printed its answer twice, on two lines"},
             {"negative", "answered with its PID and a negative count"},
+            {"plus", "answered with its PID and a count with a plus sign, \"+1\""},
+            {"zeros", "answered with its PID and a count with a leading zero, \"01\""},
+            {"blank", "answered with its PID and a count, and then an empty line"},
         };
         boolean shell = Files.isExecutable(SHELL);
         List<String[]> tried = new ArrayList<>(Arrays.asList(kinds));
@@ -494,7 +502,10 @@ class PrimeSplitterTest {
             }
             String[] words = order.split(" ");
             switch (words[0]) {
-                case "say" -> System.out.println(pid + " " + words[1]);
+                case "say" -> {
+                    System.err.println("worker " + pid + ": " + WARNING);
+                    System.out.println(pid + " " + words[1]);
+                }
                 case "fail" -> {
                     System.out.println(pid + " " + count);
                     System.err.println("worker " + pid + ": told to fail, with status " + words[1]);
@@ -511,6 +522,12 @@ class PrimeSplitterTest {
                             System.out.println(pid + " " + count);
                         }
                         case "negative" -> System.out.println(pid + " -" + (count + 1));
+                        case "plus" -> System.out.println(pid + " +" + count);
+                        case "zeros" -> System.out.println(pid + " 0" + count);
+                        case "blank" -> {
+                            System.out.println(pid + " " + count);
+                            System.out.println();
+                        }
                         default -> {
                             // silent
                         }
@@ -538,6 +555,9 @@ class PrimeSplitterTest {
         Runtime.getRuntime().halt(4);
     }
 
+    /** What a worker told to say a count writes on its standard error first, as a JVM or a library may. */
+    static final String WARNING = "a warning on standard error, which is not part of the answer";
+
     /** Where a shell is, for the workers written as scripts. */
     private static final Path SHELL = Path.of("/bin/sh");
 
@@ -559,13 +579,16 @@ class PrimeSplitterTest {
             set -- $order
             if [ "$1" = garbage ]; then shift; fi
             case "$1" in
-              say) echo "$$ $2" ;;
+              say) echo "worker $$: $WARNING" >&2; echo "$$ $2" ;;
               silent) ;;
               word) echo "$$ many" ;;
               stranger) echo "$PPID 1" ;;
               extra) echo "$$ 1 primes" ;;
               twice) echo "$$ 1"; echo "$$ 1" ;;
               negative) echo "$$ -1" ;;
+              plus) echo "$$ +1" ;;
+              zeros) echo "$$ 01" ;;
+              blank) echo "$$ 1"; echo ;;
               stall) exec sleep 60 ;;
             esac
             """;
@@ -587,7 +610,8 @@ class PrimeSplitterTest {
 
         /** The command that starts a shell-script worker of this folder: {@link #SCRIPT}, given the folder. */
         List<String> shellCommand() {
-            return new ArrayList<>(List.of(SHELL.toString(), "-c", SCRIPT, "worker", path.toString()));
+            return new ArrayList<>(List.of(SHELL.toString(), "-c", "WARNING='" + WARNING + "'\n" + SCRIPT, "worker",
+                    path.toString()));
         }
 
         /** The PIDs of the workers that have arrived, and the ranges each was given, as words. */

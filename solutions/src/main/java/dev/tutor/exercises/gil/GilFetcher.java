@@ -61,8 +61,15 @@ public final class GilFetcher {
      * does inside {@link Gil#blockingIo}; {@code parse} runs holding the GIL. Returns, or throws, with the
      * GIL released.
      *
+     * <p>If the thread is interrupted while it waits to take the GIL, {@link Gil#acquire()} throws a
+     * {@link java.util.concurrent.CancellationException}. Then {@code fetchOne} fetches nothing and lets that
+     * exception out unchanged; the thread never got the GIL, so it has nothing to give back, and a
+     * {@link Gil#release()} by a thread that does not hold the GIL throws an {@link IllegalStateException}.
+     *
      * @throws IOException the fetch's own exception, unchanged, when the fetch fails
      * @throws RuntimeException whatever {@code parse} throws, unchanged
+     * @throws java.util.concurrent.CancellationException {@link Gil#acquire()}'s own, unchanged, when the
+     *         thread is interrupted while it waits for the GIL
      */
     public String fetchOne(String url) throws IOException {
         gil.acquire();

@@ -93,7 +93,9 @@ public final class PrimeSplitter {
      * answer. Every worker is started before any answer is read.
      *
      * <p>A worker has failed if it ends with a status other than 0, or if its standard output is not exactly
-     * one line of two words, separated by one space: its own PID and a count of 0 or more. Then this method
+     * one line of two words, separated by one space: its own PID and a count of 0 or more, each written as
+     * {@link Long#toString(long)} writes it, digits only, with no sign and no leading zero ({@code +5} and
+     * {@code 007} are not counts). An empty line after the answer is a second line. Then this method
      * throws an {@link IOException} whose message names the failed worker's PID, and leaves no worker
      * running: every worker still running is killed, and gone, by the time the exception leaves this method.
      * The same holds if a worker cannot be started.
@@ -153,10 +155,12 @@ public final class PrimeSplitter {
         return new WorkerReport(worker.pid(), share, primes);
     }
 
-    /** The count a worker answered, or -1 if it is not a number of 0 or more. */
+    /** The count a worker answered, or -1 if it is not a number of 0 or more as Long.toString writes it. */
     private static long count(String word) {
         try {
-            return Long.parseLong(word);
+            long count = Long.parseLong(word);
+            // parseLong also takes "+5" and "007", which no worker writes.
+            return Long.toString(count).equals(word) ? count : -1;
         } catch (NumberFormatException e) {
             return -1;
         }
