@@ -24,14 +24,22 @@ public final class ThreadedFetcher {
     }
 
     /**
-     * Fetches every page, each on a thread of its own, all at once: every request is on its way before the
-     * calling thread waits for any reply. Returns their bodies in the order of {@code pages}: the body of
+     * Fetches every page, each on a platform thread of its own (the operating-system thread that a Python
+     * thread is, not a virtual thread), all at once: every request is on its way before the calling thread
+     * waits for any reply. Returns their bodies in the order of {@code pages}: the body of
      * {@code pages.get(i)} at index {@code i}, however the fetches are timed.
      *
      * <p>When fetches fail, it still waits until every thread has ended, and then throws the exception of
      * the first failed page in page order, whichever failed first in time: {@link #fetch}'s own
-     * {@link UncheckedIOException}, which names the page. No thread it started is left running when it
-     * returns or throws.
+     * {@link UncheckedIOException}, which names the page.
+     *
+     * <p>When it returns, or throws a fetch's exception, every thread it started has ended: {@code join()}
+     * says so, and {@link Thread#isAlive()} is false for each. A latch or a counter that the threads count
+     * down says that their work is done, not that they have ended. The one exception is an interrupt: if the
+     * calling thread is interrupted while it waits, fetchAll throws {@link InterruptedException} at once and
+     * waits no more, and the fetches already started run on to their end, their bodies dropped.
+     * {@link #fetch} reports a failed fetch with an unchecked exception; an {@link Error} thrown by a fetch
+     * (out of memory, say) is not a failed fetch, and what fetchAll does then is left open.
      *
      * @throws UncheckedIOException the first page, in page order, whose fetch failed
      * @throws InterruptedException if the calling thread is interrupted while it waits; the fetches already

@@ -62,6 +62,7 @@ final class HeldServer implements AutoCloseable {
     private int mostInFlight;
     private boolean open;
     private long changes;
+    private volatile boolean numberRepeats;
 
     private record Held(int page, CompletableFuture<Void> answer) {
     }
@@ -82,6 +83,20 @@ final class HeldServer implements AutoCloseable {
      */
     static HeldServer start(int pages, Set<Integer> broken, String token) throws IOException {
         return new HeldServer(pages, broken, token);
+    }
+
+    /**
+     * From now on, the second and later requests for a page answer its body followed by
+     * {@code " (request N)"}, so that two fetches of one address can be told apart.
+     */
+    HeldServer numberRepeats() {
+        numberRepeats = true;
+        return this;
+    }
+
+    /** The body of the {@code nth} request for page {@code index}, when it is not broken. */
+    String bodyFor(int index, int nth) {
+        return numberRepeats && nth > 1 ? bodyFor(index) + " (request " + nth + ")" : bodyFor(index);
     }
 
     /** The addresses of every page, in page order. */
@@ -195,8 +210,9 @@ final class HeldServer implements AutoCloseable {
                 return;
             }
             Held request = new Held(index, new CompletableFuture<>());
+            int nth;
             synchronized (this) {
-                requests[index]++;
+                nth = ++requests[index];
                 changes++;
                 if (!open) {
                     held.add(request);
@@ -210,7 +226,7 @@ final class HeldServer implements AutoCloseable {
             if (broken.contains(index)) {
                 respond(client, "500 Internal Server Error", "page " + index + " is broken");
             } else {
-                respond(client, "200 OK", bodyFor(index));
+                respond(client, "200 OK", bodyFor(index, nth));
             }
         } catch (Exception e) {
             // the test is over, or the client went away: the test reports what the server saw

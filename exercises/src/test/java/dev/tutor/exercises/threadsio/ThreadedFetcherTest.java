@@ -20,9 +20,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link ThreadedFetcher}: fetches on threads other than the caller (hint 1), every request out
- * before the caller waits for any (hint 2), the bodies in page order (hint 3), and failed fetches reported
- * as the first in page order once every thread has ended (hint 4).
+ * Grades {@link ThreadedFetcher}: fetches on platform threads other than the caller, none of them left
+ * waiting for more work (hint 1), every request out before the caller waits for any, and every thread
+ * ended when it returns (hint 2), the bodies in page order, each at its own index even for an address
+ * listed twice (hint 3), failed fetches reported as the first in page order once every thread has ended
+ * (hint 4), and an interrupt of the caller let out as an InterruptedException (hint 2).
  *
  * <p>Each test plays the server ({@link HeldServer}): it holds every request until the client has settled,
  * so "all requests in flight at once" is a count the server keeps, not a guess from a stopwatch, then
@@ -54,6 +56,18 @@ class ThreadedFetcherTest {
             if (run.thrown != null) {
                 fail(run.call() + " threw " + run.thrown + ", though every page answered 200 OK.");
             }
+            if (run.unseenFetchers > 0) {
+                fail(run.call() + ": " + run.firstSettle.held().size() + " requests were at the server at once, but"
+                        + " only " + (run.firstSettle.held().size() - run.unseenFetchers) + " platform thread(s) were"
+                        + " inside fetch(): the others were made on threads the JVM's list of platform threads does"
+                        + " not show, virtual threads. Fetch each page on a platform thread, new Thread(...) or"
+                        + " Thread.ofPlatform(): the operating-system thread that a Python thread is.");
+            }
+            if (!run.leftRunning.isEmpty()) {
+                fail(run.call() + " returned, but threads that fetched its pages were still alive, waiting for"
+                        + " more work: " + run.leftRunning + ". Start a thread of your own for each page; a pool's"
+                        + " threads outlive the call unless it is shut down.");
+            }
         }
     }
 
@@ -74,8 +88,32 @@ class ThreadedFetcherTest {
         }
     }
 
+    /**
+     * Once every page has been asked for, the test holds the monitor of each thread that fetched: a platform
+     * thread cannot finish ending while another thread holds it, so join() waits, and isAlive() stays true.
+     * The test lets go of a thread when the caller joins it; a fetchAll that returns without joining every
+     * thread returns while a thread is alive, however short the gap would have been without the test.
+     */
     @Test
     @Order(3)
+    @Tag("hint:2")
+    void returnsOnlyOnceEveryThreadItStartedHasEnded(Random random) throws Exception {
+        int pages = 1 + random.nextInt(8);
+        Run run = run(pages, Set.of(), random, Answers.RANDOM, true);
+
+        if (run.thrown != null) {
+            fail(run.call() + " threw " + run.thrown + ", though every page answered 200 OK.");
+        }
+        if (!run.aliveAtReturn.isEmpty()) {
+            fail(run.call() + " returned while these threads that fetched its pages were still alive: "
+                    + run.aliveAtReturn + ". Their fetches were over, but a thread has ended only when join()"
+                    + " says so; a latch or a counter it counts down says only that its work is done. join()"
+                    + " every thread you started.");
+        }
+    }
+
+    @Test
+    @Order(4)
     @Tag("hint:3")
     void returnsTheBodiesInTheOrderOfThePages(Random random) throws Exception {
         int pages = 3 + random.nextInt(6);
@@ -89,14 +127,61 @@ class ThreadedFetcherTest {
                 + " belongs at index i of the result, whichever fetch finishes first.");
     }
 
+    /**
+     * One address twice in the list: two fetches, which the server answers with two different bodies, and
+     * each belongs at its own index. Which request reaches the server first is the threads' business, so
+     * the test asks only that the two places hold the two bodies.
+     */
     @Test
-    @Order(4)
+    @Order(5)
+    @Tag("hint:3")
+    void fetchesAnAddressListedTwiceTwiceAndKeepsBothBodies(Random random) throws Exception {
+        int pages = 2 + random.nextInt(6);
+        int twice = random.nextInt(pages);
+        int at = random.nextInt(pages + 1);
+        Run run = run(pages, Set.of(), random, Answers.RANDOM, false, server -> {
+            server.numberRepeats();
+            List<URI> uris = new ArrayList<>(server.pages());
+            uris.add(at, server.page(twice));
+            return uris;
+        });
+        List<Integer> places = new ArrayList<>();
+        List<String> expected = new ArrayList<>(run.server.bodies());
+        expected.add(at, run.server.bodyFor(twice));
+        for (int i = 0; i < expected.size(); i++) {
+            if (i == at || (i < at ? i == twice : i - 1 == twice)) {
+                places.add(i);
+            }
+        }
+        String call = "fetchAll of " + (pages + 1) + " addresses, page " + twice + "'s at indexes " + places.get(0)
+                + " and " + places.get(1);
+        if (run.thrown != null) {
+            fail(call + " threw " + run.thrown + ", though every page answered 200 OK.");
+        }
+        Set<String> both = Set.of(run.server.bodyFor(twice, 1), run.server.bodyFor(twice, 2));
+        boolean bothThere = run.result != null && run.result.size() == expected.size()
+                && new java.util.HashSet<>(java.util.Arrays.asList(run.result.get(places.get(0)),
+                        run.result.get(places.get(1)))).equals(both);
+        if (!bothThere) {
+            fail(call + ": the server answered its two requests with two different bodies, " + both + ", and"
+                    + " fetchAll returned " + run.result + ". Each index holds the body of its own fetch: keep"
+                    + " the bodies by index, not by address.");
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            if (!places.contains(i) && !expected.get(i).equals(run.result.get(i))) {
+                fail(call + ": index " + i + " holds " + run.result.get(i) + " instead of " + expected.get(i) + ".");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     @Tag("hint:4")
     void throwsTheFirstFailedPageInPageOrderOnceEveryThreadHasEnded(Random random) throws Exception {
         int pages = 4 + random.nextInt(6);
         int first = random.nextInt(pages - 2);                        // two pages after it at least
         int second = first + 1 + random.nextInt(pages - first - 1);  // fails earlier in time
-        Run run = run(pages, Set.of(first, second), random, Answers.failuresFirstThenEarlier(first, second));
+        Run run = run(pages, Set.of(first, second), random, Answers.failuresFirstThenEarlier(first, second), true);
         URI firstPage = run.server.page(first);
         String failures = "pages " + first + " and " + second + " answered 500 Internal Server Error, page " + second
                 + " first";
@@ -119,9 +204,45 @@ class ThreadedFetcherTest {
                     + (run.thrown instanceof NullPointerException ? " A NullPointerException hides the cause: the"
                     + " failed fetch's exception ended its own thread, and its empty slot was read later." : ""));
         }
-        if (!run.leftRunning.isEmpty()) {
+        if (!run.leftRunning.isEmpty() || !run.aliveAtReturn.isEmpty()) {
             fail(run.call() + " threw, as it should, but these threads that fetched its pages were still alive: "
-                    + run.leftRunning + ".");
+                    + (run.leftRunning.isEmpty() ? run.aliveAtReturn : run.leftRunning) + ". join() every thread"
+                    + " you started before you throw.");
+        }
+    }
+
+    /**
+     * The caller is interrupted while every request is held: fetchAll must throw InterruptedException then,
+     * with the fetches still at the server, which run on to their end after the test.
+     */
+    @Test
+    @Order(7)
+    @Tag("hint:2")
+    void throwsInterruptedExceptionWhenInterruptedWhileItWaits(Random random) throws Exception {
+        int pages = 1 + random.nextInt(6);
+        try (HeldServer server = HeldServer.start(pages, Set.of(), "run " + random.nextInt(1_000_000))) {
+            List<URI> uris = server.pages();
+            HeldServer.Call call = HeldServer.Call.start(server, ThreadedFetcher.class,
+                    () -> ThreadedFetcher.fetchAll(uris));
+            HeldServer.Call.Settled before = call.awaitSettled();
+            if (before.callerDone()) {
+                fail("fetchAll(" + pages + " pages) ended before any answer, with " + call.thrown() + ".");
+            }
+            call.interrupt();
+            String story = "fetchAll(" + pages + " pages) was interrupted while the server held "
+                    + HeldServer.pagesText(before.held());
+            if (!callerComesBack(call)) {
+                HeldServer.Call.Settled after = call.awaitSettled();
+                fail(story + ", and went on waiting" + (after.callerWaitsIn().isEmpty() ? "" : " in "
+                        + after.callerWaitsIn()) + ". join() throws InterruptedException when the waiting thread is"
+                        + " interrupted: let it out of fetchAll.");
+            }
+            if (!(call.thrown() instanceof InterruptedException)) {
+                fail(story + ", and " + (call.thrown() == null ? "returned " + call.result() : "threw "
+                        + call.thrown()) + " instead of an InterruptedException. join() throws it when the waiting"
+                        + " thread is interrupted: let it out of fetchAll, do not catch it and go on.");
+            }
+            call.finish();
         }
     }
 
@@ -171,6 +292,8 @@ class ThreadedFetcherTest {
         List<String> result;
         Throwable thrown;
         List<String> leftRunning = List.of();
+        List<String> aliveAtReturn = List.of();
+        int unseenFetchers;
 
         String call() {
             return "fetchAll(" + pages + " pages)";
@@ -178,31 +301,71 @@ class ThreadedFetcherTest {
     }
 
     private Run run(int pages, Set<Integer> broken, Random random, Answers order) throws Exception {
+        return run(pages, broken, random, order, false);
+    }
+
+    private Run run(int pages, Set<Integer> broken, Random random, Answers order, boolean holdEnds) throws Exception {
+        return run(pages, broken, random, order, holdEnds, HeldServer::pages);
+    }
+
+    /**
+     * One call of fetchAll against a server the test plays. With {@code holdEnds}, once the client has
+     * settled for the first time (every thread that fetches is then inside fetch, its request held), the
+     * test holds each such thread's end (see {@link EndHold}) until the caller joins it; the threads still
+     * alive when the caller came back are in {@link Run#aliveAtReturn}.
+     */
+    private Run run(int pages, Set<Integer> broken, Random random, Answers order, boolean holdEnds,
+            java.util.function.Function<HeldServer, List<URI>> addresses) throws Exception {
         Run run = new Run();
         run.pages = pages;
+        EndHold hold = null;
         try (HeldServer server = HeldServer.start(pages, broken, "run " + random.nextInt(1_000_000))) {
             run.server = server;
-            List<URI> uris = server.pages();
-            HeldServer.Call call = HeldServer.Call.start(server, ThreadedFetcher.class,
-                    () -> ThreadedFetcher.fetchAll(uris));
+            List<URI> uris = addresses.apply(server);
+            java.util.concurrent.atomic.AtomicReference<Thread> caller = new java.util.concurrent.atomic.AtomicReference<>();
+            HeldServer.Call call = HeldServer.Call.start(server, ThreadedFetcher.class, () -> {
+                caller.set(Thread.currentThread());
+                return ThreadedFetcher.fetchAll(uris);
+            });
             List<Integer> answered = new ArrayList<>();
             while (true) {
                 HeldServer.Call.Settled seen = call.awaitSettled();
+                if (hold != null && !seen.callerDone() && hold.releaseWhatIsJoinedBy(caller.get())) {
+                    continue;
+                }
                 if (run.firstSettle == null) {
                     run.firstSettle = seen;
+                    Set<Thread> fetching = call.fetchingThreads();
+                    run.unseenFetchers = Math.max(0, seen.held().size() - fetching.size());
+                    if (holdEnds && !seen.callerDone()) {
+                        hold = new EndHold(fetching.stream().filter(t -> !t.getName().equals("fetchAll caller"))
+                                .toList());
+                        continue;
+                    }
                 }
                 if (seen.callerDone()) {
                     run.returnedWhileHeld = seen.held();
+                    if (hold != null) {
+                        run.aliveAtReturn = hold.alive();
+                        hold.close();
+                    }
                     break;
+                }
+                if (seen.held().isEmpty() && callerComesBack(call, hold, caller.get())) {
+                    continue; // every answer is out: a right caller comes back at once, once it is scheduled
                 }
                 if (seen.held().isEmpty()) {
                     fail(run.call() + " went on waiting, with no request at the server and " + HeldServer.pagesText(
                             answered) + " answered" + (seen.callerWaitsIn().isEmpty() ? "" : "; the calling thread"
-                            + " waits in " + seen.callerWaitsIn()) + ".");
+                            + " waits in " + seen.callerWaitsIn()) + "." + (hold == null ? "" : " The threads that"
+                            + " fetched and have not ended: " + hold.alive() + "."));
                 }
                 int page = order.pick(seen.held(), answered, random);
                 server.answer(page);
                 answered.add(page);
+            }
+            if (hold != null) {
+                hold.close();
             }
             run.result = call.result();
             run.thrown = call.thrown();
@@ -211,7 +374,117 @@ class ThreadedFetcherTest {
             run.requests = server.requests();
             run.answerOrder = server.answerOrder();
             run.callerFetched = call.callerFetched();
+        } finally {
+            if (hold != null) {
+                hold.close(); // a failed check must not leave the fetching threads unable to end
+            }
         }
         return run;
+    }
+
+    /**
+     * Once every request is answered, or once it is interrupted, a right caller comes back at once,
+     * but it may not have been scheduled yet when the test looked; this gives it up to two seconds, which only
+     * an answer that waits on pays.
+     */
+    private static boolean callerComesBack(HeldServer.Call call) {
+        return callerComesBack(call, null, null);
+    }
+
+    /** As above, letting go meanwhile of each held thread the caller joins. */
+    private static boolean callerComesBack(HeldServer.Call call, EndHold hold, Thread caller) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!call.isDone() && System.nanoTime() < deadline) {
+            if (hold != null) {
+                hold.releaseWhatIsJoinedBy(caller);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+        return call.isDone();
+    }
+
+    /**
+     * Holds the monitor of each given thread, each on a daemon thread of its own. A platform thread that has
+     * run its last line takes its own monitor to end (that is how join() learns of it), so until it is let
+     * go it stays alive, blocked, with an empty stack. join() takes the same monitor first, so a caller on
+     * its way into join() is seen blocked on it, and the test then lets go of that thread: join() goes on as
+     * it would have, and only a caller that never joins finds the thread still alive when it comes back.
+     */
+    private static final class EndHold implements AutoCloseable {
+        private final List<Thread> threads;
+        private final List<java.util.concurrent.CountDownLatch> releases = new ArrayList<>();
+
+        EndHold(List<Thread> threads) throws InterruptedException {
+            this.threads = List.copyOf(threads);
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(threads.size());
+            for (Thread thread : this.threads) {
+                java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+                releases.add(release);
+                Thread holder = new Thread(() -> {
+                    synchronized (thread) {
+                        holding.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }, "holds the end of " + thread.getName());
+                holder.setDaemon(true);
+                holder.start();
+            }
+            holding.await();
+        }
+
+        /** The threads alive now, each with its state, for messages. */
+        List<String> alive() {
+            return threads.stream().filter(Thread::isAlive).map(t -> t.getName() + " (" + (t.getStackTrace().length
+                    == 0 ? "past its last line" : t.getState() + " at " + t.getStackTrace()[0]) + ")").toList();
+        }
+
+        /**
+         * Lets go of each thread that {@code caller} is blocked on, on its way into join(): from then on it
+         * waits for that thread's end as join() does. Says whether it let go of any.
+         */
+        boolean releaseWhatIsJoinedBy(Thread caller) {
+            if (caller == null) {
+                return false;
+            }
+            java.lang.management.ThreadInfo info = java.lang.management.ManagementFactory.getThreadMXBean()
+                    .getThreadInfo(caller.threadId());
+            if (info == null || info.getLockInfo() == null) {
+                return false;
+            }
+            int lock = info.getLockInfo().getIdentityHashCode();
+            for (int i = 0; i < threads.size(); i++) {
+                if (lock != System.identityHashCode(threads.get(i))) {
+                    continue;
+                }
+                if (releases.get(i).getCount() > 0) {
+                    releases.get(i).countDown();
+                    return true;
+                }
+                if (!threads.get(i).isAlive()) {
+                    // joined a thread that has ended: it moves on as soon as it is scheduled
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    while (System.nanoTime() < deadline && caller.isAlive() && stillOn(caller, lock)) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean stillOn(Thread caller, int lock) {
+            java.lang.management.ThreadInfo info = java.lang.management.ManagementFactory.getThreadMXBean()
+                    .getThreadInfo(caller.threadId());
+            return info != null && info.getLockInfo() != null && info.getLockInfo().getIdentityHashCode() == lock;
+        }
+
+        @Override
+        public void close() {
+            releases.forEach(java.util.concurrent.CountDownLatch::countDown);
+        }
     }
 }
