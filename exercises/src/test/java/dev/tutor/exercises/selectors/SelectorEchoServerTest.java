@@ -58,8 +58,13 @@ class SelectorEchoServerTest {
 
     /** The longest a right server needs for one small echo over loopback, with a wide margin for a busy machine. */
     private static final Duration ECHO_LIMIT = Duration.ofSeconds(2);
-    /** The most a client that never reads may send before the server must stop reading from it. */
-    private static final long NEVER_READS_LIMIT = 16L * 1024 * 1024;
+    /**
+     * The most a client that never reads may send before the server must stop reading from it: more than the
+     * kernel's socket buffers can hold between the two ends (both receive buffers and both send buffers at
+     * their largest, which Linux's autotuning reaches on a quiet loopback: 16 MiB was once not enough where
+     * tcp_rmem allows 32 MiB), plus a margin; a server that keeps reading holds the rest itself.
+     */
+    private static final long NEVER_READS_LIMIT = neverReadsLimit();
     /** How long a client's sending must stall before the test takes it that the server stopped reading. */
     private static final Duration STALL = Duration.ofMillis(100);
 
@@ -67,6 +72,22 @@ class SelectorEchoServerTest {
     private static final Duration SENDING_LIMIT = Duration.ofSeconds(3);
 
     private LoopUnderTest loop;
+
+    private static long neverReadsLimit() {
+        long mib = 1024L * 1024;
+        return Math.max(16 * mib, 2 * kernelMax("tcp_rmem", 6 * mib) + 2 * kernelMax("tcp_wmem", 4 * mib) + 8 * mib);
+    }
+
+    /** The largest buffer Linux's TCP autotuning may give a socket, from /proc; {@code otherwise} elsewhere. */
+    private static long kernelMax(String setting, long otherwise) {
+        try {
+            String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4", setting))
+                    .trim().split("\\s+");
+            return Long.parseLong(fields[fields.length - 1]);
+        } catch (IOException | RuntimeException e) {
+            return otherwise;
+        }
+    }
 
     @AfterEach
     void stopTheServer() {
