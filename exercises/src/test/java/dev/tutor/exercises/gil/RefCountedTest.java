@@ -174,7 +174,7 @@ class RefCountedTest {
                 object.incref();
                 object.incref();
             };
-            runTogether(twice, twice);
+            Interleavings.runTogether("A call in this scenario", twice, twice);
             int count = object.count();
             if (count != 5) {
                 fail("A new object (1 reference) got two incref() calls from each of two threads at once; count()"
@@ -193,7 +193,7 @@ class RefCountedTest {
             RefCounted object = counted.object();
             object.incref();
             object.incref();
-            runTogether(object::decref, object::decref);
+            Interleavings.runTogether("A call in this scenario", object::decref, object::decref);
             int count = object.count();
             if (count != 1 || counted.frees().get() != 0) {
                 fail("An object with 3 references got one decref() from each of two threads at once; count() must"
@@ -210,7 +210,7 @@ class RefCountedTest {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
             RefCounted object = counted.object();
             object.incref();
-            runTogether(object::decref, object::decref);
+            Interleavings.runTogether("A call in this scenario", object::decref, object::decref);
             int frees = counted.frees().get();
             if (frees != 1 || object.count() != 0) {
                 fail("An object with 2 references got one decref() from each of two threads at once: the count"
@@ -229,7 +229,7 @@ class RefCountedTest {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
             RefCounted object = counted.object();
             boolean[] increfRefused = new boolean[1];
-            runTogether(object::decref, () -> {
+            Interleavings.runTogether("A call in this scenario", object::decref, () -> {
                 try {
                     object.incref();
                 } catch (IllegalStateException refused) {
@@ -259,7 +259,8 @@ class RefCountedTest {
             RefCounted object = counted.object();
             object.decref();
             boolean[] refused = new boolean[2];
-            runTogether(() -> refused[0] = refusedByFreedObject(object::incref),
+            Interleavings.runTogether("A call in this scenario",
+                    () -> refused[0] = refusedByFreedObject(object::incref),
                     () -> refused[1] = refusedByFreedObject(object::decref));
             int count = object.count();
             int frees = counted.frees().get();
@@ -279,38 +280,6 @@ class RefCountedTest {
             return false;
         } catch (IllegalStateException refused) {
             return true;
-        }
-    }
-
-    /** Runs two actions on two new threads and waits for both; what either threw is rethrown. */
-    private static void runTogether(Runnable first, Runnable second) {
-        Throwable[] thrown = new Throwable[2];
-        Thread one = new Thread(() -> {
-            try {
-                first.run();
-            } catch (RuntimeException | Error e) {
-                thrown[0] = e;
-            }
-        });
-        Thread two = new Thread(() -> {
-            try {
-                second.run();
-            } catch (RuntimeException | Error e) {
-                thrown[1] = e;
-            }
-        });
-        one.start();
-        two.start();
-        try {
-            one.join();
-            two.join();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-        for (Throwable t : thrown) {
-            if (t != null) {
-                fail("No call in this scenario may fail, but one threw " + t + ".");
-            }
         }
     }
 }

@@ -59,6 +59,45 @@ public final class Interleavings {
         }
     }
 
+    /**
+     * Runs two actions on two new threads, as a scenario does, and waits for both. An assertion that fails
+     * on either thread fails the scenario as it is; anything else either throws fails it with
+     * "{@code whatMustNotFail} must not fail".
+     */
+    public static void runTogether(String whatMustNotFail, Runnable first, Runnable second) {
+        Throwable[] thrown = new Throwable[2];
+        Thread one = new Thread(() -> {
+            try {
+                first.run();
+            } catch (RuntimeException | Error e) {
+                thrown[0] = e;
+            }
+        });
+        Thread two = new Thread(() -> {
+            try {
+                second.run();
+            } catch (RuntimeException | Error e) {
+                thrown[1] = e;
+            }
+        });
+        one.start();
+        two.start();
+        try {
+            one.join();
+            two.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Throwable t : thrown) {
+            if (t instanceof AssertionError assertion) {
+                throw assertion;
+            }
+            if (t != null) {
+                throw new AssertionFailedError(whatMustNotFail + " must not fail, but it threw " + t + ".");
+            }
+        }
+    }
+
     /** What the scenario saw, then the schedule cut to the learner's lines. */
     static String describe(String lincheckReport) {
         String seen = failureMessage(lincheckReport);

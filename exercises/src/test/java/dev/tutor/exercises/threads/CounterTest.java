@@ -245,7 +245,8 @@ class CounterTest {
 
     /** Two threads increment one new counter {@link #EACH} times each; afterwards get() must count all. */
     private static void losesNoUpdate(String name, Counter counter) {
-        runTogether(() -> incrementTimes(counter, EACH), () -> incrementTimes(counter, EACH));
+        Interleavings.runTogether("increment()", () -> incrementTimes(counter, EACH),
+                () -> incrementTimes(counter, EACH));
         long made = 2L * EACH;
         long seen = counter.get();
         if (seen != made) {
@@ -278,38 +279,6 @@ class CounterTest {
             }
         }
         calls.add(call);
-    }
-
-    /** Runs two actions on two new threads and waits for both; what either threw is reported. */
-    private static void runTogether(Runnable first, Runnable second) {
-        Throwable[] thrown = new Throwable[2];
-        Thread one = new Thread(() -> {
-            try {
-                first.run();
-            } catch (RuntimeException | Error e) {
-                thrown[0] = e;
-            }
-        });
-        Thread two = new Thread(() -> {
-            try {
-                second.run();
-            } catch (RuntimeException | Error e) {
-                thrown[1] = e;
-            }
-        });
-        one.start();
-        two.start();
-        try {
-            one.join();
-            two.join();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-        for (Throwable t : thrown) {
-            if (t != null) {
-                fail("increment() must not fail, but it threw " + t + ".");
-            }
-        }
     }
 
     // ---- the lock a call waits for ----

@@ -42,7 +42,8 @@ class LineLogTest {
     @Tag("hint:1")
     void twoThreadsLoggingAtOnceWriteWholeLines() {
         Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
-            runTogether(() -> logged.log().log("a1 ", "a2 ", "a3"), () -> logged.log().log("b1 ", "b2"));
+            Interleavings.runTogether("A call in this scenario", () -> logged.log().log("a1 ", "a2 ", "a3"),
+                    () -> logged.log().log("b1 ", "b2"));
             logged.sink().assertLines("two threads called log(\"a1 \", \"a2 \", \"a3\") and log(\"b1 \", \"b2\")"
                     + " at once", "a1 a2 a3", "b1 b2");
         });
@@ -110,7 +111,7 @@ class LineLogTest {
     void twoThreadsPrintingAtOnceKeepTheirOwnLines() {
         Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
             LineLog log = logged.log();
-            runTogether(() -> {
+            Interleavings.runTogether("A call in this scenario", () -> {
                 log.print("a1 ");
                 log.print("a2");
                 log.endLine();
@@ -170,7 +171,7 @@ class LineLogTest {
     void logAndEndLineKeepEachOtherOut() {
         Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
             LineLog log = logged.log();
-            runTogether(() -> log.log("a1 ", "a2"), () -> {
+            Interleavings.runTogether("A call in this scenario", () -> log.log("a1 ", "a2"), () -> {
                 log.print("b1 ");
                 log.print("b2");
                 log.endLine();
@@ -232,41 +233,6 @@ class LineLogTest {
 
         private Logged(CheckingSink sink) {
             this(new LineLog(sink), sink);
-        }
-    }
-
-    /** Runs two actions on two new threads and waits for both; what either threw is rethrown. */
-    private static void runTogether(Runnable first, Runnable second) {
-        Throwable[] thrown = new Throwable[2];
-        Thread one = new Thread(() -> {
-            try {
-                first.run();
-            } catch (RuntimeException | Error e) {
-                thrown[0] = e;
-            }
-        });
-        Thread two = new Thread(() -> {
-            try {
-                second.run();
-            } catch (RuntimeException | Error e) {
-                thrown[1] = e;
-            }
-        });
-        one.start();
-        two.start();
-        try {
-            one.join();
-            two.join();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-        for (Throwable t : thrown) {
-            if (t instanceof AssertionError assertion) {
-                throw assertion;
-            }
-            if (t != null) {
-                fail("No call in this scenario may fail, but one threw " + t + ".");
-            }
         }
     }
 

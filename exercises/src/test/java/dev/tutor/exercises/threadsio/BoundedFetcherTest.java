@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -265,32 +264,6 @@ class BoundedFetcherTest {
         }
     }
 
-    /**
-     * Waits up to 2 s for a caller that looked settled to come back. On a crowded machine a thread that has
-     * been woken is still seen waiting until it is scheduled; a right caller then returns at once, and only
-     * a caller that really goes on waiting costs the 2 s.
-     */
-    private static boolean callerComesBack(HeldServer.Call call) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!call.isDone() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-        }
-        return call.isDone();
-    }
-
-    /**
-     * Waits up to 1 s for a request beyond the {@code held} ones, for the same reason: a pool thread that was
-     * woken by an answer may not have been scheduled yet to send its next request. Only a client that keeps
-     * fewer than K in flight costs the second.
-     */
-    private static boolean moreRequestsCome(HeldServer server, int held) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (server.inFlight() <= held && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-        }
-        return server.inFlight() > held;
-    }
-
     private Run run(int threads, int pages, Set<Integer> broken, Random random, Choice choice, boolean interrupt)
             throws Exception {
         Run run = new Run();
@@ -312,7 +285,7 @@ class BoundedFetcherTest {
                     run.returnedWhileHeld = seen.held();
                     break;
                 }
-                if (seen.held().isEmpty() && callerComesBack(call)) {
+                if (seen.held().isEmpty() && call.comesBack(() -> { })) {
                     continue; // every answer is out: a right caller comes back at once, once it is scheduled
                 }
                 if (seen.held().isEmpty()) {
@@ -322,7 +295,7 @@ class BoundedFetcherTest {
                 }
                 int remaining = pages - answered.size();
                 if (counting && run.shortfall == null && seen.held().size() < Math.min(threads, remaining)
-                        && moreRequestsCome(server, seen.held().size())) {
+                        && server.moreThanHeldArrive(seen.held().size())) {
                     continue; // a thread that was woken but not yet scheduled looked settled: look again
                 }
                 if (counting && run.shortfall == null && seen.held().size() < Math.min(threads, remaining)) {

@@ -135,6 +135,19 @@ final class HeldServer implements AutoCloseable {
         return held.size();
     }
 
+    /**
+     * Waits up to 1 s for more than {@code held} requests to be held, for the same reason as
+     * {@link Call#comesBack}: a pool thread woken by an answer may not have been scheduled yet to send its
+     * next request. Only a client that keeps fewer in flight costs the second.
+     */
+    boolean moreThanHeldArrive(int held) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (inFlight() <= held && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+        return inFlight() > held;
+    }
+
     synchronized int mostInFlight() {
         return mostInFlight;
     }
@@ -309,6 +322,20 @@ final class HeldServer implements AutoCloseable {
             Call call = new Call(server, fetcher, body);
             call.caller.start();
             return call;
+        }
+
+        /**
+         * Waits up to 2 s for a caller that looked settled to return, doing {@code meanwhile} at each look.
+         * On a crowded machine a thread that has been woken is still seen waiting until it is scheduled; a
+         * right caller then returns at once, and only one that really goes on waiting costs the 2 s.
+         */
+        boolean comesBack(Runnable meanwhile) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (!isDone() && System.nanoTime() < deadline) {
+                meanwhile.run();
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+            }
+            return isDone();
         }
 
         boolean isDone() {

@@ -231,7 +231,7 @@ class ThreadedFetcherTest {
             call.interrupt();
             String story = "fetchAll(" + pages + " pages) was interrupted while the server held "
                     + HeldServer.pagesText(before.held());
-            if (!callerComesBack(call)) {
+            if (!call.comesBack(() -> { })) {
                 HeldServer.Call.Settled after = call.awaitSettled();
                 fail(story + ", and went on waiting" + (after.callerWaitsIn().isEmpty() ? "" : " in "
                         + after.callerWaitsIn()) + ". join() throws InterruptedException when the waiting thread is"
@@ -351,7 +351,12 @@ class ThreadedFetcherTest {
                     }
                     break;
                 }
-                if (seen.held().isEmpty() && callerComesBack(call, hold, caller.get())) {
+                EndHold holding = hold;
+                if (seen.held().isEmpty() && call.comesBack(() -> {
+                    if (holding != null) {
+                        holding.releaseWhatIsJoinedBy(caller.get());
+                    }
+                })) {
                     continue; // every answer is out: a right caller comes back at once, once it is scheduled
                 }
                 if (seen.held().isEmpty()) {
@@ -380,27 +385,6 @@ class ThreadedFetcherTest {
             }
         }
         return run;
-    }
-
-    /**
-     * Once every request is answered, or once it is interrupted, a right caller comes back at once,
-     * but it may not have been scheduled yet when the test looked; this gives it up to two seconds, which only
-     * an answer that waits on pays.
-     */
-    private static boolean callerComesBack(HeldServer.Call call) {
-        return callerComesBack(call, null, null);
-    }
-
-    /** As above, letting go meanwhile of each held thread the caller joins. */
-    private static boolean callerComesBack(HeldServer.Call call, EndHold hold, Thread caller) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!call.isDone() && System.nanoTime() < deadline) {
-            if (hold != null) {
-                hold.releaseWhatIsJoinedBy(caller);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-        }
-        return call.isDone();
     }
 
     /**
