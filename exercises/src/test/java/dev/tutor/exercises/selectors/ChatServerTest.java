@@ -92,7 +92,8 @@ class ChatServerTest {
         check(address != null && address.getAddress().isLoopbackAddress() && address.getPort() > 0,
                 () -> "address() returned " + address + "; it should be 127.0.0.1 and the port the listening"
                         + " channel was bound to.");
-        List<Client> clients = joinAll(2 + random.nextInt(4));
+        // At least three, so that every line has more than one recipient to reach.
+        List<Client> clients = joinAll(3 + random.nextInt(4));
         for (Client sender : clients) {
             String line = "from " + sender + ": " + words(random, 1 + random.nextInt(8)) + "\n";
             room.send(sender, List.of(line), Pieces.WHOLE);
