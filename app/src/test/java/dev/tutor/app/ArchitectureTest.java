@@ -3,6 +3,8 @@ package dev.tutor.app;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -68,5 +70,23 @@ class ArchitectureTest {
     @Test
     void parts_of_the_app_are_free_of_cycles() {
         slices().matching("dev.tutor.app.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void the_faces_reach_saves_gradings_and_progress_writes_only_through_the_session() {
+        noClasses().that().resideInAnyPackage("dev.tutor.app.cli..", "dev.tutor.app.tui..").should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.tutor.app.workspace.watch..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.simpleName("WatchOptions"))))
+                .orShould().callMethod(dev.tutor.app.progress.ProgressStore.class, "save",
+                        dev.tutor.app.progress.Progress.class)
+                .orShould().callMethod(dev.tutor.app.grading.Grader.class, "grade",
+                        dev.tutor.app.grading.GradeRequest.class)
+                .check(classes);
+    }
+
+    @Test
+    void the_two_faces_do_not_know_each_other_but_for_the_start_of_the_full_screen() {
+        noClasses().that().resideInAPackage("dev.tutor.app.tui..").should().dependOnClassesThat()
+                .resideInAPackage("dev.tutor.app.cli..").check(classes);
     }
 }

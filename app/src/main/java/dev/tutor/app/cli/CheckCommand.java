@@ -1,8 +1,8 @@
 package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
-import dev.tutor.app.grading.GradeReport;
-import dev.tutor.app.grading.VerdictText;
+import dev.tutor.app.session.Attempt;
+import dev.tutor.app.session.AttemptText;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,12 +29,12 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Exercise exercise = ExerciseLookup.named(context.course(), id, context.progress().load());
-        GradeReport report = context.attempts().check(exercise,
+        Attempt attempt = context.attempts().check(exercise,
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
-        VerdictText.lines(exercise, report).forEach(context.out()::println);
-        if (report.verdict().passed()) {
-            context.out().println("  Well done. See the reference solution with 'tutor solution " + exercise.id() + "'.");
+        AttemptText.lines(attempt, context.course(), context.existingWorkspace()).forEach(context.out()::println);
+        if (context.verbose()) {
+            context.out().println("  (" + attempt.report().phases() + ")");
         }
-        return report.verdict().passed() ? TutorCommand.PASSED : TutorCommand.NOT_PASSED;
+        return attempt.passed() ? TutorCommand.PASSED : TutorCommand.NOT_PASSED;
     }
 }

@@ -2,8 +2,8 @@ package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Course;
 import dev.tutor.app.course.Exercise;
-import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.session.Standing;
 
 /** Finds the exercise a command means: the one named, else where the learner stands. */
 final class ExerciseLookup {
@@ -17,16 +17,8 @@ final class ExerciseLookup {
         return current(course, progress);
     }
 
-    /** The exercise the learner was last on if not yet passed, else the first one not passed. */
+    /** The exercise to go on with: see {@link Standing#resume}. */
     static Exercise current(Course course, Progress progress) {
-        String current = progress.current();
-        if (current != null && course.exercise(current).isPresent()
-                && progress.exercise(current).status() != ExerciseStatus.PASSED) {
-            return course.exercise(current).get();
-        }
-        return course.exercises().stream()
-                .filter(e -> progress.exercise(e.id()).status() != ExerciseStatus.PASSED)
-                .findFirst()
-                .orElse(course.exercises().get(course.exercises().size() - 1));
+        return Standing.resume(course, progress);
     }
 }

@@ -2,6 +2,8 @@ package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.session.Hints;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,16 +24,19 @@ final class HintCommand implements Callable<Integer> {
     public Integer call() {
         Progress progress = context.progress().load();
         Exercise exercise = ExerciseLookup.named(context.course(), id, progress);
-        int taken = progress.exercise(exercise.id()).hintsTaken();
-        int shown = Math.min(taken + 1, exercise.hints().size());
-        for (int i = 1; i <= shown; i++) {
-            context.out().println("Hint " + i + " of " + exercise.hints().size() + ": " + exercise.hints().get(i - 1));
-        }
-        if (taken >= exercise.hints().size()) {
-            context.out().println("That was the last hint. 'tutor solution " + exercise.id() + "' shows the answer.");
+        Optional<Hints.Shown> next = Hints.takeNext(exercise, progress);
+        if (next.isEmpty()) {
+            int all = exercise.hints().size();
+            context.out().println("You have taken all " + all + " hints of " + exercise.id() + ". The last one:");
+            context.out().println("Hint " + all + " of " + all + ": " + exercise.hints().get(all - 1));
+            context.out().println("'tutor solution " + exercise.id() + "' shows the answer.");
             return TutorCommand.PASSED;
         }
-        context.saveProgress(progress.withHintTaken(exercise.id()).withCurrent(exercise.id()));
+        Hints.Shown hint = next.get();
+        context.out().println("Hint " + hint.number() + " of " + hint.of() + ": " + hint.text());
+        context.out().println(hint.last() ? "That was the last hint. 'tutor solution " + exercise.id()
+                + "' shows the answer." : "Run 'tutor hint " + exercise.id() + "' again for the next one.");
+        context.saveProgress(hint.progress());
         return TutorCommand.PASSED;
     }
 }

@@ -6,9 +6,9 @@ import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.workspace.Workspace;
+import dev.tutor.app.session.Standing;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +36,7 @@ final class ListCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         for (Exercise e : course.exercises()) {
             rows.add(new Row(e.id(), e.lessonId(), e.title(),
-                    progress.exercise(e.id()).status().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                    Standing.label(progress.exercise(e.id()).status()),
                     e.files().stream().map(f -> workspace.learnerFile(f).toString()).toList()));
         }
         if (json) {
@@ -51,7 +51,7 @@ final class ListCommand implements Callable<Integer> {
                 }
             }
         }
-        long passed = rows.stream().filter(r -> r.status().equals("passed")).count();
+        long passed = Standing.passedCount(course, progress);
         context.out().printf("%d of %d exercises passed.%s%n", passed, rows.size(),
                 workspace.exists() ? "" : " (No workspace yet: run 'tutor init'.)");
         return TutorCommand.PASSED;

@@ -23,7 +23,7 @@ final class NextCommand implements Callable<Integer> {
         context.saveProgress(progress.withCurrent(next.id()));
         String lesson = context.course().lesson(next.lessonId()).map(l -> l.number() + ". " + l.title()).orElse("");
         context.out().println(next.id() + ": " + next.title() + "  (lesson " + lesson + ", "
-                + progress.exercise(next.id()).status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");
+                + dev.tutor.app.session.Standing.label(progress.exercise(next.id()).status()) + ")");
         for (String file : next.files()) {
             context.out().println("  open " + workspace.learnerFile(file));
         }

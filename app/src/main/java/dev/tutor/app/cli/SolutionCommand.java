@@ -1,8 +1,8 @@
 package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
-import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.session.Standing;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,8 +28,7 @@ final class SolutionCommand implements Callable<Integer> {
     public Integer call() {
         Progress progress = context.progress().load();
         Exercise exercise = ExerciseLookup.named(context.course(), id, progress);
-        boolean passed = progress.exercise(exercise.id()).status() == ExerciseStatus.PASSED
-                || progress.exercise(exercise.id()).everPassed();
+        boolean passed = Standing.solutionUnlocked(progress, exercise.id());
         if (!passed && !yes && !context.confirm("You have not passed '" + exercise.id()
                 + "' yet; seeing the answer first spoils the exercise. Show it anyway?", false)) {
             context.out().println("Not shown. 'tutor hint " + exercise.id() + "' gives the next hint instead.");

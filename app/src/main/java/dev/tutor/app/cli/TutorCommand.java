@@ -121,6 +121,7 @@ final class TutorCommand implements Callable<Integer> {
     /** Says what went wrong in one line (with the stack trace under --verbose, or for a bug) and returns 2. */
     private int report(Exception e) {
         boolean usage = e instanceof UsageException || e instanceof CourseException
+                || e instanceof dev.tutor.app.session.TutorSession.NoWorkspaceException
                 || e instanceof GradingException || e instanceof UncheckedIOException;
         context.err().println(usage ? e.getMessage() : "Unexpected error: " + e);
         if (verbose || !usage) {
@@ -155,8 +156,7 @@ final class TutorCommand implements Callable<Integer> {
         if (!PlainMode.offerWorkspace(context)) {
             return PASSED;
         }
-        return FullScreenTutor.run(new FullScreenTutor.Session(context::course, context::source,
-                context::existingWorkspace, context::attempts, context::progress, context::grader));
+        return FullScreenTutor.run(context.session());
     }
 
     /** The version from the build, for {@code --version}. */

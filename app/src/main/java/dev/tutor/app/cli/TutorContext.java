@@ -1,13 +1,11 @@
 package dev.tutor.app.cli;
 
-import dev.tutor.app.course.ClasspathCourseSource;
 import dev.tutor.app.course.Course;
 import dev.tutor.app.course.CourseSource;
-import dev.tutor.app.course.ManifestLoader;
 import dev.tutor.app.grading.Grader;
-import dev.tutor.app.progress.FileProgressStore;
 import dev.tutor.app.progress.ProgressStore;
 import dev.tutor.app.session.Attempts;
+import dev.tutor.app.session.TutorSession;
 import dev.tutor.app.workspace.Workspace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,28 +14,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
- * What every command needs, made once and only when first asked for: the course, the workspace, the
- * progress store, the grader, and where to print.
+ * What every command needs: the learner's {@link TutorSession}, where to print, and whom to ask.
  */
 final class TutorContext implements AutoCloseable {
     private final PrintWriter out;
     private final PrintWriter err;
     private final BufferedReader in;
     private final boolean interactive;
-    private Path workspaceOption;
+    private final TutorSession session;
     private boolean verbose;
-    private CourseSource source;
-    private Course course;
-    /** The course being loaded by {@link #loadCourseInBackground()}, until {@link #course()} takes it. */
-    private CompletableFuture<Course> loading;
-    private Grader grader;
-    private ProgressStore progressStore;
-    private Attempts attempts;
 
     TutorContext() {
         this(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
@@ -51,6 +38,12 @@ final class TutorContext implements AutoCloseable {
         this.err = err;
         this.in = in;
         this.interactive = interactive;
+        this.session = new TutorSession(warning -> err.println("warning: " + warning));
+    }
+
+    /** The learner's tutor, which every command works through. */
+    TutorSession session() {
+        return session;
     }
 
     PrintWriter out() {
@@ -79,94 +72,45 @@ final class TutorContext implements AutoCloseable {
     }
 
     void workspaceOption(Path dir) {
-        this.workspaceOption = dir;
+        session.nameWorkspace(dir);
     }
 
-    synchronized CourseSource source() {
-        if (source == null) {
-            source = new ClasspathCourseSource();
-        }
-        return source;
+    CourseSource source() {
+        return session.source();
     }
 
-    /**
-     * Starts loading the course on a thread of its own, so that parsing the manifest (about a fifth of a second
-     * in a fresh JVM) runs on the second core beside the rest of the start-up (the command line, the terminal,
-     * the progress) instead of before it. A command that never asks for the course never sees what it found.
-     */
-    synchronized void loadCourseInBackground() {
-        if (course != null || loading != null) {
-            return;
-        }
-        CourseSource from = source();
-        loading = CompletableFuture.supplyAsync(() -> ManifestLoader.load(from),
-                task -> Thread.ofPlatform().daemon().name("tutor-course-loader").start(task));
+    void loadCourseInBackground() {
+        session.loadCourseInBackground();
     }
 
-    synchronized Course course() {
-        if (course == null && loading != null) {
-            try {
-                course = loading.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException thrown) {
-                    throw thrown; // the CourseException that says what is wrong with the manifest
-                }
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw e;
-            } finally {
-                loading = null;
-            }
-        }
-        if (course == null) {
-            course = ManifestLoader.load(source());
-        }
-        return course;
+    Course course() {
+        return session.course();
     }
 
     Workspace workspace() {
-        return Workspace.locate(workspaceOption);
+        return session.workspace();
     }
 
     /** The workspace, which must have been made with {@code tutor init}. */
     Workspace existingWorkspace() {
-        Workspace workspace = workspace();
-        if (!workspace.exists()) {
-            throw new UsageException("No workspace at " + workspace.root() + ": run 'tutor init "
-                    + (workspaceOption == null ? "" : workspace.root()) + "' first, or point to yours with --workspace DIR.");
-        }
-        return workspace;
+        return session.existingWorkspace();
     }
 
-    synchronized ProgressStore progress() {
-        if (progressStore == null) {
-            progressStore = new FileProgressStore(existingWorkspace().root(), warning -> err.println("warning: " + warning));
-        }
-        return progressStore;
+    ProgressStore progress() {
+        return session.progressStore();
     }
 
     /** Saves the learner's progress; a failure (a full disk, say) is one line naming the file. */
     void saveProgress(dev.tutor.app.progress.Progress updated) {
-        try {
-            progress().save(updated);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        session.saveProgress(updated);
     }
 
-    synchronized Attempts attempts() {
-        if (attempts == null) {
-            attempts = new Attempts(course(), existingWorkspace(), grader(), progress(), Clock.systemUTC());
-        }
-        return attempts;
+    Attempts attempts() {
+        return session.attempts();
     }
 
-    synchronized Grader grader() {
-        if (grader == null) {
-            grader = Grader.forThisJvm(source());
-        }
-        return grader;
+    Grader grader() {
+        return session.grader();
     }
 
     /** Asks a yes/no question; without a terminal to answer it, the answer is the default. */
@@ -189,9 +133,7 @@ final class TutorContext implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (grader != null) {
-            grader.close();
-        }
+    public void close() {
+        session.close();
     }
 }

@@ -1,20 +1,17 @@
 package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
-import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.grading.GradeRequest;
-import dev.tutor.app.grading.VerdictText;
-import dev.tutor.app.session.Attempts;
+import dev.tutor.app.session.Attempt;
+import dev.tutor.app.session.AttemptText;
+import dev.tutor.app.session.Gradings;
 import dev.tutor.app.workspace.Workspace;
-import dev.tutor.app.workspace.watch.GradingQueue;
-import dev.tutor.app.workspace.watch.SaveWatcher;
 import dev.tutor.app.workspace.watch.WatchOptions;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -55,64 +52,80 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Workspace workspace = context.existingWorkspace();
-        Attempts attempts = context.attempts();
         context.grader().warmUp(likelyAttempts(workspace));
         CountDownLatch stop = new CountDownLatch(1);
         AtomicInteger verdicts = new AtomicInteger();
-        ExecutorService gradingThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tutor-grading");
-            t.setDaemon(true);
-            return t;
-        });
-        GradingQueue<Exercise> queue = new GradingQueue<>(gradingThread, exercise -> {
-            context.out().println("Grading " + exercise.id() + "...");
-            try {
-                GradeReport report = attempts.check(exercise);
-                VerdictText.lines(exercise, report).forEach(context.out()::println);
-                if (context.verbose()) {
-                    context.out().println("  (" + report.phases() + ")");
-                }
-            } catch (RuntimeException e) {
-                context.err().println(e.getMessage());
+        PrintWriter out = context.out();
+        Gradings gradings = context.session().gradings(new Gradings.Listener() {
+            @Override
+            public void started(Exercise exercise, long nanos) {
+                out.println("Grading " + exercise.id() + "...");
+                out.flush();
             }
-            context.out().flush();
-            if (maxVerdicts > 0 && verdicts.incrementAndGet() >= maxVerdicts) {
-                stop.countDown();
+
+            @Override
+            public void finished(Attempt attempt) {
+                AttemptText.lines(attempt, context.course(), workspace).forEach(out::println);
+                if (context.verbose()) {
+                    out.println("  (" + attempt.report().phases() + ")");
+                }
+                counted();
+            }
+
+            @Override
+            public void failed(Exercise exercise, String message) {
+                context.err().println(message);
+                context.err().flush();
+                counted();
+            }
+
+            @Override
+            public void progressChanged(dev.tutor.app.progress.Progress progress) {
+                // watch changes no progress but by grading
+            }
+
+            @Override
+            public void problem(String line) {
+                context.err().println("warning: " + line);
+                context.err().flush();
+            }
+
+            private void counted() {
+                out.flush();
+                if (maxVerdicts > 0 && verdicts.incrementAndGet() >= maxVerdicts) {
+                    stop.countDown();
+                }
             }
         });
         WatchOptions options = WatchOptions.defaults().withDebounce(Duration.ofMillis(debounceMillis))
                 .withPollingOnly(pollOnly);
-        SaveWatcher watcher;
         try {
-            watcher = SaveWatcher.start(workspace.sourceRoot(), options, new dev.tutor.app.workspace.watch.SaveListener() {
-                @Override
-                public void saved(java.nio.file.Path file) {
-                    attempts.exerciseOf(file).ifPresent(queue::submit);
-                }
-
-                @Override
-                public void problem(String line) {
-                    context.err().println("warning: " + line);
-                }
-            });
+            gradings.watch(workspace.sourceRoot(), options);
         } catch (IOException e) {
+            gradings.close();
             throw new UncheckedIOException("Could not watch " + workspace.sourceRoot() + ": " + e.getMessage()
                     + ". Try 'tutor watch --poll'.", e);
         }
-        Thread onCtrlC = new Thread(() -> {
-            watcher.close();
-            context.close();
-            context.out().println("Stopped watching.");
-            context.out().flush();
-        }, "tutor-watch-stop");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
-        context.out().println("Watching " + workspace.sourceRoot() + " (" + watcher.describeMode() + ").");
-        context.out().println("Save an exercise file to grade it; Ctrl-C to stop.");
-        context.out().flush();
-        stop.await();
-        Runtime.getRuntime().removeShutdownHook(onCtrlC);
-        watcher.close();
-        gradingThread.shutdownNow();
+        boolean ctrlC = CtrlC.onInterrupt(stop::countDown);
+        if (!ctrlC) { // Ctrl-C ends the JVM: close the gradings and the spare test JVM on the way out
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                gradings.close();
+                context.close();
+            }, "tutor-watch-stop"));
+        }
+        out.println("Watching " + workspace.sourceRoot() + " (" + gradings.watchMode() + ").");
+        out.println("Save an exercise file to grade it; Ctrl-C to stop.");
+        out.flush();
+        try {
+            stop.await();
+        } finally {
+            gradings.close();
+            if (ctrlC) {
+                out.println();
+                out.println("Stopped watching.");
+                out.flush();
+            }
+        }
         return TutorCommand.PASSED;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tutor.app.session;
 
 import dev.tutor.app.course.Course;
+import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.grading.GradeRequest;
@@ -24,13 +25,16 @@ import java.util.OptionalLong;
  */
 public final class Attempts {
     private final Course course;
+    private final CourseSource source;
     private final Workspace workspace;
     private final Grader grader;
     private final ProgressStore progress;
     private final Clock clock;
 
-    public Attempts(Course course, Workspace workspace, Grader grader, ProgressStore progress, Clock clock) {
+    public Attempts(Course course, CourseSource source, Workspace workspace, Grader grader, ProgressStore progress,
+                    Clock clock) {
         this.course = course;
+        this.source = source;
         this.workspace = workspace;
         this.grader = grader;
         this.progress = progress;
@@ -38,7 +42,7 @@ public final class Attempts {
     }
 
     /** Grades the learner's current files for the exercise and records the attempt. */
-    public GradeReport check(Exercise exercise) {
+    public Attempt check(Exercise exercise) {
         return check(exercise, OptionalLong.empty());
     }
 
@@ -46,7 +50,7 @@ public final class Attempts {
      * Grades the learner's current files for the exercise and records the attempt; with a seed, the tests'
      * varied inputs are those of the run that reported it.
      */
-    public GradeReport check(Exercise exercise, OptionalLong seed) {
+    public Attempt check(Exercise exercise, OptionalLong seed) {
         Map<String, String> files = new LinkedHashMap<>();
         for (String file : exercise.files()) {
             files.put(file, workspace.read(file).orElseThrow(() -> new MissingFileException(
@@ -54,8 +58,14 @@ public final class Attempts {
                             + exercise.id() + "'.")));
         }
         GradeReport report = grader.grade(new GradeRequest(exercise, files, seed));
-        record(exercise, report);
-        return report;
+        boolean untouched = !report.verdict().passed() && files.entrySet().stream().allMatch(f -> source.stub(f.getKey())
+                .map(stub -> sameText(stub, f.getValue())).orElse(false));
+        return new Attempt(exercise, files, report, record(exercise, report, untouched), untouched);
+    }
+
+    /** Whether two versions of a file say the same, whichever line endings an editor saved them with. */
+    private static boolean sameText(String a, String b) {
+        return a.replace("\r\n", "\n").strip().equals(b.replace("\r\n", "\n").strip());
     }
 
     /** The exercise a saved file belongs to, if any. */
@@ -63,15 +73,17 @@ public final class Attempts {
         return workspace.sourcePathOf(savedFile).flatMap(course::exerciseOwning);
     }
 
-    private synchronized void record(Exercise exercise, GradeReport report) {
-        Progress updated = progress.load()
-                .withAttempt(exercise.id(), report.verdict().passed(), clock.instant())
-                .withCurrent(exercise.id());
+    /** Records the attempt; a stub nobody has touched yet is no attempt, and leaves the exercise not started. */
+    private synchronized Progress record(Exercise exercise, GradeReport report, boolean untouched) {
+        Progress before = progress.load();
+        Progress updated = (untouched ? before : before.withAttempt(exercise.id(), report.verdict().passed(),
+                clock.instant())).withCurrent(exercise.id());
         try {
             progress.save(updated);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not save progress: " + e.getMessage(), e);
         }
+        return updated;
     }
 
     /** A learner file the exercise needs is gone from the workspace. */

@@ -4,6 +4,7 @@ import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.course.Topic;
 import dev.tutor.app.progress.ExerciseStatus;
+import dev.tutor.app.session.Standing;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +46,7 @@ final class CourseMapView {
 
     private static Line progressLine(TutorState s) {
         List<Exercise> all = s.course().exercises();
-        long passed = all.stream().filter(e -> s.progress().exercise(e.id()).status() == ExerciseStatus.PASSED).count();
+        long passed = Standing.passedCount(s.course(), s.progress());
         int barWidth = 20;
         int filled = all.isEmpty() ? 0 : (int) (barWidth * passed / all.size());
         String full = s.glyphs().rule().equals("─") ? "█" : "#";
@@ -57,9 +58,18 @@ final class CourseMapView {
     }
 
     private static Line resumeLine(TutorState s) {
-        String current = s.progress().current();
-        return Line.of(current == null ? "  New here? Press enter to read lesson 1."
-                : "  You were on " + current + ": it is selected, press enter to go on.", Style.DIM);
+        if (!Standing.begun(s.progress()) || s.course().exercises().isEmpty()) {
+            return Line.of("  New here? Press enter to read lesson 1.", Style.DIM);
+        }
+        if (Standing.passedCount(s.course(), s.progress()) == s.course().exercises().size()) {
+            return Line.of("  Every exercise passes. Any lesson or exercise is there to go over again.", Style.DIM);
+        }
+        Exercise next = Standing.resume(s.course(), s.progress());
+        CourseMapRows.Row selected = CourseMapRows.rows(s.course()).get(Math.min(s.selected(),
+                CourseMapRows.rows(s.course()).size() - 1));
+        boolean onIt = !selected.isLesson() && selected.exercise().id().equals(next.id());
+        return Line.of("  Next up: " + next.id() + (onIt ? ": it is selected, press enter to go on."
+                : " (press r to select it)."), Style.DIM);
     }
 
     /** One row of the map; exercise ids are padded to {@code idWidth}, the longest, so the titles line up. */
@@ -105,11 +115,7 @@ final class CourseMapView {
         if (s.grade(e.id()) instanceof GradeStatus.Grading) {
             return "grading…";
         }
-        return switch (s.progress().exercise(e.id()).status()) {
-            case PASSED -> "passed";
-            case FAILING -> "failing";
-            case NOT_STARTED -> "not started";
-        };
+        return Standing.label(s.progress().exercise(e.id()).status());
     }
 
     private static Line highlight(Line line, int cols) {

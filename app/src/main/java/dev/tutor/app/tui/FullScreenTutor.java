@@ -6,29 +6,23 @@ import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.tutor.app.course.Course;
-import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.grading.Grader;
 import dev.tutor.app.progress.Progress;
-import dev.tutor.app.progress.ProgressStore;
-import dev.tutor.app.session.Attempts;
+import dev.tutor.app.session.Gradings;
 import dev.tutor.app.session.LessonDemos;
+import dev.tutor.app.session.TutorSession;
 import dev.tutor.app.workspace.Workspace;
-import dev.tutor.app.workspace.watch.SaveListener;
-import dev.tutor.app.workspace.watch.SaveWatcher;
 import dev.tutor.app.workspace.watch.WatchOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
- * The full-screen tutor: opens the terminal, starts the watcher, the grading thread and the ticker, and runs the
+ * The full-screen tutor: opens the terminal, starts the session's gradings and the ticker, and runs the
  * {@link TutorLoop} until the learner quits.
  *
  * <p>The terminal is always restored: by the {@code finally} on a normal end or an error, and by a shutdown hook
@@ -57,19 +51,9 @@ public final class FullScreenTutor {
         }
     }
 
-    /**
-     * What the full screen needs from the rest of the tutor, each made when first asked for. It asks once the
-     * terminal is open, so that the terminal's set-up (a handful of {@code stty} processes) overlaps the
-     * course still loading on another thread.
-     */
-    public record Session(Supplier<Course> course, Supplier<CourseSource> source, Supplier<Workspace> workspace,
-                          Supplier<Attempts> attempts, Supplier<ProgressStore> progress, Supplier<Grader> grader) {
-    }
-
     /** Runs the tutor on this process's terminal until the learner quits; returns the exit code, 0. */
-    public static int run(Session session) throws IOException {
+    public static int run(TutorSession session) throws IOException {
         Glyphs glyphs = Glyphs.forEnvironment(System.getenv(), stdoutCharset());
-        ExecutorService gradingThread = Executors.newSingleThreadExecutor(daemon("tutor-grading"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tutor-ticker"));
 
         Optional<String> ownModes = TerminalLoan.readModes(); // before Lanterna puts the terminal in raw mode
@@ -80,51 +64,39 @@ public final class FullScreenTutor {
         TerminalScreen screen = new TerminalScreen(terminal);
         Thread restore = new Thread(() -> stopQuietly(screen), "tutor-restore-terminal");
         Runtime.getRuntime().addShutdownHook(restore);
-        SaveWatcher watcher = null;
+        Gradings gradings = null;
         try {
             screen.startScreen();
             screen.setCursorPosition(null);
             // First what does not need the course, while it may still be loading on its own thread.
-            Workspace workspace = session.workspace().get();
-            ProgressStore progress = session.progress().get();
-            Progress saved = progress.load();
-            Grader grader = session.grader().get();
-            Course course = session.course().get();
-            Attempts attempts = session.attempts().get();
-            CourseTexts texts = CourseTexts.read(course, session.source().get(), workspace);
+            Workspace workspace = session.existingWorkspace();
+            Progress saved = session.progress();
+            Grader grader = session.grader();
+            Course course = session.course();
+            CourseTexts texts = CourseTexts.read(course, session.source(), workspace);
             TerminalSize size = screen.getTerminalSize();
             TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, saved,
                     size.getColumns(), size.getRows(), glyphs));
             TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
             LessonDemos demos = new LessonDemos(course);
-            EffectRunner effects = new EffectRunner(course::requireExercise, attempts, progress, workspace,
-                    gradingThread, loop.inbox(), lessonId -> lendToDemo(loop, loan, demos, lessonId));
+            gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));
+            EffectRunner effects = new EffectRunner(course::requireExercise, gradings, loop.inbox(),
+                    lessonId -> lendToDemo(loop, loan, demos, lessonId));
             // The first screen before anything slow: on two cores the spare test JVM, the compiler's warm-up and
             // the watcher's first scan would each hold it up by a few tenths of a second.
             loop.paint();
             grader.warmUp(); // in the background: the first verdict then costs no JVM start
-            watcher = SaveWatcher.start(workspace.sourceRoot(), WatchOptions.defaults(), new SaveListener() {
-                @Override
-                public void saved(Path file) {
-                    attempts.exerciseOf(file).ifPresent(e -> loop.inbox().add(new Msg.FileSaved(e.id())));
-                }
-
-                @Override
-                public void problem(String line) {
-                    loop.inbox().add(new Msg.GradeFailed("", line));
-                }
-            });
+            gradings.watch(workspace.sourceRoot(), WatchOptions.defaults());
             ticker.scheduleAtFixedRate(() -> loop.inbox().add(new Msg.Tick(System.nanoTime())),
                     TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             loop.run(effects::run);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (watcher != null) {
-                watcher.close();
+            if (gradings != null) {
+                gradings.close();
             }
             ticker.shutdownNow();
-            gradingThread.shutdownNow();
             stopQuietly(screen);
             try {
                 Runtime.getRuntime().removeShutdownHook(restore);

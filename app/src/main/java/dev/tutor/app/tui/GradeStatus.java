@@ -12,8 +12,14 @@ sealed interface GradeStatus {
     record Grading(long startedNanos) implements GradeStatus {
     }
 
-    /** The verdict came; {@code learnerLine} is the source line it points to, or empty. */
-    record Graded(GradeReport report, String learnerLine) implements GradeStatus {
+    /**
+     * The verdict came; {@code learnerLine} is the source line it points to, or empty; {@code untouched} when the
+     * files graded were still the stub, so that there is nothing to judge yet.
+     */
+    record Graded(GradeReport report, String learnerLine, boolean untouched) implements GradeStatus {
+        Graded(GradeReport report, String learnerLine) {
+            this(report, learnerLine, false);
+        }
     }
 
     /** Grading could not run; {@code message} says why and what to do. */

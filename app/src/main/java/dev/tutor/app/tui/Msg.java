@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Something that happened, for {@link Update} to react to: the only way anything reaches the screen's state.
  *
- * <p>The UI thread makes key and resize messages; the file watcher, the grading thread and the ticker make the
+ * <p>The UI thread makes key and resize messages; the gradings and the ticker make the
  * others and only ever put them on the UI thread's queue. Names are in the past tense.
  */
 sealed interface Msg {
@@ -22,20 +22,17 @@ sealed interface Msg {
     record Resized(int cols, int rows) implements Msg {
     }
 
-    /** The learner saved a file of exercise {@code exerciseId}. */
-    record FileSaved(String exerciseId) implements Msg {
-    }
-
     /** The grader began on {@code exerciseId} at {@code nanos} (System.nanoTime). */
     record GradingStarted(String exerciseId, long nanos) implements Msg {
     }
 
     /**
-     * The grader's verdict on {@code exerciseId}, with the progress as recorded after it and the text of the
-     * learner's line the verdict points to (empty when it points nowhere in their files).
+     * The grader's verdict on {@code exerciseId}, with the progress as recorded after it, the text of the
+     * learner's line the verdict points to (empty when it points nowhere in their files), and whether the files
+     * graded were still the untouched stub.
      */
-    record GradeFinished(String exerciseId, GradeReport report, Progress progress, String learnerLine)
-            implements Msg {
+    record GradeFinished(String exerciseId, GradeReport report, Progress progress, String learnerLine,
+                         boolean untouched) implements Msg {
         public GradeFinished {
             learnerLine = learnerLine == null ? "" : learnerLine;
         }

@@ -3,6 +3,7 @@ package dev.tutor.app.tui;
 import dev.tutor.app.course.Course;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.session.Standing;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -52,7 +53,8 @@ record TutorState(Course course, CourseTexts texts, Progress progress, Screen sc
         String firstLesson = course.lessons().isEmpty() ? null : course.lessons().get(0).id();
         TutorState start = new TutorState(course, texts, progress, Screen.COURSE_MAP, 0, firstLesson, null, 0, 0,
                 Map.of(), cols, rows, false, 0, SolutionView.HIDDEN, 0, glyphs, "", null);
-        int resume = progress.current() == null ? -1 : CourseMapRows.indexOfExercise(course, progress.current());
+        int resume = !Standing.begun(progress) || course.exercises().isEmpty() ? -1
+                : CourseMapRows.indexOfExercise(course, Standing.resume(course, progress).id());
         return resume < 0 ? start : start.withSelected(resume);
     }
 

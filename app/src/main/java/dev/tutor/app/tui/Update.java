@@ -1,8 +1,9 @@
 package dev.tutor.app.tui;
 
 import dev.tutor.app.course.Exercise;
-import dev.tutor.app.progress.ExerciseProgress;
-import dev.tutor.app.progress.ExerciseStatus;
+import dev.tutor.app.progress.Progress;
+import dev.tutor.app.session.Hints;
+import dev.tutor.app.session.Standing;
 import dev.tutor.app.tui.Effect.Quit;
 import dev.tutor.app.tui.Effect.RunGrade;
 import dev.tutor.app.tui.Effect.SaveHintTaken;
@@ -26,12 +27,15 @@ final class Update {
             case Msg.Resized r -> Next.of(clampScrolls(s.withSize(r.cols(), r.rows())));
             // Only a running grading shows time passing; otherwise the same state, so nothing is redrawn.
             case Msg.Tick t -> Next.of(grading(s) || measuring(s) ? s.withNow(t.nanos()) : s);
-            case Msg.FileSaved f -> Next.of(s, new RunGrade(f.exerciseId()));
             case Msg.GradingStarted g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Grading(g.nanos()))
                     .withNow(Math.max(s.now(), g.nanos())));
-            case Msg.GradeFinished g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Graded(g.report(), g.learnerLine()))
+            case Msg.GradeFinished g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Graded(g.report(), g.learnerLine(),
+                    g.untouched()))
                     .withProgress(g.progress()).withPanelScroll(0)
-                    .withNotice(g.exerciseId() + ": " + g.report().verdict().summary()));
+                    .withNotice(s.screen() == Screen.EXERCISE && g.exerciseId().equals(s.exerciseId()) ? ""
+                            : g.untouched() ? g.exerciseId() + ": not started yet"
+                            : (g.report().verdict().passed() ? s.glyphs().pass() : s.glyphs().fail()) + " "
+                            + g.exerciseId() + ": " + g.report().verdict().summary()));
             case Msg.GradeFailed g -> Next.of((g.exerciseId().isEmpty() ? s
                     : s.withGrade(g.exerciseId(), new GradeStatus.Failed(g.message()))).withNotice(g.message()));
             case Msg.ProgressSaved p -> Next.of(s.withProgress(p.progress()));
@@ -43,7 +47,8 @@ final class Update {
         };
     }
 
-    private static Next key(TutorState s, Key key) {
+    private static Next key(TutorState shown, Key key) {
+        TutorState s = shown.notice().isEmpty() ? shown : shown.withNotice(""); // a notice lasts until a key
         if (key.ctrl() && key.ch() == 'c') {
             return Next.of(s, new Quit());
         }
@@ -81,6 +86,10 @@ final class Update {
         }
         if (key.kind() == Kind.END || key.is('G')) {
             return Next.of(s.withSelected(Math.max(0, last)));
+        }
+        if (key.is('r') && Standing.begun(s.progress()) && !s.course().exercises().isEmpty()) {
+            return Next.of(s.withSelected(Math.max(0, CourseMapRows.indexOfExercise(s.course(),
+                    Standing.resume(s.course(), s.progress()).id()))));
         }
         if ((key.kind() == Kind.ENTER || key.kind() == Kind.RIGHT || key.is('l')) && !rows.isEmpty()) {
             CourseMapRows.Row row = rows.get(Math.min(s.selected(), last));
@@ -156,13 +165,22 @@ final class Update {
             if (s.hintsShown() >= exercise.hints().size()) {
                 return Next.of(s.withNotice("That was the last hint; s shows the solution."));
             }
-            return Next.of(toBottom(s.withHintsShown(s.hintsShown() + 1)
-                    .withProgress(s.progress().withHintTaken(exercise.id()))), new SaveHintTaken(exercise.id()));
+            // One key reaches the hint the verdict points to, however far on it is; otherwise the next one.
+            int fits = s.grade(exercise.id()) instanceof GradeStatus.Graded graded && !graded.untouched()
+                    ? Hints.fitting(exercise, graded.report()).orElse(0) : 0;
+            int shown = Math.max(s.hintsShown() + 1, fits);
+            TutorState next = s.withHintsShown(shown);
+            List<Effect> saves = new java.util.ArrayList<>();
+            Progress p = s.progress();
+            for (int i = s.hintsShown(); i < shown; i++) {
+                p = p.withHintTaken(exercise.id());
+                saves.add(new SaveHintTaken(exercise.id()));
+            }
+            return Next.of(toBottom(next.withProgress(p)), saves.toArray(Effect[]::new));
         }
         if (key.is('s')) {
-            ExerciseProgress p = s.progress().exercise(exercise.id());
-            boolean passed = p.status() == ExerciseStatus.PASSED || p.everPassed();
-            return passed ? showSolution(s, exercise) : Next.of(toBottom(s.withSolution(SolutionView.ASKING)));
+            return Standing.solutionUnlocked(s.progress(), exercise.id()) ? showSolution(s, exercise)
+                    : Next.of(toBottom(s.withSolution(SolutionView.ASKING)));
         }
         if (key.is('c')) {
             return Next.of(s, new RunGrade(exercise.id()));

@@ -8,6 +8,8 @@ import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
 import java.util.ArrayList;
 import java.util.List;
+import dev.tutor.app.session.Hints;
+import dev.tutor.app.session.Standing;
 import java.util.Optional;
 import java.util.Locale;
 
@@ -28,7 +30,7 @@ final class VerdictLines {
         List<Line> out = new ArrayList<>();
         switch (s.grade(e.id())) {
             case GradeStatus.Waiting w -> {
-                boolean passed = s.progress().exercise(e.id()).status() == ExerciseStatus.PASSED;
+                boolean passed = s.progress().exercise(e.id()).status() == ExerciseStatus.PASSED; // the latest attempt
                 out.add(passed ? Line.of(new Span("  " + g.pass() + " Passed before. ", Style.PASS),
                         Span.of("Save again to re-check, or press n for the next exercise."))
                         : Line.of(new Span("  " + g.notStarted() + " ", Style.DIM),
@@ -46,6 +48,13 @@ final class VerdictLines {
 
     private static void verdict(TutorState s, Exercise e, GradeStatus.Graded graded, int width, List<Line> out) {
         Glyphs g = s.glyphs();
+        if (graded.untouched()) {
+            out.add(Line.of(new Span("  " + g.notStarted() + " Not started yet: ", Style.BOLD),
+                    Span.of("your file is still the stub, so the tests have nothing to judge.")));
+            out.addAll(ExercisePanelView.wrap("  Open " + s.texts().filePath(e.id()) + " in your IDE, fill in its"
+                    + " TODOs and save; the verdict comes a moment later.", width, Style.NORMAL));
+            return;
+        }
         GradeReport report = graded.report();
         String took = " (" + report.elapsed().toMillis() + " ms)";
         switch (report.verdict()) {
@@ -103,11 +112,11 @@ final class VerdictLines {
                 out.addAll(ExercisePanelView.wrap("  " + c.detail(), width, Style.NORMAL));
             }
         }
-        Optional<Integer> hint = report.suggestedHint().filter(h -> h >= 1 && h <= e.hints().size());
+        Optional<Integer> hint = Hints.fitting(e, report);
         if (hint.isPresent()) {
             int h = hint.get();
             out.add(Line.of(new Span("    Hint " + h + " fits this mistake", Style.WARN),
-                    Span.of(s.hintsShown() >= h ? " (shown below)." : ": press h until you reach it.")));
+                    Span.of(s.hintsShown() >= h ? " (shown below)." : ": press h to see it.")));
         } else if (report.verdict() instanceof Verdict.TestsFailed || report.verdict() instanceof Verdict.TimedOut) {
             out.add(Line.of("    No hint fits this failure exactly; the message above says what the test saw.",
                     Style.DIM));
@@ -123,8 +132,7 @@ final class VerdictLines {
 
     /** A short, varied word of praise that also says how far the learner has come. */
     private static String celebration(TutorState s) {
-        long passed = s.course().exercises().stream()
-                .filter(x -> s.progress().exercise(x.id()).status() == ExerciseStatus.PASSED).count();
+        long passed = Standing.passedCount(s.course(), s.progress());
         int total = s.course().exercises().size();
         return passed >= total ? "Well done: every exercise of the course is solved!"
                 : "Well done: " + passed + " of " + total + " solved.";

@@ -38,8 +38,7 @@ final class Views {
             case EXERCISE -> "Exercise " + s.exerciseId();
             case DEMO -> "Demo · " + (s.demo() == null ? "" : DemoView.title(s.demo()));
         };
-        long passed = s.course().exercises().stream().filter(e -> s.progress().exercise(e.id()).status()
-                == dev.tutor.app.progress.ExerciseStatus.PASSED).count();
+        long passed = dev.tutor.app.session.Standing.passedCount(s.course(), s.progress());
         String right = passed + "/" + s.course().exercises().size() + " passed ";
         String left = " Concurrency Tutor › " + (s.help() ? "Help" : where);
         Line title = Line.of(new Span(Text.cut(left, s.cols() - Text.width(right) - 1), Style.TITLE_BAR));
@@ -79,11 +78,13 @@ final class Views {
             spans.add(new Span(" " + k[1] + "  ", Style.DIM));
         }
         Line bar = new Line(spans);
-        String right = s.screen() == Screen.LESSON && !s.help() ? LessonView.position(s) + " "
-                : s.screen() != Screen.EXERCISE ? s.notice() + " " : "";
+        // A notice (a verdict that came while the learner reads, a last hint) shows on every screen until the
+        // next key; it takes the place of the lesson's position, and of the keys if the line has no room.
+        String right = !s.notice().isEmpty() && !s.help() ? s.notice() + " "
+                : s.screen() == Screen.LESSON && !s.help() ? LessonView.position(s) + " " : "";
         int gap = s.cols() - bar.width() - Text.width(right);
         if (gap < 1) {
-            return bar;
+            return s.notice().isEmpty() ? bar : Line.of(new Span(" " + Text.cut(s.notice(), s.cols() - 2), Style.BOLD));
         }
         return bar.plus(Span.of(Text.repeat(" ", gap)), new Span(right, Style.BOLD));
     }

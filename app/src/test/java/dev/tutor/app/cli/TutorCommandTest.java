@@ -132,14 +132,21 @@ class TutorCommandTest {
         Exercise exercise = first();
         Run stub = tutor("check", exercise.id());
         assertThat(stub.exitCode()).as(stub.out() + stub.err()).isEqualTo(1);
-        assertThat(stub.out()).contains(exercise.id() + ": failed");
+        assertThat(stub.out()).contains(exercise.id() + ": not started yet", "fill in its TODOs")
+                .doesNotContain("Hint");
+        assertThat(tutor("list", "--json").out()).contains("\"status\": \"not started\"");
+        Path learnerFile = workspace.resolve("src/main/java").resolve(exercise.files().get(0));
+        Files.writeString(learnerFile, Files.readString(learnerFile).replace("TODO", "TODO (begun)"));
+        Run begun = tutor("check", exercise.id());
+        assertThat(begun.exitCode()).as(begun.out() + begun.err()).isEqualTo(1);
+        assertThat(begun.out()).contains(exercise.id() + ": failed");
 
         for (String file : exercise.files()) {
             Files.writeString(workspace.resolve("src/main/java").resolve(file), SOURCE.solution(file).orElseThrow());
         }
         Run solved = tutor("check", exercise.id());
         assertThat(solved.exitCode()).as(solved.out() + solved.err()).isZero();
-        assertThat(solved.out()).contains(exercise.id() + ": passed");
+        assertThat(solved.out()).contains(exercise.id() + ": passed", "Well done: 1 of ", "Next up: ");
 
         Run list = tutor("list", "--json");
         assertThat(list.out()).contains("\"id\": \"" + exercise.id() + "\"").contains("\"status\": \"passed\"");
@@ -153,7 +160,7 @@ class TutorCommandTest {
         Run once = tutor("hint", exercise.id());
         assertThat(once.out()).contains("Hint 1 of ").doesNotContain("Hint 2 of ");
         Run twice = tutor("hint", exercise.id());
-        assertThat(twice.out()).contains("Hint 1 of ").contains("Hint 2 of " + exercise.hints().size() + ": "
+        assertThat(twice.out()).doesNotContain("Hint 1 of ").contains("Hint 2 of " + exercise.hints().size() + ": "
                 + exercise.hints().get(1));
     }
 

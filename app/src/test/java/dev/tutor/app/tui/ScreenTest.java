@@ -73,10 +73,10 @@ class ScreenTest {
         assertThat(screenText()).contains("/ws/src/main/java/" + TuiFixtures.FILE, "Waiting for your save");
         send(new Msg.GradingStarted("workload-probe", 0), new Msg.Tick(1_200_000_000L));
         assertThat(screenText()).contains("Compiling and running the tests… 1.2 s");
-        send(new Msg.GradeFinished("workload-probe", TuiFixtures.failed(), TuiFixtures.progressAfter(false), ""));
+        send(new Msg.GradeFinished("workload-probe", TuiFixtures.failed(), TuiFixtures.progressAfter(false), "", false));
         assertThat(screenText()).contains("✗ failed: 1 test failed", "measure() reported 0 ns")
                 .doesNotContain("Compiling");
-        send(new Msg.GradeFinished("workload-probe", TuiFixtures.passed(), TuiFixtures.progressAfter(true), ""));
+        send(new Msg.GradeFinished("workload-probe", TuiFixtures.passed(), TuiFixtures.progressAfter(true), "", false));
         assertThat(screenText()).contains("✓ Passed!", "n next exercise", "1/1 passed");
     }
 

@@ -32,6 +32,19 @@ final class TuiFixtures {
                 new Topic("T6", "threads")), List.of(waiting, threads), List.of(probe));
     }
 
+    static final String SECOND = "start-and-join";
+
+    /** The course with a second exercise, in the second lesson. */
+    static Course twoExerciseCourse() {
+        Course one = course();
+        Exercise second = new Exercise(SECOND, "threads", "Start them all, then join", List.of("T6"),
+                List.of("dev/tutor/exercises/threads/Workers.java"), List.of(), List.of("Start first.", "Then join."),
+                Duration.ofSeconds(20), Duration.ofSeconds(5), 1, List.of());
+        List<Exercise> both = new java.util.ArrayList<>(one.exercises());
+        both.add(second);
+        return new Course(one.topics(), one.lessons(), both);
+    }
+
     static CourseTexts texts() {
         StringBuilder lesson = new StringBuilder("# Waiting is the problem\n\nFirst paragraph.\n\n");
         for (int i = 1; i <= 60; i++) {

@@ -2,7 +2,13 @@ package dev.tutor.app.tui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tutor.app.grading.GradeReport;
+import dev.tutor.app.grading.TestFailure;
+import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
+import dev.tutor.app.progress.Progress;
+import java.time.Duration;
+import java.util.List;
 import dev.tutor.app.tui.Key.Kind;
 import org.junit.jupiter.api.Test;
 
@@ -57,20 +63,12 @@ class UpdateTest {
     }
 
     @Test
-    void aSavedFileAsksForAGradingWithoutChangingTheScreen() {
-        TutorState s = TuiFixtures.state(80, 24);
-        Next next = Update.update(s, new Msg.FileSaved("workload-probe"));
-        assertThat(next.effects()).containsExactly(new Effect.RunGrade("workload-probe"));
-        assertThat(next.state()).isSameAs(s);
-    }
-
-    @Test
     void aFinishedGradingPutsTheVerdictAndTheNewProgressInThePanel() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
         s = Update.update(s, new Msg.GradingStarted("workload-probe", 1_000)).state();
         assertThat(s.grade("workload-probe")).isInstanceOf(GradeStatus.Grading.class);
         s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.failed(),
-                TuiFixtures.progressAfter(false), "return Duration.ZERO;")).state();
+                TuiFixtures.progressAfter(false), "return Duration.ZERO;", false)).state();
         assertThat(s.grade("workload-probe")).isInstanceOf(GradeStatus.Graded.class);
         assertThat(s.progress().exercise("workload-probe").status()).isEqualTo(ExerciseStatus.FAILING);
         assertThat(Views.render(s).text()).contains("failed: 1 test failed", "wallTimeCoversTheWholeTask",
@@ -134,8 +132,65 @@ class UpdateTest {
     void afterAPassTheSolutionNeedsNoConfirmation() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
         s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.passed(),
-                TuiFixtures.progressAfter(true), "")).state();
+                TuiFixtures.progressAfter(true), "", false)).state();
         assertThat(Views.render(s).text()).contains("Passed", "n next exercise");
         assertThat(press(s, Key.ch('s')).solution()).isEqualTo(TutorState.SolutionView.SHOWN);
+    }
+
+    private static GradeReport failedFittingHint(int hint) {
+        TestFailure failure = new TestFailure("usesTheCpuClock", "measured with the wall clock", "AssertionError",
+                "WorkloadProbe.java:20", List.of("hint:" + hint));
+        return new GradeReport("workload-probe", new Verdict.TestsFailed(List.of(failure), 1, 1), "", 0,
+                Duration.ofMillis(300), GradeReport.Phases.NONE);
+    }
+
+    @Test
+    void oneKeyShowsTheHintTheVerdictPointsToAndCountsTheOnesBeforeIt() {
+        TutorState s = press(TuiFixtures.state(100, 30), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
+        s = Update.update(s, new Msg.GradeFinished("workload-probe", failedFittingHint(2),
+                TuiFixtures.progressAfter(false), "", false)).state();
+        assertThat(Views.render(s).text()).contains("Hint 2 fits this mistake: press h to see it.");
+        Next next = Update.update(s, new Msg.KeyPressed(Key.ch('h')));
+        assertThat(next.state().hintsShown()).isEqualTo(2);
+        assertThat(next.state().progress().exercise("workload-probe").hintsTaken()).isEqualTo(2);
+        assertThat(next.effects()).containsExactly(new Effect.SaveHintTaken("workload-probe"),
+                new Effect.SaveHintTaken("workload-probe"));
+        assertThat(Views.render(next.state()).text()).contains("Use the thread's CPU clock.", "(shown below)");
+        assertThat(press(next.state(), Key.ch('h')).hintsShown()).isEqualTo(3);
+    }
+
+    @Test
+    void anUntouchedStubIsNotStartedNotAMistakeWithAHint() {
+        TutorState s = press(TuiFixtures.state(100, 30), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
+        s = Update.update(s, new Msg.GradeFinished("workload-probe", failedFittingHint(1), Progress.empty()
+                .withCurrent("workload-probe"), "", true)).state();
+        assertThat(Views.render(s).text()).contains("Not started yet", "/ws/src/main/java/" + TuiFixtures.FILE)
+                .doesNotContain("Hint 1 fits");
+        assertThat(press(s, Key.ch('h')).hintsShown()).isEqualTo(1);
+    }
+
+    @Test
+    void aVerdictThatArrivesWhileTheLearnerReadsIsNoticedOnTheLessonScreenUntilTheNextKey() {
+        TutorState s = press(TuiFixtures.state(100, 30), Key.of(Kind.ENTER));
+        assertThat(s.screen()).isEqualTo(Screen.LESSON);
+        s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.failed(),
+                TuiFixtures.progressAfter(false), "", false)).state();
+        String bottom = Views.render(s).lines().getLast().text();
+        assertThat(bottom).contains("workload-probe: failed: 1 test failed");
+        TutorState after = press(s, Key.of(Kind.DOWN));
+        assertThat(Views.render(after).lines().getLast().text()).doesNotContain("workload-probe");
+    }
+
+    @Test
+    void theMapPointsAtTheNextUnfinishedExerciseAndRSelectsIt() {
+        Progress passedTheFirst = TuiFixtures.progressAfter(true);
+        TutorState s = TutorState.initial(TuiFixtures.twoExerciseCourse(), TuiFixtures.texts(), passedTheFirst,
+                100, 30, Glyphs.UNICODE.monochrome());
+        String next = TuiFixtures.SECOND;
+        assertThat(s.selected()).isEqualTo(CourseMapRows.indexOfExercise(s.course(), next));
+        assertThat(Views.render(s).text()).contains("Next up: " + next + ": it is selected");
+        TutorState moved = press(s, Key.of(Kind.HOME));
+        assertThat(Views.render(moved).text()).contains("Next up: " + next + " (press r to select it)");
+        assertThat(press(moved, Key.ch('r')).selected()).isEqualTo(s.selected());
     }
 }

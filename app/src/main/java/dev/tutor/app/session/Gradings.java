@@ -1,0 +1,120 @@
+package dev.tutor.app.session;
+
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.progress.Progress;
+import dev.tutor.app.progress.ProgressStore;
+import dev.tutor.app.workspace.watch.GradingQueue;
+import dev.tutor.app.workspace.watch.SaveListener;
+import dev.tutor.app.workspace.watch.SaveWatcher;
+import dev.tutor.app.workspace.watch.WatchOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one way from a save to a verdict, for every face of the tutor: watches the learner's sources, grades
+ * the exercise a saved file belongs to on a thread of its own, one grading at a time and no save lost, and
+ * reports each step to a {@link Listener}. Progress changes the learner asks for (a hint taken, the solution
+ * seen) run on the same thread, so they never interleave with a grading's own progress write.
+ */
+public final class Gradings implements AutoCloseable {
+    /** What a face hears from the gradings; called on the grading or watcher thread, never the face's own. */
+    public interface Listener {
+        /** A grading of {@code exercise} began at {@code nanos} (System.nanoTime). */
+        void started(Exercise exercise, long nanos);
+
+        /** The verdict, with the files as graded and the progress after it. */
+        void finished(Attempt attempt);
+
+        /** A grading could not even start (a file is gone, progress could not be saved); {@code message} says why. */
+        void failed(Exercise exercise, String message);
+
+        /** The progress changed at the learner's request (a hint taken, the solution seen). */
+        void progressChanged(Progress progress);
+
+        /** Something the learner should know that stops nothing (the watcher fell back to polling, say). */
+        void problem(String line);
+    }
+
+    private final Attempts attempts;
+    private final ProgressStore progress;
+    private final Listener listener;
+    private final ExecutorService thread;
+    private final GradingQueue<Exercise> queue;
+    private SaveWatcher watcher;
+
+    public Gradings(Attempts attempts, ProgressStore progress, Listener listener) {
+        this.attempts = attempts;
+        this.progress = progress;
+        this.listener = listener;
+        this.thread = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "tutor-grading");
+            t.setDaemon(true); // never keep the JVM alive after the face has gone
+            return t;
+        });
+        this.queue = new GradingQueue<>(thread, this::grade);
+    }
+
+    /** Grades the exercise now, or after the grading that is running. */
+    public void submit(Exercise exercise) {
+        queue.submit(exercise);
+    }
+
+    /** Starts grading every exercise file saved under {@code sourceRoot}. */
+    public synchronized void watch(Path sourceRoot, WatchOptions options) throws IOException {
+        if (watcher != null) {
+            throw new IllegalStateException("already watching " + watcher.root());
+        }
+        watcher = SaveWatcher.start(sourceRoot, options, new SaveListener() {
+            @Override
+            public void saved(Path file) {
+                attempts.exerciseOf(file).ifPresent(queue::submit);
+            }
+
+            @Override
+            public void problem(String line) {
+                listener.problem(line);
+            }
+        });
+    }
+
+    /** How saves are noticed, in words, once {@link #watch} has started. */
+    public synchronized String watchMode() {
+        return watcher == null ? "not watching" : watcher.describeMode();
+    }
+
+    /** Changes the learner's progress after any grading that is running, and reports the result. */
+    public void changeProgress(UnaryOperator<Progress> change) {
+        thread.execute(() -> {
+            try {
+                Progress next = change.apply(progress.load());
+                progress.save(next);
+                listener.progressChanged(next);
+            } catch (IOException | RuntimeException e) {
+                listener.problem("Could not save progress: " + e.getMessage());
+            }
+        });
+    }
+
+    private void grade(Exercise exercise) {
+        listener.started(exercise, System.nanoTime());
+        Attempt attempt;
+        try {
+            attempt = attempts.check(exercise);
+        } catch (RuntimeException e) {
+            listener.failed(exercise, e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        listener.finished(attempt);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        thread.shutdownNow();
+    }
+}
