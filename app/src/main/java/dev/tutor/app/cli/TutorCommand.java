@@ -76,6 +76,7 @@ final class TutorCommand implements Callable<Integer> {
         cli.setOut(context.out());
         cli.setErr(context.err());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.report(e));
+        cli.setParameterExceptionHandler((e, args) -> root.reportBadLine(e));
         return cli;
     }
 
@@ -116,6 +117,32 @@ final class TutorCommand implements Callable<Integer> {
             }
         }
         return true;
+    }
+
+    /**
+     * A line the command line did not understand, in one line: what was not understood, the closest command
+     * or the command's own help, and {@code help}; returns 2. (Picocli's default prints the whole usage.)
+     */
+    private int reportBadLine(CommandLine.ParameterException e) {
+        CommandLine where = e.getCommandLine();
+        String command = where.getCommandName();
+        String line;
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && where.getCommandSpec().root() ==
+                where.getCommandSpec() && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            String word = unmatched.getUnmatched().get(0);
+            line = "'" + word + "' is not a command of the tutor" + CommandNames.closest(word,
+                    where.getSubcommands().keySet()).map(c -> "; did you mean '" + c + "'?").orElse(".")
+                    + " 'help' lists them.";
+        } else {
+            String message = e.getMessage().replaceAll("\\s+", " ").strip();
+            message = message.endsWith(".") ? message : message + ".";
+            line = message + (where.getCommandSpec().root() == where.getCommandSpec() ? " 'help' lists the commands."
+                    : " 'help " + command + "' explains it.");
+        }
+        context.err().println(line);
+        context.err().flush();
+        return USAGE;
     }
 
     /** Says what went wrong in one line (with the stack trace under --verbose, or for a bug) and returns 2. */

@@ -127,6 +127,25 @@ class TutorCommandTest {
     }
 
     @Test
+    void aMistypedCommandIsOneLineWithTheClosestCommand() {
+        Run typo = tutor("chek");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err().strip()).isEqualTo("'chek' is not a command of the tutor; did you mean 'check'?"
+                + " 'help' lists them.");
+        Run nonsense = tutor("frobnicate");
+        assertThat(nonsense.err().strip()).isEqualTo("'frobnicate' is not a command of the tutor. 'help' lists them.");
+        assertThat(nonsense.out()).isEmpty();
+    }
+
+    @Test
+    void aWrongOptionOfACommandIsOneLinePointingToItsHelp() {
+        Run run = tutor("check", "--bogus");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip().lines()).hasSize(1);
+        assertThat(run.err()).contains("--bogus", "'help check' explains it.");
+    }
+
+    @Test
     void wrongThenRightAnswerAndProgressKeptAcrossRuns() throws Exception {
         assertThat(tutor("init").exitCode()).isZero();
         Exercise exercise = first();
