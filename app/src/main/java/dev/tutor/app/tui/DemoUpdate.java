@@ -35,7 +35,13 @@ final class DemoUpdate {
         if (scenario == null) {
             return Next.of(s.withNotice("The GIL timeline belongs to lessons 5 and 6; d runs this lesson's demo."));
         }
-        return Next.of(s.withDemo(DemoState.gil(s.lessonId(), scenario, nextRun(s))));
+        DemoState d = DemoState.gil(s.lessonId(), scenario, nextRun(s));
+        if (scenario == Scenario.CPU_AND_IO) {
+            // The convoy has nothing to measure before it runs: its question is read off the io lane.
+            DemoState running = d.withPhase(Phase.RUNNING, 0);
+            return Next.of(s.withDemo(running), start(running));
+        }
+        return Next.of(s.withDemo(d));
     }
 
     /** {@code t} in any lesson: the event-loop trace. */

@@ -54,6 +54,12 @@ final class DemoView {
 
     private static List<Line> prediction(DemoState d, TutorState s) {
         List<Line> out = new ArrayList<>();
+        if (d.scenario() == DemoState.Scenario.CPU_AND_IO) {
+            out.add(Line.of(" cpu computes all the time; io works 0.5 ms, then waits 2 ms for I/O."));
+            out.add(Line.of(" Predict: once a wait is over, how long until io holds the GIL again?"));
+            out.add(Line.of(" Read the answer off the io lane; [ ] changes the switch interval.", Style.DIM));
+            return out;
+        }
         if (d.phase() == Phase.PREDICT) {
             out.add(Line.EMPTY);
             out.add(Line.of(" Predict first: one thread does a CPU-bound job, then two threads share it."));

@@ -31,9 +31,12 @@ class DemoUpdateTest {
     }
 
     @Test
-    void theThreadsIoLessonOpensOnTheConvoy() {
-        TutorState s = press(TuiFixtures.state(80, 24).withLesson("threadsio"), Key.ch('v')).state();
-        assertThat(s.demo().scenario()).isEqualTo(DemoState.Scenario.CPU_AND_IO);
+    void theThreadsIoLessonOpensOnTheConvoyRunningAtOnceWithNoCpuSplitToPredict() {
+        Next next = press(TuiFixtures.state(80, 24).withLesson("threadsio"), Key.ch('v'));
+        assertThat(next.state().demo().scenario()).isEqualTo(DemoState.Scenario.CPU_AND_IO);
+        assertThat(next.state().demo().phase()).isEqualTo(DemoState.Phase.RUNNING);
+        assertThat(next.effects()).containsExactly(new Effect.StartDemo(1, DemoState.Kind.GIL,
+                DemoState.Scenario.CPU_AND_IO, DemoState.Settings.DEFAULT));
     }
 
     @Test

@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The demo views as text, from fixed traces timed on a fake clock: no terminal, no threads, no timing. */
 class DemoViewTest {
     static TutorState convoyState(int cols, int rows) {
-        DemoState d = DemoState.gil("threadsio", DemoState.Scenario.CPU_AND_IO, 1).withPhase(DemoState.Phase.RUNNING, 3)
-                .withMeasurement(new GilMeasurement(1.04, 0.52, 812));
+        DemoState d = DemoState.gil("threadsio", DemoState.Scenario.CPU_AND_IO, 1).withPhase(DemoState.Phase.RUNNING, 0);
         d = d.withGil(GilTrace.EMPTY.plus(DemoFixtures.convoy(), DemoFixtures.convoyStats(), DemoFixtures.CONVOY_END),
                 GilTrace.EMPTY.plus(DemoFixtures.freeThreaded(), null, DemoFixtures.CONVOY_END));
         return TuiFixtures.state(cols, rows).withDemo(d);
@@ -25,8 +24,9 @@ class DemoViewTest {
         assertThat(Views.render(convoyState(80, 24)).text()).isEqualTo("""
                  Concurrency Tutor › Demo · GIL timeline                             0/1 passed
                 ── GIL: a CPU-bound and an I/O-bound thread (convoy) ───────────────────────────
-                 You guessed: slower. Measured: the same.  ✗ not so
-                 2 threads ÷ 1: 1.04× with the GIL, 0.52× free-threaded (1 thread: 812 ms)
+                 cpu computes all the time; io works 0.5 ms, then waits 2 ms for I/O.
+                 Predict: once a wait is over, how long until io holds the GIL again?
+                 Read the answer off the io lane; [ ] changes the switch interval.
 
                  With the GIL · interval 5 ms   badness 0.40 · 200 switches/s
                  cpu     │                                        ███████████░███████████████░░░
@@ -39,7 +39,6 @@ class DemoViewTest {
                  █ runs, holding the GIL  ░ waits for the GIL  ~ in I/O, GIL released
                  ! failed wake-up  ↓ drop request  ^ released for I/O
                  > running · speed 1× (+ -) · switch interval 5 ms ([ ])
-
 
 
 
