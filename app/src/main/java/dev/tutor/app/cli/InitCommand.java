@@ -26,7 +26,8 @@ final class InitCommand implements Callable<Integer> {
         Workspace workspace = dir != null ? new Workspace(dir) : context.workspace();
         WorkspaceWriter.InitReport report = new WorkspaceWriter(context.course(), context.source()).init(workspace);
         context.out().println("Workspace ready at " + report.root() + " (" + report.written().size()
-                + " files written, " + report.kept().size() + " of yours kept as they were).");
+                + (report.written().size() == 1 ? " file" : " files") + " written" + (report.kept().isEmpty() ? ")."
+                : ", " + report.kept().size() + " already there kept as they were)."));
         String tutor = "tutor" + (dir == null ? "" : " --workspace " + report.root());
         context.out().println("Open it in your IDE as a Maven project and keep '" + tutor + "' open beside it:"
                 + " every save is graded ('" + tutor + " watch' does the same line by line).");

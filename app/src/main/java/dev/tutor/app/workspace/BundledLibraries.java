@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
@@ -132,7 +133,14 @@ final class BundledLibraries {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Created-By", "Concurrency Tutor");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
+        try (JarOutputStream jar = new JarOutputStream(bytes)) {
+            // Written by hand: JarOutputStream's own manifest entry is dated now, which changed the runtime's
+            // hash, and so the workspace's pom.xml, on every init of the same tutor.jar.
+            JarEntry manifestEntry = new JarEntry(JarFile.MANIFEST_NAME);
+            manifestEntry.setTime(0);
+            jar.putNextEntry(manifestEntry);
+            manifest.write(jar);
+            jar.closeEntry();
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 JarEntry entry = new JarEntry(file.getKey().substring(stripPrefix.length()));
                 entry.setTime(0);

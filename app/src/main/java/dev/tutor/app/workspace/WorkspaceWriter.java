@@ -59,13 +59,16 @@ public final class WorkspaceWriter {
             writeIfAbsent(workspace.root().resolve(".mvn/maven.config"), "-Daether.offline.protocols=file\n", written, kept);
             writeIfAbsent(workspace.root().resolve(".gitignore"), "target/\n.tutor/repo/\n", written, kept);
             writeIfAbsent(workspace.root().resolve("README.md"), readme(), written, kept);
+            // Support classes (Seeded, CompiledNest) serve several exercises: each file is one file, counted once.
+            java.util.Set<String> tests = new java.util.LinkedHashSet<>();
             for (Exercise e : course.exercises()) {
                 for (String file : e.files()) {
                     writeIfAbsent(workspace.learnerFile(file), required(source.stub(file), file), written, kept);
                 }
-                for (String test : e.tests()) {
-                    writeIfAbsent(workspace.testRoot().resolve(test), required(source.test(test), test), written, kept);
-                }
+                tests.addAll(e.tests());
+            }
+            for (String test : tests) {
+                writeIfAbsent(workspace.testRoot().resolve(test), required(source.test(test), test), written, kept);
             }
         } catch (IOException e) {
             throw new CourseException("Could not write the workspace at " + workspace.root() + ": " + e.getMessage()

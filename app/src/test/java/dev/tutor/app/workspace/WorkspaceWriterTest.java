@@ -42,6 +42,36 @@ class WorkspaceWriterTest {
     }
 
     @Test
+    void aSecondInitOfTheSameTutorWritesNothingAndCountsRight(@TempDir Path dir) throws Exception {
+        Workspace workspace = new Workspace(dir);
+        WorkspaceWriter.InitReport first = writer.init(workspace);
+        assertThat(first.kept()).as("a new folder has nothing of the learner's to keep").isEmpty();
+        assertThat(first.written()).doesNotHaveDuplicates();
+        String pom = Files.readString(dir.resolve("pom.xml"));
+        WorkspaceWriter.InitReport second = writer.init(workspace);
+        assertThat(second.written()).as("the same tutor.jar rewrites nothing").isEmpty();
+        assertThat(second.kept()).hasSize(first.written().size() - 1); // all but pom.xml, which is kept in step
+        assertThat(Files.readString(dir.resolve("pom.xml"))).isEqualTo(pom);
+        assertThat(dir.resolve(".tutor/backups")).doesNotExist();
+    }
+
+    @Test
+    void theBundledRuntimeJarIsUndatedSoItsHashDependsOnItsClassesAlone(@TempDir Path dir) throws Exception {
+        writer.init(new Workspace(dir));
+        Path jar;
+        try (var files = Files.walk(dir.resolve(".tutor/repo/dev/tutor/tutor-runtime"))) {
+            jar = files.filter(f -> f.toString().endsWith(".jar") && !f.toString().endsWith("-sources.jar"))
+                    .findFirst().orElseThrow();
+        }
+        long undated = new java.util.zip.ZipEntry("x") {{ setTime(0); }}.getTime();
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            assertThat(file.stream().filter(e -> e.getTime() != undated).map(java.util.zip.ZipEntry::getName))
+                    .as("entries dated by the clock (the manifest once was, and the hash changed on each init)")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void initNeverOverwritesTheLearnersFile(@TempDir Path dir) throws Exception {
         Workspace workspace = new Workspace(dir);
         writer.init(workspace);
