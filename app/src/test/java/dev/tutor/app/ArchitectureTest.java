@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The lines between the tutor's parts, held by the build: a wrong import fails it. */
 class ArchitectureTest {
     private static final String[] CORE = {"dev.tutor.app.course..", "dev.tutor.app.grading..",
-        "dev.tutor.app.progress..", "dev.tutor.app.workspace..", "dev.tutor.app.session.."};
+        "dev.tutor.app.progress..", "dev.tutor.app.workspace..", "dev.tutor.app.session..", "dev.tutor.app.home.."};
     private static JavaClasses classes;
 
     @BeforeAll

@@ -194,9 +194,7 @@ final class StartupCache {
     }
 
     private static Path cacheFolder() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("concurrency-tutor");
+        return dev.tutor.app.home.Home.cacheFolder();
     }
 
     private static String key(List<String> classPath, List<String> jvmOptions) {

@@ -102,6 +102,6 @@ public record Workspace(Path root) {
     }
 
     public static Path defaultRoot() {
-        return Path.of(System.getProperty("user.home"), "concurrency-tutor");
+        return dev.tutor.app.home.Home.folder().resolve("concurrency-tutor");
     }
 }
