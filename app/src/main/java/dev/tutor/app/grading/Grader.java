@@ -100,6 +100,16 @@ public final class Grader implements AutoCloseable {
         warm.start();
     }
 
+    /**
+     * Starts a test JVM of the kind the exercise needs, unless one is waiting, and returns at once: it then
+     * boots on the other core while the attempt compiles, instead of after it (a one-shot {@code check} has
+     * no spare JVM from a warm-up).
+     */
+    public void startTestJvmFor(Exercise exercise) {
+        pool.expect(explores(exercise));
+        pool.prestart();
+    }
+
     public GradeReport grade(GradeRequest request) {
         return grade(request, true);
     }

@@ -51,6 +51,7 @@ public final class Attempts {
      * varied inputs are those of the run that reported it.
      */
     public Attempt check(Exercise exercise, OptionalLong seed) {
+        grader.startTestJvmFor(exercise); // boots while the files are read and compiled; no-op if one waits
         Map<String, String> files = new LinkedHashMap<>();
         for (String file : exercise.files()) {
             files.put(file, workspace.read(file).orElseThrow(() -> new MissingFileException(
