@@ -30,6 +30,10 @@ final class TerminalLoan {
      * @param ownModes the terminal's modes from before the tutor took it ({@code stty -g}); empty where they could
      *                 not be read, and then nothing is lent
      */
+    /** xterm's alternate screen, cleared, cursor home; and back to the normal screen as it was. */
+    private static final String ENTER_ALTERNATE_SCREEN = "\033[?1049h\033[H\033[2J";
+    private static final String LEAVE_ALTERNATE_SCREEN = "\033[?1049l";
+
     TerminalLoan(TerminalScreen screen, Optional<String> ownModes, PrintStream out, InputStream in) {
         this.screen = screen;
         this.ownModes = ownModes;
@@ -54,9 +58,14 @@ final class TerminalLoan {
         }
         Optional<String> tutorModes = readModes();
         Object previousInterruptHandler = null;
+        boolean altScreen = false;
         try {
             screen.stopScreen();
             stty(ownModes.get());
+            // The demo gets an alternate screen of its own, so that what it printed, and the line asking for a
+            // key, are gone from the learner's shell once the tutor ends.
+            out.print(ENTER_ALTERNATE_SCREEN);
+            altScreen = true;
             out.println(title);
             out.println();
             out.flush();
@@ -79,6 +88,10 @@ final class TerminalLoan {
         } finally {
             tutorModes.ifPresent(TerminalLoan::stty);
             InterruptShield.lower(previousInterruptHandler);
+            if (altScreen) {
+                out.print(LEAVE_ALTERNATE_SCREEN);
+                out.flush();
+            }
             try {
                 screen.startScreen();
             } catch (IOException e) {
