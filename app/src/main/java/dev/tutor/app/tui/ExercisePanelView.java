@@ -107,8 +107,8 @@ final class ExercisePanelView {
             case SHOWN -> {
                 out.add(indent(Views.section("Reference solution", width, s.glyphs())));
                 for (String line : s.texts().solution(e.id()).stripTrailing().split("\n", -1)) {
-                    out.add(Line.of(Span.of("  ")).plus(CodeColours.line(line.replace("\t", "    "), "java")
-                            .toArray(Span[]::new)));
+                    out.addAll(CodeLines.wrap("  ", CodeColours.line(line.replace("\t", "    "), "java"), width + 2,
+                            s.glyphs()));
                 }
             }
         }

@@ -73,12 +73,12 @@ final class MarkdownLines {
             if (columns.isPresent()) {
                 out.addAll(columns.get());
                 if (pair.get().bridge() != null) {
-                    block(pair.get().bridge(), width, g, out);
+                    block(pair.get().bridge(), width, wideWidth, g, out);
                 }
                 n = pair.get().last();
                 continue;
             }
-            block(n, width, g, out);
+            block(n, width, wideWidth, g, out);
         }
     }
 
@@ -89,7 +89,8 @@ final class MarkdownLines {
         return new Line(spans).text();
     }
 
-    private static void block(Node n, int width, Glyphs g, List<Line> out) {
+    /** One block; prose is wrapped to {@code width}, code to {@code codeWidth} (the screen's, often wider). */
+    private static void block(Node n, int width, int codeWidth, Glyphs g, List<Line> out) {
         switch (n) {
             case Heading h -> {
                 List<Span> spans = new ArrayList<>();
@@ -129,11 +130,11 @@ final class MarkdownLines {
                                 : s.style())).toArray(Span[]::new))));
                 out.add(Line.EMPTY);
             }
-            case FencedCodeBlock code -> code(code.getLiteral(), code.getInfo(), out);
-            case IndentedCodeBlock code -> code(code.getLiteral(), "", out);
+            case FencedCodeBlock code -> code(code.getLiteral(), code.getInfo(), codeWidth, g, out);
+            case IndentedCodeBlock code -> code(code.getLiteral(), "", codeWidth, g, out);
             case HtmlBlock html -> {
                 if (!html.getLiteral().strip().startsWith("<!--")) {
-                    code(html.getLiteral(), "", out);
+                    code(html.getLiteral(), "", codeWidth, g, out);
                 }
             }
             case ThematicBreak t -> {
@@ -169,11 +170,10 @@ final class MarkdownLines {
         return item.getParent() instanceof org.commonmark.node.ListBlock lb && lb.isTight();
     }
 
-    private static void code(String literal, String info, List<Line> out) {
+    private static void code(String literal, String info, int width, Glyphs g, List<Line> out) {
         String lang = info == null ? "" : info.split("\\s+")[0];
         for (String line : literal.stripTrailing().split("\n", -1)) {
-            out.add(Line.of(Span.of("  ")).plus(CodeColours.line(line.replace("\t", "    "), lang)
-                    .toArray(Span[]::new)));
+            out.addAll(CodeLines.wrap("  ", CodeColours.line(line.replace("\t", "    "), lang), width, g));
         }
         out.add(Line.EMPTY);
     }
