@@ -14,11 +14,13 @@ import java.util.Map;
  *
  * <p>Read up front (a few kilobytes) so that {@link Update} and {@link Views} stay pure and never touch a file.
  */
-record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths) {
+record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths,
+                   Map<String, String> solutionFiles) {
     CourseTexts {
         lessonMarkdown = Map.copyOf(lessonMarkdown);
         solutions = Map.copyOf(solutions);
         filePaths = Map.copyOf(filePaths);
+        solutionFiles = Map.copyOf(solutionFiles);
     }
 
     static CourseTexts read(Course course, CourseSource source, Workspace workspace) {
@@ -29,16 +31,27 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
         }
         Map<String, String> solutions = new HashMap<>();
         Map<String, String> paths = new HashMap<>();
+        Map<String, String> solutionFiles = new HashMap<>();
         for (Exercise exercise : course.exercises()) {
             StringBuilder text = new StringBuilder();
             for (String file : exercise.files()) {
                 text.append("// ").append(file).append('\n')
                         .append(source.solution(file).orElse("// (missing from tutor.jar)\n"));
+                source.solution(file).ifPresent(solution -> solutionFiles.put(file, solution));
             }
             solutions.put(exercise.id(), text.toString());
             paths.put(exercise.id(), workspace.learnerFile(exercise.files().get(0)).toString());
         }
-        return new CourseTexts(lessons, solutions, paths);
+        return new CourseTexts(lessons, solutions, paths, solutionFiles);
+    }
+
+    CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths) {
+        this(lessonMarkdown, solutions, filePaths, Map.of());
+    }
+
+    /** The reference solution of one learner file, by its source path. */
+    java.util.Optional<String> solutionFile(String path) {
+        return java.util.Optional.ofNullable(solutionFiles.get(path));
     }
 
     String lesson(String id) {

@@ -41,7 +41,7 @@ final class EffectRunner {
             @Override
             public void finished(Attempt attempt) {
                 inbox.add(new Msg.GradeFinished(attempt.exercise().id(), attempt.report(), attempt.progress(),
-                        attempt.failingLine(), attempt.untouched()));
+                        attempt.failingLine(), attempt.untouched(), attempt.sources()));
             }
 
             @Override

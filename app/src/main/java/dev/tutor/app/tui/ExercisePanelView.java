@@ -18,11 +18,12 @@ final class ExercisePanelView {
         return Math.max(0, lines(s).size() - s.bodyRows());
     }
 
-    /** The line where the reference solution's section starts, or 0 when it is not shown. */
+    /** The line where the comparison with the reference solution starts, or 0 when it is not shown. */
     static int solutionStart(TutorState s) {
         List<Line> all = lines(s);
         for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).text().contains(" Reference solution ")) {
+            String text = all.get(i).text();
+            if (text.contains(" against the reference ") || text.contains(" Reference solution ")) {
                 return i;
             }
         }
@@ -105,6 +106,20 @@ final class ExercisePanelView {
                 out.add(Line.EMPTY);
             }
             case SHOWN -> {
+                if (s.grade(e.id()) instanceof GradeStatus.Graded graded && !graded.sources().isEmpty()) {
+                    for (String file : e.files()) {
+                        String yours = graded.sources().get(file);
+                        java.util.Optional<String> reference = s.texts().solutionFile(file);
+                        if (yours == null || reference.isEmpty()) {
+                            continue;
+                        }
+                        String name = file.substring(file.lastIndexOf('/') + 1);
+                        out.add(indent(Views.section("Your " + name + " (as last graded) against the reference",
+                                width, s.glyphs())));
+                        out.addAll(SolutionDiff.lines(yours, reference.get(), width + 2, s.glyphs()));
+                        out.add(Line.EMPTY);
+                    }
+                }
                 out.add(indent(Views.section("Reference solution", width, s.glyphs())));
                 for (String line : s.texts().solution(e.id()).stripTrailing().split("\n", -1)) {
                     out.addAll(CodeLines.wrap("  ", CodeColours.line(line.replace("\t", "    "), "java"), width + 2,

@@ -1,6 +1,7 @@
 package dev.tutor.app.tui;
 
 import dev.tutor.app.grading.GradeReport;
+import java.util.Map;
 
 /** Where the grading of one exercise stands, as the exercise panel shows it. */
 sealed interface GradeStatus {
@@ -14,11 +15,17 @@ sealed interface GradeStatus {
 
     /**
      * The verdict came; {@code learnerLine} is the source line it points to, or empty; {@code untouched} when the
-     * files graded were still the stub, so that there is nothing to judge yet.
+     * files graded were still the stub, so that there is nothing to judge yet; {@code sources} the learner's files
+     * as graded, by source path, to set beside the reference solution.
      */
-    record Graded(GradeReport report, String learnerLine, boolean untouched) implements GradeStatus {
+    record Graded(GradeReport report, String learnerLine, boolean untouched, Map<String, String> sources)
+            implements GradeStatus {
+        public Graded {
+            sources = Map.copyOf(sources);
+        }
+
         Graded(GradeReport report, String learnerLine) {
-            this(report, learnerLine, false);
+            this(report, learnerLine, false, Map.of());
         }
     }
 

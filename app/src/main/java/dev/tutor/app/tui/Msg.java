@@ -6,6 +6,7 @@ import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilStats;
 import dev.tutor.runtime.loop.LoopEvent;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Something that happened, for {@link Update} to react to: the only way anything reaches the screen's state.
@@ -28,13 +29,19 @@ sealed interface Msg {
 
     /**
      * The grader's verdict on {@code exerciseId}, with the progress as recorded after it, the text of the
-     * learner's line the verdict points to (empty when it points nowhere in their files), and whether the files
-     * graded were still the untouched stub.
+     * learner's line the verdict points to (empty when it points nowhere in their files), whether the files
+     * graded were still the untouched stub, and those files as graded.
      */
     record GradeFinished(String exerciseId, GradeReport report, Progress progress, String learnerLine,
-                         boolean untouched) implements Msg {
+                         boolean untouched, Map<String, String> sources) implements Msg {
         public GradeFinished {
             learnerLine = learnerLine == null ? "" : learnerLine;
+            sources = Map.copyOf(sources);
+        }
+
+        GradeFinished(String exerciseId, GradeReport report, Progress progress, String learnerLine,
+                      boolean untouched) {
+            this(exerciseId, report, progress, learnerLine, untouched, Map.of());
         }
     }
 

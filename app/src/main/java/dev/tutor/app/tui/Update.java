@@ -30,7 +30,7 @@ final class Update {
             case Msg.GradingStarted g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Grading(g.nanos()))
                     .withNow(Math.max(s.now(), g.nanos())));
             case Msg.GradeFinished g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Graded(g.report(), g.learnerLine(),
-                    g.untouched()))
+                    g.untouched(), g.sources()))
                     .withProgress(g.progress()).withPanelScroll(0)
                     .withNotice(s.screen() == Screen.EXERCISE && g.exerciseId().equals(s.exerciseId()) ? ""
                             : g.untouched() ? g.exerciseId() + ": not started yet"

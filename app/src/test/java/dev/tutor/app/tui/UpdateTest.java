@@ -9,6 +9,7 @@ import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.progress.Progress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import dev.tutor.app.tui.Key.Kind;
 import org.junit.jupiter.api.Test;
 
@@ -192,5 +193,26 @@ class UpdateTest {
         TutorState moved = press(s, Key.of(Kind.HOME));
         assertThat(Views.render(moved).text()).contains("Next up: " + next + " (press r to select it)");
         assertThat(press(moved, Key.ch('r')).selected()).isEqualTo(s.selected());
+    }
+
+    @Test
+    void theSolutionIsShownAsTheDifferencesFromTheFileAsGradedThenInFull() {
+        String reference = "class WorkloadProbe {\n    long measure() {\n        return System.nanoTime();\n    }\n}\n";
+        String yours = "class WorkloadProbe {\n    long measure() {\n        return System.currentTimeMillis();\n    }\n}\n";
+        CourseTexts texts = new CourseTexts(TuiFixtures.texts().lessonMarkdown(), Map.of("workload-probe", reference),
+                TuiFixtures.texts().filePaths(), Map.of(TuiFixtures.FILE, reference));
+        TutorState s = TutorState.initial(TuiFixtures.course(), texts, Progress.empty(), 100, 40,
+                Glyphs.UNICODE.monochrome());
+        s = press(s, Key.of(Kind.DOWN), Key.of(Kind.ENTER));
+        s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.passed(),
+                TuiFixtures.progressAfter(true), "", false, Map.of(TuiFixtures.FILE, yours))).state();
+        TutorState shown = press(s, Key.ch('s'));
+        List<String> lines = ExercisePanelView.lines(shown).stream().map(Line::text).toList();
+        int diff = lines.indexOf(lines.stream().filter(l -> l.contains("against the reference")).findFirst()
+                .orElseThrow());
+        assertThat(lines.subList(diff, lines.size())).contains("  -         return System.currentTimeMillis();",
+                "  +         return System.nanoTime();");
+        assertThat(lines.stream().filter(l -> l.contains("Reference solution")).count()).isEqualTo(1);
+        assertThat(shown.panelScroll()).isLessThanOrEqualTo(diff);
     }
 }
