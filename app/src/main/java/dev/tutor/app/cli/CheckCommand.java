@@ -9,14 +9,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tutor check [ID]}: grades the learner's files for one exercise once. */
+/** {@code tutor check [ID | --all]}: grades the learner's files for one exercise, or for every one, once. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Grade an exercise now (default: the one you are on). Exit code 0 when it passes, 1 when not.")
+        description = "Grade an exercise now (default: the one you are on), or with --all every exercise you have"
+                + " begun. Exit code 0 when all graded pass, 1 when not.")
 final class CheckCommand implements Callable<Integer> {
     private final TutorContext context;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The exercise, as 'tutor list' names it.")
     String id;
+
+    @Option(names = "--all", description = "Grade every exercise in the workspace (rebuilds lost progress).")
+    boolean all;
 
     @Option(names = "--seed", paramLabel = "N",
             description = "Replay the inputs a failure reported (its seed), instead of fresh ones.")
@@ -28,6 +32,12 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (all) {
+            if (id != null || seed != null) {
+                throw new UsageException("--all grades every exercise: give it no ID and no --seed.");
+            }
+            return checkAll();
+        }
         Exercise exercise = ExerciseLookup.named(context.course(), id, context.progress().load());
         Attempt attempt = context.attempts().check(exercise,
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
@@ -36,5 +46,37 @@ final class CheckCommand implements Callable<Integer> {
             context.out().println("  (" + attempt.report().phases() + ")");
         }
         return attempt.passed() ? TutorCommand.PASSED : TutorCommand.NOT_PASSED;
+    }
+
+    /**
+     * One line per exercise, then where the learner stands; a stub nobody has touched is not started, and not
+     * worth a grading.
+     */
+    private int checkAll() {
+        var course = context.course();
+        boolean allPass = true;
+        Attempt last = null;
+        for (Exercise exercise : course.exercises()) {
+            if (context.attempts().untouched(exercise)) {
+                context.out().printf("%-24s %s%n", exercise.id(), "not started");
+                continue;
+            }
+            Attempt attempt;
+            try {
+                attempt = context.attempts().check(exercise);
+            } catch (dev.tutor.app.session.Attempts.MissingFileException e) {
+                context.out().println(exercise.id() + ": " + e.getMessage());
+                continue;
+            }
+            last = attempt;
+            String summary = attempt.untouched() ? "not started" : attempt.report().verdict().summary();
+            context.out().printf("%-24s %s%n", exercise.id(), summary);
+            context.out().flush();
+            allPass &= attempt.untouched() || attempt.passed();
+        }
+        long passed = dev.tutor.app.session.Standing.passedCount(course,
+                last == null ? context.progress().load() : last.progress());
+        context.out().println(passed + " of " + course.exercises().size() + " exercises pass.");
+        return allPass ? TutorCommand.PASSED : TutorCommand.NOT_PASSED;
     }
 }

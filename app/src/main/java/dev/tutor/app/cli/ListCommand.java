@@ -54,6 +54,7 @@ final class ListCommand implements Callable<Integer> {
         long passed = Standing.passedCount(course, progress);
         context.out().printf("%d of %d exercises passed.%s%n", passed, rows.size(),
                 workspace.exists() ? "" : " (No workspace yet: run 'tutor init'.)");
+        context.session().lostProgressNotice().ifPresent(context.out()::println);
         return TutorCommand.PASSED;
     }
 

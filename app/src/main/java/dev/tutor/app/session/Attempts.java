@@ -64,6 +64,12 @@ public final class Attempts {
         return new Attempt(exercise, files, report, record(exercise, report, untouched), untouched);
     }
 
+    /** Whether every file of the exercise in the workspace is still the stub: nothing attempted yet. */
+    public boolean untouched(Exercise exercise) {
+        return exercise.files().stream().allMatch(file -> workspace.read(file)
+                .flatMap(text -> source.stub(file).map(stub -> sameText(stub, text))).orElse(false));
+    }
+
     /** Whether two versions of a file say the same, whichever line endings an editor saved them with. */
     private static boolean sameText(String a, String b) {
         return a.replace("\r\n", "\n").strip().equals(b.replace("\r\n", "\n").strip());

@@ -11,7 +11,10 @@ import dev.tutor.app.progress.ProgressStore;
 import dev.tutor.app.workspace.Workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -134,6 +137,27 @@ public final class TutorSession implements AutoCloseable {
             grader = Grader.forThisJvm(source());
         }
         return grader;
+    }
+
+    /**
+     * A line for a learner whose progress was lost: the progress is empty while an unreadable progress file was
+     * kept aside in the workspace (now or on an earlier start, which may have been the full screen, where a
+     * warning on stderr is never seen). Empty when there is nothing to say.
+     */
+    public Optional<String> lostProgressNotice() {
+        Workspace workspace = workspace();
+        if (!workspace.exists() || !progress().exercises().isEmpty()) {
+            return Optional.empty();
+        }
+        String prefix = workspace.progressFile().getFileName() + ".corrupt-";
+        try (Stream<Path> files = Files.list(workspace.progressFile().getParent())) {
+            return files.map(f -> f.getFileName().toString()).filter(name -> name.startsWith(prefix)).sorted()
+                    .reduce((first, last) -> last)
+                    .map(aside -> "Your progress file could not be read and was kept aside as .tutor/" + aside
+                            + "; 'tutor check --all' grades every exercise in your workspace to rebuild it.");
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The save-to-verdict pipeline over this session's attempts, reporting to {@code listener}. */

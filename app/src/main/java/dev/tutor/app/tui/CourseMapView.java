@@ -21,7 +21,12 @@ final class CourseMapView {
         List<Line> out = new ArrayList<>();
         out.add(Line.EMPTY);
         out.add(progressLine(s));
-        out.add(resumeLine(s));
+        if (s.notice().isEmpty()) {
+            out.add(resumeLine(s));
+        } else { // on the map a notice has room to be read whole, in place of the resume line
+            out.addAll(Wrap.wrap(List.of(new Span(s.notice(), Style.WARN)), s.cols() - 2, Span.of("  "),
+                    Span.of("  ")));
+        }
         out.add(Line.EMPTY);
         List<CourseMapRows.Row> rows = CourseMapRows.rows(s.course());
         // Rows reserved for the header above and the topics below; the list scrolls inside what is left.

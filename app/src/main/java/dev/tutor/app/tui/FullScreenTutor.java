@@ -65,18 +65,20 @@ public final class FullScreenTutor {
         Thread restore = new Thread(() -> stopQuietly(screen), "tutor-restore-terminal");
         Runtime.getRuntime().addShutdownHook(restore);
         Gradings gradings = null;
+        // Read before the screen opens: a warning about an unreadable progress file then lands on the normal
+        // screen, where it is still there after the tutor ends, and not across the full screen's drawing.
+        Progress saved = session.progress();
         try {
             screen.startScreen();
             screen.setCursorPosition(null);
             // First what does not need the course, while it may still be loading on its own thread.
             Workspace workspace = session.existingWorkspace();
-            Progress saved = session.progress();
             Grader grader = session.grader();
             Course course = session.course();
             CourseTexts texts = CourseTexts.read(course, session.source(), workspace);
             TerminalSize size = screen.getTerminalSize();
             TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, saved,
-                    size.getColumns(), size.getRows(), glyphs));
+                    size.getColumns(), size.getRows(), glyphs).withNotice(session.lostProgressNotice().orElse("")));
             TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
             LessonDemos demos = new LessonDemos(course);
             gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));

@@ -80,11 +80,11 @@ final class Views {
         Line bar = new Line(spans);
         // A notice (a verdict that came while the learner reads, a last hint) shows on every screen until the
         // next key; it takes the place of the lesson's position, and of the keys if the line has no room.
-        String right = !s.notice().isEmpty() && !s.help() ? s.notice() + " "
+        String right = !s.notice().isEmpty() && !s.help() && s.screen() != Screen.COURSE_MAP ? s.notice() + " "
                 : s.screen() == Screen.LESSON && !s.help() ? LessonView.position(s) + " " : "";
         int gap = s.cols() - bar.width() - Text.width(right);
         if (gap < 1) {
-            return s.notice().isEmpty() ? bar : Line.of(new Span(" " + Text.cut(s.notice(), s.cols() - 2), Style.BOLD));
+            return s.notice().isEmpty() || s.screen() == Screen.COURSE_MAP ? bar : Line.of(new Span(" " + Text.cut(s.notice(), s.cols() - 2), Style.BOLD));
         }
         return bar.plus(Span.of(Text.repeat(" ", gap)), new Span(right, Style.BOLD));
     }

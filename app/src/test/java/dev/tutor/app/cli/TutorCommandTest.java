@@ -174,6 +174,24 @@ class TutorCommandTest {
     }
 
     @Test
+    void lostProgressIsSaidInListAndRebuiltByCheckingEverything() throws Exception {
+        tutor("init");
+        Exercise exercise = first();
+        for (String file : exercise.files()) {
+            Files.writeString(workspace.resolve("src/main/java").resolve(file), SOURCE.solution(file).orElseThrow());
+        }
+        Files.writeString(workspace.resolve(".tutor/progress.json"), "{ not json");
+        Run list = tutor("list");
+        assertThat(list.out()).contains("0 of ", "kept aside as .tutor/progress.json.corrupt-", "tutor check --all");
+        assertThat(list.err()).contains("could not be read");
+        Run all = tutor("check", "--all");
+        assertThat(all.exitCode()).as(all.out() + all.err()).isZero();
+        assertThat(all.out()).contains(exercise.id(), "passed", "not started", "1 of ");
+        assertThat(tutor("list").out()).contains("1 of ").doesNotContain("kept aside");
+        assertThat(tutor("check", "--all", exercise.id()).exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void hintShowsOneMoreEachTime() {
         tutor("init");
         Exercise exercise = first();
