@@ -74,7 +74,7 @@ public final class FutureThreadsDemo {
         Thread completer = new Thread(() -> pending.complete("HTTP/1.1 200 OK"), "completer");
         completer.start();
         completer.join();
-        answers.add("not yet: " + notYet.join());
+        answers.add("not yet: " + notYet.join());                        // ran on completer
 
         CompletableFuture<String> done = CompletableFuture.completedFuture("HTTP/1.1 200 OK");
         answers.add("already: " + done.thenApply(status -> record(seen, "thenApply, already complete")).join());
