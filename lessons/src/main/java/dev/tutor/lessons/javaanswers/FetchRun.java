@@ -52,8 +52,10 @@ public final class FetchRun {
         Sample sample = new Sample(count);
         long start = System.nanoTime();
         Outcome outcome = switch (kind) {
-            case "virtual" -> onThreads(Thread.ofVirtual().name("fetch-", 0), server, path, count, sample);
-            case "platform" -> onThreads(Thread.ofPlatform().name("fetch-", 0), server, path, count, sample);
+            case "virtual" -> onThreads(Thread.ofVirtual().name("fetch-", 0),
+                    server, path, count, sample);
+            case "platform" -> onThreads(Thread.ofPlatform().name("fetch-", 0),
+                    server, path, count, sample);
             case "loop" -> onLoop(server, path, count, sample);
             default -> throw new IllegalArgumentException("No kind '" + kind + "': use virtual, platform or loop.");
         };

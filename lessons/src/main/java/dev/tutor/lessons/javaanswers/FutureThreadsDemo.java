@@ -70,15 +70,17 @@ public final class FutureThreadsDemo {
     static List<String> whoRunsStages(List<String> seen) throws InterruptedException {
         List<String> answers = new ArrayList<>();
         CompletableFuture<String> pending = new CompletableFuture<>();
-        CompletableFuture<String> notYet = pending.thenApply(status -> record(seen, "thenApply, not complete yet"));
+        var notYet = pending.thenApply(status -> record(seen, "thenApply, not complete yet"));
         Thread completer = new Thread(() -> pending.complete("HTTP/1.1 200 OK"), "completer");
         completer.start();
         completer.join();
-        answers.add("not yet: " + notYet.join());                        // ran on completer
+        answers.add("not yet: " + notYet.join());                      // ran on completer
 
         CompletableFuture<String> done = CompletableFuture.completedFuture("HTTP/1.1 200 OK");
-        answers.add("already: " + done.thenApply(status -> record(seen, "thenApply, already complete")).join());
-        answers.add("async: " + done.thenApplyAsync(status -> record(seen, "thenApplyAsync")).join());
+        var already = done.thenApply(status -> record(seen, "thenApply, already complete"));
+        answers.add("already: " + already.join());                     // ran on the caller
+        var async = done.thenApplyAsync(status -> record(seen, "thenApplyAsync"));
+        answers.add("async: " + async.join());                         // ran on the common pool
 
         ExecutorService pool = Executors.newSingleThreadExecutor(task -> new Thread(task, "my-pool"));
         try {

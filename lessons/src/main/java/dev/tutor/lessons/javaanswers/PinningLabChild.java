@@ -53,7 +53,8 @@ public final class PinningLabChild {
         long origin = System.nanoTime();
         AtomicInteger pinned = new AtomicInteger();
         try (RecordingStream stream = new RecordingStream()) {
-            stream.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ofMillis(20)).withStackTrace();
+            stream.enable("jdk.VirtualThreadPinned")
+                    .withThreshold(Duration.ofMillis(20)).withStackTrace();
             stream.onEvent("jdk.VirtualThreadPinned", event -> {
                 pinned.incrementAndGet();
                 System.out.println("  JFR, live: " + describe(event, origin));
