@@ -120,20 +120,26 @@ public final class PinningLabChild {
         if (event.hasField("carrierThread") && event.getThread("carrierThread") != null) {
             line.append(" on ").append(event.getThread("carrierThread").getJavaName());
         }
+        StringBuilder why = new StringBuilder();
         if (event.hasField("blockingOperation")) {
-            line.append(", blocked in ").append(event.getString("blockingOperation"));
+            why.append("blocked in ").append(event.getString("blockingOperation"));
         }
         if (event.hasField("pinnedReason")) {
-            line.append(", because: ").append(event.getString("pinnedReason"));
+            why.append(", because: ").append(event.getString("pinnedReason")
+                    .replace(PinningLabChild.class.getPackageName() + ".", ""));
         }
-        if (event.getStackTrace() != null) {
+        if (why.isEmpty() && event.getStackTrace() != null) { // JDK 21 to 23 give no reason: the frames show it
             for (RecordedFrame frame : event.getStackTrace().getFrames()) {
-                String method = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
-                if (method.startsWith(PinningLabChild.class.getName())) {
-                    line.append(", in ").append(method.substring(method.lastIndexOf('.', method.lastIndexOf('.') - 1) + 1));
+                String type = frame.getMethod().getType().getName();
+                if (type.startsWith(PinningLabChild.class.getName())) {
+                    why.append("in ").append(type.substring(type.lastIndexOf('.') + 1)).append('.')
+                            .append(frame.getMethod().getName());
                     break;
                 }
             }
+        }
+        if (!why.isEmpty()) {
+            line.append(System.lineSeparator()).append("             ").append(why);
         }
         return line.toString();
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Lesson 12's third demo, the pinning lab: the same code, virtual threads that block inside
@@ -30,6 +32,8 @@ public final class PinningLabDemo {
     private static final int FIRST_WITHOUT_MONITOR_PINNING = 24;
     /** JDK-8318422 (JDK 22) brought jdk.pollerMode; on Linux, JDK 25 defaults to virtual sub-pollers. */
     private static final int FIRST_WITH_POLLER_MODE = 22;
+    /** A scene's line from the child: "[+1.70 s] synchronized: fetch ... 4 threads took  226 ms". */
+    private static final Pattern SCENE = Pattern.compile("\\] ([a-z ]+): .* took\\s+(\\d+) ms");
     private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
 
     private PinningLabDemo() {
@@ -53,17 +57,19 @@ public final class PinningLabDemo {
                 + " which scene still pins on a JDK 24 or later?");
         Process server = start(Path.of(System.getProperty("java.home")), List.of(),
                 List.of(ServeHttp.class.getName(), Integer.toString(DELAY_MS)));
+        List<String> summary = new ArrayList<>();
         try {
             String port = serverPort(server);
             for (Jdks.Jdk jdk : usable) {
                 System.out.println();
                 System.out.println("JDK " + jdk.version() + ":");
-                runChild(jdk, port, List.of());
+                summary.add(jdk.version() + ": " + runChild(jdk, port, List.of()));
                 if (jdk.feature() >= FIRST_WITH_POLLER_MODE && isLinux()) {
                     System.out.println();
                     System.out.println("JDK " + jdk.version() + " again, with its pollers on platform threads as on JDK 21"
                             + " (-Djdk.pollerMode=1, an internal switch):");
-                    runChild(jdk, port, List.of("-Djdk.pollerMode=1"));
+                    summary.add(jdk.version() + " with platform pollers: "
+                            + runChild(jdk, port, List.of("-Djdk.pollerMode=1")));
                 }
             }
         } finally {
@@ -83,19 +89,22 @@ public final class PinningLabDemo {
                     + " their time-outs.");
             System.out.println("JEP 491 (JDK 24) lets a virtual thread leave its carrier while it holds a monitor.");
         }
-        System.out.println("A class initializer still pins on every JDK so far: the JVM runs it with a frame of its"
-                + " own on the stack.");
+        System.out.println("A class initializer still pins after JEP 491: the JVM runs it with a frame of its own on"
+                + " the stack.");
         System.out.println("Where the pollers are virtual threads, pinning every carrier also stops the poller that"
                 + " would wake");
         System.out.println("the pinned threads: their reads end only at their time-out ("
                 + PinningLabChild.PINNED_READ_TIMEOUT.toSeconds() + " s here), one round after another.");
-        Prediction.printBeside(guess, "see the times above: one round is about " + DELAY_MS + " ms, two about "
-                + 2 * DELAY_MS + " ms");
+        Prediction.printBeside(guess, String.join("; ", summary));
     }
 
-    /** Runs the lab's child on {@code jdk} with two carriers and prints its lines as they come. */
-    private static void runChild(Jdks.Jdk jdk, String port, List<String> moreOptions)
+    /**
+     * Runs the lab's child on {@code jdk} with two carriers, prints its lines as they come, and returns the
+     * scenes' times in a few words.
+     */
+    private static String runChild(Jdks.Jdk jdk, String port, List<String> moreOptions)
             throws IOException, InterruptedException {
+        List<String> times = new ArrayList<>();
         List<String> options = new ArrayList<>(List.of("-Djdk.virtualThreadScheduler.parallelism=2"));
         options.addAll(moreOptions);
         Process child = start(jdk.home(), options,
@@ -104,12 +113,20 @@ public final class PinningLabDemo {
             String line;
             while ((line = out.readLine()) != null) {
                 System.out.println("  " + line);                  // as it comes: the events are live
+                sceneTime(line).ifPresent(times::add);
             }
         }
         if (!child.waitFor(CHILD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
             child.destroyForcibly().waitFor();
             System.out.println("  (stopped after " + CHILD_LIMIT_SECONDS + " s)");
         }
+        return times.isEmpty() ? "no scene finished" : String.join(", ", times);
+    }
+
+    /** "synchronized 251 ms" from a child's scene line, empty for any other line. */
+    static Optional<String> sceneTime(String line) {
+        Matcher matcher = SCENE.matcher(line);
+        return matcher.find() ? Optional.of(matcher.group(1) + " " + matcher.group(2) + " ms") : Optional.empty();
     }
 
     private static boolean isLinux() {
