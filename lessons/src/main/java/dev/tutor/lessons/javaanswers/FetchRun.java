@@ -7,6 +7,7 @@ import dev.tutor.runtime.loop.Step;
 import dev.tutor.runtime.loop.Task;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
@@ -115,8 +116,13 @@ public final class FetchRun {
             socket.setSoTimeout(60_000);
             socket.getOutputStream().write(request(path));
             afterSending.run();
-            byte[] response = socket.getInputStream().readAllBytes(); // a virtual thread parks here
-            return status(new String(response, StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            byte[] buffer = new byte[1024];               // 1 KiB, as the loop reads
+            for (int n; (n = in.read(buffer)) >= 0; ) {    // a virtual thread parks here
+                response.write(buffer, 0, n);
+            }
+            return status(response.toString(StandardCharsets.US_ASCII));
         }
     }
 
