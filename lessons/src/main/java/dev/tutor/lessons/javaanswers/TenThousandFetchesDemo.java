@@ -48,7 +48,11 @@ public final class TenThousandFetchesDemo {
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + ": use --runs N or --count N.");
             }
         }
-        count = Math.min(count, fileLimit() - SPARE_FILES);
+        if (count > fileLimit() - SPARE_FILES) {
+            count = Math.max(100, fileLimit() - SPARE_FILES);
+            System.out.printf("This machine lets a process open %,d files, one per connection: %,d fetches, not"
+                    + " %,d.%n", fileLimit(), count, MOST);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(TenThousandFetchesDemo::killChildren, "kill-children"));
         System.out.printf("%,d fetches, all started at once, each answered by the slow server after %d ms, on this"
                 + " machine's %d cores.%n", count, DELAY.toMillis(), Runtime.getRuntime().availableProcessors());
@@ -183,7 +187,7 @@ public final class TenThousandFetchesDemo {
     /** The median of each figure over several rounds of one kind. */
     static FetchFigures medians(List<FetchFigures> rounds) {
         FetchFigures last = rounds.getLast();
-        return new FetchFigures(last.kind() + " (med)", last.count(),
+        return new FetchFigures(last.kind(), last.count(),
                 (int) FetchFigures.median(rounds.stream().map(f -> (long) f.ok()).toList()),
                 (long) FetchFigures.median(rounds.stream().map(FetchFigures::millis).toList()),
                 (long) FetchFigures.median(rounds.stream().map(FetchFigures::allSentMillis).toList()),

@@ -58,6 +58,7 @@ class FetchFiguresTest {
         FetchFigures fast = new FetchFigures("virtual", 10_000, 10_000, 3_000, 1_000, 500_000, 2_000, 300_000, 4, 10,
                 "y", "");
         FetchFigures median = TenThousandFetchesDemo.medians(List.of(slow, VIRTUAL, fast));
+        assertEquals("virtual", median.kind());
         assertEquals(4_321, median.millis());
         assertEquals(1_234, median.allSentMillis());
         assertEquals(350_000, median.peakRssKb());
