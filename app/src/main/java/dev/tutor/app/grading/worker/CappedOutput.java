@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * then counted and dropped, so that endless printing can neither fill the memory nor flood the tutor.
  */
 final class CappedOutput extends OutputStream {
-    private final int cap;
+    private int cap;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     private long dropped;
 
@@ -32,6 +32,11 @@ final class CappedOutput extends OutputStream {
         int keep = Math.min(room, len);
         kept.write(b, off, keep);
         dropped += len - keep;
+    }
+
+    /** Keeps at most {@code bytes} from now on: the cap the request asks for, known only once it arrives. */
+    synchronized void cap(int bytes) {
+        this.cap = Math.max(0, bytes);
     }
 
     /** Forgets what was written so far, such as the warm-up's output, before the learner's tests run. */

@@ -65,7 +65,7 @@ public final class TestWorker {
     public static void main(String[] args) throws Exception {
         PrintStream control = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         BufferedReader requests = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        CappedOutput output = new CappedOutput(Integer.getInteger("tutor.outputCap", 64 * 1024));
+        CappedOutput output = new CappedOutput(64 * 1024); // until the request says how much to keep
         PrintStream captured = new PrintStream(output, true, StandardCharsets.UTF_8);
         System.setOut(captured);
         System.setErr(captured);
@@ -87,6 +87,7 @@ public final class TestWorker {
         // The learner's code gets an empty standard input: a read returns end-of-file instead of hanging.
         System.setIn(new ByteArrayInputStream(new byte[0]));
         WorkerRequest request = gson.fromJson(line, WorkerRequest.class);
+        output.cap(request.outputCapBytes()); // the JVM starts before the request, so the cap comes with it
         int status = grade(launcher, request);
         Runtime.getRuntime().halt(status);
     }
