@@ -93,7 +93,7 @@ class Terminal:
                 os.dup2(slave, fd)
             os.close(master)
             os.close(slave)
-            os.execvpe(command[0], command, dict(os.environ, TERM="xterm-256color"))
+            os.execvpe(command[0], command, dict(os.environ, TERM="xterm-256color", TUTOR_OFFER_INSTALL="off"))
         os.close(slave)
         self.pid, self.master = pid, master
         self.screen = Screen()

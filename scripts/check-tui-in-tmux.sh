@@ -86,7 +86,7 @@ fi
 # Started the README's way, through ./tutor: on JDK 25+ a session that ends with q leaves a start-up cache
 # trained in the background, which the next start uses.
 caches="$work-cache"
-launch="clear; XDG_CACHE_HOME=$(printf '%q' "$caches") $(printf '%q ' "$here/tutor" --workspace "$work")"
+launch="clear; TUTOR_OFFER_INSTALL=off XDG_CACHE_HOME=$(printf '%q' "$caches") $(printf '%q ' "$here/tutor" --workspace "$work")"
 tmux send-keys -t "$session" "$launch" Enter
 wait_for "Concurrency Tutor › Course map" 120   # ./tutor rebuilds tutor.jar first if a source is newer
 tmux send-keys -t "$session" q

@@ -156,12 +156,16 @@ public final class WorkspaceWriter {
                       <version>%s</version>%s
                     </dependency>""".formatted(lib.groupId(), lib.artifactId(), lib.version(),
                 lib.scope().equals("test") ? "\n      <scope>test</scope>" : ""))
+                .map(block -> block.indent(4).stripTrailing()) // inside <dependencies>, itself two deep
                 .collect(Collectors.joining("\n"));
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <!-- Your Concurrency Tutor workspace. Open this folder in your IDE as a Maven project.
                      The tutor grades your saves itself; `mvn test` works here too, only slower.
-                     Every library comes from .tutor/repo inside this folder: nothing is downloaded.
+                     It needs a JDK 21 or newer: choose one as the project's JDK in your IDE.
+                     Every library the exercises use comes from .tutor/repo inside this folder. Maven's own
+                     plugins (compiler, surefire and the like) do not: the first `mvn test` or IDE import
+                     fetches them from Maven Central unless your ~/.m2 has them already.
                      This file is the tutor's: `tutor init` brings it up to date after an update, and keeps
                      a copy of one you edited in .tutor/backups. -->
                 <project xmlns="http://maven.apache.org/POM/4.0.0"
@@ -187,6 +191,39 @@ public final class WorkspaceWriter {
                   <dependencies>
                 %s
                   </dependencies>
+
+                  <profiles>
+                    <!-- On an older JDK, one line that says what to do instead of "release version 21 not
+                         supported". -->
+                    <profile>
+                      <id>jdk-too-old</id>
+                      <activation>
+                        <jdk>(,21)</jdk>
+                      </activation>
+                      <build>
+                        <plugins>
+                          <plugin>
+                            <artifactId>maven-enforcer-plugin</artifactId>
+                            <version>3.5.0</version>
+                            <executions>
+                              <execution>
+                                <id>jdk-21-or-newer</id>
+                                <goals><goal>enforce</goal></goals>
+                                <configuration>
+                                  <rules>
+                                    <requireJavaVersion>
+                                      <version>[21,)</version>
+                                      <message>This workspace needs a JDK 21 or newer, and Maven runs on ${java.version}: choose a JDK 21+ as the project JDK in your IDE, or point JAVA_HOME at one for mvn.</message>
+                                    </requireJavaVersion>
+                                  </rules>
+                                </configuration>
+                              </execution>
+                            </executions>
+                          </plugin>
+                        </plugins>
+                      </build>
+                    </profile>
+                  </profiles>
 
                   <build>
                     <plugins>
@@ -221,7 +258,8 @@ public final class WorkspaceWriter {
                 # Your Concurrency Tutor workspace
 
                 Open this folder in your IDE (IntelliJ IDEA, VS Code with the Java extensions, or Eclipse) as a
-                Maven project. The files you complete are under `src/main/java/dev/tutor/exercises/`, one
+                Maven project, with a JDK 21 or newer as its JDK (the one the tutor runs on will do; an older
+                one fails to compile the exercises). The files you complete are under `src/main/java/dev/tutor/exercises/`, one
                 package per lesson; their tests are under `src/test/java/` for you to read.
 
                 Keep the tutor running beside your editor: every time you save, it compiles your file, runs the
