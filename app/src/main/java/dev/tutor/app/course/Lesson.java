@@ -11,10 +11,20 @@ import java.util.List;
  * @param topics the topics it teaches, by id
  * @param text   the Markdown file, relative to the manifest's folder
  * @param demos  fully qualified names of runnable demo classes, in the order the text uses them
+ * @param timeline the GIL timeline the reader's {@code v} opens in this lesson, one of {@link #TIMELINES}, or
+ *               null when the lesson has none
  */
-public record Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos) {
+public record Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos,
+                     String timeline) {
+    /** The GIL timelines a lesson may name: two CPU-bound threads, or a CPU-bound one beside an I/O-bound one. */
+    public static final List<String> TIMELINES = List.of("two-cpu", "cpu-and-io");
+
     public Lesson {
         topics = List.copyOf(topics);
         demos = List.copyOf(demos);
+    }
+
+    public Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos) {
+        this(id, number, title, topics, text, demos, null);
     }
 }

@@ -53,7 +53,7 @@ public final class ManifestLoader {
             String id = string(t, "id", "lesson");
             String where = "lesson '" + id + "'";
             lessons.add(new Lesson(id, lessons.size() + 1, string(t, "title", where), strings(t, "topics", where),
-                    string(t, "text", where), optionalStrings(t, "demos", where)));
+                    string(t, "text", where), optionalStrings(t, "demos", where), t.getString("timeline")));
         }
         List<Exercise> exercises = new ArrayList<>();
         for (TomlTable t : tables(toml, "exercises")) {

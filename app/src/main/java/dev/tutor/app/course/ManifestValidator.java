@@ -47,6 +47,9 @@ public final class ManifestValidator {
                     problems.add(where + ": demo class '" + demo + "' does not exist in lessons/src/main/java");
                 }
             }
+            if (l.timeline() != null && !Lesson.TIMELINES.contains(l.timeline())) {
+                problems.add(where + ": timeline '" + l.timeline() + "' is not one of " + Lesson.TIMELINES);
+            }
             if (source.lessonText(l.text()).isEmpty()) {
                 problems.add(where + ": text file '" + l.text() + "' does not exist");
             }

@@ -1,5 +1,6 @@
 package dev.tutor.app.tui;
 
+import dev.tutor.app.course.Lesson;
 import dev.tutor.app.tui.DemoState.Phase;
 import dev.tutor.app.tui.DemoState.Scenario;
 import dev.tutor.app.tui.Key.Kind;
@@ -11,14 +12,21 @@ import java.util.Map;
  */
 final class DemoUpdate {
     /** Lessons whose GIL timeline is behind {@code v}, and which scenario it plays. */
-    static final Map<String, Scenario> GIL_LESSONS = Map.of("gil", Scenario.TWO_CPU, "threadsio", Scenario.CPU_AND_IO);
+    /** The scenario of each timeline a lesson may name in the manifest ({@code timeline = "..."}). */
+    private static final Map<String, Scenario> TIMELINES = Map.of("two-cpu", Scenario.TWO_CPU, "cpu-and-io",
+            Scenario.CPU_AND_IO);
 
     private DemoUpdate() {
     }
 
-    /** Whether {@code v} draws the GIL timeline in this lesson. */
-    static boolean hasGilTimeline(String lessonId) {
-        return GIL_LESSONS.containsKey(lessonId);
+    /** Whether {@code v} draws the GIL timeline in the lesson being read. */
+    static boolean hasGilTimeline(TutorState s) {
+        return scenarioOf(s) != null;
+    }
+
+    /** The GIL scenario the lesson being read names in the manifest, or null. */
+    private static Scenario scenarioOf(TutorState s) {
+        return s.course().lesson(s.lessonId()).map(Lesson::timeline).map(TIMELINES::get).orElse(null);
     }
 
     /** {@code d} in the reader: the lesson's demo program, on the real terminal; a notice when it has none. */
@@ -31,9 +39,9 @@ final class DemoUpdate {
 
     /** {@code v} in the reader: the GIL timeline, where the lesson has one. */
     static Next openGilTimeline(TutorState s) {
-        Scenario scenario = GIL_LESSONS.get(s.lessonId());
+        Scenario scenario = scenarioOf(s);
         if (scenario == null) {
-            return Next.of(s.withNotice("The GIL timeline belongs to lessons 5 and 6; d runs this lesson's demo."));
+            return Next.of(s.withNotice("This lesson has no GIL timeline; d runs its demo, t shows the event loop."));
         }
         DemoState d = DemoState.gil(s.lessonId(), scenario, nextRun(s));
         if (scenario == Scenario.CPU_AND_IO) {

@@ -50,7 +50,7 @@ final class Views {
     private static List<String[]> lessonKeys(TutorState s) {
         List<String[]> keys = new ArrayList<>(List.of(new String[] {"↑↓", "scroll"}, new String[] {"enter", "exercise"},
                 new String[] {"d", "demo"}));
-        if (DemoUpdate.hasGilTimeline(s.lessonId())) {
+        if (DemoUpdate.hasGilTimeline(s)) {
             keys.add(new String[] {"v", "GIL"});
         }
         keys.addAll(List.of(new String[] {"t", "loop"}, new String[] {"esc", "map"}, new String[] {"?", "help"},

@@ -13,7 +13,7 @@ class DemoUpdateTest {
     }
 
     private static TutorState gilLesson() {
-        return TuiFixtures.state(80, 24).withLesson("gil");
+        return TuiFixtures.stateWithTimelines(80, 24).withLesson("gil");
     }
 
     private static TutorState running() {
@@ -32,7 +32,7 @@ class DemoUpdateTest {
 
     @Test
     void theThreadsIoLessonOpensOnTheConvoyRunningAtOnceWithNoCpuSplitToPredict() {
-        Next next = press(TuiFixtures.state(80, 24).withLesson("threadsio"), Key.ch('v'));
+        Next next = press(TuiFixtures.stateWithTimelines(80, 24).withLesson("threadsio"), Key.ch('v'));
         assertThat(next.state().demo().scenario()).isEqualTo(DemoState.Scenario.CPU_AND_IO);
         assertThat(next.state().demo().phase()).isEqualTo(DemoState.Phase.RUNNING);
         assertThat(next.effects()).containsExactly(new Effect.StartDemo(1, DemoState.Kind.GIL,
@@ -126,6 +126,6 @@ class DemoUpdateTest {
         TutorState s = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('v')).state();
         assertThat(s.screen()).isEqualTo(Screen.LESSON);
         assertThat(s.demo()).isNull();
-        assertThat(s.notice()).contains("lessons 5 and 6");
+        assertThat(s.notice()).contains("no GIL timeline", "d runs its demo");
     }
 }

@@ -45,6 +45,16 @@ final class TuiFixtures {
         return new Course(one.topics(), one.lessons(), both);
     }
 
+    /** The course with the two lessons that name a GIL timeline in the manifest, as lessons 5 and 6 do. */
+    static TutorState stateWithTimelines(int cols, int rows) {
+        Course one = course();
+        List<Lesson> lessons = new java.util.ArrayList<>(one.lessons());
+        lessons.add(new Lesson("gil", 3, "The GIL", List.of("T6"), "05.md", List.of(), "two-cpu"));
+        lessons.add(new Lesson("threadsio", 4, "Threads for I/O", List.of("T6"), "06.md", List.of(), "cpu-and-io"));
+        Course withTimelines = new Course(one.topics(), lessons, one.exercises());
+        return TutorState.initial(withTimelines, texts(), Progress.empty(), cols, rows, Glyphs.UNICODE.monochrome());
+    }
+
     static CourseTexts texts() {
         StringBuilder lesson = new StringBuilder("# Waiting is the problem\n\nFirst paragraph.\n\n");
         for (int i = 1; i <= 60; i++) {
