@@ -21,7 +21,7 @@ import java.util.Objects;
  *
  * <p>Exercise: complete {@link Fetch#resume()}, one fetch as a step-function coroutine, and
  * {@link #fetchAll}, which runs one task per address and gathers their results. {@link #request},
- * {@link #address} and {@link #parse} are done.
+ * {@link #address} and {@link #parse} are done. Every address is {@code http://HOST:PORT/PATH}.
  */
 public final class FetchAll {
 
@@ -122,17 +122,13 @@ public final class FetchAll {
 
     /** The request for {@code uri}: {@code GET <path> HTTP/1.1} with a Host header and Connection: close. */
     static byte[] request(URI uri) {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (uri.getRawQuery() != null) {
-            path += "?" + uri.getRawQuery();
-        }
-        return ("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n")
+        return ("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Where to connect for {@code uri}: its host and port (80 when it names none). */
+    /** Where to connect for {@code uri}: its host and port. */
     static InetSocketAddress address(URI uri) {
-        return new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort());
+        return new InetSocketAddress(uri.getHost(), uri.getPort());
     }
 
     /**

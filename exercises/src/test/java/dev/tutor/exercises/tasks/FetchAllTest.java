@@ -75,7 +75,7 @@ class FetchAllTest {
     @Tag("hint:1")
     void aFailedFetchGivesAFailedResultAndClosesItsChannel(Random random) throws IOException {
         List<Kind> failing = new ArrayList<>(List.of(Kind.RESET, Kind.NO_STATUS_LINE, Kind.NO_BLANK_LINE,
-                Kind.BAD_CODE));
+                Kind.BAD_CODE, Kind.BAD_CODE));
         failing.add(null); // a refused connect
         Collections.shuffle(failing, random);
         for (Kind kind : failing) {

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Exercise: complete {@link Fetch#resume()}, one fetch as a step-function coroutine, and
  * {@link #fetchAll}, which runs one task per address and gathers their results. {@link #request},
- * {@link #address} and {@link #parse} are done.
+ * {@link #address} and {@link #parse} are done. Every address is {@code http://HOST:PORT/PATH}.
  */
 public final class FetchAll {
 
@@ -191,8 +191,7 @@ public final class FetchAll {
                     state = CONNECT;
                     return Step.await(place);
                 }
-                case CONNECT -> {
-                    place.result();
+                case CONNECT -> { // the place is ours now
                     connecting = loop.connect(address(uri));
                     state = SEND;
                     return Step.await(connecting);
@@ -231,17 +230,13 @@ public final class FetchAll {
 
     /** The request for {@code uri}: {@code GET <path> HTTP/1.1} with a Host header and Connection: close. */
     static byte[] request(URI uri) {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (uri.getRawQuery() != null) {
-            path += "?" + uri.getRawQuery();
-        }
-        return ("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n")
+        return ("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Where to connect for {@code uri}: its host and port (80 when it names none). */
+    /** Where to connect for {@code uri}: its host and port. */
     static InetSocketAddress address(URI uri) {
-        return new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort());
+        return new InetSocketAddress(uri.getHost(), uri.getPort());
     }
 
     /**
