@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One call of {@link FetchAll#fetchAll} with the test playing the server, on the same loop, so that the whole
@@ -35,13 +36,13 @@ import java.util.concurrent.TimeUnit;
  * <p>The server accepts on loopback and reads each request, then holds its answer. It answers only when the
  * loop is <em>idle</em>: about to wait for the network with no callback ready and no timer, so that the
  * fetches have done all they can. At each idle moment the test first checks the limit (no fetch waits to
- * start while a place is free, no channel left open after its end), then sends one piece of one held answer,
- * picked at random: a piece goes out only once the client has read everything sent before it on that
+ * start while a place is free, no channel left open after its end), then sends one piece of each of a few held
+ * answers, picked at random: a piece goes out only once the client has read everything sent before it on that
  * connection, so every piece is a read of its own. Answers are cut at random places (inside the empty line,
  * inside a UTF-8 character), some are reset halfway, some are not HTTP, and they end in a random order.
  *
  * <p>The loop runs on a {@link FakeClock} that nobody moves: a fetch that waits for a timer would wait for
- * ever, so the first such wait is reported at once. A watchdog stops a loop that sits in select for a second
+ * ever, so the first such wait is reported at once. A watchdog stops a loop that sits in select for 1.5 s
  * with nothing on the way, which a right answer never does.
  */
 final class AnswerRig implements AutoCloseable {
@@ -52,7 +53,7 @@ final class AnswerRig implements AutoCloseable {
         OK,
         /** Part of a good answer, then a reset (RST) instead of the end. */
         RESET,
-        /** Headers, an empty line and a body, with no status line. */
+        /** Headers, an empty line and a body, with no HTTP status line (none, or a first line that is not HTTP's). */
         NO_STATUS_LINE,
         /** A status line, headers and a body, with no empty line after the headers. */
         NO_BLANK_LINE,
@@ -63,9 +64,11 @@ final class AnswerRig implements AutoCloseable {
     record Page(String path, Kind kind, int status, String body) {
     }
 
-    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_000);
+    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
+    /** Whether the next answer without a status line has no first line at all, or an old one not HTTP's, in turn. */
+    private static final AtomicInteger ODD_FIRST_LINES = new AtomicInteger();
     /** Which kind of bad status line comes next: a code that is not a number, or no code at all, in turn. */
-    private static final java.util.concurrent.atomic.AtomicInteger BAD_CODES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger BAD_CODES = new AtomicInteger();
     private static final long WAIT_NOTICED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int TURNS_WITHOUT_WAITING = 20_000;
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz     \n\u00e9\u00f8\u00df\u03bb\u20ac";
@@ -282,8 +285,12 @@ final class AnswerRig implements AutoCloseable {
                 ready.add(conn);
             }
         }
-        if (!ready.isEmpty()) {
-            ready.get(random.nextInt(ready.size())).next();
+        if (!ready.isEmpty()) { // a random few, one piece each, so that the answers end in a random order
+            java.util.Collections.shuffle(ready, random);
+            int few = 1 + random.nextInt(Math.min(4, ready.size()));
+            for (Conn conn : ready.subList(0, few)) {
+                conn.next();
+            }
         }
     }
 
@@ -350,8 +357,8 @@ final class AnswerRig implements AutoCloseable {
                         : "a read waiting"));
             }
         }
-        return "The loop sat in select for a second with nothing on the way to wake it, while fetchAll's future was"
-                + " still pending. Fetches in flight: " + open + ". Each fetch must keep a read waiting"
+        return "The loop sat in select for a second and a half with nothing on the way to wake it, while fetchAll's"
+                + " future was still pending. Fetches in flight: " + open + ". Each fetch must keep a read waiting"
                 + " (loop.recv, then Step.await) until a read gives -1.";
     }
 
@@ -410,7 +417,8 @@ final class AnswerRig implements AutoCloseable {
                     + "\r\nConnection: close\r\n";
             String head = switch (page.kind()) {
                 case OK, RESET -> version + page.status() + " " + reason(page.status()) + "\r\n" + headers + "\r\n";
-                case NO_STATUS_LINE -> headers + "\r\n";
+                case NO_STATUS_LINE -> (ODD_FIRST_LINES.getAndIncrement() % 2 == 0 ? "" : "ICY 200 OK\r\n") + headers
+                        + "\r\n";
                 case NO_BLANK_LINE -> version + "200 OK\r\nContent-Type: text/plain\r\n";
                 case BAD_CODE -> (BAD_CODES.getAndIncrement() % 2 == 0 ? version + "2O0 OK" : version.trim()) + "\r\n"
                         + headers + "\r\n";
@@ -581,7 +589,8 @@ final class AnswerRig implements AutoCloseable {
      * closed.
      */
     void assertRun(List<URI> uris, Run run) {
-        String inputs = " (" + uris.size() + (uris.size() == 1 ? " address" : " addresses") + ", limit " + limit + ")";
+        String inputs = " (" + uris.size() + (uris.size() == 1 ? " address" : " addresses") + ", limit " + limit
+                + ")";
         if (run.thrown() != null) {
             fail("fetchAll threw " + run.thrown() + inputs + ". It returns a loop future at once and starts the"
                     + " fetches as tasks; a failing fetch gives a failed result instead of an exception.");
@@ -659,7 +668,7 @@ final class AnswerRig implements AutoCloseable {
         if (kind != Kind.OK) {
             String what = switch (kind) {
                 case RESET -> "is reset by the server after " + conn.written + " bytes, before the answer ends,";
-                case NO_STATUS_LINE -> "gets an answer with no status line";
+                case NO_STATUS_LINE -> "gets an answer that does not start with HTTP/";
                 case NO_BLANK_LINE -> "gets an answer with no empty line after its headers";
                 default -> "gets a status line with no number for its code";
             };

@@ -62,7 +62,7 @@ class FetchAllTest {
     @Order(1)
     @Tag("hint:1")
     void oneFetchReadsItsWholeAnswerPieceByPiece(Random random) throws IOException {
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 4; round++) {
             AnswerRig rig = rig(random);
             List<URI> uris = List.of(rig.page("/one/" + round + "/" + random.nextInt(1000), Kind.OK));
             int limit = 1 + random.nextInt(3);
@@ -75,7 +75,7 @@ class FetchAllTest {
     @Tag("hint:1")
     void aFailedFetchGivesAFailedResultAndClosesItsChannel(Random random) throws IOException {
         List<Kind> failing = new ArrayList<>(List.of(Kind.RESET, Kind.NO_STATUS_LINE, Kind.NO_BLANK_LINE,
-                Kind.BAD_CODE, Kind.BAD_CODE));
+                Kind.BAD_CODE, Kind.BAD_CODE, Kind.NO_STATUS_LINE));
         failing.add(null); // a refused connect
         Collections.shuffle(failing, random);
         for (Kind kind : failing) {
@@ -100,11 +100,11 @@ class FetchAllTest {
     @Order(3)
     @Tag("hint:2")
     void resultsComeInListOrderWhicheverFetchEndsFirst(Random random) throws IOException {
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round < 3; round++) {
             AnswerRig rig = rig(random);
-            int count = round == 0 ? 2 : 3 + random.nextInt(23);
+            int count = round == 0 ? 2 : 3 + random.nextInt(16);
             List<URI> uris = addresses(rig, random, count, round, false);
-            int limit = count + (round == 1 ? 0 : random.nextInt(4));
+            int limit = count + (round == 1 ? 0 : random.nextInt(4)); // all at once, exactly or with room to spare
             rig.assertRun(uris, rig.run(uris, limit));
             int most = rig.mostInFlight();
             assertEquals(count, most, () -> "With a limit of " + limit + " for " + count + " addresses, all " + count
@@ -153,11 +153,11 @@ class FetchAllTest {
                     limit = 1;
                 }
                 case 1 -> {
-                    count = 4 + random.nextInt(20);
+                    count = 4 + random.nextInt(14);
                     limit = 2;
                 }
                 case 2 -> {
-                    count = 6 + random.nextInt(25);
+                    count = 6 + random.nextInt(15);
                     limit = 3 + random.nextInt(count - 4);
                 }
                 case 3 -> {
@@ -165,7 +165,7 @@ class FetchAllTest {
                     limit = count - 1;
                 }
                 default -> {
-                    count = 2 + random.nextInt(20);
+                    count = 2 + random.nextInt(15);
                     limit = 1 + random.nextInt(count);
                 }
             }
@@ -200,7 +200,8 @@ class FetchAllTest {
     }
 
     private static String forbidden(String owner, String name) {
-        if (owner.equals("java.lang.Thread") || owner.startsWith("java.lang.Thread$")) {
+        if (owner.startsWith("java.lang.Thread$") || owner.equals("java.lang.Thread") && List.of("sleep", "join",
+                "onSpinWait", "yield", "start", "startVirtualThread", "ofPlatform", "ofVirtual", "<init>").contains(name)) {
             return "a thread of its own, or a wait on the loop thread";
         }
         if (owner.equals("java.util.concurrent.TimeUnit") && name.contains("sleep")) {

@@ -67,9 +67,13 @@ public final class FetchAll {
      * fetches wait to start, exactly {@code limit} are: when one ends, the first one waiting starts at once,
      * before the loop waits for the network again. Fetches start in the order of {@code uris}.
      *
-     * <p>A fetch that fails gives a failed result and ends; the others go on. The returned future completes
-     * once every fetch has ended, with a list of every result; for an empty list, with an empty list. It never
-     * fails.
+     * <p>A fetch closes its channel as soon as its answer has ended (the read that gives -1) or it has failed.
+     * A fetch whose connect is refused, whose read fails (the server resets the connection halfway through the
+     * answer) or whose answer {@link #parse} rejects gives {@code Result.failed(uri, e)} and ends: {@code e} is
+     * the exception the connect, the read or parse failed with, not the {@code CompletionException} that
+     * {@code Future.result()} wraps a checked exception in. Its place goes to the next fetch, and the others go
+     * on. The returned future completes once every fetch has ended, with a list of every result; for an empty
+     * list, with an empty list. It never fails.
      *
      * <p>Everything runs on the loop thread, as tasks of this loop: no thread, no pool, no blocking call, no
      * timer. A fetch waiting for its turn waits on a loop future that the fetch which frees its place
@@ -178,8 +182,9 @@ public final class FetchAll {
                 return next();
             } catch (Exception failure) {
                 close();
-                Exception cause = failure instanceof CompletionException && failure.getCause() instanceof Exception e
-                        ? e : failure;
+                // result() wraps a checked exception, such as a refused connect's, in a CompletionException
+                Exception cause = failure instanceof CompletionException wrapped ? (Exception) wrapped.getCause()
+                        : failure;
                 return Step.done(Result.failed(uri, cause));
             }
         }
