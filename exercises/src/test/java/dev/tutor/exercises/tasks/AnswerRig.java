@@ -74,6 +74,8 @@ final class AnswerRig implements AutoCloseable {
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz     \n\u00e9\u00f8\u00df\u03bb\u20ac";
 
     private final Random random;
+    /** The server's own choices while it runs, so that the inputs drawn from {@code random} replay exactly. */
+    private final Random serving;
     private final FakeClock clock = new FakeClock();
     private final EventLoop loop;
     private final ServerSocketChannel listening;
@@ -100,6 +102,7 @@ final class AnswerRig implements AutoCloseable {
 
     AnswerRig(Random random) throws IOException {
         this.random = random;
+        this.serving = new Random(random.nextLong());
         LoopLog log = new LoopLog() {
             @Override
             public void warning(String message) {
@@ -286,8 +289,8 @@ final class AnswerRig implements AutoCloseable {
             }
         }
         if (!ready.isEmpty()) { // a random few, one piece each, so that the answers end in a random order
-            java.util.Collections.shuffle(ready, random);
-            int few = 1 + random.nextInt(Math.min(4, ready.size()));
+            java.util.Collections.shuffle(ready, serving);
+            int few = 1 + serving.nextInt(Math.min(4, ready.size()));
             for (Conn conn : ready.subList(0, few)) {
                 conn.next();
             }
@@ -412,7 +415,7 @@ final class AnswerRig implements AutoCloseable {
         private void plan() {
             bodySent = page.body() + (page.body().isEmpty() ? "" : " (answer " + (conns.indexOf(this) + 1) + ")");
             byte[] body = bodySent.getBytes(StandardCharsets.UTF_8);
-            String version = random.nextInt(4) == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
+            String version = serving.nextInt(4) == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
             String headers = "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
                     + "\r\nConnection: close\r\n";
             String head = switch (page.kind()) {
@@ -425,19 +428,19 @@ final class AnswerRig implements AutoCloseable {
             };
             byte[] whole = concat(head.getBytes(StandardCharsets.ISO_8859_1), body);
             if (page.kind() == Kind.RESET) {
-                whole = java.util.Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 1));
+                whole = java.util.Arrays.copyOf(whole, 1 + serving.nextInt(whole.length - 1));
             }
             TreeSet<Integer> cuts = new TreeSet<>();
-            int more = random.nextInt(6);
+            int more = serving.nextInt(6);
             for (int i = 0; i < more && whole.length > 1; i++) {
-                cuts.add(1 + random.nextInt(whole.length - 1));
+                cuts.add(1 + serving.nextInt(whole.length - 1));
             }
             int blank = head.length() - 2; // inside the empty line: "\r\n" | "\r\n"
-            if (random.nextBoolean() && blank > 0 && blank < whole.length) {
+            if (serving.nextBoolean() && blank > 0 && blank < whole.length) {
                 cuts.add(blank);
             }
             int wide = firstWideChar(whole, head.length());
-            if (random.nextBoolean() && wide > 0 && wide < whole.length) {
+            if (serving.nextBoolean() && wide > 0 && wide < whole.length) {
                 cuts.add(wide); // between the two bytes of a UTF-8 character
             }
             int from = 0;
@@ -446,7 +449,7 @@ final class AnswerRig implements AutoCloseable {
                 from = cut;
             }
             pieces.add(java.util.Arrays.copyOfRange(whole, from, whole.length));
-            endWithLastPiece = page.kind() != Kind.RESET && random.nextBoolean();
+            endWithLastPiece = page.kind() != Kind.RESET && serving.nextBoolean();
         }
 
         /** Whether the client has read everything sent so far, so that the next piece is a read of its own. */
