@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The loop runs on a {@link FakeClock} that nobody moves: a fetch that waits for a timer would wait for
  * ever, so the first such wait is reported at once. A watchdog stops a loop that sits in select for 1.5 s
- * with nothing on the way, which a right answer never does.
+ * with nothing on the way, which a right answer never does, and interrupts the loop thread when it waits
+ * inside a step of {@link FetchAll} (a sleep, an acquire) for more than 100 ms.
  */
 final class AnswerRig implements AutoCloseable {
 
@@ -83,7 +84,6 @@ final class AnswerRig implements AutoCloseable {
     private int refusedPort = -1;
     private final Map<String, Page> pages = new HashMap<>();
     private final List<Conn> conns = new ArrayList<>();
-    private final List<Conn> finishOrder = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> logged = new ArrayList<>();
 
@@ -508,7 +508,6 @@ final class AnswerRig implements AutoCloseable {
                 return;
             }
             finished = true;
-            finishOrder.add(this);
             try {
                 if (reset) {
                     channel.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -574,16 +573,6 @@ final class AnswerRig implements AutoCloseable {
 
     int mostInFlight() {
         return watched.mostInFlight();
-    }
-
-    /** How many answers the server ended in an order other than the order the fetches started. */
-    boolean answersEndedOutOfOrder() {
-        for (int i = 1; i < finishOrder.size(); i++) {
-            if (conns.indexOf(finishOrder.get(i)) < conns.indexOf(finishOrder.get(i - 1))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
