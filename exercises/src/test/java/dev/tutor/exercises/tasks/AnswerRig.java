@@ -1,0 +1,731 @@
+package dev.tutor.exercises.tasks;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tutor.exercises.tasks.FetchAll.Result;
+import dev.tutor.runtime.loop.EventLoop;
+import dev.tutor.runtime.loop.Future;
+import dev.tutor.runtime.loop.LoopEvent;
+import dev.tutor.runtime.loop.LoopLog;
+import dev.tutor.runtime.loop.LoopOptions;
+import dev.tutor.runtime.time.FakeClock;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One call of {@link FetchAll#fetchAll} with the test playing the server, on the same loop, so that the whole
+ * run happens on one thread and every count is exact.
+ *
+ * <p>The server accepts on loopback and reads each request, then holds its answer. It answers only when the
+ * loop is <em>idle</em>: about to wait for the network with no callback ready and no timer, so that the
+ * fetches have done all they can. At each idle moment the test first checks the limit (no fetch waits to
+ * start while a place is free, no channel left open after its end), then sends one piece of each of a few held
+ * answers, picked at random: a piece goes out only once the client has read everything sent before it on that
+ * connection, so every piece is a read of its own. Answers are cut at random places (inside the empty line,
+ * inside a UTF-8 character), some are reset halfway, some are not HTTP, and they end in a random order.
+ *
+ * <p>The loop runs on a {@link FakeClock} that nobody moves: a fetch that waits for a timer would wait for
+ * ever, so the first such wait is reported at once. A watchdog stops a loop that sits in select for 1.5 s
+ * with nothing on the way, which a right answer never does, and interrupts the loop thread when it waits
+ * inside a step of {@link FetchAll} (a sleep, an acquire) for more than 100 ms.
+ */
+final class AnswerRig implements AutoCloseable {
+
+    /** How a page answers. */
+    enum Kind {
+        /** A status line, headers, an empty line and the body. */
+        OK,
+        /** Part of a good answer, then a reset (RST) instead of the end. */
+        RESET,
+        /** Headers, an empty line and a body, with no HTTP status line (none, or a first line that is not HTTP's). */
+        NO_STATUS_LINE,
+        /** A status line, headers and a body, with no empty line after the headers. */
+        NO_BLANK_LINE,
+        /** A status line whose code is not a number. */
+        BAD_CODE
+    }
+
+    record Page(String path, Kind kind, int status, String body) {
+    }
+
+    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
+    /** Whether the next answer without a status line has no first line at all, or an old one not HTTP's, in turn. */
+    private static final AtomicInteger ODD_FIRST_LINES = new AtomicInteger();
+    /** Which kind of bad status line comes next: a code that is not a number, or no code at all, in turn. */
+    private static final AtomicInteger BAD_CODES = new AtomicInteger();
+    private static final long WAIT_NOTICED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int TURNS_WITHOUT_WAITING = 20_000;
+    private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz     \n\u00e9\u00f8\u00df\u03bb\u20ac";
+
+    private final Random random;
+    /** The server's own choices while it runs, so that the inputs drawn from {@code random} replay exactly. */
+    private final Random serving;
+    private final FakeClock clock = new FakeClock();
+    private final EventLoop loop;
+    private final ServerSocketChannel listening;
+    private final int port;
+    private int refusedPort = -1;
+    private final Map<String, Page> pages = new HashMap<>();
+    private final List<Conn> conns = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> logged = new ArrayList<>();
+
+    // a run
+    private WatchedLoop watched;
+    private int count;
+    private int limit;
+    private Future<List<Result>> all;
+    private long turns;
+    private long lastIdleTurn;
+    private volatile long lastEventNanos = System.nanoTime();
+    private volatile boolean inSelect;
+    private volatile boolean stuckReported;
+    private volatile Thread loopThread;
+    private volatile String waitedIn;
+
+    AnswerRig(Random random) throws IOException {
+        this.random = random;
+        this.serving = new Random(random.nextLong());
+        LoopLog log = new LoopLog() {
+            @Override
+            public void warning(String message) {
+                logged.add(message);
+            }
+
+            @Override
+            public void error(String message, Throwable error) {
+                logged.add(message + " " + error);
+            }
+        };
+        loop = EventLoop.create(LoopOptions.defaults().withClock(clock).withSlowCallbackDuration(null).withLog(log));
+        listening = ServerSocketChannel.open();
+        listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        listening.configureBlocking(false);
+        port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
+        loop.addReader(listening, this::acceptAll);
+        loop.addListener(this::onEvent);
+    }
+
+    // ---- setting up ----
+
+    /** A page of this kind at {@code path}, with a random status and body; returns its address. */
+    URI page(String path, Kind kind) {
+        int[] statuses = {200, 200, 200, 201, 204, 301, 404, 404, 500, 503};
+        int status = statuses[random.nextInt(statuses.length)];
+        int length = switch (random.nextInt(5)) {
+            case 0 -> 0;
+            case 1 -> 1 + random.nextInt(40);
+            case 2 -> 5_000 + random.nextInt(20_000);
+            default -> 100 + random.nextInt(3_000);
+        };
+        StringBuilder body = new StringBuilder();
+        while (body.length() < length) {
+            body.append(LETTERS.charAt(random.nextInt(LETTERS.length())));
+        }
+        pages.put(path, new Page(path, kind, status, body.toString()));
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** An address on a port where nobody listens: its connect is refused. */
+    URI refused(String path) throws IOException {
+        if (refusedPort < 0) {
+            try (ServerSocketChannel closed = ServerSocketChannel.open()) {
+                closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+                refusedPort = ((InetSocketAddress) closed.getLocalAddress()).getPort();
+            }
+        }
+        return URI.create("http://127.0.0.1:" + refusedPort + path);
+    }
+
+    Kind kindOf(URI uri) {
+        Page page = pages.get(uri.getRawPath());
+        return page == null ? null : page.kind();
+    }
+
+    boolean isRefused(URI uri) {
+        return uri.getPort() == refusedPort;
+    }
+
+    // ---- running ----
+
+    /** What one call of fetchAll gave. */
+    record Run(List<Result> results, Throwable thrown, Throwable failed) {
+    }
+
+    /** Calls fetchAll and runs the loop until its future is done, or the test stops it. */
+    Run run(List<URI> uris, int limitGiven) {
+        count = uris.size();
+        limit = limitGiven;
+        watched = new WatchedLoop(loop, limitGiven);
+        watched.loopThread(Thread.currentThread());
+        loopThread = Thread.currentThread();
+        try {
+            all = FetchAll.fetchAll(watched, uris, limitGiven);
+        } catch (RuntimeException | Error thrown) {
+            return new Run(null, thrown, null);
+        }
+        if (all == null) {
+            fail("fetchAll returned null, not a loop future: create one with loop.createFuture() and complete it"
+                    + " once every fetch has ended.");
+        }
+        Thread watchdog = new Thread(this::watch, "fetch-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            loop.runUntilComplete(all);
+        } catch (RuntimeException | Error stoppedOrFailed) {
+            // the test stopped the loop, or the future failed: what happened is reported below
+        } finally {
+            watchdog.interrupt();
+            try {
+                watchdog.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Thread.interrupted(); // an interrupt meant for a wait inside a step must not outlive the run
+        }
+        if (!all.isDone()) {
+            return new Run(null, null, null);
+        }
+        if (all.isCancelled()) {
+            return new Run(null, null, new java.util.concurrent.CancellationException("cancelled"));
+        }
+        return all.exception() != null ? new Run(null, null, all.exception()) : new Run(all.result(), null, null);
+    }
+
+    private void onEvent(LoopEvent event) {
+        lastEventNanos = System.nanoTime();
+        switch (event) {
+            case LoopEvent.TurnStarted started -> {
+                turns = started.turn();
+                if (turns - lastIdleTurn > TURNS_WITHOUT_WAITING && problems.isEmpty()) {
+                    problem("The loop ran " + TURNS_WITHOUT_WAITING + " turns in a row with callbacks always ready and"
+                            + " never waited for the network: something queues callbacks again and again (a step that"
+                            + " awaits a future that is always done already, or a callSoon that queues itself) instead"
+                            + " of waiting on a future that only the network or another fetch completes.");
+                }
+            }
+            case LoopEvent.TimeoutChosen chosen -> {
+                if (chosen.reason() == LoopEvent.TimeoutReason.NEXT_TIMER && chosen.timeoutNanos() > 0) {
+                    lastIdleTurn = turns;
+                    problem(String.format("The loop was about to wait %.3f ms for a timer (loop.sleep, callLater or"
+                            + " callAt). Nothing in fetchAll waits on the clock: a fetch waiting for its place is woken"
+                            + " by the fetch that frees it, which completes the loop future it waits on.",
+                            chosen.timeoutNanos() / 1e6));
+                } else if (chosen.reason() == LoopEvent.TimeoutReason.NOTHING_SCHEDULED) {
+                    lastIdleTurn = turns;
+                    idle();
+                }
+                inSelect = true;
+            }
+            case LoopEvent.SelectReturned ignored -> inSelect = false;
+            default -> { }
+        }
+    }
+
+    private void problem(String text) {
+        if (problems.isEmpty()) {
+            problems.add(text);
+        }
+        loop.stop();
+        loop.callSoonThreadsafe(() -> { }); // select must not wait: the loop stops after this turn
+    }
+
+    /** The loop is about to wait for the network: check the rules, then send one piece of one answer. */
+    private void idle() {
+        if (!problems.isEmpty() || all.isDone()) {
+            return;
+        }
+        List<String> broken = watched.violations();
+        if (!broken.isEmpty()) {
+            problem(broken.get(0) + ".");
+            return;
+        }
+        List<WatchedLoop.Fetch> fetches = watched.fetches();
+        int inFlight = watched.inFlight();
+        if (fetches.size() < count && inFlight < limit) {
+            problem("With a limit of " + limit + ", only " + inFlight + " fetch(es) were in flight while "
+                    + (count - fetches.size()) + " of the " + count + " had not started yet (" + fetches.size()
+                    + " connects so far), and the loop was about to wait for the network. When a fetch ends, the first"
+                    + " one waiting must start at once; while fetches wait, " + limit + " must be in flight.");
+            return;
+        }
+        for (WatchedLoop.Fetch fetch : fetches) {
+            if (fetch.inFlight() && fetch.recvPending == 0 && (fetch.sawEnd || fetch.readFailed != null)) {
+                problem("The fetch of connect number " + (fetch.serial + 1) + " (" + fetch.path() + ") "
+                        + (fetch.sawEnd ? "read the end of its answer (-1)" : "had a read fail with " + fetch.readFailed)
+                        + " and left its channel open, and the loop was about to wait for the network. Close the"
+                        + " channel in the step that sees the end or the failure: until then the fetch is in flight.");
+                return;
+            }
+        }
+        if (inFlight == 0) {
+            problem("All " + fetches.size() + " fetches had ended (every channel closed or every connect failed), yet"
+                    + " the future fetchAll returned was still pending, and nothing was left to wake the loop. Complete"
+                    + " it with the list of results once the last fetch has ended.");
+            return;
+        }
+        List<Conn> ready = new ArrayList<>();
+        for (Conn conn : conns) {
+            if (conn.canTakeMore()) {
+                ready.add(conn);
+            }
+        }
+        if (!ready.isEmpty()) { // a random few, one piece each, so that the answers end in a random order
+            java.util.Collections.shuffle(ready, serving);
+            int few = 1 + serving.nextInt(Math.min(4, ready.size()));
+            for (Conn conn : ready.subList(0, few)) {
+                conn.next();
+            }
+        }
+    }
+
+    private void watch() {
+        long waitingSince = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            if (inSelect && System.nanoTime() - lastEventNanos > STUCK_NANOS && !stuckReported) {
+                stuckReported = true;
+                loop.callSoonThreadsafe(() -> problem(stuckMessage()));
+            }
+            Thread.State state = loopThread.getState();
+            if (!inSelect && (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                    || state == Thread.State.BLOCKED)) {
+                StackTraceElement[] stack = loopThread.getStackTrace();
+                String where = framesInFetchAll(stack);
+                if (where == null) {
+                    waitingSince = 0;
+                } else if (waitingSince == 0) {
+                    waitingSince = System.nanoTime();
+                } else if (System.nanoTime() - waitingSince > WAIT_NOTICED_NANOS && waitedIn == null) {
+                    waitedIn = state + " in " + where;
+                    loopThread.interrupt(); // ends a sleep or an acquire that nothing else would end
+                    loop.callSoonThreadsafe(() -> problem("The loop thread waited inside a step (" + waitedIn
+                            + "), and while it waits no other fetch, no answer and no callback can run. A fetch waits"
+                            + " only by returning Step.await(future): for its place, a loop future that the fetch"
+                            + " freeing the place completes."));
+                }
+            } else {
+                waitingSince = 0;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static String framesInFetchAll(StackTraceElement[] stack) {
+        List<String> shown = new ArrayList<>();
+        for (StackTraceElement frame : stack) {
+            shown.add(frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1) + "."
+                    + frame.getMethodName() + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : ""));
+            if (frame.getClassName().startsWith(FetchAll.class.getName())) {
+                return String.join(" <- ", shown);
+            }
+            if (shown.size() == 16) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private String stuckMessage() {
+        List<String> open = new ArrayList<>();
+        for (WatchedLoop.Fetch fetch : watched.fetches()) {
+            if (fetch.inFlight()) {
+                Conn conn = connOf(fetch);
+                open.add("connect " + (fetch.serial + 1) + " (" + fetch.path() + "): "
+                        + (fetch.request.isEmpty() ? "no request sent"
+                        : conn == null || !conn.requested ? "request not complete at the server"
+                        : fetch.recvPending == 0 ? "no read waiting, " + fetch.bytesRead + " of " + conn.written
+                        + " bytes sent read" + (conn.finished ? ", the server has closed" : "")
+                        : "a read waiting"));
+            }
+        }
+        return "The loop sat in select for a second and a half with nothing on the way to wake it, while fetchAll's"
+                + " future was still pending. Fetches in flight: " + open + ". Each fetch must keep a read waiting"
+                + " (loop.recv, then Step.await) until a read gives -1.";
+    }
+
+    // ---- the server ----
+
+    /** One connection at the server. */
+    private final class Conn {
+        final SocketChannel channel;
+        final int clientPort;
+        final ByteArrayOutputStream head = new ByteArrayOutputStream();
+        boolean requested;
+        Page page;
+        String bodySent;
+        final List<byte[]> pieces = new ArrayList<>();
+        int next;
+        long written;
+        boolean endWithLastPiece;
+        ByteBuffer pending;
+        boolean finished;
+
+        Conn(SocketChannel channel, int clientPort) {
+            this.channel = channel;
+            this.clientPort = clientPort;
+        }
+
+        void readRequest() {
+            ByteBuffer buffer = ByteBuffer.allocate(1024);
+            try {
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    finish(false);
+                    return;
+                }
+                head.write(buffer.array(), 0, n);
+            } catch (IOException e) {
+                finish(false);
+                return;
+            }
+            String text = head.toString(StandardCharsets.ISO_8859_1);
+            if (!text.contains("\r\n\r\n")) {
+                return;
+            }
+            loop.removeReader(channel);
+            requested = true;
+            String[] words = text.substring(0, text.indexOf("\r\n")).split(" ");
+            String path = words.length > 1 ? words[1] : "";
+            page = pages.getOrDefault(path, new Page(path, Kind.OK, 404, "no such page"));
+            plan();
+        }
+
+        private void plan() {
+            bodySent = page.body() + (page.body().isEmpty() ? "" : " (answer " + (conns.indexOf(this) + 1) + ")");
+            byte[] body = bodySent.getBytes(StandardCharsets.UTF_8);
+            String version = serving.nextInt(4) == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
+            String headers = "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n";
+            String head = switch (page.kind()) {
+                case OK, RESET -> version + page.status() + " " + reason(page.status()) + "\r\n" + headers + "\r\n";
+                case NO_STATUS_LINE -> (ODD_FIRST_LINES.getAndIncrement() % 2 == 0 ? "" : "ICY 200 OK\r\n") + headers
+                        + "\r\n";
+                case NO_BLANK_LINE -> version + "200 OK\r\nContent-Type: text/plain\r\n";
+                case BAD_CODE -> (BAD_CODES.getAndIncrement() % 2 == 0 ? version + "2O0 OK" : version.trim()) + "\r\n"
+                        + headers + "\r\n";
+            };
+            byte[] whole = concat(head.getBytes(StandardCharsets.ISO_8859_1), body);
+            if (page.kind() == Kind.RESET) {
+                whole = java.util.Arrays.copyOf(whole, 1 + serving.nextInt(whole.length - 1));
+            }
+            TreeSet<Integer> cuts = new TreeSet<>();
+            int more = serving.nextInt(6);
+            for (int i = 0; i < more && whole.length > 1; i++) {
+                cuts.add(1 + serving.nextInt(whole.length - 1));
+            }
+            int blank = head.length() - 2; // inside the empty line: "\r\n" | "\r\n"
+            if (serving.nextBoolean() && blank > 0 && blank < whole.length) {
+                cuts.add(blank);
+            }
+            int wide = firstWideChar(whole, head.length());
+            if (serving.nextBoolean() && wide > 0 && wide < whole.length) {
+                cuts.add(wide); // between the two bytes of a UTF-8 character
+            }
+            int from = 0;
+            for (int cut : cuts) {
+                pieces.add(java.util.Arrays.copyOfRange(whole, from, cut));
+                from = cut;
+            }
+            pieces.add(java.util.Arrays.copyOfRange(whole, from, whole.length));
+            endWithLastPiece = page.kind() != Kind.RESET && serving.nextBoolean();
+        }
+
+        /** Whether the client has read everything sent so far, so that the next piece is a read of its own. */
+        boolean canTakeMore() {
+            if (!requested || finished || pending != null) {
+                return false;
+            }
+            WatchedLoop.Fetch fetch = watched.fetchOnPort(clientPort);
+            return fetch != null && fetch.bytesRead >= written;
+        }
+
+        void next() {
+            if (next < pieces.size()) {
+                send(pieces.get(next++));
+                if (next == pieces.size() && endWithLastPiece && pending == null) {
+                    finish(false);
+                }
+            } else {
+                finish(page.kind() == Kind.RESET);
+            }
+        }
+
+        private void send(byte[] piece) {
+            written += piece.length;
+            ByteBuffer buffer = ByteBuffer.wrap(piece);
+            try {
+                channel.write(buffer);
+                if (buffer.hasRemaining()) {
+                    pending = buffer;
+                    loop.addWriter(channel, this::flush);
+                }
+            } catch (IOException clientGone) {
+                finish(false);
+            }
+        }
+
+        private void flush() {
+            try {
+                channel.write(pending);
+                if (!pending.hasRemaining()) {
+                    pending = null;
+                    loop.removeWriter(channel);
+                    if (next == pieces.size() && endWithLastPiece) {
+                        finish(false);
+                    }
+                }
+            } catch (IOException clientGone) {
+                loop.removeWriter(channel);
+                pending = null;
+                finish(false);
+            }
+        }
+
+        void finish(boolean reset) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                if (reset) {
+                    channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                }
+                channel.close();
+            } catch (IOException ignored) {
+                // closing our side; the client's outcome is what the test checks
+            }
+        }
+    }
+
+    private void acceptAll() {
+        try {
+            SocketChannel client;
+            while ((client = listening.accept()) != null) {
+                client.configureBlocking(false);
+                Conn conn = new Conn(client, ((InetSocketAddress) client.getRemoteAddress()).getPort());
+                conns.add(conn);
+                loop.addReader(client, conn::readRequest);
+            }
+        } catch (IOException e) {
+            problem("The test's server could not accept a connection: " + e);
+        }
+    }
+
+    private Conn connOf(WatchedLoop.Fetch fetch) {
+        for (Conn conn : conns) {
+            if (conn.clientPort == fetch.localPort && fetch.localPort > 0) {
+                return conn;
+            }
+        }
+        return null;
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 204 -> "No Content";
+            case 301 -> "Moved Permanently";
+            case 404 -> "Not Found";
+            case 500 -> "Internal Server Error";
+            default -> "Service Unavailable";
+        };
+    }
+
+    private static int firstWideChar(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if ((bytes[i] & 0x80) != 0) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    // ---- what was seen ----
+
+    int mostInFlight() {
+        return watched.mostInFlight();
+    }
+
+    /**
+     * Checks a whole run: the rules watched while it ran, that fetchAll neither threw nor failed, that the
+     * fetches started in list order once each, each result against what the server sent, and every channel
+     * closed.
+     */
+    void assertRun(List<URI> uris, Run run) {
+        String inputs = " (" + uris.size() + (uris.size() == 1 ? " address" : " addresses") + ", limit " + limit
+                + ")";
+        if (run.thrown() != null) {
+            fail("fetchAll threw " + run.thrown() + inputs + ". It returns a loop future at once and starts the"
+                    + " fetches as tasks; a failing fetch gives a failed result instead of an exception.");
+        }
+        if (!problems.isEmpty()) {
+            fail(problems.get(0) + inputs);
+        }
+        List<String> broken = watched.violations();
+        if (!broken.isEmpty()) {
+            fail(broken.get(0) + "." + inputs);
+        }
+        if (run.failed() != null) {
+            fail("The future fetchAll returned failed with " + run.failed() + inputs + ". It never fails: a fetch that"
+                    + " fails gives a failed result (Result.failed) and the others go on.");
+        }
+        if (run.results() == null) {
+            fail("The loop stopped before the future fetchAll returned was done" + inputs + ".");
+        }
+        List<WatchedLoop.Fetch> fetches = watched.fetches();
+        for (int i = 0; i < Math.min(fetches.size(), uris.size()); i++) {
+            URI uri = uris.get(i);
+            WatchedLoop.Fetch fetch = fetches.get(i);
+            boolean samePort = fetch.port() == uri.getPort();
+            boolean samePath = isRefused(uri) || uri.getRawPath().equals(fetch.path());
+            if (!samePort || !samePath) {
+                fail("Connect number " + (i + 1) + " went to port " + fetch.port() + " for " + fetch.path() + ", but the"
+                        + " address at index " + i + " is " + uri + inputs + ". Fetches start in the order of the list:"
+                        + " the first ones right away, and each later one when a place frees, the one waiting longest"
+                        + " first (a queue taken from its head, not a stack).");
+            }
+        }
+        if (fetches.size() != uris.size()) {
+            fail(uris.size() + " addresses were given, and loop.connect was called " + fetches.size() + " times"
+                    + inputs + ". Each address is one fetch, however often it appears in the list.");
+        }
+        if (run.results().size() != uris.size()) {
+            fail("The future gave " + run.results().size() + " results for " + uris.size() + " addresses" + inputs
+                    + ".");
+        }
+        for (int i = 0; i < uris.size(); i++) {
+            assertResult(i, uris.get(i), run.results().get(i), fetches.get(i), inputs);
+        }
+        for (WatchedLoop.Fetch fetch : fetches) {
+            if (fetch.inFlight()) {
+                fail("The channel of connect number " + (fetch.serial + 1) + " (" + fetch.path() + ") was still open"
+                        + " when fetchAll's future completed" + inputs + ". Close it when its answer ends and when"
+                        + " the fetch fails.");
+            }
+        }
+    }
+
+    private void assertResult(int index, URI uri, Result result, WatchedLoop.Fetch fetch, String inputs) {
+        String at = "The result at index " + index + " (" + uri + ")";
+        if (result == null) {
+            fail(at + " is null" + inputs + ".");
+        }
+        if (!uri.equals(result.uri())) {
+            fail(at + " is for " + result.uri() + inputs + ". Results come in the order of the list, whichever fetch"
+                    + " ends first: results.get(i) is the result of uris.get(i).");
+        }
+        if (isRefused(uri)) {
+            if (result.succeeded() || !(result.failure() instanceof ConnectException)) {
+                fail(at + " goes to a port where nobody listens, so it must fail with the ConnectException its"
+                        + " connect failed with; it gave " + describe(result) + inputs + (result.failure() != null
+                        && result.failure().getCause() instanceof ConnectException ? ". A checked exception comes out"
+                        + " of Future.result() wrapped in a CompletionException: keep its cause." : "."));
+            }
+            return;
+        }
+        Conn conn = connOf(fetch);
+        if (conn == null || !conn.requested) {
+            fail(at + ": its request never reached the server" + inputs + ".");
+        }
+        Kind kind = conn.page.kind();
+        if (kind != Kind.OK) {
+            String what = switch (kind) {
+                case RESET -> "is reset by the server after " + conn.written + " bytes, before the answer ends,";
+                case NO_STATUS_LINE -> "gets an answer that does not start with HTTP/";
+                case NO_BLANK_LINE -> "gets an answer with no empty line after its headers";
+                default -> "gets a status line with no number for its code";
+            };
+            if (result.succeeded() || !(result.failure() instanceof IOException)) {
+                fail(at + " " + what + ", so it must be a failed result with an IOException; it gave "
+                        + describe(result) + inputs + ".");
+            }
+            return;
+        }
+        if (!result.succeeded()) {
+            fail(at + " failed with " + result.failure() + ", where the server answered status " + conn.page.status()
+                    + " and a body of " + conn.bodySent.length() + " characters in " + conn.pieces.size() + " piece(s)"
+                    + inputs + ".");
+        }
+        if (result.status() != conn.page.status()) {
+            fail(at + " has status " + result.status() + ", where the status line said " + conn.page.status() + inputs
+                    + ".");
+        }
+        if (!conn.bodySent.equals(result.body())) {
+            String body = result.body();
+            fail(at + " has a body of " + (body == null ? "null" : body.length() + " characters") + ", where the server"
+                    + " sent " + conn.bodySent.length() + " characters in " + conn.pieces.size() + " piece(s)"
+                    + (body != null && body.indexOf('\uFFFD') >= 0 && conn.bodySent.indexOf('\uFFFD') < 0
+                    ? ", with U+FFFD replacement characters in it: a piece was decoded on its own, and a character"
+                    + " cut between two pieces was lost; decode the whole answer at once, after the read that gives -1"
+                    : body != null && body.length() < conn.bodySent.length() ? ": the answer is everything up to the"
+                    + " read that gives -1, not one read" : body != null && body.length() == conn.bodySent.length()
+                    ? ": same length, other characters" : "") + inputs + ".");
+        }
+    }
+
+    private static String describe(Result result) {
+        return result.failure() != null ? "a failed result with " + result.failure()
+                : "a result with status " + result.status() + " and a body of "
+                + (result.body() == null ? "null" : result.body().length() + " characters");
+    }
+
+    @Override
+    public void close() {
+        if (!loop.isRunning()) {
+            for (Conn conn : conns) {
+                try {
+                    conn.channel.close();
+                } catch (IOException ignored) {
+                    // after the test
+                }
+            }
+            if (watched != null) {
+                for (WatchedLoop.Fetch fetch : watched.fetches()) {
+                    SocketChannel channel = fetch.connected();
+                    if (channel != null) {
+                        try {
+                            channel.close();
+                        } catch (IOException ignored) {
+                            // a learner's channel left open: reported already
+                        }
+                    }
+                }
+            }
+            loop.close();
+        }
+        try {
+            listening.close();
+        } catch (IOException ignored) {
+            // after the test
+        }
+    }
+}
