@@ -101,14 +101,16 @@ final class VerdictLines {
                 out.add(Line.of("    The test was stopped. Where each of your threads stood:", Style.NORMAL));
                 String[] dump = t.dump().split("\n");
                 for (int i = 0; i < Math.min(MAX_DUMP_LINES, dump.length); i++) {
-                    out.add(Line.of("      " + dump[i].replace("\t", "    "), Style.CODE));
+                    out.addAll(CodeLines.wrap("      ", List.of(new Span(dump[i].replace("\t", "    "), Style.CODE)),
+                            width + 2, g));
                 }
                 if (dump.length > MAX_DUMP_LINES) {
                     out.add(Line.of("      (" + (dump.length - MAX_DUMP_LINES) + " more lines)", Style.DIM));
                 }
             }
             case Verdict.Crashed c -> {
-                out.add(Line.of(new Span("  " + g.fail() + " " + c.summary(), Style.FAIL), new Span(took, Style.DIM)));
+                out.addAll(Wrap.wrap(List.of(new Span(g.fail() + " " + c.summary(), Style.FAIL),
+                        new Span(took.replace(" ms", "\u00a0ms"), Style.DIM)), width + 2, Span.of("  "), Span.of("    ")));
                 out.addAll(ExercisePanelView.wrap("  " + c.detail(), width, Style.NORMAL));
             }
         }
