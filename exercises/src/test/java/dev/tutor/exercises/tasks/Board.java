@@ -180,8 +180,14 @@ final class Board implements AutoCloseable {
 
     // ---- setting up ----
 
+    /** A page of a few or many characters, with an empty line in its body one time in three. */
     Page page(Random random, String path, int status) {
-        return page(random, path, status, random.nextInt(4) == 0 ? random.nextInt(40) : 9_000 + random.nextInt(30_000));
+        Page page = page(random, path, status, random.nextInt(4) == 0 ? random.nextInt(40) : 9_000 + random.nextInt(30_000));
+        if (random.nextInt(3) == 0) {
+            page = page.withEmptyLineInBody(random);
+            server.pages.put(path, page);
+        }
+        return page;
     }
 
     /** A page of fewer than 60 characters, served in one write, so that it arrives in one read. */
@@ -203,9 +209,6 @@ final class Board implements AutoCloseable {
         }
         body.append(" #").append(path).append(' ').append(random.nextLong());
         Page page = new Page(path, status, body.toString(), null, Delivery.HEAD_THEN_BODY);
-        if (random.nextInt(3) == 0) {
-            page = page.withEmptyLineInBody(random);
-        }
         server.pages.put(path, page);
         return page;
     }
@@ -607,7 +610,7 @@ final class Board implements AutoCloseable {
         Report expected = new Report(page.path(), page.status(), expectedSummary(page.body()));
         if (!task.isDone() || task.isCancelled() || task.exception() != null) {
             fail("Check " + index + " of " + checks.size() + " (" + page.path() + ", status " + page.status()
-                    + ") should have reported " + expected + ", but it ended with " + outcome(index) + ".");
+                    + ") should have reported " + expected + ", but it ended with " + outcome(index) + shape(page) + ".");
         }
         Report actual = task.result();
         if (!expected.equals(actual)) {
@@ -616,9 +619,23 @@ final class Board implements AutoCloseable {
                     : actual.status() != page.status() ? "the status " + actual.status() + " instead of " + page.status()
                     + " from the status line" : "the summary \"" + actual.summary() + "\" instead of \""
                     + expected.summary() + "\": summarise must get the whole body after the first empty line,"
-                    + " decoded as UTF-8, of " + page.body().length() + " characters";
+                    + " decoded as UTF-8, of " + page.body().length() + " characters" + shape(page);
             fail("Check " + index + " (" + page.path() + ") reported " + what + ".");
         }
+    }
+
+    private static String shape(Page page) {
+        List<String> what = new ArrayList<>();
+        if (page.body().contains("\r\n\r\n")) {
+            what.add("the body has an empty line of its own");
+        }
+        if (page.delivery() == Delivery.PIECES) {
+            what.add("the answer came in pieces, each sent once the one before was read, cut inside the status line,"
+                    + " inside the empty line after the headers and between the two bytes of a character");
+        } else if (page.delivery() == Delivery.HEAD_THEN_BODY && page.body().length() > 8_000) {
+            what.add("the answer came in several reads");
+        }
+        return what.isEmpty() ? "" : " (" + String.join("; ", what) + ")";
     }
 
     void assertWaitedItsPause(int index) {
