@@ -38,8 +38,9 @@ import java.util.function.Function;
  *
  * <p>Failures: if connecting, sending or reading fails, the task fails with that exception; an answer that
  * is not HTTP (no status line, or no empty line after the headers) fails it with an {@link IOException}; if
- * {@code summarise} throws, the task fails with what it threw. Either way the channel is closed, and the
- * other checks on the loop carry on. Called only on the loop thread, like every coroutine.
+ * {@code summarise} throws, the task fails with that very exception, not wrapped in another. Whatever the
+ * outcome, the check's channel is closed by the time its task ends, and the other checks on the loop carry on.
+ * Called only on the loop thread, like every coroutine.
  */
 public final class PageCheck implements Coroutine<PageCheck.Report> {
 

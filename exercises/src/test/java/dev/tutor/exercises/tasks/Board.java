@@ -14,24 +14,25 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A status board for the tests: {@link PageCheck}s as tasks on the bundled loop, a page server on loopback,
@@ -46,7 +47,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     wait can end; a wait that still does not end is interrupted. A callback that runs long has its stack
  *     sampled. A loop that sits in select with nothing left to wake it is stopped.</li>
  * <li>The pool starts a job only once the callback that handed it over has returned, as a busy pool would,
- *     and catches whatever the job throws on its thread.</li>
+ *     so a summary always ends after its task has parked, and the pool catches whatever the job throws.</li>
+ * <li>Each check is given the loop through a recorder that passes every call on and notes the channel
+ *     that {@code connect} gave, the bytes each {@code recv} read and each {@code sleep}: the channel must be
+ *     closed when the task ends, and the server can wait until a check has read a piece of its answer.</li>
+ * <li>A page can be served in one write, as a head and then a body, or in pieces, each written only once
+ *     the check has read the one before, cut inside the status line, inside the empty line and between the
+ *     two bytes of a character. Behind a gate, the server holds the loop in a callback of its own while it
+ *     writes every answer, so that the checks' reads all complete in the same turn.</li>
  * </ul>
  */
 final class Board implements AutoCloseable {
@@ -55,24 +63,63 @@ final class Board implements AutoCloseable {
      * A page the server serves: a negative status answers with text that is not HTTP (see
      * {@link #NO_STATUS_LINE}, {@link #NO_BLANK_LINE}); a {@code summaryFailure} is what summarise throws for its body.
      */
-    record Page(String path, int status, String body, RuntimeException summaryFailure) {
+    record Page(String path, int status, String body, RuntimeException summaryFailure, Delivery delivery) {
         Page failingSummary() {
-            return new Page(path, status, body, new IllegalStateException("summary of " + path + " failed on purpose"));
+            return new Page(path, status, body, new IllegalStateException("summary of " + path + " failed on purpose"),
+                    delivery);
+        }
+
+        /** The same page written in pieces; its body gets a two-byte character to cut if it has none. */
+        Page inPieces(Random random) {
+            String text = body.chars().anyMatch(c -> c >= 0x80) ? body : insert(random, body, "\u00e9");
+            return new Page(path, status, text, summaryFailure, Delivery.PIECES);
+        }
+
+        /** The same page with an empty line ({@code \r\n\r\n}) somewhere in its body. */
+        Page withEmptyLineInBody(Random random) {
+            return new Page(path, status, insert(random, body, "\r\n\r\n"), summaryFailure, delivery);
+        }
+
+        private static String insert(Random random, String text, String what) {
+            int at = random.nextInt(text.length() + 1);
+            return text.substring(0, at) + what + text.substring(at);
         }
     }
 
-    private record Check(Page page, Duration pause, Task<Report> task) {
+    /** How the server writes an answer. */
+    enum Delivery {
+        /** the head, then the body, in two writes */
+        HEAD_THEN_BODY,
+        /** head and body in one small write, which arrives in one read */
+        ONE_WRITE,
+        /** in pieces, each written once the check has read everything before it */
+        PIECES
+    }
+
+    /** What the recorder saw one check do with the loop; written on the loop thread. */
+    private static final class Watch {
+        volatile SocketChannel channel;
+        final AtomicLong read = new AtomicLong();
+        final AtomicInteger sleeps = new AtomicInteger();
+        volatile boolean ended;
+    }
+
+    private record Check(Page page, Duration pause, Task<Report> task, Watch watch) {
     }
 
     /** A page status that makes the server answer with text, an empty line and a body, and no status line. */
     static final int NO_STATUS_LINE = -1;
     /** A page status that makes the server answer with a status line and text, and no empty line after it. */
     static final int NO_BLANK_LINE = -2;
+    /** A page status that makes the server send a head and part of the body, then reset the connection. */
+    static final int RESET_MIDWAY = -3;
     static final long BOUND_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long WAIT_NOTICED_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
     private static final long WAIT_INTERRUPTED_NANOS = TimeUnit.MILLISECONDS.toNanos(400);
     private static final long LONG_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
+    /** How long the server waits for a check to read a piece; a right answer reads it at once. */
+    private static final long PIECE_READ_NANOS = TimeUnit.MILLISECONDS.toNanos(1_000);
     /** How long the gated server waits for every request; a blocking fetch holds the loop at least this long. */
     static final long GATE_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
     private static final String CHECK_CLASS = PageCheck.class.getName();
@@ -83,6 +130,10 @@ final class Board implements AutoCloseable {
     private final List<Check> checks = new ArrayList<>();
     private final Map<String, Page> pagesByBody = new ConcurrentHashMap<>();
     private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Map<String, Watch> watchesByPath = new ConcurrentHashMap<>();
+    private final Object reads = new Object();
+    private int pendingRecvs; // guarded by reads
+    private volatile boolean holdJustRan;
 
     // what the listener sees (written on the loop thread, read by the watchdog and the pool)
     private final Object gate = new Object();
@@ -126,15 +177,35 @@ final class Board implements AutoCloseable {
 
     // ---- setting up ----
 
+    /** A page of a few or many characters, with an empty line in its body one time in three. */
     Page page(Random random, String path, int status) {
+        Page page = page(random, path, status, random.nextInt(4) == 0 ? random.nextInt(40) : 9_000 + random.nextInt(30_000));
+        if (random.nextInt(3) == 0) {
+            page = page.withEmptyLineInBody(random);
+            server.pages.put(path, page);
+        }
+        return page;
+    }
+
+    /** A page of fewer than 60 characters, served in one write, so that it arrives in one read. */
+    Page smallPage(Random random, String path) {
+        Page page = page(random, path, 200, random.nextInt(20));
+        return new Page(page.path(), page.status(), page.body(), null, Delivery.ONE_WRITE);
+    }
+
+    /** A page with no body at all: 204 No Content. */
+    Page emptyPage(String path) {
+        return new Page(path, 204, "", null, Delivery.HEAD_THEN_BODY);
+    }
+
+    private Page page(Random random, String path, int status, int length) {
         StringBuilder body = new StringBuilder();
-        int length = random.nextInt(4) == 0 ? random.nextInt(40) : 9_000 + random.nextInt(30_000);
         String letters = "abcdefghijklmnopqrstuvwxyz      \nçéøßλ";
         while (body.length() < length) {
             body.append(letters.charAt(random.nextInt(letters.length())));
         }
         body.append(" #").append(path).append(' ').append(random.nextLong());
-        Page page = new Page(path, status, body.toString(), null);
+        Page page = new Page(path, status, body.toString(), null, Delivery.HEAD_THEN_BODY);
         server.pages.put(path, page);
         return page;
     }
@@ -147,8 +218,60 @@ final class Board implements AutoCloseable {
         server.pages.put(page.path(), page);
         pagesByBody.put(page.body(), page);
         InetSocketAddress address = elsewhereAddress != null ? elsewhereAddress : server.address();
-        PageCheck check = new PageCheck(loop, address, page.path(), pause, this::execute, this::summarise);
-        checks.add(new Check(page, pause, loop.createTask("check " + checks.size(), check)));
+        Watch watch = new Watch();
+        watchesByPath.put(page.path(), watch);
+        PageCheck check = new PageCheck(recorder(watch), address, page.path(), pause, this::execute, this::summarise);
+        checks.add(new Check(page, pause, loop.createTask("check " + checks.size(), check), watch));
+    }
+
+    /** The loop as a check sees it: every call passed on, and what the check did with it noted in watch. */
+    private EventLoop recorder(Watch watch) {
+        return (EventLoop) Proxy.newProxyInstance(EventLoop.class.getClassLoader(), new Class<?>[] {EventLoop.class},
+                (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(loop, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    switch (method.getName()) {
+                        case "connect" -> ((Future<?>) result).addDoneCallback(done -> {
+                            if (!done.isCancelled() && done.exception() == null) {
+                                watch.channel = (SocketChannel) done.result();
+                            }
+                        });
+                        case "recv" -> {
+                            Future<?> receiving = (Future<?>) result;
+                            if (!receiving.isDone()) {
+                                synchronized (reads) {
+                                    pendingRecvs++;
+                                    reads.notifyAll();
+                                }
+                            }
+                            boolean counted = !receiving.isDone();
+                            Runnable tally = () -> {
+                                synchronized (reads) {
+                                    if (counted) {
+                                        pendingRecvs--;
+                                    }
+                                    if (!receiving.isCancelled() && receiving.exception() == null
+                                            && receiving.result() instanceof Integer n && n > 0) {
+                                        watch.read.addAndGet(n);
+                                    }
+                                    reads.notifyAll();
+                                }
+                            };
+                            if (receiving.isDone()) {
+                                tally.run();
+                            } else {
+                                receiving.addDoneCallback(done -> tally.run());
+                            }
+                        }
+                        case "sleep" -> watch.sleeps.incrementAndGet();
+                        default -> { }
+                    }
+                    return result;
+                });
     }
 
     void gateUntil(int count) {
@@ -169,6 +292,10 @@ final class Board implements AutoCloseable {
         int[] left = {checks.size()};
         for (Check check : checks) {
             check.task().addDoneCallback(done -> {
+                check.watch().ended = true;
+                synchronized (reads) {
+                    reads.notifyAll();
+                }
                 if (--left[0] == 0) {
                     endVirtualNanos = clock.nanoTime();
                     all.setResult(null);
@@ -199,7 +326,9 @@ final class Board implements AutoCloseable {
         switch (event) {
             case LoopEvent.CallbackRan ran -> {
                 long took = now - lastEventReal;
-                if (took > longestNanos) {
+                if (holdJustRan) {
+                    holdJustRan = false; // the server's own hold, not a step of a check
+                } else if (took > longestNanos) {
                     longestNanos = took;
                     longestName = ran.name();
                 }
@@ -238,7 +367,7 @@ final class Board implements AutoCloseable {
                 StackTraceElement[] stack = thread.getStackTrace();
                 boolean inCheck = false;
                 for (StackTraceElement frame : stack) {
-                    inCheck |= frame.getClassName().startsWith(CHECK_CLASS);
+                    inCheck |= isCheck(frame);
                 }
                 if (waiting && inCheck) {
                     if (waitingSince == 0) {
@@ -282,12 +411,17 @@ final class Board implements AutoCloseable {
         return waiting.toString();
     }
 
+    /** A frame of the learner's class or its nested classes (and not of PageCheckTest, whose name it begins). */
+    private static boolean isCheck(StackTraceElement frame) {
+        return frame.getClassName().equals(CHECK_CLASS) || frame.getClassName().startsWith(CHECK_CLASS + "$");
+    }
+
     private static String frames(StackTraceElement[] stack) {
         List<String> shown = new ArrayList<>();
         for (StackTraceElement frame : stack) {
             shown.add(frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1) + "."
                     + frame.getMethodName() + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : ""));
-            if (frame.getClassName().startsWith(CHECK_CLASS) || shown.size() == 12) {
+            if (isCheck(frame) || shown.size() == 12) {
                 break;
             }
         }
@@ -473,7 +607,7 @@ final class Board implements AutoCloseable {
         Report expected = new Report(page.path(), page.status(), expectedSummary(page.body()));
         if (!task.isDone() || task.isCancelled() || task.exception() != null) {
             fail("Check " + index + " of " + checks.size() + " (" + page.path() + ", status " + page.status()
-                    + ") should have reported " + expected + ", but it ended with " + outcome(index) + ".");
+                    + ") should have reported " + expected + ", but it ended with " + outcome(index) + shape(page) + ".");
         }
         Report actual = task.result();
         if (!expected.equals(actual)) {
@@ -482,9 +616,23 @@ final class Board implements AutoCloseable {
                     : actual.status() != page.status() ? "the status " + actual.status() + " instead of " + page.status()
                     + " from the status line" : "the summary \"" + actual.summary() + "\" instead of \""
                     + expected.summary() + "\": summarise must get the whole body after the first empty line,"
-                    + " decoded as UTF-8, of " + page.body().length() + " characters";
+                    + " decoded as UTF-8, of " + page.body().length() + " characters" + shape(page);
             fail("Check " + index + " (" + page.path() + ") reported " + what + ".");
         }
+    }
+
+    private static String shape(Page page) {
+        List<String> what = new ArrayList<>();
+        if (page.body().contains("\r\n\r\n")) {
+            what.add("the body has an empty line of its own");
+        }
+        if (page.delivery() == Delivery.PIECES) {
+            what.add("the answer came in pieces, each sent once the one before was read, cut inside the status line,"
+                    + " inside the empty line after the headers and between the two bytes of a character");
+        } else if (page.delivery() == Delivery.HEAD_THEN_BODY && page.body().length() > 8_000) {
+            what.add("the answer came in several reads");
+        }
+        return what.isEmpty() ? "" : " (" + String.join("; ", what) + ")";
     }
 
     void assertWaitedItsPause(int index) {
@@ -502,17 +650,81 @@ final class Board implements AutoCloseable {
     }
 
     void assertEveryChannelClosed() {
-        for (Map.Entry<String, CountDownLatch> answered : server.answered.entrySet()) {
-            boolean closed;
-            try {
-                closed = answered.getValue().await(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        for (int i = 0; i < checks.size(); i++) {
+            Check check = checks.get(i);
+            SocketChannel channel = check.watch().channel;
+            if (channel != null && channel.isOpen()) {
+                fail("Check " + i + " (" + check.page().path() + ") ended with " + outcome(i) + ", and the channel"
+                        + " loop.connect gave it is still open: close it once a read gives -1, and when anything"
+                        + " fails, so that the task ends with its channel closed whatever the outcome.");
             }
-            if (!closed) {
-                fail("The server answered " + answered.getKey() + " and closed its side, and the check never closed"
-                        + " its channel: close it once the read returns -1, and when anything fails.");
+        }
+    }
+
+    /** The pause on the loop's clock: one loop.sleep, before the request, and no timer after it. */
+    void assertPausedOnTheLoopsClock(long longestPause) {
+        for (int i = 0; i < checks.size(); i++) {
+            Check check = checks.get(i);
+            int sleeps = check.watch().sleeps.get();
+            Long arrived = server.arrivals.get(check.page().path());
+            long pause = check.pause().toMillis();
+            if (arrived != null && TimeUnit.NANOSECONDS.toMillis(arrived) < pause) {
+                fail("Check " + i + " has a pause of " + pause + " ms, and its request reached the server at "
+                        + TimeUnit.NANOSECONDS.toMillis(arrived) + " ms on the loop's clock, after " + sleeps
+                        + " call(s) of loop.sleep. The pause is waited on the loop's clock, before connecting:"
+                        + " loop.sleep(pause), awaited in the task, not a sleep on another thread.");
+            }
+            if (sleeps > 1) {
+                fail("Check " + i + " called loop.sleep " + sleeps + " times; it pauses once. Every further timer"
+                        + " moves the loop's clock and wakes the loop for nothing: a task that waits for its summary"
+                        + " awaits a loop future that the pool's job completes, and wakes only when it is done.");
+            }
+        }
+        long ended = virtualMillisAtEnd();
+        if (ended != longestPause) {
+            fail(checks.size() + " checks with pauses up to " + longestPause + " ms all ended at " + ended
+                    + " ms on the loop's clock: " + (ended > longestPause ? "a timer ran after the pauses."
+                    : "a check did not wait its pause on the loop's clock."));
+        }
+    }
+
+    /** Called by the server: waits until the check for path has read count bytes, has ended, or a second passed. */
+    private void awaitRead(String path, long count) {
+        Watch watch = watchesByPath.get(path);
+        if (watch == null) {
+            return;
+        }
+        long until = System.nanoTime() + PIECE_READ_NANOS;
+        synchronized (reads) {
+            while (watch.read.get() < count && !watch.ended) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(reads, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Called by the server: waits until count reads are pending on the loop, or the deadline has passed. */
+    private void awaitPendingRecvs(int count, long deadline) {
+        synchronized (reads) {
+            while (pendingRecvs < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(reads, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -527,15 +739,21 @@ final class Board implements AutoCloseable {
 
     // ---- the page server ----
 
-    /** A small HTTP/1.1 server on loopback, one thread per connection; test code, so it may block. */
-    private static final class PageServer implements AutoCloseable {
+    /**
+     * A small HTTP/1.1 server on loopback, one thread per connection; test code, so it may block. Behind a gate
+     * it answers nobody until every request is in and every check is waiting on a read, then holds the loop
+     * in a callback while it writes the first piece of every answer, so that those reads complete in one turn.
+     */
+    private final class PageServer implements AutoCloseable {
         final Map<String, Page> pages = new ConcurrentHashMap<>();
         final Map<String, Long> arrivals = new ConcurrentHashMap<>();
-        final Map<String, CountDownLatch> answered = Collections.synchronizedMap(new java.util.LinkedHashMap<>());
         volatile int gate;
         volatile boolean gateTimedOut;
         final AtomicInteger holding = new AtomicInteger();
         private long gateDeadline;
+        private boolean holdStarted;
+        private final CountDownLatch loopHeld = new CountDownLatch(1);
+        private volatile CountDownLatch heldWrites;
         private final FakeClock clock;
         private final ServerSocket listening;
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -567,6 +785,7 @@ final class Board implements AutoCloseable {
         }
 
         private void serve(Socket socket) {
+            CountDownLatch held = null;
             try (socket) {
                 socket.setSoTimeout(5_000);
                 InputStream in = socket.getInputStream();
@@ -581,58 +800,116 @@ final class Board implements AutoCloseable {
                 String[] requestLine = head.toString(StandardCharsets.ISO_8859_1).split("\r\n")[0].split(" ");
                 String path = requestLine.length > 1 ? requestLine[1] : "";
                 arrivals.put(path, clock.nanoTime());
-                awaitGate();
+                held = awaitGate();
                 Page page = pages.get(path);
-                if (page != null && page.status() < 0) { // not HTTP: text, then the end of the stream
-                    answered.put(path, new CountDownLatch(0));
+                OutputStream out = socket.getOutputStream();
+                if (page != null && page.status() < 0 && page.status() != RESET_MIDWAY) {
+                    // not HTTP: text, then the end of the stream
                     String text = page.status() == NO_STATUS_LINE ? "not an answer\r\n\r\n" + page.body()
                             : "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + page.body().replace('\n', ' ');
-                    socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+                    out.write(text.getBytes(StandardCharsets.UTF_8));
+                    countDown(held);
+                    held = null;
                     return;
                 }
-                int status = page != null ? page.status() : 404;
+                int status = page == null ? 404 : page.status() == RESET_MIDWAY ? 200 : page.status();
                 byte[] body = (page != null ? page.body() : "no such page").getBytes(StandardCharsets.UTF_8);
-                String reason = status == 200 ? "OK" : status == 404 ? "Not Found" : "Internal Server Error";
-                String headers = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
-                CountDownLatch closedByClient = new CountDownLatch(1);
-                answered.put(path, closedByClient);
-                OutputStream out = socket.getOutputStream();
-                out.write(headers.getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                out.write(body);
-                out.flush();
-                socket.shutdownOutput();
-                try {
-                    while (in.read() >= 0) {
-                        // the client has nothing more to say; wait for it to close
+                String reason = switch (status) {
+                    case 200 -> "OK";
+                    case 204 -> "No Content";
+                    case 404 -> "Not Found";
+                    default -> "Internal Server Error";
+                };
+                byte[] headers = ("HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+                byte[] answer = new byte[headers.length + body.length];
+                System.arraycopy(headers, 0, answer, 0, headers.length);
+                System.arraycopy(body, 0, answer, headers.length, body.length);
+                Delivery delivery = page != null ? page.delivery() : Delivery.HEAD_THEN_BODY;
+                if (page != null && page.status() == RESET_MIDWAY) {
+                    out.write(answer, 0, headers.length + body.length / 2);
+                    out.flush();
+                    countDown(held);
+                    held = null;
+                    awaitRead(path, headers.length + body.length / 2);
+                    socket.setSoLinger(true, 0); // close with a reset: the check's next read fails
+                    return;
+                }
+                int[] cuts = switch (delivery) {
+                    case ONE_WRITE -> new int[] {answer.length};
+                    case HEAD_THEN_BODY -> body.length == 0 ? new int[] {answer.length}
+                            : new int[] {headers.length, answer.length};
+                    case PIECES -> pieces(answer, headers.length);
+                };
+                int from = 0;
+                for (int cut : cuts) {
+                    out.write(answer, from, cut - from);
+                    out.flush();
+                    countDown(held);
+                    held = null;
+                    if (delivery == Delivery.PIECES && cut < answer.length) {
+                        awaitRead(path, cut); // the next piece only once this one is read
                     }
-                    closedByClient.countDown();
-                } catch (SocketTimeoutException stillOpen) {
-                    // reported by assertEveryChannelClosed
+                    from = cut;
+                }
+                socket.shutdownOutput();
+                while (in.read() >= 0) {
+                    // the client has nothing more to say; wait for it to close
                 }
             } catch (IOException ignored) {
                 // a client that went away; the checks' own outcomes say what happened
+            } finally {
+                countDown(held);
             }
         }
 
-        private void awaitGate() {
+        /** Cuts inside the status line, inside the empty line, and between the two bytes of a character. */
+        private int[] pieces(byte[] answer, int headLength) {
+            java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();
+            cuts.add(1 + Math.floorMod(java.util.Arrays.hashCode(answer), 11)); // "HTTP/1.1 200" is 12 bytes
+            cuts.add(headLength - 2);
+            for (int i = headLength; i < answer.length; i++) {
+                if ((answer[i] & 0xC0) == 0xC0) { // the first byte of a character of two or more
+                    cuts.add(i + 1);
+                    break;
+                }
+            }
+            cuts.add(answer.length);
+            int[] result = new int[cuts.size()];
+            int i = 0;
+            for (int cut : cuts) {
+                result[i++] = cut;
+            }
+            return result;
+        }
+
+        private static void countDown(CountDownLatch latch) {
+            if (latch != null) {
+                latch.countDown();
+            }
+        }
+
+        /** Returns the latch to count down once the first piece is written, or null if the loop is not held. */
+        private CountDownLatch awaitGate() {
             int needed = gate;
             if (needed <= 0) {
-                return;
+                return null;
             }
             holding.incrementAndGet();
             try {
-                holdAtGate(needed);
+                return holdAtGate(needed);
             } finally {
                 holding.decrementAndGet();
             }
         }
 
-        private void holdAtGate(int needed) {
+        private CountDownLatch holdAtGate(int needed) {
+            boolean first;
             synchronized (this) {
                 if (gateDeadline == 0) {
                     gateDeadline = System.nanoTime() + GATE_NANOS;
+                    heldWrites = new CountDownLatch(needed);
                 }
                 notifyAll();
                 while (arrivals.size() < needed && !gateTimedOut) {
@@ -646,9 +923,47 @@ final class Board implements AutoCloseable {
                         TimeUnit.NANOSECONDS.timedWait(this, left);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        return null;
                     }
                 }
+                if (gateTimedOut) {
+                    return null;
+                }
+                first = !holdStarted;
+                holdStarted = true;
+            }
+            if (first) {
+                holdTheLoop(needed);
+            }
+            try {
+                loopHeld.await(GATE_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return heldWrites;
+        }
+
+        /** Once every check waits on a read, holds the loop in a callback until every first piece is written. */
+        private void holdTheLoop(int needed) {
+            long deadline = System.nanoTime() + GATE_NANOS;
+            awaitPendingRecvs(needed, deadline);
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch writes = heldWrites;
+            try {
+                loop.callSoonThreadsafe(() -> {
+                    running.countDown();
+                    try {
+                        writes.await(GATE_NANOS, TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    holdJustRan = true;
+                });
+                running.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (IllegalStateException | InterruptedException over) {
+                // the loop is closed, or the test is over
+            } finally {
+                loopHeld.countDown();
             }
         }
 

@@ -27,9 +27,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link PageCheck}: the summary runs on the pool (hint 1), the summary comes back through
- * callSoonThreadsafe (hint 3), the loop thread never waits or blocks (hint 2), then a crowd of checks with their
- * pauses, pages, statuses and failures (hint 4), and last what the class may use (hint 2).
+ * Grades {@link PageCheck}: the summary runs on the pool (hint 1); the summary, or what summarise threw, comes
+ * back through callSoonThreadsafe (hint 3); the loop thread never waits or blocks and the pause is one
+ * loop.sleep on the loop's clock (hint 2); then crowds of checks with their pauses, pages (in pieces, cut inside a
+ * character, with empty lines in the body or no body), statuses and failures, every channel closed (hint 4); and
+ * last what the class may use (hint 2).
  *
  * <p>Every test runs checks as tasks on the bundled event loop on a fake clock, against a small server of its
  * own on loopback ({@link Board}). The fake clock jumps to the next timer whenever the loop would wait for
@@ -64,7 +66,7 @@ class PageCheckTest {
     void summariseRunsOnThePoolNotOnTheLoopThread(Random random) throws IOException {
         Board board = board();
         Board.Page page = board.page(random, "/status/" + random.nextInt(1000), 200);
-        board.check(page, Duration.ofMillis(100 + random.nextInt(400)));
+        board.check(page, Duration.ofMillis(1 + random.nextInt(50)));
         board.run();
         if (board.summarisedOnLoop() > 0) {
             fail("summarise was called on the loop thread (" + board.loopThreadName() + "), inside a step of the task:"
@@ -85,13 +87,17 @@ class PageCheckTest {
     void theLoopThreadNeverWaitsInsideAStep(Random random) throws IOException {
         Board board = board();
         int count = 3 + random.nextInt(4);
+        long longestPause = 0;
         for (int i = 0; i < count; i++) {
             Board.Page page = board.page(random, "/p" + i + "/" + random.nextInt(1000), 200);
-            board.check(page, Duration.ofMillis(300 + random.nextInt(600)));
+            long pause = 1 + random.nextInt(50); // on the loop's clock; a pause slept elsewhere costs real time
+            longestPause = Math.max(longestPause, pause);
+            board.check(page, Duration.ofMillis(pause));
         }
         board.gateUntil(count); // the server answers nobody until all requests are in, or 1.5 s have passed
         board.run();
         board.assertTheLoopWasNeverHeld();
+        board.assertPausedOnTheLoopsClock(longestPause);
     }
 
     // ---- the result comes back to the loop thread: hint 3 ----
@@ -99,19 +105,28 @@ class PageCheckTest {
     @Test
     @Order(2)
     @Tag("hint:3")
-    void theSummaryReachesTheTaskThroughCallSoonThreadsafe(Random random) throws IOException {
-        Board board = board();
-        int count = 2 + random.nextInt(3);
-        List<Board.Page> pages = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Board.Page page = board.page(random, "/s" + i + "/" + random.nextInt(1000), 200);
-            pages.add(page);
-            board.check(page, Duration.ofMillis(random.nextInt(200)));
-        }
-        board.run();
-        board.assertNothingEscapedToThePool();
-        for (int i = 0; i < count; i++) {
-            board.assertReport(i);
+    void theSummaryOrItsFailureReachesTheTaskThroughCallSoonThreadsafe(Random random) throws IOException {
+        // One check per loop and small pages written at once: here only the hand-over from the pool can fail.
+        int rounds = 2 + random.nextInt(3);
+        int failing = random.nextInt(rounds);
+        for (int round = 0; round < rounds; round++) {
+            Board board = board();
+            Board.Page small = board.smallPage(random, "/s" + round + "/" + random.nextInt(1000));
+            Board.Page page = round == failing ? small.failingSummary() : small;
+            board.check(page, Duration.ofMillis(random.nextInt(50)));
+            board.run();
+            board.assertNothingEscapedToThePool();
+            if (round == failing) {
+                Throwable error = board.failure(0);
+                RuntimeException thrown = board.summaryFailure(0);
+                assertSame(thrown, error, () -> "summarise threw " + thrown + " on the pool's thread for "
+                        + page.path() + ", so the check's task must fail with that very exception, handed to the"
+                        + " loop thread (setException through callSoonThreadsafe) and rethrown by result(); it ended"
+                        + " with " + board.outcome(0) + (error != null && error.getCause() == thrown
+                        ? ", which wraps it." : "."));
+            } else {
+                board.assertReport(0);
+            }
         }
     }
 
@@ -121,16 +136,28 @@ class PageCheckTest {
     @Order(4)
     @Tag("hint:4")
     void aCrowdOfChecksWaitFetchAndReportTogether(Random random) throws IOException {
+        // Round 0: one check, its answer in pieces. Round 1: many, every first read completing in the same turn.
+        // Round 2: many, some in pieces, one with no body at all.
         for (int round = 0; round < 3; round++) {
             Board board = board();
             int count = round == 0 ? 1 : 5 + random.nextInt(25);
+            int empty = round == 2 ? random.nextInt(count) : -1;
             long longestPause = 0;
             for (int i = 0; i < count; i++) {
                 int status = random.nextInt(5) == 0 ? 404 : random.nextInt(7) == 0 ? 500 : 200;
-                Board.Page page = board.page(random, "/c" + round + "-" + i + "/" + random.nextInt(10_000), status);
+                String path = "/c" + round + "-" + i + "/" + random.nextInt(10_000);
+                Board.Page page = i == empty ? board.emptyPage(path) : board.page(random, path, status);
+                if (round == 0) {
+                    page = page.withEmptyLineInBody(random).inPieces(random);
+                } else if (round == 2 && i != empty && random.nextInt(3) == 0) {
+                    page = page.inPieces(random);
+                }
                 long pause = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(5_000);
                 longestPause = Math.max(longestPause, pause);
                 board.check(page, Duration.ofMillis(pause));
+            }
+            if (round == 1) {
+                board.gateUntil(count);
             }
             board.run();
             board.assertNothingEscapedToThePool();
@@ -164,9 +191,11 @@ class PageCheckTest {
         int badSummary = order.get(1);
         int noStatusLine = order.get(2);   // a blank line, but no status line before it
         int noBlankLine = order.get(3);    // a status line, but no blank line after the headers
+        int reset = order.get(4);          // a head and half the body, then the connection is reset
         InetSocketAddress nobody = Board.closedPort();
         for (int i = 0; i < count; i++) {
-            int status = i == noStatusLine ? Board.NO_STATUS_LINE : i == noBlankLine ? Board.NO_BLANK_LINE : 200;
+            int status = i == noStatusLine ? Board.NO_STATUS_LINE : i == noBlankLine ? Board.NO_BLANK_LINE
+                    : i == reset ? Board.RESET_MIDWAY : 200;
             Board.Page page = board.page(random, "/f" + i + "/" + random.nextInt(1000), status);
             if (i == badSummary) {
                 page = page.failingSummary();
@@ -184,6 +213,12 @@ class PageCheckTest {
                         + " listens, so its task must fail with the IOException the connection failed with (a"
                         + " ConnectException); it " + (error == null ? "ended with " + board.outcome(index)
                         : "failed with " + error) + ".");
+            } else if (i == reset) {
+                Throwable error = board.failure(i);
+                int index = i;
+                assertTrue(error instanceof IOException, () -> "Check " + index + "'s server sends the head and half"
+                        + " the body, then resets the connection, so a read fails: its task must fail with the"
+                        + " IOException that read failed with; it ended with " + board.outcome(index) + ".");
             } else if (i == noStatusLine || i == noBlankLine) {
                 Throwable error = board.failure(i);
                 int index = i;
