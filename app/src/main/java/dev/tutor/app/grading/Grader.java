@@ -223,29 +223,29 @@ public final class Grader implements AutoCloseable {
             if (m == TestJvm.END) {
                 return t.report(endedEarly(jvm, log), log.output, log.dropped);
             }
-            switch (m.kind()) {
-                case RUN -> log.startRun(m.run());
-                case STARTED -> log.currentTest = m.test();
-                case FINISHED -> log.finished(m);
-                case TIMEOUT -> {
-                    log.keepOutput(m);
-                    return t.report(new Verdict.TimedOut(m.test(), exercise.testTimeLimit(), m.dump(),
-                            m.tags()), log.output, log.dropped);
+            switch (m) {
+                case WorkerMessage.RunStarted r -> log.startRun(r.run());
+                case WorkerMessage.TestStarted started -> log.currentTest = started.test();
+                case WorkerMessage.TestFinished finished -> log.finished(finished);
+                case WorkerMessage.TestTimedOut timedOut -> {
+                    log.keepOutput(timedOut.output(), timedOut.dropped());
+                    return t.report(new Verdict.TimedOut(timedOut.test(), exercise.testTimeLimit(), timedOut.dump(),
+                            timedOut.tags()), log.output, log.dropped);
                 }
-                case EXIT -> {
-                    log.exit = m;
-                    log.keepOutput(m);
+                case WorkerMessage.ExitCalled exit -> {
+                    log.exit = exit;
+                    log.keepOutput(exit.output(), exit.dropped());
                 }
-                case DONE -> {
-                    log.keepOutput(m);
+                case WorkerMessage.Done done -> {
+                    log.keepOutput(done.output(), done.dropped());
                     return t.report(log.verdict(), log.output, log.dropped);
                 }
-                case ERROR -> {
-                    return t.report(new Verdict.Crashed(Cause.WORKER_ERROR, null, null, null, m.message()),
+                case WorkerMessage.WorkerFailed failed -> {
+                    return t.report(new Verdict.Crashed(Cause.WORKER_ERROR, null, null, null, failed.message()),
                             log.output, log.dropped);
                 }
-                default -> {
-                    // READY never reaches here
+                case WorkerMessage.Ready ready -> {
+                    // the test JVM's pool takes READY; it never reaches here
                 }
             }
         }
@@ -302,7 +302,7 @@ public final class Grader implements AutoCloseable {
         String currentTest;
         final List<TestFailure> failures = new ArrayList<>();
         int testsFinished;
-        WorkerMessage exit;
+        WorkerMessage.ExitCalled exit;
         String output = "";
         long dropped;
 
@@ -310,11 +310,11 @@ public final class Grader implements AutoCloseable {
             this.runs = runs;
         }
 
-        void startRun(Integer number) {
-            run = number == null ? run : number;
+        void startRun(int number) {
+            run = number;
         }
 
-        void finished(WorkerMessage m) {
+        void finished(WorkerMessage.TestFinished m) {
             currentTest = null;
             testsFinished++;
             if (!"SUCCESSFUL".equals(m.status())) {
@@ -322,9 +322,9 @@ public final class Grader implements AutoCloseable {
             }
         }
 
-        void keepOutput(WorkerMessage m) {
-            output = m.output() == null ? "" : m.output();
-            dropped = m.dropped() == null ? 0 : m.dropped();
+        void keepOutput(String printed, long droppedBytes) {
+            output = printed == null ? "" : printed;
+            dropped = droppedBytes;
         }
 
         Verdict verdict() {

@@ -1,7 +1,6 @@
 package dev.tutor.app.grading;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestJvm implements AutoCloseable {
     /** A message that stands for the end of the worker's output: the process has ended or closed it. */
-    static final WorkerMessage END = WorkerMessage.of(WorkerMessage.Kind.ERROR);
+    /** Put on the queue when the worker's output ends: not a message it sent, so compared by identity. */
+    static final WorkerMessage END = new WorkerMessage.WorkerFailed("the test JVM's output ended");
     private static final int STDERR_CAP = 16 * 1024;
 
     private final Process process;
@@ -88,19 +88,14 @@ final class TestJvm implements AutoCloseable {
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                WorkerMessage message;
-                try {
-                    message = gson.fromJson(line, WorkerMessage.class);
-                } catch (JsonParseException e) {
+                Optional<WorkerMessage> message = WorkerMessage.fromJson(gson, line);
+                if (message.isEmpty()) {
                     continue; // something wrote to the raw descriptor; not ours to trust
                 }
-                if (message == null || message.kind() == null) {
-                    continue;
-                }
-                if (message.kind() == WorkerMessage.Kind.READY) {
+                if (message.get() instanceof WorkerMessage.Ready) {
                     ready.complete(true);
                 } else {
-                    messages.add(message);
+                    messages.add(message.get());
                 }
             }
         } catch (IOException e) {

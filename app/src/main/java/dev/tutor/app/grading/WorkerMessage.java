@@ -1,51 +1,95 @@
 package dev.tutor.app.grading;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * One line of the private channel between the tutor and a test JVM, as JSON.
+ * One line of the private channel between the tutor and a test JVM: what happened, with exactly the facts that
+ * kind of event has.
  *
  * <p>The worker writes these on the process's original standard output, which the learner's code cannot
- * reach through {@code System.out} (that is redirected to a capped buffer). One message a line, flushed at
- * once, so that whatever happened before a crash or a {@code System.exit} has already reached the tutor.
- * Fields that do not apply to a kind stay null.
- *
- * @param kind      what happened, see {@link Kind}
- * @param run       the run this belongs to, counted from 1
- * @param test      a test's display name
- * @param status    for {@link Kind#FINISHED}: SUCCESSFUL, FAILED or ABORTED
- * @param message   a failure's message
- * @param exception the class name of a failure's exception
- * @param where     the learner's line where a failure or an exit happened, as {@code File.java:42}
- * @param tags      the test's JUnit tags, for the hint it points to
- * @param dump      where each of the learner's threads stood, for a time-out
- * @param output    what the learner's code printed (capped)
- * @param dropped   how many bytes of output were dropped over the cap
+ * reach through {@code System.out} (that is redirected to a capped buffer). One message a line, as JSON with
+ * its {@code kind} beside its fields, flushed at once, so that whatever happened before a crash or a
+ * {@code System.exit} has already reached the tutor.
  */
-public record WorkerMessage(Kind kind, Integer run, String test, String status, String message, String exception,
-                            String where, List<String> tags, String dump, String output, Long dropped) {
-
-    /** The kinds of message, in the order a grading run sends them. */
-    public enum Kind {
-        /** The worker has warmed up and waits for its one request. */
-        READY,
-        /** A run of the whole test set begins. */
-        RUN,
-        /** A test began. */
-        STARTED,
-        /** A test ended. */
-        FINISHED,
-        /** A test ran past its time limit; {@code dump} says where the threads stood. */
-        TIMEOUT,
-        /** Someone called {@code System.exit}; the JVM is going down. */
-        EXIT,
-        /** Every run ended; the worker is about to stop itself. */
-        DONE,
-        /** The worker itself failed before or around the tests (a class not found, for example). */
-        ERROR
+public sealed interface WorkerMessage {
+    /** The worker has warmed up and waits for its one request. */
+    record Ready() implements WorkerMessage {
     }
 
-    public static WorkerMessage of(Kind kind) {
-        return new WorkerMessage(kind, null, null, null, null, null, null, null, null, null, null);
+    /** Run {@code run} (from 1) of the whole test set begins. */
+    record RunStarted(int run) implements WorkerMessage {
+    }
+
+    /** A test began. */
+    record TestStarted(int run, String test) implements WorkerMessage {
+    }
+
+    /**
+     * A test ended.
+     *
+     * @param status    SUCCESSFUL, FAILED or ABORTED
+     * @param message   a failure's message, or null
+     * @param exception the class name of a failure's exception, or null
+     * @param where     the learner's line where it failed, as {@code File.java:42}, or null
+     * @param tags      the test's JUnit tags, for the hint it points to
+     */
+    record TestFinished(int run, String test, String status, String message, String exception, String where,
+                        List<String> tags) implements WorkerMessage {
+    }
+
+    /**
+     * A test ran past its time limit; {@code dump} says where the threads stood. The output is what the learner's
+     * code printed up to then, capped, and {@code dropped} how many bytes went over the cap.
+     */
+    record TestTimedOut(String test, List<String> tags, String dump, String output, long dropped)
+            implements WorkerMessage {
+    }
+
+    /** Someone called {@code System.exit} during {@code test}, at the learner's line {@code where}; the JVM is going down. */
+    record ExitCalled(String test, String where, String output, long dropped) implements WorkerMessage {
+    }
+
+    /** Every run ended; the worker is about to stop itself. */
+    record Done(String output, long dropped) implements WorkerMessage {
+    }
+
+    /** The worker itself failed before or around the tests (a class not found, for example). */
+    record WorkerFailed(String message) implements WorkerMessage {
+    }
+
+    /** The kind each message is written with, and read back by. */
+    Map<String, Class<? extends WorkerMessage>> KINDS = Map.of("READY", Ready.class, "RUN", RunStarted.class,
+            "STARTED", TestStarted.class, "FINISHED", TestFinished.class, "TIMEOUT", TestTimedOut.class,
+            "EXIT", ExitCalled.class, "DONE", Done.class, "ERROR", WorkerFailed.class);
+
+    /** The message as one line of JSON. */
+    static String toJson(Gson gson, WorkerMessage message) {
+        JsonObject json = gson.toJsonTree(message).getAsJsonObject();
+        String kind = KINDS.entrySet().stream().filter(e -> e.getValue() == message.getClass()).findFirst()
+                .orElseThrow().getKey();
+        json.addProperty("kind", kind);
+        return gson.toJson(json);
+    }
+
+    /** The message a line holds; empty for anything else (the learner's code may write to the raw descriptor). */
+    static Optional<WorkerMessage> fromJson(Gson gson, String line) {
+        try {
+            JsonElement parsed = JsonParser.parseString(line);
+            if (!parsed.isJsonObject() || !parsed.getAsJsonObject().has("kind")) {
+                return Optional.empty();
+            }
+            JsonObject json = parsed.getAsJsonObject();
+            Class<? extends WorkerMessage> type = KINDS.get(json.get("kind").getAsString());
+            return type == null ? Optional.empty() : Optional.ofNullable(gson.fromJson(json, type));
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
     }
 }

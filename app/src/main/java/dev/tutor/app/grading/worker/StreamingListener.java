@@ -1,7 +1,6 @@
 package dev.tutor.app.grading.worker;
 
 import dev.tutor.app.grading.WorkerMessage;
-import dev.tutor.app.grading.WorkerMessage.Kind;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -41,8 +40,7 @@ final class StreamingListener implements TestExecutionListener {
     public void executionStarted(TestIdentifier id) {
         if (id.isTest()) {
             worker.testStarted(displayName(id), tags(id));
-            worker.send(new WorkerMessage(Kind.STARTED, run, displayName(id), null, null, null, null, null, null,
-                    null, null));
+            worker.send(new WorkerMessage.TestStarted(run, displayName(id)));
         }
     }
 
@@ -56,8 +54,7 @@ final class StreamingListener implements TestExecutionListener {
         String name = displayName(id);
         if (thrown.isPresent() && isTimeout(thrown.get())) {
             timedOut = true;
-            worker.send(new WorkerMessage(Kind.TIMEOUT, run, name, null, thrown.get().getMessage(), null, null,
-                    tags(id), worker.threadDump(), null, null));
+            worker.send(new WorkerMessage.TestTimedOut(name, tags(id), worker.threadDump(), null, 0));
             return;
         }
         if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
@@ -65,9 +62,9 @@ final class StreamingListener implements TestExecutionListener {
             stopAfterFailure.cancel();
         }
         worker.testFinished();
-        worker.send(new WorkerMessage(Kind.FINISHED, run, name, result.getStatus().name(),
+        worker.send(new WorkerMessage.TestFinished(run, name, result.getStatus().name(),
                 thrown.map(TestWorker::messageOf).orElse(null), thrown.map(t -> t.getClass().getName()).orElse(null),
-                thrown.map(worker::learnerLine).orElse(null), tags(id), null, null, null));
+                thrown.map(worker::learnerLine).orElse(null), tags(id)));
     }
 
     private static boolean isTimeout(Throwable t) {

@@ -2,7 +2,6 @@ package dev.tutor.app.grading.worker;
 
 import com.google.gson.Gson;
 import dev.tutor.app.grading.WorkerMessage;
-import dev.tutor.app.grading.WorkerMessage.Kind;
 import dev.tutor.app.grading.WorkerRequest;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -79,7 +78,7 @@ public final class TestWorker {
             // Training the start-up cache: a normal exit is what writes it.
             System.exit(0);
         }
-        send(WorkerMessage.of(Kind.READY));
+        send(new WorkerMessage.Ready());
         String line = requests.readLine();
         if (line == null) {
             Runtime.getRuntime().halt(0);
@@ -143,8 +142,7 @@ public final class TestWorker {
             try {
                 testClasses.add(Class.forName(name, false, loader));
             } catch (ClassNotFoundException | LinkageError e) {
-                send(new WorkerMessage(Kind.ERROR, null, null, null, "Could not load test class " + name + ": " + e,
-                        null, null, null, null, null, null));
+                send(new WorkerMessage.WorkerFailed("Could not load test class " + name + ": " + e));
                 return 1;
             }
         }
@@ -152,7 +150,7 @@ public final class TestWorker {
         Runtime.getRuntime().addShutdownHook(new Thread(this::reportExit, "tutor-exit-reporter"));
         startWatchdog(request.testTimeLimitMs());
         for (int run = 1; run <= request.repeat(); run++) {
-            send(new WorkerMessage(Kind.RUN, run, null, null, null, null, null, null, null, null, null));
+            send(new WorkerMessage.RunStarted(run));
             // Fail fast: the first failing test settles the verdict, and the tests after it are not run.
             CancellationToken stop = CancellationToken.create();
             StreamingListener listener = new StreamingListener(this, run, stop);
@@ -171,8 +169,7 @@ public final class TestWorker {
         finished = true;
         endChildProcesses();
         System.out.flush();
-        send(new WorkerMessage(Kind.DONE, null, null, null, null, null, null, null, null, output.text(),
-                output.dropped()));
+        send(new WorkerMessage.Done(output.text(), output.dropped()));
         return 0;
     }
 
@@ -198,8 +195,7 @@ public final class TestWorker {
                 break;
             }
         }
-        send(new WorkerMessage(Kind.EXIT, null, currentTest, null, null, null, where, null, null, output.text(),
-                output.dropped()));
+        send(new WorkerMessage.ExitCalled(currentTest, where, output.text(), output.dropped()));
     }
 
     /**
@@ -215,9 +211,7 @@ public final class TestWorker {
                 if (test != null && System.nanoTime() - currentTestStartedNanos > limitNanos) {
                     String dump = threadDump();
                     endChildProcesses();
-                    send(new WorkerMessage(Kind.TIMEOUT, null, test, null,
-                            "still running after " + testTimeLimitMs + " ms", null, null, currentTags, dump,
-                            output.text(), output.dropped()));
+                    send(new WorkerMessage.TestTimedOut(test, currentTags, dump, output.text(), output.dropped()));
                     Runtime.getRuntime().halt(1);
                 }
                 try {
@@ -276,7 +270,7 @@ public final class TestWorker {
     }
 
     synchronized void send(WorkerMessage message) {
-        String line = gson.toJson(message);
+        String line = WorkerMessage.toJson(gson, message);
         if (!muted) {
             control.println(line);
             control.flush();
