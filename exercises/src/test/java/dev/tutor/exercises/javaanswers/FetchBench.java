@@ -1,0 +1,361 @@
+package dev.tutor.exercises.javaanswers;
+
+import dev.tutor.exercises.javaanswers.VirtualFetcher.Result;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Test support for {@link VirtualFetcher}: a fetch that the test holds and answers by hand, and a watch over
+ * one call of {@code fetchAll} that tells when the call has settled.
+ *
+ * <p>The fetch is the test's own, so it sees every call: which thread made it (virtual or not, and whether
+ * it made another before), how many are in progress at once, whether it was interrupted. Each fetch waits
+ * until the test answers its page, so "all at once" and "never more than the limit" are counts, not
+ * timings. The call has <em>settled</em> when nothing can change without the test: the calling thread is
+ * parked or done, and every carrier thread of the JDK's virtual-thread scheduler is idle, so that no virtual
+ * thread is running or waiting to run; and the counts did not move between two looks. Then fewer fetches in
+ * progress than required means the code will send no more until the test answers one.
+ */
+final class FetchBench implements VirtualFetcher.Fetch {
+
+    /** What a page's fetch does when the test answers it. */
+    enum Plan { OK, THROWS }
+
+    private final String token;
+    final List<URI> pages = new ArrayList<>();
+    private final Map<URI, Integer> indexOf = new LinkedHashMap<>();
+    private final List<Plan> plans = new ArrayList<>();
+    private final List<Exception> errors = new ArrayList<>();
+    private final List<CompletableFuture<Void>> answers = new ArrayList<>();
+
+    // guarded by this
+    private final int[] calls;
+    private final List<Integer> inProgress = new ArrayList<>();
+    private int most;
+    private long changes;
+    private final Map<Thread, Integer> threads = new IdentityHashMap<>();
+    private final List<String> notVirtual = new ArrayList<>();
+    private final List<String> reused = new ArrayList<>();
+    private final List<Integer> interrupted = new ArrayList<>();
+    private final List<Integer> startedAfterInterrupt = new ArrayList<>();
+    private boolean callerInterrupted;
+
+    private final Thread caller;
+    private volatile List<Result> result;
+    private volatile Throwable thrown;
+    private volatile boolean done;
+
+    /** Pages with distinct addresses and the given plans; {@code fetchAll} is given {@code limit}. */
+    FetchBench(List<Plan> plans, int limit, Random random) {
+        this.token = "run " + random.nextInt(1_000_000);
+        int port = 1024 + random.nextInt(60_000);
+        for (int i = 0; i < plans.size(); i++) {
+            URI page = URI.create("http://127.0.0.1:" + port + "/page/" + i);
+            pages.add(page);
+            indexOf.put(page, i);
+            this.plans.add(plans.get(i));
+            errors.add(plans.get(i) == Plan.THROWS ? errorFor(i, random) : null);
+            answers.add(new CompletableFuture<>());
+        }
+        calls = new int[plans.size()];
+        List<URI> given = List.copyOf(pages);
+        caller = new Thread(() -> {
+            try {
+                result = VirtualFetcher.fetchAll(given, limit, this);
+            } catch (Throwable t) {
+                thrown = t;
+            } finally {
+                done = true;
+            }
+        }, "fetchAll caller");
+        caller.setDaemon(true);
+    }
+
+    private Exception errorFor(int i, Random random) {
+        String what = "page " + i + " (" + token + ")";
+        return switch (random.nextInt(3)) {
+            case 0 -> new IOException("connection reset by " + what);
+            case 1 -> new UncheckedIOException("cannot read " + what, new IOException("broken pipe"));
+            default -> new IllegalStateException("500 Internal Server Error from " + what);
+        };
+    }
+
+    String body(int i) {
+        return "body of page " + i + " (" + token + ")";
+    }
+
+    Exception error(int i) {
+        return errors.get(i);
+    }
+
+    Plan plan(int i) {
+        return plans.get(i);
+    }
+
+    void start() {
+        caller.start();
+    }
+
+    // ---- the fetch ----
+
+    @Override
+    public String fetch(URI page) throws IOException {
+        Integer index = indexOf.get(page);
+        if (index == null) {
+            throw new IOException("no such page: " + page);
+        }
+        int i = index;
+        Thread thread = Thread.currentThread();
+        synchronized (this) {
+            calls[i]++;
+            changes++;
+            if (!thread.isVirtual()) {
+                notVirtual.add("page " + i + " was fetched on " + describe(thread));
+            }
+            Integer before = threads.put(thread, i);
+            if (before != null) {
+                reused.add("page " + i + " was fetched on the thread that had fetched page " + before + " before");
+            }
+            if (callerInterrupted) {
+                startedAfterInterrupt.add(i);
+            }
+            inProgress.add(i);
+            most = Math.max(most, inProgress.size());
+        }
+        try {
+            answers.get(i).get();
+        } catch (InterruptedException e) {
+            synchronized (this) {
+                interrupted.add(i);
+            }
+            throw new InterruptedIOException("the fetch of page " + i + " was interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            synchronized (this) {
+                inProgress.remove(Integer.valueOf(i));
+                changes++;
+            }
+        }
+        if (plans.get(i) == Plan.THROWS) {
+            Exception error = errors.get(i);
+            if (error instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) error;
+        }
+        return body(i);
+    }
+
+    private String describe(Thread thread) {
+        if (thread == caller) {
+            return "the thread that called fetchAll, a platform thread: the pages were fetched one after another";
+        }
+        return "\"" + thread.getName() + "\", a platform thread";
+    }
+
+    // ---- what the test does ----
+
+    /** Lets page i's fetch return (or throw, as its plan says), now or as soon as it is called. */
+    void answer(int i) {
+        answers.get(i).complete(null);
+    }
+
+    void answerAll() {
+        answers.forEach(answer -> answer.complete(null));
+    }
+
+    void interruptCaller() {
+        synchronized (this) {
+            callerInterrupted = true;
+        }
+        caller.interrupt();
+    }
+
+    synchronized List<Integer> inProgress() {
+        return inProgress.stream().sorted().toList();
+    }
+
+    synchronized int most() {
+        return most;
+    }
+
+    synchronized int calls(int i) {
+        return calls[i];
+    }
+
+    synchronized int[] calls() {
+        return calls.clone();
+    }
+
+    synchronized List<String> notVirtual() {
+        return List.copyOf(notVirtual);
+    }
+
+    synchronized List<String> reused() {
+        return List.copyOf(reused);
+    }
+
+    synchronized List<Integer> interrupted() {
+        return interrupted.stream().sorted().toList();
+    }
+
+    synchronized List<Integer> startedAfterInterrupt() {
+        return List.copyOf(startedAfterInterrupt);
+    }
+
+    synchronized Set<Thread> fetchThreads() {
+        return Set.copyOf(threads.keySet());
+    }
+
+    private synchronized long changes() {
+        return changes;
+    }
+
+    boolean isDone() {
+        return done && !caller.isAlive();
+    }
+
+    List<Result> result() {
+        return result;
+    }
+
+    Throwable thrown() {
+        return thrown;
+    }
+
+    /** The fetch threads still alive, once the call has ended. */
+    List<String> threadsLeftAlive() {
+        List<String> alive = new ArrayList<>();
+        synchronized (this) {
+            threads.forEach((thread, page) -> {
+                if (thread.isAlive()) {
+                    alive.add("the thread that fetched page " + page + " (" + thread.getState() + ")");
+                }
+            });
+        }
+        return alive;
+    }
+
+    // ---- settling ----
+
+    /** What was seen when the call settled. */
+    record Settled(List<Integer> inProgress, boolean callerDone, String callerWaitsIn) {
+    }
+
+    /**
+     * Waits until the call has settled (see the class comment). Fails when it never does: something keeps
+     * running without the test.
+     */
+    Settled awaitSettled() {
+        long start = System.nanoTime();
+        long lastChanges = -1;
+        int quietLooks = 0;
+        while (true) {
+            long before = changes();
+            boolean quiet = callerQuiet() && carriersIdle();
+            long after = changes();
+            quietLooks = quiet && before == after && after == lastChanges ? quietLooks + 1 : 0;
+            lastChanges = after;
+            if (quietLooks >= 2) {
+                boolean callerDone = isDone();
+                return new Settled(inProgress(), callerDone, callerDone ? "" : waitsIn(caller.getStackTrace()));
+            }
+            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(4)) {
+                throw new AssertionError("The call of fetchAll never settled: after 4 s, with fetches of pages "
+                        + inProgress() + " in progress, the calling thread was " + caller.getState() + " at "
+                        + waitsIn(caller.getStackTrace()) + " and the virtual threads were still busy.");
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(300));
+        }
+    }
+
+    /**
+     * Waits up to half a second for more than {@code count} fetches to be in progress: a virtual thread that
+     * has just been unparked may not have been seen running yet. Only code that keeps fewer in progress
+     * pays the wait.
+     */
+    boolean moreThanArrive(int count) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        while (inProgress().size() <= count && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+        return inProgress().size() > count;
+    }
+
+    /** Waits up to 2 s for a caller that looked settled with nothing in progress to return. */
+    boolean comesBack() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!isDone() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+        return isDone();
+    }
+
+    private boolean callerQuiet() {
+        if (isDone()) {
+            return true;
+        }
+        Thread.State state = caller.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                || state == Thread.State.BLOCKED || state == Thread.State.TERMINATED;
+    }
+
+    /** True if no carrier thread of the virtual-thread scheduler is running anything. */
+    private static boolean carriersIdle() {
+        for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
+            Thread thread = entry.getKey();
+            ThreadGroup group = thread.getThreadGroup();
+            boolean carrier = thread.getClass().getName().equals("jdk.internal.misc.CarrierThread")
+                    || (group != null && group.getName().equals("CarrierThreads"));
+            if (!carrier) {
+                continue;
+            }
+            Thread.State state = thread.getState();
+            if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first frame of the caller's stack outside the JDK's locks, for messages. */
+    static String waitsIn(StackTraceElement[] stack) {
+        String waits = "";
+        for (StackTraceElement frame : stack) {
+            String name = frame.getClassName();
+            if (name.equals(VirtualFetcher.class.getName())) {
+                return (waits.isEmpty() ? "" : waits + ", called from ") + "VirtualFetcher." + frame.getMethodName()
+                        + "() at line " + frame.getLineNumber();
+            }
+            if ((name.startsWith("java.util.concurrent.") && !name.contains(".locks.") && !name.contains("$"))
+                    || name.equals("java.lang.Thread")) {
+                waits = name.substring(name.lastIndexOf('.') + 1) + "." + frame.getMethodName() + "()";
+            }
+        }
+        return waits.isEmpty() && stack.length > 0 ? String.valueOf(stack[0]) : waits;
+    }
+
+    /** Answers everything, so that no thread waits for a test that is over. */
+    void close() {
+        answerAll();
+        try {
+            caller.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
