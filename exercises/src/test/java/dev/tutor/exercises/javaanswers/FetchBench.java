@@ -53,7 +53,10 @@ final class FetchBench implements VirtualFetcher.Fetch {
     private final List<Integer> startedAfterInterrupt = new ArrayList<>();
     private boolean callerInterrupted;
 
+    private final CompletableFuture<Void> stops = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> stopGate = stops;
     private final Thread caller;
+    private volatile List<Integer> inProgressAtReturn = List.of();
     private volatile List<Result> result;
     private volatile Throwable thrown;
     private volatile boolean done;
@@ -71,6 +74,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
             answers.add(new CompletableFuture<>());
         }
         calls = new int[plans.size()];
+        stops.complete(null);
         List<URI> given = List.copyOf(pages);
         caller = new Thread(() -> {
             try {
@@ -78,6 +82,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
             } catch (Throwable t) {
                 thrown = t;
             } finally {
+                inProgressAtReturn = inProgress();
                 done = true;
             }
         }, "fetchAll caller");
@@ -141,6 +146,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
             synchronized (this) {
                 interrupted.add(i);
             }
+            stopGate.join();   // a fetch takes a moment to stop, as long as the test likes
             throw new InterruptedIOException("the fetch of page " + i + " was interrupted");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
@@ -176,6 +182,24 @@ final class FetchBench implements VirtualFetcher.Fetch {
 
     void answerAll() {
         answers.forEach(answer -> answer.complete(null));
+    }
+
+    /** From now on an interrupted fetch stops only when the test says so ({@link #letStop}). */
+    void holdStops() {
+        stopGate = new CompletableFuture<>();
+    }
+
+    void letStop() {
+        stopGate.complete(null);
+    }
+
+    /**
+     * The pages whose fetch was still in progress at the moment fetchAll returned or threw. (Whether their
+     * threads were alive says less: close() returns once every task has ended, while a virtual thread may
+     * take a few more microseconds to die.)
+     */
+    List<Integer> inProgressAtReturn() {
+        return inProgressAtReturn;
     }
 
     void interruptCaller() {
@@ -235,19 +259,6 @@ final class FetchBench implements VirtualFetcher.Fetch {
 
     Throwable thrown() {
         return thrown;
-    }
-
-    /** The fetch threads still alive, once the call has ended. */
-    List<String> threadsLeftAlive() {
-        List<String> alive = new ArrayList<>();
-        synchronized (this) {
-            threads.forEach((thread, page) -> {
-                if (thread.isAlive()) {
-                    alive.add("the thread that fetched page " + page + " (" + thread.getState() + ")");
-                }
-            });
-        }
-        return alive;
     }
 
     // ---- settling ----
@@ -352,6 +363,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
     /** Answers everything, so that no thread waits for a test that is over. */
     void close() {
         answerAll();
+        letStop();
         try {
             caller.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

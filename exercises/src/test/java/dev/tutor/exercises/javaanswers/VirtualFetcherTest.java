@@ -6,6 +6,9 @@ import dev.tutor.exercises.javaanswers.FetchBench.Plan;
 import dev.tutor.exercises.javaanswers.VirtualFetcher.Body;
 import dev.tutor.exercises.javaanswers.VirtualFetcher.Failed;
 import dev.tutor.exercises.javaanswers.VirtualFetcher.Result;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.net.LoopbackServer;
 import dev.tutor.runtime.net.ServerOptions;
@@ -160,12 +163,33 @@ class VirtualFetcherTest {
             bench.answer(i);
         }
         awaitDone(bench, call(bench, Integer.MAX_VALUE));
-        List<String> alive = bench.threadsLeftAlive();
-        if (!alive.isEmpty()) {
-            fail(call(bench, Integer.MAX_VALUE) + " returned while " + alive.size() + " of the threads that fetched"
-                    + " its pages were still alive, e.g. " + alive.get(0) + ". Every thread fetchAll starts has ended"
-                    + " when it returns: close the executor (try-with-resources), which waits for them.");
+        List<Integer> running = bench.inProgressAtReturn();
+        if (!running.isEmpty()) {
+            fail(call(bench, Integer.MAX_VALUE) + " returned while the fetches of pages " + running + " were still in"
+                    + " progress. Every thread fetchAll starts has ended when it returns: close the executor"
+                    + " (try-with-resources), which waits for them.");
         }
+        if (!waitsForItsThreads()) {
+            fail("VirtualFetcher never calls close() or awaitTermination() on an ExecutorService, nor join() on a"
+                    + " Thread: nothing in it waits for the threads it starts to end, so some may still be running"
+                    + " when fetchAll returns or throws. Open the executor in a try-with-resources block.");
+        }
+    }
+
+    /** Whether the class calls something that waits for threads to end. */
+    private static boolean waitsForItsThreads() {
+        for (JavaClass c : CompiledNest.of(VirtualFetcher.class)) {
+            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                String owner = access.getTarget().getOwner().getName();
+                String name = access.getTarget().getName();
+                if ((owner.startsWith("java.util.concurrent.") && (name.equals("close")
+                        || name.equals("awaitTermination"))) || (owner.equals("java.lang.Thread") && name.equals("join"))
+                        || (owner.equals("java.lang.AutoCloseable") && name.equals("close"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test
@@ -175,22 +199,27 @@ class VirtualFetcherTest {
         int n = 2 + random.nextInt(60);
         int limit = random.nextBoolean() ? Integer.MAX_VALUE : 1 + random.nextInt(n);
         FetchBench bench = bench(allOk(n), limit, random);
+        bench.holdStops();
         bench.start();
         FetchBench.Settled before = bench.awaitSettled();
         List<Integer> inFlight = before.inProgress();
         bench.interruptCaller();
-        FetchBench.Settled after = bench.awaitSettled();
+        FetchBench.Settled stopping = bench.awaitSettled();
         String call = "The thread that called " + call(bench, limit) + " was interrupted while the fetches of pages "
                 + inFlight + " were in progress, and ";
-        if (!after.callerDone()) {
+        if (stopping.callerDone() && !stopping.inProgress().isEmpty()) {
+            fail(call + "fetchAll " + (bench.thrown() == null ? "returned" : "threw " + bench.thrown()) + " while the"
+                    + " fetches of pages " + stopping.inProgress() + " were still in progress (stopping, which takes"
+                    + " them a moment): the threads it started must have ended when it throws. After shutdownNow(),"
+                    + " close() waits for them.");
+        }
+        bench.letStop();
+        FetchBench.Settled after = bench.awaitSettled();
+        boolean neverInterrupted = !bench.interrupted().containsAll(after.inProgress());
+        if (!after.callerDone() && (neverInterrupted || !bench.comesBack())) {
             fail(call + "fetchAll went on waiting in " + after.callerWaitsIn() + ", with the fetches of pages "
                     + after.inProgress() + " still in progress. An interrupt asks fetchAll to stop: on"
                     + " InterruptedException, shutdownNow() interrupts every fetch, and close() waits for them to end.");
-        }
-        if (!after.inProgress().isEmpty()) {
-            fail(call + "fetchAll " + (bench.thrown() == null ? "returned" : "threw " + bench.thrown()) + " while the"
-                    + " fetches of pages " + after.inProgress() + " were still in progress: the threads it started must"
-                    + " have ended when it throws.");
         }
         if (!(bench.thrown() instanceof InterruptedException)) {
             fail(call + "fetchAll " + (bench.thrown() == null ? "returned " + summary(bench.result())
@@ -204,9 +233,9 @@ class VirtualFetcherTest {
                     + " were never interrupted: they ran to the end. Interrupt them (shutdownNow()) before you wait"
                     + " for them; a page still waiting for its turn must not start a fetch that nobody stops.");
         }
-        List<String> alive = bench.threadsLeftAlive();
-        if (!alive.isEmpty()) {
-            fail(call + "fetchAll threw while " + alive.get(0) + " was still alive.");
+        if (!bench.inProgressAtReturn().isEmpty()) {
+            fail(call + "fetchAll threw while the fetches of pages " + bench.inProgressAtReturn() + " were still in"
+                    + " progress.");
         }
     }
 
