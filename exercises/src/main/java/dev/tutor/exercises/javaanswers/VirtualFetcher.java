@@ -105,8 +105,6 @@ public final class VirtualFetcher {
             return new String(body.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IOException("Could not fetch " + page + ": " + e.getMessage(), e);
-        } finally {
-            connection.disconnect();
         }
     }
 }

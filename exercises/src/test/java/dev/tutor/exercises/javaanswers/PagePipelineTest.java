@@ -143,7 +143,7 @@ class PagePipelineTest {
     @Tag("hint:2")
     void aFailureAtAnyStageBecomesThatPagesFailedOutcomeWithItsOwnException(Random random) {
         List<Plan> plans = new ArrayList<>(List.of(Plan.FETCH_THROWS, Plan.FETCH_FAILED, Plan.FETCH_FAILS_LATER,
-                Plan.FETCH_NULL, Plan.PARSE_THROWS, Plan.SUMMARISE_THROWS));
+                Plan.FETCH_FAILS_BARE, Plan.FETCH_NULL, Plan.PARSE_THROWS, Plan.SUMMARISE_THROWS));
         for (int extra = 1 + random.nextInt(3); extra > 0; extra--) {
             plans.add(random.nextBoolean() ? Plan.OK_HELD : Plan.OK_DONE);
         }
@@ -454,6 +454,10 @@ class PagePipelineTest {
     }
 
     private static String why(Outcome want, Outcome got) {
+        if (want instanceof Failed && got instanceof Failed failed && failed.cause() == null) {
+            return " A CompletionException without a cause is the stage's own exception: unwrap only one that has a"
+                    + " cause.";
+        }
         if (want instanceof Failed wanted && got instanceof Failed failed) {
             if (failed.cause() instanceof CompletionException && failed.cause().getCause() == wanted.cause()) {
                 return " The exception arrived wrapped in a CompletionException by a step it passed through: report"

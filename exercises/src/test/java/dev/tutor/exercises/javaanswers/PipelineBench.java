@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -44,6 +45,8 @@ final class PipelineBench implements AutoCloseable {
         FETCH_THROWS("its fetch threw %s instead of returning a future"),
         FETCH_FAILED("its fetch returned a future that had already failed with %s"),
         FETCH_FAILS_LATER("its fetch's future failed later with %s"),
+        /** A CompletionException of the fetch's own, without a cause: get() reports it as it is. */
+        FETCH_FAILS_BARE("its fetch's future failed later with %s, a CompletionException of its own without a cause"),
         FETCH_NULL("its fetch returned null instead of a future"),
         PARSE_THROWS("its parse threw %s"),
         SUMMARISE_THROWS("its summarise threw %s"),
@@ -62,7 +65,7 @@ final class PipelineBench implements AutoCloseable {
         }
 
         boolean failsAtAll() {
-            return failsFetch() || this == PARSE_THROWS || this == SUMMARISE_THROWS;
+            return failsFetch() || this == FETCH_FAILS_BARE || this == PARSE_THROWS || this == SUMMARISE_THROWS;
         }
 
         boolean heldFetch() {
@@ -170,6 +173,7 @@ final class PipelineBench implements AutoCloseable {
                 case 1 -> new UncheckedIOException("bad encoding in " + what, new IOException("malformed input"));
                 default -> new ArithmeticException("/ by zero while reading " + what);
             };
+            case FETCH_FAILS_BARE -> new CompletionException("the connection pool for " + what + " was shut down", null);
             case FETCH_NULL -> new NullPointerException();
             default -> null;
         };
@@ -342,7 +346,7 @@ final class PipelineBench implements AutoCloseable {
         }
         Plan plan = plans.get(i);
         run("completing the fetch of page " + i, () -> {
-            if (plan == Plan.FETCH_FAILS_LATER) {
+            if (plan == Plan.FETCH_FAILS_LATER || plan == Plan.FETCH_FAILS_BARE) {
                 decide(i);
                 held.completeExceptionally(errors.get(i));
             } else {

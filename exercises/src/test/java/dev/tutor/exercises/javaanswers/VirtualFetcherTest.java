@@ -314,6 +314,12 @@ class VirtualFetcherTest {
                 fail("fetchAll(" + n + " pages from the bundled HTTP server) returned " + summary(results)
                         + ": one result per page, in page order.");
             }
+            List<URI> few = pages.subList(0, 3 + random.nextInt(5));
+            List<Result> plain = VirtualFetcher.fetchAll(few);
+            if (plain == null || plain.size() != few.size() || plain.stream().anyMatch(r -> !(r instanceof Body))) {
+                fail("fetchAll(" + few.size() + " pages from the bundled HTTP server), which fetches with get(),"
+                        + " returned " + summary(plain) + ".");
+            }
             for (int i = 0; i < n; i++) {
                 Result r = results.get(i);
                 if (!(r instanceof Body body) || !body.page().equals(pages.get(i))

@@ -136,7 +136,7 @@ public final class PagePipeline {
     /** The page's fetch as a future, a fetch that throws or gives null included. */
     private static CompletableFuture<String> startFetch(URI page, Stages stages) {
         try {
-            return Objects.requireNonNull(stages.fetch(page), () -> "fetch(" + page + ") returned null");
+            return Objects.requireNonNull(stages.fetch(page));   // a null future is a failure too
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
