@@ -6,15 +6,18 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -41,17 +44,19 @@ final class FetchBench implements VirtualFetcher.Fetch {
     private final List<Exception> errors = new ArrayList<>();
     private final List<CompletableFuture<Void>> answers = new ArrayList<>();
 
-    // guarded by this
-    private final int[] calls;
-    private final List<Integer> inProgress = new ArrayList<>();
-    private int most;
-    private long changes;
-    private final Map<Thread, Integer> threads = new IdentityHashMap<>();
-    private final List<String> notVirtual = new ArrayList<>();
-    private final List<String> reused = new ArrayList<>();
-    private final List<Integer> interrupted = new ArrayList<>();
-    private final List<Integer> startedAfterInterrupt = new ArrayList<>();
-    private boolean callerInterrupted;
+    // Written by the fetches without a lock: a virtual thread that blocked on a monitor here would wait for
+    // the JDK's unblocker thread, unseen by the watch, and the call would look settled too early.
+    private final AtomicIntegerArray calls;
+    private final AtomicIntegerArray fetching;          // 1 while page i's fetch is in progress
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger most = new AtomicInteger();
+    private final AtomicLong changes = new AtomicLong();
+    private final ThreadLocal<Integer> fetchedBefore = new ThreadLocal<>();
+    private final Queue<String> notVirtual = new ConcurrentLinkedQueue<>();
+    private final Queue<String> reused = new ConcurrentLinkedQueue<>();
+    private final Queue<Integer> interrupted = new ConcurrentLinkedQueue<>();
+    private final Queue<Integer> startedAfterInterrupt = new ConcurrentLinkedQueue<>();
+    private volatile boolean callerInterrupted;
 
     private final CompletableFuture<Void> stops = new CompletableFuture<>();
     private volatile CompletableFuture<Void> stopGate = stops;
@@ -73,7 +78,8 @@ final class FetchBench implements VirtualFetcher.Fetch {
             errors.add(plans.get(i) == Plan.THROWS ? errorFor(i, random) : null);
             answers.add(new CompletableFuture<>());
         }
-        calls = new int[plans.size()];
+        calls = new AtomicIntegerArray(plans.size());
+        fetching = new AtomicIntegerArray(plans.size());
         stops.complete(null);
         List<URI> given = List.copyOf(pages);
         caller = new Thread(() -> {
@@ -124,37 +130,33 @@ final class FetchBench implements VirtualFetcher.Fetch {
         }
         int i = index;
         Thread thread = Thread.currentThread();
-        synchronized (this) {
-            calls[i]++;
-            changes++;
-            if (!thread.isVirtual()) {
-                notVirtual.add("page " + i + " was fetched on " + describe(thread));
-            }
-            Integer before = threads.put(thread, i);
-            if (before != null) {
-                reused.add("page " + i + " was fetched on the thread that had fetched page " + before + " before");
-            }
-            if (callerInterrupted) {
-                startedAfterInterrupt.add(i);
-            }
-            inProgress.add(i);
-            most = Math.max(most, inProgress.size());
+        calls.incrementAndGet(i);
+        if (!thread.isVirtual()) {
+            notVirtual.add("page " + i + " was fetched on " + describe(thread));
         }
+        Integer before = fetchedBefore.get();
+        if (before != null) {
+            reused.add("page " + i + " was fetched on the thread that had fetched page " + before + " before");
+        }
+        fetchedBefore.set(i);
+        if (callerInterrupted) {
+            startedAfterInterrupt.add(i);
+        }
+        fetching.set(i, 1);
+        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        changes.incrementAndGet();
         try {
             answers.get(i).get();
         } catch (InterruptedException e) {
-            synchronized (this) {
-                interrupted.add(i);
-            }
+            interrupted.add(i);
             stopGate.join();   // a fetch takes a moment to stop, as long as the test likes
             throw new InterruptedIOException("the fetch of page " + i + " was interrupted");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         } finally {
-            synchronized (this) {
-                inProgress.remove(Integer.valueOf(i));
-                changes++;
-            }
+            fetching.set(i, 0);
+            inFlight.decrementAndGet();
+            changes.incrementAndGet();
         }
         if (plans.get(i) == Plan.THROWS) {
             Exception error = errors.get(i);
@@ -203,50 +205,51 @@ final class FetchBench implements VirtualFetcher.Fetch {
     }
 
     void interruptCaller() {
-        synchronized (this) {
-            callerInterrupted = true;
-        }
+        callerInterrupted = true;
         caller.interrupt();
     }
 
-    synchronized List<Integer> inProgress() {
-        return inProgress.stream().sorted().toList();
+    /** The pages whose fetch is in progress, in page order. */
+    List<Integer> inProgress() {
+        List<Integer> pages = new ArrayList<>();
+        for (int i = 0; i < fetching.length(); i++) {
+            if (fetching.get(i) == 1) {
+                pages.add(i);
+            }
+        }
+        return pages;
     }
 
-    synchronized int most() {
-        return most;
+    int most() {
+        return most.get();
     }
 
-    synchronized int calls(int i) {
-        return calls[i];
+    int[] calls() {
+        int[] copy = new int[calls.length()];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = calls.get(i);
+        }
+        return copy;
     }
 
-    synchronized int[] calls() {
-        return calls.clone();
-    }
-
-    synchronized List<String> notVirtual() {
+    List<String> notVirtual() {
         return List.copyOf(notVirtual);
     }
 
-    synchronized List<String> reused() {
+    List<String> reused() {
         return List.copyOf(reused);
     }
 
-    synchronized List<Integer> interrupted() {
+    List<Integer> interrupted() {
         return interrupted.stream().sorted().toList();
     }
 
-    synchronized List<Integer> startedAfterInterrupt() {
+    List<Integer> startedAfterInterrupt() {
         return List.copyOf(startedAfterInterrupt);
     }
 
-    synchronized Set<Thread> fetchThreads() {
-        return Set.copyOf(threads.keySet());
-    }
-
-    private synchronized long changes() {
-        return changes;
+    private long changes() {
+        return changes.get();
     }
 
     boolean isDone() {
@@ -322,7 +325,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
         }
         Thread.State state = caller.getState();
         return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
-                || state == Thread.State.BLOCKED || state == Thread.State.TERMINATED;
+                || state == Thread.State.TERMINATED;
     }
 
     /** True if no carrier thread of the virtual-thread scheduler is running anything. */

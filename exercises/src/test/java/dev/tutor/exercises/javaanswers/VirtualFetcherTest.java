@@ -97,7 +97,7 @@ class VirtualFetcherTest {
         FetchBench bench = bench(allOk(n), limit, random);
         bench.start();
         FetchBench.Settled seen = bench.awaitSettled();
-        if (seen.inProgress().size() < n && bench.moreThanArrive(seen.inProgress().size())) {
+        while (seen.inProgress().size() < n && bench.moreThanArrive(seen.inProgress().size())) {
             seen = bench.awaitSettled();
         }
         checkVirtualAndFresh(bench, call(bench, limit));
