@@ -17,7 +17,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
@@ -300,7 +302,17 @@ class VirtualFetcherTest {
             for (int i = 0; i < n; i++) {
                 pages.add(URI.create("http://127.0.0.1:" + server.port() + "/page/" + i + "?delay=0"));
             }
+            List<Integer> copies = new ArrayList<>();                 // the same address twice is two pages
+            for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                int i = random.nextInt(n);
+                pages.add(pages.get(i));
+                copies.add(i);
+            }
+            Map<URI, Integer> wanted = new HashMap<>();
+            pages.forEach(page -> wanted.merge(page, 1, Integer::sum));
+            Map<URI, Integer> asked = new ConcurrentHashMap<>();
             List<Result> results = VirtualFetcher.fetchAll(pages, Integer.MAX_VALUE, page -> {
+                asked.merge(page, 1, Integer::sum);
                 if (!Thread.currentThread().isVirtual()) {
                     platform.add(Thread.currentThread().getName());
                 }
@@ -310,9 +322,14 @@ class VirtualFetcherTest {
                 fail("fetchAll(" + n + " pages from the bundled HTTP server) fetched on platform threads " + platform
                         + "; every fetch runs on a virtual thread.");
             }
-            if (results == null || results.size() != n) {
-                fail("fetchAll(" + n + " pages from the bundled HTTP server) returned " + summary(results)
+            if (results == null || results.size() != pages.size()) {
+                fail("fetchAll(" + pages.size() + " pages from the bundled HTTP server) returned " + summary(results)
                         + ": one result per page, in page order.");
+            }
+            if (!asked.equals(wanted)) {
+                fail("fetchAll(" + pages.size() + " pages from the bundled HTTP server, pages " + copies + " listed a"
+                        + " second time at the end) fetched some addresses another number of times than they were"
+                        + " listed: the same address twice is two pages, fetched twice.");
             }
             List<URI> few = pages.subList(0, 3 + random.nextInt(5));
             List<Result> plain = VirtualFetcher.fetchAll(few);
@@ -320,12 +337,13 @@ class VirtualFetcherTest {
                 fail("fetchAll(" + few.size() + " pages from the bundled HTTP server), which fetches with get(),"
                         + " returned " + summary(plain) + ".");
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < pages.size(); i++) {
                 Result r = results.get(i);
+                int path = i < n ? i : copies.get(i - n);
                 if (!(r instanceof Body body) || !body.page().equals(pages.get(i))
-                        || !body.text().contains("GET /page/" + i + "?delay=0 answered")) {
-                    fail("Result " + i + " of fetchAll(" + n + " pages from the bundled HTTP server) was " + r
-                            + ", where page " + i + " is " + pages.get(i) + ".");
+                        || !body.text().contains("GET /page/" + path + "?delay=0 answered")) {
+                    fail("Result " + i + " of fetchAll(" + pages.size() + " pages from the bundled HTTP server) was "
+                            + r + ", where page " + i + " is " + pages.get(i) + ".");
                 }
             }
         }
