@@ -1,0 +1,506 @@
+package dev.tutor.exercises.javaanswers;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnitAccess;
+import com.tngtech.archunit.core.domain.JavaType;
+import dev.tutor.exercises.javaanswers.PagePipeline.Failed;
+import dev.tutor.exercises.javaanswers.PagePipeline.Outcome;
+import dev.tutor.exercises.javaanswers.PagePipeline.Summary;
+import dev.tutor.exercises.javaanswers.PagePipeline.TimedOut;
+import dev.tutor.exercises.javaanswers.PipelineBench.Plan;
+import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.Seeded;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Grades {@link PagePipeline}: one chain per page with parse and summarise as tasks of the executor given, and
+ * nothing that waits (hint 1); every failure reported as its page's outcome with the stage's own exception,
+ * and null taken as a value (hint 2); the time-out from the timer given, and every page released once
+ * (hint 3).
+ *
+ * <p>Every test drives the pipeline by hand through a {@link PipelineBench}: it completes the fetches, runs
+ * the executor's tasks and fires the timers itself, one at a time and in an order drawn from the run's seed,
+ * on one thread that it watches. So which thread ran a stage is seen, not guessed; a pipeline that waits is
+ * caught the moment it waits; and time-outs cost no time. The pages, their number, which stage fails with
+ * which exception, and the limit all come from the seed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(Seeded.class)
+class PagePipelineTest {
+
+    private final List<PipelineBench> benches = new ArrayList<>();
+
+    @AfterEach
+    void closeBenches() {
+        benches.forEach(PipelineBench::close);
+    }
+
+    private PipelineBench bench(List<Plan> plans, Random random) {
+        PipelineBench bench = new PipelineBench(plans, random);
+        benches.add(bench);
+        return bench;
+    }
+
+    // ---- one chain per page, CPU steps on cpu: hint 1 ----
+
+    @Test
+    @Order(1)
+    @Tag("hint:1")
+    void summarisesEveryPageWithParseAndSummariseAsTasksOfCpu(Random random) {
+        PipelineBench empty = bench(List.of(), random);
+        empty.call();
+        if (empty.result == null || !empty.result.isDone() || empty.result.isCompletedExceptionally()
+                || !Objects.equals(empty.result.getNow(null), List.of())) {
+            fail("summariseAll of no pages returned " + describe(empty.result) + "; it must return a future that is"
+                    + " already complete with an empty list.");
+        }
+
+        int n = 1 + random.nextInt(8);
+        List<Plan> plans = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            plans.add(random.nextInt(3) == 0 ? Plan.OK_DONE : Plan.OK_HELD);
+        }
+        PipelineBench bench = bench(plans, random);
+        bench.call();
+        checkEveryFetchStartedByTheCall(bench);
+        driveToTheEnd(bench, random);
+        checkStagesOnCpu(bench);
+        for (int i = 0; i < n; i++) {
+            if (bench.parseCalls(i) != 1 || bench.summariseCalls(i) != 1) {
+                fail("For page " + i + ", parse was called " + bench.parseCalls(i) + " time(s) and summarise "
+                        + bench.summariseCalls(i) + " time(s); each runs once per page.");
+            }
+        }
+        checkOutcomes(bench, i -> new Summary(bench.pages.get(i), bench.summary(i)), "");
+    }
+
+    @Test
+    @Order(2)
+    @Tag("hint:1")
+    void usesTheExecutorItIsGivenAndNoThreadsOfItsOwn() {
+        TreeMap<String, String> found = new TreeMap<>();
+        for (JavaClass c : CompiledNest.of(PagePipeline.class)) {
+            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                String why = forbidden(access);
+                if (why != null) {
+                    String owner = access.getTarget().getOwner().getSimpleName();
+                    found.putIfAbsent(owner + "." + access.getTarget().getName(), owner + "." + access.getTarget()
+                            .getName() + "() at " + access.getSourceCodeLocation() + " (" + why + ")");
+                }
+            }
+        }
+        if (!found.isEmpty()) {
+            fail("PagePipeline uses " + String.join("; ", found.values()) + ". CPU work runs on the executor given,"
+                    + " as thenApplyAsync(fn, cpu); every other step is attached to a future, not run on a thread"
+                    + " or a pool of your own.");
+        }
+    }
+
+    private static String forbidden(JavaAccess<?> access) {
+        String owner = access.getTarget().getOwner().getName();
+        String name = access.getTarget().getName();
+        if (owner.equals(java.util.concurrent.CompletableFuture.class.getName()) && name.endsWith("Async")
+                && access instanceof JavaCodeUnitAccess<?> call && call.getTarget().getRawParameterTypes().stream()
+                        .map(JavaType::getName).noneMatch(type -> type.equals("java.util.concurrent.Executor"))) {
+            return "without an executor it runs in ForkJoinPool.commonPool()";
+        }
+        if (owner.equals("java.util.concurrent.ForkJoinPool") || owner.equals("java.util.concurrent.Executors")
+                || owner.endsWith("ThreadPoolExecutor")) {
+            return "a pool other than the executor given";
+        }
+        if (owner.equals("java.lang.Thread") && List.of("<init>", "start", "sleep", "startVirtualThread",
+                "ofVirtual", "ofPlatform", "join").contains(name)) {
+            return "a thread of its own, or a wait";
+        }
+        return null;
+    }
+
+    // ---- failures and nulls: hint 2 ----
+
+    @Test
+    @Order(3)
+    @Tag("hint:2")
+    void aFailureAtAnyStageBecomesThatPagesFailedOutcomeWithItsOwnException(Random random) {
+        List<Plan> plans = new ArrayList<>(List.of(Plan.FETCH_THROWS, Plan.FETCH_FAILED, Plan.FETCH_FAILS_LATER,
+                Plan.FETCH_FAILS_BARE, Plan.FETCH_NULL, Plan.PARSE_THROWS, Plan.SUMMARISE_THROWS));
+        for (int extra = 1 + random.nextInt(3); extra > 0; extra--) {
+            plans.add(random.nextBoolean() ? Plan.OK_HELD : Plan.OK_DONE);
+        }
+        Collections.shuffle(plans, random);
+        PipelineBench bench = bench(plans, random);
+        bench.call();
+        checkEveryFetchStartedByTheCall(bench);
+        driveToTheEnd(bench, random);
+        checkStagesOnCpu(bench);
+        checkOutcomes(bench, i -> expected(bench, i), "");
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:2")
+    void nullIsAValueNotAFailure(Random random) {
+        List<Plan> plans = new ArrayList<>(List.of(Plan.BODY_NULL, Plan.PARSE_NULL, Plan.SUMMARY_NULL));
+        for (int extra = 1 + random.nextInt(3); extra > 0; extra--) {
+            plans.add(random.nextInt(3) == 0 ? Plan.PARSE_THROWS : Plan.OK_HELD);
+        }
+        Collections.shuffle(plans, random);
+        PipelineBench bench = bench(plans, random);
+        bench.call();
+        checkEveryFetchStartedByTheCall(bench);
+        driveToTheEnd(bench, random);
+        checkStagesOnCpu(bench);
+        checkOutcomes(bench, i -> expected(bench, i), " A future completed with null has succeeded: in handle((value,"
+                + " failure) -> ...), tell success from failure by failure == null, never by value == null.");
+    }
+
+    // ---- time-outs and release: hint 3 ----
+
+    /** What the test does with a page's timer in the time-out scenario. */
+    private enum Role {
+        /** The fetch completes, then the timer fires before parse and summarise run: TimedOut. */
+        OUT_WITH_CPU_QUEUED("its body came, then its timer fired before parse and summarise had run"),
+        /** The timer fires while the fetch is pending; the fetch completes later: TimedOut. */
+        OUT_THEN_FETCHED("its timer fired while its fetch was pending; the fetch completed later"),
+        /** The timer fires while the fetch is pending; the fetch completes only after everything else. */
+        OUT_FETCHED_LAST("its timer fired while its fetch was pending; the fetch completed only at the very end"),
+        /** The page fails, then its timer fires: Failed. */
+        FAILED_THEN_TIMER("it failed, then its timer fired"),
+        /** The page is done, then its timer fires: its own outcome. */
+        DONE_THEN_TIMER("it had its outcome, then its timer fired"),
+        /** The timer never fires: its own outcome. */
+        NO_TIMER("its timer never fired");
+
+        private final String text;
+
+        Role(String text) {
+            this.text = text;
+        }
+
+        boolean timesOut() {
+            return this == OUT_WITH_CPU_QUEUED || this == OUT_THEN_FETCHED || this == OUT_FETCHED_LAST;
+        }
+    }
+
+    private record Scenario(PipelineBench bench, List<Role> roles) {
+        String describe(int i) {
+            return bench.planText(i) + "; " + roles.get(i).text;
+        }
+    }
+
+    /** The pages of the time-out scenario, each with its plan and its role, every role on every seed. */
+    private Scenario timeOutScenario(Random random) {
+        List<Role> roles = new ArrayList<>(List.of(Role.OUT_WITH_CPU_QUEUED, Role.OUT_THEN_FETCHED,
+                Role.OUT_FETCHED_LAST, Role.FAILED_THEN_TIMER, Role.DONE_THEN_TIMER));
+        for (int extra = random.nextInt(4); extra > 0; extra--) {
+            roles.add(Role.values()[random.nextInt(Role.values().length)]);
+        }
+        Collections.shuffle(roles, random);
+        List<Plan> plans = new ArrayList<>();
+        for (Role role : roles) {
+            plans.add(switch (role) {
+                case OUT_WITH_CPU_QUEUED -> pick(random, Plan.OK_HELD, Plan.OK_DONE, Plan.PARSE_THROWS,
+                        Plan.SUMMARISE_THROWS);
+                case OUT_THEN_FETCHED -> pick(random, Plan.OK_HELD, Plan.FETCH_FAILS_LATER, Plan.PARSE_THROWS);
+                case OUT_FETCHED_LAST -> Plan.OK_HELD;
+                case FAILED_THEN_TIMER -> pick(random, Plan.FETCH_FAILED, Plan.FETCH_FAILS_LATER, Plan.FETCH_THROWS);
+                case DONE_THEN_TIMER, NO_TIMER -> pick(random, Plan.OK_HELD, Plan.OK_DONE, Plan.FETCH_FAILS_LATER,
+                        Plan.PARSE_THROWS, Plan.SUMMARISE_THROWS);
+            });
+        }
+        return new Scenario(bench(plans, random), roles);
+    }
+
+    /**
+     * Runs the time-out scenario in phases: the call; the bodies and failures of the pages whose outcome comes
+     * before their timer, and of those timed out with CPU work queued; the time-outs; every other fetch but the
+     * last ones and every task; the late timers; then the very last fetches and their tasks.
+     */
+    private void runTimeOutScenario(Scenario scenario, Random random) {
+        scenario.bench.call();
+        finishScenarioFromTheCall(scenario, random);
+    }
+
+    private void finishLateFetches(Scenario scenario, Random random) {
+        for (int i = 0; i < scenario.roles.size(); i++) {
+            scenario.bench.completeFetch(i);
+        }
+        scenario.bench.runAllTasks(random);
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:3")
+    void aPageWithoutAnOutcomeWhenItsTimerFiresIsTimedOut(Random random) {
+        Scenario scenario = timeOutScenario(random);
+        PipelineBench bench = scenario.bench;
+        int n = scenario.roles.size();
+        bench.call();
+        List<java.time.Duration> delays = bench.timerDelays();
+        if (delays.size() != n || delays.stream().anyMatch(d -> !d.equals(bench.limit))) {
+            fail("summariseAll(" + n + " pages, limit " + bench.limit + ") called timer.after(...) " + delays.size()
+                    + " time(s), with " + delays + ", before it returned; each page's time-out starts with its fetch:"
+                    + " one timer.after(limit) per page, in page order." + usesJdkTimeOuts());
+        }
+        finishScenarioFromTheCall(scenario, random);
+        checkStagesOnCpu(bench);
+        checkOutcomes(bench, i -> scenario.roles.get(i).timesOut() ? new TimedOut(bench.pages.get(i))
+                : expected(bench, i), i -> scenario.describe(i), " The limit covers the whole page, its fetch, parse"
+                + " and summarise: the first of the page's outcome and its timer decides.");
+        finishLateFetches(scenario, random);
+    }
+
+    /** Everything in runTimeOutScenario after the call, for a test that has made the call itself. */
+    private void finishScenarioFromTheCall(Scenario scenario, Random random) {
+        PipelineBench bench = scenario.bench;
+        List<Role> roles = scenario.roles;
+        int n = roles.size();
+        for (int i : shuffled(n, random)) {
+            Role role = roles.get(i);
+            if (role == Role.OUT_WITH_CPU_QUEUED || role == Role.FAILED_THEN_TIMER) {
+                bench.completeFetch(i);
+            }
+        }
+        for (int i : shuffled(n, random)) {
+            if (roles.get(i).timesOut() || roles.get(i) == Role.FAILED_THEN_TIMER) {
+                bench.fireTimer(i);
+            }
+        }
+        for (int i : shuffled(n, random)) {
+            if (roles.get(i) != Role.OUT_FETCHED_LAST) {
+                bench.completeFetch(i);
+            }
+            if (random.nextBoolean()) {
+                bench.runAllTasks(random);
+            }
+        }
+        bench.runAllTasks(random);
+        for (int i : shuffled(n, random)) {
+            if (roles.get(i) == Role.DONE_THEN_TIMER) {
+                bench.fireTimer(i);
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:3")
+    void releasesEveryPageOnceBeforeTheFutureCompletes(Random random) {
+        Scenario scenario = timeOutScenario(random);
+        PipelineBench bench = scenario.bench;
+        runTimeOutScenario(scenario, random);
+        Map<URI, Integer> wanted = bench.pagesPerAddress();
+        if (bench.result == null || !bench.result.isDone()) {
+            fail("Every page had its outcome, and the future summariseAll returned was " + describe(bench.result)
+                    + ".");
+        }
+        Map<URI, Integer> atCompletion = bench.releasesAtCompletion();
+        if (!wanted.equals(atCompletion)) {
+            fail("When the future summariseAll returned completed, release(page) had been called " + atCompletion
+                    + " times per address, where the pages were " + wanted + " per address. The pages: "
+                    + describeAll(scenario) + ". Release each page exactly once as soon as its outcome is known,"
+                    + " whichever it is, TimedOut included, in a step that the returned future waits for.");
+        }
+        finishLateFetches(scenario, random);
+        Map<URI, Integer> atEnd = bench.releases();
+        if (!wanted.equals(atEnd)) {
+            fail("Once the fetches of the timed-out pages had completed too, release(page) had been called " + atEnd
+                    + " times per address, where the pages were " + wanted + " per address. The pages: "
+                    + describeAll(scenario) + ". A page is released once, when its outcome is known: what its"
+                    + " stages do after its time-out must not release it again.");
+        }
+    }
+
+    // ---- checks shared by the tests ----
+
+    private static String describeAll(Scenario scenario) {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < scenario.roles.size(); i++) {
+            all.add(scenario.describe(i));
+        }
+        return String.join("; ", all);
+    }
+
+    private static String usesJdkTimeOuts() {
+        for (JavaClass c : CompiledNest.of(PagePipeline.class)) {
+            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                String name = access.getTarget().getName();
+                if (access.getTarget().getOwner().getName().equals("java.util.concurrent.CompletableFuture")
+                        && List.of("orTimeout", "completeOnTimeout", "delayedExecutor").contains(name)) {
+                    return " PagePipeline calls " + name + "() at " + access.getSourceCodeLocation() + ", which"
+                            + " uses the JDK's own clock: time-outs here come from the timer given.";
+                }
+            }
+        }
+        return "";
+    }
+
+    /** The outcome page i's plan leads to when no timer interferes. */
+    private static Outcome expected(PipelineBench bench, int i) {
+        URI page = bench.pages.get(i);
+        Plan plan = bench.plans.get(i);
+        if (plan.failsAtAll()) {
+            return new Failed(page, bench.error(i));
+        }
+        return new Summary(page, switch (plan) {
+            case BODY_NULL, PARSE_NULL, SUMMARY_NULL -> null;
+            default -> bench.summary(i);
+        });
+    }
+
+    private static void checkEveryFetchStartedByTheCall(PipelineBench bench) {
+        List<URI> calls = bench.fetchCalls();
+        if (!calls.equals(bench.pages)) {
+            fail("While summariseAll(" + bench.pages.size() + " pages) ran, fetch was called for " + calls
+                    + ", where the pages were " + bench.pages + ". Start every page's fetch, in page order, before"
+                    + " summariseAll returns: the pages are fetched at once, not one after another.");
+        }
+    }
+
+    /** Completes every held fetch and runs every task, interleaved in a random order. */
+    private static void driveToTheEnd(PipelineBench bench, Random random) {
+        while (true) {
+            List<Integer> held = bench.heldFetches();
+            int tasks = bench.queuedTasks();
+            if (held.isEmpty() && tasks == 0) {
+                return;
+            }
+            if (tasks == 0 || (!held.isEmpty() && random.nextBoolean())) {
+                bench.completeFetch(held.get(random.nextInt(held.size())));
+            } else {
+                bench.runTask(random.nextInt(tasks));
+            }
+        }
+    }
+
+    private static void checkStagesOnCpu(PipelineBench bench) {
+        List<String> off = bench.offCpu();
+        if (!off.isEmpty()) {
+            fail(off.get(0) + (off.size() > 1 ? " (and " + (off.size() - 1) + " more like it)" : "") + ". parse and"
+                    + " summarise are CPU work, and run only as tasks of the executor cpu: a step without an"
+                    + " executor runs on whichever thread completes the future before it (the fetch's thread, or the"
+                    + " caller's if it is already complete), and an ...Async step without one runs in"
+                    + " ForkJoinPool.commonPool().");
+        }
+        List<String> outside = bench.fetchesOutsideTheCall();
+        if (!outside.isEmpty()) {
+            fail(outside.get(0) + ". Every page's fetch starts while summariseAll runs.");
+        }
+    }
+
+    private void checkOutcomes(PipelineBench bench, java.util.function.IntFunction<Outcome> expected, String advice) {
+        checkOutcomes(bench, expected, bench::planText, advice);
+    }
+
+    private void checkOutcomes(PipelineBench bench, java.util.function.IntFunction<Outcome> expected,
+            java.util.function.IntFunction<String> describe, String advice) {
+        int n = bench.pages.size();
+        String call = "summariseAll(" + n + " pages)";
+        if (bench.result == null) {
+            fail(call + " returned null instead of a future.");
+        }
+        if (!bench.result.isDone()) {
+            fail("Every fetch had completed, every task of cpu had run and every timer due had fired, and the future "
+                    + call + " returned had still not completed." + advice);
+        }
+        if (bench.result.isCompletedExceptionally()) {
+            Throwable failure = bench.result.exceptionNow();
+            fail("The future " + call + " returned failed with " + failure + ". A page that fails is reported as its"
+                    + " own Failed outcome; the other pages go on and the returned future does not fail.");
+        }
+        List<Outcome> outcomes = bench.result.resultNow();
+        if (outcomes == null || outcomes.size() != n) {
+            fail(call + " completed with " + outcomes + ": one outcome per page, in page order.");
+        }
+        for (int i = 0; i < n; i++) {
+            Outcome want = expected.apply(i);
+            Outcome got = outcomes.get(i);
+            if (!same(want, got)) {
+                fail("Outcome " + i + " was " + got + ", where " + describe.apply(i) + ", so it must be " + want
+                        + "." + why(want, got) + advice);
+            }
+        }
+    }
+
+    /** Equal, with the very same exception for a Failed outcome. */
+    private static boolean same(Outcome want, Outcome got) {
+        if (want instanceof Failed wanted && got instanceof Failed failed) {
+            if (wanted.cause() instanceof NullPointerException) {
+                return wanted.page().equals(failed.page()) && failed.cause() instanceof NullPointerException;
+            }
+            return wanted.page().equals(failed.page()) && wanted.cause() == failed.cause();
+        }
+        return Objects.equals(want, got);
+    }
+
+    private static String why(Outcome want, Outcome got) {
+        if (want instanceof Failed && got instanceof Failed failed && failed.cause() == null) {
+            return " A CompletionException without a cause is the stage's own exception: unwrap only one that has a"
+                    + " cause.";
+        }
+        if (want instanceof Failed wanted && got instanceof Failed failed) {
+            if (failed.cause() instanceof CompletionException && failed.cause().getCause() == wanted.cause()) {
+                return " The exception arrived wrapped in a CompletionException by a step it passed through: report"
+                        + " the stage's own exception, its cause.";
+            }
+            if (wanted.cause() != null && failed.cause() == wanted.cause().getCause()) {
+                return " That is the cause of the stage's own exception: unwrap a CompletionException, and nothing"
+                        + " else.";
+            }
+        }
+        if (want instanceof Summary && got instanceof Failed failed && failed.cause() == null) {
+            return " A value of null is not a failure.";
+        }
+        if (got != null && !want.page().equals(got.page())) {
+            return " The outcomes go in page order, one per page, the same address twice included.";
+        }
+        return "";
+    }
+
+    private static String describe(java.util.concurrent.CompletableFuture<?> future) {
+        if (future == null) {
+            return "null";
+        }
+        if (!future.isDone()) {
+            return "not complete";
+        }
+        if (future.isCompletedExceptionally()) {
+            return "failed with " + future.exceptionNow();
+        }
+        return "complete with " + future.resultNow();
+    }
+
+    private static List<Integer> shuffled(int n, Random random) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, random);
+        return order;
+    }
+
+    @SafeVarargs
+    private static <T> T pick(Random random, T... choices) {
+        return choices[random.nextInt(choices.length)];
+    }
+}

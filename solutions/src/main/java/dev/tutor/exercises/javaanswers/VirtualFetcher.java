@@ -1,0 +1,136 @@
+package dev.tutor.exercises.javaanswers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Fetches many pages at once, each on a virtual thread of its own: plain blocking code, one thread per page,
+ * and still thousands of pages in flight on a handful of platform threads.
+ *
+ * <p>A <em>virtual thread</em> (JDK 21) is a {@code Thread} that the JDK runs on a few platform threads, its
+ * <em>carriers</em>. When it blocks on a socket, the JDK takes it off its carrier, registers the socket with
+ * its own poller, and puts the thread back on a carrier when the socket is ready: the event loop of lesson
+ * 10, run by the JDK for you, while your code reads like the blocking fetch of lesson 6. A virtual thread
+ * costs little, so there is no pool to size: {@code Executors.newVirtualThreadPerTaskExecutor()} starts a new
+ * one for every task, and a {@code Semaphore} limits how many fetch at once when a limit is wanted.
+ *
+ * <p>Each page is submitted to a virtual-thread-per-task executor, every page before any result is awaited;
+ * with a limit, each task takes a permit of a {@code Semaphore} around its fetch; the futures are read in page
+ * order, a failed one becoming its page's {@link Failed}; and the executor is closed on every way out, after
+ * {@code shutdownNow()} when the caller is interrupted, so that no thread it started outlives the call.
+ */
+public final class VirtualFetcher {
+
+    private VirtualFetcher() {
+    }
+
+    /** Fetches one page and returns its body, blocking until it has come. */
+    @FunctionalInterface
+    public interface Fetch {
+        String fetch(URI page) throws IOException;
+    }
+
+    /** What became of one page. */
+    public sealed interface Result permits Body, Failed {
+        URI page();
+    }
+
+    /** The page's body, as the fetch returned it. */
+    public record Body(URI page, String text) implements Result {
+    }
+
+    /** The fetch of this page threw {@code error}: the very exception it threw. */
+    public record Failed(URI page, Exception error) implements Result {
+    }
+
+    /** Fetches every page at once with {@link #get}: {@code fetchAll(pages, Integer.MAX_VALUE, VirtualFetcher::get)}. */
+    public static List<Result> fetchAll(List<URI> pages) throws InterruptedException {
+        return fetchAll(pages, Integer.MAX_VALUE, VirtualFetcher::get);
+    }
+
+    /**
+     * Fetches every page with {@code fetch}, each on a virtual thread of its own, and returns one result per
+     * page in the order of {@code pages} (the same address twice is two pages, fetched twice).
+     *
+     * <p>Every page is fetched once, and at most {@code limit} fetches are in progress at any moment. While
+     * pages remain to be fetched, that many are in progress: a page starts as soon as one fewer than the
+     * limit is fetching, whatever the others are doing; with a limit of at least the number of pages, every
+     * page is in flight at once. Each fetch runs on a new virtual thread, never on a platform thread and
+     * never on the calling thread, and no two pages share a thread.
+     *
+     * <p>A fetch that throws gives its page a {@link Failed} with the exception it threw, and stops nothing
+     * else: every other page is fetched and reported.
+     *
+     * <p>Every thread it starts has ended when it returns. If the calling thread is interrupted while it
+     * waits, every fetch still in progress, or not yet started, is interrupted or never started, and
+     * {@code fetchAll} throws {@code InterruptedException} once every thread it started has ended.
+     *
+     * @param limit how many fetches may be in progress at once, at least 1
+     * @throws InterruptedException if the calling thread is interrupted while it waits
+     */
+    public static List<Result> fetchAll(List<URI> pages, int limit, Fetch fetch) throws InterruptedException {
+        Semaphore permits = new Semaphore(limit);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> bodies = new ArrayList<>();
+            for (URI page : pages) {
+                bodies.add(threads.submit(() -> {
+                    permits.acquire();            // parks this virtual thread, not a platform thread
+                    try {
+                        return fetch.fetch(page);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            try {
+                List<Result> results = new ArrayList<>();
+                for (int i = 0; i < pages.size(); i++) {
+                    results.add(resultOf(pages.get(i), bodies.get(i)));
+                }
+                return results;
+            } catch (InterruptedException e) {
+                threads.shutdownNow();            // interrupts every fetch; close() below waits for them
+                throw e;
+            }
+        }
+    }
+
+    /** Waits for one page's fetch; what it threw becomes its Failed. */
+    private static Result resultOf(URI page, Future<String> body) throws InterruptedException {
+        try {
+            return new Body(page, body.get());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception failure) {
+                return new Failed(page, failure);
+            }
+            throw new IllegalStateException(e.getCause());   // an Error: not a page's failure
+        }
+    }
+
+    /**
+     * Makes one GET request and returns the reply's body; blocks until the whole reply has arrived. On a
+     * virtual thread, the wait parks the virtual thread and leaves its carrier free.
+     *
+     * @throws IOException if the page cannot be fetched, or answers with a status other than 200
+     */
+    public static String get(URI page) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) page.toURL().openConnection();
+        connection.setConnectTimeout(10_000);
+        connection.setReadTimeout(10_000);
+        try (InputStream body = connection.getInputStream()) {   // waits for the server's answer
+            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("Could not fetch " + page + ": " + e.getMessage(), e);
+        }
+    }
+}
