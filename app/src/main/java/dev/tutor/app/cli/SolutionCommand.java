@@ -2,6 +2,7 @@ package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.session.SolutionComparison;
 import dev.tutor.app.session.Standing;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,8 +36,26 @@ final class SolutionCommand implements Callable<Integer> {
             return TutorCommand.NOT_PASSED;
         }
         for (String file : exercise.files()) {
+            java.util.Optional<String> reference = context.source().solution(file);
+            java.util.Optional<String> yours = context.existingWorkspace().read(file);
+            if (reference.isPresent() && yours.isPresent()) {
+                java.util.List<SolutionComparison.Row> rows = SolutionComparison.rows(yours.get(), reference.get());
+                context.out().println("// ---- " + file + ": yours against the reference (- yours, + reference)");
+                if (rows.isEmpty()) {
+                    context.out().println("   (the same, line for line)");
+                }
+                for (SolutionComparison.Row row : rows) {
+                    context.out().println(switch (row.kind()) {
+                        case PLACE -> "   " + row.text();
+                        case YOURS -> " - " + row.text();
+                        case REFERENCE -> " + " + row.text();
+                        case SAME -> "   " + row.text();
+                    });
+                }
+                context.out().println();
+            }
             context.out().println("// ---- " + file + " (reference solution)");
-            context.out().println(context.source().solution(file).orElse("(missing from tutor.jar)"));
+            context.out().println(reference.orElse("(missing from tutor.jar)"));
         }
         context.saveProgress(progress.withSolutionViewed(exercise.id()));
         return TutorCommand.PASSED;

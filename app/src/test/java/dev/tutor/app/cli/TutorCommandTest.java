@@ -212,6 +212,8 @@ class TutorCommandTest {
         Run confirmed = tutor("solution", "--yes", exercise.id());
         assertThat(confirmed.exitCode()).isZero();
         assertThat(confirmed.out()).contains(SOURCE.solution(exercise.files().get(0)).orElseThrow().strip());
+        assertThat(confirmed.out()).contains(": yours against the reference (- yours, + reference)", "\n + ",
+                "\n - ");
     }
 
     @Test
