@@ -43,12 +43,19 @@ def main():
             code = match.group(1)
             first = code.splitlines()[0] if code.strip() else ""
             server = start_server(first.split(":", 1)[1].strip()) if first.startswith("# needs:") else None
+            # From a file, as a learner runs it: with "-c", Python 3.14's default start method on Linux
+            # (forkserver) cannot find the functions a child process is asked to run.
+            script = tempfile.NamedTemporaryFile("w", suffix=".py", prefix="snippet-", delete=False, encoding="utf-8")
+            script.write(code)
+            script.close()
             try:
-                result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+                result = subprocess.run([sys.executable, script.name], capture_output=True, text=True, timeout=30,
+                                        cwd=tempfile.gettempdir())
                 ok = result.returncode == 0
             except subprocess.TimeoutExpired:
                 ok, result = False, None
             finally:
+                os.unlink(script.name)
                 if server:
                     server.kill()
                     server.wait()
