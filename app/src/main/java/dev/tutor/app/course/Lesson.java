@@ -13,9 +13,11 @@ import java.util.List;
  * @param demos  fully qualified names of runnable demo classes, in the order the text uses them
  * @param timeline the GIL timeline the reader's {@code v} opens in this lesson, one of {@link #TIMELINES}, or
  *               null when the lesson has none
+ * @param learnerDemo the demo that runs on the learner's own class once an exercise passes
+ *               ({@code tutor demo ID --mine}), or null when the lesson has none
  */
 public record Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos,
-                     String timeline) {
+                     String timeline, LearnerDemo learnerDemo) {
     /** The GIL timelines a lesson may name: two CPU-bound threads, or a CPU-bound one beside an I/O-bound one. */
     public static final List<String> TIMELINES = List.of("two-cpu", "cpu-and-io");
 
@@ -25,6 +27,11 @@ public record Lesson(String id, int number, String title, List<String> topics, S
     }
 
     public Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos) {
-        this(id, number, title, topics, text, demos, null);
+        this(id, number, title, topics, text, demos, null, null);
+    }
+
+    public Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos,
+                  String timeline) {
+        this(id, number, title, topics, text, demos, timeline, null);
     }
 }

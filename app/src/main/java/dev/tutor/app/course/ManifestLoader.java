@@ -53,7 +53,8 @@ public final class ManifestLoader {
             String id = string(t, "id", "lesson");
             String where = "lesson '" + id + "'";
             lessons.add(new Lesson(id, lessons.size() + 1, string(t, "title", where), strings(t, "topics", where),
-                    string(t, "text", where), optionalStrings(t, "demos", where), t.getString("timeline")));
+                    string(t, "text", where), optionalStrings(t, "demos", where), t.getString("timeline"),
+                    learnerDemo(t, where)));
         }
         List<Exercise> exercises = new ArrayList<>();
         for (TomlTable t : tables(toml, "exercises")) {
@@ -120,6 +121,20 @@ public final class ManifestLoader {
             throw new CourseException("course.toml: " + where + " needs '" + key + "' as a list of strings.");
         }
         return optionalStrings(t, key, where);
+    }
+
+    /** A lesson's {@code learner_demo = { exercise = "...", demo = "..." }}, or null when it has none. */
+    private static LearnerDemo learnerDemo(TomlTable lesson, String where) {
+        Object value = lesson.get("learner_demo");
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof TomlTable t)) {
+            throw new CourseException("course.toml: " + where + " needs 'learner_demo' as a table { exercise = \"...\","
+                    + " demo = \"...\" }.");
+        }
+        String within = where + " learner_demo";
+        return new LearnerDemo(string(t, "exercise", within), string(t, "demo", within));
     }
 
     private static List<String> optionalStrings(TomlTable t, String key, String where) {

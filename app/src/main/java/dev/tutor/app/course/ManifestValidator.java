@@ -47,6 +47,7 @@ public final class ManifestValidator {
                     problems.add(where + ": demo class '" + demo + "' does not exist in lessons/src/main/java");
                 }
             }
+            checkLearnerDemo(where, l, course, source, problems);
             if (l.timeline() != null && !Lesson.TIMELINES.contains(l.timeline())) {
                 problems.add(where + ": timeline '" + l.timeline() + "' is not one of " + Lesson.TIMELINES);
             }
@@ -141,6 +142,27 @@ public final class ManifestValidator {
             if (e.files().stream().noneMatch(f -> source.hasMistake(e.id(), m.name(), f))) {
                 problems.add(mwhere + ": no .diff files under solutions/mistakes/" + e.id() + "/" + m.name() + "/");
             }
+        }
+    }
+
+    /** A learner demo runs on an exercise of its own lesson and is a demo class of that lesson. */
+    private static void checkLearnerDemo(String where, Lesson l, Course course, CourseSource source,
+                                         List<String> problems) {
+        LearnerDemo mine = l.learnerDemo();
+        if (mine == null) {
+            return;
+        }
+        boolean ownExercise = course.exercises().stream()
+                .anyMatch(e -> e.id().equals(mine.exercise()) && e.lessonId().equals(l.id()));
+        if (!ownExercise) {
+            problems.add(where + ": learner_demo names exercise '" + mine.exercise() + "', which is not one of this"
+                    + " lesson's exercises");
+        }
+        if (!mine.demo().startsWith("dev.tutor.lessons." + l.id() + ".")) {
+            problems.add(where + ": learner_demo '" + mine.demo() + "' must be a class in package dev.tutor.lessons."
+                    + l.id());
+        } else if (!source.hasDemo(mine.demo())) {
+            problems.add(where + ": learner_demo class '" + mine.demo() + "' does not exist in lessons/src/main/java");
         }
     }
 

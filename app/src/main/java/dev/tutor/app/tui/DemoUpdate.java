@@ -1,6 +1,7 @@
 package dev.tutor.app.tui;
 
 import dev.tutor.app.course.Lesson;
+import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.tui.DemoState.Phase;
 import dev.tutor.app.tui.DemoState.Scenario;
 import dev.tutor.app.tui.Key.Kind;
@@ -35,6 +36,21 @@ final class DemoUpdate {
             return Next.of(s.withNotice("This lesson has no demo; t shows the event loop at work."));
         }
         return Next.of(s, new Effect.RunLessonDemo(s.lessonId()));
+    }
+
+    /**
+     * {@code m} in the reader: the lesson's demo on the learner's own code, where the lesson has one, once its
+     * exercise passes; before that, one line saying so and nothing runs.
+     */
+    static Next runLearnerDemo(TutorState s) {
+        Lesson lesson = s.course().lesson(s.lessonId()).orElse(null);
+        if (lesson == null || lesson.learnerDemo() == null) {
+            return Next.of(s.withNotice("This lesson has no demo for your own code; d runs its demo."));
+        }
+        if (!LearnerDemos.unlocked(lesson, s.progress())) {
+            return Next.of(s.withNotice(LearnerDemos.notPassed(s.course(), lesson)));
+        }
+        return Next.of(s, new Effect.RunLearnerDemo(s.lessonId()));
     }
 
     /** {@code v} in the reader: the GIL timeline, where the lesson has one. */

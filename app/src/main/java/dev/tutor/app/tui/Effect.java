@@ -24,6 +24,13 @@ sealed interface Effect {
     record RunLessonDemo(String lessonId) implements Effect {
     }
 
+    /**
+     * Lend the terminal to the lesson's demo on the learner's own code (lesson 10's trace from their MiniLoop),
+     * compiled from their workspace first. Carried out on the UI thread, as {@link RunLessonDemo}.
+     */
+    record RunLearnerDemo(String lessonId) implements Effect {
+    }
+
     /** Leave the tutor, restoring the terminal. */
     record Quit() implements Effect {
     }

@@ -17,17 +17,20 @@ final class EffectRunner {
     private final Gradings gradings;
     private final DemoRunner demos;
     private final Consumer<String> lendTerminalToDemo;
+    private final Consumer<String> lendTerminalToLearnerDemo;
 
     /**
      * @param lendTerminalToDemo runs a lesson's demo program on the real terminal and returns when it has ended;
      *                           the one effect that blocks the UI thread, which owns the screen it puts away
+     * @param lendTerminalToLearnerDemo the same for the lesson's demo on the learner's own code
      */
     EffectRunner(Function<String, Exercise> exercises, Gradings gradings, BlockingQueue<Msg> inbox,
-                 Consumer<String> lendTerminalToDemo) {
+                 Consumer<String> lendTerminalToDemo, Consumer<String> lendTerminalToLearnerDemo) {
         this.exercises = exercises;
         this.gradings = gradings;
         this.demos = new DemoRunner(inbox);
         this.lendTerminalToDemo = lendTerminalToDemo;
+        this.lendTerminalToLearnerDemo = lendTerminalToLearnerDemo;
     }
 
     /** What the gradings say, as messages on the UI thread's queue. */
@@ -77,6 +80,7 @@ final class EffectRunner {
             case Effect.StopDemo st -> demos.stop();
             case Effect.MeasureGil m -> demos.measure(m.run());
             case Effect.RunLessonDemo r -> lendTerminalToDemo.accept(r.lessonId());
+            case Effect.RunLearnerDemo r -> lendTerminalToLearnerDemo.accept(r.lessonId());
             case Effect.Quit q -> {
                 demos.stop();
                 return false;

@@ -9,6 +9,7 @@ import dev.tutor.app.course.Course;
 import dev.tutor.app.grading.Grader;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Gradings;
+import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.session.LessonDemos;
 import dev.tutor.app.session.TutorSession;
 import dev.tutor.app.workspace.Workspace;
@@ -83,7 +84,8 @@ public final class FullScreenTutor {
             LessonDemos demos = new LessonDemos(course);
             gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));
             EffectRunner effects = new EffectRunner(course::requireExercise, gradings, loop.inbox(),
-                    lessonId -> lendToDemo(loop, loan, demos, lessonId));
+                    lessonId -> lendToDemo(loop, loan, demos, lessonId),
+                    lessonId -> lendToLearnerDemo(loop, loan, session, lessonId));
             // The first screen before anything slow: on two cores the spare test JVM, the compiler's warm-up and
             // the watcher's first scan would each hold it up by a few tenths of a second.
             loop.paint();
@@ -116,6 +118,24 @@ public final class FullScreenTutor {
             loan.run(LessonDemos.command(demo, List.of()), title, "tutor demo " + lessonId)
                     .ifPresent(problem -> loop.inbox().add(new Msg.GradeFailed("", problem)));
         });
+        try {
+            loop.paint();
+        } catch (IOException e) {
+            // The next message paints again.
+        }
+    }
+
+    /** Compiles the learner's class and runs the lesson's demo on it on the real terminal, or says why not. */
+    private static void lendToLearnerDemo(TutorLoop loop, TerminalLoan loan, TutorSession session, String lessonId) {
+        LearnerDemos.Prepared prepared = LearnerDemos.prepare(session.course(), session.existingWorkspace(),
+                session.progress(), lessonId, List.of());
+        switch (prepared) {
+            case LearnerDemos.Refused refused -> loop.inbox().add(new Msg.GradeFailed("", refused.message()));
+            case LearnerDemos.Ready ready -> loan.run(ready.command(), "Lesson demo on your own code, "
+                            + ready.exerciseId() + " (Ctrl-C stops it; the tutor comes back afterwards)",
+                    "tutor demo " + lessonId + " --mine")
+                    .ifPresent(problem -> loop.inbox().add(new Msg.GradeFailed("", problem)));
+        }
         try {
             loop.paint();
         } catch (IOException e) {

@@ -22,6 +22,7 @@ final class HelpOverlay {
         {"Home End  g G", "top or end"},
         {"enter  e", "open the lesson's first exercise"},
         {"d", "run the lesson's demo in the terminal; a key brings the tutor back"},
+        {"m", "the same demo on your own loop (lesson 10, once mini-loop passes)"},
         {"v  t", "the GIL timeline (lessons 5, 6); the event loop turn by turn"},
         {"demo: space . + - [ ]", "pause, step, speed, GIL switch interval; 1 2 3 s f"},
         {"", "Exercise (save the file in your editor to have it graded)"},

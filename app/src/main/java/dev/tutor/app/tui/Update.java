@@ -123,6 +123,9 @@ final class Update {
         if (key.is('d')) {
             return DemoUpdate.runLessonDemo(s);
         }
+        if (key.is('m')) {
+            return DemoUpdate.runLearnerDemo(s);
+        }
         if (key.is('v')) {
             return DemoUpdate.openGilTimeline(s);
         }

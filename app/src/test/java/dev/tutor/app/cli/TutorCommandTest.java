@@ -174,6 +174,41 @@ class TutorCommandTest {
     }
 
     @Test
+    @Timeout(90)
+    void theLearnersOwnLoopRunsLessonTensDemoOnceMiniLoopPasses() throws Exception {
+        assertThat(tutor("init").exitCode()).isZero();
+        Exercise miniLoop = COURSE.requireExercise("mini-loop");
+        Run before = tutor("demo", "eventloop", "--mine");
+        assertThat(before.exitCode()).as(before.out() + before.err()).isEqualTo(1);
+        assertThat(before.out().strip()).isEqualTo("Your MiniLoop.java has not passed mini-loop yet: make it pass"
+                + " ('tutor check mini-loop'), then run this again.");
+
+        for (String file : miniLoop.files()) {
+            Files.writeString(workspace.resolve("src/main/java").resolve(file), SOURCE.solution(file).orElseThrow());
+        }
+        Run check = tutor("check", "mini-loop");
+        assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
+
+        long start = System.nanoTime();
+        Run mine = tutor("demo", "eventloop", "--mine");
+        assertThat(mine.exitCode()).as(mine.out() + mine.err()).isZero();
+        assertThat(mine.out()).contains("Lesson 10's demo on your own loop, dev.tutor.exercises.eventloop.MiniLoop.",
+                "Your loop has no listener", "Ran: A B T C.", "HTTP/1.1 200", "the timer ran in turn")
+                .containsPattern("turn 1 \\+0\\.000ms \\| ready 2 \\| timeout 0ms \\(callbacks ready\\) \\| select 0"
+                        + " \\| due 1 \\[T\\] \\| ran 3 \\[A [0-9.]+ms, B [0-9.]+ms, T [0-9.]+ms\\]")
+                .containsPattern("select 1 \\[recv r/r\\]");
+        assertThat(System.nanoTime() - start).as("the demo's time").isLessThan(30_000_000_000L);
+    }
+
+    @Test
+    void aLessonWithoutADemoForTheLearnersCodeIsAUsageError() {
+        assertThat(tutor("init").exitCode()).isZero();
+        Run run = tutor("demo", "waiting", "--mine");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("No demo of 'waiting' runs on your own code; --mine works for eventloop.");
+    }
+
+    @Test
     void lostProgressIsSaidInListAndRebuiltByCheckingEverything() throws Exception {
         tutor("init");
         Exercise exercise = first();

@@ -2,7 +2,12 @@ package dev.tutor.app.tui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tutor.app.course.Course;
+import dev.tutor.app.course.LearnerDemo;
+import dev.tutor.app.course.Lesson;
+import dev.tutor.app.progress.Progress;
 import dev.tutor.app.tui.Key.Kind;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +124,33 @@ class DemoUpdateTest {
         Next next = press(lesson, Key.ch('d'));
         assertThat(next.state().screen()).isEqualTo(Screen.LESSON);
         assertThat(next.effects()).containsExactly(new Effect.RunLessonDemo("threads"));
+    }
+
+    /** The fixture course whose "waiting" lesson runs a demo on the learner's workload-probe once it passes. */
+    private static TutorState withLearnerDemo(Progress progress) {
+        Course one = TuiFixtures.course();
+        List<Lesson> lessons = new java.util.ArrayList<>(one.lessons());
+        Lesson waiting = lessons.get(0);
+        lessons.set(0, new Lesson(waiting.id(), waiting.number(), waiting.title(), waiting.topics(), waiting.text(),
+                waiting.demos(), null, new LearnerDemo("workload-probe", "dev.tutor.lessons.waiting.MineDemo")));
+        return TutorState.initial(new Course(one.topics(), lessons, one.exercises()), TuiFixtures.texts(), progress,
+                80, 24, Glyphs.UNICODE.monochrome()).withLesson("waiting");
+    }
+
+    @Test
+    void mRunsTheDemoOnTheLearnersCodeOnlyOnceItsExercisePasses() {
+        Next before = press(withLearnerDemo(Progress.empty()), Key.ch('m'));
+        assertThat(before.effects()).isEmpty();
+        assertThat(before.state().notice()).isEqualTo("Your WorkloadProbe.java has not passed workload-probe yet:"
+                + " make it pass ('tutor check workload-probe'), then run this again.");
+
+        Next after = press(withLearnerDemo(Progress.empty().withAttempt("workload-probe", true, Instant.EPOCH)),
+                Key.ch('m'));
+        assertThat(after.effects()).containsExactly(new Effect.RunLearnerDemo("waiting"));
+
+        Next elsewhere = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('m'));
+        assertThat(elsewhere.effects()).isEmpty();
+        assertThat(elsewhere.state().notice()).isEqualTo("This lesson has no demo for your own code; d runs its demo.");
     }
 
     @Test
