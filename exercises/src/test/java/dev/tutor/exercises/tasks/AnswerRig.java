@@ -62,7 +62,8 @@ final class AnswerRig implements AutoCloseable {
         BAD_CODE
     }
 
-    record Page(String path, Kind kind, int status, String body) {
+    /** A page; an awkward one is always cut inside its empty line and inside a character of its body. */
+    record Page(String path, Kind kind, int status, String body, boolean awkward) {
     }
 
     private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
@@ -82,6 +83,7 @@ final class AnswerRig implements AutoCloseable {
     private final ServerSocketChannel listening;
     private final int port;
     private int refusedPort = -1;
+    private boolean firstAnswerLast;
     private final Map<String, Page> pages = new HashMap<>();
     private final List<Conn> conns = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
@@ -111,7 +113,7 @@ final class AnswerRig implements AutoCloseable {
 
             @Override
             public void error(String message, Throwable error) {
-                logged.add(message + " " + error);
+                logged.add(message.contains(String.valueOf(error)) ? message : message + " " + error);
             }
         };
         loop = EventLoop.create(LoopOptions.defaults().withClock(clock).withSlowCallbackDuration(null).withLog(log));
@@ -127,6 +129,19 @@ final class AnswerRig implements AutoCloseable {
 
     /** A page of this kind at {@code path}, with a random status and body; returns its address. */
     URI page(String path, Kind kind) {
+        return page(path, kind, false);
+    }
+
+    /**
+     * A page whose body has at least one character of two bytes or more in UTF-8, and whose answer is always cut
+     * between the two halves of its empty line and between the bytes of that character, each cut a read of its
+     * own: the edge cases every seed must meet.
+     */
+    URI awkwardPage(String path, Kind kind) {
+        return page(path, kind, true);
+    }
+
+    private URI page(String path, Kind kind, boolean awkward) {
         int[] statuses = {200, 200, 200, 201, 204, 301, 404, 404, 500, 503};
         int status = statuses[random.nextInt(statuses.length)];
         int length = switch (random.nextInt(5)) {
@@ -139,7 +154,11 @@ final class AnswerRig implements AutoCloseable {
         while (body.length() < length) {
             body.append(LETTERS.charAt(random.nextInt(LETTERS.length())));
         }
-        pages.put(path, new Page(path, kind, status, body.toString()));
+        if (awkward && body.chars().allMatch(c -> c < 0x80)) {
+            String wide = LETTERS.substring(LETTERS.indexOf('\u00e9'));
+            body.insert(random.nextInt(body.length() + 1), wide.charAt(random.nextInt(wide.length())));
+        }
+        pages.put(path, new Page(path, kind, status, body.toString(), awkward));
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
@@ -152,6 +171,14 @@ final class AnswerRig implements AutoCloseable {
             }
         }
         return URI.create("http://127.0.0.1:" + refusedPort + path);
+    }
+
+    /**
+     * Holds back the answer to the first connect while any other fetch is in flight, so that the first address's
+     * fetch ends last and no other order of ending can give the results in list order by chance.
+     */
+    void answerTheFirstConnectLast() {
+        firstAnswerLast = true;
     }
 
     Kind kindOf(URI uri) {
@@ -277,14 +304,20 @@ final class AnswerRig implements AutoCloseable {
             }
         }
         if (inFlight == 0) {
-            problem("All " + fetches.size() + " fetches had ended (every channel closed or every connect failed), yet"
-                    + " the future fetchAll returned was still pending, and nothing was left to wake the loop. Complete"
-                    + " it with the list of results once the last fetch has ended.");
+            String errors = logged.isEmpty() ? "" : " The loop logged: " + logged.get(0) + ".";
+            problem(count == 0 ? "fetchAll was given an empty list, and the future it returned was still pending with"
+                    + " nothing left to wake the loop. With no fetch, no done-callback ever runs: complete it with an"
+                    + " empty list before returning it."
+                    : "All " + fetches.size() + " fetches had ended (every channel closed or every connect failed), yet"
+                    + " the future fetchAll returned was still pending, and nothing was left to wake the loop." + errors
+                    + " Complete it with the list of results once the last fetch has ended.");
             return;
         }
+        Conn held = firstAnswerLast && !fetches.isEmpty() && fetches.stream().skip(1).anyMatch(
+                WatchedLoop.Fetch::inFlight) ? connOf(fetches.get(0)) : null;
         List<Conn> ready = new ArrayList<>();
         for (Conn conn : conns) {
-            if (conn.canTakeMore()) {
+            if (conn.canTakeMore() && conn != held) {
                 ready.add(conn);
             }
         }
@@ -408,7 +441,7 @@ final class AnswerRig implements AutoCloseable {
             requested = true;
             String[] words = text.substring(0, text.indexOf("\r\n")).split(" ");
             String path = words.length > 1 ? words[1] : "";
-            page = pages.getOrDefault(path, new Page(path, Kind.OK, 404, "no such page"));
+            page = pages.getOrDefault(path, new Page(path, Kind.OK, 404, "no such page", false));
             plan();
         }
 
@@ -436,11 +469,11 @@ final class AnswerRig implements AutoCloseable {
                 cuts.add(1 + serving.nextInt(whole.length - 1));
             }
             int blank = head.length() - 2; // inside the empty line: "\r\n" | "\r\n"
-            if (serving.nextBoolean() && blank > 0 && blank < whole.length) {
+            if ((page.awkward() || serving.nextBoolean()) && blank > 0 && blank < whole.length) {
                 cuts.add(blank);
             }
             int wide = firstWideChar(whole, head.length());
-            if (serving.nextBoolean() && wide > 0 && wide < whole.length) {
+            if ((page.awkward() || serving.nextBoolean()) && wide > 0 && wide < whole.length) {
                 cuts.add(wide); // between the two bytes of a UTF-8 character
             }
             int from = 0;
@@ -623,7 +656,7 @@ final class AnswerRig implements AutoCloseable {
                     + ".");
         }
         for (int i = 0; i < uris.size(); i++) {
-            assertResult(i, uris.get(i), run.results().get(i), fetches.get(i), inputs);
+            assertResult(i, uris, run.results().get(i), fetches.get(i), inputs);
         }
         for (WatchedLoop.Fetch fetch : fetches) {
             if (fetch.inFlight()) {
@@ -634,10 +667,13 @@ final class AnswerRig implements AutoCloseable {
         }
     }
 
-    private void assertResult(int index, URI uri, Result result, WatchedLoop.Fetch fetch, String inputs) {
+    private void assertResult(int index, List<URI> uris, Result result, WatchedLoop.Fetch fetch, String inputs) {
+        URI uri = uris.get(index);
         String at = "The result at index " + index + " (" + uri + ")";
         if (result == null) {
-            fail(at + " is null" + inputs + ".");
+            int first = uris.indexOf(uri);
+            fail(at + " is null" + inputs + (first < index ? "; the same address is at index " + first + " too. Each"
+                    + " appearance is a fetch of its own, and its result goes in its own slot, by index" : "") + ".");
         }
         if (!uri.equals(result.uri())) {
             fail(at + " is for " + result.uri() + inputs + ". Results come in the order of the list, whichever fetch"
@@ -681,6 +717,14 @@ final class AnswerRig implements AutoCloseable {
         }
         if (!conn.bodySent.equals(result.body())) {
             String body = result.body();
+            for (int other = 0; other < watched.fetches().size(); other++) {
+                Conn sent = connOf(watched.fetches().get(other));
+                if (sent != null && sent != conn && body != null && !body.isEmpty() && body.equals(sent.bodySent)) {
+                    fail(at + " has the answer the server sent to connect number " + (other + 1) + ", the fetch of"
+                            + " index " + other + (uris.get(other).equals(uri) ? ", the same address" : "") + inputs
+                            + ". Each fetch's result goes in the slot of its own index, whichever fetch ends first.");
+                }
+            }
             fail(at + " has a body of " + (body == null ? "null" : body.length() + " characters") + ", where the server"
                     + " sent " + conn.bodySent.length() + " characters in " + conn.pieces.size() + " piece(s)"
                     + (body != null && body.indexOf('\uFFFD') >= 0 && conn.bodySent.indexOf('\uFFFD') < 0

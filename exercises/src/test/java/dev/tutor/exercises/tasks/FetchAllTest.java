@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link FetchAll}: one fetch read to the end of its answer (hint 1), fetches that fail (hint 1), many
- * at once with their results in list order (hint 2), the empty list and a bad limit (hint 2), the limit (hint 3),
+ * Grades {@link FetchAll}: one fetch read to the end of its answer (hint 1), one fetch that fails, alone (hint 1),
+ * many at once with their results in list order, the first address's fetch ending last (hint 2), the empty list and
+ * a bad limit (hint 2), the limit, with a refused connect and an answer parse rejects while fetches wait (hint 3),
  * and last what the class may use (hint 3).
  *
  * <p>Every run plays the server on the same loop and on the same thread ({@link AnswerRig}), and watches the
@@ -64,7 +65,9 @@ class FetchAllTest {
     void oneFetchReadsItsWholeAnswerPieceByPiece(Random random) throws IOException {
         for (int round = 0; round < 4; round++) {
             AnswerRig rig = rig(random);
-            List<URI> uris = List.of(rig.page("/one/" + round + "/" + random.nextInt(1000), Kind.OK));
+            String path = "/one/" + round + "/" + random.nextInt(1000);
+            // every other answer is cut inside its empty line and inside a character, whatever the seed
+            List<URI> uris = List.of(round % 2 == 0 ? rig.awkwardPage(path, Kind.OK) : rig.page(path, Kind.OK));
             int limit = 1 + random.nextInt(3);
             rig.assertRun(uris, rig.run(uris, limit));
         }
@@ -78,18 +81,14 @@ class FetchAllTest {
                 Kind.BAD_CODE, Kind.BAD_CODE, Kind.NO_STATUS_LINE));
         failing.add(null); // a refused connect
         Collections.shuffle(failing, random);
+        // one fetch at a time, so that only its own result and its own channel are seen here; failures among
+        // other fetches, under the limit, come with hint 3
         for (Kind kind : failing) {
             AnswerRig rig = rig(random);
-            List<URI> uris = new ArrayList<>();
             String tag = "/" + random.nextInt(10_000);
-            uris.add(kind == null ? rig.refused("/refused" + tag) : rig.page("/" + kind.name().toLowerCase() + tag,
-                    kind));
-            int good = random.nextInt(3);
-            for (int i = 0; i < good; i++) {
-                uris.add(rig.page("/good/" + i + tag, Kind.OK));
-            }
-            Collections.shuffle(uris, random);
-            int limit = uris.size() + random.nextInt(3);
+            List<URI> uris = List.of(kind == null ? rig.refused("/refused" + tag)
+                    : rig.page("/" + kind.name().toLowerCase() + tag, kind));
+            int limit = 1 + random.nextInt(3);
             rig.assertRun(uris, rig.run(uris, limit));
         }
     }
@@ -102,8 +101,12 @@ class FetchAllTest {
     void resultsComeInListOrderWhicheverFetchEndsFirst(Random random) throws IOException {
         for (int round = 0; round < 3; round++) {
             AnswerRig rig = rig(random);
-            int count = round == 0 ? 2 : 3 + random.nextInt(16);
-            List<URI> uris = addresses(rig, random, count, round, false);
+            int count = round == 0 ? 2 : 4 + random.nextInt(15);
+            // the first address once only, its fetch ending last: results in any order but the list's show
+            List<URI> uris = new ArrayList<>(List.of(rig.page("/r" + round + "/first-" + random.nextInt(100_000),
+                    Kind.OK)));
+            uris.addAll(addresses(rig, random, count - 1, round, false, true));
+            rig.answerTheFirstConnectLast();
             int limit = count + (round == 1 ? 0 : random.nextInt(4)); // all at once, exactly or with room to spare
             rig.assertRun(uris, rig.run(uris, limit));
             int most = rig.mostInFlight();
@@ -149,11 +152,11 @@ class FetchAllTest {
             int limit;
             switch (round) {
                 case 0 -> {
-                    count = 2 + random.nextInt(5);
+                    count = 4 + random.nextInt(5);
                     limit = 1;
                 }
                 case 1 -> {
-                    count = 4 + random.nextInt(14);
+                    count = 5 + random.nextInt(13);
                     limit = 2;
                 }
                 case 2 -> {
@@ -169,7 +172,26 @@ class FetchAllTest {
                     limit = 1 + random.nextInt(count);
                 }
             }
-            List<URI> uris = addresses(rig, random, count, round, true);
+            List<URI> uris;
+            if (round == 0) {
+                // distinct addresses, so that any other start order shows; an answer parse rejects with two or more
+                // fetches still waiting when it ends, and a refused connect with one or more
+                uris = addresses(rig, random, count, round, false, false);
+                int rejected = random.nextInt(count - 2);
+                int refused = random.nextInt(count - 2);
+                refused += refused >= rejected ? 1 : 0;
+                Kind[] parseRejects = {Kind.NO_STATUS_LINE, Kind.NO_BLANK_LINE, Kind.BAD_CODE};
+                uris.set(rejected, rig.page("/r0/rejected-" + random.nextInt(100_000),
+                        parseRejects[random.nextInt(parseRejects.length)]));
+                uris.set(refused, rig.refused("/r0/refused-" + random.nextInt(100_000)));
+            } else if (round == 1) {
+                // a refused connect ends at once while the fetch started beside it still waits for its answer
+                uris = addresses(rig, random, count, round, true, true);
+                uris.set(0, rig.refused("/r1/refused-" + random.nextInt(100_000)));
+                uris.set(1, rig.page("/r1/beside-" + random.nextInt(100_000), Kind.OK));
+            } else {
+                uris = addresses(rig, random, count, round, true, true);
+            }
             rig.assertRun(uris, rig.run(uris, limit));
         }
     }
@@ -254,14 +276,14 @@ class FetchAllTest {
         return null;
     }
 
-    /** {@code count} addresses: mostly good pages, some asked for twice or more, and failures when asked. */
-    private static List<URI> addresses(AnswerRig rig, Random random, int count, int round, boolean failures)
-            throws IOException {
+    /** {@code count} addresses: mostly good pages, failures when asked, and some asked for twice when asked. */
+    private static List<URI> addresses(AnswerRig rig, Random random, int count, int round, boolean failures,
+            boolean twice) throws IOException {
         List<URI> uris = new ArrayList<>();
         while (uris.size() < count) {
             int pick = random.nextInt(10);
             String path = "/r" + round + "/" + uris.size() + "-" + random.nextInt(100_000);
-            if (pick < 2 && !uris.isEmpty()) {
+            if (twice && pick < 2 && !uris.isEmpty()) {
                 URI again = uris.get(random.nextInt(uris.size()));
                 uris.add(again);
             } else if (failures && pick == 2) {
@@ -273,7 +295,7 @@ class FetchAllTest {
                 uris.add(rig.page(path, Kind.OK));
             }
         }
-        if (count >= 3 && uris.stream().distinct().count() == uris.size()) {
+        if (twice && count >= 3 && uris.stream().distinct().count() == uris.size()) {
             uris.set(count - 1, uris.get(random.nextInt(count - 1))); // at least one address twice
         }
         return uris;
