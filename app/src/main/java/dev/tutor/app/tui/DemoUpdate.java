@@ -83,7 +83,7 @@ final class DemoUpdate {
         if (key.kind() == Kind.ESCAPE || key.kind() == Kind.BACKSPACE || key.kind() == Kind.LEFT) {
             // The run number moves on, so late messages of the stopped demo are dropped.
             DemoState stopped = d.withRun(d.run() + 1, d.scenario());
-            return Next.of(s.withDemo(stopped).withScreen(Screen.LESSON), new Effect.StopDemo());
+            return Next.of(s.withDemo(stopped).withFocus(Focus.LESSON), new Effect.StopDemo());
         }
         if (d.phase() == Phase.PREDICT) {
             if (key.is('1') || key.is('2') || key.is('3')) {
@@ -137,7 +137,7 @@ final class DemoUpdate {
     /** A demo message: folded into the state when it belongs to the run on screen, dropped otherwise. */
     static Next message(TutorState s, Msg msg) {
         DemoState d = s.demo();
-        if (d == null || s.screen() != Screen.DEMO) {
+        if (d == null || s.focus() != Focus.DEMO) {
             return Next.of(s);
         }
         return switch (msg) {

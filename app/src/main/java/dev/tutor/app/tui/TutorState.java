@@ -14,7 +14,7 @@ import java.util.Map;
  * @param course       the course
  * @param texts        lesson Markdown, solutions and file paths, read before the screen opened
  * @param progress     the latest progress snapshot
- * @param screen       which screen has the focus
+ * @param focus        which screen has the focus
  * @param selected     the selected row of the course map
  * @param lessonId     the lesson the reader shows (or last showed)
  * @param exerciseId   the exercise the panel shows (or last showed)
@@ -31,7 +31,7 @@ import java.util.Map;
  * @param notice       one line for the footer, such as the last verdict seen from another screen; may be empty
  * @param demo         the demo runner's state while a demo screen is open or was last open; null before any
  */
-record TutorState(Course course, CourseTexts texts, Progress progress, Screen screen, int selected, String lessonId,
+record TutorState(Course course, CourseTexts texts, Progress progress, Focus focus, int selected, String lessonId,
                   String exerciseId, int lessonScroll, int panelScroll, Map<String, GradeStatus> grades, int cols,
                   int rows, boolean help, int hintsShown, SolutionView solution, long now, Glyphs glyphs,
                   String notice, DemoState demo) {
@@ -51,7 +51,7 @@ record TutorState(Course course, CourseTexts texts, Progress progress, Screen sc
     /** The state at start: the course map, with the exercise the learner last worked on selected. */
     static TutorState initial(Course course, CourseTexts texts, Progress progress, int cols, int rows, Glyphs glyphs) {
         String firstLesson = course.lessons().isEmpty() ? null : course.lessons().get(0).id();
-        TutorState start = new TutorState(course, texts, progress, Screen.COURSE_MAP, 0, firstLesson, null, 0, 0,
+        TutorState start = new TutorState(course, texts, progress, Focus.COURSE_MAP, 0, firstLesson, null, 0, 0,
                 Map.of(), cols, rows, false, 0, SolutionView.HIDDEN, 0, glyphs, "", null);
         int resume = !Standing.begun(progress) || course.exercises().isEmpty() ? -1
                 : CourseMapRows.indexOfExercise(course, Standing.resume(course, progress).id());
@@ -76,23 +76,23 @@ record TutorState(Course course, CourseTexts texts, Progress progress, Screen sc
     }
 
     TutorState withProgress(Progress p) {
-        return new TutorState(course, texts, p, screen, selected, lessonId, exerciseId, lessonScroll, panelScroll,
+        return new TutorState(course, texts, p, focus, selected, lessonId, exerciseId, lessonScroll, panelScroll,
                 grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
-    TutorState withScreen(Screen s) {
+    TutorState withFocus(Focus s) {
         return new TutorState(course, texts, progress, s, selected, lessonId, exerciseId, lessonScroll, panelScroll,
                 grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withSelected(int row) {
-        return new TutorState(course, texts, progress, screen, row, lessonId, exerciseId, lessonScroll, panelScroll,
+        return new TutorState(course, texts, progress, focus, row, lessonId, exerciseId, lessonScroll, panelScroll,
                 grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     /** Opens the reader on {@code id} at its top. */
     TutorState withLesson(String id) {
-        return new TutorState(course, texts, progress, Screen.LESSON, selected, id, exerciseId, 0, panelScroll,
+        return new TutorState(course, texts, progress, Focus.LESSON, selected, id, exerciseId, 0, panelScroll,
                 grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
@@ -100,60 +100,60 @@ record TutorState(Course course, CourseTexts texts, Progress progress, Screen sc
     TutorState withExercise(String id) {
         int taken = progress.exercise(id).hintsTaken();
         String lesson = course.exercise(id).map(Exercise::lessonId).orElse(lessonId);
-        return new TutorState(course, texts, progress, Screen.EXERCISE, selected, lesson, id, lessonScroll, 0,
+        return new TutorState(course, texts, progress, Focus.EXERCISE, selected, lesson, id, lessonScroll, 0,
                 grades, cols, rows, help, taken, SolutionView.HIDDEN, now, glyphs, notice, demo);
     }
 
     TutorState withLessonScroll(int line) {
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, line, panelScroll,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, line, panelScroll,
                 grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withPanelScroll(int line) {
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll, line,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll, line,
                 grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withGrade(String id, GradeStatus status) {
         Map<String, GradeStatus> next = new HashMap<>(grades);
         next.put(id, status);
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
                 panelScroll, next, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withSize(int c, int r) {
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
                 panelScroll, grades, c, r, help, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withHelp(boolean on) {
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
                 panelScroll, grades, cols, rows, on, hintsShown, solution, now, glyphs, notice, demo);
     }
 
     TutorState withHintsShown(int n) {
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
                 panelScroll, grades, cols, rows, help, n, solution, now, glyphs, notice, demo);
     }
 
     TutorState withSolution(SolutionView view) {
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
                 panelScroll, grades, cols, rows, help, hintsShown, view, now, glyphs, notice, demo);
     }
 
     TutorState withNow(long nanos) {
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
                 panelScroll, grades, cols, rows, help, hintsShown, solution, nanos, glyphs, notice, demo);
     }
 
     TutorState withNotice(String line) {
-        return new TutorState(course, texts, progress, screen, selected, lessonId, exerciseId, lessonScroll,
+        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
                 panelScroll, grades, cols, rows, help, hintsShown, solution, now, glyphs, line, demo);
     }
 
     /** Opens the demo screen on {@code d}. */
     TutorState withDemo(DemoState d) {
-        return new TutorState(course, texts, progress, d == null ? screen : Screen.DEMO, selected, lessonId,
+        return new TutorState(course, texts, progress, d == null ? focus : Focus.DEMO, selected, lessonId,
                 exerciseId, lessonScroll, panelScroll, grades, cols, rows, help, hintsShown, solution, now, glyphs,
                 notice, d);
     }

@@ -32,7 +32,7 @@ final class Update {
             case Msg.GradeFinished g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Graded(g.report(), g.learnerLine(),
                     g.untouched(), g.sources()))
                     .withProgress(g.progress()).withPanelScroll(0)
-                    .withNotice(s.screen() == Screen.EXERCISE && g.exerciseId().equals(s.exerciseId()) ? ""
+                    .withNotice(s.focus() == Focus.EXERCISE && g.exerciseId().equals(s.exerciseId()) ? ""
                             : g.untouched() ? g.exerciseId() + ": not started yet"
                             : (g.report().verdict().passed() ? s.glyphs().pass() : s.glyphs().fail()) + " "
                             + g.exerciseId() + ": " + g.report().verdict().summary()));
@@ -64,11 +64,11 @@ final class Update {
         if (key.is('?')) {
             return Next.of(s.withHelp(true));
         }
-        return switch (s.screen()) {
+        return switch (s.focus()) {
             case COURSE_MAP -> mapKey(s, key);
             case LESSON -> lessonKey(s, key);
             case EXERCISE -> exerciseKey(s, key);
-            case DEMO -> s.demo() == null ? Next.of(s.withScreen(Screen.LESSON)) : DemoUpdate.key(s, key);
+            case DEMO -> s.demo() == null ? Next.of(s.withFocus(Focus.LESSON)) : DemoUpdate.key(s, key);
         };
     }
 
@@ -220,9 +220,9 @@ final class Update {
 
     /** Back to the map, with the row of what the learner just left selected. */
     private static TutorState backToMap(TutorState s) {
-        int row = s.screen() == Screen.EXERCISE && s.exerciseId() != null
+        int row = s.focus() == Focus.EXERCISE && s.exerciseId() != null
                 ? CourseMapRows.indexOfExercise(s.course(), s.exerciseId()) : lessonRow(s);
-        return s.withScreen(Screen.COURSE_MAP).withSelected(Math.max(0, row));
+        return s.withFocus(Focus.COURSE_MAP).withSelected(Math.max(0, row));
     }
 
     private static int lessonRow(TutorState s) {
@@ -236,7 +236,7 @@ final class Update {
     }
 
     private static boolean measuring(TutorState s) {
-        return s.screen() == Screen.DEMO && s.demo() != null && s.demo().phase() == DemoState.Phase.MEASURING;
+        return s.focus() == Focus.DEMO && s.demo() != null && s.demo().phase() == DemoState.Phase.MEASURING;
     }
 
     private static boolean grading(TutorState s) {

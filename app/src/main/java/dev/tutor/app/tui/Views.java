@@ -17,7 +17,7 @@ final class Views {
         }
         List<Line> lines = new ArrayList<>();
         lines.add(titleBar(s));
-        List<Line> body = s.help() ? HelpOverlay.lines(s) : switch (s.screen()) {
+        List<Line> body = s.help() ? HelpOverlay.lines(s) : switch (s.focus()) {
             case COURSE_MAP -> CourseMapView.body(s);
             case LESSON -> LessonView.body(s);
             case EXERCISE -> ExercisePanelView.body(s);
@@ -31,7 +31,7 @@ final class Views {
     }
 
     private static Line titleBar(TutorState s) {
-        String where = switch (s.screen()) {
+        String where = switch (s.focus()) {
             case COURSE_MAP -> "Course map";
             case LESSON -> s.course().lesson(s.lessonId()).map(l -> "Lesson " + l.number() + " · " + l.title())
                     .orElse("Lesson");
@@ -60,7 +60,7 @@ final class Views {
 
     private static Line keyBar(TutorState s) {
         List<String[]> keys = s.help() ? List.<String[]>of(new String[] {"any key", "close help"})
-                : switch (s.screen()) {
+                : switch (s.focus()) {
                     case COURSE_MAP -> List.of(new String[] {"↑↓", "move"}, new String[] {"enter", "open"},
                             new String[] {"?", "help"}, new String[] {"q", "quit"});
                     case LESSON -> lessonKeys(s);
@@ -80,11 +80,11 @@ final class Views {
         Line bar = new Line(spans);
         // A notice (a verdict that came while the learner reads, a last hint) shows on every screen until the
         // next key; it takes the place of the lesson's position, and of the keys if the line has no room.
-        String right = !s.notice().isEmpty() && !s.help() && s.screen() != Screen.COURSE_MAP ? s.notice() + " "
-                : s.screen() == Screen.LESSON && !s.help() ? LessonView.position(s) + " " : "";
+        String right = !s.notice().isEmpty() && !s.help() && s.focus() != Focus.COURSE_MAP ? s.notice() + " "
+                : s.focus() == Focus.LESSON && !s.help() ? LessonView.position(s) + " " : "";
         int gap = s.cols() - bar.width() - Text.width(right);
         if (gap < 1) {
-            return s.notice().isEmpty() || s.screen() == Screen.COURSE_MAP ? bar : Line.of(new Span(" " + Text.cut(s.notice(), s.cols() - 2), Style.BOLD));
+            return s.notice().isEmpty() || s.focus() == Focus.COURSE_MAP ? bar : Line.of(new Span(" " + Text.cut(s.notice(), s.cols() - 2), Style.BOLD));
         }
         return bar.plus(Span.of(Text.repeat(" ", gap)), new Span(right, Style.BOLD));
     }

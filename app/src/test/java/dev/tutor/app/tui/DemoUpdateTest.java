@@ -29,7 +29,7 @@ class DemoUpdateTest {
     @Test
     void vInTheGilLessonAsksForAPredictionBeforeAnythingRuns() {
         Next next = press(gilLesson(), Key.ch('v'));
-        assertThat(next.state().screen()).isEqualTo(Screen.DEMO);
+        assertThat(next.state().focus()).isEqualTo(Focus.DEMO);
         assertThat(next.state().demo().phase()).isEqualTo(DemoState.Phase.PREDICT);
         assertThat(next.state().demo().scenario()).isEqualTo(DemoState.Scenario.TWO_CPU);
         assertThat(next.effects()).isEmpty();
@@ -101,7 +101,7 @@ class DemoUpdateTest {
     @Test
     void escapeStopsTheDemoAndGoesBackToTheLesson() {
         Next back = press(running(), Key.of(Kind.ESCAPE));
-        assertThat(back.state().screen()).isEqualTo(Screen.LESSON);
+        assertThat(back.state().focus()).isEqualTo(Focus.LESSON);
         assertThat(back.effects()).containsExactly(new Effect.StopDemo());
         Msg stale = new Msg.LoopTraced(1, DemoFixtures.twoTurns());
         assertThat(Update.update(back.state(), stale).state()).isEqualTo(back.state());
@@ -122,7 +122,7 @@ class DemoUpdateTest {
     void dLendsTheTerminalToTheLessonsOwnDemoProgram() {
         TutorState lesson = TuiFixtures.state(80, 24).withLesson("threads");
         Next next = press(lesson, Key.ch('d'));
-        assertThat(next.state().screen()).isEqualTo(Screen.LESSON);
+        assertThat(next.state().focus()).isEqualTo(Focus.LESSON);
         assertThat(next.effects()).containsExactly(new Effect.RunLessonDemo("threads"));
     }
 
@@ -156,7 +156,7 @@ class DemoUpdateTest {
     @Test
     void vOutsideTheGilLessonsSaysWhereTheTimelineIs() {
         TutorState s = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('v')).state();
-        assertThat(s.screen()).isEqualTo(Screen.LESSON);
+        assertThat(s.focus()).isEqualTo(Focus.LESSON);
         assertThat(s.demo()).isNull();
         assertThat(s.notice()).contains("no GIL timeline", "d runs its demo");
     }

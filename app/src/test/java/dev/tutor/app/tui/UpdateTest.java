@@ -33,7 +33,7 @@ class UpdateTest {
     @Test
     void enterOnALessonOpensTheReaderAtItsTop() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.ENTER));
-        assertThat(s.screen()).isEqualTo(Screen.LESSON);
+        assertThat(s.focus()).isEqualTo(Focus.LESSON);
         assertThat(s.lessonId()).isEqualTo("waiting");
         assertThat(s.lessonScroll()).isZero();
     }
@@ -41,10 +41,10 @@ class UpdateTest {
     @Test
     void enterOnAnExerciseOpensItsPanelAndEscapeGoesBackToItsRow() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
-        assertThat(s.screen()).isEqualTo(Screen.EXERCISE);
+        assertThat(s.focus()).isEqualTo(Focus.EXERCISE);
         assertThat(s.exerciseId()).isEqualTo("workload-probe");
         TutorState back = press(s, Key.of(Kind.ESCAPE));
-        assertThat(back.screen()).isEqualTo(Screen.COURSE_MAP);
+        assertThat(back.focus()).isEqualTo(Focus.COURSE_MAP);
         assertThat(back.selected()).isEqualTo(1);
     }
 
@@ -173,7 +173,7 @@ class UpdateTest {
     @Test
     void aVerdictThatArrivesWhileTheLearnerReadsIsNoticedOnTheLessonScreenUntilTheNextKey() {
         TutorState s = press(TuiFixtures.state(100, 30), Key.of(Kind.ENTER));
-        assertThat(s.screen()).isEqualTo(Screen.LESSON);
+        assertThat(s.focus()).isEqualTo(Focus.LESSON);
         s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.failed(),
                 TuiFixtures.progressAfter(false), "", false)).state();
         String bottom = Views.render(s).lines().getLast().text();

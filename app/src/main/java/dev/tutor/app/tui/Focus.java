@@ -1,7 +1,7 @@
 package dev.tutor.app.tui;
 
 /** Which of the tutor's screens has the focus. */
-enum Screen {
+enum Focus {
     /** Lessons and their exercises with their status: where the tutor opens. */
     COURSE_MAP,
     /** One lesson's text, scrolled. */
