@@ -76,20 +76,35 @@ class PagePipelineTest {
                     + " already complete with an empty list.");
         }
 
-        int n = 1 + random.nextInt(8);
+        int n = 2 + random.nextInt(7);
         List<Plan> plans = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             plans.add(random.nextInt(3) == 0 ? Plan.OK_DONE : Plan.OK_HELD);
         }
+        // every seed meets a fetch already complete when it returns and one still pending
+        int done = random.nextInt(n);
+        plans.set(done, Plan.OK_DONE);
+        plans.set((done + 1 + random.nextInt(n - 1)) % n, Plan.OK_HELD);
         PipelineBench bench = bench(plans, random);
         bench.call();
         checkEveryFetchStartedByTheCall(bench);
+        // Every task queued so far runs while the held fetches are still pending: a task that waits for one of
+        // them is caught here, on every seed.
+        bench.runAllTasks(random);
         driveToTheEnd(bench, random);
         checkStagesOnCpu(bench);
         for (int i = 0; i < n; i++) {
             if (bench.parseCalls(i) != 1 || bench.summariseCalls(i) != 1) {
                 fail("For page " + i + ", parse was called " + bench.parseCalls(i) + " time(s) and summarise "
                         + bench.summariseCalls(i) + " time(s); each runs once per page.");
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (bench.parseTask(i) == bench.summariseTask(i)) {
+                fail("For " + bench.planText(i) + ", parse and summarise both ran in the same task of cpu (the "
+                        + ordinal(bench.parseTask(i)) + " the test ran). Each is a task of cpu of its own: a step"
+                        + " attached with thenApply runs inside the task that completed the step before it, and one"
+                        + " function that calls both is one task.");
             }
         }
         checkOutcomes(bench, i -> new Summary(bench.pages.get(i), bench.summary(i)), "");
@@ -488,6 +503,17 @@ class PagePipelineTest {
             return "failed with " + future.exceptionNow();
         }
         return "complete with " + future.resultNow();
+    }
+
+    private static String ordinal(int k) {
+        int lastTwo = k % 100;
+        String suffix = lastTwo >= 11 && lastTwo <= 13 ? "th" : switch (k % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return k + suffix;
     }
 
     private static List<Integer> shuffled(int n, Random random) {

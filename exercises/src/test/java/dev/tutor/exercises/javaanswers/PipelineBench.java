@@ -90,6 +90,8 @@ final class PipelineBench implements AutoCloseable {
     private final int[] parseCalls;
     private final int[] summariseCalls;
     private final boolean[] decided;
+    private final int[] parseTask;
+    private final int[] summariseTask;
     private final Map<URI, Integer> releases = new LinkedHashMap<>();
     private final List<String> offCpu = new ArrayList<>();
     private final List<String> fetchesOutsideTheCall = new ArrayList<>();
@@ -100,6 +102,9 @@ final class PipelineBench implements AutoCloseable {
     private volatile String doing = "";
     private volatile boolean inJob;
     private volatile boolean inCpuTask;
+    /** Which task of cpu is running (1 for the first the test ran), 0 outside them. */
+    private volatile int cpuTask;
+    private int cpuTasksRun;
     private volatile boolean inCall;
 
     CompletableFuture<List<Outcome>> result;
@@ -123,6 +128,8 @@ final class PipelineBench implements AutoCloseable {
         parseCalls = new int[n];
         summariseCalls = new int[n];
         decided = new boolean[n];
+        parseTask = new int[n];
+        summariseTask = new int[n];
         worker = new Thread(this::work, "pipeline thread");
         worker.setDaemon(true);
         worker.start();
@@ -227,6 +234,7 @@ final class PipelineBench implements AutoCloseable {
             }
             synchronized (PipelineBench.this) {
                 parseCalls[i]++;
+                parseTask[i] = inCpuTask && Thread.currentThread() == worker ? cpuTask : 0;
             }
             switch (plans.get(i)) {
                 case PARSE_THROWS:
@@ -248,6 +256,7 @@ final class PipelineBench implements AutoCloseable {
             }
             synchronized (PipelineBench.this) {
                 summariseCalls[i]++;
+                summariseTask[i] = inCpuTask && Thread.currentThread() == worker ? cpuTask : 0;
             }
             decide(i);
             switch (plans.get(i)) {
@@ -375,11 +384,15 @@ final class PipelineBench implements AutoCloseable {
             task = cpuQueue.remove(index);
         }
         run("running a task of cpu", () -> {
+            synchronized (PipelineBench.this) {
+                cpuTask = ++cpuTasksRun;
+            }
             inCpuTask = true;
             try {
                 task.run();
             } finally {
                 inCpuTask = false;
+                cpuTask = 0;
             }
             return null;
         });
@@ -421,6 +434,18 @@ final class PipelineBench implements AutoCloseable {
 
     synchronized int parseCalls(int i) {
         return parseCalls[i];
+    }
+
+    /**
+     * The number of the task of cpu in which page i's parse last ran, and the one in which its summarise last
+     * ran (0 when it ran outside the tasks, or not at all).
+     */
+    synchronized int parseTask(int i) {
+        return parseTask[i];
+    }
+
+    synchronized int summariseTask(int i) {
+        return summariseTask[i];
     }
 
     synchronized int summariseCalls(int i) {

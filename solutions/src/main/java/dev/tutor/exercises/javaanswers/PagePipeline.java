@@ -82,10 +82,10 @@ public final class PagePipeline {
      *
      * <p>For each page, in page order, before it returns: calls {@code stages.fetch(page)} once, and starts
      * the page's time-out with {@code timer.after(limit)} once. Then, for each page, once its body has
-     * come: {@code stages.parse} of the body and {@code stages.summarise} of what parse returned, each run as
-     * a task of {@code cpu}, never on the thread that completed the future before it (the fetch's, or the
-     * test's), nor on the calling thread, nor in {@code ForkJoinPool.commonPool()}. Nothing in it ever waits
-     * for a future: not the calling thread, not a task of {@code cpu}.
+     * come: {@code stages.parse} of the body and {@code stages.summarise} of what parse returned, each a task
+     * of {@code cpu} of its own (two tasks per page), never on the thread that completed the future before it
+     * (the fetch's, or the test's), nor on the calling thread, nor in {@code ForkJoinPool.commonPool()}. Nothing
+     * in it ever waits for a future: not the calling thread, not a task of {@code cpu}.
      *
      * <p>A page's outcome is the first of these to happen:
      * <ul>
