@@ -58,15 +58,17 @@ public final class VirtualFetcher {
      * <p>Every page is fetched once, and at most {@code limit} fetches are in progress at any moment. While
      * pages remain to be fetched, that many are in progress: a page starts as soon as one fewer than the
      * limit is fetching, whatever the others are doing; with a limit of at least the number of pages, every
-     * page is in flight at once. Each fetch runs on a new virtual thread, never on a platform thread and
-     * never on the calling thread, and no two pages share a thread.
+     * page is in flight at once. Pages may start in any order. Each fetch runs on a new virtual thread, never
+     * on a platform thread and never on the calling thread, and no two pages share a thread.
      *
      * <p>A fetch that throws gives its page a {@link Failed} with the exception it threw, and stops nothing
      * else: every other page is fetched and reported.
      *
-     * <p>Every thread it starts has ended when it returns. If the calling thread is interrupted while it
-     * waits, every fetch still in progress, or not yet started, is interrupted or never started, and
-     * {@code fetchAll} throws {@code InterruptedException} once every thread it started has ended.
+     * <p>Every thread it starts has ended its work when it returns: each fetch has returned or thrown, as
+     * after the executor's {@code close()} (a virtual thread may stay alive a moment longer while the JDK
+     * ends it). If the calling thread is interrupted while it waits, wherever it waits, every fetch still in
+     * progress, or not yet started, is interrupted or never started, and {@code fetchAll} throws
+     * {@code InterruptedException} once every thread it started has ended its work.
      *
      * @param limit how many fetches may be in progress at once, at least 1
      * @throws InterruptedException if the calling thread is interrupted while it waits

@@ -363,10 +363,14 @@ final class FetchBench implements VirtualFetcher.Fetch {
         return waits.isEmpty() && stack.length > 0 ? String.valueOf(stack[0]) : waits;
     }
 
-    /** Answers everything, so that no thread waits for a test that is over. */
+    /**
+     * Answers everything, so that no thread waits for a test that is over, and interrupts a caller still
+     * waiting: a wrong answer may wait for ever (a permit never given back), and a right one stops at once.
+     */
     void close() {
         answerAll();
         letStop();
+        caller.interrupt();
         try {
             caller.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

@@ -199,16 +199,26 @@ class VirtualFetcherTest {
     @Tag("hint:2")
     void anInterruptedCallStopsItsFetchesAndThrowsOnceTheyHaveEnded(Random random) {
         int n = 2 + random.nextInt(60);
-        int limit = random.nextBoolean() ? Integer.MAX_VALUE : 1 + random.nextInt(n);
-        FetchBench bench = bench(allOk(n), limit, random);
+        int limit = random.nextBoolean() ? Integer.MAX_VALUE : n + random.nextInt(3);
+        checkInterruptedCall(bench(allOk(n), limit, random), limit);
+    }
+
+    /**
+     * Interrupts the calling thread once the call has settled with its first fetches in progress, holds the
+     * interrupted fetches a moment before they may stop, and checks that fetchAll stops them, waits for them,
+     * starts no page that nobody stops, and throws InterruptedException.
+     */
+    private void checkInterruptedCall(FetchBench bench, int limit) {
         bench.holdStops();
         bench.start();
         FetchBench.Settled before = bench.awaitSettled();
         List<Integer> inFlight = before.inProgress();
         bench.interruptCaller();
         FetchBench.Settled stopping = bench.awaitSettled();
+        String waiting = before.callerDone() ? "" : " (fetchAll waiting in " + before.callerWaitsIn() + ")";
         String call = "The thread that called " + call(bench, limit) + " was interrupted while the fetches of pages "
-                + inFlight + " were in progress, and ";
+                + inFlight + " were in progress" + (inFlight.size() < bench.pages.size() ? " and the other "
+                + (bench.pages.size() - inFlight.size()) + " pages waited for their turn" : "") + waiting + ", and ";
         if (stopping.callerDone() && !stopping.inProgress().isEmpty()) {
             fail(call + "fetchAll " + (bench.thrown() == null ? "returned" : "threw " + bench.thrown()) + " while the"
                     + " fetches of pages " + stopping.inProgress() + " were still in progress (stopping, which takes"
@@ -220,8 +230,9 @@ class VirtualFetcherTest {
         boolean neverInterrupted = !bench.interrupted().containsAll(after.inProgress());
         if (!after.callerDone() && (neverInterrupted || !bench.comesBack())) {
             fail(call + "fetchAll went on waiting in " + after.callerWaitsIn() + ", with the fetches of pages "
-                    + after.inProgress() + " still in progress. An interrupt asks fetchAll to stop: on"
-                    + " InterruptedException, shutdownNow() interrupts every fetch, and close() waits for them to end.");
+                    + after.inProgress() + " still in progress" + (neverInterrupted ? ", never interrupted" : "")
+                    + ". An interrupt asks fetchAll to stop: wherever it waits when InterruptedException comes,"
+                    + " shutdownNow() interrupts every fetch, and close() waits for them to end.");
         }
         if (!(bench.thrown() instanceof InterruptedException)) {
             fail(call + "fetchAll " + (bench.thrown() == null ? "returned " + summary(bench.result())
@@ -249,9 +260,30 @@ class VirtualFetcherTest {
     void neverMoreThanTheLimitAndTheLimitWhilePagesRemain(Random random) {
         int limit = 2 + random.nextInt(7);
         int n = limit * (2 + random.nextInt(3)) + 1 + random.nextInt(limit - 1);
-        FetchBench bench = bench(allOk(n), limit, random);
+        checkTheLimitHeld(bench(allOk(n), limit, random), limit, random);
+    }
+
+    @Test
+    @Order(7)
+    @Tag("hint:3")
+    void aFetchThatThrowsGivesItsPlaceBack(Random random) {
+        int limit = 1 + random.nextInt(6);
+        int n = limit * (2 + random.nextInt(3)) + 1 + random.nextInt(limit);
+        List<Plan> plans = new ArrayList<>(Collections.nCopies(n, Plan.THROWS));
+        // fewer pages that return than the limit: whichever pages start first, one of them throws
+        shuffled(n, random).subList(0, random.nextInt(limit)).forEach(i -> plans.set(i, Plan.OK));
+        checkTheLimitHeld(bench(plans, limit, random), limit, random);
+    }
+
+    /**
+     * Answers one fetch in progress at a time (one that throws, while there is one) and checks after each
+     * that no more than the limit are in progress, and that the limit is while pages remain.
+     */
+    private static void checkTheLimitHeld(FetchBench bench, int limit, Random random) {
+        int n = bench.pages.size();
         bench.start();
         List<Integer> answered = new ArrayList<>();
+        List<Integer> threw = new ArrayList<>();
         while (true) {
             FetchBench.Settled seen = bench.awaitSettled();
             if (bench.most() > limit) {
@@ -266,33 +298,90 @@ class VirtualFetcherTest {
                     && bench.moreThanArrive(seen.inProgress().size())) {
                 continue;
             }
-            if (seen.inProgress().isEmpty() && !seen.callerDone() && bench.comesBack()) {
+            if (remaining == 0 && !seen.callerDone() && bench.comesBack()) {
                 continue;
             }
             if (seen.inProgress().size() < wanted) {
-                fail(call(bench, limit) + ": after pages " + answered + " were answered, the fetches of pages "
+                int empty = wanted - seen.inProgress().size();
+                String why = threw.size() >= empty && (threw.size() == empty || threw.size() + seen.inProgress().size()
+                        == limit) ? " As many places stayed empty as fetches threw: a fetch that throws must give its"
+                        + " permit back too (release it in a finally)." : " A page must start as soon as a permit is"
+                        + " free, whatever the other pages are doing: waiting for a whole group to finish leaves"
+                        + " permits unused.";
+                fail(call(bench, limit) + ": after pages " + answered + " were answered" + (threw.isEmpty() ? ""
+                        : " (the fetches of pages " + threw + " by throwing)") + ", the fetches of pages "
                         + seen.inProgress() + " were in progress, and no more started, though " + remaining + " pages"
                         + " were still to fetch and " + limit + " may fetch at once" + (seen.callerDone() ? ""
-                        : "; the calling thread waited in " + seen.callerWaitsIn()) + ". A page must start as soon as a"
-                        + " permit is free, whatever the other pages are doing: waiting for a whole group to finish"
-                        + " leaves permits unused.");
+                        : "; the calling thread waited in " + seen.callerWaitsIn()) + "." + why);
+            }
+            if (remaining == 0 && !seen.callerDone()) {
+                fail(call(bench, limit) + " went on waiting, in " + seen.callerWaitsIn() + ", with every page"
+                        + " answered.");
             }
             if (seen.callerDone()) {
                 break;
             }
             List<Integer> held = seen.inProgress();
-            int page = held.get(random.nextInt(held.size()));
+            List<Integer> throwing = held.stream().filter(i -> bench.plan(i) == Plan.THROWS).toList();
+            List<Integer> from = throwing.isEmpty() ? held : throwing;
+            int page = from.get(random.nextInt(from.size()));
             bench.answer(page);
             answered.add(page);
+            if (bench.plan(page) == Plan.THROWS) {
+                threw.add(page);
+            }
+        }
+        List<Integer> failing = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (bench.plan(i) == Plan.THROWS) {
+                failing.add(i);
+            }
         }
         checkEachPageOnce(bench, call(bench, limit));
-        checkResults(bench, call(bench, limit), List.of());
+        checkResults(bench, call(bench, limit), failing);
+    }
+
+    @Test
+    @Order(8)
+    @Tag("hint:3")
+    void anInterruptWhilePagesWaitForTheirTurnStopsThemAll(Random random) {
+        int n = 3 + random.nextInt(60);
+        int limit = 1 + random.nextInt(n - 1);
+        checkInterruptedCall(bench(allOk(n), limit, random), limit);
+    }
+
+    @Test
+    @Order(9)
+    @Tag("hint:3")
+    void aPageWaitingForItsTurnIsWokenByTheFetchThatEndsNotByAClock() {
+        List<String> clocks = new ArrayList<>();
+        for (JavaClass c : CompiledNest.of(VirtualFetcher.class)) {
+            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                String owner = access.getTarget().getOwner().getName();
+                String name = access.getTarget().getName();
+                boolean clock = (owner.equals("java.lang.Thread") && (name.equals("sleep") || name.equals("yield")
+                        || name.equals("onSpinWait"))) || (owner.equals("java.util.concurrent.TimeUnit")
+                        && name.equals("sleep")) || (owner.equals("java.util.concurrent.locks.LockSupport")
+                        && (name.equals("parkNanos") || name.equals("parkUntil")));
+                if (clock) {
+                    clocks.add(owner.substring(owner.lastIndexOf('.') + 1) + "." + name + "() at line "
+                            + access.getLineNumber());
+                }
+            }
+        }
+        if (!clocks.isEmpty()) {
+            fail("VirtualFetcher calls " + String.join(", ", clocks) + ": a page that waits for its turn that way is"
+                    + " woken by a clock or keeps a carrier busy, not by the fetch that ends, so a freed place stays"
+                    + " empty until it looks again, and a check followed by a take lets two pages see the same free"
+                    + " place. Semaphore.acquire() waits for exactly the release that frees a place, and takes it in"
+                    + " one step.");
+        }
     }
 
     // ---- real pages: hint 1 ----
 
     @Test
-    @Order(7)
+    @Order(10)
     @Tag("hint:1")
     void fetchesRealPagesFromALoopbackServer(Random random) throws Exception {
         int n = 50 + random.nextInt(150);
