@@ -14,11 +14,6 @@ final class ExerciseLookup {
         if (id != null) {
             return course.requireExercise(id);
         }
-        return current(course, progress);
-    }
-
-    /** The exercise to go on with: see {@link Standing#resume}. */
-    static Exercise current(Course course, Progress progress) {
         return Standing.resume(course, progress);
     }
 }

@@ -39,7 +39,7 @@ final class LessonCommand implements Callable<Integer> {
 
     private Lesson currentLesson(Course course) {
         Progress progress = context.workspace().exists() ? context.progress().load() : Progress.empty();
-        return course.lesson(ExerciseLookup.current(course, progress).lessonId()).orElseThrow();
+        return course.lesson(dev.tutor.app.session.Standing.resume(course, progress).lessonId()).orElseThrow();
     }
 
     private static Lesson find(Course course, String id) {

@@ -19,7 +19,7 @@ final class NextCommand implements Callable<Integer> {
     public Integer call() {
         Workspace workspace = context.existingWorkspace();
         Progress progress = context.progress().load();
-        Exercise next = ExerciseLookup.current(context.course(), progress);
+        Exercise next = dev.tutor.app.session.Standing.resume(context.course(), progress);
         context.saveProgress(progress.withCurrent(next.id()));
         String lesson = context.course().lesson(next.lessonId()).map(l -> l.number() + ". " + l.title()).orElse("");
         context.out().println(next.id() + ": " + next.title() + "  (lesson " + lesson + ", "

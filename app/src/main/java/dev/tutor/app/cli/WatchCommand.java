@@ -40,7 +40,7 @@ final class WatchCommand implements Callable<Integer> {
 
     /** The exercise the learner is on, as it stands in the workspace, for the grader to warm up on. */
     private java.util.List<GradeRequest> likelyAttempts(Workspace workspace) {
-        Exercise current = ExerciseLookup.current(context.course(), context.progress().load());
+        Exercise current = dev.tutor.app.session.Standing.resume(context.course(), context.progress().load());
         java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
         for (String file : current.files()) {
             workspace.read(file).ifPresent(text -> files.put(file, text));

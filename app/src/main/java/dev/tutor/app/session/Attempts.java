@@ -59,15 +59,23 @@ public final class Attempts {
                             + exercise.id() + "'.")));
         }
         GradeReport report = grader.grade(new GradeRequest(exercise, files, seed));
-        boolean untouched = !report.verdict().passed() && files.entrySet().stream().allMatch(f -> source.stub(f.getKey())
-                .map(stub -> sameText(stub, f.getValue())).orElse(false));
+        boolean untouched = !report.verdict().passed() && stubs(files);
         return new Attempt(exercise, files, report, record(exercise, report, untouched), untouched);
     }
 
     /** Whether every file of the exercise in the workspace is still the stub: nothing attempted yet. */
     public boolean untouched(Exercise exercise) {
-        return exercise.files().stream().allMatch(file -> workspace.read(file)
-                .flatMap(text -> source.stub(file).map(stub -> sameText(stub, text))).orElse(false));
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String file : exercise.files()) {
+            workspace.read(file).ifPresent(text -> files.put(file, text));
+        }
+        return files.size() == exercise.files().size() && stubs(files);
+    }
+
+    /** Whether each of these learner files says what its stub says. */
+    private boolean stubs(Map<String, String> files) {
+        return files.entrySet().stream().allMatch(f -> source.stub(f.getKey())
+                .map(stub -> sameText(stub, f.getValue())).orElse(false));
     }
 
     /** Whether two versions of a file say the same, whichever line endings an editor saved them with. */

@@ -145,8 +145,13 @@ public final class TutorSession implements AutoCloseable {
      * warning on stderr is never seen). Empty when there is nothing to say.
      */
     public Optional<String> lostProgressNotice() {
+        return workspace().exists() ? lostProgressNotice(progress()) : Optional.empty();
+    }
+
+    /** Like {@link #lostProgressNotice()}, for progress already read. */
+    public Optional<String> lostProgressNotice(Progress progress) {
         Workspace workspace = workspace();
-        if (!workspace.exists() || !progress().exercises().isEmpty()) {
+        if (!workspace.exists() || !progress.exercises().isEmpty()) {
             return Optional.empty();
         }
         String prefix = workspace.progressFile().getFileName() + ".corrupt-";

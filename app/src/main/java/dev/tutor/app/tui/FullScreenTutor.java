@@ -79,7 +79,7 @@ public final class FullScreenTutor {
             CourseTexts texts = CourseTexts.read(course, session.source(), workspace);
             TerminalSize size = screen.getTerminalSize();
             TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, saved,
-                    size.getColumns(), size.getRows(), glyphs).withNotice(session.lostProgressNotice().orElse("")));
+                    size.getColumns(), size.getRows(), glyphs).withNotice(session.lostProgressNotice(saved).orElse("")));
             TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
             LessonDemos demos = new LessonDemos(course);
             gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));

@@ -172,14 +172,11 @@ final class Update {
             int fits = s.grade(exercise.id()) instanceof GradeStatus.Graded graded && !graded.untouched()
                     ? Hints.fitting(exercise, graded.report()).orElse(0) : 0;
             int shown = Math.max(s.hintsShown() + 1, fits);
-            TutorState next = s.withHintsShown(shown);
-            List<Effect> saves = new java.util.ArrayList<>();
-            Progress p = s.progress();
-            for (int i = s.hintsShown(); i < shown; i++) {
-                p = p.withHintTaken(exercise.id());
-                saves.add(new SaveHintTaken(exercise.id()));
-            }
-            return Next.of(toBottom(next.withProgress(p)), saves.toArray(Effect[]::new));
+            Progress p = Hints.takeUpTo(exercise, s.progress(), shown).map(Hints.Shown::progress)
+                    .orElse(s.progress());
+            Effect[] saves = java.util.Collections.nCopies(shown - s.hintsShown(), new SaveHintTaken(exercise.id()))
+                    .toArray(Effect[]::new);
+            return Next.of(toBottom(s.withHintsShown(shown).withProgress(p)), saves);
         }
         if (key.is('s')) {
             return Standing.solutionUnlocked(s.progress(), exercise.id()) ? showSolution(s, exercise)

@@ -3,8 +3,6 @@ package dev.tutor.exercises.tasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaClass;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.tasks.AnswerRig.Kind;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -202,20 +199,9 @@ class FetchAllTest {
     @Order(6)
     @Tag("hint:3")
     void usesNoThreadNoPoolNoBlockingCallAndNoClock() {
-        TreeMap<String, String> found = new TreeMap<>();
-        for (JavaClass c : CompiledNest.of(FetchAll.class)) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String owner = access.getTarget().getOwner().getName();
-                String name = access.getTarget().getName();
-                String why = forbidden(owner, name);
-                if (why != null) {
-                    found.putIfAbsent(owner + "." + name, owner.substring(owner.lastIndexOf('.') + 1) + "." + name
-                            + "() at " + access.getSourceCodeLocation() + " (" + why + ")");
-                }
-            }
-        }
+        var found = CompiledNest.forbiddenUses(FetchAll.class, FetchAllTest::forbidden);
         if (!found.isEmpty()) {
-            fail("FetchAll uses " + String.join("; ", found.values()) + ". Every fetch runs as a task on the one loop"
+            fail("FetchAll uses " + String.join("; ", found) + ". Every fetch runs as a task on the one loop"
                     + " thread: it connects, sends and reads through the loop, and a fetch waiting for its place"
                     + " waits on a loop future that the fetch freeing the place completes.");
         }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaClass;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import java.io.IOException;
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -247,20 +244,9 @@ class PageCheckTest {
     @Order(6)
     @Tag("hint:2")
     void usesTheLoopsOwnWaitsAndThePoolItWasGiven() {
-        TreeMap<String, String> found = new TreeMap<>();
-        for (JavaClass c : CompiledNest.of(PageCheck.class)) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String owner = access.getTarget().getOwner().getName();
-                String name = access.getTarget().getName();
-                String why = forbidden(owner, name);
-                if (why != null) {
-                    found.putIfAbsent(owner + "." + name, owner.substring(owner.lastIndexOf('.') + 1) + "." + name
-                            + "() at " + access.getSourceCodeLocation() + " (" + why + ")");
-                }
-            }
-        }
+        var found = CompiledNest.forbiddenUses(PageCheck.class, PageCheckTest::forbidden);
         if (!found.isEmpty()) {
-            fail("PageCheck uses " + String.join("; ", found.values()) + ". A step must not wait: pause with"
+            fail("PageCheck uses " + String.join("; ", found) + ". A step must not wait: pause with"
                     + " loop.sleep, read with loop.recv, hand work to the pool you were given and await a loop"
                     + " future that callSoonThreadsafe completes.");
         }
