@@ -285,8 +285,8 @@ class BoundedFetcherTest {
                     run.returnedWhileHeld = seen.held();
                     break;
                 }
-                if (seen.held().isEmpty() && call.comesBack(() -> { })) {
-                    continue; // every answer is out: a right caller comes back at once, once it is scheduled
+                if (seen.held().isEmpty() && call.comesBackOrAsks(() -> { })) {
+                    continue; // the caller came back, or asked for its next page, once it was scheduled
                 }
                 if (seen.held().isEmpty()) {
                     fail(run.call() + " went on waiting, with no request at the server and " + HeldServer.pagesText(

@@ -352,12 +352,12 @@ class ThreadedFetcherTest {
                     break;
                 }
                 EndHold holding = hold;
-                if (seen.held().isEmpty() && call.comesBack(() -> {
+                if (seen.held().isEmpty() && call.comesBackOrAsks(() -> {
                     if (holding != null) {
                         holding.releaseWhatIsJoinedBy(caller.get());
                     }
                 })) {
-                    continue; // every answer is out: a right caller comes back at once, once it is scheduled
+                    continue; // the caller came back, or asked for its next page, once it was scheduled
                 }
                 if (seen.held().isEmpty()) {
                     fail(run.call() + " went on waiting, with no request at the server and " + HeldServer.pagesText(
