@@ -1,6 +1,7 @@
 package dev.tutor.app.grading;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,9 +13,20 @@ import java.util.Optional;
  * @param droppedOutput how many bytes were printed past the cap and dropped
  * @param elapsed       from the request to the verdict
  * @param phases        where that time went, for benchmarks and {@code --verbose}
+ * @param measurements  the figures the tests measured on the learner's code, in the order first published
  */
 public record GradeReport(String exerciseId, Verdict verdict, String output, long droppedOutput, Duration elapsed,
-                          Phases phases) {
+                          Phases phases, List<Measurement> measurements) {
+
+    public GradeReport {
+        measurements = List.copyOf(measurements);
+    }
+
+    /** A report with no measurements, as most exercises' tests publish none. */
+    public GradeReport(String exerciseId, Verdict verdict, String output, long droppedOutput, Duration elapsed,
+                       Phases phases) {
+        this(exerciseId, verdict, output, droppedOutput, elapsed, phases, List.of());
+    }
 
     /**
      * Where one grading's time went.

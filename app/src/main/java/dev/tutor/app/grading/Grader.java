@@ -217,11 +217,11 @@ public final class Grader implements AutoCloseable {
             if (next.isEmpty()) {
                 return t.report(new Verdict.TimedOut(log.currentTest, exercise.timeLimit(),
                         "(the test JVM did not answer before the hard limit; it was stopped)", List.of()),
-                        log.output, log.dropped);
+                        log);
             }
             WorkerMessage m = next.get();
             if (m == TestJvm.END) {
-                return t.report(endedEarly(jvm, log), log.output, log.dropped);
+                return t.report(endedEarly(jvm, log), log);
             }
             switch (m) {
                 case WorkerMessage.RunStarted r -> log.startRun(r.run());
@@ -230,19 +230,20 @@ public final class Grader implements AutoCloseable {
                 case WorkerMessage.TestTimedOut timedOut -> {
                     log.keepOutput(timedOut.output(), timedOut.dropped());
                     return t.report(new Verdict.TimedOut(timedOut.test(), exercise.testTimeLimit(), timedOut.dump(),
-                            timedOut.tags()), log.output, log.dropped);
+                            timedOut.tags()), log);
                 }
+                case WorkerMessage.Measured measured -> log.measured.put(measured.name(), measured.value());
                 case WorkerMessage.ExitCalled exit -> {
                     log.exit = exit;
                     log.keepOutput(exit.output(), exit.dropped());
                 }
                 case WorkerMessage.Done done -> {
                     log.keepOutput(done.output(), done.dropped());
-                    return t.report(log.verdict(), log.output, log.dropped);
+                    return t.report(log.verdict(), log);
                 }
                 case WorkerMessage.WorkerFailed failed -> {
                     return t.report(new Verdict.Crashed(Cause.WORKER_ERROR, null, null, null, failed.message()),
-                            log.output, log.dropped);
+                            log);
                 }
                 case WorkerMessage.Ready ready -> {
                     // the test JVM's pool takes READY; it never reaches here
@@ -276,16 +277,24 @@ public final class Grader implements AutoCloseable {
 
     private static GradeReport report(Exercise exercise, Verdict verdict, String output, long dropped, long started,
                                       GradeReport.Phases phases) {
+        return report(exercise, verdict, output, dropped, started, phases, Map.of());
+    }
+
+    private static GradeReport report(Exercise exercise, Verdict verdict, String output, long dropped, long started,
+                                      GradeReport.Phases phases, Map<String, String> measured) {
+        List<Measurement> measurements = measured.entrySet().stream()
+                .map(e -> new Measurement(e.getKey(), e.getValue())).toList();
         return new GradeReport(exercise.id(), verdict, output == null ? "" : output, dropped,
-                Duration.ofNanos(System.nanoTime() - started), phases);
+                Duration.ofNanos(System.nanoTime() - started), phases, measurements);
     }
 
     /** The moments of one grading, from which its report's phases are measured. */
     private record Timing(Exercise exercise, long started, long compiled, long sent) {
-        GradeReport report(Verdict verdict, String output, long dropped) {
+        GradeReport report(Verdict verdict, RunLog log) {
             long now = System.nanoTime();
-            return Grader.report(exercise, verdict, output, dropped, started, new GradeReport.Phases(
-                    Duration.ofNanos(compiled - started), Duration.ofNanos(sent - compiled), Duration.ofNanos(now - sent)));
+            return Grader.report(exercise, verdict, log.output, log.dropped, started, new GradeReport.Phases(
+                    Duration.ofNanos(compiled - started), Duration.ofNanos(sent - compiled), Duration.ofNanos(now - sent)),
+                    log.measured);
         }
     }
 
@@ -305,6 +314,8 @@ public final class Grader implements AutoCloseable {
         WorkerMessage.ExitCalled exit;
         String output = "";
         long dropped;
+        /** What the tests measured, by name; a later run's figure replaces an earlier run's. */
+        final Map<String, String> measured = new LinkedHashMap<>();
 
         RunLog(int runs) {
             this.runs = runs;

@@ -58,6 +58,12 @@ public final class VerdictText {
             }
             case Verdict.Crashed c -> lines.add("  " + c.detail());
         }
+        if (!report.measurements().isEmpty()) {
+            lines.add("  Measured on your code:");
+            for (Measurement m : report.measurements()) {
+                lines.add("    " + m.name() + ": " + m.value());
+            }
+        }
         if (report.droppedOutput() > 0) {
             lines.add("  (your code printed " + (report.output().length() + report.droppedOutput())
                     + " bytes; the first " + report.output().length() + " were kept)");

@@ -56,6 +56,10 @@ public sealed interface WorkerMessage {
     record ExitCalled(String test, String where, String output, long dropped) implements WorkerMessage {
     }
 
+    /** A test published a figure it measured on the learner's code (see {@link Measurement}). */
+    record Measured(String test, String name, String value) implements WorkerMessage {
+    }
+
     /** Every run ended; the worker is about to stop itself. */
     record Done(String output, long dropped) implements WorkerMessage {
     }
@@ -67,7 +71,7 @@ public sealed interface WorkerMessage {
     /** The kind each message is written with, and read back by. */
     Map<String, Class<? extends WorkerMessage>> KINDS = Map.of("READY", Ready.class, "RUN", RunStarted.class,
             "STARTED", TestStarted.class, "FINISHED", TestFinished.class, "TIMEOUT", TestTimedOut.class,
-            "EXIT", ExitCalled.class, "DONE", Done.class, "ERROR", WorkerFailed.class);
+            "EXIT", ExitCalled.class, "MEASURED", Measured.class, "DONE", Done.class, "ERROR", WorkerFailed.class);
 
     /** The message as one line of JSON. */
     static String toJson(Gson gson, WorkerMessage message) {

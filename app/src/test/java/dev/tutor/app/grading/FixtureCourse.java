@@ -45,6 +45,12 @@ final class FixtureCourse implements CourseSource {
                 void addsNegativeNumbers() {
                     assertEquals(-1, Adder.add(2, -3), "2 + -3 should be -1");
                 }
+
+                @Test
+                @Order(3)
+                void publishesAFigure(org.junit.jupiter.api.TestReporter reporter) {
+                    reporter.publishEntry("tests before this one", "2");
+                }
             }
             """;
 

@@ -63,6 +63,14 @@ class GraderTest {
     }
 
     @Test
+    void carriesWhatTheTestsMeasuredToTheReportAndItsText() {
+        GradeReport report = grade(adder("return a + b;"));
+        assertThat(report.measurements()).containsExactly(new Measurement("tests before this one", "2"));
+        assertThat(VerdictText.lines(FixtureCourse.exercise(1), report))
+                .containsSubsequence("  Measured on your code:", "    tests before this one: 2");
+    }
+
+    @Test
     void failsWrongAnswerNamingTestMessageLineAndHintAndStopsThere() {
         GradeReport report = grade(adder("return a - b;"));
         assertThat(report.verdict()).isInstanceOf(Verdict.TestsFailed.class);

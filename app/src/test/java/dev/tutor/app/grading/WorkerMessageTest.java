@@ -17,6 +17,7 @@ class WorkerMessageTest {
                         "Adder.java:5", List.of("hint:2")),
                 new WorkerMessage.TestTimedOut("aTest()", List.of("hint:1"), "\"main\" RUNNABLE", "printed", 7),
                 new WorkerMessage.ExitCalled("aTest()", "Adder.java:9", "", 0),
+                new WorkerMessage.Measured("aTest()", "longest turn", "0.2 ms"),
                 new WorkerMessage.Done("out", 0), new WorkerMessage.WorkerFailed("no class"));
         assertThat(WorkerMessage.KINDS.values()).hasSize(all.size());
         for (WorkerMessage message : all) {

@@ -16,12 +16,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -883,7 +886,7 @@ class MiniLoopTest {
     @Test
     @Order(120)
     @Tag("hint:4")
-    void waitsForATimerOnARealSelectorWithoutBurningCpu() throws Exception {
+    void waitsForATimerOnARealSelectorWithoutBurningCpu(TestReporter reporter) throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (Poller selector = Poller.selector()) {
             Audit audit = new Audit(selector, Clock.system(), 60);
@@ -919,6 +922,128 @@ class MiniLoopTest {
                     + " the loop's thread used %.1f ms of CPU time in %d polls (time-outs %s). A loop that waits in the"
                     + " poll uses almost none; this one kept the CPU busy while it waited.",
                     wall / 1e6, cpu / 1e6, audit.timeouts.size(), audit.timeoutsText()));
+            reporter.publishEntry("CPU while idle", String.format("%.1f ms of CPU waiting %.0f ms for a timer, in %d"
+                    + " poll(s)", cpu / 1e6, wall / 1e6, audit.timeouts.size()));
+        }
+    }
+
+    /**
+     * The fairness rule on a real selector and the real clock, under a mixed load: a callback that queues itself
+     * again after every run, timers due over the next 40 ms, and a pipe that the busy callback writes to now and
+     * then. The busy callback must run once a turn, the timers must all run, none early, and every byte must be
+     * read. The figures measured on the way are published beside the verdict: the learner's loop, measured.
+     */
+    @Test
+    @Order(125)
+    @Tag("hint:1")
+    void keepsTimersAndAChannelMovingBesideACallbackThatQueuesItselfOnARealSelector(Random random,
+            TestReporter reporter) throws Exception {
+        int timerCount = 20 + random.nextInt(21);
+        long[] dueAt = new long[timerCount];
+        long[] ranAt = new long[timerCount];
+        int[] runs = new int[timerCount];
+        Pipe pipe = Pipe.open();
+        pipes.add(pipe);
+        pipe.source().configureBlocking(false);
+        try (Poller selector = Poller.selector()) {
+            LoopMeter meter = new LoopMeter(selector);
+            MiniLoop loop = new MiniLoop(meter, Clock.system(), errors::add);
+            for (int i = 0; i < timerCount; i++) {
+                int timer = i;
+                long delay = random.nextLong(TimeUnit.MILLISECONDS.toNanos(40));
+                dueAt[timer] = System.nanoTime() + delay;
+                loop.callLater(Duration.ofNanos(delay), meter.counted(() -> {
+                    ranAt[timer] = System.nanoTime();
+                    runs[timer]++;
+                }));
+            }
+            long[] written = {0};
+            long[] read = {0};
+            java.nio.ByteBuffer into = ByteBuffer.allocate(256);
+            loop.watch(pipe.source(), SelectionKey.OP_READ, meter.counted(() -> {
+                try {
+                    for (int n; (n = pipe.source().read(into.clear())) > 0; ) {
+                        read[0] += n;
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+            int mostRuns = 100_000;
+            long[] busyRuns = {0};
+            long[] lastTurn = {-1};
+            String[] twice = {null};
+            Runnable[] busy = new Runnable[1];
+            busy[0] = meter.counted(() -> {
+                busyRuns[0]++;
+                if (meter.polls() == lastTurn[0]) {
+                    twice[0] = "in turn " + meter.polls() + " it ran again, after " + busyRuns[0] + " runs in all";
+                    loop.unwatch(pipe.source());
+                    return; // queued again, it would run in this turn for ever
+                }
+                lastTurn[0] = meter.polls();
+                if (busyRuns[0] % 7 == 0) {
+                    try {
+                        written[0] += pipe.sink().write(ByteBuffer.wrap(new byte[] {(byte) busyRuns[0]}));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                boolean timersLeft = Arrays.stream(runs).anyMatch(r -> r == 0);
+                if ((timersLeft || read[0] < written[0]) && busyRuns[0] < mostRuns) {
+                    loop.callSoon(busy[0]);
+                } else {
+                    loop.unwatch(pipe.source());
+                }
+            });
+            loop.callSoon(busy[0]);
+            CountDownLatch done = new CountDownLatch(1);
+            Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    if (!done.await(10, TimeUnit.SECONDS)) {
+                        meter.expire();
+                        selector.wakeUp();
+                    }
+                } catch (InterruptedException ignored) {
+                    // the test is over
+                }
+            });
+            String script = "A callback that queues itself again after each run and writes a byte to a pipe every 7th"
+                    + " run, " + timerCount + " timers due within 40 ms, on a real selector and the real clock";
+            try {
+                loop.run();
+            } catch (RuntimeException | AssertionError e) {
+                fail(script + ": run() threw " + e + " after " + meter.polls() + " polls, with " + read[0] + " of "
+                        + written[0] + " bytes read and " + Arrays.stream(runs).filter(r -> r == 0).count() + " of "
+                        + timerCount + " timers not run.", e);
+            } finally {
+                done.countDown();
+                watchdog.join();
+            }
+            assertTrue(twice[0] == null, () -> script + ": the callback ran twice in one turn (" + twice[0] + "). A"
+                    + " callback queued while a turn runs waits for the next turn; run only what was ready when the"
+                    + " turn began, or a callback that queues itself starves timers and channels.");
+            assertTrue(errors.isEmpty(), () -> script + ": the error handler was given " + errors + ".");
+            for (int i = 0; i < timerCount; i++) {
+                int timer = i;
+                assertEquals(1, runs[timer], () -> script + ": timer " + timer + " ran " + runs[timer] + " time(s);"
+                        + " each runs once, when it is due, even while a callback keeps the queue busy.");
+                assertTrue(ranAt[timer] >= dueAt[timer], () -> script + String.format(": timer %d ran %.3f ms before"
+                        + " it was due.", timer, (dueAt[timer] - ranAt[timer]) / 1e6));
+            }
+            assertEquals(written[0], read[0], () -> script + ": " + written[0] + " bytes were written to the pipe and"
+                    + " its callback read " + read[0] + "; a watched channel that is ready has its callback queued in"
+                    + " every turn, busy or not.");
+            long[] lateness = new long[timerCount];
+            for (int i = 0; i < timerCount; i++) {
+                lateness[i] = ranAt[i] - dueAt[i];
+            }
+            Arrays.sort(lateness);
+            reporter.publishEntry("worst timer lateness", String.format("%.3f ms (median %.3f ms, %d timers, beside a"
+                    + " callback that queues itself)", lateness[timerCount - 1] / 1e6, lateness[timerCount / 2] / 1e6,
+                    timerCount));
+            reporter.publishEntry("longest turn", String.format("%.3f ms", meter.longestTurnNanos() / 1e6));
+            reporter.publishEntry("callbacks per turn", meter.callbacksPerTurnText());
         }
     }
 

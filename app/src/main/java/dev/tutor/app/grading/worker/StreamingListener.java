@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.platform.engine.CancellationToken;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestTag;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 
@@ -65,6 +66,12 @@ final class StreamingListener implements TestExecutionListener {
         worker.send(new WorkerMessage.TestFinished(run, name, result.getStatus().name(),
                 thrown.map(TestWorker::messageOf).orElse(null), thrown.map(t -> t.getClass().getName()).orElse(null),
                 thrown.map(worker::learnerLine).orElse(null), tags(id)));
+    }
+
+    @Override
+    public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
+        String name = displayName(id);
+        entry.getKeyValuePairs().forEach((key, value) -> worker.send(new WorkerMessage.Measured(name, key, value)));
     }
 
     private static boolean isTimeout(Throwable t) {
