@@ -21,7 +21,7 @@ class ManifestValidatorTest {
             [[lessons]]
             id = "waiting"
             title = "Waiting"
-            topics = ["T1"]
+            topics = ["T1", "T2"]
             text = "lessons/01.md"
             """;
 
@@ -67,7 +67,7 @@ class ManifestValidatorTest {
 
     private static String exercise(Map<String, String> overrides) {
         Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of(
-                "id", "\"probe\"", "lesson", "\"waiting\"", "title", "\"Probe\"", "topics", "[\"T2\"]",
+                "id", "\"probe\"", "lesson", "\"waiting\"", "title", "\"Probe\"", "topics", "[\"T1\", \"T2\"]",
                 "files", "[\"dev/tutor/exercises/waiting/Probe.java\"]",
                 "tests", "[\"dev/tutor/exercises/waiting/ProbeTest.java\"]",
                 "hints", "[\"nudge\", \"answer\"]"));
@@ -88,8 +88,15 @@ class ManifestValidatorTest {
 
     @Test
     void namesAnUnknownTopic() {
-        assertThat(problems(TOPICS + LESSON + exercise(Map.of("topics", "[\"T13\"]")), sourceWithout()))
+        assertThat(problems(TOPICS + LESSON + exercise(Map.of("topics", "[\"T1\", \"T2\", \"T13\"]")), sourceWithout()))
                 .containsExactly("exercise 'probe': unknown topic 'T13' (topics are T1 to T12)");
+    }
+
+    @Test
+    void namesATopicNoLessonTeachesAndOneNoExercisePractises() {
+        String lessonOfT1 = LESSON.replace("topics = [\"T1\", \"T2\"]", "topics = [\"T1\"]");
+        assertThat(problems(TOPICS + lessonOfT1 + exercise(Map.of("topics", "[\"T1\"]")), sourceWithout()))
+                .containsExactly("topic 'T2': no lesson teaches it", "topic 'T2': no exercise practises it");
     }
 
     @Test
@@ -144,5 +151,7 @@ class ManifestValidatorTest {
         Course course = ManifestLoader.load(new ClasspathCourseSource());
         assertThat(course.exercises()).isNotEmpty();
         assertThat(course.exercise("workload-probe")).isPresent();
+        assertThat(ManifestValidator.problems(course, new ClasspathCourseSource())).as("the bundled course's problems")
+                .isEmpty();
     }
 }
