@@ -116,6 +116,7 @@ class SlowHttpServerTest {
     }
 
     @Test
+    @Timeout(90)
     void servesAThousandConcurrentConnectionsInAboutOneDelay() throws IOException {
         int clients = 1000;
         List<SocketChannel> channels = new ArrayList<>(clients);
@@ -129,15 +130,17 @@ class SlowHttpServerTest {
             }
             int ok = 0;
             for (SocketChannel channel : channels) {
-                channel.socket().setSoTimeout(10_000);
+                channel.socket().setSoTimeout(60_000);
                 String response = RawHttp.readResponse(channel.socket().getInputStream());
                 if (response.startsWith("HTTP/1.1 200 OK")) ok++;
             }
             long took = System.nanoTime() - start;
             assertThat(ok).isEqualTo(clients);
-            // One after another would take 500 s; concurrently it is one delay plus overhead.
+            // One after another would take 500 s; concurrently it is one delay plus overhead. The bound tells
+            // the two apart with a tenfold margin, so that a crowded machine's slowness cannot be mistaken for
+            // serial service (it is not a speed target: those live in bench/).
             assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(500).toNanos())
-                    .isLessThan(Duration.ofSeconds(10).toNanos());
+                    .isLessThan(Duration.ofMillis(500).multipliedBy(clients / 10).toNanos());
         } finally {
             for (SocketChannel channel : channels) {
                 channel.close();
