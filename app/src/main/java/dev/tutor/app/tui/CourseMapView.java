@@ -5,6 +5,13 @@ import dev.tutor.app.course.Lesson;
 import dev.tutor.app.course.Topic;
 import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.session.Standing;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Section;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
+import dev.tutor.app.tui.text.Wrap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +46,7 @@ final class CourseMapView {
         out.add(Line.EMPTY);
         if (!rows.isEmpty()) {
             Lesson lesson = rows.get(Math.min(s.selected(), rows.size() - 1)).lesson();
-            out.add(indent(Views.section("Topics of lesson " + lesson.number(), s.cols() - 4, g)));
+            out.add(indent(Section.heading("Topics of lesson " + lesson.number(), s.cols() - 4, g)));
             for (String id : lesson.topics()) {
                 String title = s.course().topics().stream().filter(t -> t.id().equals(id)).map(Topic::title)
                         .findFirst().orElse("");

@@ -2,9 +2,10 @@ package dev.tutor.app.tui;
 
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.session.LearnerDemos;
-import dev.tutor.app.tui.DemoState.Phase;
-import dev.tutor.app.tui.DemoState.Scenario;
 import dev.tutor.app.tui.Key.Kind;
+import dev.tutor.app.tui.demo.DemoState;
+import dev.tutor.app.tui.demo.DemoState.Phase;
+import dev.tutor.app.tui.demo.DemoState.Scenario;
 import java.util.Map;
 
 /**

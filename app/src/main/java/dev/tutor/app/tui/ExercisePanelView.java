@@ -3,6 +3,15 @@ package dev.tutor.app.tui;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.grading.GradeReport;
+import dev.tutor.app.tui.text.CodeColours;
+import dev.tutor.app.tui.text.CodeLines;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Section;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
+import dev.tutor.app.tui.text.Wrap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,7 +68,7 @@ final class ExercisePanelView {
             out.add(Line.of(Span.of("    "), new Span(part, Style.CODE)));
         }
         out.add(Line.EMPTY);
-        out.add(indent(Views.section("Status", width, g)));
+        out.add(indent(Section.heading("Status", width, g)));
         out.addAll(VerdictLines.lines(s, e));
         out.add(Line.EMPTY);
         hints(s, e, width, out);
@@ -88,7 +97,7 @@ final class ExercisePanelView {
         if (shown == 0) {
             return;
         }
-        out.add(indent(Views.section("Hints (" + shown + " of " + e.hints().size() + ")", width, s.glyphs())));
+        out.add(indent(Section.heading("Hints (" + shown + " of " + e.hints().size() + ")", width, s.glyphs())));
         for (int i = 0; i < shown; i++) {
             out.addAll(Wrap.wrap(List.of(Span.of(e.hints().get(i))), width + 2,
                     new Span("  " + (i + 1) + ". ", Style.BOLD), Span.of("     ")));
@@ -114,13 +123,13 @@ final class ExercisePanelView {
                             continue;
                         }
                         String name = file.substring(file.lastIndexOf('/') + 1);
-                        out.add(indent(Views.section("Your " + name + " (as last graded) against the reference",
+                        out.add(indent(Section.heading("Your " + name + " (as last graded) against the reference",
                                 width, s.glyphs())));
                         out.addAll(SolutionDiff.lines(yours, reference.get(), width + 2, s.glyphs()));
                         out.add(Line.EMPTY);
                     }
                 }
-                out.add(indent(Views.section("Reference solution", width, s.glyphs())));
+                out.add(indent(Section.heading("Reference solution", width, s.glyphs())));
                 for (String line : s.texts().solution(e.id()).stripTrailing().split("\n", -1)) {
                     out.addAll(CodeLines.wrap("  ", CodeColours.line(line.replace("\t", "    "), "java"), width + 2,
                             s.glyphs()));

@@ -1,5 +1,9 @@
 package dev.tutor.app.tui;
 
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.MarkdownLines;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Text;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,6 +4,8 @@ import dev.tutor.app.course.Course;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Standing;
+import dev.tutor.app.tui.demo.DemoState;
+import dev.tutor.app.tui.text.Glyphs;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -10,6 +10,7 @@ import dev.tutor.app.tui.Effect.SaveHintTaken;
 import dev.tutor.app.tui.Effect.SaveSolutionViewed;
 import dev.tutor.app.tui.Key.Kind;
 import dev.tutor.app.tui.TutorState.SolutionView;
+import dev.tutor.app.tui.demo.DemoState;
 import java.util.List;
 
 /**

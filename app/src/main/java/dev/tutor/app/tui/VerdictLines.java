@@ -6,12 +6,18 @@ import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.grading.TestFailure;
 import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
-import java.util.ArrayList;
-import java.util.List;
 import dev.tutor.app.session.Hints;
 import dev.tutor.app.session.Standing;
-import java.util.Optional;
+import dev.tutor.app.tui.text.CodeLines;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Wrap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The exercise panel's status section: waiting for a save, grading (spinner and elapsed time), or what the

@@ -1,5 +1,13 @@
 package dev.tutor.app.tui;
 
+import dev.tutor.app.tui.demo.DemoState;
+import dev.tutor.app.tui.demo.DemoView;
+import dev.tutor.app.tui.text.Frame;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
+import dev.tutor.app.tui.text.Wrap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +29,7 @@ final class Views {
             case COURSE_MAP -> CourseMapView.body(s);
             case LESSON -> LessonView.body(s);
             case EXERCISE -> ExercisePanelView.body(s);
-            case DEMO -> DemoView.body(s);
+            case DEMO -> DemoView.body(s.demo(), s.cols(), s.bodyRows(), s.glyphs(), s.now());
         };
         for (int i = 0; i < s.bodyRows(); i++) {
             lines.add(i < body.size() ? body.get(i) : Line.EMPTY);
@@ -123,11 +131,5 @@ final class Views {
             lines.addAll(wrapped);
         }
         return new Frame(s.cols(), s.rows(), lines);
-    }
-
-    /** A section heading inside a body: {@code ── Name ─────}. */
-    static Line section(String name, int width, Glyphs g) {
-        String head = g.rule() + g.rule() + " " + name + " ";
-        return Line.of(new Span(head, Style.BOLD), new Span(Text.repeat(g.rule(), width - Text.width(head)), Style.DIM));
     }
 }

@@ -7,6 +7,10 @@ import dev.tutor.app.course.LearnerDemo;
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.tui.Key.Kind;
+import dev.tutor.app.tui.demo.DemoFixtures;
+import dev.tutor.app.tui.demo.DemoState;
+import dev.tutor.app.tui.demo.GilMeasurement;
+import dev.tutor.app.tui.text.Glyphs;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -159,5 +163,27 @@ class DemoUpdateTest {
         assertThat(s.focus()).isEqualTo(Focus.LESSON);
         assertThat(s.demo()).isNull();
         assertThat(s.notice()).contains("no GIL timeline", "d runs its demo");
+    }
+
+    @Test
+    void theDemoScreenIsTheDemosBodyBetweenItsTitleAndItsKeys() {
+        List<String> convoy = rows(TuiFixtures.state(80, 24).withDemo(DemoFixtures.convoyDemo()));
+        assertThat(convoy.getFirst())
+                .isEqualTo(" Concurrency Tutor › Demo · GIL timeline                             0/1 passed");
+        assertThat(convoy.get(1)).startsWith("── GIL: a CPU-bound and an I/O-bound thread (convoy)");
+        assertThat(convoy.getLast())
+                .isEqualTo(" space pause  . step  + - speed  [ ] interval  s scenario  f free  esc back");
+
+        List<String> loop = rows(TuiFixtures.state(100, 24).withDemo(DemoFixtures.loopDemo()));
+        assertThat(loop.getFirst()).isEqualTo(" Concurrency Tutor › Demo · Event loop, turn by turn"
+                + "                                     0/1 passed");
+        assertThat(loop.getLast()).isEqualTo(" space pause  . step  + - speed  esc back  ? help");
+
+        TutorState predicting = TuiFixtures.state(80, 24).withDemo(DemoState.gil("gil", DemoState.Scenario.TWO_CPU, 1));
+        assertThat(rows(predicting).getLast()).isEqualTo(" 1 2 3 faster / same / slower  esc back  q quit");
+    }
+
+    private static List<String> rows(TutorState s) {
+        return Views.render(s).text().lines().toList();
     }
 }

@@ -7,10 +7,12 @@ import dev.tutor.app.grading.TestFailure;
 import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.tui.Key.Kind;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import dev.tutor.app.tui.Key.Kind;
 import org.junit.jupiter.api.Test;
 
 class UpdateTest {

@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
 /**
  * What predict-then-measure found on the learner's machine: two CPU-bound threads sharing the work against one
@@ -8,7 +8,7 @@ package dev.tutor.app.tui;
  * @param freeThreaded the same without a GIL
  * @param oneThreadMillis the one-thread run with the GIL, for scale
  */
-record GilMeasurement(double withGil, double freeThreaded, double oneThreadMillis) {
+public record GilMeasurement(double withGil, double freeThreaded, double oneThreadMillis) {
     /** Within this much of 1, two threads count as "the same" as one: timings on a shared machine wobble. */
     static final double SAME_BAND = 0.15;
 
