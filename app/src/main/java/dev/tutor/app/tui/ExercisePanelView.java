@@ -24,7 +24,7 @@ final class ExercisePanelView {
     }
 
     static int maxScroll(TutorState s) {
-        return Math.max(0, lines(s).size() - s.bodyRows());
+        return Math.max(0, lines(s).size() - s.display().bodyRows());
     }
 
     /** The line where the comparison with the reference solution starts, or 0 when it is not shown. */
@@ -41,8 +41,8 @@ final class ExercisePanelView {
 
     static List<Line> body(TutorState s) {
         List<Line> all = lines(s);
-        int first = Math.min(s.panelScroll(), maxScroll(s));
-        return all.subList(first, Math.min(all.size(), first + s.bodyRows()));
+        int first = Math.min(s.panel().scroll(), maxScroll(s));
+        return all.subList(first, Math.min(all.size(), first + s.display().bodyRows()));
     }
 
     static List<Line> lines(TutorState s) {
@@ -51,8 +51,8 @@ final class ExercisePanelView {
         if (e == null) {
             return out;
         }
-        Glyphs g = s.glyphs();
-        int width = s.cols() - 4;
+        Glyphs g = s.display().glyphs();
+        int width = s.display().cols() - 4;
         Lesson lesson = s.course().lesson(e.lessonId()).orElse(null);
         List<Exercise> siblings = s.course().exercisesOf(e.lessonId());
         out.add(Line.EMPTY);
@@ -64,7 +64,7 @@ final class ExercisePanelView {
         out.addAll(wrap("Open this file in your editor, do what its TODO comments ask, and save: every save is"
                 + " graded here.", width, Style.NORMAL));
         // The path is never cut, so it can be copied: where it is too wide it breaks after a '/'.
-        for (String part : pathLines(s.texts().filePath(e.id()), s.cols() - 5)) {
+        for (String part : pathLines(s.texts().filePath(e.id()), s.display().cols() - 5)) {
             out.add(Line.of(Span.of("    "), new Span(part, Style.CODE)));
         }
         out.add(Line.EMPTY);
@@ -93,11 +93,12 @@ final class ExercisePanelView {
     }
 
     private static void hints(TutorState s, Exercise e, int width, List<Line> out) {
-        int shown = Math.min(s.hintsShown(), e.hints().size());
+        int shown = Math.min(s.panel().hintsShown(), e.hints().size());
         if (shown == 0) {
             return;
         }
-        out.add(indent(Section.heading("Hints (" + shown + " of " + e.hints().size() + ")", width, s.glyphs())));
+        out.add(indent(Section.heading("Hints (" + shown + " of " + e.hints().size() + ")", width,
+                s.display().glyphs())));
         for (int i = 0; i < shown; i++) {
             out.addAll(Wrap.wrap(List.of(Span.of(e.hints().get(i))), width + 2,
                     new Span("  " + (i + 1) + ". ", Style.BOLD), Span.of("     ")));
@@ -106,7 +107,7 @@ final class ExercisePanelView {
     }
 
     private static void solution(TutorState s, Exercise e, int width, List<Line> out) {
-        switch (s.solution()) {
+        switch (s.panel().solution()) {
             case HIDDEN -> {
             }
             case ASKING -> {
@@ -115,7 +116,7 @@ final class ExercisePanelView {
                 out.add(Line.EMPTY);
             }
             case SHOWN -> {
-                if (s.grade(e.id()) instanceof GradeStatus.Graded graded && !graded.sources().isEmpty()) {
+                if (s.learner().grade(e.id()) instanceof GradeStatus.Graded graded && !graded.sources().isEmpty()) {
                     for (String file : e.files()) {
                         String yours = graded.sources().get(file);
                         java.util.Optional<String> reference = s.texts().solutionFile(file);
@@ -124,15 +125,15 @@ final class ExercisePanelView {
                         }
                         String name = file.substring(file.lastIndexOf('/') + 1);
                         out.add(indent(Section.heading("Your " + name + " (as last graded) against the reference",
-                                width, s.glyphs())));
-                        out.addAll(SolutionDiff.lines(yours, reference.get(), width + 2, s.glyphs()));
+                                width, s.display().glyphs())));
+                        out.addAll(SolutionDiff.lines(yours, reference.get(), width + 2, s.display().glyphs()));
                         out.add(Line.EMPTY);
                     }
                 }
-                out.add(indent(Section.heading("Reference solution", width, s.glyphs())));
+                out.add(indent(Section.heading("Reference solution", width, s.display().glyphs())));
                 for (String line : s.texts().solution(e.id()).stripTrailing().split("\n", -1)) {
                     out.addAll(CodeLines.wrap("  ", CodeColours.line(line.replace("\t", "    "), "java"), width + 2,
-                            s.glyphs()));
+                            s.display().glyphs()));
                 }
             }
         }

@@ -92,7 +92,7 @@ final class TutorLoop {
 
     private void paint(boolean complete) throws IOException {
         Frame frame = Views.render(state);
-        Painter.paint(frame, screen.newTextGraphics(), state.glyphs().color());
+        Painter.paint(frame, screen.newTextGraphics(), state.display().glyphs().color());
         screen.refresh(complete ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
     }
 }

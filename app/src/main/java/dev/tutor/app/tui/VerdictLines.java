@@ -31,12 +31,13 @@ final class VerdictLines {
     }
 
     static List<Line> lines(TutorState s, Exercise e) {
-        Glyphs g = s.glyphs();
-        int width = s.cols() - 4;
+        Glyphs g = s.display().glyphs();
+        int width = s.display().cols() - 4;
         List<Line> out = new ArrayList<>();
-        switch (s.grade(e.id())) {
+        switch (s.learner().grade(e.id())) {
             case GradeStatus.Waiting w -> {
-                boolean passed = s.progress().exercise(e.id()).status() == ExerciseStatus.PASSED; // the latest attempt
+                // the latest attempt
+                boolean passed = s.learner().progress().exercise(e.id()).status() == ExerciseStatus.PASSED;
                 out.add(passed ? Line.of(new Span("  " + g.pass() + " Passed before. ", Style.PASS),
                         Span.of("Save again to re-check, or press n for the next exercise."))
                         : Line.of(new Span("  " + g.notStarted() + " ", Style.DIM),
@@ -53,7 +54,7 @@ final class VerdictLines {
     }
 
     private static void verdict(TutorState s, Exercise e, GradeStatus.Graded graded, int width, List<Line> out) {
-        Glyphs g = s.glyphs();
+        Glyphs g = s.display().glyphs();
         if (graded.untouched()) {
             out.add(Line.of(new Span("  " + g.notStarted() + " Not started yet: ", Style.BOLD),
                     Span.of("your file is still the stub, so the tests have nothing to judge.")));
@@ -124,7 +125,7 @@ final class VerdictLines {
         if (hint.isPresent()) {
             int h = hint.get();
             out.add(Line.of(new Span("    Hint " + h + " fits this mistake", Style.WARN),
-                    Span.of(s.hintsShown() >= h ? " (shown below)." : ": press h to see it.")));
+                    Span.of(s.panel().hintsShown() >= h ? " (shown below)." : ": press h to see it.")));
         } else if (report.verdict() instanceof Verdict.TestsFailed || report.verdict() instanceof Verdict.TimedOut) {
             out.add(Line.of("    No hint fits this failure exactly; the message above says what the test saw.",
                     Style.DIM));
@@ -140,7 +141,7 @@ final class VerdictLines {
 
     /** A short, varied word of praise that also says how far the learner has come. */
     private static String celebration(TutorState s) {
-        long passed = Standing.passedCount(s.course(), s.progress());
+        long passed = Standing.passedCount(s.course(), s.learner().progress());
         int total = s.course().exercises().size();
         return passed >= total ? "Well done: every exercise of the course is solved!"
                 : "Well done: " + passed + " of " + total + " solved.";
