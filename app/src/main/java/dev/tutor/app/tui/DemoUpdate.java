@@ -13,7 +13,6 @@ import java.util.Map;
  * the demo itself runs in {@link DemoRunner}, told what to do by effects.
  */
 final class DemoUpdate {
-    /** Lessons whose GIL timeline is behind {@code v}, and which scenario it plays. */
     /** The scenario of each timeline a lesson may name in the manifest ({@code timeline = "..."}). */
     private static final Map<String, Scenario> TIMELINES = Map.of("two-cpu", Scenario.TWO_CPU, "cpu-and-io",
             Scenario.CPU_AND_IO);
