@@ -4,7 +4,6 @@ import dev.tutor.runtime.gil.Gil;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilOptions;
 import dev.tutor.runtime.gil.GilStats;
-import dev.tutor.runtime.gil.Workloads;
 import dev.tutor.runtime.loop.EventLoop;
 import dev.tutor.runtime.loop.LoopEvent;
 import dev.tutor.runtime.loop.LoopLog;
@@ -38,10 +37,6 @@ public final class DemoRunner {
     private static final long SUB_STEP_REAL_NANOS = 2_500_000;
     /** At normal speed the clock moves this much a frame: 1 ms, two columns, 1/50 of real time. */
     private static final long FRAME_ADVANCE_NANOS = 1_000_000;
-    /** Steps of CPU work each thread does in the predict-then-measure runs. */
-    private static final long MEASURE_STEPS = 20_000_000;
-    /** Each configuration runs this often, alternating, and its best time counts: JIT and noise settle. */
-    private static final int MEASURE_ROUNDS = 3;
 
     /**
      * Where the demos report, called on the demos' own threads; every report carries the number of the run it
@@ -123,28 +118,13 @@ public final class DemoRunner {
     public void measure(int run) {
         daemon("tutor-measure", () -> {
             try {
-                GilOptions free = GilOptions.defaults().freeThreaded();
-                double one = Double.MAX_VALUE;
-                double two = Double.MAX_VALUE;
-                double freeOne = Double.MAX_VALUE;
-                double freeTwo = Double.MAX_VALUE;
-                for (int round = 0; round < MEASURE_ROUNDS; round++) {
-                    one = Math.min(one, millis(Workloads.cpuBound(Gil.create(), 1, 2 * MEASURE_STEPS)));
-                    two = Math.min(two, millis(Workloads.cpuBound(Gil.create(), 2, MEASURE_STEPS)));
-                    freeOne = Math.min(freeOne, millis(Workloads.cpuBound(Gil.create(free), 1, 2 * MEASURE_STEPS)));
-                    freeTwo = Math.min(freeTwo, millis(Workloads.cpuBound(Gil.create(free), 2, MEASURE_STEPS)));
-                }
-                listener.gilMeasured(run, new GilMeasurement(two / one, freeTwo / freeOne, one));
+                listener.gilMeasured(run, GilMeasurement.take());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 listener.failed(run, "Could not measure: " + e.getMessage());
             }
         }).start();
-    }
-
-    private static double millis(Workloads.Result r) {
-        return r.elapsed().toNanos() / 1e6;
     }
 
     /** One demo run: the learner's settings and the flags the UI thread sets. */
