@@ -46,7 +46,7 @@ final class CourseMapView {
         out.add(Line.EMPTY);
         if (!rows.isEmpty()) {
             Lesson lesson = rows.get(Math.min(s.selected(), rows.size() - 1)).lesson();
-            out.add(indent(Section.heading("Topics of lesson " + lesson.number(), s.display().cols() - 4, g)));
+            out.add(Section.heading("Topics of lesson " + lesson.number(), s.display().cols() - 4, g).indented(2));
             for (String id : lesson.topics()) {
                 String title = s.course().topics().stream().filter(t -> t.id().equals(id)).map(Topic::title)
                         .findFirst().orElse("");
@@ -136,9 +136,5 @@ final class CourseMapView {
             spans.add(new Span(span.text(), Style.SELECTED));
         }
         return new Line(spans);
-    }
-
-    private static Line indent(Line line) {
-        return Line.of(Span.of("  ")).plus(line.spans().toArray(Span[]::new));
     }
 }

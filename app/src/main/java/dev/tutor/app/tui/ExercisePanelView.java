@@ -2,7 +2,6 @@ package dev.tutor.app.tui;
 
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.Lesson;
-import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.tui.text.CodeColours;
 import dev.tutor.app.tui.text.CodeLines;
 import dev.tutor.app.tui.text.Glyphs;
@@ -61,14 +60,14 @@ final class ExercisePanelView {
                 + "exercise " + (siblings.indexOf(e) + 1) + " of " + siblings.size() + " · topics "
                 + String.join(" ", e.topics()), Style.DIM));
         out.add(Line.EMPTY);
-        out.addAll(wrap("Open this file in your editor, do what its TODO comments ask, and save: every save is"
-                + " graded here.", width, Style.NORMAL));
+        out.addAll(Wrap.paragraph("Open this file in your editor, do what its TODO comments ask, and save: every"
+                + " save is graded here.", width, Style.NORMAL));
         // The path is never cut, so it can be copied: where it is too wide it breaks after a '/'.
         for (String part : pathLines(s.texts().filePath(e.id()), s.display().cols() - 5)) {
             out.add(Line.of(Span.of("    "), new Span(part, Style.CODE)));
         }
         out.add(Line.EMPTY);
-        out.add(indent(Section.heading("Status", width, g)));
+        out.add(Section.heading("Status", width, g).indented(2));
         out.addAll(VerdictLines.lines(s, e));
         out.add(Line.EMPTY);
         hints(s, e, width, out);
@@ -97,8 +96,8 @@ final class ExercisePanelView {
         if (shown == 0) {
             return;
         }
-        out.add(indent(Section.heading("Hints (" + shown + " of " + e.hints().size() + ")", width,
-                s.display().glyphs())));
+        out.add(Section.heading("Hints (" + shown + " of " + e.hints().size() + ")", width,
+                s.display().glyphs()).indented(2));
         for (int i = 0; i < shown; i++) {
             out.addAll(Wrap.wrap(List.of(Span.of(e.hints().get(i))), width + 2,
                     new Span("  " + (i + 1) + ". ", Style.BOLD), Span.of("     ")));
@@ -111,7 +110,7 @@ final class ExercisePanelView {
             case HIDDEN -> {
             }
             case ASKING -> {
-                out.addAll(wrap("You have not passed this exercise yet; seeing the answer first spoils it."
+                out.addAll(Wrap.paragraph("You have not passed this exercise yet; seeing the answer first spoils it."
                         + " Show the reference solution? (y/n)", width, Style.WARN));
                 out.add(Line.EMPTY);
             }
@@ -124,30 +123,18 @@ final class ExercisePanelView {
                             continue;
                         }
                         String name = file.substring(file.lastIndexOf('/') + 1);
-                        out.add(indent(Section.heading("Your " + name + " (as last graded) against the reference",
-                                width, s.display().glyphs())));
+                        out.add(Section.heading("Your " + name + " (as last graded) against the reference",
+                                width, s.display().glyphs()).indented(2));
                         out.addAll(SolutionDiff.lines(yours, reference.get(), width + 2, s.display().glyphs()));
                         out.add(Line.EMPTY);
                     }
                 }
-                out.add(indent(Section.heading("Reference solution", width, s.display().glyphs())));
+                out.add(Section.heading("Reference solution", width, s.display().glyphs()).indented(2));
                 for (String line : s.texts().solution(e.id()).stripTrailing().split("\n", -1)) {
                     out.addAll(CodeLines.wrap("  ", CodeColours.line(line.replace("\t", "    "), "java"), width + 2,
                             s.display().glyphs()));
                 }
             }
         }
-    }
-
-    static List<Line> wrap(String text, int width, Style style) {
-        return Wrap.wrap(List.of(new Span(text, style)), width + 2, Span.of("  "), Span.of("  "));
-    }
-
-    static Line indent(Line line) {
-        return Line.of(Span.of("  ")).plus(line.spans().toArray(Span[]::new));
-    }
-
-    static String millis(GradeReport report) {
-        return report.elapsed().toMillis() + " ms";
     }
 }

@@ -46,7 +46,7 @@ final class VerdictLines {
             case GradeStatus.Grading run -> out.add(Line.of(new Span("  " + g.spinnerFrame(s.now()) + " ", Style.BUSY),
                     new Span("Compiling and running the tests… ", Style.BUSY),
                     new Span(seconds(s.now() - run.startedNanos()), Style.DIM)));
-            case GradeStatus.Failed f -> out.addAll(ExercisePanelView.wrap(g.fail() + " " + f.message(), width,
+            case GradeStatus.Failed f -> out.addAll(Wrap.paragraph(g.fail() + " " + f.message(), width,
                     Style.FAIL));
             case GradeStatus.Graded graded -> verdict(s, e, graded, width, out);
         }
@@ -58,7 +58,7 @@ final class VerdictLines {
         if (graded.untouched()) {
             out.add(Line.of(new Span("  " + g.notStarted() + " Not started yet: ", Style.BOLD),
                     Span.of("your file is still the stub, so the tests have nothing to judge.")));
-            out.addAll(ExercisePanelView.wrap("  Open " + s.texts().filePath(e.id()) + " in your IDE, fill in its"
+            out.addAll(Wrap.paragraph("  Open " + s.texts().filePath(e.id()) + " in your IDE, fill in its"
                     + " TODOs and save; the verdict comes a moment later.", width, Style.NORMAL));
             return;
         }
@@ -96,7 +96,7 @@ final class VerdictLines {
                     out.add(Line.of("    " + line.replace("\t", "    "), line.startsWith("    ") ? Style.CODE : Style.BOLD));
                 }
                 if (first.inTest()) {
-                    out.addAll(ExercisePanelView.wrap("  This error is in a test: keep the names and signatures the"
+                    out.addAll(Wrap.paragraph("  This error is in a test: keep the names and signatures the"
                             + " stub gave you.", width, Style.WARN));
                 }
                 if (c.errors().size() > 1) {
@@ -118,7 +118,7 @@ final class VerdictLines {
             case Verdict.Crashed c -> {
                 out.addAll(Wrap.wrap(List.of(new Span(g.fail() + " " + c.summary(), Style.FAIL),
                         new Span(took.replace(" ms", "\u00a0ms"), Style.DIM)), width + 2, Span.of("  "), Span.of("    ")));
-                out.addAll(ExercisePanelView.wrap("  " + c.detail(), width, Style.NORMAL));
+                out.addAll(Wrap.paragraph("  " + c.detail(), width, Style.NORMAL));
             }
         }
         Optional<Integer> hint = Hints.fitting(e, report);

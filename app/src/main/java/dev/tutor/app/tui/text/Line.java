@@ -41,6 +41,11 @@ public record Line(List<Span> spans) {
         return spans.stream().mapToInt(Span::width).sum();
     }
 
+    /** This line after {@code cols} spaces, set in from the edge of the body. */
+    public Line indented(int cols) {
+        return Line.of(Span.of(" ".repeat(cols))).plus(spans.toArray(Span[]::new));
+    }
+
     /** This line cut to {@code cols} columns, ending in an ellipsis when something was cut. */
     public Line fit(int cols) {
         if (width() <= cols) {

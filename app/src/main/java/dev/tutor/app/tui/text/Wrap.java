@@ -61,6 +61,14 @@ public final class Wrap {
         return lines;
     }
 
+    /**
+     * {@code text} in one style as a paragraph after a margin of two columns, {@code width} columns wide besides
+     * the margin: how the screens set a sentence of their own.
+     */
+    public static List<Line> paragraph(String text, int width, Style style) {
+        return wrap(List.of(new Span(text, style)), width + 2, Span.of("  "), Span.of("  "));
+    }
+
     /** Words and the single spaces between them, so that the styles of both are kept. */
     private static List<String> words(String text) {
         List<String> out = new ArrayList<>();
