@@ -1,5 +1,8 @@
 package dev.tutor.app;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String[] CORE = {"dev.tutor.app.course..", "dev.tutor.app.grading..",
         "dev.tutor.app.progress..", "dev.tutor.app.workspace..", "dev.tutor.app.session..", "dev.tutor.app.home.."};
+    private static final String TEXT = "dev.tutor.app.tui.text..";
+    private static final String DEMO = "dev.tutor.app.tui.demo..";
     private static JavaClasses classes;
 
     @BeforeAll
@@ -88,5 +93,23 @@ class ArchitectureTest {
     void the_two_faces_do_not_know_each_other_but_for_the_start_of_the_full_screen() {
         noClasses().that().resideInAPackage("dev.tutor.app.tui..").should().dependOnClassesThat()
                 .resideInAPackage("dev.tutor.app.cli..").check(classes);
+    }
+
+    @Test
+    void the_text_primitives_know_nothing_of_the_tutor() {
+        // Lines, spans, wrapping and Markdown are drawn from the JDK, Lanterna's character widths and commonmark
+        // alone, so that every screen can use them and none of them reaches back into a screen.
+        noClasses().that().resideInAPackage(TEXT).should().dependOnClassesThat(resideInAPackage("dev.tutor..")
+                        .and(not(resideInAPackage(TEXT))))
+                .check(classes);
+    }
+
+    @Test
+    void the_demos_know_nothing_of_the_screen_state_but_the_text_they_draw_with() {
+        // The demo engine runs and draws a demo from its own state; the core opens it, feeds it keys and hears
+        // its reports through DemoRunner.Listener. So the core depends on the demos, never the other way round.
+        noClasses().that().resideInAPackage(DEMO).should().dependOnClassesThat(resideInAPackage("dev.tutor.app..")
+                        .and(not(resideInAnyPackage(DEMO, TEXT))))
+                .check(classes);
     }
 }

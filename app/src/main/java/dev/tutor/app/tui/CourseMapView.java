@@ -5,6 +5,13 @@ import dev.tutor.app.course.Lesson;
 import dev.tutor.app.course.Topic;
 import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.session.Standing;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Section;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
+import dev.tutor.app.tui.text.Wrap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,20 +24,20 @@ final class CourseMapView {
     }
 
     static List<Line> body(TutorState s) {
-        Glyphs g = s.glyphs();
+        Glyphs g = s.display().glyphs();
         List<Line> out = new ArrayList<>();
         out.add(Line.EMPTY);
         out.add(progressLine(s));
         if (s.notice().isEmpty()) {
             out.add(resumeLine(s));
         } else { // on the map a notice has room to be read whole, in place of the resume line
-            out.addAll(Wrap.wrap(List.of(new Span(s.notice(), Style.WARN)), s.cols() - 2, Span.of("  "),
+            out.addAll(Wrap.wrap(List.of(new Span(s.notice(), Style.WARN)), s.display().cols() - 2, Span.of("  "),
                     Span.of("  ")));
         }
         out.add(Line.EMPTY);
         List<CourseMapRows.Row> rows = CourseMapRows.rows(s.course());
         // Rows reserved for the header above and the topics below; the list scrolls inside what is left.
-        int room = Math.max(3, s.bodyRows() - out.size() - 7);
+        int room = Math.max(3, s.display().bodyRows() - out.size() - 7);
         int first = Math.clamp(s.selected() - room + 1, 0, Math.max(0, rows.size() - room));
         int idWidth = s.course().exercises().stream().mapToInt(e -> Text.width(e.id())).max().orElse(0);
         for (int i = first; i < Math.min(rows.size(), first + room); i++) {
@@ -39,7 +46,7 @@ final class CourseMapView {
         out.add(Line.EMPTY);
         if (!rows.isEmpty()) {
             Lesson lesson = rows.get(Math.min(s.selected(), rows.size() - 1)).lesson();
-            out.add(indent(Views.section("Topics of lesson " + lesson.number(), s.cols() - 4, g)));
+            out.add(Section.heading("Topics of lesson " + lesson.number(), s.display().cols() - 4, g).indented(2));
             for (String id : lesson.topics()) {
                 String title = s.course().topics().stream().filter(t -> t.id().equals(id)).map(Topic::title)
                         .findFirst().orElse("");
@@ -51,11 +58,11 @@ final class CourseMapView {
 
     private static Line progressLine(TutorState s) {
         List<Exercise> all = s.course().exercises();
-        long passed = Standing.passedCount(s.course(), s.progress());
+        long passed = Standing.passedCount(s.course(), s.learner().progress());
         int barWidth = 20;
         int filled = all.isEmpty() ? 0 : (int) (barWidth * passed / all.size());
-        String full = s.glyphs().rule().equals("─") ? "█" : "#";
-        String empty = s.glyphs().rule().equals("─") ? "░" : ".";
+        String full = s.display().glyphs().rule().equals("─") ? "█" : "#";
+        String empty = s.display().glyphs().rule().equals("─") ? "░" : ".";
         Line line = Line.of(Span.of("  Progress  "), new Span(Text.repeat(full, filled), Style.PASS),
                 new Span(Text.repeat(empty, barWidth - filled), Style.DIM),
                 Span.of("  " + passed + " of " + all.size() + " exercises passed"));
@@ -63,13 +70,13 @@ final class CourseMapView {
     }
 
     private static Line resumeLine(TutorState s) {
-        if (!Standing.begun(s.progress()) || s.course().exercises().isEmpty()) {
+        if (!Standing.begun(s.learner().progress()) || s.course().exercises().isEmpty()) {
             return Line.of("  New here? Press enter to read lesson 1.", Style.DIM);
         }
-        if (Standing.passedCount(s.course(), s.progress()) == s.course().exercises().size()) {
+        if (Standing.passedCount(s.course(), s.learner().progress()) == s.course().exercises().size()) {
             return Line.of("  Every exercise passes. Any lesson or exercise is there to go over again.", Style.DIM);
         }
-        Exercise next = Standing.resume(s.course(), s.progress());
+        Exercise next = Standing.resume(s.course(), s.learner().progress());
         CourseMapRows.Row selected = CourseMapRows.rows(s.course()).get(Math.min(s.selected(),
                 CourseMapRows.rows(s.course()).size() - 1));
         boolean onIt = !selected.isLesson() && selected.exercise().id().equals(next.id());
@@ -79,8 +86,8 @@ final class CourseMapView {
 
     /** One row of the map; exercise ids are padded to {@code idWidth}, the longest, so the titles line up. */
     private static Line row(TutorState s, CourseMapRows.Row row, boolean selected, int idWidth) {
-        Glyphs g = s.glyphs();
-        int width = s.cols() - 2;
+        Glyphs g = s.display().glyphs();
+        int width = s.display().cols() - 2;
         String pointer = selected ? g.pointer() + " " : "  ";
         Line line;
         if (row.isLesson()) {
@@ -100,16 +107,16 @@ final class CourseMapView {
                     .plus(Span.of(Text.repeat(" ", Math.max(1, gap))), new Span(label, mark.style()));
         }
         line = Line.of(Span.of(" ")).plus(line.spans().toArray(Span[]::new));
-        return selected ? highlight(line, s.cols()) : line;
+        return selected ? highlight(line, s.display().cols()) : line;
     }
 
     /** The exercise's status glyph, with a spinner while it is being graded. */
     static Span status(TutorState s, Exercise e) {
-        Glyphs g = s.glyphs();
-        if (s.grade(e.id()) instanceof GradeStatus.Grading) {
+        Glyphs g = s.display().glyphs();
+        if (s.learner().grade(e.id()) instanceof GradeStatus.Grading) {
             return new Span(g.spinnerFrame(s.now()), Style.BUSY);
         }
-        return switch (s.progress().exercise(e.id()).status()) {
+        return switch (s.learner().progress().exercise(e.id()).status()) {
             case PASSED -> new Span(g.pass(), Style.PASS);
             case FAILING -> new Span(g.fail(), Style.FAIL);
             case NOT_STARTED -> new Span(g.notStarted(), Style.DIM);
@@ -117,10 +124,10 @@ final class CourseMapView {
     }
 
     private static String statusLabel(TutorState s, Exercise e) {
-        if (s.grade(e.id()) instanceof GradeStatus.Grading) {
+        if (s.learner().grade(e.id()) instanceof GradeStatus.Grading) {
             return "grading…";
         }
-        return Standing.label(s.progress().exercise(e.id()).status());
+        return Standing.label(s.learner().progress().exercise(e.id()).status());
     }
 
     private static Line highlight(Line line, int cols) {
@@ -129,9 +136,5 @@ final class CourseMapView {
             spans.add(new Span(span.text(), Style.SELECTED));
         }
         return new Line(spans);
-    }
-
-    private static Line indent(Line line) {
-        return Line.of(Span.of("  ")).plus(line.spans().toArray(Span[]::new));
     }
 }

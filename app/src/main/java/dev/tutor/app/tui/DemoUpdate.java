@@ -2,9 +2,10 @@ package dev.tutor.app.tui;
 
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.session.LearnerDemos;
-import dev.tutor.app.tui.DemoState.Phase;
-import dev.tutor.app.tui.DemoState.Scenario;
 import dev.tutor.app.tui.Key.Kind;
+import dev.tutor.app.tui.demo.DemoState;
+import dev.tutor.app.tui.demo.DemoState.Phase;
+import dev.tutor.app.tui.demo.DemoState.Scenario;
 import java.util.Map;
 
 /**
@@ -12,7 +13,6 @@ import java.util.Map;
  * the demo itself runs in {@link DemoRunner}, told what to do by effects.
  */
 final class DemoUpdate {
-    /** Lessons whose GIL timeline is behind {@code v}, and which scenario it plays. */
     /** The scenario of each timeline a lesson may name in the manifest ({@code timeline = "..."}). */
     private static final Map<String, Scenario> TIMELINES = Map.of("two-cpu", Scenario.TWO_CPU, "cpu-and-io",
             Scenario.CPU_AND_IO);
@@ -27,15 +27,15 @@ final class DemoUpdate {
 
     /** The GIL scenario the lesson being read names in the manifest, or null. */
     private static Scenario scenarioOf(TutorState s) {
-        return s.course().lesson(s.lessonId()).map(Lesson::timeline).map(TIMELINES::get).orElse(null);
+        return s.course().lesson(s.reader().lessonId()).map(Lesson::timeline).map(TIMELINES::get).orElse(null);
     }
 
     /** {@code d} in the reader: the lesson's demo program, on the real terminal; a notice when it has none. */
     static Next runLessonDemo(TutorState s) {
-        if (s.course().lesson(s.lessonId()).map(lesson -> lesson.demos().isEmpty()).orElse(true)) {
+        if (s.course().lesson(s.reader().lessonId()).map(lesson -> lesson.demos().isEmpty()).orElse(true)) {
             return Next.of(s.withNotice("This lesson has no demo; t shows the event loop at work."));
         }
-        return Next.of(s, new Effect.RunLessonDemo(s.lessonId()));
+        return Next.of(s, new Effect.RunLessonDemo(s.reader().lessonId()));
     }
 
     /**
@@ -43,14 +43,14 @@ final class DemoUpdate {
      * exercise passes; before that, one line saying so and nothing runs.
      */
     static Next runLearnerDemo(TutorState s) {
-        Lesson lesson = s.course().lesson(s.lessonId()).orElse(null);
+        Lesson lesson = s.course().lesson(s.reader().lessonId()).orElse(null);
         if (lesson == null || lesson.learnerDemo() == null) {
             return Next.of(s.withNotice("This lesson has no demo for your own code; d runs its demo."));
         }
-        if (!LearnerDemos.unlocked(lesson, s.progress())) {
+        if (!LearnerDemos.unlocked(lesson, s.learner().progress())) {
             return Next.of(s.withNotice(LearnerDemos.notPassed(s.course(), lesson)));
         }
-        return Next.of(s, new Effect.RunLearnerDemo(s.lessonId()));
+        return Next.of(s, new Effect.RunLearnerDemo(s.reader().lessonId()));
     }
 
     /** {@code v} in the reader: the GIL timeline, where the lesson has one. */
@@ -59,19 +59,19 @@ final class DemoUpdate {
         if (scenario == null) {
             return Next.of(s.withNotice("This lesson has no GIL timeline; d runs its demo, t shows the event loop."));
         }
-        DemoState d = DemoState.gil(s.lessonId(), scenario, nextRun(s));
+        DemoState d = DemoState.gil(s.reader().lessonId(), scenario, nextRun(s));
         if (scenario == Scenario.CPU_AND_IO) {
             // The convoy has nothing to measure before it runs: its question is read off the io lane.
             DemoState running = d.withPhase(Phase.RUNNING, 0);
-            return Next.of(s.withDemo(running), start(running));
+            return Next.of(s.openDemo(running), start(running));
         }
-        return Next.of(s.withDemo(d));
+        return Next.of(s.openDemo(d));
     }
 
     /** {@code t} in any lesson: the event-loop trace. */
     static Next openLoop(TutorState s) {
-        DemoState d = DemoState.loop(s.lessonId(), nextRun(s));
-        return Next.of(s.withDemo(d), new Effect.StartDemo(d.run(), DemoState.Kind.LOOP, d.scenario(), d.settings()));
+        DemoState d = DemoState.loop(s.reader().lessonId(), nextRun(s));
+        return Next.of(s.openDemo(d), new Effect.StartDemo(d.run(), DemoState.Kind.LOOP, d.scenario(), d.settings()));
     }
 
     private static int nextRun(TutorState s) {

@@ -1,5 +1,7 @@
 package dev.tutor.app.tui;
 
+import dev.tutor.app.tui.demo.DemoState;
+
 /**
  * Work that {@link Update} asks for and {@link EffectRunner} does, off the UI thread where it is slow. Names are
  * imperative.

@@ -4,6 +4,12 @@ import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Attempt;
 import dev.tutor.app.session.Gradings;
+import dev.tutor.app.tui.demo.DemoRunner;
+import dev.tutor.app.tui.demo.GilMeasurement;
+import dev.tutor.runtime.gil.GilEvent;
+import dev.tutor.runtime.gil.GilStats;
+import dev.tutor.runtime.loop.LoopEvent;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -28,7 +34,7 @@ final class EffectRunner {
                  Consumer<String> lendTerminalToDemo, Consumer<String> lendTerminalToLearnerDemo) {
         this.exercises = exercises;
         this.gradings = gradings;
-        this.demos = new DemoRunner(inbox);
+        this.demos = new DemoRunner(demoMessagesTo(inbox));
         this.lendTerminalToDemo = lendTerminalToDemo;
         this.lendTerminalToLearnerDemo = lendTerminalToLearnerDemo;
     }
@@ -64,6 +70,32 @@ final class EffectRunner {
         };
     }
 
+    /** What the demos report, as messages on the UI thread's queue. */
+    static DemoRunner.Listener demoMessagesTo(BlockingQueue<Msg> inbox) {
+        return new DemoRunner.Listener() {
+            @Override
+            public void gilTraced(int run, List<GilEvent> withGil, GilStats gilStats, List<GilEvent> freeThreaded,
+                                  long clockNanos) {
+                inbox.add(new Msg.GilTraced(run, withGil, gilStats, freeThreaded, clockNanos));
+            }
+
+            @Override
+            public void loopTraced(int run, List<LoopEvent> events) {
+                inbox.add(new Msg.LoopTraced(run, events));
+            }
+
+            @Override
+            public void gilMeasured(int run, GilMeasurement measurement) {
+                inbox.add(new Msg.GilMeasured(run, measurement));
+            }
+
+            @Override
+            public void failed(int run, String message) {
+                inbox.add(new Msg.DemoFailed(run, message));
+            }
+        };
+    }
+
     /**
      * Starts {@code effect}; returns false for {@link Effect.Quit}, which the loop itself carries out. Returns at
      * once, but for {@link Effect.RunLessonDemo}, which lasts as long as the demo.
@@ -74,7 +106,7 @@ final class EffectRunner {
             case Effect.SaveHintTaken h -> gradings.changeProgress(p -> p.withHintTaken(h.exerciseId())
                     .withCurrent(h.exerciseId()));
             case Effect.SaveSolutionViewed v -> gradings.changeProgress(p -> p.withSolutionViewed(v.exerciseId()));
-            case Effect.StartDemo d -> demos.start(d);
+            case Effect.StartDemo d -> demos.start(d.run(), d.kind(), d.scenario(), d.settings());
             case Effect.ControlDemo c -> demos.control(c.settings());
             case Effect.StepDemo st -> demos.step();
             case Effect.StopDemo st -> demos.stop();

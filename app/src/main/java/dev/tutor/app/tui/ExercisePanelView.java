@@ -2,7 +2,15 @@ package dev.tutor.app.tui;
 
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.Lesson;
-import dev.tutor.app.grading.GradeReport;
+import dev.tutor.app.tui.text.CodeColours;
+import dev.tutor.app.tui.text.CodeLines;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Section;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
+import dev.tutor.app.tui.text.Wrap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +23,7 @@ final class ExercisePanelView {
     }
 
     static int maxScroll(TutorState s) {
-        return Math.max(0, lines(s).size() - s.bodyRows());
+        return Math.max(0, lines(s).size() - s.display().bodyRows());
     }
 
     /** The line where the comparison with the reference solution starts, or 0 when it is not shown. */
@@ -32,8 +40,8 @@ final class ExercisePanelView {
 
     static List<Line> body(TutorState s) {
         List<Line> all = lines(s);
-        int first = Math.min(s.panelScroll(), maxScroll(s));
-        return all.subList(first, Math.min(all.size(), first + s.bodyRows()));
+        int first = Math.min(s.panel().scroll(), maxScroll(s));
+        return all.subList(first, Math.min(all.size(), first + s.display().bodyRows()));
     }
 
     static List<Line> lines(TutorState s) {
@@ -42,8 +50,8 @@ final class ExercisePanelView {
         if (e == null) {
             return out;
         }
-        Glyphs g = s.glyphs();
-        int width = s.cols() - 4;
+        Glyphs g = s.display().glyphs();
+        int width = s.display().cols() - 4;
         Lesson lesson = s.course().lesson(e.lessonId()).orElse(null);
         List<Exercise> siblings = s.course().exercisesOf(e.lessonId());
         out.add(Line.EMPTY);
@@ -52,14 +60,14 @@ final class ExercisePanelView {
                 + "exercise " + (siblings.indexOf(e) + 1) + " of " + siblings.size() + " · topics "
                 + String.join(" ", e.topics()), Style.DIM));
         out.add(Line.EMPTY);
-        out.addAll(wrap("Open this file in your editor, do what its TODO comments ask, and save: every save is"
-                + " graded here.", width, Style.NORMAL));
+        out.addAll(Wrap.paragraph("Open this file in your editor, do what its TODO comments ask, and save: every"
+                + " save is graded here.", width, Style.NORMAL));
         // The path is never cut, so it can be copied: where it is too wide it breaks after a '/'.
-        for (String part : pathLines(s.texts().filePath(e.id()), s.cols() - 5)) {
+        for (String part : pathLines(s.texts().filePath(e.id()), s.display().cols() - 5)) {
             out.add(Line.of(Span.of("    "), new Span(part, Style.CODE)));
         }
         out.add(Line.EMPTY);
-        out.add(indent(Views.section("Status", width, g)));
+        out.add(Section.heading("Status", width, g).indented(2));
         out.addAll(VerdictLines.lines(s, e));
         out.add(Line.EMPTY);
         hints(s, e, width, out);
@@ -84,11 +92,12 @@ final class ExercisePanelView {
     }
 
     private static void hints(TutorState s, Exercise e, int width, List<Line> out) {
-        int shown = Math.min(s.hintsShown(), e.hints().size());
+        int shown = Math.min(s.panel().hintsShown(), e.hints().size());
         if (shown == 0) {
             return;
         }
-        out.add(indent(Views.section("Hints (" + shown + " of " + e.hints().size() + ")", width, s.glyphs())));
+        out.add(Section.heading("Hints (" + shown + " of " + e.hints().size() + ")", width,
+                s.display().glyphs()).indented(2));
         for (int i = 0; i < shown; i++) {
             out.addAll(Wrap.wrap(List.of(Span.of(e.hints().get(i))), width + 2,
                     new Span("  " + (i + 1) + ". ", Style.BOLD), Span.of("     ")));
@@ -97,16 +106,16 @@ final class ExercisePanelView {
     }
 
     private static void solution(TutorState s, Exercise e, int width, List<Line> out) {
-        switch (s.solution()) {
+        switch (s.panel().solution()) {
             case HIDDEN -> {
             }
             case ASKING -> {
-                out.addAll(wrap("You have not passed this exercise yet; seeing the answer first spoils it."
+                out.addAll(Wrap.paragraph("You have not passed this exercise yet; seeing the answer first spoils it."
                         + " Show the reference solution? (y/n)", width, Style.WARN));
                 out.add(Line.EMPTY);
             }
             case SHOWN -> {
-                if (s.grade(e.id()) instanceof GradeStatus.Graded graded && !graded.sources().isEmpty()) {
+                if (s.learner().grade(e.id()) instanceof GradeStatus.Graded graded && !graded.sources().isEmpty()) {
                     for (String file : e.files()) {
                         String yours = graded.sources().get(file);
                         java.util.Optional<String> reference = s.texts().solutionFile(file);
@@ -114,30 +123,18 @@ final class ExercisePanelView {
                             continue;
                         }
                         String name = file.substring(file.lastIndexOf('/') + 1);
-                        out.add(indent(Views.section("Your " + name + " (as last graded) against the reference",
-                                width, s.glyphs())));
-                        out.addAll(SolutionDiff.lines(yours, reference.get(), width + 2, s.glyphs()));
+                        out.add(Section.heading("Your " + name + " (as last graded) against the reference",
+                                width, s.display().glyphs()).indented(2));
+                        out.addAll(SolutionDiff.lines(yours, reference.get(), width + 2, s.display().glyphs()));
                         out.add(Line.EMPTY);
                     }
                 }
-                out.add(indent(Views.section("Reference solution", width, s.glyphs())));
+                out.add(Section.heading("Reference solution", width, s.display().glyphs()).indented(2));
                 for (String line : s.texts().solution(e.id()).stripTrailing().split("\n", -1)) {
                     out.addAll(CodeLines.wrap("  ", CodeColours.line(line.replace("\t", "    "), "java"), width + 2,
-                            s.glyphs()));
+                            s.display().glyphs()));
                 }
             }
         }
-    }
-
-    static List<Line> wrap(String text, int width, Style style) {
-        return Wrap.wrap(List.of(new Span(text, style)), width + 2, Span.of("  "), Span.of("  "));
-    }
-
-    static Line indent(Line line) {
-        return Line.of(Span.of("  ")).plus(line.spans().toArray(Span[]::new));
-    }
-
-    static String millis(GradeReport report) {
-        return report.elapsed().toMillis() + " ms";
     }
 }

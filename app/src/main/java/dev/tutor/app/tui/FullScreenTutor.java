@@ -12,6 +12,7 @@ import dev.tutor.app.session.Gradings;
 import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.session.LessonDemos;
 import dev.tutor.app.session.TutorSession;
+import dev.tutor.app.tui.text.Glyphs;
 import dev.tutor.app.workspace.Workspace;
 import dev.tutor.app.workspace.watch.WatchOptions;
 import java.io.IOException;

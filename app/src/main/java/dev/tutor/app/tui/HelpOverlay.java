@@ -1,5 +1,9 @@
 package dev.tutor.app.tui;
 
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,14 +43,14 @@ final class HelpOverlay {
 
     static List<Line> lines(TutorState s) {
         List<Line> out = new ArrayList<>();
-        if (s.bodyRows() > KEYS.length) {
+        if (s.display().bodyRows() > KEYS.length) {
             out.add(Line.EMPTY);
         }
         for (String[] k : KEYS) {
             if (k[0].isEmpty()) {
                 out.add(Line.of(new Span("  " + k[1], Style.HEADING)));
             } else {
-                String key = s.glyphs().rule().equals("─") ? k[0]
+                String key = s.display().glyphs().rule().equals("─") ? k[0]
                         : k[0].replace("↑ ↓", "up down").replace("←", "left").replace("→", "right");
                 out.add(Line.of(new Span("    " + Text.pad(key, 22), Style.KEY), Span.of(k[1])));
             }

@@ -1,5 +1,9 @@
 package dev.tutor.app.tui;
 
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.MarkdownLines;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Text;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,17 +20,17 @@ final class LessonView {
     }
 
     static int textWidth(TutorState s) {
-        return Math.min(MAX_TEXT_WIDTH, s.cols() - 4);
+        return Math.min(MAX_TEXT_WIDTH, s.display().cols() - 4);
     }
 
     static List<Line> lines(TutorState s) {
         // Paired listings may spread past the prose column; body() centres them on their own.
-        int wide = s.cols() - 4;
-        return MarkdownLines.render(s.texts().lesson(s.lessonId()), textWidth(s), wide, s.glyphs());
+        int wide = s.display().cols() - 4;
+        return MarkdownLines.render(s.texts().lesson(s.reader().lessonId()), textWidth(s), wide, s.display().glyphs());
     }
 
     static int maxScroll(TutorState s) {
-        return Math.max(0, lines(s).size() - s.bodyRows());
+        return Math.max(0, lines(s).size() - s.display().bodyRows());
     }
 
     static List<Line> body(TutorState s) {
@@ -34,17 +38,18 @@ final class LessonView {
         String margin = Text.repeat(" ", margin(s));
         int prose = textWidth(s);
         List<Line> out = new ArrayList<>();
-        int first = Math.min(s.lessonScroll(), maxScroll(s));
-        for (int i = first; i < Math.min(all.size(), first + s.bodyRows()); i++) {
+        int first = Math.min(s.reader().scroll(), maxScroll(s));
+        for (int i = first; i < Math.min(all.size(), first + s.display().bodyRows()); i++) {
             Line line = all.get(i);
-            String lead = line.width() > prose ? Text.repeat(" ", Math.max(2, (s.cols() - line.width()) / 2)) : margin;
+            String lead = line.width() > prose ? Text.repeat(" ", Math.max(2, (s.display().cols() - line.width()) / 2))
+                    : margin;
             out.add(Line.of(Span.of(lead)).plus(line.spans().toArray(Span[]::new)));
         }
         return out;
     }
 
     private static int margin(TutorState s) {
-        return Math.max(2, (s.cols() - textWidth(s)) / 2);
+        return Math.max(2, (s.display().cols() - textWidth(s)) / 2);
     }
 
     /** How far down the reader is, as "42%"; "All" when the lesson fits on one screen. */
@@ -53,6 +58,6 @@ final class LessonView {
         if (max == 0) {
             return "All";
         }
-        return Math.round(100.0 * Math.min(s.lessonScroll(), max) / max) + "%";
+        return Math.round(100.0 * Math.min(s.reader().scroll(), max) / max) + "%";
     }
 }

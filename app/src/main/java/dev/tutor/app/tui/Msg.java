@@ -2,6 +2,7 @@ package dev.tutor.app.tui;
 
 import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.tui.demo.GilMeasurement;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilStats;
 import dev.tutor.runtime.loop.LoopEvent;

@@ -3,6 +3,9 @@ package dev.tutor.app.tui;
 import com.googlecode.lanterna.SGR;
 import com.googlecode.lanterna.TextColor;
 import com.googlecode.lanterna.graphics.TextGraphics;
+import dev.tutor.app.tui.text.Frame;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -1,6 +1,11 @@
 package dev.tutor.app.tui;
 
 import dev.tutor.app.session.SolutionComparison;
+import dev.tutor.app.tui.text.CodeLines;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
 import java.util.ArrayList;
 import java.util.List;
 

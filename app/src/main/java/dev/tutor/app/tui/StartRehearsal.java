@@ -6,6 +6,7 @@ import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
 import dev.tutor.app.course.Course;
 import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.tui.text.Glyphs;
 import dev.tutor.app.workspace.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package dev.tutor.app.tui;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.screen.Screen;
+import dev.tutor.app.tui.text.Frame;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -91,7 +92,7 @@ final class TutorLoop {
 
     private void paint(boolean complete) throws IOException {
         Frame frame = Views.render(state);
-        Painter.paint(frame, screen.newTextGraphics(), state.glyphs().color());
+        Painter.paint(frame, screen.newTextGraphics(), state.display().glyphs().color());
         screen.refresh(complete ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
     }
 }

@@ -4,157 +4,112 @@ import dev.tutor.app.course.Course;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Standing;
-import java.util.HashMap;
-import java.util.Map;
+import dev.tutor.app.tui.demo.DemoState;
+import dev.tutor.app.tui.text.Glyphs;
 
 /**
  * Everything the full-screen tutor shows, as one immutable value: {@link Update} makes the next one from a
  * message, {@link Views} draw it. Nothing else holds screen state.
  *
- * @param course       the course
- * @param texts        lesson Markdown, solutions and file paths, read before the screen opened
- * @param progress     the latest progress snapshot
- * @param focus        which screen has the focus
- * @param selected     the selected row of the course map
- * @param lessonId     the lesson the reader shows (or last showed)
- * @param exerciseId   the exercise the panel shows (or last showed)
- * @param lessonScroll the first lesson line on screen
- * @param panelScroll  the first exercise-panel line on screen
- * @param grades       per exercise id, where its grading stands in this session
- * @param cols         the terminal's width
- * @param rows         the terminal's height
- * @param help         whether the help overlay is showing
- * @param hintsShown   how many hints of the panel's exercise are showing
- * @param solution     whether the panel shows the reference solution, or asks first
- * @param now          the latest tick (System.nanoTime), for the spinner and elapsed time
- * @param glyphs       the symbols to draw with (Unicode or ASCII) and whether colour is allowed
- * @param notice       one line for the footer, such as the last verdict seen from another screen; may be empty
- * @param demo         the demo runner's state while a demo screen is open or was last open; null before any
+ * <p>Each screen keeps its own part in a small record of its own ({@link Reader}, {@link Panel},
+ * {@link DemoState}), so that a change to one part is made on that part alone.
+ *
+ * @param course   the course
+ * @param texts    lesson Markdown, solutions and file paths, read before the screen opened
+ * @param display  the terminal's size and the glyphs to draw with
+ * @param learner  the learner's progress and this session's gradings
+ * @param focus    which screen has the focus
+ * @param selected the selected row of the course map
+ * @param reader   the lesson reader's lesson and scroll
+ * @param panel    the exercise panel's exercise, scroll, hints and solution
+ * @param demo     the demo runner's state while a demo screen is open or was last open; null before any
+ * @param help     whether the help overlay is showing
+ * @param notice   one line for the footer, such as the last verdict seen from another screen; may be empty
+ * @param now      the latest tick (System.nanoTime), for the spinner and elapsed time
  */
-record TutorState(Course course, CourseTexts texts, Progress progress, Focus focus, int selected, String lessonId,
-                  String exerciseId, int lessonScroll, int panelScroll, Map<String, GradeStatus> grades, int cols,
-                  int rows, boolean help, int hintsShown, SolutionView solution, long now, Glyphs glyphs,
-                  String notice, DemoState demo) {
-
-    /** The smallest terminal the screens are laid out for. */
-    static final int MIN_COLS = 80;
-    static final int MIN_ROWS = 24;
-
-    /** Whether the panel shows the reference solution. */
-    enum SolutionView { HIDDEN, ASKING, SHOWN }
+record TutorState(Course course, CourseTexts texts, Display display, Learner learner, Focus focus, int selected,
+                  Reader reader, Panel panel, DemoState demo, boolean help, String notice, long now) {
 
     TutorState {
-        grades = Map.copyOf(grades);
         notice = notice == null ? "" : notice;
     }
 
     /** The state at start: the course map, with the exercise the learner last worked on selected. */
     static TutorState initial(Course course, CourseTexts texts, Progress progress, int cols, int rows, Glyphs glyphs) {
         String firstLesson = course.lessons().isEmpty() ? null : course.lessons().get(0).id();
-        TutorState start = new TutorState(course, texts, progress, Focus.COURSE_MAP, 0, firstLesson, null, 0, 0,
-                Map.of(), cols, rows, false, 0, SolutionView.HIDDEN, 0, glyphs, "", null);
+        TutorState start = new TutorState(course, texts, new Display(cols, rows, glyphs),
+                new Learner(progress, java.util.Map.of()), Focus.COURSE_MAP, 0, Reader.at(firstLesson), Panel.NONE,
+                null, false, "", 0);
         int resume = !Standing.begun(progress) || course.exercises().isEmpty() ? -1
                 : CourseMapRows.indexOfExercise(course, Standing.resume(course, progress).id());
         return resume < 0 ? start : start.withSelected(resume);
     }
 
-    boolean tooSmall() {
-        return cols < MIN_COLS || rows < MIN_ROWS;
-    }
-
-    /** Rows between the title bar and the key bar. */
-    int bodyRows() {
-        return Math.max(1, rows - 2);
-    }
-
+    /** The exercise the panel shows, or null. */
     Exercise exercise() {
-        return exerciseId == null ? null : course.exercise(exerciseId).orElse(null);
+        return panel.exerciseId() == null ? null : course.exercise(panel.exerciseId()).orElse(null);
     }
 
-    GradeStatus grade(String id) {
-        return grades.getOrDefault(id, new GradeStatus.Waiting());
+    // ---- moving between screens: the focus and the part of the screen it moves to ------------------------
+
+    /** The reader open on {@code lessonId}, at its top. */
+    TutorState openLesson(String lessonId) {
+        return withReader(Reader.at(lessonId)).withFocus(Focus.LESSON);
     }
 
-    TutorState withProgress(Progress p) {
-        return new TutorState(course, texts, p, focus, selected, lessonId, exerciseId, lessonScroll, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
+    /** The panel open on {@code exerciseId}, showing the hints the learner already took; the reader on its lesson. */
+    TutorState openExercise(String exerciseId) {
+        int taken = learner.progress().exercise(exerciseId).hintsTaken();
+        String lesson = course.exercise(exerciseId).map(Exercise::lessonId).orElse(reader.lessonId());
+        return withPanel(Panel.on(exerciseId, taken)).withReader(new Reader(lesson, reader.scroll()))
+                .withFocus(Focus.EXERCISE);
     }
 
-    TutorState withFocus(Focus s) {
-        return new TutorState(course, texts, progress, s, selected, lessonId, exerciseId, lessonScroll, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
+    /** The demo screen open on {@code d}. */
+    TutorState openDemo(DemoState d) {
+        return withDemo(d).withFocus(Focus.DEMO);
+    }
+
+    // ---- one part each ------------------------------------------------------------------------------------
+
+    TutorState withDisplay(Display d) {
+        return new TutorState(course, texts, d, learner, focus, selected, reader, panel, demo, help, notice, now);
+    }
+
+    TutorState withLearner(Learner l) {
+        return new TutorState(course, texts, display, l, focus, selected, reader, panel, demo, help, notice, now);
+    }
+
+    TutorState withFocus(Focus f) {
+        return new TutorState(course, texts, display, learner, f, selected, reader, panel, demo, help, notice, now);
     }
 
     TutorState withSelected(int row) {
-        return new TutorState(course, texts, progress, focus, row, lessonId, exerciseId, lessonScroll, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
+        return new TutorState(course, texts, display, learner, focus, row, reader, panel, demo, help, notice, now);
     }
 
-    /** Opens the reader on {@code id} at its top. */
-    TutorState withLesson(String id) {
-        return new TutorState(course, texts, progress, Focus.LESSON, selected, id, exerciseId, 0, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
+    TutorState withReader(Reader r) {
+        return new TutorState(course, texts, display, learner, focus, selected, r, panel, demo, help, notice, now);
     }
 
-    /** Opens the panel on {@code id}, showing the hints the learner already took. */
-    TutorState withExercise(String id) {
-        int taken = progress.exercise(id).hintsTaken();
-        String lesson = course.exercise(id).map(Exercise::lessonId).orElse(lessonId);
-        return new TutorState(course, texts, progress, Focus.EXERCISE, selected, lesson, id, lessonScroll, 0,
-                grades, cols, rows, help, taken, SolutionView.HIDDEN, now, glyphs, notice, demo);
+    TutorState withPanel(Panel p) {
+        return new TutorState(course, texts, display, learner, focus, selected, reader, p, demo, help, notice, now);
     }
 
-    TutorState withLessonScroll(int line) {
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, line, panelScroll,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
-    }
-
-    TutorState withPanelScroll(int line) {
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll, line,
-                grades, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
-    }
-
-    TutorState withGrade(String id, GradeStatus status) {
-        Map<String, GradeStatus> next = new HashMap<>(grades);
-        next.put(id, status);
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, next, cols, rows, help, hintsShown, solution, now, glyphs, notice, demo);
-    }
-
-    TutorState withSize(int c, int r) {
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, c, r, help, hintsShown, solution, now, glyphs, notice, demo);
+    TutorState withDemo(DemoState d) {
+        return new TutorState(course, texts, display, learner, focus, selected, reader, panel, d, help, notice, now);
     }
 
     TutorState withHelp(boolean on) {
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, on, hintsShown, solution, now, glyphs, notice, demo);
-    }
-
-    TutorState withHintsShown(int n) {
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, help, n, solution, now, glyphs, notice, demo);
-    }
-
-    TutorState withSolution(SolutionView view) {
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, help, hintsShown, view, now, glyphs, notice, demo);
-    }
-
-    TutorState withNow(long nanos) {
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, help, hintsShown, solution, nanos, glyphs, notice, demo);
+        return new TutorState(course, texts, display, learner, focus, selected, reader, panel, demo, on, notice, now);
     }
 
     TutorState withNotice(String line) {
-        return new TutorState(course, texts, progress, focus, selected, lessonId, exerciseId, lessonScroll,
-                panelScroll, grades, cols, rows, help, hintsShown, solution, now, glyphs, line, demo);
+        return new TutorState(course, texts, display, learner, focus, selected, reader, panel, demo, help, line, now);
     }
 
-    /** Opens the demo screen on {@code d}. */
-    TutorState withDemo(DemoState d) {
-        return new TutorState(course, texts, progress, d == null ? focus : Focus.DEMO, selected, lessonId,
-                exerciseId, lessonScroll, panelScroll, grades, cols, rows, help, hintsShown, solution, now, glyphs,
-                notice, d);
+    TutorState withNow(long nanos) {
+        return new TutorState(course, texts, display, learner, focus, selected, reader, panel, demo, help, notice,
+                nanos);
     }
 }

@@ -9,7 +9,8 @@ import dev.tutor.app.tui.Effect.RunGrade;
 import dev.tutor.app.tui.Effect.SaveHintTaken;
 import dev.tutor.app.tui.Effect.SaveSolutionViewed;
 import dev.tutor.app.tui.Key.Kind;
-import dev.tutor.app.tui.TutorState.SolutionView;
+import dev.tutor.app.tui.Panel.SolutionView;
+import dev.tutor.app.tui.demo.DemoState;
 import java.util.List;
 
 /**
@@ -24,21 +25,23 @@ final class Update {
 
     static Next update(TutorState s, Msg msg) {
         return switch (msg) {
-            case Msg.Resized r -> Next.of(clampScrolls(s.withSize(r.cols(), r.rows())));
+            case Msg.Resized r -> Next.of(clampScrolls(s.withDisplay(s.display().withSize(r.cols(), r.rows()))));
             // Only a running grading shows time passing; otherwise the same state, so nothing is redrawn.
-            case Msg.Tick t -> Next.of(grading(s) || measuring(s) ? s.withNow(t.nanos()) : s);
-            case Msg.GradingStarted g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Grading(g.nanos()))
-                    .withNow(Math.max(s.now(), g.nanos())));
-            case Msg.GradeFinished g -> Next.of(s.withGrade(g.exerciseId(), new GradeStatus.Graded(g.report(), g.learnerLine(),
-                    g.untouched(), g.sources()))
-                    .withProgress(g.progress()).withPanelScroll(0)
-                    .withNotice(s.focus() == Focus.EXERCISE && g.exerciseId().equals(s.exerciseId()) ? ""
+            case Msg.Tick t -> Next.of(s.learner().grading() || measuring(s) ? s.withNow(t.nanos()) : s);
+            case Msg.GradingStarted g -> Next.of(s.withLearner(s.learner().withGrade(g.exerciseId(),
+                    new GradeStatus.Grading(g.nanos()))).withNow(Math.max(s.now(), g.nanos())));
+            case Msg.GradeFinished g -> Next.of(s.withLearner(s.learner().withGrade(g.exerciseId(),
+                    new GradeStatus.Graded(g.report(), g.learnerLine(), g.untouched(), g.sources()))
+                    .withProgress(g.progress())).withPanel(s.panel().withScroll(0))
+                    .withNotice(s.focus() == Focus.EXERCISE && g.exerciseId().equals(s.panel().exerciseId()) ? ""
                             : g.untouched() ? g.exerciseId() + ": not started yet"
-                            : (g.report().verdict().passed() ? s.glyphs().pass() : s.glyphs().fail()) + " "
+                            : (g.report().verdict().passed() ? s.display().glyphs().pass()
+                            : s.display().glyphs().fail()) + " "
                             + g.exerciseId() + ": " + g.report().verdict().summary()));
             case Msg.GradeFailed g -> Next.of((g.exerciseId().isEmpty() ? s
-                    : s.withGrade(g.exerciseId(), new GradeStatus.Failed(g.message()))).withNotice(g.message()));
-            case Msg.ProgressSaved p -> Next.of(s.withProgress(p.progress()));
+                    : s.withLearner(s.learner().withGrade(g.exerciseId(), new GradeStatus.Failed(g.message()))))
+                    .withNotice(g.message()));
+            case Msg.ProgressSaved p -> Next.of(s.withLearner(s.learner().withProgress(p.progress())));
             case Msg.KeyPressed k -> key(s, k.key());
             case Msg.GilTraced t -> DemoUpdate.message(s, t);
             case Msg.LoopTraced t -> DemoUpdate.message(s, t);
@@ -52,10 +55,10 @@ final class Update {
         if (key.ctrl() && key.ch() == 'c') {
             return Next.of(s, new Quit());
         }
-        if (key.is('q') && s.solution() != SolutionView.ASKING) {
+        if (key.is('q') && s.panel().solution() != SolutionView.ASKING) {
             return Next.of(s, new Quit());
         }
-        if (s.tooSmall()) {
+        if (s.display().tooSmall()) {
             return Next.of(s); // nothing to act on until the learner can see it
         }
         if (s.help()) {
@@ -87,38 +90,39 @@ final class Update {
         if (key.kind() == Kind.END || key.is('G')) {
             return Next.of(s.withSelected(Math.max(0, last)));
         }
-        if (key.is('r') && Standing.begun(s.progress()) && !s.course().exercises().isEmpty()) {
+        if (key.is('r') && Standing.begun(s.learner().progress()) && !s.course().exercises().isEmpty()) {
             return Next.of(s.withSelected(Math.max(0, CourseMapRows.indexOfExercise(s.course(),
-                    Standing.resume(s.course(), s.progress()).id()))));
+                    Standing.resume(s.course(), s.learner().progress()).id()))));
         }
         if ((key.kind() == Kind.ENTER || key.kind() == Kind.RIGHT || key.is('l')) && !rows.isEmpty()) {
             CourseMapRows.Row row = rows.get(Math.min(s.selected(), last));
-            return Next.of(row.isLesson() ? s.withLesson(row.lesson().id()) : s.withExercise(row.exercise().id()));
+            return Next.of(row.isLesson() ? s.openLesson(row.lesson().id()) : s.openExercise(row.exercise().id()));
         }
         return Next.of(s);
     }
 
     private static Next lessonKey(TutorState s, Key key) {
-        int page = Math.max(1, s.bodyRows() - 2); // keep two lines of context across a page turn
+        int page = Math.max(1, s.display().bodyRows() - 2); // keep two lines of context across a page turn
         int max = LessonView.maxScroll(s);
+        int at = s.reader().scroll();
         int to = switch (key.kind()) {
-            case UP -> s.lessonScroll() - 1;
-            case DOWN -> s.lessonScroll() + 1;
-            case PAGE_UP -> s.lessonScroll() - page;
-            case PAGE_DOWN -> s.lessonScroll() + page;
+            case UP -> at - 1;
+            case DOWN -> at + 1;
+            case PAGE_UP -> at - page;
+            case PAGE_DOWN -> at + page;
             case HOME -> 0;
             case END -> max;
-            case CHAR -> key.is('k') ? s.lessonScroll() - 1 : key.is('j') ? s.lessonScroll() + 1
-                    : key.is(' ') ? s.lessonScroll() + page : key.is('b') ? s.lessonScroll() - page
+            case CHAR -> key.is('k') ? at - 1 : key.is('j') ? at + 1
+                    : key.is(' ') ? at + page : key.is('b') ? at - page
                     : key.is('g') ? 0 : key.is('G') ? max : Integer.MIN_VALUE;
             default -> Integer.MIN_VALUE;
         };
         if (to != Integer.MIN_VALUE) {
-            return Next.of(s.withLessonScroll(Math.clamp(to, 0, max)));
+            return Next.of(s.withReader(s.reader().withScroll(Math.clamp(to, 0, max))));
         }
         if (key.kind() == Kind.ENTER || key.is('e')) {
-            List<Exercise> exercises = s.course().exercisesOf(s.lessonId());
-            return Next.of(exercises.isEmpty() ? s : s.withExercise(exercises.get(0).id()));
+            List<Exercise> exercises = s.course().exercisesOf(s.reader().lessonId());
+            return Next.of(exercises.isEmpty() ? s : s.openExercise(exercises.get(0).id()));
         }
         if (key.is('d')) {
             return DemoUpdate.runLessonDemo(s);
@@ -143,44 +147,46 @@ final class Update {
         if (exercise == null) {
             return Next.of(backToMap(s));
         }
-        if (s.solution() == SolutionView.ASKING) {
-            return key.is('y') || key.is('Y') ? showSolution(s, exercise) : Next.of(s.withSolution(SolutionView.HIDDEN));
+        if (s.panel().solution() == SolutionView.ASKING) {
+            return key.is('y') || key.is('Y') ? showSolution(s, exercise)
+                    : Next.of(s.withPanel(s.panel().withSolution(SolutionView.HIDDEN)));
         }
         int max = ExercisePanelView.maxScroll(s);
-        int page = Math.max(1, s.bodyRows() - 2);
+        int page = Math.max(1, s.display().bodyRows() - 2);
         switch (key.kind()) {
             case UP -> {
-                return Next.of(s.withPanelScroll(Math.clamp(s.panelScroll() - 1, 0, max)));
+                return Next.of(panelAt(s, Math.clamp(s.panel().scroll() - 1, 0, max)));
             }
             case DOWN -> {
-                return Next.of(s.withPanelScroll(Math.clamp(s.panelScroll() + 1, 0, max)));
+                return Next.of(panelAt(s, Math.clamp(s.panel().scroll() + 1, 0, max)));
             }
             case PAGE_UP -> {
-                return Next.of(s.withPanelScroll(Math.clamp(s.panelScroll() - page, 0, max)));
+                return Next.of(panelAt(s, Math.clamp(s.panel().scroll() - page, 0, max)));
             }
             case PAGE_DOWN -> {
-                return Next.of(s.withPanelScroll(Math.clamp(s.panelScroll() + page, 0, max)));
+                return Next.of(panelAt(s, Math.clamp(s.panel().scroll() + page, 0, max)));
             }
             default -> {
             }
         }
         if (key.is('h')) {
-            if (s.hintsShown() >= exercise.hints().size()) {
+            if (s.panel().hintsShown() >= exercise.hints().size()) {
                 return Next.of(s.withNotice("That was the last hint; s shows the solution."));
             }
             // One key reaches the hint the verdict points to, however far on it is; otherwise the next one.
-            int fits = s.grade(exercise.id()) instanceof GradeStatus.Graded graded && !graded.untouched()
+            int fits = s.learner().grade(exercise.id()) instanceof GradeStatus.Graded graded && !graded.untouched()
                     ? Hints.fitting(exercise, graded.report()).orElse(0) : 0;
-            int shown = Math.max(s.hintsShown() + 1, fits);
-            Progress p = Hints.takeUpTo(exercise, s.progress(), shown).map(Hints.Shown::progress)
-                    .orElse(s.progress());
-            Effect[] saves = java.util.Collections.nCopies(shown - s.hintsShown(), new SaveHintTaken(exercise.id()))
-                    .toArray(Effect[]::new);
-            return Next.of(toBottom(s.withHintsShown(shown).withProgress(p)), saves);
+            int shown = Math.max(s.panel().hintsShown() + 1, fits);
+            Progress p = Hints.takeUpTo(exercise, s.learner().progress(), shown).map(Hints.Shown::progress)
+                    .orElse(s.learner().progress());
+            Effect[] saves = java.util.Collections.nCopies(shown - s.panel().hintsShown(),
+                    new SaveHintTaken(exercise.id())).toArray(Effect[]::new);
+            return Next.of(toBottom(s.withPanel(s.panel().withHintsShown(shown))
+                    .withLearner(s.learner().withProgress(p))), saves);
         }
         if (key.is('s')) {
-            return Standing.solutionUnlocked(s.progress(), exercise.id()) ? showSolution(s, exercise)
-                    : Next.of(toBottom(s.withSolution(SolutionView.ASKING)));
+            return Standing.solutionUnlocked(s.learner().progress(), exercise.id()) ? showSolution(s, exercise)
+                    : Next.of(toBottom(s.withPanel(s.panel().withSolution(SolutionView.ASKING))));
         }
         if (key.is('c')) {
             return Next.of(s, new RunGrade(exercise.id()));
@@ -192,10 +198,10 @@ final class Update {
                 return Next.of(s.withNotice(key.is('n') ? "That was the last exercise of the course."
                         : "This is the first exercise."));
             }
-            return Next.of(s.withExercise(all.get(at).id()));
+            return Next.of(s.openExercise(all.get(at).id()));
         }
         if (key.is('l')) {
-            return Next.of(s.withLesson(exercise.lessonId()));
+            return Next.of(s.openLesson(exercise.lessonId()));
         }
         if (isBack(key)) {
             return Next.of(backToMap(s));
@@ -204,28 +210,28 @@ final class Update {
     }
 
     private static Next showSolution(TutorState s, Exercise exercise) {
-        TutorState shown = s.withSolution(SolutionView.SHOWN)
-                .withProgress(s.progress().withSolutionViewed(exercise.id()));
-        return Next.of(shown.withPanelScroll(Math.min(ExercisePanelView.maxScroll(shown),
+        TutorState shown = s.withPanel(s.panel().withSolution(SolutionView.SHOWN))
+                .withLearner(s.learner().withProgress(s.learner().progress().withSolutionViewed(exercise.id())));
+        return Next.of(panelAt(shown, Math.min(ExercisePanelView.maxScroll(shown),
                 ExercisePanelView.solutionStart(shown))), new SaveSolutionViewed(exercise.id()));
     }
 
     /** Scrolls the panel so that what was just added at its end is in view. */
     private static TutorState toBottom(TutorState s) {
-        return s.withPanelScroll(Math.max(s.panelScroll(), ExercisePanelView.maxScroll(s)));
+        return panelAt(s, Math.max(s.panel().scroll(), ExercisePanelView.maxScroll(s)));
     }
 
     /** Back to the map, with the row of what the learner just left selected. */
     private static TutorState backToMap(TutorState s) {
-        int row = s.focus() == Focus.EXERCISE && s.exerciseId() != null
-                ? CourseMapRows.indexOfExercise(s.course(), s.exerciseId()) : lessonRow(s);
+        int row = s.focus() == Focus.EXERCISE && s.panel().exerciseId() != null
+                ? CourseMapRows.indexOfExercise(s.course(), s.panel().exerciseId()) : lessonRow(s);
         return s.withFocus(Focus.COURSE_MAP).withSelected(Math.max(0, row));
     }
 
     private static int lessonRow(TutorState s) {
         List<CourseMapRows.Row> rows = CourseMapRows.rows(s.course());
         for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i).isLesson() && rows.get(i).lesson().id().equals(s.lessonId())) {
+            if (rows.get(i).isLesson() && rows.get(i).lesson().id().equals(s.reader().lessonId())) {
                 return i;
             }
         }
@@ -236,16 +242,18 @@ final class Update {
         return s.focus() == Focus.DEMO && s.demo() != null && s.demo().phase() == DemoState.Phase.MEASURING;
     }
 
-    private static boolean grading(TutorState s) {
-        return s.grades().values().stream().anyMatch(g -> g instanceof GradeStatus.Grading);
-    }
 
     private static TutorState clampScrolls(TutorState s) {
-        if (s.tooSmall()) {
+        if (s.display().tooSmall()) {
             return s;
         }
-        return s.withLessonScroll(Math.clamp(s.lessonScroll(), 0, LessonView.maxScroll(s)))
-                .withPanelScroll(Math.clamp(s.panelScroll(), 0, ExercisePanelView.maxScroll(s)));
+        return s.withReader(s.reader().withScroll(Math.clamp(s.reader().scroll(), 0, LessonView.maxScroll(s))))
+                .withPanel(s.panel().withScroll(Math.clamp(s.panel().scroll(), 0, ExercisePanelView.maxScroll(s))));
+    }
+
+    /** The panel scrolled to {@code line}. */
+    private static TutorState panelAt(TutorState s, int line) {
+        return s.withPanel(s.panel().withScroll(line));
     }
 
     private static boolean isUp(Key k) {

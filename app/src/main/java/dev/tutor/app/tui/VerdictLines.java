@@ -6,12 +6,18 @@ import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.grading.TestFailure;
 import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
-import java.util.ArrayList;
-import java.util.List;
 import dev.tutor.app.session.Hints;
 import dev.tutor.app.session.Standing;
-import java.util.Optional;
+import dev.tutor.app.tui.text.CodeLines;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Wrap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The exercise panel's status section: waiting for a save, grading (spinner and elapsed time), or what the
@@ -25,12 +31,13 @@ final class VerdictLines {
     }
 
     static List<Line> lines(TutorState s, Exercise e) {
-        Glyphs g = s.glyphs();
-        int width = s.cols() - 4;
+        Glyphs g = s.display().glyphs();
+        int width = s.display().cols() - 4;
         List<Line> out = new ArrayList<>();
-        switch (s.grade(e.id())) {
+        switch (s.learner().grade(e.id())) {
             case GradeStatus.Waiting w -> {
-                boolean passed = s.progress().exercise(e.id()).status() == ExerciseStatus.PASSED; // the latest attempt
+                // the latest attempt
+                boolean passed = s.learner().progress().exercise(e.id()).status() == ExerciseStatus.PASSED;
                 out.add(passed ? Line.of(new Span("  " + g.pass() + " Passed before. ", Style.PASS),
                         Span.of("Save again to re-check, or press n for the next exercise."))
                         : Line.of(new Span("  " + g.notStarted() + " ", Style.DIM),
@@ -39,7 +46,7 @@ final class VerdictLines {
             case GradeStatus.Grading run -> out.add(Line.of(new Span("  " + g.spinnerFrame(s.now()) + " ", Style.BUSY),
                     new Span("Compiling and running the tests… ", Style.BUSY),
                     new Span(seconds(s.now() - run.startedNanos()), Style.DIM)));
-            case GradeStatus.Failed f -> out.addAll(ExercisePanelView.wrap(g.fail() + " " + f.message(), width,
+            case GradeStatus.Failed f -> out.addAll(Wrap.paragraph(g.fail() + " " + f.message(), width,
                     Style.FAIL));
             case GradeStatus.Graded graded -> verdict(s, e, graded, width, out);
         }
@@ -47,11 +54,11 @@ final class VerdictLines {
     }
 
     private static void verdict(TutorState s, Exercise e, GradeStatus.Graded graded, int width, List<Line> out) {
-        Glyphs g = s.glyphs();
+        Glyphs g = s.display().glyphs();
         if (graded.untouched()) {
             out.add(Line.of(new Span("  " + g.notStarted() + " Not started yet: ", Style.BOLD),
                     Span.of("your file is still the stub, so the tests have nothing to judge.")));
-            out.addAll(ExercisePanelView.wrap("  Open " + s.texts().filePath(e.id()) + " in your IDE, fill in its"
+            out.addAll(Wrap.paragraph("  Open " + s.texts().filePath(e.id()) + " in your IDE, fill in its"
                     + " TODOs and save; the verdict comes a moment later.", width, Style.NORMAL));
             return;
         }
@@ -89,7 +96,7 @@ final class VerdictLines {
                     out.add(Line.of("    " + line.replace("\t", "    "), line.startsWith("    ") ? Style.CODE : Style.BOLD));
                 }
                 if (first.inTest()) {
-                    out.addAll(ExercisePanelView.wrap("  This error is in a test: keep the names and signatures the"
+                    out.addAll(Wrap.paragraph("  This error is in a test: keep the names and signatures the"
                             + " stub gave you.", width, Style.WARN));
                 }
                 if (c.errors().size() > 1) {
@@ -111,14 +118,14 @@ final class VerdictLines {
             case Verdict.Crashed c -> {
                 out.addAll(Wrap.wrap(List.of(new Span(g.fail() + " " + c.summary(), Style.FAIL),
                         new Span(took.replace(" ms", "\u00a0ms"), Style.DIM)), width + 2, Span.of("  "), Span.of("    ")));
-                out.addAll(ExercisePanelView.wrap("  " + c.detail(), width, Style.NORMAL));
+                out.addAll(Wrap.paragraph("  " + c.detail(), width, Style.NORMAL));
             }
         }
         Optional<Integer> hint = Hints.fitting(e, report);
         if (hint.isPresent()) {
             int h = hint.get();
             out.add(Line.of(new Span("    Hint " + h + " fits this mistake", Style.WARN),
-                    Span.of(s.hintsShown() >= h ? " (shown below)." : ": press h to see it.")));
+                    Span.of(s.panel().hintsShown() >= h ? " (shown below)." : ": press h to see it.")));
         } else if (report.verdict() instanceof Verdict.TestsFailed || report.verdict() instanceof Verdict.TimedOut) {
             out.add(Line.of("    No hint fits this failure exactly; the message above says what the test saw.",
                     Style.DIM));
@@ -134,7 +141,7 @@ final class VerdictLines {
 
     /** A short, varied word of praise that also says how far the learner has come. */
     private static String celebration(TutorState s) {
-        long passed = Standing.passedCount(s.course(), s.progress());
+        long passed = Standing.passedCount(s.course(), s.learner().progress());
         int total = s.course().exercises().size();
         return passed >= total ? "Well done: every exercise of the course is solved!"
                 : "Well done: " + passed + " of " + total + " solved.";

@@ -1,5 +1,13 @@
 package dev.tutor.app.tui;
 
+import dev.tutor.app.tui.demo.DemoState;
+import dev.tutor.app.tui.demo.DemoView;
+import dev.tutor.app.tui.text.Frame;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
+import dev.tutor.app.tui.text.Wrap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +20,7 @@ final class Views {
     }
 
     static Frame render(TutorState s) {
-        if (s.tooSmall()) {
+        if (s.display().tooSmall()) {
             return tooSmall(s);
         }
         List<Line> lines = new ArrayList<>();
@@ -21,28 +29,29 @@ final class Views {
             case COURSE_MAP -> CourseMapView.body(s);
             case LESSON -> LessonView.body(s);
             case EXERCISE -> ExercisePanelView.body(s);
-            case DEMO -> DemoView.body(s);
+            case DEMO -> DemoView.body(s.demo(), s.display().cols(), s.display().bodyRows(), s.display().glyphs(),
+                    s.now());
         };
-        for (int i = 0; i < s.bodyRows(); i++) {
+        for (int i = 0; i < s.display().bodyRows(); i++) {
             lines.add(i < body.size() ? body.get(i) : Line.EMPTY);
         }
         lines.add(keyBar(s));
-        return new Frame(s.cols(), s.rows(), lines);
+        return new Frame(s.display().cols(), s.display().rows(), lines);
     }
 
     private static Line titleBar(TutorState s) {
         String where = switch (s.focus()) {
             case COURSE_MAP -> "Course map";
-            case LESSON -> s.course().lesson(s.lessonId()).map(l -> "Lesson " + l.number() + " · " + l.title())
-                    .orElse("Lesson");
-            case EXERCISE -> "Exercise " + s.exerciseId();
+            case LESSON -> s.course().lesson(s.reader().lessonId())
+                    .map(l -> "Lesson " + l.number() + " · " + l.title()).orElse("Lesson");
+            case EXERCISE -> "Exercise " + s.panel().exerciseId();
             case DEMO -> "Demo · " + (s.demo() == null ? "" : DemoView.title(s.demo()));
         };
-        long passed = dev.tutor.app.session.Standing.passedCount(s.course(), s.progress());
+        long passed = dev.tutor.app.session.Standing.passedCount(s.course(), s.learner().progress());
         String right = passed + "/" + s.course().exercises().size() + " passed ";
         String left = " Concurrency Tutor › " + (s.help() ? "Help" : where);
-        Line title = Line.of(new Span(Text.cut(left, s.cols() - Text.width(right) - 1), Style.TITLE_BAR));
-        int gap = s.cols() - title.width() - Text.width(right);
+        Line title = Line.of(new Span(Text.cut(left, s.display().cols() - Text.width(right) - 1), Style.TITLE_BAR));
+        int gap = s.display().cols() - title.width() - Text.width(right);
         return title.plus(new Span(Text.repeat(" ", gap), Style.TITLE_BAR), new Span(right, Style.TITLE_BAR));
     }
 
@@ -65,7 +74,7 @@ final class Views {
                             new String[] {"?", "help"}, new String[] {"q", "quit"});
                     case LESSON -> lessonKeys(s);
                     case DEMO -> demoKeys(s.demo());
-                    case EXERCISE -> s.solution() == TutorState.SolutionView.ASKING
+                    case EXERCISE -> s.panel().solution() == Panel.SolutionView.ASKING
                             ? List.of(new String[] {"y", "show the solution"}, new String[] {"any other key", "keep trying"})
                             : List.of(new String[] {"h", "hint"}, new String[] {"s", "solution"},
                                     new String[] {"c", "check"}, new String[] {"n", "next"}, new String[] {"l", "lesson"},
@@ -74,7 +83,8 @@ final class Views {
         List<Span> spans = new ArrayList<>();
         spans.add(Span.of(" "));
         for (String[] k : keys) {
-            spans.add(new Span(s.glyphs().rule().equals("─") ? k[0] : k[0].replace("↑↓", "up/down"), Style.KEY));
+            boolean unicode = s.display().glyphs().rule().equals("─");
+            spans.add(new Span(unicode ? k[0] : k[0].replace("↑↓", "up/down"), Style.KEY));
             spans.add(new Span(" " + k[1] + "  ", Style.DIM));
         }
         Line bar = new Line(spans);
@@ -82,9 +92,10 @@ final class Views {
         // next key; it takes the place of the lesson's position, and of the keys if the line has no room.
         String right = !s.notice().isEmpty() && !s.help() && s.focus() != Focus.COURSE_MAP ? s.notice() + " "
                 : s.focus() == Focus.LESSON && !s.help() ? LessonView.position(s) + " " : "";
-        int gap = s.cols() - bar.width() - Text.width(right);
+        int gap = s.display().cols() - bar.width() - Text.width(right);
         if (gap < 1) {
-            return s.notice().isEmpty() || s.focus() == Focus.COURSE_MAP ? bar : Line.of(new Span(" " + Text.cut(s.notice(), s.cols() - 2), Style.BOLD));
+            return s.notice().isEmpty() || s.focus() == Focus.COURSE_MAP ? bar
+                    : Line.of(new Span(" " + Text.cut(s.notice(), s.display().cols() - 2), Style.BOLD));
         }
         return bar.plus(Span.of(Text.repeat(" ", gap)), new Span(right, Style.BOLD));
     }
@@ -111,23 +122,18 @@ final class Views {
     private static Frame tooSmall(TutorState s) {
         List<Line> lines = new ArrayList<>();
         String[] message = {
-            "The tutor needs a terminal of at least " + TutorState.MIN_COLS + "x" + TutorState.MIN_ROWS + ".",
-            "This one is " + s.cols() + "x" + s.rows() + ": please enlarge the window.",
+            "The tutor needs a terminal of at least " + Display.MIN_COLS + "x" + Display.MIN_ROWS + ".",
+            "This one is " + s.display().cols() + "x" + s.display().rows() + ": please enlarge the window.",
             "(q quits)"};
-        int top = Math.max(0, (s.rows() - message.length) / 2);
+        int top = Math.max(0, (s.display().rows() - message.length) / 2);
         for (int i = 0; i < top; i++) {
             lines.add(Line.EMPTY);
         }
         for (String m : message) {
-            List<Line> wrapped = Wrap.wrap(List.of(new Span(m, Style.WARN)), s.cols(), Span.of(""), Span.of(""));
+            List<Line> wrapped = Wrap.wrap(List.of(new Span(m, Style.WARN)), s.display().cols(), Span.of(""),
+                    Span.of(""));
             lines.addAll(wrapped);
         }
-        return new Frame(s.cols(), s.rows(), lines);
-    }
-
-    /** A section heading inside a body: {@code ── Name ─────}. */
-    static Line section(String name, int width, Glyphs g) {
-        String head = g.rule() + g.rule() + " " + name + " ";
-        return Line.of(new Span(head, Style.BOLD), new Span(Text.repeat(g.rule(), width - Text.width(head)), Style.DIM));
+        return new Frame(s.display().cols(), s.display().rows(), lines);
     }
 }

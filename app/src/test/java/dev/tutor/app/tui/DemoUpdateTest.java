@@ -7,6 +7,10 @@ import dev.tutor.app.course.LearnerDemo;
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.tui.Key.Kind;
+import dev.tutor.app.tui.demo.DemoFixtures;
+import dev.tutor.app.tui.demo.DemoState;
+import dev.tutor.app.tui.demo.GilMeasurement;
+import dev.tutor.app.tui.text.Glyphs;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +22,7 @@ class DemoUpdateTest {
     }
 
     private static TutorState gilLesson() {
-        return TuiFixtures.stateWithTimelines(80, 24).withLesson("gil");
+        return TuiFixtures.stateWithTimelines(80, 24).openLesson("gil");
     }
 
     private static TutorState running() {
@@ -37,7 +41,7 @@ class DemoUpdateTest {
 
     @Test
     void theThreadsIoLessonOpensOnTheConvoyRunningAtOnceWithNoCpuSplitToPredict() {
-        Next next = press(TuiFixtures.stateWithTimelines(80, 24).withLesson("threadsio"), Key.ch('v'));
+        Next next = press(TuiFixtures.stateWithTimelines(80, 24).openLesson("threadsio"), Key.ch('v'));
         assertThat(next.state().demo().scenario()).isEqualTo(DemoState.Scenario.CPU_AND_IO);
         assertThat(next.state().demo().phase()).isEqualTo(DemoState.Phase.RUNNING);
         assertThat(next.effects()).containsExactly(new Effect.StartDemo(1, DemoState.Kind.GIL,
@@ -109,7 +113,7 @@ class DemoUpdateTest {
 
     @Test
     void tOpensTheEventLoopTraceFromAnyLessonAndStartsItAtOnce() {
-        Next next = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('t'));
+        Next next = press(TuiFixtures.state(80, 24).openLesson("threads"), Key.ch('t'));
         assertThat(next.state().demo().kind()).isEqualTo(DemoState.Kind.LOOP);
         assertThat(next.effects()).containsExactly(new Effect.StartDemo(1, DemoState.Kind.LOOP,
                 DemoState.Scenario.TWO_CPU, DemoState.Settings.DEFAULT));
@@ -120,7 +124,7 @@ class DemoUpdateTest {
 
     @Test
     void dLendsTheTerminalToTheLessonsOwnDemoProgram() {
-        TutorState lesson = TuiFixtures.state(80, 24).withLesson("threads");
+        TutorState lesson = TuiFixtures.state(80, 24).openLesson("threads");
         Next next = press(lesson, Key.ch('d'));
         assertThat(next.state().focus()).isEqualTo(Focus.LESSON);
         assertThat(next.effects()).containsExactly(new Effect.RunLessonDemo("threads"));
@@ -134,7 +138,7 @@ class DemoUpdateTest {
         lessons.set(0, new Lesson(waiting.id(), waiting.number(), waiting.title(), waiting.topics(), waiting.text(),
                 waiting.demos(), null, new LearnerDemo("workload-probe", "dev.tutor.lessons.waiting.MineDemo")));
         return TutorState.initial(new Course(one.topics(), lessons, one.exercises()), TuiFixtures.texts(), progress,
-                80, 24, Glyphs.UNICODE.monochrome()).withLesson("waiting");
+                80, 24, Glyphs.UNICODE.monochrome()).openLesson("waiting");
     }
 
     @Test
@@ -148,16 +152,38 @@ class DemoUpdateTest {
                 Key.ch('m'));
         assertThat(after.effects()).containsExactly(new Effect.RunLearnerDemo("waiting"));
 
-        Next elsewhere = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('m'));
+        Next elsewhere = press(TuiFixtures.state(80, 24).openLesson("threads"), Key.ch('m'));
         assertThat(elsewhere.effects()).isEmpty();
         assertThat(elsewhere.state().notice()).isEqualTo("This lesson has no demo for your own code; d runs its demo.");
     }
 
     @Test
     void vOutsideTheGilLessonsSaysWhereTheTimelineIs() {
-        TutorState s = press(TuiFixtures.state(80, 24).withLesson("threads"), Key.ch('v')).state();
+        TutorState s = press(TuiFixtures.state(80, 24).openLesson("threads"), Key.ch('v')).state();
         assertThat(s.focus()).isEqualTo(Focus.LESSON);
         assertThat(s.demo()).isNull();
         assertThat(s.notice()).contains("no GIL timeline", "d runs its demo");
+    }
+
+    @Test
+    void theDemoScreenIsTheDemosBodyBetweenItsTitleAndItsKeys() {
+        List<String> convoy = rows(TuiFixtures.state(80, 24).openDemo(DemoFixtures.convoyDemo()));
+        assertThat(convoy.getFirst())
+                .isEqualTo(" Concurrency Tutor › Demo · GIL timeline                             0/1 passed");
+        assertThat(convoy.get(1)).startsWith("── GIL: a CPU-bound and an I/O-bound thread (convoy)");
+        assertThat(convoy.getLast())
+                .isEqualTo(" space pause  . step  + - speed  [ ] interval  s scenario  f free  esc back");
+
+        List<String> loop = rows(TuiFixtures.state(100, 24).openDemo(DemoFixtures.loopDemo()));
+        assertThat(loop.getFirst()).isEqualTo(" Concurrency Tutor › Demo · Event loop, turn by turn"
+                + "                                     0/1 passed");
+        assertThat(loop.getLast()).isEqualTo(" space pause  . step  + - speed  esc back  ? help");
+
+        TutorState predicting = TuiFixtures.state(80, 24).openDemo(DemoState.gil("gil", DemoState.Scenario.TWO_CPU, 1));
+        assertThat(rows(predicting).getLast()).isEqualTo(" 1 2 3 faster / same / slower  esc back  q quit");
+    }
+
+    private static List<String> rows(TutorState s) {
+        return Views.render(s).text().lines().toList();
     }
 }

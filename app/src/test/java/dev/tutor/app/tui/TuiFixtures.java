@@ -8,6 +8,7 @@ import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.grading.TestFailure;
 import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.tui.text.Glyphs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -7,10 +7,12 @@ import dev.tutor.app.grading.TestFailure;
 import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.tui.Key.Kind;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import dev.tutor.app.tui.Key.Kind;
 import org.junit.jupiter.api.Test;
 
 class UpdateTest {
@@ -34,15 +36,15 @@ class UpdateTest {
     void enterOnALessonOpensTheReaderAtItsTop() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.ENTER));
         assertThat(s.focus()).isEqualTo(Focus.LESSON);
-        assertThat(s.lessonId()).isEqualTo("waiting");
-        assertThat(s.lessonScroll()).isZero();
+        assertThat(s.reader().lessonId()).isEqualTo("waiting");
+        assertThat(s.reader().scroll()).isZero();
     }
 
     @Test
     void enterOnAnExerciseOpensItsPanelAndEscapeGoesBackToItsRow() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
         assertThat(s.focus()).isEqualTo(Focus.EXERCISE);
-        assertThat(s.exerciseId()).isEqualTo("workload-probe");
+        assertThat(s.panel().exerciseId()).isEqualTo("workload-probe");
         TutorState back = press(s, Key.of(Kind.ESCAPE));
         assertThat(back.focus()).isEqualTo(Focus.COURSE_MAP);
         assertThat(back.selected()).isEqualTo(1);
@@ -58,20 +60,20 @@ class UpdateTest {
     @Test
     void pageDownScrollsTheLessonAndEndStopsAtItsLastPage() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.ENTER), Key.of(Kind.PAGE_DOWN));
-        assertThat(s.lessonScroll()).isEqualTo(20);
+        assertThat(s.reader().scroll()).isEqualTo(20);
         TutorState end = press(s, Key.of(Kind.END), Key.of(Kind.DOWN));
-        assertThat(end.lessonScroll()).isEqualTo(LessonView.maxScroll(end)).isPositive();
+        assertThat(end.reader().scroll()).isEqualTo(LessonView.maxScroll(end)).isPositive();
     }
 
     @Test
     void aFinishedGradingPutsTheVerdictAndTheNewProgressInThePanel() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
         s = Update.update(s, new Msg.GradingStarted("workload-probe", 1_000)).state();
-        assertThat(s.grade("workload-probe")).isInstanceOf(GradeStatus.Grading.class);
+        assertThat(s.learner().grade("workload-probe")).isInstanceOf(GradeStatus.Grading.class);
         s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.failed(),
                 TuiFixtures.progressAfter(false), "return Duration.ZERO;", false)).state();
-        assertThat(s.grade("workload-probe")).isInstanceOf(GradeStatus.Graded.class);
-        assertThat(s.progress().exercise("workload-probe").status()).isEqualTo(ExerciseStatus.FAILING);
+        assertThat(s.learner().grade("workload-probe")).isInstanceOf(GradeStatus.Graded.class);
+        assertThat(s.learner().progress().exercise("workload-probe").status()).isEqualTo(ExerciseStatus.FAILING);
         assertThat(Views.render(s).text()).contains("failed: 1 test failed", "wallTimeCoversTheWholeTask",
                 "WorkloadProbe.java:12", "return Duration.ZERO;", "measure() reported 0 ns");
     }
@@ -87,7 +89,7 @@ class UpdateTest {
     @Test
     void aTerminalBelowTheMinimumShowsTheSizeItNeeds() {
         TutorState s = Update.update(TuiFixtures.state(80, 24), new Msg.Resized(60, 20)).state();
-        assertThat(s.tooSmall()).isTrue();
+        assertThat(s.display().tooSmall()).isTrue();
         assertThat(Views.render(s).text()).contains("at least 80x24", "This one is 60x20");
         TutorState enlarged = Update.update(s, new Msg.Resized(100, 30)).state();
         assertThat(Views.render(enlarged).text()).contains("Lesson 1", "workload-probe");
@@ -113,7 +115,7 @@ class UpdateTest {
     void hShowsOneMoreHintAndRecordsIt() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER));
         Next next = Update.update(s, new Msg.KeyPressed(Key.ch('h')));
-        assertThat(next.state().hintsShown()).isEqualTo(1);
+        assertThat(next.state().panel().hintsShown()).isEqualTo(1);
         assertThat(next.effects()).containsExactly(new Effect.SaveHintTaken("workload-probe"));
         assertThat(Views.render(next.state()).text()).contains("Read System.nanoTime() twice.");
     }
@@ -121,9 +123,9 @@ class UpdateTest {
     @Test
     void theSolutionIsShownOnlyAfterAYesBeforeAPass() {
         TutorState s = press(TuiFixtures.state(80, 24), Key.of(Kind.DOWN), Key.of(Kind.ENTER), Key.ch('s'));
-        assertThat(s.solution()).isEqualTo(TutorState.SolutionView.ASKING);
+        assertThat(s.panel().solution()).isEqualTo(Panel.SolutionView.ASKING);
         assertThat(Views.render(s).text()).contains("Show the reference solution? (y/n)");
-        assertThat(press(s, Key.ch('n')).solution()).isEqualTo(TutorState.SolutionView.HIDDEN);
+        assertThat(press(s, Key.ch('n')).panel().solution()).isEqualTo(Panel.SolutionView.HIDDEN);
         Next yes = Update.update(s, new Msg.KeyPressed(Key.ch('y')));
         assertThat(yes.effects()).containsExactly(new Effect.SaveSolutionViewed("workload-probe"));
         assertThat(Views.render(yes.state()).text()).contains("the answer");
@@ -135,7 +137,7 @@ class UpdateTest {
         s = Update.update(s, new Msg.GradeFinished("workload-probe", TuiFixtures.passed(),
                 TuiFixtures.progressAfter(true), "", false)).state();
         assertThat(Views.render(s).text()).contains("Passed", "n next exercise");
-        assertThat(press(s, Key.ch('s')).solution()).isEqualTo(TutorState.SolutionView.SHOWN);
+        assertThat(press(s, Key.ch('s')).panel().solution()).isEqualTo(Panel.SolutionView.SHOWN);
     }
 
     private static GradeReport failedFittingHint(int hint) {
@@ -152,12 +154,12 @@ class UpdateTest {
                 TuiFixtures.progressAfter(false), "", false)).state();
         assertThat(Views.render(s).text()).contains("Hint 2 fits this mistake: press h to see it.");
         Next next = Update.update(s, new Msg.KeyPressed(Key.ch('h')));
-        assertThat(next.state().hintsShown()).isEqualTo(2);
-        assertThat(next.state().progress().exercise("workload-probe").hintsTaken()).isEqualTo(2);
+        assertThat(next.state().panel().hintsShown()).isEqualTo(2);
+        assertThat(next.state().learner().progress().exercise("workload-probe").hintsTaken()).isEqualTo(2);
         assertThat(next.effects()).containsExactly(new Effect.SaveHintTaken("workload-probe"),
                 new Effect.SaveHintTaken("workload-probe"));
         assertThat(Views.render(next.state()).text()).contains("Use the thread's CPU clock.", "(shown below)");
-        assertThat(press(next.state(), Key.ch('h')).hintsShown()).isEqualTo(3);
+        assertThat(press(next.state(), Key.ch('h')).panel().hintsShown()).isEqualTo(3);
     }
 
     @Test
@@ -167,7 +169,7 @@ class UpdateTest {
                 .withCurrent("workload-probe"), "", true)).state();
         assertThat(Views.render(s).text()).contains("Not started yet", "/ws/src/main/java/" + TuiFixtures.FILE)
                 .doesNotContain("Hint 1 fits");
-        assertThat(press(s, Key.ch('h')).hintsShown()).isEqualTo(1);
+        assertThat(press(s, Key.ch('h')).panel().hintsShown()).isEqualTo(1);
     }
 
     @Test
@@ -213,6 +215,6 @@ class UpdateTest {
         assertThat(lines.subList(diff, lines.size())).contains("  -         return System.currentTimeMillis();",
                 "  +         return System.nanoTime();");
         assertThat(lines.stream().filter(l -> l.contains("Reference solution")).count()).isEqualTo(1);
-        assertThat(shown.panelScroll()).isLessThanOrEqualTo(diff);
+        assertThat(shown.panel().scroll()).isLessThanOrEqualTo(diff);
     }
 }

@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 import java.util.ArrayList;
 import java.util.List;

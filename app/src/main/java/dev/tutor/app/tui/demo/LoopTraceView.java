@@ -1,7 +1,12 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
-import dev.tutor.app.tui.LoopTrace.Callback;
-import dev.tutor.app.tui.LoopTrace.Turn;
+import dev.tutor.app.tui.demo.LoopTrace.Callback;
+import dev.tutor.app.tui.demo.LoopTrace.Turn;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ import org.commonmark.parser.Parser;
  *
  * <p>Pure and cached by text and width, since the reader asks again on every key.
  */
-final class MarkdownLines {
+public final class MarkdownLines {
     private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create())).build();
     private static final Map<String, List<Line>> CACHE = new ConcurrentHashMap<>();
 
@@ -47,7 +47,7 @@ final class MarkdownLines {
      * Like {@link #render(String, int, Glyphs)}, but listings set side by side may use {@code wideWidth}: the
      * prose column is kept narrow for reading, while two listings in columns may spread across the terminal.
      */
-    static List<Line> render(String markdown, int width, int wideWidth, Glyphs glyphs) {
+    public static List<Line> render(String markdown, int width, int wideWidth, Glyphs glyphs) {
         String key = width + ":" + wideWidth + ":" + glyphs.bullet() + ":" + markdown.hashCode() + ":" + markdown.length();
         if (CACHE.size() > 32) {
             CACHE.clear(); // a handful of lessons at a handful of widths; no need for a real LRU

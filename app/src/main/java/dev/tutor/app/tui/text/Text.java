@@ -1,14 +1,14 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 /**
  * Column arithmetic for terminal text: how wide a string is and how to cut it, counting East Asian wide
  * characters as two columns, as terminals do.
  */
-final class Text {
+public final class Text {
     private Text() {
     }
 
-    static int width(String s) {
+    public static int width(String s) {
         int w = 0;
         for (int i = 0; i < s.length(); i++) {
             w += columns(s.charAt(i));
@@ -17,7 +17,7 @@ final class Text {
     }
 
     /** The longest prefix of {@code s} that fits in {@code cols} columns. */
-    static String cut(String s, int cols) {
+    public static String cut(String s, int cols) {
         int w = 0;
         for (int i = 0; i < s.length(); i++) {
             w += columns(s.charAt(i));
@@ -28,12 +28,12 @@ final class Text {
         return s;
     }
 
-    static String repeat(String s, int times) {
+    public static String repeat(String s, int times) {
         return times <= 0 ? "" : s.repeat(times);
     }
 
     /** {@code s} padded with spaces on the right to {@code cols} columns. */
-    static String pad(String s, int cols) {
+    public static String pad(String s, int cols) {
         return s + repeat(" ", cols - width(s));
     }
 

@@ -1,48 +1,53 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** One row of a frame: styled spans left to right, possibly shorter or longer than the screen. */
-record Line(List<Span> spans) {
-    static final Line EMPTY = new Line(List.of());
+public record Line(List<Span> spans) {
+    public static final Line EMPTY = new Line(List.of());
 
-    Line {
+    public Line {
         spans = List.copyOf(spans);
     }
 
-    static Line of(String text) {
+    public static Line of(String text) {
         return new Line(List.of(Span.of(text)));
     }
 
-    static Line of(String text, Style style) {
+    public static Line of(String text, Style style) {
         return new Line(List.of(new Span(text, style)));
     }
 
-    static Line of(Span... spans) {
+    public static Line of(Span... spans) {
         return new Line(List.of(spans));
     }
 
     /** This line followed by more spans. */
-    Line plus(Span... more) {
+    public Line plus(Span... more) {
         List<Span> all = new ArrayList<>(spans);
         all.addAll(List.of(more));
         return new Line(all);
     }
 
     /** The characters only, without styles: what tests compare. */
-    String text() {
+    public String text() {
         StringBuilder out = new StringBuilder();
         spans.forEach(s -> out.append(s.text()));
         return out.toString();
     }
 
-    int width() {
+    public int width() {
         return spans.stream().mapToInt(Span::width).sum();
     }
 
+    /** This line after {@code cols} spaces, set in from the edge of the body. */
+    public Line indented(int cols) {
+        return Line.of(Span.of(" ".repeat(cols))).plus(spans.toArray(Span[]::new));
+    }
+
     /** This line cut to {@code cols} columns, ending in an ellipsis when something was cut. */
-    Line fit(int cols) {
+    public Line fit(int cols) {
         if (width() <= cols) {
             return this;
         }
@@ -61,7 +66,7 @@ record Line(List<Span> spans) {
     }
 
     /** This line padded with spaces in {@code style} to exactly {@code cols} columns (cut first if longer). */
-    Line padded(int cols, Style style) {
+    public Line padded(int cols, Style style) {
         Line fitted = fit(cols);
         int gap = cols - fitted.width();
         return gap <= 0 ? fitted : fitted.plus(new Span(" ".repeat(gap), style));

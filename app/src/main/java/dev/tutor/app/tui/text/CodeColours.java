@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Set;
  * <p>A line-by-line scan, not a parser: enough to make code easy to scan in a terminal. A block comment or a
  * triple-quoted string spanning lines is coloured only on its first line, which lessons rarely need.
  */
-final class CodeColours {
+public final class CodeColours {
     private static final Set<String> JAVA = Set.of("abstract", "boolean", "break", "byte", "case", "catch", "char",
             "class", "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",
             "for", "if", "implements", "import", "instanceof", "int", "interface", "long", "new", "package", "private",
@@ -25,7 +25,7 @@ final class CodeColours {
     }
 
     /** The spans of one code line in {@code language} ("java", "python"; anything else stays plain). */
-    static List<Span> line(String code, String language) {
+    public static List<Span> line(String code, String language) {
         String lang = language == null ? "" : language.strip().toLowerCase(java.util.Locale.ROOT);
         Set<String> keywords = lang.startsWith("java") ? JAVA : lang.startsWith("py") ? PYTHON : null;
         if (keywords == null) {

@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilEvent.Kind;
@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Fixed GIL and loop traces, timed on a {@link FakeClock}, so the demo views render the same text every time. */
-final class DemoFixtures {
+public final class DemoFixtures {
     private DemoFixtures() {
     }
 
@@ -19,7 +19,7 @@ final class DemoFixtures {
      * The convoy: {@code cpu} holds the GIL; {@code io} waits a switch interval, fails to wake, asks for a drop,
      * runs, releases for I/O, and after its I/O waits another whole interval to get back in. 15 ms in all.
      */
-    static List<GilEvent> convoy() {
+    public static List<GilEvent> convoy() {
         FakeClock clock = new FakeClock();
         List<GilEvent> out = new ArrayList<>();
         out.add(new GilEvent(Kind.ACQUIRED, "cpu", clock.nanoTime()));
@@ -47,19 +47,19 @@ final class DemoFixtures {
     }
 
     /** Without a GIL both threads run from the start; io is in I/O from 1 to 3 ms. */
-    static List<GilEvent> freeThreaded() {
+    public static List<GilEvent> freeThreaded() {
         return List.of(new GilEvent(Kind.ACQUIRED, "cpu", 0), new GilEvent(Kind.ACQUIRED, "io", 0),
                 new GilEvent(Kind.RELEASED_FOR_IO, "io", 1_000_000), new GilEvent(Kind.REACQUIRED, "io", 3_000_000));
     }
 
-    static final long CONVOY_END = 15_000_000;
+    public static final long CONVOY_END = 15_000_000;
 
-    static GilStats convoyStats() {
+    public static GilStats convoyStats() {
         return new GilStats(10, 4, 3, 2, 2, CONVOY_END);
     }
 
     /** Two turns: one waiting 38 ms in select for a timer, one with the client readable and a slow callback. */
-    static List<LoopEvent> twoTurns() {
+    public static List<LoopEvent> twoTurns() {
         return List.of(
                 new LoopEvent.TurnStarted(7, 100_000_000, 0, 2),
                 new LoopEvent.CancelledTimersDropped(7, 0, false, 2),
@@ -78,5 +78,18 @@ final class DemoFixtures {
                 new LoopEvent.CallbackRan(8, "slow-report", 60_000_000, true, null),
                 new LoopEvent.CallbackRan(8, "client-reply", 50_000, false, null),
                 new LoopEvent.TurnEnded(8, 2, 1));
+    }
+
+    /** The convoy's GIL demo running, both panels traced to {@link #CONVOY_END}. */
+    public static DemoState convoyDemo() {
+        DemoState d = DemoState.gil("threadsio", DemoState.Scenario.CPU_AND_IO, 1).withPhase(DemoState.Phase.RUNNING, 0);
+        return d.withGil(GilTrace.EMPTY.plus(convoy(), convoyStats(), CONVOY_END),
+                GilTrace.EMPTY.plus(freeThreaded(), null, CONVOY_END));
+    }
+
+    /** The loop demo with {@link #twoTurns()} traced. */
+    public static DemoState loopDemo() {
+        DemoState d = DemoState.loop("waiting", 1);
+        return d.withLoop(d.loop().plus(twoTurns()));
     }
 }

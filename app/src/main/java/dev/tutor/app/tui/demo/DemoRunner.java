@@ -1,9 +1,9 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
 import dev.tutor.runtime.gil.Gil;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilOptions;
-import dev.tutor.runtime.gil.Workloads;
+import dev.tutor.runtime.gil.GilStats;
 import dev.tutor.runtime.loop.EventLoop;
 import dev.tutor.runtime.loop.LoopEvent;
 import dev.tutor.runtime.loop.LoopLog;
@@ -15,12 +15,12 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs the demos off the UI thread and reports only by putting messages on the UI thread's queue.
+ * Runs the demos off the UI thread and reports what they do only to its {@link Listener}, which hands it on to
+ * the UI thread.
  *
  * <p>The GIL demo runs real threads on the runtime's simulated GIL, but on a {@link FakeClock} that this runner
  * moves on a little each frame: the GIL's protocol (waits of one switch interval, drop requests, forced switches)
@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link EventLoop} on real sockets, one turn a frame. {@link #start}, {@link #control}, {@link #step} and
  * {@link #stop} are called on the UI thread and return at once.
  */
-final class DemoRunner {
+public final class DemoRunner {
     /** Wall time between frames. */
     private static final long FRAME_MILLIS = 50;
     /** The fake clock moves in steps this small, so events are stamped finely... */
@@ -37,34 +37,50 @@ final class DemoRunner {
     private static final long SUB_STEP_REAL_NANOS = 2_500_000;
     /** At normal speed the clock moves this much a frame: 1 ms, two columns, 1/50 of real time. */
     private static final long FRAME_ADVANCE_NANOS = 1_000_000;
-    /** Steps of CPU work each thread does in the predict-then-measure runs. */
-    private static final long MEASURE_STEPS = 20_000_000;
-    /** Each configuration runs this often, alternating, and its best time counts: JIT and noise settle. */
-    private static final int MEASURE_ROUNDS = 3;
 
-    private final BlockingQueue<Msg> inbox;
-    private volatile Demo current;
+    /**
+     * Where the demos report, called on the demos' own threads; every report carries the number of the run it
+     * belongs to, so that the screen can drop those of a run it has left.
+     */
+    public interface Listener {
+        /** One frame of the GIL demo: both panels' events since the last frame, the GIL's counters, the clock. */
+        void gilTraced(int run, List<GilEvent> withGil, GilStats gilStats, List<GilEvent> freeThreaded,
+                       long clockNanos);
 
-    DemoRunner(BlockingQueue<Msg> inbox) {
-        this.inbox = inbox;
+        /** The loop demo ran a turn (or a few); these are its events, in order. */
+        void loopTraced(int run, List<LoopEvent> events);
+
+        /** The predict-then-measure run finished. */
+        void gilMeasured(int run, GilMeasurement measurement);
+
+        /** The demo could not run, or stopped; {@code message} says why. */
+        void failed(int run, String message);
     }
 
-    /** Stops the demo under way and starts another. */
-    synchronized void start(Effect.StartDemo e) {
+    private final Listener listener;
+    private volatile Demo current;
+
+    public DemoRunner(Listener listener) {
+        this.listener = listener;
+    }
+
+    /** Stops the demo under way and starts {@code kind} as run {@code run}. */
+    public synchronized void start(int run, DemoState.Kind kind, DemoState.Scenario scenario,
+                                   DemoState.Settings settings) {
         stop();
-        Demo demo = new Demo(e.run(), e.settings());
+        Demo demo = new Demo(run, settings);
         current = demo;
-        Runnable body = e.kind() == DemoState.Kind.GIL ? () -> gilDemo(demo, e.scenario()) : () -> loopDemo(demo);
+        Runnable body = kind == DemoState.Kind.GIL ? () -> gilDemo(demo, scenario) : () -> loopDemo(demo);
         daemon("tutor-demo", () -> {
             try {
                 body.run();
             } catch (RuntimeException ex) {
-                inbox.add(new Msg.DemoFailed(demo.run, "The demo stopped: " + ex.getMessage()));
+                listener.failed(demo.run, "The demo stopped: " + ex.getMessage());
             }
         }).start();
     }
 
-    void control(DemoState.Settings settings) {
+    public void control(DemoState.Settings settings) {
         Demo d = current;
         if (d != null) {
             d.settings = settings;
@@ -75,14 +91,14 @@ final class DemoRunner {
         }
     }
 
-    void step() {
+    public void step() {
         Demo d = current;
         if (d != null) {
             d.steps++;
         }
     }
 
-    synchronized void stop() {
+    public synchronized void stop() {
         Demo d = current;
         if (d != null) {
             d.stopped = true;
@@ -99,31 +115,16 @@ final class DemoRunner {
     }
 
     /** Times one thread against two on the same total work, with the GIL and free-threaded; off the UI thread. */
-    void measure(int run) {
+    public void measure(int run) {
         daemon("tutor-measure", () -> {
             try {
-                GilOptions free = GilOptions.defaults().freeThreaded();
-                double one = Double.MAX_VALUE;
-                double two = Double.MAX_VALUE;
-                double freeOne = Double.MAX_VALUE;
-                double freeTwo = Double.MAX_VALUE;
-                for (int round = 0; round < MEASURE_ROUNDS; round++) {
-                    one = Math.min(one, millis(Workloads.cpuBound(Gil.create(), 1, 2 * MEASURE_STEPS)));
-                    two = Math.min(two, millis(Workloads.cpuBound(Gil.create(), 2, MEASURE_STEPS)));
-                    freeOne = Math.min(freeOne, millis(Workloads.cpuBound(Gil.create(free), 1, 2 * MEASURE_STEPS)));
-                    freeTwo = Math.min(freeTwo, millis(Workloads.cpuBound(Gil.create(free), 2, MEASURE_STEPS)));
-                }
-                inbox.add(new Msg.GilMeasured(run, new GilMeasurement(two / one, freeTwo / freeOne, one)));
+                listener.gilMeasured(run, GilMeasurement.take());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                inbox.add(new Msg.DemoFailed(run, "Could not measure: " + e.getMessage()));
+                listener.failed(run, "Could not measure: " + e.getMessage());
             }
         }).start();
-    }
-
-    private static double millis(Workloads.Result r) {
-        return r.elapsed().toNanos() / 1e6;
     }
 
     /** One demo run: the learner's settings and the flags the UI thread sets. */
@@ -179,8 +180,8 @@ final class DemoRunner {
                         clock.advanceNanos(Math.min(SUB_STEP_NANOS, advance - moved));
                         LockSupport.parkNanos(SUB_STEP_REAL_NANOS);
                     }
-                    inbox.add(new Msg.GilTraced(demo.run, drain(gilEvents), gil.stats(), drain(freeEvents),
-                            clock.nanoTime()));
+                    listener.gilTraced(demo.run, drain(gilEvents), gil.stats(), drain(freeEvents),
+                            clock.nanoTime());
                 }
                 Thread.sleep(FRAME_MILLIS);
             }
@@ -264,14 +265,14 @@ final class DemoRunner {
             while (!demo.stopped) {
                 if (demo.frameDue()) {
                     loop.runOnce(); // in real time: no pause between turns, so the waits in select are true
-                    inbox.add(new Msg.LoopTraced(demo.run, drain(events)));
+                    listener.loopTraced(demo.run, drain(events));
                 } else {
                     Thread.sleep(FRAME_MILLIS);
                 }
             }
             workload.close();
         } catch (IOException e) {
-            inbox.add(new Msg.DemoFailed(demo.run, "The loop demo could not open a socket: " + e.getMessage()));
+            listener.failed(demo.run, "The loop demo could not open a socket: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

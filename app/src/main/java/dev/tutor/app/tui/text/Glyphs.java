@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -10,29 +10,29 @@ import java.util.Map;
  *
  * @param color whether colour is allowed ({@code NO_COLOR} unset)
  */
-record Glyphs(String pass, String fail, String notStarted, String busy, String pointer, String bullet, String rule,
+public record Glyphs(String pass, String fail, String notStarted, String busy, String pointer, String bullet, String rule,
               String quote, String[] spinner, boolean color) {
 
-    static final Glyphs UNICODE = new Glyphs("✓", "✗", "○", "◌", "▸", "•", "─", "│",
+    public static final Glyphs UNICODE = new Glyphs("✓", "✗", "○", "◌", "▸", "•", "─", "│",
             new String[] {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}, true);
-    static final Glyphs ASCII = new Glyphs("+", "x", "o", "~", ">", "*", "-", "|",
+    public static final Glyphs ASCII = new Glyphs("+", "x", "o", "~", ">", "*", "-", "|",
             new String[] {"|", "/", "-", "\\"}, true);
 
     /**
      * The glyphs for this terminal: ASCII unless the output is UTF-8, no colour when {@code NO_COLOR} is set to
      * anything non-empty (https://no-color.org).
      */
-    static Glyphs forEnvironment(Map<String, String> env, Charset stdout) {
+    public static Glyphs forEnvironment(Map<String, String> env, Charset stdout) {
         Glyphs base = stdout.equals(StandardCharsets.UTF_8) ? UNICODE : ASCII;
         String noColor = env.get("NO_COLOR");
         return noColor != null && !noColor.isEmpty() ? base.monochrome() : base;
     }
 
-    Glyphs monochrome() {
+    public Glyphs monochrome() {
         return new Glyphs(pass, fail, notStarted, busy, pointer, bullet, rule, quote, spinner, false);
     }
 
-    String spinnerFrame(long nanos) {
+    public String spinnerFrame(long nanos) {
         return spinner[(int) ((nanos / 100_000_000L) % spinner.length)];
     }
 }

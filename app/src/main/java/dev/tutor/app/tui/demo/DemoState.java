@@ -1,10 +1,10 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
 import java.util.List;
 
 /**
  * The demo runner's part of the screen state: which demo, the learner's controls, the prediction and the traces
- * received so far. Immutable; {@link DemoUpdate} makes the next one.
+ * received so far. Immutable; the tutor's update makes the next one.
  *
  * @param kind        which demo
  * @param scenario    the GIL demo's workload (ignored by the loop demo)
@@ -20,16 +20,16 @@ import java.util.List;
  * @param loop        the event loop's turns
  * @param message     a line about a failure, or empty
  */
-record DemoState(Kind kind, Scenario scenario, String lessonId, int run, Phase phase, int guess,
+public record DemoState(Kind kind, Scenario scenario, String lessonId, int run, Phase phase, int guess,
                  GilMeasurement measurement, Settings settings, boolean showFree, GilTrace gil, GilTrace free,
                  LoopTrace loop, String message) {
 
-    enum Kind { GIL, LOOP }
+    public enum Kind { GIL, LOOP }
 
-    enum Phase { PREDICT, MEASURING, RUNNING }
+    public enum Phase { PREDICT, MEASURING, RUNNING }
 
     /** The GIL demo's workloads. */
-    enum Scenario {
+    public enum Scenario {
         TWO_CPU("two CPU-bound threads", List.of("cpu-1", "cpu-2")),
         CPU_AND_IO("a CPU-bound and an I/O-bound thread (convoy)", List.of("cpu", "io"));
 
@@ -41,7 +41,7 @@ record DemoState(Kind kind, Scenario scenario, String lessonId, int run, Phase p
             this.threads = threads;
         }
 
-        Scenario next() {
+        public Scenario next() {
             return values()[(ordinal() + 1) % values().length];
         }
     }
@@ -49,7 +49,7 @@ record DemoState(Kind kind, Scenario scenario, String lessonId, int run, Phase p
     /** The switch intervals {@code [} and {@code ]} step through, in microseconds. */
     static final long[] INTERVALS_MICROS = {1_000, 2_000, 5_000, 10_000, 20_000};
     /** Speeds {@code -} and {@code +} step through, as labels; index 2 is normal speed. */
-    static final String[] SPEEDS = {"¼×", "½×", "1×", "2×", "4×"};
+    public static final String[] SPEEDS = {"¼×", "½×", "1×", "2×", "4×"};
     static final int NORMAL_SPEED = 2;
     static final int DEFAULT_INTERVAL = 2; // 5 ms, CPython's default
 
@@ -60,10 +60,10 @@ record DemoState(Kind kind, Scenario scenario, String lessonId, int run, Phase p
      * @param speed    an index into {@link #SPEEDS}
      * @param interval an index into {@link #INTERVALS_MICROS}
      */
-    record Settings(boolean paused, int speed, int interval) {
-        static final Settings DEFAULT = new Settings(false, NORMAL_SPEED, DEFAULT_INTERVAL);
+    public record Settings(boolean paused, int speed, int interval) {
+        public static final Settings DEFAULT = new Settings(false, NORMAL_SPEED, DEFAULT_INTERVAL);
 
-        long switchIntervalMicros() {
+        public long switchIntervalMicros() {
             return INTERVALS_MICROS[interval];
         }
 
@@ -72,71 +72,71 @@ record DemoState(Kind kind, Scenario scenario, String lessonId, int run, Phase p
             return Math.pow(2, speed - NORMAL_SPEED);
         }
 
-        Settings withPaused(boolean p) {
+        public Settings withPaused(boolean p) {
             return new Settings(p, speed, interval);
         }
 
-        Settings withSpeed(int s) {
+        public Settings withSpeed(int s) {
             return new Settings(paused, Math.clamp(s, 0, SPEEDS.length - 1), interval);
         }
 
-        Settings withInterval(int i) {
+        public Settings withInterval(int i) {
             return new Settings(paused, speed, Math.clamp(i, 0, INTERVALS_MICROS.length - 1));
         }
     }
 
-    DemoState {
+    public DemoState {
         message = message == null ? "" : message;
     }
 
     /** The GIL demo, asking for the prediction first. */
-    static DemoState gil(String lessonId, Scenario scenario, int run) {
+    public static DemoState gil(String lessonId, Scenario scenario, int run) {
         return new DemoState(Kind.GIL, scenario, lessonId, run, Phase.PREDICT, 0, null, Settings.DEFAULT, true,
                 GilTrace.EMPTY, GilTrace.EMPTY, LoopTrace.EMPTY, "");
     }
 
     /** The event-loop trace, running at once. */
-    static DemoState loop(String lessonId, int run) {
+    public static DemoState loop(String lessonId, int run) {
         return new DemoState(Kind.LOOP, Scenario.TWO_CPU, lessonId, run, Phase.RUNNING, 0, null, Settings.DEFAULT,
                 false, GilTrace.EMPTY, GilTrace.EMPTY, LoopTrace.EMPTY, "");
     }
 
-    DemoState withRun(int r, Scenario s) {
+    public DemoState withRun(int r, Scenario s) {
         return new DemoState(kind, s, lessonId, r, phase, guess, measurement, settings, showFree, GilTrace.EMPTY,
                 GilTrace.EMPTY, LoopTrace.EMPTY, "");
     }
 
-    DemoState withPhase(Phase p, int g) {
+    public DemoState withPhase(Phase p, int g) {
         return new DemoState(kind, scenario, lessonId, run, p, g, measurement, settings, showFree, gil, free, loop,
                 message);
     }
 
-    DemoState withMeasurement(GilMeasurement m) {
+    public DemoState withMeasurement(GilMeasurement m) {
         return new DemoState(kind, scenario, lessonId, run, Phase.RUNNING, guess, m, settings, showFree, gil, free,
                 loop, message);
     }
 
-    DemoState withSettings(Settings s) {
+    public DemoState withSettings(Settings s) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, s, showFree, gil, free, loop,
                 message);
     }
 
-    DemoState withShowFree(boolean on) {
+    public DemoState withShowFree(boolean on) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, on, gil, free, loop,
                 message);
     }
 
-    DemoState withGil(GilTrace g, GilTrace f) {
+    public DemoState withGil(GilTrace g, GilTrace f) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, showFree, g, f, loop,
                 message);
     }
 
-    DemoState withLoop(LoopTrace l) {
+    public DemoState withLoop(LoopTrace l) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, showFree, gil, free,
                 l, message);
     }
 
-    DemoState withMessage(String m) {
+    public DemoState withMessage(String m) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, showFree, gil, free,
                 loop, m);
     }

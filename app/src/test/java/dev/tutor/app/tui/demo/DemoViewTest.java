@@ -1,28 +1,30 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tutor.app.tui.text.Frame;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The demo views as text, from fixed traces timed on a fake clock: no terminal, no threads, no timing. */
+/**
+ * The demo screen's body as text, from fixed traces timed on a fake clock: no terminal, no threads, no timing.
+ * The title and key bars around it are the core's, tested with its update.
+ */
 class DemoViewTest {
-    static TutorState convoyState(int cols, int rows) {
-        DemoState d = DemoState.gil("threadsio", DemoState.Scenario.CPU_AND_IO, 1).withPhase(DemoState.Phase.RUNNING, 0);
-        d = d.withGil(GilTrace.EMPTY.plus(DemoFixtures.convoy(), DemoFixtures.convoyStats(), DemoFixtures.CONVOY_END),
-                GilTrace.EMPTY.plus(DemoFixtures.freeThreaded(), null, DemoFixtures.CONVOY_END));
-        return TuiFixtures.state(cols, rows).withDemo(d);
-    }
-
-    static TutorState loopState(int cols, int rows) {
-        DemoState d = DemoState.loop("waiting", 1);
-        return TuiFixtures.state(cols, rows).withDemo(d.withLoop(d.loop().plus(DemoFixtures.twoTurns())));
+    /** The body of a {@code cols} by {@code rows} screen, between the title bar and the key bar. */
+    private static String body(DemoState d, int cols, int rows) {
+        int bodyRows = rows - 2;
+        return new Frame(cols, bodyRows, DemoView.body(d, cols, bodyRows, Glyphs.UNICODE.monochrome(), 0)).text()
+                .stripTrailing();
     }
 
     @Test
     void theGilTimelineDrawsTheConvoyLaneByLaneInMonochrome() {
-        assertThat(Views.render(convoyState(80, 24)).text()).isEqualTo("""
-                 Concurrency Tutor › Demo · GIL timeline                             0/1 passed
+        assertThat(body(DemoFixtures.convoyDemo(), 80, 24)).isEqualTo("""
                 ── GIL: a CPU-bound and an I/O-bound thread (convoy) ───────────────────────────
                  cpu computes all the time; io works 0.5 ms, then waits 2 ms for I/O.
                  Predict: once a wait is over, how long until io holds the GIL again?
@@ -38,20 +40,12 @@ class DemoViewTest {
 
                  █ runs, holding the GIL  ░ waits for the GIL  ~ in I/O, GIL released
                  ! failed wake-up  ↓ drop request  ^ released for I/O
-                 > running · speed 1× (+ -) · switch interval 5 ms ([ ])
-
-
-
-
-
-
-                 space pause  . step  + - speed  [ ] interval  s scenario  f free  esc back""");
+                 > running · speed 1× (+ -) · switch interval 5 ms ([ ])""");
     }
 
     @Test
     void theLoopTraceDrawsOneRowATurnAndFlagsTheSlowCallback() {
-        assertThat(Views.render(loopState(100, 24)).text()).isEqualTo("""
-                 Concurrency Tutor › Demo · Event loop, turn by turn                                     0/1 passed
+        assertThat(body(DemoFixtures.loopDemo(), 100, 24)).isEqualTo("""
                 ── A real EventLoop: timers, an echo server and its client, one slow callback ──────────────────────
                  timer every 400 ms · echo client pings 250 ms after each reply · every 6th beat is slow
                  loop                                                                                  │░░░░█│██████
@@ -73,20 +67,18 @@ class DemoViewTest {
 
 
                  █ callbacks  ░ waiting in select  │ new turn  ⚠SLOW callback over 50 ms
-                 > running · speed 1× (+ -) · turns 8 · slow callbacks 1
-                 space pause  . step  + - speed  esc back  ? help""");
+                 > running · speed 1× (+ -) · turns 8 · slow callbacks 1""");
     }
 
     @Test
     void aPredictionIsAskedBeforeTheGilDemoRuns() {
-        TutorState s = TuiFixtures.state(80, 24).withDemo(DemoState.gil("gil", DemoState.Scenario.TWO_CPU, 1));
-        assertThat(Views.render(s).text()).contains("Predict first", "or slower?", "1 faster   2 the same   3 slower",
-                "1 2 3 faster / same / slower").doesNotContain("badness", "│");
+        assertThat(body(DemoState.gil("gil", DemoState.Scenario.TWO_CPU, 1), 80, 24)).contains("Predict first",
+                "or slower?", "1 faster   2 the same   3 slower").doesNotContain("badness", "│");
     }
 
     @Test
     void theLanesUseAsciiGlyphsWhereTheTerminalCannotShowUnicode() {
-        List<Line> lanes = GilTimelineView.lanes(convoyState(80, 24).demo().gil(), List.of("cpu", "io"), 80,
+        List<Line> lanes = GilTimelineView.lanes(DemoFixtures.convoyDemo().gil(), List.of("cpu", "io"), 80,
                 Glyphs.ASCII.monochrome());
         assertThat(lanes.get(0).text()).endsWith("###########.###############...");
         assertThat(lanes.get(1).text()).endsWith("..........!v^~~~..........!v##");
@@ -94,7 +86,7 @@ class DemoViewTest {
 
     @Test
     void eachLaneCellCarriesItsMeaningAsAStyleToo() {
-        List<Line> lanes = GilTimelineView.lanes(convoyState(80, 24).demo().gil(), List.of("io"), 80, Glyphs.UNICODE);
+        List<Line> lanes = GilTimelineView.lanes(DemoFixtures.convoyDemo().gil(), List.of("io"), 80, Glyphs.UNICODE);
         assertThat(lanes.get(0).spans()).anySatisfy(sp -> assertThat(sp).isEqualTo(new Span("!", Style.GIL_FAIL)))
                 .anySatisfy(sp -> assertThat(sp).isEqualTo(new Span("↓", Style.GIL_MARK)))
                 .anySatisfy(sp -> assertThat(sp).isEqualTo(new Span("~~~", Style.GIL_IO)));

@@ -1,33 +1,48 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
-import dev.tutor.app.tui.DemoState.Kind;
-import dev.tutor.app.tui.DemoState.Phase;
+import dev.tutor.app.tui.demo.DemoState.Kind;
+import dev.tutor.app.tui.demo.DemoState.Phase;
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Section;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The demo screen's body: the prediction, the GIL timeline panels, or the event-loop trace. Pure. */
-final class DemoView {
+/**
+ * The demo screen's body: the prediction, the GIL timeline panels, or the event-loop trace. Pure.
+ *
+ * <p>Drawn for a body {@code cols} wide and {@code rows} high, at {@code now} (System.nanoTime, for the spinner
+ * while the measurement runs).
+ */
+public final class DemoView {
     private DemoView() {
     }
 
-    static List<Line> body(TutorState s) {
-        DemoState d = s.demo();
-        List<Line> out = new ArrayList<>();
+    /** The body's lines for demo {@code d}; none when no demo was opened. */
+    public static List<Line> body(DemoState d, int cols, int rows, Glyphs glyphs, long now) {
         if (d == null) {
-            return out;
+            return new ArrayList<>();
         }
+        Body s = new Body(cols, rows, glyphs, now);
         return d.kind() == Kind.GIL ? gil(s, d) : loop(s, d);
     }
 
-    static String title(DemoState d) {
+    /** What the body is drawn on: its size, the glyphs and the time. */
+    private record Body(int cols, int bodyRows, Glyphs glyphs, long now) {
+    }
+
+    /** The demo's name for the title bar. */
+    public static String title(DemoState d) {
         return d.kind() == Kind.GIL ? "GIL timeline" : "Event loop, turn by turn";
     }
 
-    private static List<Line> gil(TutorState s, DemoState d) {
+    private static List<Line> gil(Body s, DemoState d) {
         List<Line> out = new ArrayList<>();
         Glyphs g = s.glyphs();
-        out.add(Views.section("GIL: " + d.scenario().title, s.cols(), g));
+        out.add(Section.heading("GIL: " + d.scenario().title, s.cols(), g));
         out.addAll(prediction(d, s));
         if (d.phase() != Phase.RUNNING) {
             return out;
@@ -52,7 +67,7 @@ final class DemoView {
         return out;
     }
 
-    private static List<Line> prediction(DemoState d, TutorState s) {
+    private static List<Line> prediction(DemoState d, Body s) {
         List<Line> out = new ArrayList<>();
         if (d.scenario() == DemoState.Scenario.CPU_AND_IO) {
             out.add(Line.of(" cpu computes all the time; io works 0.5 ms, then waits 2 ms for I/O."));
@@ -88,10 +103,10 @@ final class DemoView {
         return out;
     }
 
-    private static List<Line> loop(TutorState s, DemoState d) {
+    private static List<Line> loop(Body s, DemoState d) {
         List<Line> out = new ArrayList<>();
         Glyphs g = s.glyphs();
-        out.add(Views.section("A real EventLoop: timers, an echo server and its client, one slow callback",
+        out.add(Section.heading("A real EventLoop: timers, an echo server and its client, one slow callback",
                 s.cols(), g));
         out.add(Line.of(" timer every 400 ms · echo client pings 250 ms after each reply · every 6th beat is slow", Style.DIM));
         out.add(LoopTraceView.lane(d.loop(), s.cols(), g));

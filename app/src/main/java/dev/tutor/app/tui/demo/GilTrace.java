@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilStats;
@@ -13,13 +13,13 @@ import java.util.List;
  * @param stats      the GIL's latest counters, or null (free-threaded, or nothing yet)
  * @param clockNanos the demo clock at the end of the latest frame: the right edge of the timeline
  */
-record GilTrace(List<GilEvent> events, GilStats stats, long clockNanos) {
+public record GilTrace(List<GilEvent> events, GilStats stats, long clockNanos) {
     static final GilTrace EMPTY = new GilTrace(List.of(), null, 0);
 
     /** Events older than this, before the latest clock reading, are dropped: more than a 300-column lane. */
     static final long KEEP_NANOS = 300 * GilTimelineView.NANOS_PER_COLUMN;
 
-    GilTrace {
+    public GilTrace {
         events = List.copyOf(events);
     }
 
@@ -27,7 +27,7 @@ record GilTrace(List<GilEvent> events, GilStats stats, long clockNanos) {
      * This trace with a frame's events added. The newest event before the kept window is kept too, because it
      * says what each thread was doing when the window starts.
      */
-    GilTrace plus(List<GilEvent> more, GilStats newStats, long clock) {
+    public GilTrace plus(List<GilEvent> more, GilStats newStats, long clock) {
         long from = clock - KEEP_NANOS;
         List<GilEvent> all = new ArrayList<>(events);
         all.addAll(more);

@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
 import dev.tutor.runtime.loop.EventLoop;
 import java.io.IOException;

@@ -1,5 +1,10 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
+import dev.tutor.app.tui.text.Glyphs;
+import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.tui.text.Span;
+import dev.tutor.app.tui.text.Style;
+import dev.tutor.app.tui.text.Text;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilStats;
 import java.util.ArrayList;

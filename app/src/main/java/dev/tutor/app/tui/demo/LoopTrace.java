@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.demo;
 
 import dev.tutor.runtime.loop.LoopEvent;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param turns the latest turns, oldest first, at most {@link #KEEP}
  */
-record LoopTrace(List<Turn> turns) {
+public record LoopTrace(List<Turn> turns) {
     static final LoopTrace EMPTY = new LoopTrace(List.of());
     /** Turns kept: more than any screen shows. */
     static final int KEEP = 200;
@@ -52,11 +52,11 @@ record LoopTrace(List<Turn> turns) {
         }
     }
 
-    LoopTrace {
+    public LoopTrace {
         turns = List.copyOf(turns);
     }
 
-    LoopTrace plus(List<LoopEvent> events) {
+    public LoopTrace plus(List<LoopEvent> events) {
         List<Turn> out = new ArrayList<>(turns);
         for (LoopEvent e : events) {
             if (e instanceof LoopEvent.TurnStarted t) {
@@ -92,7 +92,7 @@ record LoopTrace(List<Turn> turns) {
         return new LoopTrace(out.size() > KEEP ? out.subList(out.size() - KEEP, out.size()) : out);
     }
 
-    long slowCount() {
+    public long slowCount() {
         return turns.stream().mapToLong(t -> t.callbacks().stream().filter(Callback::slow).count()).sum();
     }
 }

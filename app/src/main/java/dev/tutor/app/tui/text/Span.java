@@ -1,16 +1,16 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 /** A run of text in one {@link Style}; the smallest unit a view hands to the painter. */
-record Span(String text, Style style) {
-    Span {
+public record Span(String text, Style style) {
+    public Span {
         text = text == null ? "" : text;
     }
 
-    static Span of(String text) {
+    public static Span of(String text) {
         return new Span(text, Style.NORMAL);
     }
 
-    int width() {
+    public int width() {
         return Text.width(text);
     }
 }

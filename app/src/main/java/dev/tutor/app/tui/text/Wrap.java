@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +9,11 @@ import java.util.List;
  * <p>Each line starts with a prefix (the first line's may differ, as with a list bullet); a word longer than a
  * whole line is cut rather than left to run off the screen.
  */
-final class Wrap {
+public final class Wrap {
     private Wrap() {
     }
 
-    static List<Line> wrap(List<Span> spans, int width, Span firstPrefix, Span restPrefix) {
+    public static List<Line> wrap(List<Span> spans, int width, Span firstPrefix, Span restPrefix) {
         List<Line> lines = new ArrayList<>();
         List<Span> current = new ArrayList<>(List.of(firstPrefix));
         int used = firstPrefix.width();
@@ -59,6 +59,14 @@ final class Wrap {
         trimTrailingSpace(current);
         lines.add(new Line(current));
         return lines;
+    }
+
+    /**
+     * {@code text} in one style as a paragraph after a margin of two columns, {@code width} columns wide besides
+     * the margin: how the screens set a sentence of their own.
+     */
+    public static List<Line> paragraph(String text, int width, Style style) {
+        return wrap(List.of(new Span(text, style)), width + 2, Span.of("  "), Span.of("  "));
     }
 
     /** Words and the single spaces between them, so that the styles of both are kept. */

@@ -1,4 +1,4 @@
-package dev.tutor.app.tui;
+package dev.tutor.app.tui.text;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.List;
  * one is near the edge, and goes on below under a continuation mark at its own indentation, so that what the
  * learner reads can still be typed in.
  */
-final class CodeLines {
+public final class CodeLines {
     /** How far back from the edge a break may move to land on a space. */
     private static final int LOOK_BACK = 16;
 
@@ -19,7 +19,7 @@ final class CodeLines {
      * {@code code} (one line's coloured spans) after {@code lead}, as one line or several, none wider than
      * {@code width}.
      */
-    static List<Line> wrap(String lead, List<Span> code, int width, Glyphs glyphs) {
+    public static List<Line> wrap(String lead, List<Span> code, int width, Glyphs glyphs) {
         Line whole = Line.of(Span.of(lead)).plus(code.toArray(Span[]::new));
         if (whole.width() <= width || width < Text.width(lead) + 12) {
             return List.of(whole);
