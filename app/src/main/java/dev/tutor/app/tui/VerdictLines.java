@@ -3,6 +3,7 @@ package dev.tutor.app.tui;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.grading.CompileError;
 import dev.tutor.app.grading.GradeReport;
+import dev.tutor.app.grading.Measurement;
 import dev.tutor.app.grading.TestFailure;
 import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
@@ -129,6 +130,13 @@ final class VerdictLines {
         } else if (report.verdict() instanceof Verdict.TestsFailed || report.verdict() instanceof Verdict.TimedOut) {
             out.add(Line.of("    No hint fits this failure exactly; the message above says what the test saw.",
                     Style.DIM));
+        }
+        if (!report.measurements().isEmpty()) {
+            out.add(Line.of("    Measured on your code:", Style.DIM));
+            for (Measurement m : report.measurements()) {
+                out.addAll(Wrap.wrap(List.of(new Span(m.name() + ": ", Style.BOLD), Span.of(m.value())), width + 2,
+                        Span.of("      "), Span.of("        ")));
+            }
         }
         if (!report.verdict().passed() && !report.output().isBlank()) {
             String[] printed = report.output().strip().split("\n");
