@@ -43,8 +43,8 @@ public final class LearnerDemos {
     public sealed interface Prepared permits Ready, Refused {
     }
 
-    /** The command that runs the demo on the learner's classes. */
-    public record Ready(String exerciseId, List<String> command) implements Prepared {
+    /** The command that runs the demo of lesson {@code lessonId} on the learner's classes of {@code exerciseId}. */
+    public record Ready(String lessonId, String exerciseId, List<String> command) implements Prepared {
         public Ready {
             command = List.copyOf(command);
         }
@@ -115,7 +115,8 @@ public final class LearnerDemos {
                     first.message()) + " (your " + exercise.id() + " no longer compiles; fix it, then run this again)",
                     false);
         }
-        return new Ready(exercise.id(), command(classes, mine.demo(), exercise.learnerClassNames().get(0), args));
+        return new Ready(found.get().id(), exercise.id(),
+                command(classes, mine.demo(), exercise.learnerClassNames().get(0), args));
     }
 
     /** The demo's JVM: this JVM's Java, the learner's classes before the tutor's, the learner's class first. */

@@ -50,7 +50,17 @@ final class DemoUpdate {
         if (!LearnerDemos.unlocked(lesson, s.learner().progress())) {
             return Next.of(s.withNotice(LearnerDemos.notPassed(s.course(), lesson)));
         }
-        return Next.of(s, new Effect.RunLearnerDemo(s.reader().lessonId()));
+        // Compiling the learner's class takes a moment: say so, and do it off the UI thread.
+        return Next.of(s.withNotice("Compiling your " + lesson.learnerDemo().exercise() + " for the demo…"),
+                new Effect.PrepareLearnerDemo(lesson.id()));
+    }
+
+    /** The learner's code for the demo is compiled: lend it the terminal, or say in one line why not. */
+    static Next learnerDemoPrepared(TutorState s, LearnerDemos.Prepared prepared) {
+        return switch (prepared) {
+            case LearnerDemos.Ready ready -> Next.of(s.withNotice(""), new Effect.RunLearnerDemo(ready));
+            case LearnerDemos.Refused refused -> Next.of(s.withNotice(refused.message()));
+        };
     }
 
     /** {@code v} in the reader: the GIL timeline, where the lesson has one. */

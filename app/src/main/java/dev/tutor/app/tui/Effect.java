@@ -1,5 +1,6 @@
 package dev.tutor.app.tui;
 
+import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.tui.demo.DemoState;
 
 /**
@@ -27,10 +28,17 @@ sealed interface Effect {
     }
 
     /**
-     * Lend the terminal to the lesson's demo on the learner's own code (lesson 10's trace from their MiniLoop),
-     * compiled from their workspace first. Carried out on the UI thread, as {@link RunLessonDemo}.
+     * Compile the learner's own code for the lesson's demo (lesson 10's trace from their MiniLoop), off the UI
+     * thread; what came of it arrives as {@link Msg.LearnerDemoPrepared}.
      */
-    record RunLearnerDemo(String lessonId) implements Effect {
+    record PrepareLearnerDemo(String lessonId) implements Effect {
+    }
+
+    /**
+     * Lend the terminal to the lesson's demo on the learner's own code, prepared by {@link PrepareLearnerDemo}.
+     * Carried out on the UI thread, as {@link RunLessonDemo}.
+     */
+    record RunLearnerDemo(LearnerDemos.Ready demo) implements Effect {
     }
 
     /** Leave the tutor, restoring the terminal. */

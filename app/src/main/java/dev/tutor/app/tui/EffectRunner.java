@@ -4,6 +4,7 @@ import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Attempt;
 import dev.tutor.app.session.Gradings;
+import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.tui.demo.DemoRunner;
 import dev.tutor.app.tui.demo.GilMeasurement;
 import dev.tutor.runtime.gil.GilEvent;
@@ -11,6 +12,8 @@ import dev.tutor.runtime.gil.GilStats;
 import dev.tutor.runtime.loop.LoopEvent;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -23,19 +26,30 @@ final class EffectRunner {
     private final Gradings gradings;
     private final DemoRunner demos;
     private final Consumer<String> lendTerminalToDemo;
-    private final Consumer<String> lendTerminalToLearnerDemo;
+    private final Function<String, LearnerDemos.Prepared> prepareLearnerDemo;
+    private final Consumer<LearnerDemos.Ready> lendTerminalToLearnerDemo;
+    private final BlockingQueue<Msg> inbox;
+    private final ExecutorService compiling = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "learner-demo-compile");
+        thread.setDaemon(true); // never keeps the JVM alive after the screen is gone
+        return thread;
+    });
 
     /**
      * @param lendTerminalToDemo runs a lesson's demo program on the real terminal and returns when it has ended;
      *                           the one effect that blocks the UI thread, which owns the screen it puts away
-     * @param lendTerminalToLearnerDemo the same for the lesson's demo on the learner's own code
+     * @param prepareLearnerDemo compiles the learner's code for a lesson's demo; run off the UI thread
+     * @param lendTerminalToLearnerDemo as {@code lendTerminalToDemo}, for the demo on the learner's own code
      */
     EffectRunner(Function<String, Exercise> exercises, Gradings gradings, BlockingQueue<Msg> inbox,
-                 Consumer<String> lendTerminalToDemo, Consumer<String> lendTerminalToLearnerDemo) {
+                 Consumer<String> lendTerminalToDemo, Function<String, LearnerDemos.Prepared> prepareLearnerDemo,
+                 Consumer<LearnerDemos.Ready> lendTerminalToLearnerDemo) {
         this.exercises = exercises;
         this.gradings = gradings;
+        this.inbox = inbox;
         this.demos = new DemoRunner(demoMessagesTo(inbox));
         this.lendTerminalToDemo = lendTerminalToDemo;
+        this.prepareLearnerDemo = prepareLearnerDemo;
         this.lendTerminalToLearnerDemo = lendTerminalToLearnerDemo;
     }
 
@@ -98,7 +112,7 @@ final class EffectRunner {
 
     /**
      * Starts {@code effect}; returns false for {@link Effect.Quit}, which the loop itself carries out. Returns at
-     * once, but for {@link Effect.RunLessonDemo}, which lasts as long as the demo.
+     * once, but for {@link Effect.RunLessonDemo} and {@link Effect.RunLearnerDemo}, which last as long as the demo.
      */
     boolean run(Effect effect) {
         switch (effect) {
@@ -112,9 +126,19 @@ final class EffectRunner {
             case Effect.StopDemo st -> demos.stop();
             case Effect.MeasureGil m -> demos.measure(m.run());
             case Effect.RunLessonDemo r -> lendTerminalToDemo.accept(r.lessonId());
-            case Effect.RunLearnerDemo r -> lendTerminalToLearnerDemo.accept(r.lessonId());
+            case Effect.PrepareLearnerDemo p -> compiling.execute(() -> {
+                LearnerDemos.Prepared prepared;
+                try {
+                    prepared = prepareLearnerDemo.apply(p.lessonId());
+                } catch (RuntimeException e) {
+                    prepared = new LearnerDemos.Refused("The demo on your code could not be prepared: " + e, false);
+                }
+                inbox.add(new Msg.LearnerDemoPrepared(prepared));
+            });
+            case Effect.RunLearnerDemo r -> lendTerminalToLearnerDemo.accept(r.demo());
             case Effect.Quit q -> {
                 demos.stop();
+                compiling.shutdownNow();
                 return false;
             }
         }

@@ -86,7 +86,9 @@ public final class FullScreenTutor {
             gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));
             EffectRunner effects = new EffectRunner(course::requireExercise, gradings, loop.inbox(),
                     lessonId -> lendToDemo(loop, loan, demos, lessonId),
-                    lessonId -> lendToLearnerDemo(loop, loan, session, lessonId));
+                    lessonId -> LearnerDemos.prepare(session.course(), session.existingWorkspace(), session.progress(),
+                            lessonId, List.of()),
+                    ready -> lendToLearnerDemo(loop, loan, ready));
             // The first screen before anything slow: on two cores the spare test JVM, the compiler's warm-up and
             // the watcher's first scan would each hold it up by a few tenths of a second.
             loop.paint();
@@ -126,17 +128,11 @@ public final class FullScreenTutor {
         }
     }
 
-    /** Compiles the learner's class and runs the lesson's demo on it on the real terminal, or says why not. */
-    private static void lendToLearnerDemo(TutorLoop loop, TerminalLoan loan, TutorSession session, String lessonId) {
-        LearnerDemos.Prepared prepared = LearnerDemos.prepare(session.course(), session.existingWorkspace(),
-                session.progress(), lessonId, List.of());
-        switch (prepared) {
-            case LearnerDemos.Refused refused -> loop.inbox().add(new Msg.GradeFailed("", refused.message()));
-            case LearnerDemos.Ready ready -> loan.run(ready.command(), "Lesson demo on your own code, "
-                            + ready.exerciseId() + " (Ctrl-C stops it; the tutor comes back afterwards)",
-                    "tutor demo " + lessonId + " --mine")
-                    .ifPresent(problem -> loop.inbox().add(new Msg.GradeFailed("", problem)));
-        }
+    /** Runs the lesson's demo on the learner's compiled class on the real terminal, then paints again. */
+    private static void lendToLearnerDemo(TutorLoop loop, TerminalLoan loan, LearnerDemos.Ready ready) {
+        loan.run(ready.command(), "Lesson demo on your own code, " + ready.exerciseId()
+                        + " (Ctrl-C stops it; the tutor comes back afterwards)", "tutor demo " + ready.lessonId() + " --mine")
+                .ifPresent(problem -> loop.inbox().add(new Msg.GradeFailed("", problem)));
         try {
             loop.paint();
         } catch (IOException e) {

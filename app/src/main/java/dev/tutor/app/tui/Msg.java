@@ -2,6 +2,7 @@ package dev.tutor.app.tui;
 
 import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.tui.demo.GilMeasurement;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilStats;
@@ -83,5 +84,9 @@ sealed interface Msg {
 
     /** A demo could not run; {@code message} says why. */
     record DemoFailed(int run, String message) implements Msg {
+    }
+
+    /** The learner's code for a lesson's demo was compiled, or could not be: ready to run, or why not. */
+    record LearnerDemoPrepared(LearnerDemos.Prepared prepared) implements Msg {
     }
 }

@@ -47,6 +47,7 @@ final class Update {
             case Msg.LoopTraced t -> DemoUpdate.message(s, t);
             case Msg.GilMeasured m -> DemoUpdate.message(s, m);
             case Msg.DemoFailed f -> DemoUpdate.message(s, f);
+            case Msg.LearnerDemoPrepared p -> DemoUpdate.learnerDemoPrepared(s, p.prepared());
         };
     }
 

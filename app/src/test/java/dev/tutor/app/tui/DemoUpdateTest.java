@@ -6,6 +6,7 @@ import dev.tutor.app.course.Course;
 import dev.tutor.app.course.LearnerDemo;
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.progress.Progress;
+import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.tui.Key.Kind;
 import dev.tutor.app.tui.demo.DemoFixtures;
 import dev.tutor.app.tui.demo.DemoState;
@@ -150,7 +151,16 @@ class DemoUpdateTest {
 
         Next after = press(withLearnerDemo(Progress.empty().withAttempt("workload-probe", true, Instant.EPOCH)),
                 Key.ch('m'));
-        assertThat(after.effects()).containsExactly(new Effect.RunLearnerDemo("waiting"));
+        assertThat(after.effects()).containsExactly(new Effect.PrepareLearnerDemo("waiting"));
+        assertThat(after.state().notice()).isEqualTo("Compiling your workload-probe for the demo…");
+        LearnerDemos.Ready ready = new LearnerDemos.Ready("waiting", "workload-probe", List.of("java", "MineDemo"));
+        Next compiled = Update.update(after.state(), new Msg.LearnerDemoPrepared(ready));
+        assertThat(compiled.effects()).containsExactly(new Effect.RunLearnerDemo(ready));
+        assertThat(compiled.state().notice()).isEmpty();
+        Next refused = Update.update(after.state(), new Msg.LearnerDemoPrepared(new LearnerDemos.Refused(
+                "MiniLoop.java:3: ';' expected (your mini-loop no longer compiles; fix it, then run this again)", false)));
+        assertThat(refused.effects()).isEmpty();
+        assertThat(refused.state().notice()).startsWith("MiniLoop.java:3: ';' expected");
 
         Next elsewhere = press(TuiFixtures.state(80, 24).openLesson("threads"), Key.ch('m'));
         assertThat(elsewhere.effects()).isEmpty();
