@@ -32,6 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         context.out().println("Manifest: " + context.course().lessons().size() + " lessons, "
                 + context.course().exercises().size() + " exercises, valid.");
+        context.grader().trainStartupCache();
         CourseVerifier verifier = new CourseVerifier(context.source(), context.grader());
         List<String> problems = new ArrayList<>();
         for (Exercise exercise : context.course().exercises()) {

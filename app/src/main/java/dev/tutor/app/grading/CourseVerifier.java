@@ -51,6 +51,10 @@ public final class CourseVerifier {
      */
     public List<String> verify(Exercise exercise, int solutionRuns, Consumer<String> log) {
         List<String> problems = new ArrayList<>();
+        // A test JVM of the kind the exercise needs (Lincheck warm or not), booting while the stub compiles,
+        // as a learner's spare would be; the last exercise's kind would leave a race exercise's stub to warm
+        // Lincheck inside its tests' time.
+        grader.startTestJvmFor(exercise);
         GradeReport stub = grader.grade(new GradeRequest(exercise, files(exercise, source::stub)));
         log.accept(exercise.id() + " stub: " + stub.verdict().summary() + timing(stub));
         List<WrongAnswerTime> times = new ArrayList<>();

@@ -101,6 +101,17 @@ public final class Grader implements AutoCloseable {
     }
 
     /**
+     * Readies the grader for many gradings in a row, as a course's verification makes: trains the test JVMs'
+     * start-up cache now when it is missing, and waits for it. A full screen or {@code watch} trains it in
+     * the background and starts without it meanwhile; here every grading waits for a test JVM of its own,
+     * and one started from the cache takes half the CPU time (1.4 s against 2.7 s, measured on two busy
+     * cores), so the few seconds of training are paid back within the first few gradings.
+     */
+    public void trainStartupCache() {
+        pool.trainStartupCache();
+    }
+
+    /**
      * Starts a test JVM of the kind the exercise needs, unless one is waiting, and returns at once: it then
      * boots on the other core while the attempt compiles, instead of after it (a one-shot {@code check} has
      * no spare JVM from a warm-up).
