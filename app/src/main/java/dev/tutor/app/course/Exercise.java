@@ -14,7 +14,8 @@ import java.util.List;
  *                      ({@code dev/tutor/exercises/waiting/WorkloadProbe.java})
  * @param tests         the test sources that grade them, as paths under the test source root
  * @param hints         from a nudge to nearly the answer; at least two
- * @param timeLimit     the hard limit for one grading run, after which the test JVM is killed
+ * @param timeLimit     the hard limit for one grading's tests, from the request to the test JVM, after which the
+ *                      test JVM is killed
  * @param testTimeLimit the limit for any single test, after which it is reported as timed out
  * @param repeat        how many times the tests run in one JVM; more than one for concurrency, so that
  *                      a racy answer that passes once by luck is not called right

@@ -221,7 +221,9 @@ public final class Grader implements AutoCloseable {
     /** Follows the worker's messages until the verdict is known or the hard limit passes. */
     private GradeReport watch(TestJvm jvm, Timing t) {
         Exercise exercise = t.exercise();
-        long deadline = t.started() + exercise.timeLimit().toNanos();
+        // Counted from the request, not the save: a crowded machine's slow compile or JVM start is not the
+        // learner's code running too long, and must not turn into a "timed out" verdict on it.
+        long deadline = t.sent() + exercise.timeLimit().toNanos();
         RunLog log = new RunLog(exercise.repeat());
         while (true) {
             Optional<WorkerMessage> next = jvm.next(deadline);
