@@ -51,6 +51,8 @@ public final class CourseVerifier {
      */
     public List<String> verify(Exercise exercise, int solutionRuns, Consumer<String> log) {
         List<String> problems = new ArrayList<>();
+        // Graded by the grader itself, never through the session's attempts: they tell an untouched stub "not
+        // started" without grading it, on the strength of this very run proving that the stub fails.
         GradeReport stub = grader.grade(new GradeRequest(exercise, files(exercise, source::stub)));
         log.accept(exercise.id() + " stub: " + stub.verdict().summary() + timing(stub));
         List<WrongAnswerTime> times = new ArrayList<>();
