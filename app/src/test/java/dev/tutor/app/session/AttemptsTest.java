@@ -3,6 +3,7 @@ package dev.tutor.app.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tutor.app.course.CourseSource;
+import dev.tutor.app.course.MemoryCourseSource;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.grading.GradeRequest;
@@ -19,7 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,37 +73,7 @@ class AttemptsTest {
         }
     }
 
-    private static final CourseSource STUBS = new CourseSource() {
-        @Override
-        public Optional<String> manifest() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> lessonText(String path) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> stub(String path) {
-            return path.equals(FILE) ? Optional.of(STUB) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> test(String path) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> solution(String path) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> mistake(String exerciseId, String mistakeName, String path) {
-            return Optional.empty();
-        }
-    };
+    private static final CourseSource STUBS = new MemoryCourseSource(Map.of(FILE, STUB), Map.of());
 
     private final CountingGrader grader = new CountingGrader();
     private final MemoryProgress progress = new MemoryProgress();
