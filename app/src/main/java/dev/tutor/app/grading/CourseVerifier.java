@@ -55,6 +55,8 @@ public final class CourseVerifier {
         // as a learner's spare would be; the last exercise's kind would leave a race exercise's stub to warm
         // Lincheck inside its tests' time.
         grader.startTestJvmFor(exercise);
+        // Graded by the grader itself, never through the session's attempts: they tell an untouched stub "not
+        // started" without grading it, on the strength of this very run proving that the stub fails.
         GradeReport stub = grader.grade(new GradeRequest(exercise, files(exercise, source::stub)));
         log.accept(exercise.id() + " stub: " + stub.verdict().summary() + timing(stub));
         List<WrongAnswerTime> times = new ArrayList<>();

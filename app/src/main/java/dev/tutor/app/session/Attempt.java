@@ -15,7 +15,8 @@ import java.util.Map;
  * @param exercise  the exercise attempted
  * @param sources   the learner's files as graded, by source path; what the verdict talks about, even if the
  *                  learner has saved again since
- * @param report    the grader's report
+ * @param report    the grader's report; for an untouched stub, which is not graded, a report of no run that
+ *                  fails with no failures and took no time
  * @param progress  the learner's progress with this attempt recorded
  * @param untouched whether every file was still the stub the learner was given: nothing attempted yet
  */

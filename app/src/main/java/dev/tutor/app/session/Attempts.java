@@ -6,13 +6,16 @@ import dev.tutor.app.course.Exercise;
 import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.grading.GradeRequest;
 import dev.tutor.app.grading.Grader;
+import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.progress.ProgressStore;
 import dev.tutor.app.workspace.Workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,12 +30,37 @@ public final class Attempts {
     private final Course course;
     private final CourseSource source;
     private final Workspace workspace;
-    private final Grader grader;
+    private final Grading grader;
     private final ProgressStore progress;
     private final Clock clock;
 
+    /**
+     * What attempts need of a grader: a test JVM started ahead of the grading, and the grading itself; the seam
+     * through which a test sees whether an attempt was graded at all.
+     */
+    interface Grading {
+        void startTestJvmFor(Exercise exercise);
+
+        GradeReport grade(GradeRequest request);
+    }
+
     public Attempts(Course course, CourseSource source, Workspace workspace, Grader grader, ProgressStore progress,
                     Clock clock) {
+        this(course, source, workspace, new Grading() {
+            @Override
+            public void startTestJvmFor(Exercise exercise) {
+                grader.startTestJvmFor(exercise);
+            }
+
+            @Override
+            public GradeReport grade(GradeRequest request) {
+                return grader.grade(request);
+            }
+        }, progress, clock);
+    }
+
+    Attempts(Course course, CourseSource source, Workspace workspace, Grading grader, ProgressStore progress,
+             Clock clock) {
         this.course = course;
         this.source = source;
         this.workspace = workspace;
@@ -41,7 +69,10 @@ public final class Attempts {
         this.clock = clock;
     }
 
-    /** Grades the learner's current files for the exercise and records the attempt. */
+    /**
+     * Grades the learner's current files for the exercise and records the attempt; an untouched stub is told
+     * at once that it is not started, without compiling or grading.
+     */
     public Attempt check(Exercise exercise) {
         return check(exercise, OptionalLong.empty());
     }
@@ -49,18 +80,26 @@ public final class Attempts {
     /**
      * Grades the learner's current files for the exercise and records the attempt; with a seed, the tests'
      * varied inputs are those of the run that reported it.
+     *
+     * <p>Files that are all still the stub (an IDE that saves on open, say) are not compiled or graded: the
+     * stub fails its tests by design ({@code tutor verify} proves it, grading stubs through the grader itself),
+     * so its verdict is known, and the learner hears "not started yet" at once instead of seconds later.
      */
     public Attempt check(Exercise exercise, OptionalLong seed) {
-        grader.startTestJvmFor(exercise); // boots while the files are read and compiled; no-op if one waits
         Map<String, String> files = new LinkedHashMap<>();
         for (String file : exercise.files()) {
             files.put(file, workspace.read(file).orElseThrow(() -> new MissingFileException(
                     "The file " + workspace.learnerFile(file) + " is missing: restore it with 'tutor reset "
                             + exercise.id() + "'.")));
         }
+        if (stubs(files)) {
+            GradeReport notRun = new GradeReport(exercise.id(), new Verdict.TestsFailed(List.of(), 0, 0), "", 0,
+                    Duration.ZERO, GradeReport.Phases.NONE);
+            return new Attempt(exercise, files, notRun, record(exercise, notRun, true), true);
+        }
+        grader.startTestJvmFor(exercise); // boots while the files are compiled; no-op if one waits
         GradeReport report = grader.grade(new GradeRequest(exercise, files, seed));
-        boolean untouched = !report.verdict().passed() && stubs(files);
-        return new Attempt(exercise, files, report, record(exercise, report, untouched), untouched);
+        return new Attempt(exercise, files, report, record(exercise, report, false), false);
     }
 
     /** Whether every file of the exercise in the workspace is still the stub: nothing attempted yet. */

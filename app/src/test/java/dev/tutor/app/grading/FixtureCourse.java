@@ -1,17 +1,16 @@
 package dev.tutor.app.grading;
 
-import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.course.Exercise;
+import dev.tutor.app.course.MemoryCourseSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A one-exercise course for the grader's own tests: an {@code Adder} whose method body each test
  * replaces with a particular bug.
  */
-final class FixtureCourse implements CourseSource {
+final class FixtureCourse extends MemoryCourseSource {
     static final String FILE = "dev/tutor/exercises/fixture/Adder.java";
     static final String TEST_FILE = "dev/tutor/exercises/fixture/AdderTest.java";
     static final Duration TEST_LIMIT = Duration.ofSeconds(2);
@@ -54,6 +53,10 @@ final class FixtureCourse implements CourseSource {
             }
             """;
 
+    FixtureCourse() {
+        super(Map.of(), Map.of(TEST_FILE, TEST));
+    }
+
     static Exercise exercise(int repeat) {
         return new Exercise("fixture", "fixture", "Adder", List.of("T2"), List.of(FILE), List.of(TEST_FILE),
                 List.of("Think about it.", "Use the plus sign."), HARD_LIMIT, TEST_LIMIT, repeat, List.of());
@@ -75,35 +78,5 @@ final class FixtureCourse implements CourseSource {
 
     static Map<String, String> adder(String body) {
         return adder(body, "");
-    }
-
-    @Override
-    public Optional<String> manifest() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> lessonText(String path) {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> stub(String path) {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> test(String path) {
-        return path.equals(TEST_FILE) ? Optional.of(TEST) : Optional.empty();
-    }
-
-    @Override
-    public Optional<String> solution(String path) {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> mistake(String exerciseId, String mistakeName, String path) {
-        return Optional.empty();
     }
 }

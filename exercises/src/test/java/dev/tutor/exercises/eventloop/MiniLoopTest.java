@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaClass;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.poll.FakePoller;
@@ -28,7 +26,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -1051,20 +1048,7 @@ class MiniLoopTest {
     @Order(130)
     @Tag("hint:4")
     void waitsOnlyInThePollWithNoThreadsOrSleeps() {
-        List<String> found = new ArrayList<>();
-        TreeMap<String, String> sorted = new TreeMap<>();
-        for (JavaClass c : CompiledNest.of(MiniLoop.class)) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String owner = access.getTarget().getOwner().getName();
-                String name = access.getTarget().getName();
-                if (isForbidden(owner, name)) {
-                    sorted.putIfAbsent(access.getSourceCodeLocation().toString() + " " + owner + "." + name,
-                            owner.substring(owner.lastIndexOf('.') + 1).replace('$', '.') + "." + name + "() "
-                                    + access.getSourceCodeLocation());
-                }
-            }
-        }
-        found.addAll(sorted.values());
+        var found = CompiledNest.forbiddenUses(MiniLoop.class, MiniLoopTest::forbidden);
         if (!found.isEmpty()) {
             fail("MiniLoop uses " + String.join("; ", found) + ". An event loop waits in one place only, the poll,"
                     + " with the time-out it chose: no sleeping, no threads or executors, no selector of its own"
@@ -1074,24 +1058,34 @@ class MiniLoopTest {
 
     // ---- the means: what a loop may not use ----
 
-    private static boolean isForbidden(String owner, String name) {
-        if (owner.equals("java.lang.Thread")) {
-            return List.of("sleep", "start", "startVirtualThread", "ofPlatform", "ofVirtual", "onSpinWait", "yield",
-                    "join", "<init>").contains(name);
+    /** Why the loop may not use a member (owner's full name, member's name), or null when it may. */
+    private static String forbidden(String owner, String name) {
+        if (owner.equals("java.lang.Thread") && List.of("sleep", "onSpinWait", "yield", "join").contains(name)
+                || owner.equals("java.util.concurrent.TimeUnit") && List.of("sleep", "timedWait", "timedJoin")
+                        .contains(name)) {
+            return "a wait outside the poll";
         }
-        if (owner.equals("java.lang.Object")) {
-            return name.equals("wait");
+        if (owner.equals("java.lang.Thread") && List.of("start", "startVirtualThread", "ofPlatform", "ofVirtual",
+                "<init>").contains(name) || owner.startsWith("java.lang.Thread$Builder")) {
+            return "a thread of its own";
         }
-        if (owner.equals("java.util.concurrent.TimeUnit")) {
-            return name.equals("sleep") || name.equals("timedWait") || name.equals("timedJoin");
+        if (owner.equals("java.lang.Object") && name.equals("wait")
+                || owner.equals("java.util.concurrent.locks.LockSupport")) {
+            return "a wait between threads";
         }
-        return owner.startsWith("java.lang.Thread$Builder")
-                || owner.equals("java.util.concurrent.locks.LockSupport")
-                || owner.equals("java.util.Timer") || owner.equals("java.util.TimerTask")
-                || owner.equals("java.nio.channels.Selector") || owner.equals("java.nio.channels.spi.AbstractSelector")
-                || owner.equals("java.nio.channels.SelectableChannel") && name.equals("register")
-                || owner.startsWith("java.util.concurrent.") && (owner.contains("Executor")
-                || owner.endsWith("ForkJoinPool") || owner.endsWith("CompletableFuture") || owner.endsWith("ThreadFactory"));
+        if (owner.equals("java.util.Timer") || owner.equals("java.util.TimerTask")) {
+            return "a timer thread";
+        }
+        if (owner.equals("java.nio.channels.Selector") || owner.equals("java.nio.channels.spi.AbstractSelector")
+                || owner.equals("java.nio.channels.SelectableChannel") && name.equals("register")) {
+            return "a selector of its own, not the Poller";
+        }
+        if (owner.startsWith("java.util.concurrent.") && (owner.contains("Executor")
+                || owner.endsWith("ForkJoinPool") || owner.endsWith("CompletableFuture")
+                || owner.endsWith("ThreadFactory"))) {
+            return "an executor or a pool: threads of its own";
+        }
+        return null;
     }
 
     // ---- a model of the specification, and the same script on the learner's loop ----

@@ -3,7 +3,6 @@ package dev.tutor.exercises.javaanswers;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaCodeUnitAccess;
 import com.tngtech.archunit.core.domain.JavaType;
 import dev.tutor.exercises.javaanswers.PagePipeline.Failed;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -114,24 +112,15 @@ class PagePipelineTest {
     @Order(2)
     @Tag("hint:1")
     void usesTheExecutorItIsGivenAndNoThreadsOfItsOwn() {
-        TreeMap<String, String> found = new TreeMap<>();
-        for (JavaClass c : CompiledNest.of(PagePipeline.class)) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String why = forbidden(access);
-                if (why != null) {
-                    String owner = access.getTarget().getOwner().getSimpleName();
-                    found.putIfAbsent(owner + "." + access.getTarget().getName(), owner + "." + access.getTarget()
-                            .getName() + "() at " + access.getSourceCodeLocation() + " (" + why + ")");
-                }
-            }
-        }
+        var found = CompiledNest.forbiddenUses(CompiledNest.of(PagePipeline.class), PagePipelineTest::forbidden);
         if (!found.isEmpty()) {
-            fail("PagePipeline uses " + String.join("; ", found.values()) + ". CPU work runs on the executor given,"
+            fail("PagePipeline uses " + String.join("; ", found) + ". CPU work runs on the executor given,"
                     + " as thenApplyAsync(fn, cpu); every other step is attached to a future, not run on a thread"
                     + " or a pool of your own.");
         }
     }
 
+    /** Why the pipeline may not use what {@code access} reaches, or null when it may. */
     private static String forbidden(JavaAccess<?> access) {
         String owner = access.getTarget().getOwner().getName();
         String name = access.getTarget().getName();
@@ -356,18 +345,14 @@ class PagePipelineTest {
         return String.join("; ", all);
     }
 
+    /** Where the pipeline times out with the JDK's clock instead of the timer given, as a sentence, or "". */
     private static String usesJdkTimeOuts() {
-        for (JavaClass c : CompiledNest.of(PagePipeline.class)) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String name = access.getTarget().getName();
-                if (access.getTarget().getOwner().getName().equals("java.util.concurrent.CompletableFuture")
-                        && List.of("orTimeout", "completeOnTimeout", "delayedExecutor").contains(name)) {
-                    return " PagePipeline calls " + name + "() at " + access.getSourceCodeLocation() + ", which"
-                            + " uses the JDK's own clock: time-outs here come from the timer given.";
-                }
-            }
-        }
-        return "";
+        var found = CompiledNest.forbiddenUses(PagePipeline.class, (owner, name) ->
+                owner.equals("java.util.concurrent.CompletableFuture")
+                        && List.of("orTimeout", "completeOnTimeout", "delayedExecutor").contains(name)
+                        ? "it uses the JDK's own clock" : null);
+        return found.isEmpty() ? "" : " PagePipeline calls " + String.join("; ", found)
+                + ": time-outs here come from the timer given.";
     }
 
     /** The outcome page i's plan leads to when no timer interferes. */

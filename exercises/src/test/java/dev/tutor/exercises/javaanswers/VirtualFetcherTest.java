@@ -6,8 +6,6 @@ import dev.tutor.exercises.javaanswers.FetchBench.Plan;
 import dev.tutor.exercises.javaanswers.VirtualFetcher.Body;
 import dev.tutor.exercises.javaanswers.VirtualFetcher.Failed;
 import dev.tutor.exercises.javaanswers.VirtualFetcher.Result;
-import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaClass;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.net.LoopbackServer;
@@ -180,18 +178,10 @@ class VirtualFetcherTest {
 
     /** Whether the class calls something that waits for threads to end. */
     private static boolean waitsForItsThreads() {
-        for (JavaClass c : CompiledNest.of(VirtualFetcher.class)) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String owner = access.getTarget().getOwner().getName();
-                String name = access.getTarget().getName();
-                if ((owner.startsWith("java.util.concurrent.") && (name.equals("close")
-                        || name.equals("awaitTermination"))) || (owner.equals("java.lang.Thread") && name.equals("join"))
-                        || (owner.equals("java.lang.AutoCloseable") && name.equals("close"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return CompiledNest.usesAny(CompiledNest.of(VirtualFetcher.class), (owner, name) ->
+                owner.startsWith("java.util.concurrent.") && (name.equals("close") || name.equals("awaitTermination"))
+                        || owner.equals("java.lang.Thread") && name.equals("join")
+                        || owner.equals("java.lang.AutoCloseable") && name.equals("close"));
     }
 
     @Test
@@ -354,23 +344,14 @@ class VirtualFetcherTest {
     @Order(9)
     @Tag("hint:3")
     void aPageWaitingForItsTurnIsWokenByTheFetchThatEndsNotByAClock() {
-        List<String> clocks = new ArrayList<>();
-        for (JavaClass c : CompiledNest.of(VirtualFetcher.class)) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String owner = access.getTarget().getOwner().getName();
-                String name = access.getTarget().getName();
-                boolean clock = (owner.equals("java.lang.Thread") && (name.equals("sleep") || name.equals("yield")
-                        || name.equals("onSpinWait"))) || (owner.equals("java.util.concurrent.TimeUnit")
-                        && name.equals("sleep")) || (owner.equals("java.util.concurrent.locks.LockSupport")
-                        && (name.equals("parkNanos") || name.equals("parkUntil")));
-                if (clock) {
-                    clocks.add(owner.substring(owner.lastIndexOf('.') + 1) + "." + name + "() at line "
-                            + access.getLineNumber());
-                }
-            }
-        }
+        var clocks = CompiledNest.forbiddenUses(VirtualFetcher.class, (owner, name) ->
+                owner.equals("java.lang.Thread") && (name.equals("sleep") || name.equals("yield")
+                        || name.equals("onSpinWait")) || owner.equals("java.util.concurrent.TimeUnit")
+                        && name.equals("sleep") || owner.equals("java.util.concurrent.locks.LockSupport")
+                        && (name.equals("parkNanos") || name.equals("parkUntil"))
+                        ? "a wait that a clock or a spin ends" : null);
         if (!clocks.isEmpty()) {
-            fail("VirtualFetcher calls " + String.join(", ", clocks) + ": a page that waits for its turn that way is"
+            fail("VirtualFetcher calls " + String.join("; ", clocks) + ": a page that waits for its turn that way is"
                     + " woken by a clock or keeps a carrier busy, not by the fetch that ends, so a freed place stays"
                     + " empty until it looks again, and a check followed by a take lets two pages see the same free"
                     + " place. Semaphore.acquire() waits for exactly the release that frees a place, and takes it in"

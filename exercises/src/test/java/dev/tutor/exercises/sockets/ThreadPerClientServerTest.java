@@ -33,8 +33,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -211,13 +213,64 @@ class ThreadPerClientServerTest {
     }
 
     /**
+     * A client that ends its stream ends its thread by the thread returning: an exception thrown out of the
+     * thread (a write of the -1 that read() returned, say) is printed on the server's standard error for
+     * every client, and is no way to end. Seen from this JVM's handler of uncaught exceptions, once close()
+     * and a join have seen every thread end.
+     */
+    @Test
+    @Order(10)
+    @Tag("hint:2")
+    void aClientsThreadEndsByReturningWhenItsClientEndsItsStream(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        List<String> uncaught = new CopyOnWriteArrayList<>();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add("\"" + thread.getName() + "\" threw "
+                + e + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : "")));
+        ThreadPerClientServer server = ThreadPerClientServer.start();
+        int count = 1 + random.nextInt(5);
+        List<Integer> sizes = new ArrayList<>();
+        try {
+            for (int c = 0; c < count; c++) {
+                try (Socket client = connect(server)) {
+                    byte[] message = new byte[random.nextInt(2_000)];
+                    random.nextBytes(message);
+                    sizes.add(message.length);
+                    client.getOutputStream().write(message);
+                    client.shutdownOutput();
+                    byte[] echo = client.getInputStream().readAllBytes(); // up to the server's end of the stream
+                    assertEquals(message.length, echo.length, "Client " + (c + 1) + " of " + count + " sent "
+                            + message.length + " bytes and half-closed; the server sent back " + echo.length
+                            + " bytes and then ended the stream.");
+                }
+            }
+            List<Thread> serving = serverThreads(before);
+            Closing closing = closeWithin(server, CLOSE_MILLIS, List.of());
+            for (Thread thread : serving) {
+                thread.join(Duration.ofMillis(THREAD_END_MILLIS)); // the handler has run once the thread has ended
+            }
+            if (!uncaught.isEmpty()) {
+                fail(count + " clients one after another each sent a message (" + sizes + " bytes), half-closed, and"
+                        + " read its echo and the end of the stream; then the test closed the server ("
+                        + (closing.returned() ? "close() returned" : "close() had not returned") + "). Threads of"
+                        + " the server ended with an exception nobody caught: " + String.join("; ", uncaught)
+                        + ". When read() returns -1 the client has ended its stream: stop the loop there, write"
+                        + " nothing more, and let the thread return.");
+            }
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+            closeWithin(server, CLOSE_MILLIS, List.of());
+        }
+    }
+
+    /**
      * Read off the compiled class: close() must wait for threads to end, and only a join (or an executor's
      * awaitTermination or close) waits for that. A close() that only closes the sockets leaves the threads
      * ending a few microseconds after it has returned, a race that a check after close() would catch only
      * now and then.
      */
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:3")
     void waitsForThreadsToEndWithJoin() {
         List<String> waits = new ArrayList<>();
@@ -235,7 +288,7 @@ class ThreadPerClientServerTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @Tag("hint:3")
     void closeEndsEveryConnectionAndEveryThreadItStarted(Random random) throws Exception {
         Set<Thread> before = liveThreads();
@@ -308,7 +361,7 @@ class ThreadPerClientServerTest {
      * line: a thread that takes itself out of what close() goes through is then still alive.
      */
     @Test
-    @Order(12)
+    @Order(13)
     @Tag("hint:3")
     void closeReturnsOnlyOnceEveryThreadHasEnded(Random random) throws Exception {
         Set<Thread> before = liveThreads();
@@ -355,6 +408,78 @@ class ThreadPerClientServerTest {
             for (Held hold : held) {
                 hold.letGo();
             }
+            for (Socket client : clients) {
+                client.close();
+            }
+            closeWithin(server, CLOSE_MILLIS, List.of());
+        }
+    }
+
+    /**
+     * The other end of close()'s contract: it waits for the threads it started, but not for ever. The test
+     * stops the accepting thread outside any socket call, where closing sockets cannot wake it: inside
+     * {@code new Thread(...)} for the next client, which asks the test's inheritable thread-local for the new
+     * thread's value on the accepting thread. close() must give up on that thread about 5 seconds after it
+     * was called, and return without throwing.
+     */
+    @Test
+    @Order(14)
+    @Tag("hint:3")
+    void closeGivesUpOnAThreadThatNeverEndsAfterAboutFiveSeconds(Random random) throws Exception {
+        Thread test = Thread.currentThread();
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        InheritableThreadLocal<String> holdsThreadStarts = new InheritableThreadLocal<>() {
+            @Override
+            protected String childValue(String parentValue) {
+                if (Thread.currentThread() != test && armed.get()) {
+                    stuck.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return parentValue;
+            }
+        };
+        holdsThreadStarts.set("inherited by every thread the server starts");
+        Set<Thread> before = liveThreads();
+        ThreadPerClientServer server = ThreadPerClientServer.start();
+        int idle = random.nextInt(4);
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int c = 0; c < idle; c++) {
+                Socket client = connect(server);
+                clients.add(client);
+                exchange(client, random, "idle client " + (c + 1) + " of " + idle);
+            }
+            List<Thread> serving = serverThreads(before);
+            armed.set(true);
+            clients.add(connect(server));
+            String setting = idle + " client(s) were connected and idle; then one more connected, and the test kept"
+                    + " the thread that accepted it from ever ending: it stopped it inside new Thread(...), where"
+                    + " no socket call is waiting and closing a socket wakes nothing. ";
+            if (!stuck.await(ECHO_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                fail(setting + "But no thread of the server created a thread for that client within "
+                        + ECHO_WAIT_MILLIS + " ms of its connecting.");
+            }
+            long most = 5_000 + 3_000; // about 5 s, on a machine busy with other work
+            Closing closing = closeWithin(server, most, serving);
+            if (!closing.returned()) {
+                fail(setting + "close() had not returned " + most + " ms later. It waits for the threads until a"
+                        + " deadline about 5 seconds after it was called, one deadline for all of them: join each"
+                        + " with the time left until it, and return once it has passed.");
+            }
+            if (closing.thrown() != null) {
+                fail(setting + "close() threw " + closing.thrown() + " after " + closing.millis() + " ms; a thread"
+                        + " that has not ended by the deadline is left running, and close() returns all the same.",
+                        closing.thrown());
+            }
+        } finally {
+            release.countDown();
+            holdsThreadStarts.remove();
             for (Socket client : clients) {
                 client.close();
             }

@@ -3,8 +3,6 @@ package dev.tutor.exercises.waiting;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
@@ -40,7 +38,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiPredicate;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -384,13 +381,15 @@ class HeaderReportTest {
     @Tag("hint:1")
     void readsTheWallClockWithSystemNanoTime() {
         JavaClasses classes = compiled();
-        List<String> timeOfDay = uses(classes, HeaderReportTest::isTimeOfDay);
+        var timeOfDay = CompiledNest.forbiddenUses(classes, "a clock of the time of day",
+                HeaderReportTest::isTimeOfDay);
         if (!timeOfDay.isEmpty()) {
             fail("HeaderReport reads the time of day: " + String.join("; ", timeOfDay) + ". That clock tells"
                     + " the date, counts in coarse steps on many systems and jumps when the system clock is set;"
                     + " a duration is the difference between two readings of System.nanoTime().");
         }
-        if (uses(classes, (owner, name) -> owner.equals("java.lang.System") && name.equals("nanoTime")).isEmpty()) {
+        if (!CompiledNest.usesAny(classes, (owner, name) -> owner.equals("java.lang.System")
+                && name.equals("nanoTime"))) {
             fail("HeaderReport never calls System.nanoTime(). A step's wall time is the difference between two"
                     + " readings of it, one just before the step and one just after.");
         }
@@ -402,7 +401,8 @@ class HeaderReportTest {
     @Tag("hint:2")
     void readsTheCallingThreadsCpuClock() {
         JavaClasses classes = compiled();
-        List<String> process = uses(classes, (owner, name) -> isManagement(owner) && name.equals("getProcessCpuTime")
+        var process = CompiledNest.forbiddenUses(classes, "every thread's CPU time", (owner, name) ->
+                isManagement(owner) && name.equals("getProcessCpuTime")
                 || owner.equals("java.lang.ProcessHandle$Info") && name.equals("totalCpuDuration"));
         if (!process.isEmpty()) {
             fail("HeaderReport reads the CPU time of the whole process: " + String.join("; ", process) + "."
@@ -410,7 +410,7 @@ class HeaderReportTest {
                     + " be charged for what a server's thread computed while it waited. Read"
                     + " getCurrentThreadCpuTime(), the clock of the thread that runs the steps.");
         }
-        List<String> userTime = uses(classes, (owner, name) -> isManagement(owner)
+        var userTime = CompiledNest.forbiddenUses(classes, "user time only", (owner, name) -> isManagement(owner)
                 && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
         if (!userTime.isEmpty()) {
             fail("HeaderReport reads the thread's user time: " + String.join("; ", userTime) + ". That clock"
@@ -891,22 +891,6 @@ class HeaderReportTest {
             compiled = CompiledNest.of(HeaderReport.class);
         }
         return compiled;
-    }
-
-    /** Where the compiled classes use a method or constructor that {@code matches}, in source order. */
-    private static List<String> uses(JavaClasses classes, BiPredicate<String, String> matches) {
-        Map<Integer, String> found = new TreeMap<>();
-        for (JavaClass c : classes) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String owner = access.getTarget().getOwner().getName();
-                String name = access.getTarget().getName();
-                if (matches.test(owner, name)) {
-                    found.putIfAbsent(access.getLineNumber(), owner.substring(owner.lastIndexOf('.') + 1)
-                            .replace('$', '.') + "." + name + "() " + access.getSourceCodeLocation());
-                }
-            }
-        }
-        return List.copyOf(found.values());
     }
 
     private static boolean isTimeOfDay(String owner, String name) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
@@ -27,12 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiPredicate;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -296,13 +291,15 @@ class WorkloadProbeTest {
     @Tag("hint:1")
     void readsTheWallClockWithSystemNanoTime() {
         JavaClasses classes = compiled();
-        List<String> timeOfDay = uses(classes, WorkloadProbeTest::isTimeOfDay);
+        var timeOfDay = CompiledNest.forbiddenUses(classes, "a clock of the time of day",
+                WorkloadProbeTest::isTimeOfDay);
         if (!timeOfDay.isEmpty()) {
             fail("WorkloadProbe reads the time of day: " + String.join("; ", timeOfDay) + ". That clock tells"
                     + " the date, counts in coarse steps on many systems and jumps when the system clock is set;"
                     + " a duration is the difference between two readings of System.nanoTime().");
         }
-        if (uses(classes, (owner, name) -> owner.equals("java.lang.System") && name.equals("nanoTime")).isEmpty()) {
+        if (!CompiledNest.usesAny(classes, (owner, name) -> owner.equals("java.lang.System")
+                && name.equals("nanoTime"))) {
             fail("WorkloadProbe never calls System.nanoTime(). The wall time is the difference between two"
                     + " readings of it, one just before task.run() and one just after.");
         }
@@ -314,14 +311,15 @@ class WorkloadProbeTest {
     @Tag("hint:2")
     void readsTheCallingThreadsCpuClock() {
         JavaClasses classes = compiled();
-        List<String> userTime = uses(classes, (owner, name) -> isManagement(owner)
+        var userTime = CompiledNest.forbiddenUses(classes, "user time only", (owner, name) -> isManagement(owner)
                 && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
         if (!userTime.isEmpty()) {
             fail("WorkloadProbe reads the thread's user time: " + String.join("; ", userTime) + ". That clock"
                     + " leaves out the work the kernel does for the thread (system mode), which CPU time"
                     + " includes, and on Linux it moves in steps of 10 ms. Read getCurrentThreadCpuTime().");
         }
-        List<String> process = uses(classes, WorkloadProbeTest::isProcessCpuClock);
+        var process = CompiledNest.forbiddenUses(classes, "every thread's CPU time",
+                WorkloadProbeTest::isProcessCpuClock);
         if (!process.isEmpty()) {
             fail("WorkloadProbe reads the CPU time of the whole process: " + String.join("; ", process) + "."
                     + " That adds up every thread of the JVM; the task's CPU time is the calling thread's own:"
@@ -511,22 +509,6 @@ class WorkloadProbeTest {
             compiled = CompiledNest.of(WorkloadProbe.class);
         }
         return compiled;
-    }
-
-    /** Where the compiled classes use a method or constructor that {@code matches}, in source order. */
-    private static List<String> uses(JavaClasses classes, BiPredicate<String, String> matches) {
-        Map<Integer, String> found = new TreeMap<>();
-        for (JavaClass c : classes) {
-            for (JavaAccess<?> access : c.getAccessesFromSelf()) {
-                String owner = access.getTarget().getOwner().getName();
-                String name = access.getTarget().getName();
-                if (matches.test(owner, name)) {
-                    found.putIfAbsent(access.getLineNumber(), owner.substring(owner.lastIndexOf('.') + 1)
-                            .replace('$', '.') + "." + name + "() " + access.getSourceCodeLocation());
-                }
-            }
-        }
-        return List.copyOf(found.values());
     }
 
     private static boolean isTimeOfDay(String owner, String name) {

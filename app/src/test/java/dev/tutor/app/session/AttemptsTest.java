@@ -1,0 +1,162 @@
+package dev.tutor.app.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tutor.app.course.CourseSource;
+import dev.tutor.app.course.MemoryCourseSource;
+import dev.tutor.app.course.Exercise;
+import dev.tutor.app.grading.GradeReport;
+import dev.tutor.app.grading.GradeRequest;
+import dev.tutor.app.grading.TestFailure;
+import dev.tutor.app.grading.Verdict;
+import dev.tutor.app.progress.ExerciseStatus;
+import dev.tutor.app.progress.Progress;
+import dev.tutor.app.progress.ProgressStore;
+import dev.tutor.app.workspace.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How an attempt is graded and counted: an untouched stub is not started, and not worth a grading. */
+class AttemptsTest {
+    private static final Exercise EXERCISE = StandingTest.COURSE.requireExercise("a");
+    private static final String FILE = EXERCISE.files().get(0);
+    private static final String STUB = "class A {\n    int x() {\n        // TODO\n        return 0;\n    }\n}\n";
+    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+
+    @TempDir
+    Path root;
+
+    /** A grader that grades nothing: it notes every call and fails the attempt with one test. */
+    private static final class CountingGrader implements Attempts.Grading {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void startTestJvmFor(Exercise exercise) {
+            calls.add("startTestJvmFor " + exercise.id());
+        }
+
+        @Override
+        public GradeReport grade(GradeRequest request) {
+            calls.add("grade " + request.exercise().id());
+            TestFailure failure = new TestFailure("aTest", "saw 0", "AssertionError", "A.java:4", List.of());
+            return new GradeReport(request.exercise().id(), new Verdict.TestsFailed(List.of(failure), 1, 1), "", 0,
+                    Duration.ofMillis(900), GradeReport.Phases.NONE);
+        }
+    }
+
+    /** Progress kept in memory, with every save seen. */
+    private static final class MemoryProgress implements ProgressStore {
+        final AtomicReference<Progress> stored = new AtomicReference<>(Progress.empty());
+        final List<Progress> saves = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Progress load() {
+            return stored.get();
+        }
+
+        @Override
+        public void save(Progress progress) {
+            saves.add(progress);
+            stored.set(progress);
+        }
+    }
+
+    private static final CourseSource STUBS = new MemoryCourseSource(Map.of(FILE, STUB), Map.of());
+
+    private final CountingGrader grader = new CountingGrader();
+    private final MemoryProgress progress = new MemoryProgress();
+
+    private Attempts attempts() {
+        return new Attempts(StandingTest.COURSE, STUBS, new Workspace(root), grader, progress,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private void save(String text) throws Exception {
+        Path file = new Workspace(root).learnerFile(FILE);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    @Test
+    void anUntouchedStubIsNotStartedYetWithoutCompilingOrGrading() throws Exception {
+        save(STUB.replace("\n", "\r\n") + "\n"); // an editor on another system saved it as it opened it
+        Attempt attempt = attempts().check(EXERCISE);
+
+        assertThat(grader.calls).as("what the grader was asked for an untouched stub").isEmpty();
+        assertThat(attempt.untouched()).isTrue();
+        assertThat(attempt.passed()).isFalse();
+        assertThat(attempt.report().elapsed()).isZero();
+        assertThat(AttemptText.lines(attempt, StandingTest.COURSE, new Workspace(root)).get(0))
+                .isEqualTo("a: not started yet: your file is still the stub, so the tests have nothing to judge.");
+        // No attempt is counted, but the learner is on this exercise now: the progress recorded before the
+        // shortcut, exactly.
+        assertThat(progress.saves).containsExactly(Progress.empty().withCurrent("a"));
+        assertThat(attempt.progress()).isEqualTo(Progress.empty().withCurrent("a"));
+        assertThat(attempt.progress().exercise("a").status()).isEqualTo(ExerciseStatus.NOT_STARTED);
+    }
+
+    @Test
+    void aBegunFileIsGradedAndCountedAsAFailedAttempt() throws Exception {
+        save(STUB.replace("return 0;", "return 1;"));
+        Attempt attempt = attempts().check(EXERCISE);
+
+        assertThat(grader.calls).containsExactly("startTestJvmFor a", "grade a");
+        assertThat(attempt.untouched()).isFalse();
+        assertThat(attempt.progress()).isEqualTo(Progress.empty().withAttempt("a", false, NOW).withCurrent("a"));
+        assertThat(progress.saves).containsExactly(attempt.progress());
+    }
+
+    @Test
+    void aSaveOfTheUntouchedStubGetsItsVerdictThroughTheGradingsWithoutAGrading() throws Exception {
+        save(STUB);
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicReference<Attempt> heard = new AtomicReference<>();
+        List<String> other = new CopyOnWriteArrayList<>();
+        try (Gradings gradings = new Gradings(attempts(), progress, new Gradings.Listener() {
+            @Override
+            public void started(Exercise exercise, long nanos) {
+            }
+
+            @Override
+            public void finished(Attempt attempt) {
+                heard.set(attempt);
+                finished.countDown();
+            }
+
+            @Override
+            public void failed(Exercise exercise, String message) {
+                other.add("failed: " + message);
+                finished.countDown();
+            }
+
+            @Override
+            public void progressChanged(Progress changed) {
+                other.add("progress changed");
+            }
+
+            @Override
+            public void problem(String line) {
+                other.add("problem: " + line);
+            }
+        })) {
+            gradings.submit(EXERCISE);
+            assertThat(finished.await(10, TimeUnit.SECONDS)).as("a verdict came").isTrue();
+        }
+        assertThat(other).isEmpty();
+        assertThat(heard.get().untouched()).isTrue();
+        assertThat(grader.calls).as("what the grader was asked for an untouched stub").isEmpty();
+        assertThat(progress.stored.get()).isEqualTo(Progress.empty().withCurrent("a"));
+    }
+}
