@@ -310,6 +310,19 @@ final class FetchBench implements VirtualFetcher.Fetch {
         return inProgress().size() > count;
     }
 
+    /**
+     * Waits up to 2 s for the fetches of {@code pages} to have seen an interrupt. The settled look cannot see a
+     * virtual thread that an interrupt has woken but no carrier has picked up yet (on a crowded machine that
+     * takes a while); only code that never interrupts them pays the wait.
+     */
+    boolean interruptsArrive(List<Integer> pages) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!interrupted.containsAll(pages) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+        return interrupted.containsAll(pages);
+    }
+
     /** Waits up to 2 s for a caller that looked settled with nothing in progress to return. */
     boolean comesBack() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
