@@ -62,7 +62,8 @@ final class MetersView {
         String head = String.format(Locale.ROOT, " %-18s %7d %7.0f %9s %9s %6s  ", r.server(), r.threads(),
                 r.perSecond(), ms(r.medianNanos()), ms(r.worstNanos()),
                 r.cpuPercent() < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", r.cpuPercent()));
-        int cells = r.cpuPercent() <= 0 ? 0
+        // A sliver for any CPU that shows as 1 % or more, so that "a little" and "none" look different.
+        int cells = r.cpuPercent() < 0.5 ? 0
                 : Math.clamp(Math.round(r.cpuPercent() * BAR_PER_CORE / 100), 1, BAR_MAX);
         boolean burns = r.cpuPercent() >= 50;
         return Line.of(Span.of(head), new Span(Text.repeat(GilTimelineView.unicode(g) ? "█" : "#", cells),
@@ -100,7 +101,8 @@ final class MetersView {
 
     private static String socket(EpollWatch w) {
         if (w.local() == null) {
-            return w.target();
+            // The selector's own eventfd: what wakeup() writes to, so that a select can be ended from outside.
+            return w.target().contains("eventfd") ? "eventfd (for wakeup())" : w.target();
         }
         String local = w.local().getAddress().getHostAddress() + ":" + w.localPort();
         return w.remote() == null ? local + " (listening)" : local + " <- :" + w.remotePort();

@@ -95,9 +95,10 @@ public final class DemoFixtures {
     public static MeterBoard meterBoard() {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         return new MeterBoard(List.of(
-                new MeterReading("thread per client", 4, 147, 82_000, 310_000, 1.2),
+                new MeterReading("thread per client", 4, 147, 82_000, 310_000, 0.3),
                 new MeterReading("busy polling", 1, 149, 51_000, 205_000, 99.6),
                 new MeterReading("one Selector", 1, 148, 76_000, 290_000, 0.8)), 23, List.of(
+                new EpollWatch(11, 0x19, "anon_inode:[eventfd]", null, null, ""),
                 new EpollWatch(24, 0x19, "socket:[1001]", new InetSocketAddress(loopback, 41235), null, "LISTEN"),
                 new EpollWatch(27, 0x19, "socket:[1002]", new InetSocketAddress(loopback, 41235),
                         new InetSocketAddress(loopback, 52110), "ESTABLISHED"),

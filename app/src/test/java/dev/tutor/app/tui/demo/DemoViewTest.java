@@ -77,21 +77,21 @@ class DemoViewTest {
                  Each client sends 32 bytes, waits for the echo, pauses 20 ms, and goes again.
 
                  server             threads   req/s    median     worst    CPU  of one core
-                 thread per client        4     147   0.08 ms   0.31 ms     1%  █
+                 thread per client        4     147   0.08 ms   0.31 ms     0%
                  busy polling             1     149   0.05 ms   0.21 ms   100%  ████████████████████
                  one Selector             1     148   0.08 ms   0.29 ms     1%  █
                  Latency of one request and requests a second over the last second; CPU of the server's own threads
                  only, not its clients'.
 
                 ── The kernel's view: what the Selector's epoll instance waits for ─────────────────────────────────
-                 /proc/self/fdinfo/23 · 3 descriptors
+                 /proc/self/fdinfo/23 · 4 descriptors
                    fd  socket                         TCP state    waits for
+                   11  eventfd (for wakeup())                      EPOLLIN
                    24  127.0.0.1:41235 (listening)    LISTEN       EPOLLIN
                    27  127.0.0.1:41235 <- :52110      ESTABLISHED  EPOLLIN
                    28  127.0.0.1:41235 <- :52112      ESTABLISHED  EPOLLOUT
                  OP_ACCEPT and OP_READ are EPOLLIN; OP_WRITE is EPOLLOUT, asked for only while an echo waits to go
                  out.
-
 
 
                  > running · looks 4 times a second · esc stops every server and client""");
