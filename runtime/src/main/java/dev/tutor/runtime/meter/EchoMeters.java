@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * Three echo servers side by side, each kept busy by its own probe clients and metered: a thread per client,
- * busy polling, and one Selector. What the meters of lessons 7 to 9 show; knows nothing of any screen.
+ * busy polling, and one Selector, which also has a {@link SlowReader}. What the meters of lessons 7 to 9 show;
+ * knows nothing of any screen.
  *
  * <p>Everything binds to 127.0.0.1 on ports the system picks and runs in this process. {@link #read()} may be
  * called from any one thread; {@link #close()} stops the clients, then the servers, and returns once every thread
@@ -19,6 +20,8 @@ public final class EchoMeters implements AutoCloseable {
     /** The probes the meters run by default: light load, so that what a server costs idle-ish shows. */
     public static final ProbeClients.Plan LIGHT = new ProbeClients.Plan(3, 32, Duration.ofMillis(20), 60_000,
             Duration.ofMinutes(10));
+    /** How often the Selector server's slow reader sends a burst. */
+    public static final Duration SLOW_READER_EVERY = Duration.ofSeconds(2);
     /** Latencies and request rates are over this window. */
     static final long WINDOW_NANOS = 1_000_000_000L;
 
@@ -29,6 +32,7 @@ public final class EchoMeters implements AutoCloseable {
     private final List<MeteredServer> servers = new ArrayList<>();
     private final List<Metered> metered = new ArrayList<>();
     private SelectorServer selector;
+    private SlowReader slowReader;
 
     private EchoMeters() {
     }
@@ -47,6 +51,9 @@ public final class EchoMeters implements AutoCloseable {
                 ProbeClients probes = ProbeClients.start(server.address(), plan, window, Clock.system());
                 meters.metered.add(new Metered(server, window, probes, CpuMeter.ofThisJvm()));
             }
+            // Not timed: its echoes wait on purpose, so that write interest shows in the kernel's view.
+            meters.slowReader = SlowReader.start(meters.selector.address(), SLOW_READER_EVERY,
+                    plan.maxTime().toNanos() / SLOW_READER_EVERY.toNanos() + 1, plan.maxTime(), Clock.system());
         } catch (IOException | RuntimeException e) {
             meters.close();
             throw e;
@@ -79,8 +86,16 @@ public final class EchoMeters implements AutoCloseable {
         return selector == null ? Optional.empty() : selector.epollFd();
     }
 
+    /** The port of the Selector server's slow reader, or 0 before it started. */
+    public int slowReaderPort() {
+        return slowReader == null ? 0 : slowReader.localPort();
+    }
+
     @Override
     public void close() {
+        if (slowReader != null) {
+            slowReader.close();
+        }
         metered.forEach(m -> m.probes().close());
         servers.forEach(MeteredServer::close);
         if (selector != null && !servers.contains(selector)) {

@@ -4,6 +4,7 @@ import dev.tutor.runtime.net.EpollInterest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -23,6 +24,9 @@ import java.util.Set;
  * view of the interest list can be read beside the meters.
  */
 public final class SelectorServer implements MeteredServer {
+    /** Bytes each connection's socket holds on its way out (Linux doubles it for its own bookkeeping). */
+    static final int SEND_BUFFER = 16 * 1024;
+
     private final Selector selector;
     private final ServerSocketChannel listening;
     private final Optional<Integer> epollFd;
@@ -113,6 +117,9 @@ public final class SelectorServer implements MeteredServer {
         SocketChannel client;
         while ((client = listening.accept()) != null) {
             client.configureBlocking(false);
+            // A send buffer of fixed, small size: Linux would otherwise grow it until no echo ever waits, and the
+            // kernel's view would never show OP_WRITE.
+            client.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
             client.register(selector, SelectionKey.OP_READ, ByteBuffer.allocate(4096).flip());
         }
     }

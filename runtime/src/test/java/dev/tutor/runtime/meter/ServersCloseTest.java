@@ -58,6 +58,45 @@ class ServersCloseTest {
     }
 
     @Test
+    void theSelectorAsksForWriteOnlyWhileAnEchoWaitsToGoOut() throws Exception {
+        assumeTrue(EpollInterest.available(), "the kernel's view is Linux's");
+        try (SelectorServer server = SelectorServer.start(); SocketChannel client = SocketChannel.open()) {
+            client.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 8 * 1024); // a narrow way back
+            client.connect(server.address());
+            int port = ((InetSocketAddress) client.getLocalAddress()).getPort();
+            client.write(ByteBuffer.allocate(SlowReader.BURST)); // not read yet: the echo cannot all go out
+            awaitWriteInterest(server, port, true);
+            ByteBuffer back = ByteBuffer.allocate(SlowReader.BURST);
+            while (back.hasRemaining()) {
+                client.read(back);
+            }
+            awaitWriteInterest(server, port, false); // all of it went: the server asks only to read again
+        }
+    }
+
+    @Test
+    void theSlowReaderGetsEveryByteOfItsBurstBack() throws Exception {
+        try (SelectorServer server = SelectorServer.start();
+             SlowReader reader = SlowReader.start(server.address(), java.time.Duration.ZERO, 1,
+                     java.time.Duration.ofMinutes(1), dev.tutor.runtime.time.Clock.system())) {
+            reader.awaitDone();
+            assertThat(reader.echoed()).isEqualTo(SlowReader.BURST);
+        }
+    }
+
+    /** Waits until the kernel shows the connection of client port {@code port} asking to write, or not. */
+    private static void awaitWriteInterest(SelectorServer server, int port, boolean wanted) throws IOException {
+        while (true) {
+            for (EpollWatch w : EpollInterest.interestList(server.epollFd().orElseThrow())) {
+                if (w.remotePort() == port && w.wantsWrite() == wanted) {
+                    return;
+                }
+            }
+            Thread.onSpinWait(); // the test's @Timeout bounds the wait
+        }
+    }
+
+    @Test
     void theMetersLeaveNoThreadAndNoDescriptorOnceClosed() throws Exception {
         assumeTrue(Files.isDirectory(FDS), "needs Linux's /proc/self/fd");
         ProbeClients.Plan few = new ProbeClients.Plan(2, 8, java.time.Duration.ZERO, 5, java.time.Duration.ofMinutes(1));

@@ -12,9 +12,11 @@ import java.util.List;
  * @param epollFd    the Selector's epoll descriptor, or -1 when its interest list could not be read
  * @param interest   what that epoll instance watches, one entry a descriptor
  * @param kernelNote why the interest list is missing (not Linux, not found), or empty
+ * @param slowReaderPort the port of the Selector's slow reader, whose connection the list names, or 0
  */
-public record MeterBoard(List<MeterReading> readings, int epollFd, List<EpollWatch> interest, String kernelNote) {
-    static final MeterBoard EMPTY = new MeterBoard(List.of(), -1, List.of(), "");
+public record MeterBoard(List<MeterReading> readings, int epollFd, List<EpollWatch> interest, String kernelNote,
+                         int slowReaderPort) {
+    static final MeterBoard EMPTY = new MeterBoard(List.of(), -1, List.of(), "", 0);
 
     public MeterBoard {
         readings = List.copyOf(readings);

@@ -55,18 +55,19 @@ final class MetersDemo {
 
     private static MeterBoard look(EchoMeters meters) {
         if (!EpollInterest.available()) {
-            return new MeterBoard(meters.read(), -1, List.of(), LINUX_ONLY);
+            return new MeterBoard(meters.read(), -1, List.of(), LINUX_ONLY, 0);
         }
         Optional<Integer> epfd = meters.selectorEpollFd();
         if (epfd.isEmpty()) {
             return new MeterBoard(meters.read(), -1, List.of(),
-                    "Could not tell which epoll instance is the Selector's: another opened at the same time.");
+                    "Could not tell which epoll instance is the Selector's: another opened at the same time.", 0);
         }
         try {
             List<EpollWatch> interest = EpollInterest.interestList(epfd.get());
-            return new MeterBoard(meters.read(), epfd.get(), interest, "");
+            return new MeterBoard(meters.read(), epfd.get(), interest, "", meters.slowReaderPort());
         } catch (IOException e) {
-            return new MeterBoard(meters.read(), -1, List.of(), "Could not read the interest list: " + e.getMessage());
+            return new MeterBoard(meters.read(), -1, List.of(), "Could not read the interest list: " + e.getMessage(),
+                    0);
         }
     }
 }

@@ -33,7 +33,9 @@ final class MetersView {
         out.add(Section.heading("Three echo servers on 127.0.0.1, " + plan.clients() + " probe clients each", cols,
                 g));
         out.addAll(note(String.format(Locale.ROOT, "Each client sends %d bytes, waits for the echo, pauses %d ms,"
-                + " and goes again.", plan.message(), plan.pause().toMillis()), cols));
+                + " and goes again. One more client of the Selector sends 64 KiB every %d s and reads the echo"
+                + " back slowly.", plan.message(), plan.pause().toMillis(), EchoMeters.SLOW_READER_EVERY.toSeconds()),
+                cols));
         out.add(Line.EMPTY);
         out.add(Line.of(String.format(Locale.ROOT, " %-18s %7s %7s %9s %9s %6s  %s", "server", "threads", "req/s",
                 "median", "worst", "CPU", "of one core"), Style.HEADING));
@@ -86,11 +88,13 @@ final class MetersView {
         out.add(Line.of(String.format(Locale.ROOT, " %4s  %-30s %-12s %s", "fd", "socket", "TCP state",
                 "waits for"), Style.HEADING));
         for (EpollWatch w : board.interest()) {
-            out.add(Line.of(String.format(Locale.ROOT, " %4d  %-30s %-12s %s", w.fd(), socket(w), w.tcpState(),
-                    events(w))));
+            boolean slow = board.slowReaderPort() != 0 && w.remotePort() == board.slowReaderPort();
+            out.add(Line.of(Span.of(String.format(Locale.ROOT, " %4d  %-30s %-12s %s", w.fd(), socket(w),
+                    w.tcpState(), slow ? Text.pad(events(w), 17) : events(w))),
+                    new Span(slow ? "the slow reader" : "", Style.DIM)));
         }
         out.addAll(note("OP_ACCEPT and OP_READ are EPOLLIN; OP_WRITE is EPOLLOUT, asked for only while an echo"
-                + " waits to go out.", cols));
+                + " waits to go out: watch the slow reader's connection.", cols));
         return out;
     }
 

@@ -103,7 +103,7 @@ public final class DemoFixtures {
                 new EpollWatch(27, 0x19, "socket:[1002]", new InetSocketAddress(loopback, 41235),
                         new InetSocketAddress(loopback, 52110), "ESTABLISHED"),
                 new EpollWatch(28, 0x1c, "socket:[1003]", new InetSocketAddress(loopback, 41235),
-                        new InetSocketAddress(loopback, 52112), "ESTABLISHED")), "");
+                        new InetSocketAddress(loopback, 52112), "ESTABLISHED")), "", 52112);
     }
 
     /** The meters with {@link #meterBoard()} shown. */

@@ -74,7 +74,8 @@ class DemoViewTest {
     void theMetersShowEachServerARowAndTheSelectorsInterestListAsTheKernelHoldsIt() {
         assertThat(body(DemoFixtures.metersDemo(), 100, 24)).isEqualTo("""
                 ── Three echo servers on 127.0.0.1, 3 probe clients each ───────────────────────────────────────────
-                 Each client sends 32 bytes, waits for the echo, pauses 20 ms, and goes again.
+                 Each client sends 32 bytes, waits for the echo, pauses 20 ms, and goes again. One more client of
+                 the Selector sends 64 KiB every 2 s and reads the echo back slowly.
 
                  server             threads   req/s    median     worst    CPU  of one core
                  thread per client        4     147   0.08 ms   0.31 ms     0%
@@ -89,17 +90,17 @@ class DemoViewTest {
                    11  eventfd (for wakeup())                      EPOLLIN
                    24  127.0.0.1:41235 (listening)    LISTEN       EPOLLIN
                    27  127.0.0.1:41235 <- :52110      ESTABLISHED  EPOLLIN
-                   28  127.0.0.1:41235 <- :52112      ESTABLISHED  EPOLLOUT
+                   28  127.0.0.1:41235 <- :52112      ESTABLISHED  EPOLLOUT         the slow reader
                  OP_ACCEPT and OP_READ are EPOLLIN; OP_WRITE is EPOLLOUT, asked for only while an echo waits to go
-                 out.
-
+                 out: watch the slow reader's connection.
 
                  > running · looks 4 times a second · esc stops every server and client""");
     }
 
     @Test
     void elsewhereThanLinuxTheKernelsViewIsOneLineSayingSo() {
-        MeterBoard board = new MeterBoard(DemoFixtures.meterBoard().readings(), -1, List.of(), MetersDemo.LINUX_ONLY);
+        MeterBoard board = new MeterBoard(DemoFixtures.meterBoard().readings(), -1, List.of(), MetersDemo.LINUX_ONLY,
+                0);
         String text = body(DemoState.meters("selectors", 1).withMeters(board), 100, 24);
         assertThat(text).contains("busy polling", MetersDemo.LINUX_ONLY).doesNotContain("EPOLLIN", "fdinfo");
     }
