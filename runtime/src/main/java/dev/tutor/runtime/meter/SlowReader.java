@@ -21,9 +21,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class SlowReader implements AutoCloseable {
     /** Bytes a burst sends: more than the narrow way back holds, less than the way there, so no write blocks. */
     static final int BURST = 64 * 1024;
-    /** Bytes read at a time, and the pause between reads: a burst takes about 16 × 25 ms to read back. */
-    private static final int PIECE = 4 * 1024;
-    private static final Duration READ_PAUSE = Duration.ofMillis(25);
+    /**
+     * Bytes read at a time, and the pause between reads: a burst takes about 64 × 20 ms to read back, and the server
+     * waits to write for the first few hundred milliseconds of that, until the echo left fits the way back.
+     */
+    private static final int PIECE = 1024;
+    private static final Duration READ_PAUSE = Duration.ofMillis(20);
     private static final int RECEIVE_BUFFER = 8 * 1024;
 
     private final SocketChannel socket;
