@@ -1,7 +1,6 @@
 package dev.tutor.runtime.meter;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -29,15 +28,7 @@ public final class BusyPollServer implements MeteredServer {
 
     /** Listens on 127.0.0.1 at a port the system picks and starts polling. */
     public static BusyPollServer start() throws IOException {
-        ServerSocketChannel listening = ServerSocketChannel.open();
-        try {
-            listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            listening.configureBlocking(false);
-        } catch (IOException e) {
-            listening.close();
-            throw e;
-        }
-        BusyPollServer server = new BusyPollServer(listening);
+        BusyPollServer server = new BusyPollServer(Servers.listenOnLoopback());
         server.thread.start();
         return server;
     }
@@ -49,12 +40,12 @@ public final class BusyPollServer implements MeteredServer {
 
     @Override
     public InetSocketAddress address() {
-        return (InetSocketAddress) listening.socket().getLocalSocketAddress();
+        return Servers.address(listening);
     }
 
     @Override
     public List<Long> threadIds() {
-        return thread.isAlive() ? List.of(thread.threadId()) : List.of();
+        return Servers.idWhileAlive(thread);
     }
 
     private void poll() {

@@ -2,7 +2,6 @@ package dev.tutor.runtime.meter;
 
 import dev.tutor.runtime.net.EpollInterest;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -45,16 +44,17 @@ public final class SelectorServer implements MeteredServer {
         Set<Integer> before = epollInstances();
         Selector selector = Selector.open();
         Optional<Integer> epfd = before == null ? Optional.empty() : openedSince(before);
-        ServerSocketChannel listening = null;
+        ServerSocketChannel listening;
         try {
-            listening = ServerSocketChannel.open();
-            listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            listening.configureBlocking(false);
-            listening.register(selector, SelectionKey.OP_ACCEPT);
+            listening = Servers.listenOnLoopback();
         } catch (IOException e) {
-            if (listening != null) {
-                listening.close();
-            }
+            selector.close();
+            throw e;
+        }
+        try {
+            listening.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException | RuntimeException e) {
+            listening.close();
             selector.close();
             throw e;
         }
@@ -75,12 +75,12 @@ public final class SelectorServer implements MeteredServer {
 
     @Override
     public InetSocketAddress address() {
-        return (InetSocketAddress) listening.socket().getLocalSocketAddress();
+        return Servers.address(listening);
     }
 
     @Override
     public List<Long> threadIds() {
-        return thread.isAlive() ? List.of(thread.threadId()) : List.of();
+        return Servers.idWhileAlive(thread);
     }
 
     private void serve() {
