@@ -19,10 +19,8 @@ import java.util.Locale;
  * and below them the kernel's view of the Selector server's interest list. Pure.
  */
 final class MetersView {
-    /** Columns of the CPU bar for one whole core. */
+    /** Columns of the CPU bar for one whole core, where the screen is wide enough. */
     private static final int BAR_PER_CORE = 20;
-    /** The bar stops at two cores: a wider one says nothing more. */
-    private static final int BAR_MAX = 2 * BAR_PER_CORE;
 
     private MetersView() {
     }
@@ -44,7 +42,7 @@ final class MetersView {
             out.add(Line.of(" Starting the servers and their clients…", Style.BUSY));
         }
         for (MeterReading r : readings) {
-            out.add(row(r, g));
+            out.add(row(r, cols, g));
         }
         out.addAll(note("Latency of one request and requests a second over the last second; CPU of the server's"
                 + " own threads only, not its clients'.", cols));
@@ -60,13 +58,15 @@ final class MetersView {
         return out;
     }
 
-    static Line row(MeterReading r, Glyphs g) {
+    /** A server's row; its CPU bar takes what the row leaves of {@code cols}, one core at most 20 columns. */
+    static Line row(MeterReading r, int cols, Glyphs g) {
         String head = String.format(Locale.ROOT, " %-18s %7d %7.0f %9s %9s %6s  ", r.server(), r.threads(),
                 r.perSecond(), ms(r.medianNanos()), ms(r.worstNanos()),
                 r.cpuPercent() < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", r.cpuPercent()));
+        int room = Math.max(1, cols - Text.width(head));
+        int perCore = Math.min(BAR_PER_CORE, room);
         // A sliver for any CPU that shows as 1 % or more, so that "a little" and "none" look different.
-        int cells = r.cpuPercent() < 0.5 ? 0
-                : Math.clamp(Math.round(r.cpuPercent() * BAR_PER_CORE / 100), 1, BAR_MAX);
+        int cells = r.cpuPercent() < 0.5 ? 0 : (int) Math.clamp(Math.round(r.cpuPercent() * perCore / 100), 1, room);
         boolean burns = r.cpuPercent() >= 50;
         return Line.of(Span.of(head), new Span(Text.repeat(GilTimelineView.unicode(g) ? "█" : "#", cells),
                 burns ? Style.GIL_FAIL : Style.GIL_RUN));
@@ -85,13 +85,13 @@ final class MetersView {
         }
         out.add(Line.of(String.format(Locale.ROOT, " /proc/self/fdinfo/%d · %d descriptor%s", board.epollFd(),
                 board.interest().size(), board.interest().size() == 1 ? "" : "s"), Style.DIM));
-        out.add(Line.of(String.format(Locale.ROOT, " %4s  %-30s %-12s %s", "fd", "socket", "TCP state",
+        out.add(Line.of(String.format(Locale.ROOT, " %4s  %-28s %-12s %s", "fd", "socket", "TCP state",
                 "waits for"), Style.HEADING));
         for (EpollWatch w : board.interest()) {
             boolean slow = board.slowReaderPort() != 0 && w.remotePort() == board.slowReaderPort();
-            out.add(Line.of(Span.of(String.format(Locale.ROOT, " %4d  %-30s %-12s %s", w.fd(), socket(w),
+            out.add(Line.of(Span.of(String.format(Locale.ROOT, " %4d  %-28s %-12s %s", w.fd(), socket(w),
                     w.tcpState(), slow ? Text.pad(events(w), 17) : events(w))),
-                    new Span(slow ? "the slow reader" : "", Style.DIM)));
+                    new Span(slow ? "slow reader" : "", Style.DIM)));
         }
         out.addAll(note("OP_ACCEPT and OP_READ are EPOLLIN; OP_WRITE is EPOLLOUT, asked for only while an echo"
                 + " waits to go out: watch the slow reader's connection.", cols));

@@ -86,11 +86,11 @@ class DemoViewTest {
 
                 ── The kernel's view: what the Selector's epoll instance waits for ─────────────────────────────────
                  /proc/self/fdinfo/23 · 4 descriptors
-                   fd  socket                         TCP state    waits for
-                   11  eventfd (for wakeup())                      EPOLLIN
-                   24  127.0.0.1:41235 (listening)    LISTEN       EPOLLIN
-                   27  127.0.0.1:41235 <- :52110      ESTABLISHED  EPOLLIN
-                   28  127.0.0.1:41235 <- :52112      ESTABLISHED  EPOLLOUT         the slow reader
+                   fd  socket                       TCP state    waits for
+                   11  eventfd (for wakeup())                    EPOLLIN
+                   24  127.0.0.1:41235 (listening)  LISTEN       EPOLLIN
+                   27  127.0.0.1:41235 <- :52110    ESTABLISHED  EPOLLIN
+                   28  127.0.0.1:41235 <- :52112    ESTABLISHED  EPOLLOUT         slow reader
                  OP_ACCEPT and OP_READ are EPOLLIN; OP_WRITE is EPOLLOUT, asked for only while an echo waits to go
                  out: watch the slow reader's connection.
 
@@ -113,9 +113,11 @@ class DemoViewTest {
 
     @Test
     void theCpuBarIsAWholeCoreWideForTheBusyPoller() {
-        Line busy = MetersView.row(DemoFixtures.meterBoard().readings().get(1), Glyphs.UNICODE);
+        Line busy = MetersView.row(DemoFixtures.meterBoard().readings().get(1), 100, Glyphs.UNICODE);
         assertThat(busy.spans()).contains(new Span("████████████████████", Style.GIL_FAIL));
-        Line idle = MetersView.row(DemoFixtures.meterBoard().readings().get(2), Glyphs.ASCII);
+        Line idle = MetersView.row(DemoFixtures.meterBoard().readings().get(2), 100, Glyphs.ASCII);
+        assertThat(MetersView.row(DemoFixtures.meterBoard().readings().get(1), 80, Glyphs.UNICODE).width())
+                .isEqualTo(80); // a narrow screen: the whole core is the room the row leaves
         assertThat(idle.spans()).contains(new Span("#", Style.GIL_RUN));
     }
 
