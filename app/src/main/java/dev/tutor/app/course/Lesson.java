@@ -15,15 +15,22 @@ import java.util.List;
  *               null when the lesson has none
  * @param learnerDemo the demo that runs on the learner's own class once an exercise passes
  *               ({@code tutor demo ID --mine}), or null when the lesson has none
+ * @param meters whether the reader's {@code s} opens the live meters of three echo servers in this lesson
+ *               ({@code meters = true} in the manifest: the socket lessons)
  */
 public record Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos,
-                     String timeline, LearnerDemo learnerDemo) {
+                     String timeline, LearnerDemo learnerDemo, boolean meters) {
     /** The GIL timelines a lesson may name: two CPU-bound threads, or a CPU-bound one beside an I/O-bound one. */
     public static final List<String> TIMELINES = List.of("two-cpu", "cpu-and-io");
 
     public Lesson {
         topics = List.copyOf(topics);
         demos = List.copyOf(demos);
+    }
+
+    public Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos,
+                  String timeline, LearnerDemo learnerDemo) {
+        this(id, number, title, topics, text, demos, timeline, learnerDemo, false);
     }
 
     public Lesson(String id, int number, String title, List<String> topics, String text, List<String> demos) {

@@ -54,7 +54,7 @@ public final class ManifestLoader {
             String where = "lesson '" + id + "'";
             lessons.add(new Lesson(id, lessons.size() + 1, string(t, "title", where), strings(t, "topics", where),
                     string(t, "text", where), optionalStrings(t, "demos", where), t.getString("timeline"),
-                    learnerDemo(t, where)));
+                    learnerDemo(t, where), Boolean.TRUE.equals(t.getBoolean("meters"))));
         }
         List<Exercise> exercises = new ArrayList<>();
         for (TomlTable t : tables(toml, "exercises")) {

@@ -84,6 +84,20 @@ final class DemoUpdate {
         return Next.of(s.openDemo(d), new Effect.StartDemo(d.run(), DemoState.Kind.LOOP, d.scenario(), d.settings()));
     }
 
+    /** Whether {@code s} opens the echo servers' meters in the lesson being read. */
+    static boolean hasMeters(TutorState s) {
+        return s.course().lesson(s.reader().lessonId()).map(Lesson::meters).orElse(false);
+    }
+
+    /** {@code s} in the reader: three echo servers' live meters, where the lesson has them (7 to 9). */
+    static Next openMeters(TutorState s) {
+        if (!hasMeters(s)) {
+            return Next.of(s.withNotice("The echo servers' meters are in lessons 7 to 9; t shows the event loop."));
+        }
+        DemoState d = DemoState.meters(s.reader().lessonId(), nextRun(s));
+        return Next.of(s.openDemo(d), start(d));
+    }
+
     private static int nextRun(TutorState s) {
         return s.demo() == null ? 1 : s.demo().run() + 1;
     }
@@ -107,6 +121,9 @@ final class DemoUpdate {
         DemoState.Settings set = d.settings();
         if (key.is(' ')) {
             return control(s, d, set.withPaused(!set.paused()));
+        }
+        if (d.kind() == DemoState.Kind.METERS) {
+            return Next.of(s); // live meters: no steps and no speed, only a pause
         }
         if (key.is('.')) {
             return set.paused() ? Next.of(s, new Effect.StepDemo()) : Next.of(s);
@@ -155,6 +172,7 @@ final class DemoUpdate {
                     d.gil().plus(t.withGil(), t.gilStats(), t.clockNanos()),
                     d.free().plus(t.freeThreaded(), null, t.clockNanos()))));
             case Msg.LoopTraced t when t.run() == d.run() -> Next.of(s.withDemo(d.withLoop(d.loop().plus(t.events()))));
+            case Msg.MetersRead m when m.run() == d.run() -> Next.of(s.withDemo(d.withMeters(m.board())));
             case Msg.GilMeasured m when m.run() == d.run() -> {
                 DemoState measured = d.withMeasurement(m.measurement());
                 yield Next.of(s.withDemo(measured), start(measured));

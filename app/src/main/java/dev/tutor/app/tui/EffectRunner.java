@@ -7,6 +7,7 @@ import dev.tutor.app.session.Gradings;
 import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.tui.demo.DemoRunner;
 import dev.tutor.app.tui.demo.GilMeasurement;
+import dev.tutor.app.tui.demo.MeterBoard;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilStats;
 import dev.tutor.runtime.loop.LoopEvent;
@@ -96,6 +97,11 @@ final class EffectRunner {
             @Override
             public void loopTraced(int run, List<LoopEvent> events) {
                 inbox.add(new Msg.LoopTraced(run, events));
+            }
+
+            @Override
+            public void metersRead(int run, MeterBoard board) {
+                inbox.add(new Msg.MetersRead(run, board));
             }
 
             @Override

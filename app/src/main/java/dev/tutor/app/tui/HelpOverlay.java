@@ -28,6 +28,7 @@ final class HelpOverlay {
         {"d", "run the lesson's demo in the terminal; a key brings the tutor back"},
         {"m", "the same demo on your own loop (lesson 10, once mini-loop passes)"},
         {"v  t", "the GIL timeline (lessons 5, 6); the event loop turn by turn"},
+        {"s", "three echo servers side by side, live meters (lessons 7 to 9)"},
         {"demo: space . + - [ ]", "pause, step, speed, GIL switch interval; 1 2 3 s f"},
         {"", "Exercise (save the file in your editor to have it graded)"},
         {"h", "show the next hint, or the one the verdict points to"},

@@ -4,6 +4,7 @@ import dev.tutor.app.grading.GradeReport;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.LearnerDemos;
 import dev.tutor.app.tui.demo.GilMeasurement;
+import dev.tutor.app.tui.demo.MeterBoard;
 import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilStats;
 import dev.tutor.runtime.loop.LoopEvent;
@@ -76,6 +77,10 @@ sealed interface Msg {
         public LoopTraced {
             events = List.copyOf(events);
         }
+    }
+
+    /** The meters of demo {@code run} took a look at their three echo servers. */
+    record MetersRead(int run, MeterBoard board) implements Msg {
     }
 
     /** The predict-then-measure run {@code run} finished: see {@link GilMeasurement}. */

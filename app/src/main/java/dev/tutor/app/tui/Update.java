@@ -45,6 +45,7 @@ final class Update {
             case Msg.KeyPressed k -> key(s, k.key());
             case Msg.GilTraced t -> DemoUpdate.message(s, t);
             case Msg.LoopTraced t -> DemoUpdate.message(s, t);
+            case Msg.MetersRead m -> DemoUpdate.message(s, m);
             case Msg.GilMeasured m -> DemoUpdate.message(s, m);
             case Msg.DemoFailed f -> DemoUpdate.message(s, f);
             case Msg.LearnerDemoPrepared p -> DemoUpdate.learnerDemoPrepared(s, p.prepared());
@@ -136,6 +137,9 @@ final class Update {
         }
         if (key.is('t')) {
             return DemoUpdate.openLoop(s);
+        }
+        if (key.is('s')) {
+            return DemoUpdate.openMeters(s);
         }
         if (isBack(key)) {
             return Next.of(backToMap(s));

@@ -55,12 +55,15 @@ final class Views {
         return title.plus(new Span(Text.repeat(" ", gap), Style.TITLE_BAR), new Span(right, Style.TITLE_BAR));
     }
 
-    /** The reader's keys; {@code v} only in the lessons that have a GIL timeline. */
+    /** The reader's keys; {@code v} and {@code s} only in the lessons that have a GIL timeline or the meters. */
     private static List<String[]> lessonKeys(TutorState s) {
         List<String[]> keys = new ArrayList<>(List.of(new String[] {"↑↓", "scroll"}, new String[] {"enter", "exercise"},
                 new String[] {"d", "demo"}));
         if (DemoUpdate.hasGilTimeline(s)) {
             keys.add(new String[] {"v", "GIL"});
+        }
+        if (DemoUpdate.hasMeters(s)) {
+            keys.add(new String[] {"s", "servers"});
         }
         keys.addAll(List.of(new String[] {"t", "loop"}, new String[] {"esc", "map"}, new String[] {"?", "help"},
                 new String[] {"q", "quit"}));
@@ -104,6 +107,9 @@ final class Views {
         if (d != null && d.phase() == DemoState.Phase.PREDICT) {
             return List.of(new String[] {"1 2 3", "faster / same / slower"}, new String[] {"esc", "back"},
                     new String[] {"q", "quit"});
+        }
+        if (d != null && d.kind() == DemoState.Kind.METERS) {
+            return List.of(new String[] {"space", "pause"}, new String[] {"esc", "back"}, new String[] {"?", "help"});
         }
         List<String[]> keys = new ArrayList<>(List.of(new String[] {"space", "pause"}, new String[] {".", "step"},
                 new String[] {"+ -", "speed"}));

@@ -153,5 +153,14 @@ class ManifestValidatorTest {
         assertThat(course.exercise("workload-probe")).isPresent();
         assertThat(ManifestValidator.problems(course, new ClasspathCourseSource())).as("the bundled course's problems")
                 .isEmpty();
+        assertThat(course.lessons()).filteredOn(Lesson::meters).extracting(Lesson::id)
+                .containsExactly("sockets", "nonblocking", "selectors");
+    }
+
+    @Test
+    void aLessonHasTheMetersOnlyWhenItSaysSo() {
+        Course course = ManifestLoader.parse(TOPICS + LESSON + LESSON.replace("waiting", "sockets")
+                .replace("01.md", "07.md") + "meters = true\n");
+        assertThat(course.lessons()).extracting(Lesson::meters).containsExactly(false, true);
     }
 }

@@ -124,6 +124,47 @@ class DemoUpdateTest {
     }
 
     @Test
+    void sInASocketLessonOpensTheMetersAndStartsThemAtOnce() {
+        TutorState lesson = TuiFixtures.stateWithMeters(100, 24).openLesson("selectors");
+        assertThat(rows(lesson).getLast()).contains("s servers  t loop");
+        Next next = press(lesson, Key.ch('s'));
+        assertThat(next.state().focus()).isEqualTo(Focus.DEMO);
+        assertThat(next.state().demo().kind()).isEqualTo(DemoState.Kind.METERS);
+        assertThat(next.effects()).containsExactly(new Effect.StartDemo(1, DemoState.Kind.METERS,
+                DemoState.Scenario.TWO_CPU, DemoState.Settings.DEFAULT));
+
+        TutorState looked = Update.update(next.state(), new Msg.MetersRead(1, DemoFixtures.meterBoard())).state();
+        assertThat(looked.demo().meters()).isEqualTo(DemoFixtures.meterBoard());
+        Msg stale = new Msg.MetersRead(0, DemoFixtures.meterBoard());
+        assertThat(Update.update(next.state(), stale).state()).isEqualTo(next.state());
+    }
+
+    @Test
+    void theMetersPauseButHaveNoStepsOrSpeedsAndEscapeStopsThem() {
+        TutorState open = press(TuiFixtures.stateWithMeters(100, 24).openLesson("selectors"), Key.ch('s')).state();
+        Next paused = press(open, Key.ch(' '));
+        assertThat(paused.effects()).containsExactly(new Effect.ControlDemo(DemoState.Settings.DEFAULT
+                .withPaused(true)));
+        assertThat(press(open, Key.ch('+')).effects()).isEmpty();
+        assertThat(press(open, Key.ch('.')).effects()).isEmpty();
+        Next back = press(open, Key.of(Kind.ESCAPE));
+        assertThat(back.state().focus()).isEqualTo(Focus.LESSON);
+        assertThat(back.effects()).containsExactly(new Effect.StopDemo());
+        Msg late = new Msg.MetersRead(1, DemoFixtures.meterBoard());
+        assertThat(Update.update(back.state(), late).state()).isEqualTo(back.state());
+    }
+
+    @Test
+    void sOutsideTheSocketLessonsSaysWhereTheMetersAre() {
+        TutorState lesson = TuiFixtures.state(100, 24).openLesson("threads");
+        assertThat(rows(lesson).getLast()).doesNotContain("servers");
+        Next next = press(lesson, Key.ch('s'));
+        assertThat(next.state().focus()).isEqualTo(Focus.LESSON);
+        assertThat(next.effects()).isEmpty();
+        assertThat(next.state().notice()).contains("lessons 7 to 9");
+    }
+
+    @Test
     void dLendsTheTerminalToTheLessonsOwnDemoProgram() {
         TutorState lesson = TuiFixtures.state(80, 24).openLesson("threads");
         Next next = press(lesson, Key.ch('d'));
@@ -188,6 +229,10 @@ class DemoUpdateTest {
         assertThat(loop.getFirst()).isEqualTo(" Concurrency Tutor › Demo · Event loop, turn by turn"
                 + "                                     0/1 passed");
         assertThat(loop.getLast()).isEqualTo(" space pause  . step  + - speed  esc back  ? help");
+
+        List<String> meters = rows(TuiFixtures.state(80, 24).openDemo(DemoFixtures.metersDemo()));
+        assertThat(meters.getFirst()).startsWith(" Concurrency Tutor › Demo · Echo servers, live meters");
+        assertThat(meters.getLast()).isEqualTo(" space pause  esc back  ? help");
 
         TutorState predicting = TuiFixtures.state(80, 24).openDemo(DemoState.gil("gil", DemoState.Scenario.TWO_CPU, 1));
         assertThat(rows(predicting).getLast()).isEqualTo(" 1 2 3 faster / same / slower  esc back  q quit");

@@ -52,6 +52,18 @@ class ScreenTest {
     }
 
     @Test
+    void theMetersOpenFromTheLessonAndShowEachLookAsItArrives() throws IOException {
+        loop = new TutorLoop(screen, TuiFixtures.stateWithMeters(80, 24).openLesson("selectors"));
+        send(new Msg.KeyPressed(Key.ch('s')));
+        assertThat(screenText()).contains("Demo · Echo servers, live meters", "Starting the servers",
+                "space pause  esc back  ? help");
+        send(new Msg.MetersRead(1, dev.tutor.app.tui.demo.DemoFixtures.meterBoard()));
+        assertThat(screenText()).contains("busy polling             1     149   0.05 ms   0.21 ms   100%  ████████████████\n",
+                "/proc/self/fdinfo/23 · 4 descriptors", "EPOLLOUT         slow reader\n")
+                .doesNotContain("Starting the servers");
+    }
+
+    @Test
     void theCourseMapShowsLessonOneAndItsExercise() {
         assertThat(screenText()).contains("Concurrency Tutor › Course map", "Lesson 1  Waiting is the problem",
                 "○ workload-probe", "not started", "0 of 1 exercises passed", "q quit");

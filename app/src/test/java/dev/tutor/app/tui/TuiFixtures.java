@@ -56,6 +56,15 @@ final class TuiFixtures {
         return TutorState.initial(withTimelines, texts(), Progress.empty(), cols, rows, Glyphs.UNICODE.monochrome());
     }
 
+    /** The course with a lesson that opens the echo servers' meters, as lessons 7 to 9 do. */
+    static TutorState stateWithMeters(int cols, int rows) {
+        Course one = course();
+        List<Lesson> lessons = new java.util.ArrayList<>(one.lessons());
+        lessons.add(new Lesson("selectors", 3, "Selectors", List.of("T6"), "09.md", List.of(), null, null, true));
+        Course withMeters = new Course(one.topics(), lessons, one.exercises());
+        return TutorState.initial(withMeters, texts(), Progress.empty(), cols, rows, Glyphs.UNICODE.monochrome());
+    }
+
     static CourseTexts texts() {
         StringBuilder lesson = new StringBuilder("# Waiting is the problem\n\nFirst paragraph.\n\n");
         for (int i = 1; i <= 60; i++) {

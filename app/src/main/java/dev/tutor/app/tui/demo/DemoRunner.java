@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The GIL demo runs real threads on the runtime's simulated GIL, but on a {@link FakeClock} that this runner
  * moves on a little each frame: the GIL's protocol (waits of one switch interval, drop requests, forced switches)
  * plays out in slow motion, and pausing the clock pauses the demo exactly. The loop demo runs a real
- * {@link EventLoop} on real sockets, one turn a frame. {@link #start}, {@link #control}, {@link #step} and
+ * {@link EventLoop} on real sockets, one turn a frame. The meters run three echo servers and their probe clients
+ * (see {@link MetersDemo}) and close them all when the demo stops. {@link #start}, {@link #control}, {@link #step} and
  * {@link #stop} are called on the UI thread and return at once.
  */
 public final class DemoRunner {
@@ -50,6 +51,9 @@ public final class DemoRunner {
         /** The loop demo ran a turn (or a few); these are its events, in order. */
         void loopTraced(int run, List<LoopEvent> events);
 
+        /** The meters took a look at their three echo servers. */
+        void metersRead(int run, MeterBoard board);
+
         /** The predict-then-measure run finished. */
         void gilMeasured(int run, GilMeasurement measurement);
 
@@ -70,7 +74,11 @@ public final class DemoRunner {
         stop();
         Demo demo = new Demo(run, settings);
         current = demo;
-        Runnable body = kind == DemoState.Kind.GIL ? () -> gilDemo(demo, scenario) : () -> loopDemo(demo);
+        Runnable body = switch (kind) {
+            case GIL -> () -> gilDemo(demo, scenario);
+            case LOOP -> () -> loopDemo(demo);
+            case METERS -> () -> metersDemo(demo);
+        };
         daemon("tutor-demo", () -> {
             try {
                 body.run();
@@ -273,6 +281,17 @@ public final class DemoRunner {
             workload.close();
         } catch (IOException e) {
             listener.failed(demo.run, "The loop demo could not open a socket: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the meters ----------------------------------------------------------------------------------
+
+    private void metersDemo(Demo demo) {
+        try {
+            MetersDemo.run(() -> demo.stopped, demo::frameDue, board -> listener.metersRead(demo.run, board),
+                    message -> listener.failed(demo.run, message));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

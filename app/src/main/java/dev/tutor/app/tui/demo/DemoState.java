@@ -18,13 +18,15 @@ import java.util.List;
  * @param gil         the GIL panel's trace
  * @param free        the free-threaded panel's trace
  * @param loop        the event loop's turns
+ * @param meters      the echo servers' meters, latest look
  * @param message     a line about a failure, or empty
  */
 public record DemoState(Kind kind, Scenario scenario, String lessonId, int run, Phase phase, int guess,
                  GilMeasurement measurement, Settings settings, boolean showFree, GilTrace gil, GilTrace free,
-                 LoopTrace loop, String message) {
+                 LoopTrace loop, MeterBoard meters, String message) {
 
-    public enum Kind { GIL, LOOP }
+    /** The GIL timeline, the event-loop trace, or three echo servers' live meters. */
+    public enum Kind { GIL, LOOP, METERS }
 
     public enum Phase { PREDICT, MEASURING, RUNNING }
 
@@ -92,52 +94,63 @@ public record DemoState(Kind kind, Scenario scenario, String lessonId, int run, 
     /** The GIL demo, asking for the prediction first. */
     public static DemoState gil(String lessonId, Scenario scenario, int run) {
         return new DemoState(Kind.GIL, scenario, lessonId, run, Phase.PREDICT, 0, null, Settings.DEFAULT, true,
-                GilTrace.EMPTY, GilTrace.EMPTY, LoopTrace.EMPTY, "");
+                GilTrace.EMPTY, GilTrace.EMPTY, LoopTrace.EMPTY, MeterBoard.EMPTY, "");
     }
 
     /** The event-loop trace, running at once. */
     public static DemoState loop(String lessonId, int run) {
         return new DemoState(Kind.LOOP, Scenario.TWO_CPU, lessonId, run, Phase.RUNNING, 0, null, Settings.DEFAULT,
-                false, GilTrace.EMPTY, GilTrace.EMPTY, LoopTrace.EMPTY, "");
+                false, GilTrace.EMPTY, GilTrace.EMPTY, LoopTrace.EMPTY, MeterBoard.EMPTY, "");
+    }
+
+    /** Three echo servers' live meters, running at once. */
+    public static DemoState meters(String lessonId, int run) {
+        return new DemoState(Kind.METERS, Scenario.TWO_CPU, lessonId, run, Phase.RUNNING, 0, null, Settings.DEFAULT,
+                false, GilTrace.EMPTY, GilTrace.EMPTY, LoopTrace.EMPTY, MeterBoard.EMPTY, "");
     }
 
     public DemoState withRun(int r, Scenario s) {
         return new DemoState(kind, s, lessonId, r, phase, guess, measurement, settings, showFree, GilTrace.EMPTY,
-                GilTrace.EMPTY, LoopTrace.EMPTY, "");
+                GilTrace.EMPTY, LoopTrace.EMPTY, MeterBoard.EMPTY, "");
     }
 
     public DemoState withPhase(Phase p, int g) {
         return new DemoState(kind, scenario, lessonId, run, p, g, measurement, settings, showFree, gil, free, loop,
-                message);
+                meters, message);
     }
 
     public DemoState withMeasurement(GilMeasurement m) {
         return new DemoState(kind, scenario, lessonId, run, Phase.RUNNING, guess, m, settings, showFree, gil, free,
-                loop, message);
+                loop, meters, message);
     }
 
     public DemoState withSettings(Settings s) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, s, showFree, gil, free, loop,
-                message);
+                meters, message);
     }
 
     public DemoState withShowFree(boolean on) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, on, gil, free, loop,
-                message);
+                meters, message);
     }
 
     public DemoState withGil(GilTrace g, GilTrace f) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, showFree, g, f, loop,
-                message);
+                meters, message);
     }
 
     public DemoState withLoop(LoopTrace l) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, showFree, gil, free,
-                l, message);
+                l, meters, message);
+    }
+
+    public DemoState withMeters(MeterBoard m) {
+        return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, showFree, gil, free,
+                loop, m, message);
     }
 
     public DemoState withMessage(String m) {
         return new DemoState(kind, scenario, lessonId, run, phase, guess, measurement, settings, showFree, gil, free,
-                loop, m);
+                loop, meters, m);
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The demo screen's body: the prediction, the GIL timeline panels, or the event-loop trace. Pure.
+ * The demo screen's body: the prediction, the GIL timeline panels, the event-loop trace, or the echo servers'
+ * meters. Pure.
  *
  * <p>Drawn for a body {@code cols} wide and {@code rows} high, at {@code now} (System.nanoTime, for the spinner
  * while the measurement runs).
@@ -27,7 +28,11 @@ public final class DemoView {
             return new ArrayList<>();
         }
         Body s = new Body(cols, rows, glyphs, now);
-        return d.kind() == Kind.GIL ? gil(s, d) : loop(s, d);
+        return switch (d.kind()) {
+            case GIL -> gil(s, d);
+            case LOOP -> loop(s, d);
+            case METERS -> MetersView.body(d, cols, rows, glyphs);
+        };
     }
 
     /** What the body is drawn on: its size, the glyphs and the time. */
@@ -36,7 +41,11 @@ public final class DemoView {
 
     /** The demo's name for the title bar. */
     public static String title(DemoState d) {
-        return d.kind() == Kind.GIL ? "GIL timeline" : "Event loop, turn by turn";
+        return switch (d.kind()) {
+            case GIL -> "GIL timeline";
+            case LOOP -> "Event loop, turn by turn";
+            case METERS -> "Echo servers, live meters";
+        };
     }
 
     private static List<Line> gil(Body s, DemoState d) {

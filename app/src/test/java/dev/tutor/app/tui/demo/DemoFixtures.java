@@ -4,13 +4,17 @@ import dev.tutor.runtime.gil.GilEvent;
 import dev.tutor.runtime.gil.GilEvent.Kind;
 import dev.tutor.runtime.gil.GilStats;
 import dev.tutor.runtime.loop.LoopEvent;
+import dev.tutor.runtime.meter.MeterReading;
+import dev.tutor.runtime.net.EpollWatch;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import dev.tutor.runtime.loop.LoopEvent.TimeoutReason;
 import dev.tutor.runtime.time.FakeClock;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Fixed GIL and loop traces, timed on a {@link FakeClock}, so the demo views render the same text every time. */
+/** Fixed GIL and loop traces and meter readings, timed on a {@link FakeClock}, so the demo views render the same text every time. */
 public final class DemoFixtures {
     private DemoFixtures() {
     }
@@ -85,6 +89,26 @@ public final class DemoFixtures {
         DemoState d = DemoState.gil("threadsio", DemoState.Scenario.CPU_AND_IO, 1).withPhase(DemoState.Phase.RUNNING, 0);
         return d.withGil(GilTrace.EMPTY.plus(convoy(), convoyStats(), CONVOY_END),
                 GilTrace.EMPTY.plus(freeThreaded(), null, CONVOY_END));
+    }
+
+    /** A look at the three servers: the busy-polling one burns a core, the others idle; latencies alike. */
+    public static MeterBoard meterBoard() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        return new MeterBoard(List.of(
+                new MeterReading("thread per client", 4, 147, 82_000, 310_000, 0.3),
+                new MeterReading("busy polling", 1, 149, 51_000, 205_000, 99.6),
+                new MeterReading("one Selector", 1, 148, 76_000, 290_000, 0.8)), 23, List.of(
+                new EpollWatch(11, 0x19, "anon_inode:[eventfd]", null, null, ""),
+                new EpollWatch(24, 0x19, "socket:[1001]", new InetSocketAddress(loopback, 41235), null, "LISTEN"),
+                new EpollWatch(27, 0x19, "socket:[1002]", new InetSocketAddress(loopback, 41235),
+                        new InetSocketAddress(loopback, 52110), "ESTABLISHED"),
+                new EpollWatch(28, 0x1c, "socket:[1003]", new InetSocketAddress(loopback, 41235),
+                        new InetSocketAddress(loopback, 52112), "ESTABLISHED")), "", 52112);
+    }
+
+    /** The meters with {@link #meterBoard()} shown. */
+    public static DemoState metersDemo() {
+        return DemoState.meters("selectors", 1).withMeters(meterBoard());
     }
 
     /** The loop demo with {@link #twoTurns()} traced. */

@@ -71,6 +71,57 @@ class DemoViewTest {
     }
 
     @Test
+    void theMetersShowEachServerARowAndTheSelectorsInterestListAsTheKernelHoldsIt() {
+        assertThat(body(DemoFixtures.metersDemo(), 100, 24)).isEqualTo("""
+                ── Three echo servers on 127.0.0.1, 3 probe clients each ───────────────────────────────────────────
+                 Each client sends 32 bytes, waits for the echo, pauses 20 ms, and goes again. One more client of
+                 the Selector sends 64 KiB every 2 s and reads the echo back slowly.
+
+                 server             threads   req/s    median     worst    CPU  of one core
+                 thread per client        4     147   0.08 ms   0.31 ms     0%
+                 busy polling             1     149   0.05 ms   0.21 ms   100%  ████████████████████
+                 one Selector             1     148   0.08 ms   0.29 ms     1%  █
+                 Latency of one request and requests a second over the last second; CPU of the server's own threads
+                 only, not its clients'.
+
+                ── The kernel's view: what the Selector's epoll instance waits for ─────────────────────────────────
+                 /proc/self/fdinfo/23 · 4 descriptors
+                   fd  socket                       TCP state    waits for
+                   11  eventfd (for wakeup())                    EPOLLIN
+                   24  127.0.0.1:41235 (listening)  LISTEN       EPOLLIN
+                   27  127.0.0.1:41235 <- :52110    ESTABLISHED  EPOLLIN
+                   28  127.0.0.1:41235 <- :52112    ESTABLISHED  EPOLLOUT         slow reader
+                 OP_ACCEPT and OP_READ are EPOLLIN; OP_WRITE is EPOLLOUT, asked for only while an echo waits to go
+                 out: watch the slow reader's connection.
+
+                 > running · looks 4 times a second · esc stops every server and client""");
+    }
+
+    @Test
+    void elsewhereThanLinuxTheKernelsViewIsOneLineSayingSo() {
+        MeterBoard board = new MeterBoard(DemoFixtures.meterBoard().readings(), -1, List.of(), MetersDemo.LINUX_ONLY,
+                0);
+        String text = body(DemoState.meters("selectors", 1).withMeters(board), 100, 24);
+        assertThat(text).contains("busy polling", MetersDemo.LINUX_ONLY).doesNotContain("EPOLLIN", "fdinfo");
+    }
+
+    @Test
+    void beforeTheFirstLookTheMetersSayTheyAreStarting() {
+        assertThat(body(DemoState.meters("selectors", 1), 80, 24)).contains("Starting the servers")
+                .doesNotContain("busy polling");
+    }
+
+    @Test
+    void theCpuBarIsAWholeCoreWideForTheBusyPoller() {
+        Line busy = MetersView.row(DemoFixtures.meterBoard().readings().get(1), 100, Glyphs.UNICODE);
+        assertThat(busy.spans()).contains(new Span("████████████████████", Style.GIL_FAIL));
+        Line idle = MetersView.row(DemoFixtures.meterBoard().readings().get(2), 100, Glyphs.ASCII);
+        assertThat(MetersView.row(DemoFixtures.meterBoard().readings().get(1), 80, Glyphs.UNICODE).width())
+                .isEqualTo(80); // a narrow screen: the whole core is the room the row leaves
+        assertThat(idle.spans()).contains(new Span("#", Style.GIL_RUN));
+    }
+
+    @Test
     void aPredictionIsAskedBeforeTheGilDemoRuns() {
         assertThat(body(DemoState.gil("gil", DemoState.Scenario.TWO_CPU, 1), 80, 24)).contains("Predict first",
                 "or slower?", "1 faster   2 the same   3 slower").doesNotContain("badness", "│");
