@@ -3,6 +3,7 @@ package dev.tutor.exercises.eventloop;
 import dev.tutor.runtime.poll.Poller;
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,6 +39,13 @@ final class LoopMeter implements Poller {
     /** Makes the next poll stop the loop: a test's watchdog calls it when the loop has run too long. */
     void expire() {
         expired = true;
+    }
+
+    /** Forgets the turns measured so far, keeping the count of polls: measuring starts again from here. */
+    void reset() {
+        Arrays.fill(turnsWithCallbacks, 0);
+        longestTurnNanos = 0;
+        mostCallbacks = 0;
     }
 
     /** How many polls so far: the number of the turn now running. */
