@@ -2,7 +2,6 @@ package dev.tutor.exercises.eventloop;
 
 import dev.tutor.runtime.poll.Poller;
 import java.io.IOException;
-import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,11 +10,10 @@ import java.util.List;
  * ran, for the fairness and latency figures a learner sees beside the verdict. A turn is counted from its poll,
  * as the loop polls exactly once a turn; a callback is counted when it is wrapped with {@link #counted}.
  */
-final class LoopMeter implements Poller {
+final class LoopMeter extends ForwardingPoller {
     /** Turns with more callbacks than this are counted together, as "this many or more". */
     private static final int MOST_COUNTED = 255;
 
-    private final Poller inner;
     private final long[] turnsWithCallbacks = new long[MOST_COUNTED + 1];
     private long polls;
     private long returnedAt = -1;
@@ -25,7 +23,7 @@ final class LoopMeter implements Poller {
     private volatile boolean expired;
 
     LoopMeter(Poller inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     /** {@code callback}, counted as one callback of the turn it runs in. */
@@ -95,25 +93,5 @@ final class LoopMeter implements Poller {
         List<Ready> ready = inner.poll(timeoutNanos);
         returnedAt = System.nanoTime();
         return ready;
-    }
-
-    @Override
-    public void watch(SelectableChannel channel, int interestOps, Object attachment) throws IOException {
-        inner.watch(channel, interestOps, attachment);
-    }
-
-    @Override
-    public void forget(SelectableChannel channel) {
-        inner.forget(channel);
-    }
-
-    @Override
-    public void wakeUp() {
-        inner.wakeUp();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 }

@@ -1547,8 +1547,7 @@ class MiniLoopTest {
     }
 
     /** A poller that records every poll and stops a loop that spins. */
-    private static final class Audit implements Poller {
-        private final Poller inner;
+    private static final class Audit extends ForwardingPoller {
         private final Clock clock;
         private final int most;
         final List<Long> timeouts = new ArrayList<>();
@@ -1557,7 +1556,7 @@ class MiniLoopTest {
         private final long started;
 
         Audit(Poller inner, Clock clock, int most) {
-            this.inner = inner;
+            super(inner);
             this.clock = clock;
             this.most = most;
             this.started = clock.nanoTime();
@@ -1583,16 +1582,6 @@ class MiniLoopTest {
         }
 
         @Override
-        public void watch(SelectableChannel channel, int interestOps, Object attachment) throws IOException {
-            inner.watch(channel, interestOps, attachment);
-        }
-
-        @Override
-        public void forget(SelectableChannel channel) {
-            inner.forget(channel);
-        }
-
-        @Override
         public List<Ready> poll(long timeoutNanos) throws IOException {
             if (expired) {
                 throw new Spin("run() was still running 10 s later. Polls' time-outs: " + timeoutsText() + ".");
@@ -1609,16 +1598,6 @@ class MiniLoopTest {
             List<Ready> answer = inner.poll(timeoutNanos);
             answers.add(List.copyOf(answer));
             return answer;
-        }
-
-        @Override
-        public void wakeUp() {
-            inner.wakeUp();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
     }
 }
