@@ -96,7 +96,7 @@ public final class CourseVerifier {
             } else if (!report.suggestedHint().equals(Optional.of(mistake.hint()))) {
                 problems.add(exercise.id() + " mistake '" + mistake.name() + "': offers hint "
                         + report.suggestedHint().map(String::valueOf).orElse("none") + ", should offer hint "
-                        + mistake.hint());
+                        + mistake.hint() + detail(report.verdict()));   // what the test saw, to tell a flake's cause
             }
         }
         times.sort(Comparator.comparing(WrongAnswerTime::verdict));
