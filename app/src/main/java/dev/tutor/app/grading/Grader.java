@@ -139,7 +139,8 @@ public final class Grader implements AutoCloseable {
             long compiledAt = System.nanoTime();
             if (!compiled.errors().isEmpty()) {
                 return report(exercise, new Verdict.CompileFailed(compiled.errors()), "", 0, started,
-                        new GradeReport.Phases(Duration.ofNanos(compiledAt - started), Duration.ZERO, Duration.ZERO));
+                        new GradeReport.Phases(Duration.ofNanos(compiledAt - started), Duration.ZERO, Duration.ZERO),
+                        Map.of());
             }
             GradeReport report;
             try (TestJvm jvm = pool.take(explores(exercise))) {
@@ -286,11 +287,6 @@ public final class Grader implements AutoCloseable {
         String t = text.strip();
         int newline = t.indexOf('\n');
         return newline < 0 ? t : t.substring(0, newline);
-    }
-
-    private static GradeReport report(Exercise exercise, Verdict verdict, String output, long dropped, long started,
-                                      GradeReport.Phases phases) {
-        return report(exercise, verdict, output, dropped, started, phases, Map.of());
     }
 
     private static GradeReport report(Exercise exercise, Verdict verdict, String output, long dropped, long started,

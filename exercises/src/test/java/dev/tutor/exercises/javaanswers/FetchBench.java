@@ -303,11 +303,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
      * pays the wait.
      */
     boolean moreThanArrive(int count) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-        while (inProgress().size() <= count && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-        }
-        return inProgress().size() > count;
+        return within(TimeUnit.MILLISECONDS.toNanos(500), () -> inProgress().size() > count);
     }
 
     /**
@@ -316,20 +312,21 @@ final class FetchBench implements VirtualFetcher.Fetch {
      * takes a while); only code that never interrupts them pays the wait.
      */
     boolean interruptsArrive(List<Integer> pages) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!interrupted.containsAll(pages) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-        }
-        return interrupted.containsAll(pages);
+        return within(TimeUnit.SECONDS.toNanos(2), () -> interrupted.containsAll(pages));
     }
 
     /** Waits up to 2 s for a caller that looked settled with nothing in progress to return. */
     boolean comesBack() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!isDone() && System.nanoTime() < deadline) {
+        return within(TimeUnit.SECONDS.toNanos(2), this::isDone);
+    }
+
+    /** Looks at {@code seen} every 0.2 ms until it holds or {@code nanos} have passed; says whether it holds. */
+    private static boolean within(long nanos, java.util.function.BooleanSupplier seen) {
+        long deadline = System.nanoTime() + nanos;
+        while (!seen.getAsBoolean() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
         }
-        return isDone();
+        return seen.getAsBoolean();
     }
 
     private boolean callerQuiet() {

@@ -141,11 +141,20 @@ final class HeldServer implements AutoCloseable {
      * next request. Only a client that keeps fewer in flight costs the second.
      */
     boolean moreThanHeldArrive(int held) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (inFlight() <= held && System.nanoTime() < deadline) {
+        return within(1, () -> inFlight() > held, () -> { });
+    }
+
+    /**
+     * Looks at {@code seen} every 0.2 ms, doing {@code meanwhile} each time, until it holds or {@code seconds}
+     * have passed; says whether it holds. For a thread that has been woken but may not have been scheduled yet.
+     */
+    static boolean within(int seconds, java.util.function.BooleanSupplier seen, Runnable meanwhile) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!seen.getAsBoolean() && System.nanoTime() < deadline) {
+            meanwhile.run();
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
         }
-        return inFlight() > held;
+        return seen.getAsBoolean();
     }
 
     synchronized int mostInFlight() {
@@ -330,12 +339,7 @@ final class HeldServer implements AutoCloseable {
          * right caller then returns at once, and only one that really goes on waiting costs the 2 s.
          */
         boolean comesBack(Runnable meanwhile) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (!isDone() && System.nanoTime() < deadline) {
-                meanwhile.run();
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-            }
-            return isDone();
+            return within(2, this::isDone, meanwhile);
         }
 
         /**
@@ -345,12 +349,7 @@ final class HeldServer implements AutoCloseable {
          * that takes a while, and it is still moving on, not waiting for ever.
          */
         boolean comesBackOrAsks(Runnable meanwhile) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (!isDone() && server.inFlight() == 0 && System.nanoTime() < deadline) {
-                meanwhile.run();
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-            }
-            return isDone() || server.inFlight() > 0;
+            return within(2, () -> isDone() || server.inFlight() > 0, meanwhile);
         }
 
         boolean isDone() {
