@@ -23,6 +23,7 @@ final class RecordingListener implements SaveListener {
 
     private final BlockingQueue<Saved> saves = new LinkedBlockingQueue<>();
     final List<String> problems = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<String> problemsToCome = new LinkedBlockingQueue<>();
 
     @Override
     public void saved(Path javaFile) {
@@ -36,6 +37,17 @@ final class RecordingListener implements SaveListener {
     @Override
     public void problem(String line) {
         problems.add(line);
+        problemsToCome.add(line);
+    }
+
+    /**
+     * Waits for the next problem reported; fails if none comes in time. A save's problem and a later save of
+     * another file may be handled on different threads, so a later file's report says nothing of it.
+     */
+    String nextProblem() throws InterruptedException {
+        String line = problemsToCome.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(line).as("a problem reported within %d s", TIMEOUT_SECONDS).isNotNull();
+        return line;
     }
 
     /** Waits for the next report and returns it; fails if none comes in time. */
