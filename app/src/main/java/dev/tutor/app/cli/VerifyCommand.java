@@ -21,8 +21,13 @@ final class VerifyCommand implements Callable<Integer> {
     List<String> ids = new ArrayList<>();
 
     @Option(names = "--solution-runs", paramLabel = "N",
-            description = "Grade each solution N times, each in a fresh JVM; all must pass (default 1).")
-    int solutionRuns = 1;
+            description = "Grade each solution N times, each in a fresh JVM; all must pass (default 1, or --runs).")
+    Integer solutionRuns;
+
+    @Option(names = "--runs", paramLabel = "N",
+            description = "Grade each solution and each known mistake N times, each in a fresh JVM; every run"
+                    + " must give the same verdict and hint (default 1).")
+    int runs = 1;
 
     VerifyCommand(TutorContext context) {
         this.context = context;
@@ -30,6 +35,10 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (runs < 1 || solutionRuns != null && solutionRuns < 1) {
+            context.err().println("--runs and --solution-runs take a count of 1 or more.");
+            return TutorCommand.USAGE;
+        }
         context.out().println("Manifest: " + context.course().lessons().size() + " lessons, "
                 + context.course().exercises().size() + " exercises, valid.");
         context.grader().trainStartupCache();
@@ -37,7 +46,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         for (Exercise exercise : context.course().exercises()) {
             if (ids.isEmpty() || ids.contains(exercise.id())) {
-                problems.addAll(verifier.verify(exercise, solutionRuns, line -> context.out().println("  " + line)));
+                problems.addAll(verifier.verify(exercise, solutionRuns == null ? runs : solutionRuns, runs, line -> context.out().println("  " + line)));
             }
         }
         List<CourseVerifier.WrongAnswerTime> times = new ArrayList<>(verifier.wrongAnswerTimes());

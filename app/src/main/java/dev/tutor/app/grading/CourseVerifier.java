@@ -42,22 +42,26 @@ public final class CourseVerifier {
      * @return the problems found, one line each; empty when the exercise is sound
      */
     public List<String> verify(Exercise exercise, Consumer<String> log) {
-        return verify(exercise, 1, log);
+        return verify(exercise, 1, 1, log);
     }
 
     /**
-     * Checks one exercise, grading the solution {@code solutionRuns} times in fresh JVMs: a solution's
-     * tests must pass every time, on a busy machine too, or learners will distrust their verdicts.
+     * Checks one exercise, grading the solution {@code solutionRuns} times and each known mistake
+     * {@code mistakeRuns} times, each in a fresh JVM: a solution's tests must pass every time and a mistake's
+     * must fail offering its hint every time, on a busy machine too, or learners will distrust their verdicts.
      */
-    public List<String> verify(Exercise exercise, int solutionRuns, Consumer<String> log) {
+    public List<String> verify(Exercise exercise, int solutionRuns, int mistakeRuns, Consumer<String> log) {
         List<String> problems = new ArrayList<>();
         // A test JVM of the kind the exercise needs (Lincheck warm or not), booting while the stub compiles,
         // as a learner's spare would be; the last exercise's kind would leave a race exercise's stub to warm
         // Lincheck inside its tests' time.
         grader.startTestJvmFor(exercise);
+        GradeRequest stubRequest = new GradeRequest(exercise, files(exercise, source::stub));
+        // A learner's tutor compiles the exercise they are on while they read; so does this, before timing.
+        grader.warmCompilerOn(stubRequest);
         // Graded by the grader itself, never through the session's attempts: they tell an untouched stub "not
         // started" without grading it, on the strength of this very run proving that the stub fails.
-        GradeReport stub = grader.grade(new GradeRequest(exercise, files(exercise, source::stub)));
+        GradeReport stub = grader.grade(stubRequest);
         log.accept(exercise.id() + " stub: " + stub.verdict().summary() + timing(stub));
         List<WrongAnswerTime> times = new ArrayList<>();
         times.add(new WrongAnswerTime(exercise.id(), "stub", verdictTime(stub)));
@@ -69,9 +73,9 @@ public final class CourseVerifier {
         int passes = 0;
         for (int run = 1; run <= solutionRuns; run++) {
             GradeReport solution = grader.grade(new GradeRequest(exercise, files(exercise, source::solution)));
-            log.accept(exercise.id() + " solution" + (solutionRuns == 1 ? "" : " (" + run + "/" + solutionRuns + ")")
-                    + ": " + solution.verdict().summary() + " in " + solution.elapsed().toMillis() + " ms (tests "
-                    + solution.phases().tests().toMillis() + " ms)");
+            log.accept(exercise.id() + " solution" + of(run, solutionRuns) + ": " + solution.verdict().summary()
+                    + " in " + solution.elapsed().toMillis() + " ms (tests " + solution.phases().tests().toMillis()
+                    + " ms)");
             if (solution.verdict().passed()) {
                 passes++;
             } else {
@@ -86,17 +90,28 @@ public final class CourseVerifier {
         for (Mistake mistake : exercise.mistakes()) {
             Map<String, String> files = files(exercise, path -> source.mistake(exercise.id(), mistake.name(), path)
                     .or(() -> source.solution(path)));
-            GradeReport report = grader.grade(new GradeRequest(exercise, files));
-            log.accept(exercise.id() + " mistake " + mistake.name() + ": " + report.verdict().summary()
-                    + firstFailure(report.verdict()) + report.suggestedHint().map(h -> ", offers hint " + h).orElse("")
-                    + timing(report));
-            times.add(new WrongAnswerTime(exercise.id(), mistake.name(), verdictTime(report)));
-            if (report.verdict().passed()) {
-                problems.add(exercise.id() + " mistake '" + mistake.name() + "': passes the tests");
-            } else if (!report.suggestedHint().equals(Optional.of(mistake.hint()))) {
-                problems.add(exercise.id() + " mistake '" + mistake.name() + "': offers hint "
-                        + report.suggestedHint().map(String::valueOf).orElse("none") + ", should offer hint "
-                        + mistake.hint() + detail(report.verdict()));   // what the test saw, to tell a flake's cause
+            int right = 0;
+            for (int run = 1; run <= mistakeRuns; run++) {
+                GradeReport report = grader.grade(new GradeRequest(exercise, files));
+                log.accept(exercise.id() + " mistake " + mistake.name() + of(run, mistakeRuns) + ": "
+                        + report.verdict().summary() + firstFailure(report.verdict())
+                        + report.suggestedHint().map(h -> ", offers hint " + h).orElse("") + timing(report));
+                times.add(new WrongAnswerTime(exercise.id(), mistake.name(), verdictTime(report)));
+                String where = mistakeRuns == 1 ? "" : " on run " + run + " of " + mistakeRuns;
+                if (report.verdict().passed()) {
+                    problems.add(exercise.id() + " mistake '" + mistake.name() + "': passes the tests" + where);
+                } else if (!report.suggestedHint().equals(Optional.of(mistake.hint()))) {
+                    problems.add(exercise.id() + " mistake '" + mistake.name() + "': offers hint "
+                            + report.suggestedHint().map(String::valueOf).orElse("none") + where
+                            + ", should offer hint " + mistake.hint()
+                            + detail(report.verdict()));   // what the test saw, to tell a flake's cause
+                } else {
+                    right++;
+                }
+            }
+            if (mistakeRuns > 1) {
+                log.accept(exercise.id() + " mistake " + mistake.name() + " failed offering hint " + mistake.hint()
+                        + " in " + right + " of " + mistakeRuns + " gradings");
             }
         }
         times.sort(Comparator.comparing(WrongAnswerTime::verdict));
@@ -115,6 +130,10 @@ public final class CourseVerifier {
         synchronized (wrongAnswerTimes) {
             return List.copyOf(wrongAnswerTimes);
         }
+    }
+
+    private static String of(int run, int runs) {
+        return runs == 1 ? "" : " (" + run + "/" + runs + ")";
     }
 
     /** The test that failed first, for an author reading why a mistake got the hint it got. */

@@ -82,22 +82,35 @@ public final class Grader implements AutoCloseable {
         Thread warm = new Thread(() -> {
             pool.trainStartupCache();
             pool.prestart();
-            Path scratch = ScratchFolders.create("tutor-warm");
-            try {
-                compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
-                        scratch);
-                for (int round = 0; round < WARM_UP_COMPILES; round++) {
-                    for (GradeRequest attempt : likelyAttempts) {
-                        compileAttempt(attempt, scratch, true);
-                    }
-                }
-            } finally {
-                ScratchFolders.delete(scratch);
-            }
+            warmCompiler(likelyAttempts, WARM_UP_COMPILES);
         }, "tutor-grader-warm-up");
         warm.setDaemon(true);
         warm.setPriority(Thread.MIN_PRIORITY);
         warm.start();
+    }
+
+    /**
+     * Compiles an attempt once, now, keeping its exercise's compiled tests: what a learner's tutor has done
+     * in its warm-up before their first save, so that a course author's measured verdict times are those a
+     * learner meets rather than a cold compiler's.
+     */
+    public void warmCompilerOn(GradeRequest attempt) {
+        warmCompiler(List.of(attempt), 1);
+    }
+
+    private void warmCompiler(List<GradeRequest> attempts, int rounds) {
+        Path scratch = ScratchFolders.create("tutor-warm");
+        try {
+            compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
+                    scratch);
+            for (int round = 0; round < rounds; round++) {
+                for (GradeRequest attempt : attempts) {
+                    compileAttempt(attempt, scratch, true);
+                }
+            }
+        } finally {
+            ScratchFolders.delete(scratch);
+        }
     }
 
     /**
