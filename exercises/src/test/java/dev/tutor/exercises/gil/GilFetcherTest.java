@@ -231,9 +231,11 @@ class GilFetcherTest {
         String me = Thread.currentThread().getName();
         String url = "/page/" + random.nextInt(1000);
         List<List<Kind>> atFetch = new ArrayList<>();
+        List<Boolean> heldAtFetch = new ArrayList<>();
         List<List<Kind>> atParse = new ArrayList<>();
         GilFetcher fetcher = new GilFetcher(gil, asked -> {
             atFetch.add(kinds(log, me));
+            heldAtFetch.add(gil.isHeldByCurrentThread());
             return "body";
         }, text -> {
             atParse.add(kinds(log, me));
@@ -248,7 +250,8 @@ class GilFetcherTest {
                     + " [ACQUIRED, RELEASED_FOR_IO]: the GIL taken first, then let go for the wait. "
                     + (before.isEmpty() ? "The fetch ran before the thread had taken the GIL at all: take it"
                     + " first, and let blockingIo release it for the wait itself."
-                    : before.equals(List.of(Kind.ACQUIRED)) ? (gil.isHeldByCurrentThread() ? ""
+                    : before.equals(List.of(Kind.ACQUIRED)) ? (heldAtFetch.get(0)
+                    ? "The thread held the GIL through the whole wait, so no other thread could run meanwhile. "
                     : "The GIL was free during the fetch, but released with release(), not for I/O. ")
                     + "Run the wait inside gil.blockingIo(() -> page.fetch(url)): it lets the GIL go for the"
                     + " call and takes it back after, even when the call throws."
