@@ -1,6 +1,8 @@
 package dev.tutor.app.cli;
 
+import dev.tutor.app.course.Course;
 import dev.tutor.app.course.Exercise;
+import dev.tutor.app.course.ManifestLoader;
 import dev.tutor.app.grading.CourseVerifier;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,12 +41,14 @@ final class VerifyCommand implements Callable<Integer> {
             context.err().println("--runs and --solution-runs take a count of 1 or more.");
             return TutorCommand.USAGE;
         }
-        context.out().println("Manifest: " + context.course().lessons().size() + " lessons, "
-                + context.course().exercises().size() + " exercises, valid.");
+        // Parsed and checked here, not read from the build's image: this is the author's proof of the manifest.
+        Course course = ManifestLoader.load(context.source());
+        context.out().println("Manifest: " + course.lessons().size() + " lessons, "
+                + course.exercises().size() + " exercises, valid.");
         context.grader().trainStartupCache();
         CourseVerifier verifier = new CourseVerifier(context.source(), context.grader());
         List<String> problems = new ArrayList<>();
-        for (Exercise exercise : context.course().exercises()) {
+        for (Exercise exercise : course.exercises()) {
             if (ids.isEmpty() || ids.contains(exercise.id())) {
                 problems.addAll(verifier.verify(exercise, solutionRuns == null ? runs : solutionRuns, runs, line -> context.out().println("  " + line)));
             }

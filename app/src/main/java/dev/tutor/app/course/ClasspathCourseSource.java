@@ -31,6 +31,15 @@ public final class ClasspathCourseSource implements CourseSource {
     }
 
     @Override
+    public Optional<byte[]> courseImage() {
+        try (InputStream in = loader.getResourceAsStream(CourseImage.RESOURCE)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            return Optional.empty(); // the manifest is there to parse instead
+        }
+    }
+
+    @Override
     public Optional<String> lessonText(String path) {
         return read(ROOT + path);
     }

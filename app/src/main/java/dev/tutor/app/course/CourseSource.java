@@ -40,4 +40,9 @@ public interface CourseSource {
     default boolean hasDemo(String className) {
         return CourseSource.class.getClassLoader().getResource(className.replace('.', '/') + ".class") != null;
     }
+
+    /** The manifest as the build parsed it ({@link CourseImage}), when this source has one. */
+    default Optional<byte[]> courseImage() {
+        return Optional.empty();
+    }
 }
