@@ -2,10 +2,12 @@
 """Full-screen tutor timings, measured on a real pseudo-terminal, as a learner meets them.
 
 Usage (from the repository root, after ./tutor has built tutor.jar):
-    python3 bench/tui_timings.py [--starts 10] [--saves 12] [--launcher]
+    python3 bench/tui_timings.py [--starts 10] [--saves 12] [--launcher] [--compare OTHER.jar ...]
 
 1. From `java -jar tutor.jar` (or with --launcher, `./tutor`, which adds its start-up cache on JDK 25+) to the
-   first full screen (the course map drawn), --starts times.
+   first full screen (the course map drawn), --starts times; in each round, on the same pseudo-terminal, a
+   hello-world JVM (`java -cp DIR Hello`, from start to its line on screen) and every --compare jar, so that
+   the ratios are of starts minutes apart at most (this machine's speed drifts by 2x between days).
 2. From a save of the exercise file to the verdict on screen, alternating a wrong answer (the stub) and the
    right one (the reference solution), with the exercise panel open; beside it the grader's own time for the
    same verdict, which the panel prints as "(N ms)", so the difference is what noticing the save, the
@@ -136,7 +138,10 @@ class Terminal:
         os.write(self.master, text.encode())
 
     def quit(self):
-        self.keys("q")
+        try:
+            self.keys("q")
+        except OSError:
+            pass  # it has ended already (a hello-world does)
         for _ in range(100):
             if os.waitpid(self.pid, os.WNOHANG)[0]:
                 break
@@ -151,12 +156,32 @@ def stats(values):
     return "min %.3f s, median %.3f s, max %.3f s (n=%d)" % (min(values), statistics.median(values), max(values), len(values))
 
 
+def hello_world(work):
+    """A class that prints one line: the JVM's own start-up, which no tutor can beat."""
+    folder = os.path.join(work, "hello")
+    os.makedirs(folder)
+    with open(os.path.join(folder, "Hello.java"), "w") as f:
+        f.write('public class Hello { public static void main(String[] a) { System.out.println("hello, world"); } }\n')
+    javac = os.path.join(os.path.dirname(java()), "javac") if os.environ.get("JAVA_HOME") else "javac"
+    subprocess.run([javac, "-d", folder, os.path.join(folder, "Hello.java")], check=True)
+    return [java(), "-cp", folder, "Hello"]
+
+
+def time_start(command, pattern):
+    terminal = Terminal(command)
+    terminal.wait_for(pattern)
+    elapsed = time.monotonic() - terminal.started
+    return terminal, elapsed
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--starts", type=int, default=10)
     ap.add_argument("--saves", type=int, default=12)
     ap.add_argument("--launcher", action="store_true",
                     help="start through ./tutor (the README's way: its start-up cache, once trained) instead of java -jar")
+    ap.add_argument("--compare", action="append", default=[], metavar="JAR",
+                    help="another tutor.jar whose first screen is timed in the same rounds, with java -jar")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="tutor-tui-bench-")
     subprocess.run([java(), "-jar", JAR, "--workspace", work, "init"], check=True, stdout=subprocess.DEVNULL)
@@ -166,22 +191,33 @@ def main():
     command = [java(), "-jar", JAR, "--workspace", work]
     if args.launcher:
         command = [os.path.join(ROOT, "tutor"), "--workspace", work]
-    # A first session, not timed: after it the start-up caches of a new tutor.jar (the test JVMs', and with
-    # --launcher ./tutor's own) train in the background, and they would load the machine under the timed starts.
-    warm = Terminal(command)
-    warm.wait_for(r"Course map")
-    time.sleep(2)
-    warm.quit()
+    name = "./tutor" if args.launcher else "java -jar tutor.jar"
+    starters = [(name, command)] + [("java -jar " + jar, [java(), "-jar", os.path.abspath(jar), "--workspace", work])
+                                    for jar in args.compare]
+    hello = hello_world(work)
+    # A first session of each, not timed: after it the start-up caches of a new tutor.jar (the test JVMs', and
+    # with --launcher ./tutor's own) train in the background, and they would load the machine under the timed
+    # starts.
+    for _, each in starters:
+        warm = Terminal(each)
+        warm.wait_for(r"Course map")
+        time.sleep(2)
+        warm.quit()
     time.sleep(15)
 
-    firsts = []
+    firsts = {label: [] for label, _ in starters}
+    hellos, ratios = [], {label: [] for label, _ in starters}
     for _ in range(args.starts):
-        tutor = Terminal(command)
-        tutor.wait_for(r"Course map")
-        firsts.append(time.monotonic() - tutor.started)
-        time.sleep(1.5)  # let the background start-up (spare test JVM, compiler warm-up) end before the next
-        tutor.quit()
-        time.sleep(0.5)
+        terminal, took = time_start(hello, r"hello, world")
+        hellos.append(took)
+        terminal.quit()
+        for label, each in starters:
+            tutor, took = time_start(each, r"Course map")
+            firsts[label].append(took)
+            ratios[label].append(took / hellos[-1])
+            time.sleep(1.5)  # let the background start-up (spare test JVM, compiler warm-up) end before the next
+            tutor.quit()
+            time.sleep(0.5)
 
     on_screen, grader = [], []
     if args.saves > 0:
@@ -207,7 +243,10 @@ def main():
             time.sleep(0.4)
         tutor.quit()
     shutil.rmtree(work, ignore_errors=True)
-    print("%s to the first full screen: %s" % ("./tutor" if args.launcher else "java -jar tutor.jar", stats(firsts)))
+    print("java -cp DIR Hello to its line on screen: " + stats(hellos))
+    for label, _ in starters:
+        print("%s to the first full screen: %s" % (label, stats(firsts[label])))
+        print("  times a hello-world's start, the median of the rounds' ratios: %.1fx" % statistics.median(ratios[label]))
     if on_screen:
         extra = [s - g for s, g in zip(on_screen, grader)]
         print("save to verdict on screen: " + stats(on_screen))
