@@ -75,7 +75,6 @@ public final class FullScreenTutor {
             screen.setCursorPosition(null);
             // First what does not need the course, while it may still be loading on its own thread.
             Workspace workspace = session.existingWorkspace();
-            Grader grader = session.grader();
             Course course = session.course();
             CourseTexts texts = CourseTexts.read(course, session.source(), workspace);
             TerminalSize size = screen.getTerminalSize();
@@ -83,15 +82,18 @@ public final class FullScreenTutor {
                     size.getColumns(), size.getRows(), glyphs).withNotice(session.lostProgressNotice(saved).orElse("")));
             TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
             LessonDemos demos = new LessonDemos(course);
+            // The first screen before anything slow: on two cores the grader (the compiler's classes and the
+            // random source of its scratch folders, about a quarter of a second in a fresh JVM), the spare test
+            // JVM, the compiler's warm-up and the watcher's first scan would each hold it up. Keys pressed
+            // meanwhile wait in the terminal's input until the loop runs.
+            loop.paint();
+            Grader grader = session.grader();
             gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));
             EffectRunner effects = new EffectRunner(course::requireExercise, gradings, loop.inbox(),
                     lessonId -> lendToDemo(loop, loan, demos, lessonId),
                     lessonId -> LearnerDemos.prepare(session.course(), session.existingWorkspace(), session.progress(),
                             lessonId, List.of()),
                     ready -> lendToLearnerDemo(loop, loan, ready));
-            // The first screen before anything slow: on two cores the spare test JVM, the compiler's warm-up and
-            // the watcher's first scan would each hold it up by a few tenths of a second.
-            loop.paint();
             grader.warmUp(); // in the background: the first verdict then costs no JVM start
             gradings.watch(workspace.sourceRoot(), WatchOptions.defaults());
             ticker.scheduleAtFixedRate(() -> loop.inbox().add(new Msg.Tick(System.nanoTime())),
