@@ -145,7 +145,10 @@ class WorkersTest {
                         + " should return, in any order, " + sorted(expected) + ": one Result per input, with the"
                         + " name of the thread that did the work, the input and what the work returned.");
             }
-            if (allFinished && returned.size() != expected.size()) {
+            // A Result missing after every worker has ended has two causes: a worker that never adds it (this
+            // test's), or a runAll that copied the list and returned while that worker was still finishing
+            // (hint 2's, which the held-run tests find every time; whether it shows here is down to timing).
+            if (allFinished && returned.size() != expected.size() && !returnsWhileAWorkerWorks(inputs, random)) {
                 fail(call + " returned " + sorted(returned) + " after every worker had finished; it should return,"
                         + " in any order, " + sorted(expected) + ". Each worker adds one Result: its own thread's"
                         + " name, its input and what the work returned.");
@@ -172,22 +175,39 @@ class WorkersTest {
         List<Integer> inputs = inputsWithARepeat(random, 3 + random.nextInt(4));
         int n = inputs.size();
         try (HeldRun run = new HeldRun(prefix(random, "held"), inputs)) {
-            run.awaitAllWorking();
-            run.awaitCallerWaiting();
-            // The last worker started finishes first, then the first: an answer that waits only for one of
-            // them returns while the others still work. The rest finish in a random order.
-            List<Integer> order = new ArrayList<>();
-            for (int k = 2; k < n; k++) {
-                order.add(k);
-            }
-            Collections.shuffle(order, random);
-            order.add(0, 1);
-            order.add(0, n);
-            for (int k : order) {
-                run.finish(k);
-            }
-            run.awaitReturned();
+            finishOneByOne(run, n, random);
             run.assertResultsAndNoneLeftAlive();
+        }
+    }
+
+    /**
+     * Holds every worker, lets them finish one at a time and waits for runAll, failing if it returns early.
+     * The last worker started finishes first, then the first: an answer that waits only for one of them
+     * returns while the others still work. The rest finish in a random order.
+     */
+    private static void finishOneByOne(HeldRun run, int n, Random random) throws InterruptedException {
+        run.awaitAllWorking();
+        run.awaitCallerWaiting();
+        List<Integer> order = new ArrayList<>();
+        for (int k = 2; k < n; k++) {
+            order.add(k);
+        }
+        Collections.shuffle(order, random);
+        order.add(0, 1);
+        order.add(0, n);
+        for (int k : order) {
+            run.finish(k);
+        }
+        run.awaitReturned();
+    }
+
+    /** Whether runAll, run again on these inputs with every worker held, returns before they have all finished. */
+    private static boolean returnsWhileAWorkerWorks(List<Integer> inputs, Random random) throws InterruptedException {
+        try (HeldRun run = new HeldRun(prefix(random, "probe"), inputs)) {
+            finishOneByOne(run, inputs.size(), random);
+            return false;
+        } catch (AssertionError early) {
+            return true;
         }
     }
 
