@@ -95,8 +95,8 @@ class BudgetedSchedulerTest {
             return use.ownerIsA(InstantSource.class) || use.ownerIsA(Clock.class) ? "a clock of its own" : null;
         });
         if (!clocks.isEmpty()) {
-            fail("BudgetedScheduler reads a clock of its own: " + String.join("; ", clocks) + ". Time every step and every"
-                    + " wait with clockMillis, the clock the constructor was given: the tests pass a fake clock"
+            fail("BudgetedScheduler reads a clock of its own: " + String.join("; ", clocks) + ". Time every step and"
+                    + " every wait with clockMillis, the clock the constructor was given: the tests pass a fake clock"
                     + " that only they move, and any other clock sees every step take no time at all.");
         }
         var threads = CompiledNest.forbiddenUses(nest, use -> use.ownerIsA(Thread.class) ? "a thread"

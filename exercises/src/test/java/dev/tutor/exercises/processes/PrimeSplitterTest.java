@@ -258,7 +258,8 @@ class PrimeSplitterTest {
         var found = CompiledNest.forbiddenUses(CompiledNest.of(PrimeSplitter.class), use ->
                 (use.kind() == CompiledNest.Kind.CALL || use.kind() == CompiledNest.Kind.REFERENCE)
                         && use.owner().equals(PrimeWorker.class.getName())
-                        && WORKERS_COUNTING.contains(use.name() + use.parameterTypes()) ? "the worker's counting" : null);
+                        && WORKERS_COUNTING.contains(use.name() + use.parameterTypes())
+                        ? "the worker's counting" : null);
         if (!found.isEmpty()) {
             fail("PrimeSplitter tests numbers itself: " + String.join("; ", found)
                     + ". Counting is the workers' job, on their cores; the parent only plans, starts and adds up."

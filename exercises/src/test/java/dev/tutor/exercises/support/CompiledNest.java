@@ -209,7 +209,7 @@ public record CompiledNest(List<Use> uses) {
         return names;
     }
 
-    /** A class's name as {@link Class#getName()} gives it from its internal name or an array's descriptor. */
+    /** A class's name as {@link Class#getName()} gives it ({@code java.lang.Thread$Builder}). */
     private static String binaryName(String internalName) {
         return internalName.replace('/', '.');
     }

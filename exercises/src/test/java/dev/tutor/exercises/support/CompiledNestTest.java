@@ -104,8 +104,8 @@ class CompiledNestTest {
     @Test
     void nestedOwnersArePrintedAsInJava() {
         var found = CompiledNest.forbiddenUses(NEST, "a builder", (owner, name) -> name.equals("unstarted"));
-        assertEquals(List.of("Thread.Builder.OfVirtual.unstarted() at (" + FILE + ":" + lineOf("nested") + ") (a builder)"),
-                List.copyOf(found));
+        assertEquals(List.of("Thread.Builder.OfVirtual.unstarted() at (" + FILE + ":" + lineOf("nested")
+                + ") (a builder)"), List.copyOf(found));
     }
 
     @Test

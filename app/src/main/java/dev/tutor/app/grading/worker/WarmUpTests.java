@@ -44,10 +44,10 @@ import org.objectweb.asm.signature.SignatureVisitor;
 
 /**
  * Tests the worker runs on itself before it says it is ready, touching what the course's tests use (JUnit's
- * ordering, tags and time-outs, thread CPU clocks, loopback sockets, selectors, executors, latches, reading class files with ASM), so that
- * those classes are loaded and warm when the learner's tests arrive. A test JVM waits idle in advance
- * anyway; every class loaded here is time the learner does not wait for after a save. The same run trains
- * the start-up cache.
+ * ordering, tags and time-outs, thread CPU clocks, loopback sockets, selectors, executors, latches, ASM's
+ * class-file reader), so that those classes are loaded and warm when the learner's tests arrive. A test JVM
+ * waits idle in advance anyway; every class loaded here is time the learner does not wait for after a save.
+ * The same run trains the start-up cache.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
