@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.FieldVisitor;
@@ -33,6 +34,8 @@ import org.objectweb.asm.signature.SignatureVisitor;
  * @param uses every use in the nest's class files, class by class, each class's in the order of its code
  */
 public record CompiledNest(List<Use> uses) {
+    private static final Comparator<Found> BY_LINE = Comparator.comparingInt(found -> found.use.line());
+
     public CompiledNest {
         uses = List.copyOf(uses);
     }
@@ -157,8 +160,8 @@ public record CompiledNest(List<Use> uses) {
      * nothing forbidden is used.
      */
     public static Collection<String> forbiddenUses(CompiledNest nest, Function<Use, String> why) {
-        record Found(Use use, String reason) {
-        }
+        // Plain loops rather than streams: in a fresh test JVM every lambda and collector is linked on first
+        // use, and this runs once per JVM.
         List<Found> found = new ArrayList<>();
         for (Use use : nest.uses) {
             String reason = why.apply(use);
@@ -166,12 +169,32 @@ public record CompiledNest(List<Use> uses) {
                 found.add(new Found(use, reason));
             }
         }
-        Map<String, List<Found>> byTarget = found.stream().sorted(Comparator.comparingInt(f -> f.use().line()))
-                .collect(Collectors.groupingBy(f -> f.use().owner() + "." + f.use().name(), LinkedHashMap::new,
-                        Collectors.toList()));
-        return byTarget.values().stream().map(same -> same.get(0).use().target() + " at "
-                + same.stream().map(f -> f.use().place()).distinct().collect(Collectors.joining(", "))
-                + " (" + same.get(0).reason() + ")").toList();
+        found.sort(BY_LINE);
+        Map<String, List<Found>> byTarget = new LinkedHashMap<>();
+        for (Found f : found) {
+            byTarget.computeIfAbsent(f.use.owner() + "." + f.use.name(), target -> new ArrayList<>()).add(f);
+        }
+        List<String> lines = new ArrayList<>();
+        for (List<Found> same : byTarget.values()) {
+            Set<String> places = new LinkedHashSet<>();
+            for (Found f : same) {
+                places.add(f.use.place());
+            }
+            lines.add(same.get(0).use.target() + " at " + String.join(", ", places) + " (" + same.get(0).reason
+                    + ")");
+        }
+        return List.copyOf(lines);
+    }
+
+    /** A use a rule forbids, and why. A class rather than a record, whose methods would be linked on first use. */
+    private static final class Found {
+        final Use use;
+        final String reason;
+
+        Found(Use use, String reason) {
+            this.use = use;
+            this.reason = reason;
+        }
     }
 
     /** What the nest uses that {@code matches} (owner's full name, member's name), all for one reason. */
@@ -182,7 +205,12 @@ public record CompiledNest(List<Use> uses) {
 
     /** Whether the nest uses any member that {@code matches} (owner's full name, member's name) at all. */
     public static boolean usesAny(CompiledNest nest, BiPredicate<String, String> matches) {
-        return nest.uses.stream().anyMatch(use -> use.isMember() && matches.test(use.owner(), use.name()));
+        for (Use use : nest.uses) {
+            if (use.isMember() && matches.test(use.owner(), use.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -223,8 +251,8 @@ public record CompiledNest(List<Use> uses) {
     /** Records every use in one class file, in the order of its code. */
     private static final class Recorder extends ClassVisitor {
         private final List<Use> uses;
-        /** What the class's header declares, recorded once visitSource, which follows it, names the file. */
-        private final List<Runnable> pending = new ArrayList<>();
+        /** The supertypes the class's header names, recorded once visitSource, which follows it, names the file. */
+        private final List<String> header = new ArrayList<>();
         private String className;
         private String sourceFile = "Unknown";
 
@@ -237,17 +265,15 @@ public record CompiledNest(List<Use> uses) {
         public void visit(int version, int access, String name, String signature, String superName,
                           String[] interfaces) {
             className = binaryName(name);
-            pending.add(() -> {
-                if (superName != null) {
-                    type(binaryName(superName), "", 0);
-                }
-                for (String i : interfaces) {
-                    type(binaryName(i), "", 0);
-                }
-                if (signature != null) {
-                    classesIn(signature).forEach(c -> type(c, "", 0));
-                }
-            });
+            if (superName != null) {
+                header.add(binaryName(superName));
+            }
+            for (String i : interfaces) {
+                header.add(binaryName(i));
+            }
+            if (signature != null) {
+                header.addAll(classesIn(signature));
+            }
         }
 
         @Override
@@ -260,7 +286,9 @@ public record CompiledNest(List<Use> uses) {
         @Override
         public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
             flush();
-            classesIn(signature != null ? signature : descriptor).forEach(c -> type(c, name, 0));
+            for (String c : classesIn(signature != null ? signature : descriptor)) {
+                type(c, name, 0);
+            }
             return null;
         }
 
@@ -268,7 +296,9 @@ public record CompiledNest(List<Use> uses) {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
             flush();
-            classesIn(signature != null ? signature : descriptor).forEach(c -> type(c, name, 0));
+            for (String c : classesIn(signature != null ? signature : descriptor)) {
+                type(c, name, 0);
+            }
             for (String e : exceptions == null ? new String[0] : exceptions) {
                 type(binaryName(e), name, 0);
             }
@@ -281,8 +311,10 @@ public record CompiledNest(List<Use> uses) {
         }
 
         private void flush() {
-            pending.forEach(Runnable::run);
-            pending.clear();
+            for (String c : header) {
+                type(c, "", 0);
+            }
+            header.clear();
         }
 
         private void type(String owner, String from, int line) {
@@ -319,7 +351,12 @@ public record CompiledNest(List<Use> uses) {
             @Override
             public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
                 if (type != null) {
-                    caught.computeIfAbsent(handler, h -> new ArrayList<>()).add(binaryName(type));
+                    List<String> types = caught.get(handler);
+                    if (types == null) {
+                        types = new ArrayList<>();
+                        caught.put(handler, types);
+                    }
+                    types.add(binaryName(type));
                 }
             }
 
@@ -332,7 +369,9 @@ public record CompiledNest(List<Use> uses) {
             @Override
             public void visitLineNumber(int line, Label start) {
                 this.line = line;
-                caughtHere.forEach(this::type);
+                for (String type : caughtHere) {
+                    type(type);
+                }
                 caughtHere = List.of();
             }
 

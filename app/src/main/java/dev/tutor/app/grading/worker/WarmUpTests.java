@@ -39,6 +39,7 @@ import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 import org.objectweb.asm.signature.SignatureReader;
 import org.objectweb.asm.signature.SignatureVisitor;
 
@@ -168,7 +169,8 @@ public class WarmUpTests {
                         @Override
                         public void visitMethodInsn(int opcode, String owner, String member, String desc,
                                                     boolean isInterface) {
-                            uses.add(owner + "." + member);
+                            uses.add(Type.getObjectType(owner).getClassName() + "." + member
+                                    + Type.getArgumentTypes(desc).length);
                         }
 
                         @Override
@@ -176,7 +178,8 @@ public class WarmUpTests {
                                                            Object... arguments) {
                             for (Object argument : arguments) {
                                 if (argument instanceof Handle handle) {
-                                    uses.add(handle.getOwner() + "." + handle.getName());
+                                    uses.add(Type.getObjectType(handle.getOwner()).getClassName() + "."
+                                            + handle.getName());
                                 }
                             }
                         }
@@ -184,8 +187,8 @@ public class WarmUpTests {
                 }
             }, ClassReader.SKIP_FRAMES);
         }
-        assertTrue(uses.contains("java/lang/Thread.start"), () -> "read from WarmUpTests.class: " + uses);
-        assertTrue(uses.contains("java/util/concurrent/atomic/AtomicLong.incrementAndGet"),
+        assertTrue(uses.contains("java.lang.Thread.start0"), () -> "read from WarmUpTests.class: " + uses);
+        assertTrue(uses.contains("java.util.concurrent.atomic.AtomicLong.incrementAndGet"),
                 () -> "a method reference, read from WarmUpTests.class: " + uses);
     }
 }
