@@ -2,9 +2,6 @@ package dev.tutor.exercises.javaanswers;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaCodeUnitAccess;
-import com.tngtech.archunit.core.domain.JavaType;
 import dev.tutor.exercises.javaanswers.PagePipeline.Failed;
 import dev.tutor.exercises.javaanswers.PagePipeline.Outcome;
 import dev.tutor.exercises.javaanswers.PagePipeline.Summary;
@@ -120,13 +117,15 @@ class PagePipelineTest {
         }
     }
 
-    /** Why the pipeline may not use what {@code access} reaches, or null when it may. */
-    private static String forbidden(JavaAccess<?> access) {
-        String owner = access.getTarget().getOwner().getName();
-        String name = access.getTarget().getName();
+    /** Why the pipeline may not use the member {@code use} reaches, or null when it may. */
+    private static String forbidden(CompiledNest.Use use) {
+        if (!use.isMember()) {
+            return null;
+        }
+        String owner = use.owner();
+        String name = use.name();
         if (owner.equals(java.util.concurrent.CompletableFuture.class.getName()) && name.endsWith("Async")
-                && access instanceof JavaCodeUnitAccess<?> call && call.getTarget().getRawParameterTypes().stream()
-                        .map(JavaType::getName).noneMatch(type -> type.equals("java.util.concurrent.Executor"))) {
+                && use.parameterTypes().stream().noneMatch(type -> type.equals("java.util.concurrent.Executor"))) {
             return "without an executor it runs in ForkJoinPool.commonPool()";
         }
         if (owner.equals("java.util.concurrent.ForkJoinPool") || owner.equals("java.util.concurrent.Executors")

@@ -2,10 +2,6 @@ package dev.tutor.exercises.multitasking;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaAccess;
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import java.util.ArrayDeque;
@@ -589,41 +585,39 @@ class TwoWaysTest {
 
     /** Every use of a thread, an executor or a pause in the code that {@code method} can reach in its nest. */
     private static List<String> threadingReachableFrom(String method) {
-        JavaClasses nest = CompiledNest.of(TwoWays.class);
-        Deque<JavaCodeUnit> todo = new ArrayDeque<>();
-        for (JavaCodeUnit unit : nest.get(TwoWays.class).getCodeUnits()) {
-            if (unit.getName().equals(method)) {
+        CompiledNest nest = CompiledNest.of(TwoWays.class);
+        // A method is known by its class, name and descriptor, so that overloads are told apart.
+        Map<String, List<CompiledNest.Use>> byMethod = nest.uses().stream().filter(CompiledNest.Use::isMember)
+                .collect(Collectors.groupingBy(use -> use.fromClass() + "." + use.from() + use.fromDescriptor(),
+                        LinkedHashMap::new, Collectors.toList()));
+        Set<String> nestClasses = nest.uses().stream().map(CompiledNest.Use::fromClass).collect(Collectors.toSet());
+        Deque<String> todo = new ArrayDeque<>();
+        for (String unit : byMethod.keySet()) {
+            if (unit.startsWith(TwoWays.class.getName() + "." + method + "(")) {
                 todo.add(unit);
             }
         }
-        Set<JavaCodeUnit> seen = new HashSet<>();
+        Set<String> seen = new HashSet<>();
         Set<String> uses = new LinkedHashSet<>();
         while (!todo.isEmpty()) {
-            JavaCodeUnit unit = todo.poll();
+            String unit = todo.poll();
             if (!seen.add(unit)) {
                 continue;
             }
-            Set<JavaAccess<?>> accesses = new LinkedHashSet<>(unit.getAccessesFromSelf());
-            accesses.addAll(unit.getCodeUnitReferencesFromSelf());
-            for (JavaAccess<?> access : accesses) {
-                JavaClass owner = access.getTargetOwner();
-                if (isThreading(owner, access.getTarget().getName())) {
-                    uses.add(access.getDescription());
+            // Calls, field accesses and method references alike: a lambda's body is reached by its reference.
+            for (CompiledNest.Use use : byMethod.getOrDefault(unit, List.of())) {
+                if (isThreading(use.owner(), use.name())) {
+                    uses.add(use.target() + " at " + use.place());
                 }
-                if (nest.contain(owner.getName())) {
-                    access.getTarget().resolveMember().ifPresent(member -> {
-                        if (member instanceof JavaCodeUnit callee) {
-                            todo.add(callee);
-                        }
-                    });
+                if (nestClasses.contains(use.owner())) {
+                    todo.add(use.owner() + "." + use.name() + use.descriptor());
                 }
             }
         }
         return new ArrayList<>(uses);
     }
 
-    private static boolean isThreading(JavaClass owner, String member) {
-        String name = owner.getName();
+    private static boolean isThreading(String name, String member) {
         // The pauses: none starts a thread, but each gives the thread up instead of stepping the next task.
         if ((name.equals("java.util.concurrent.TimeUnit") && member.startsWith("sleep"))
                 || (name.equals("java.util.concurrent.TimeUnit") && member.startsWith("timed"))
@@ -637,7 +631,7 @@ class TwoWaysTest {
             return true;
         }
         if (name.startsWith("java.util.concurrent.")) {
-            String simple = owner.getSimpleName();
+            String simple = name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1);
             return !name.startsWith("java.util.concurrent.atomic.") && !name.startsWith("java.util.concurrent.locks.")
                     && !simple.endsWith("Queue") && !simple.endsWith("Deque") && !simple.endsWith("Map")
                     && !simple.endsWith("Set") && !simple.endsWith("List") && !simple.equals("TimeUnit");

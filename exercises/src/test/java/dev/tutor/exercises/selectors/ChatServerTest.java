@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The tests run in the order a chat server is written: the loop, the forwarding and {@code stop()}
  * (hint 1); lines cut into pieces, too long, or left unfinished (hint 2); the outgoing queues, write
  * interest only while one is not empty, and the client that stops reading (hint 3). The one-thread rule,
- * read off the compiled class, runs last, so that no answer that fails earlier waits for ArchUnit. Each
+ * read off the compiled class, runs last, so that no answer that fails earlier waits for it. Each
  * test carries {@code @Tag("hint:N")}.
  */
 @ExtendWith(Seeded.class)

@@ -3,7 +3,6 @@ package dev.tutor.exercises.waiting;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.waiting.HeaderReport.Bound;
@@ -75,7 +74,7 @@ class HeaderReportTest {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Where the computing steps leave their arithmetic, so that the JIT cannot discard the loop. */
     private static volatile long blackhole;
-    private static JavaClasses compiled;
+    private static CompiledNest compiled;
     private static final List<Step> IN_ORDER = List.of(Step.FETCH, Step.FORMAT, Step.JOIN, Step.WRITE);
 
     @TempDir
@@ -380,7 +379,7 @@ class HeaderReportTest {
     @Order(9)
     @Tag("hint:1")
     void readsTheWallClockWithSystemNanoTime() {
-        JavaClasses classes = compiled();
+        CompiledNest classes = compiled();
         var timeOfDay = CompiledNest.forbiddenUses(classes, "a clock of the time of day",
                 HeaderReportTest::isTimeOfDay);
         if (!timeOfDay.isEmpty()) {
@@ -400,7 +399,7 @@ class HeaderReportTest {
     @Order(10)
     @Tag("hint:2")
     void readsTheCallingThreadsCpuClock() {
-        JavaClasses classes = compiled();
+        CompiledNest classes = compiled();
         var process = CompiledNest.forbiddenUses(classes, "every thread's CPU time", (owner, name) ->
                 isManagement(owner) && name.equals("getProcessCpuTime")
                 || owner.equals("java.lang.ProcessHandle$Info") && name.equals("totalCpuDuration"));
@@ -885,8 +884,8 @@ class HeaderReportTest {
 
     // ---- helpers ----
 
-    /** The learner's class as ArchUnit reads it from its class files, once for both rules. */
-    private static synchronized JavaClasses compiled() {
+    /** What the learner's class uses, read from its class files, once for both rules. */
+    private static synchronized CompiledNest compiled() {
         if (compiled == null) {
             compiled = CompiledNest.of(HeaderReport.class);
         }

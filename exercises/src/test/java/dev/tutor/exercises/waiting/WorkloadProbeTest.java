@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.waiting.WorkloadProbe.Bound;
@@ -40,8 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Grades {@link WorkloadProbe}. The tests run in the order of the exercise: the wall clock (hint 1), the
  * thread's CPU clock (hint 2), the label (hint 3), then a thread that has no CPU clock (hint 4), so the
  * first failure names the first thing to fix. Last come the rules on which clocks the class may read,
- * checked on its compiled code (hints 1 and 2): reading a class file takes ArchUnit a moment the first
- * time in a JVM, and no answer that fails an earlier test should wait for it. Each test carries
+ * checked on its compiled code (hints 1 and 2), which no answer that fails an earlier test should wait
+ * for, however short the wait. Each test carries
  * {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise's entry in the course
  * manifest.
  *
@@ -62,7 +61,7 @@ class WorkloadProbeTest {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Where the computing tasks leave their arithmetic, so that the JIT cannot discard the loop. */
     private static volatile long blackhole;
-    private static JavaClasses compiled;
+    private static CompiledNest compiled;
     /** Random tasks per test: enough for every kind and length to turn up on every seed. */
     private static final int TASKS = 40;
 
@@ -290,7 +289,7 @@ class WorkloadProbeTest {
     @Order(8)
     @Tag("hint:1")
     void readsTheWallClockWithSystemNanoTime() {
-        JavaClasses classes = compiled();
+        CompiledNest classes = compiled();
         var timeOfDay = CompiledNest.forbiddenUses(classes, "a clock of the time of day",
                 WorkloadProbeTest::isTimeOfDay);
         if (!timeOfDay.isEmpty()) {
@@ -310,7 +309,7 @@ class WorkloadProbeTest {
     @Order(9)
     @Tag("hint:2")
     void readsTheCallingThreadsCpuClock() {
-        JavaClasses classes = compiled();
+        CompiledNest classes = compiled();
         var userTime = CompiledNest.forbiddenUses(classes, "user time only", (owner, name) -> isManagement(owner)
                 && (name.equals("getCurrentThreadUserTime") || name.equals("getThreadUserTime")));
         if (!userTime.isEmpty()) {
@@ -503,8 +502,8 @@ class WorkloadProbeTest {
         cases.add(new Duration[] {Duration.ofNanos(wallNanos), Duration.ofNanos(cpuNanos)});
     }
 
-    /** The learner's class as ArchUnit reads it from its class files, once for both rules. */
-    private static synchronized JavaClasses compiled() {
+    /** What the learner's class uses, read from its class files, once for both rules. */
+    private static synchronized CompiledNest compiled() {
         if (compiled == null) {
             compiled = CompiledNest.of(WorkloadProbe.class);
         }
