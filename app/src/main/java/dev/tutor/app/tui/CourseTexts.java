@@ -7,6 +7,7 @@ import dev.tutor.app.course.Lesson;
 import dev.tutor.app.workspace.Workspace;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The texts the screens show, read once before the screen opens: each lesson's Markdown, each exercise's
@@ -35,9 +36,9 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
         for (Exercise exercise : course.exercises()) {
             StringBuilder text = new StringBuilder();
             for (String file : exercise.files()) {
-                text.append("// ").append(file).append('\n')
-                        .append(source.solution(file).orElse("// (missing from tutor.jar)\n"));
-                source.solution(file).ifPresent(solution -> solutionFiles.put(file, solution));
+                Optional<String> solution = source.solution(file);
+                text.append("// ").append(file).append('\n').append(solution.orElse("// (missing from tutor.jar)\n"));
+                solution.ifPresent(found -> solutionFiles.put(file, found));
             }
             solutions.put(exercise.id(), text.toString());
             paths.put(exercise.id(), workspace.learnerFile(exercise.files().get(0)).toString());
