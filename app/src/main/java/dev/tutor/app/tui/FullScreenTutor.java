@@ -58,11 +58,8 @@ public final class FullScreenTutor {
         Glyphs glyphs = Glyphs.forEnvironment(System.getenv(), stdoutCharset());
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tutor-ticker"));
 
-        Optional<String> ownModes = TerminalLoan.readModes(); // before Lanterna puts the terminal in raw mode
-        Terminal terminal = new DefaultTerminalFactory(new ScreenOutput(), System.in, StandardCharsets.UTF_8)
-                .setForceTextTerminal(true)
-                .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
-                .createTerminal();
+        Terminal terminal = openTerminal();
+        Optional<String> ownModes = terminal instanceof BatchedUnixTerminal unix ? unix.ownModes() : Optional.empty();
         TerminalScreen screen = new TerminalScreen(terminal);
         Thread restore = new Thread(() -> stopQuietly(screen), "tutor-restore-terminal");
         Runtime.getRuntime().addShutdownHook(restore);
@@ -148,6 +145,20 @@ public final class FullScreenTutor {
         } catch (IOException | RuntimeException e) {
             // Nothing better to do while the terminal is going away.
         }
+    }
+
+    /**
+     * The terminal the full screen draws on: where there is a controlling terminal, one that takes it over in a
+     * single stty call; elsewhere Lanterna's choice.
+     */
+    private static Terminal openTerminal() throws IOException {
+        if (new java.io.File("/dev/tty").canRead()) {
+            return new BatchedUnixTerminal(System.in, new ScreenOutput(), StandardCharsets.UTF_8);
+        }
+        return new DefaultTerminalFactory(new ScreenOutput(), System.in, StandardCharsets.UTF_8)
+                .setForceTextTerminal(true)
+                .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
+                .createTerminal();
     }
 
     private static java.nio.charset.Charset stdoutCharset() {
