@@ -27,8 +27,9 @@ final class TerminalLoan {
     private final InputStream in;
 
     /**
-     * @param ownModes the terminal's modes from before the tutor took it ({@code stty -g}); empty where they could
-     *                 not be read, and then nothing is lent
+     * @param ownModes the terminal's modes from before the tutor took it ({@code stty -g}, as
+     *                 {@link BatchedUnixTerminal#ownModes()} read them); empty where they could not be read, and
+     *                 then nothing is lent
      */
     /** xterm's alternate screen, cleared, cursor home; and back to the normal screen as it was. */
     private static final String ENTER_ALTERNATE_SCREEN = "\033[?1049h\033[H\033[2J";
@@ -41,7 +42,7 @@ final class TerminalLoan {
         this.in = in;
     }
 
-    /** The terminal's modes as {@code stty -g} prints them, read before the full screen changes them. */
+    /** The terminal's modes now, as {@code stty -g} prints them (the full screen's own, while it runs). */
     static Optional<String> readModes() {
         return stty("-g").filter(modes -> !modes.isBlank());
     }
