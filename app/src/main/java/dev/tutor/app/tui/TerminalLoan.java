@@ -26,15 +26,15 @@ final class TerminalLoan {
     private final PrintStream out;
     private final InputStream in;
 
+    /** xterm's alternate screen, cleared, cursor home; and back to the normal screen as it was. */
+    private static final String ENTER_ALTERNATE_SCREEN = "\033[?1049h\033[H\033[2J";
+    private static final String LEAVE_ALTERNATE_SCREEN = "\033[?1049l";
+
     /**
      * @param ownModes the terminal's modes from before the tutor took it ({@code stty -g}, as
      *                 {@link BatchedUnixTerminal#ownModes()} read them); empty where they could not be read, and
      *                 then nothing is lent
      */
-    /** xterm's alternate screen, cleared, cursor home; and back to the normal screen as it was. */
-    private static final String ENTER_ALTERNATE_SCREEN = "\033[?1049h\033[H\033[2J";
-    private static final String LEAVE_ALTERNATE_SCREEN = "\033[?1049l";
-
     TerminalLoan(TerminalScreen screen, Optional<String> ownModes, PrintStream out, InputStream in) {
         this.screen = screen;
         this.ownModes = ownModes;
