@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -67,7 +68,11 @@ class FrameDecoderTest {
         List<byte[]> bodies = bodies(random, 20, max);
         for (int i = 0; i < bodies.size(); i++) {
             byte[] body = bodies.get(i);
-            ByteBuffer chunk = chunk(frame(body), i % 2 == 0 ? Kind.HEAP : Kind.HEAP_WITH_OFFSET, random);
+            // Every other chunk lies inside a larger array, alternately wrapped at an offset and sliced (its
+            // arrayOffset() is then not 0): on every seed, both ways of reading a heap buffer are met.
+            boolean sliced = i % 4 == 1;
+            ByteBuffer chunk = i % 2 == 0 ? chunk(frame(body), Kind.HEAP, random)
+                    : offsetChunk(frame(body), random, () -> sliced);
             List<byte[]> frames = feedChecked(decoder, chunk, "a chunk holding exactly one frame (the 4-byte length "
                     + body.length + ", then " + body.length + " bytes)", max);
             if (frames.size() != 1 || !Arrays.equals(frames.get(0), body)) {
@@ -696,17 +701,20 @@ class FrameDecoderTest {
     private static ByteBuffer chunk(byte[] bytes, Kind kind, Random random) {
         return switch (kind) {
             case HEAP -> ByteBuffer.wrap(bytes.clone());
-            case HEAP_WITH_OFFSET -> {
-                int before = 1 + random.nextInt(16);
-                byte[] larger = new byte[before + bytes.length + 1 + random.nextInt(16)];
-                Arrays.fill(larger, (byte) '#');
-                System.arraycopy(bytes, 0, larger, before, bytes.length);
-                yield random.nextBoolean() ? ByteBuffer.wrap(larger, before, bytes.length)
-                        : ByteBuffer.wrap(larger, before, bytes.length).slice();
-            }
+            case HEAP_WITH_OFFSET -> offsetChunk(bytes, random, random::nextBoolean);
             case DIRECT -> ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
             case READ_ONLY -> ByteBuffer.wrap(bytes.clone()).asReadOnlyBuffer();
         };
+    }
+
+    /** {@code bytes} inside a larger array, wrapped at their offset or, where {@code slice} says so, sliced. */
+    private static ByteBuffer offsetChunk(byte[] bytes, Random random, BooleanSupplier slice) {
+        int before = 1 + random.nextInt(16);
+        byte[] larger = new byte[before + bytes.length + 1 + random.nextInt(16)];
+        Arrays.fill(larger, (byte) '#');
+        System.arraycopy(bytes, 0, larger, before, bytes.length);
+        ByteBuffer wrapped = ByteBuffer.wrap(larger, before, bytes.length);
+        return slice.getAsBoolean() ? wrapped.slice() : wrapped;
     }
 
     private static List<Integer> lengths(List<byte[]> frames) {
