@@ -52,25 +52,32 @@ final class BatchedUnixTerminal extends UnixTerminal {
         }
     }
 
+    // Lanterna's start asks for these one by one; saveTerminalSettings has made them all in its one call.
     @Override
     protected void canonicalMode(boolean enabled) throws IOException {
-        if (started) {
-            super.canonicalMode(enabled);
-        }
+        onceStarted(() -> super.canonicalMode(enabled));
     }
 
     @Override
     protected void keyEchoEnabled(boolean enabled) throws IOException {
-        if (started) {
-            super.keyEchoEnabled(enabled);
-        }
+        onceStarted(() -> super.keyEchoEnabled(enabled));
     }
 
     @Override
     protected void keyStrokeSignalsEnabled(boolean enabled) throws IOException {
+        onceStarted(() -> super.keyStrokeSignalsEnabled(enabled));
+    }
+
+    private void onceStarted(ModeChange change) throws IOException {
         if (started) {
-            super.keyStrokeSignalsEnabled(enabled);
+            change.run();
         }
+    }
+
+    /** A change of one terminal mode through Lanterna's own stty call. */
+    @FunctionalInterface
+    private interface ModeChange {
+        void run() throws IOException;
     }
 
     @Override
