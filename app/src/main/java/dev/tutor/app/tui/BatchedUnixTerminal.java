@@ -1,12 +1,10 @@
 package dev.tutor.app.tui;
 
 import com.googlecode.lanterna.terminal.ansi.UnixTerminal;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import sun.misc.Signal;
 
@@ -22,8 +20,6 @@ import sun.misc.Signal;
  * reflective proxy, whose class generation cost another 25 ms.
  */
 final class BatchedUnixTerminal extends UnixTerminal {
-    private static final File TTY = new File("/dev/tty");
-
     // Set while the superclass's constructor runs, so neither may have an initializer (that would run after it).
     private String ownModes;
     private boolean started;
@@ -35,20 +31,19 @@ final class BatchedUnixTerminal extends UnixTerminal {
 
     /** The terminal's modes from before the tutor took it, as {@code stty -g} prints them; empty if unread. */
     Optional<String> ownModes() {
-        return Optional.ofNullable(ownModes).filter(modes -> !modes.isBlank());
+        return Optional.ofNullable(ownModes);
     }
 
     @Override
-    protected void saveTerminalSettings() throws IOException {
+    protected void saveTerminalSettings() {
         // The same modes Lanterna's start asks for one by one (CtrlCBehaviour.TRAP adds "intr undef").
-        String output = shell("stty -g && stty -icanon min 1 -echo intr undef");
-        ownModes = output.isBlank() ? null : output.lines().findFirst().orElse(null);
+        ownModes = Stty.modesBefore("-icanon min 1 -echo intr undef").orElse(null);
     }
 
     @Override
-    protected void restoreTerminalSettings() throws IOException {
+    protected void restoreTerminalSettings() {
         if (ownModes != null) {
-            shell("stty " + ownModes);
+            Stty.restore(ownModes);
         }
     }
 
@@ -87,19 +82,5 @@ final class BatchedUnixTerminal extends UnixTerminal {
         } catch (IllegalArgumentException | LinkageError noSuchSignal) {
             super.registerTerminalResizeListener(onResize);
         }
-    }
-
-    private static String shell(String script) throws IOException {
-        Process shell = new ProcessBuilder("/bin/sh", "-c", script)
-                .redirectInput(TTY)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        String output = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        try {
-            shell.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return output;
     }
 }

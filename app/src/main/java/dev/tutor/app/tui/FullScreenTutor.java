@@ -148,11 +148,11 @@ public final class FullScreenTutor {
     }
 
     /**
-     * The terminal the full screen draws on: where there is a controlling terminal, one that takes it over in a
+     * The terminal the full screen draws on: where the system has a {@code /dev/tty}, one that takes it over in a
      * single stty call; elsewhere Lanterna's choice.
      */
     private static Terminal openTerminal() throws IOException {
-        if (new java.io.File("/dev/tty").canRead()) {
+        if (Stty.TTY.canRead()) {
             return new BatchedUnixTerminal(System.in, new ScreenOutput(), StandardCharsets.UTF_8);
         }
         return new DefaultTerminalFactory(new ScreenOutput(), System.in, StandardCharsets.UTF_8)

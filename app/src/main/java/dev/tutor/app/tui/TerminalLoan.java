@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,11 +41,6 @@ final class TerminalLoan {
         this.in = in;
     }
 
-    /** The terminal's modes now, as {@code stty -g} prints them (the full screen's own, while it runs). */
-    static Optional<String> readModes() {
-        return stty("-g").filter(modes -> !modes.isBlank());
-    }
-
     /**
      * Runs {@code command} on the real terminal, under {@code title}, and brings the full screen back.
      *
@@ -57,12 +51,12 @@ final class TerminalLoan {
         if (ownModes.isEmpty()) {
             return Optional.of("This terminal cannot be lent to the demo; run '" + instead + "' in another one.");
         }
-        Optional<String> tutorModes = readModes();
+        Optional<String> tutorModes = Stty.modes(); // the full screen's own
         Object previousInterruptHandler = null;
         boolean altScreen = false;
         try {
             screen.stopScreen();
-            stty(ownModes.get());
+            Stty.restore(ownModes.get());
             // The demo gets an alternate screen of its own, so that what it printed, and the line asking for a
             // key, are gone from the learner's shell once the tutor ends.
             out.print(ENTER_ALTERNATE_SCREEN);
@@ -74,7 +68,7 @@ final class TerminalLoan {
             Process program = new ProcessBuilder(command).inheritIO().start();
             int status = program.waitFor();
             // Back in the tutor's own modes, one key press answers, Ctrl-C included.
-            tutorModes.ifPresent(TerminalLoan::stty);
+            tutorModes.ifPresent(Stty::restore);
             out.println();
             out.print(status == 0 ? "The demo has ended." : "The demo stopped (exit code " + status + ").");
             out.print(" Press any key to go back to the tutor.");
@@ -87,7 +81,7 @@ final class TerminalLoan {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } finally {
-            tutorModes.ifPresent(TerminalLoan::stty);
+            tutorModes.ifPresent(Stty::restore);
             InterruptShield.lower(previousInterruptHandler);
             if (altScreen) {
                 out.print(LEAVE_ALTERNATE_SCREEN);
@@ -109,21 +103,6 @@ final class TerminalLoan {
         Thread.sleep(KEY_SEQUENCE_MILLIS);
         while (in.available() > 0 && in.read() != -1) {
             // the rest of an escape sequence
-        }
-    }
-
-    /** Runs {@code stty} on the controlling terminal; empty when there is no stty or no terminal. */
-    private static Optional<String> stty(String arguments) {
-        try {
-            Process stty = new ProcessBuilder("/bin/sh", "-c", "stty " + arguments + " < /dev/tty")
-                    .redirectErrorStream(true).start();
-            String output = new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return stty.waitFor() == 0 ? Optional.of(output) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
         }
     }
 

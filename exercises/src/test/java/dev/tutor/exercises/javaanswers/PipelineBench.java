@@ -173,17 +173,17 @@ final class PipelineBench implements AutoCloseable {
      * ten of the failure test had none.
      */
     private void giveOneFailureACause(Random random) {
-        List<Integer> failing = new ArrayList<>();
+        if (errors.stream().anyMatch(error -> error != null && error.getCause() != null)) {
+            return;
+        }
+        List<Integer> couldHaveOne = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
-            if (errors.get(i) != null && errors.get(i).getCause() != null) {
-                return;
-            }
             if (causedErrorFor(plans.get(i), i) != null) {
-                failing.add(i);
+                couldHaveOne.add(i);
             }
         }
-        if (!failing.isEmpty()) {
-            int i = failing.get(random.nextInt(failing.size()));
+        if (!couldHaveOne.isEmpty()) {
+            int i = couldHaveOne.get(random.nextInt(couldHaveOne.size()));
             errors.set(i, causedErrorFor(plans.get(i), i));
         }
     }

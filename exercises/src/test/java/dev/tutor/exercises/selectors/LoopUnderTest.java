@@ -248,8 +248,8 @@ final class LoopUnderTest implements AutoCloseable {
         int keysLeft = left;
         check(keysLeft == 0, () -> "When " + situation + " and the thread running serve() had nothing more to do"
                 + " (its CPU clock stood still), " + keysLeft + " key" + (keysLeft == 1 ? " was" : "s were")
-                + " still in the selector's selected-key set. select() puts the key of each ready channel in that set and"
-                + " never takes one out; a key left there is handled again on later turns with the ready"
+                + " still in the selector's selected-key set. select() puts the key of each ready channel in that"
+                + " set and never takes one out; a key left there is handled again on later turns with the ready"
                 + " operations it had then. Remove each key as you take it: Iterator.remove() on"
                 + " selector.selectedKeys().iterator().");
     }
