@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tutor.exercises.selectors.ChatClients.Client;
 import dev.tutor.exercises.selectors.ChatClients.Pieces;
 import dev.tutor.exercises.support.Seeded;
+import dev.tutor.exercises.support.TcpBuffers;
+import dev.tutor.exercises.support.TcpBuffers.Figure;
 import dev.tutor.runtime.net.EpollWatch;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -630,14 +630,9 @@ class ChatServerTest {
      * buffer, which does not grow while nothing is read, starts at the second figure of tcp_rmem.
      */
     private static long bytesToOverflowASocketAndAQueue() {
-        long sendBufferMax = 8L * 1024 * 1024;
-        long receiveBuffer = 1024 * 1024;
-        try {
-            sendBufferMax = Long.parseLong(sysctl("tcp_wmem")[2]);
-            receiveBuffer = Long.parseLong(sysctl("tcp_rmem")[1]);
-        } catch (IOException | RuntimeException elsewhere) {
-            // not Linux: assume generous buffers
-        }
+        // Where the kernel does not say (not Linux), generous buffers are assumed.
+        long sendBufferMax = TcpBuffers.send(Figure.MOST).orElse(8L * 1024 * 1024);
+        long receiveBuffer = TcpBuffers.receive(Figure.START).orElse(1024 * 1024);
         return sendBufferMax + 2 * receiveBuffer + 4L * ChatServer.QUEUE_LIMIT + 256 * 1024;
     }
 
@@ -648,15 +643,9 @@ class ChatServerTest {
      * segments are about 64 KiB; never more than the third figure of tcp_wmem.
      */
     private static long bytesASocketSurelyHolds() {
-        try {
-            return Math.min(2L * 1024 * 1024, Long.parseLong(sysctl("tcp_wmem")[2]) / 2);
-        } catch (IOException | RuntimeException elsewhere) {
-            return 0; // not Linux: no close look is taken there anyway
-        }
-    }
-
-    private static String[] sysctl(String name) throws IOException {
-        return Files.readAllLines(Path.of("/proc/sys/net/ipv4/" + name)).get(0).trim().split("\\s+");
+        // Not Linux: no close look is taken there anyway.
+        return TcpBuffers.send(Figure.MOST).stream().map(most -> Math.min(2L * 1024 * 1024, most / 2)).findFirst()
+                .orElse(0);
     }
 
     private static String words(Random random, int count) {

@@ -4,6 +4,8 @@ import static dev.tutor.exercises.selectors.LoopUnderTest.check;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.support.Seeded;
+import dev.tutor.exercises.support.TcpBuffers;
+import dev.tutor.exercises.support.TcpBuffers.Figure;
 import dev.tutor.runtime.net.ChaosClient;
 import dev.tutor.runtime.net.ChaosClient.Ending;
 import dev.tutor.runtime.net.ChaosClient.Pieces;
@@ -75,18 +77,9 @@ class SelectorEchoServerTest {
 
     private static long neverReadsLimit() {
         long mib = 1024L * 1024;
-        return Math.max(16 * mib, 2 * kernelMax("tcp_rmem", 6 * mib) + 2 * kernelMax("tcp_wmem", 4 * mib) + 8 * mib);
-    }
-
-    /** The largest buffer Linux's TCP autotuning may give a socket, from /proc; {@code otherwise} elsewhere. */
-    private static long kernelMax(String setting, long otherwise) {
-        try {
-            String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4", setting))
-                    .trim().split("\\s+");
-            return Long.parseLong(fields[fields.length - 1]);
-        } catch (IOException | RuntimeException e) {
-            return otherwise;
-        }
+        long receive = TcpBuffers.receive(Figure.MOST).orElse(6 * mib);
+        long send = TcpBuffers.send(Figure.MOST).orElse(4 * mib);
+        return Math.max(16 * mib, 2 * receive + 2 * send + 8 * mib);
     }
 
     @AfterEach
