@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URL;
@@ -40,6 +41,8 @@ public final class TestWorker {
     static final String SEED_PROPERTY = "tutor.seed";
     /** The system property that names the exercise being graded, for the tests' replay instructions. */
     static final String EXERCISE_PROPERTY = "tutor.exercise";
+    /** JUnit's switch for @Timeout, which the worker turns off: its watchdog is the only time limit. */
+    private static final String TIMEOUT_MODE = "junit.jupiter.execution.timeout.mode";
     /** How often the watchdog looks at the running test. */
     private static final long WATCHDOG_PERIOD_MS = 25;
 
@@ -101,10 +104,19 @@ public final class TestWorker {
         gson.fromJson(gson.toJson(new WorkerRequest("warm-up", List.of("."), List.of(WarmUpTests.class.getName()), List.of(),
                 1, 1_000, 1_024, null)), WorkerRequest.class);
         LauncherDiscoveryRequest warmUp = LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectClass(WarmUpTests.class)).build();
+                .selectors(DiscoverySelectors.selectClass(WarmUpTests.class))
+                .configurationParameter(TIMEOUT_MODE, "disabled").build();
+        CancellationToken stop = CancellationToken.create();
         launcher.execute(LauncherExecutionRequestBuilder.executionRequest(warmUp)
-                .listeners(new StreamingListener(this, 1, CancellationToken.create())).build());
+                .listeners(new StreamingListener(this, 1, stop)).cancellationToken(stop).build());
         testFinished();
+        // The rest of a request's path: a class looked for in the attempt's folders, and the end-of-run sweep.
+        try (URLClassLoader attempt = new URLClassLoader(new URL[] {Path.of(".").toUri().toURL()})) {
+            Class.forName("dev.tutor.warmup.Absent", false, attempt);
+        } catch (ClassNotFoundException | IOException expected) {
+            // the look is what warms up; nothing is there to find
+        }
+        endChildProcesses();
         if (Boolean.getBoolean("tutor.warmExplorer")) {
             WarmUpTests.exploreOnce();
         }
@@ -158,7 +170,7 @@ public final class TestWorker {
                     .selectors(testClasses.stream().map(DiscoverySelectors::selectClass).toList())
                     // The watchdog is the only time limit here. A JUnit @Timeout (kept in the tests for a
                     // learner's IDE) would interrupt a deadlocked test and let it unwind before the dump.
-                    .configurationParameter("junit.jupiter.execution.timeout.mode", "disabled")
+                    .configurationParameter(TIMEOUT_MODE, "disabled")
                     .build();
             launcher.execute(LauncherExecutionRequestBuilder.executionRequest(discovery).listeners(listener)
                     .cancellationToken(stop).build());

@@ -1,0 +1,53 @@
+package dev.tutor.app.grading.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * Pins that the worker's warm-up goes down the paths a learner's tests take: every warm-up test but the last
+ * passes, including the one that needs the extension's parameter, and the last fails through the extension's
+ * handler, as a wrong answer's test fails through Seeded's.
+ */
+class WarmUpTestsTest {
+
+    @Test
+    void everyWarmUpTestRunsAndOnlyTheLastFailsThroughTheExtensionsHandler() {
+        Map<String, TestExecutionResult> results = new TreeMap<>();
+        List<String> order = new ArrayList<>();
+        TestExecutionListener listener = new TestExecutionListener() {
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (id.isTest()) {
+                    String name = StreamingListener.displayName(id);
+                    results.put(name, result);
+                    order.add(name);
+                }
+            }
+        };
+        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(WarmUpTests.class)).build(), listener);
+
+        assertEquals("failsAsAWrongAnswerDoes", order.get(order.size() - 1), "run order: " + order);
+        results.forEach((name, result) -> {
+            boolean last = name.equals("failsAsAWrongAnswerDoes");
+            assertEquals(last ? TestExecutionResult.Status.FAILED : TestExecutionResult.Status.SUCCESSFUL,
+                    result.getStatus(), () -> name + ": " + result);
+        });
+        assertTrue(results.containsKey("takesAParameterFromAnExtension(Random)"), "ran: " + results.keySet());
+        assertTrue(results.containsKey("readsWhatACompiledClassUses"), "ran: " + results.keySet());
+        String message = results.get("failsAsAWrongAnswerDoes").getThrowable().orElseThrow().getMessage();
+        assertTrue(message.endsWith("\n(warm-up)"), "the extension's handler did not rewrite the failure: " + message);
+    }
+}
