@@ -167,7 +167,8 @@ def main():
     if maven:
         print("same exercise via the workspace's mvn -o -q test: " + stats(maven))
         print("ratio of medians (maven / tutor): %.0fx" % (statistics.median(maven) / statistics.median(this["timings"])))
-    print("java -jar tutor.jar list, start to exit: " + stats(lists))
+    if lists:
+        print("java -jar tutor.jar list, start to exit: " + stats(lists))
 
 
 if __name__ == "__main__":

@@ -75,9 +75,9 @@ public final class TestWorker {
     }
 
     private void serve(BufferedReader requests) throws Exception {
-        Launcher launcher = LauncherFactory.create();
+        Launcher launcher = sessionLauncher();
         warmUp(launcher);
-        if (Boolean.getBoolean("tutor.train")) {
+        if (Boolean.getBoolean(WarmUpTests.TRAINING)) {
             // Training the start-up cache: a normal exit is what writes it.
             System.exit(0);
         }
@@ -92,6 +92,39 @@ public final class TestWorker {
         output.cap(request.outputCapBytes()); // the JVM starts before the request, so the cap comes with it
         int status = grade(launcher, request);
         Runtime.getRuntime().halt(status);
+    }
+
+    /**
+     * JUnit's launcher for the warm-up and the one request: a session's, so that the engines are found and set
+     * up once, and made while JFR is hidden from it. JUnit registers flight-recording listeners whenever it can
+     * load {@code jdk.jfr.FlightRecorder} through the context class loader, and registering their events builds
+     * classes at run time: on this machine kind about 120 ms of every test JVM's start, and an event per test,
+     * for recordings nobody takes. The session is never closed: the JVM halts after its one request.
+     */
+    private static Launcher sessionLauncher() {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(new WithoutFlightRecorder(before));
+        try {
+            return LauncherFactory.openSession().getLauncher();
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    /** Delegates everything to its parent except JFR's classes, which it says it cannot find. */
+    static final class WithoutFlightRecorder extends ClassLoader {
+        WithoutFlightRecorder(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("jdk.jfr.")) {
+                throw new ClassNotFoundException(name + " is hidden from JUnit's launcher");
+            }
+            return super.loadClass(name, resolve);
+        }
     }
 
     /**

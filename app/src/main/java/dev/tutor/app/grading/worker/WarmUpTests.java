@@ -5,18 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tutor.runtime.loop.EventLoop;
+import dev.tutor.runtime.net.LoopbackServer;
+import dev.tutor.runtime.net.ServerOptions;
+import dev.tutor.runtime.net.SlowHttpServer;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -35,11 +44,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Handle;
@@ -65,6 +76,8 @@ import org.opentest4j.AssertionFailedError;
 public class WarmUpTests {
     /** A field, as test classes have: JUnit looks through a class's fields for extensions to register. */
     private final Random fixed = new Random(4);
+    /** The system property set only while a test JVM trains the start-up cache. */
+    static final String TRAINING = "tutor.train";
 
     @Test
     @Order(1)
@@ -159,6 +172,72 @@ public class WarmUpTests {
     void formatsAFractionForAMessage() {
         String text = String.format("%.1f ms, %,d bytes", 1.5, 12_345);
         assertTrue(text.contains("ms"), text);
+    }
+
+    /**
+     * Makes, fills and deletes a temporary folder as the tests' {@code @TempDir} does. Like the three below, only
+     * the start-up cache's training runs it: what it loads (secure random names, directory streams) is then in
+     * the cache of every spare JVM, at no cost to their warm-up.
+     */
+    @Test
+    @Order(10)
+    @EnabledIfSystemProperty(named = TRAINING, matches = "true")
+    void fillsATemporaryFolder(@TempDir Path folder) throws IOException {
+        Path file = Files.writeString(folder.resolve("page.txt"), "page");
+        assertEquals("page", Files.readString(file));
+    }
+
+    /**
+     * Fetches a page from the bundled HTTP server, as the fetching exercises do. Not with java.net.http's client
+     * too: one exercise uses it, and its 300 classes in the cache would be loaded at every JVM's start.
+     */
+    @Test
+    @Order(11)
+    @EnabledIfSystemProperty(named = TRAINING, matches = "true")
+    void fetchesAPageFromTheBundledServer() throws Exception {
+        try (LoopbackServer server = SlowHttpServer.start(ServerOptions.defaults())) {
+            URI page = URI.create("http://127.0.0.1:" + server.port() + "/page/1?delay=0");
+            HttpURLConnection connection = (HttpURLConnection) page.toURL().openConnection();
+            try (InputStream body = connection.getInputStream()) {
+                assertEquals(200, connection.getResponseCode());
+                assertTrue(body.readAllBytes().length > 0);
+            }
+        }
+    }
+
+    /** Runs the bundled event loop for a turn and a timer, as the event-loop exercises' tests do. */
+    @Test
+    @Order(12)
+    @EnabledIfSystemProperty(named = TRAINING, matches = "true")
+    void runsTheBundledEventLoop() {
+        try (EventLoop loop = EventLoop.create()) {
+            AtomicLong turns = new AtomicLong();
+            loop.callSoon(turns::incrementAndGet);
+            loop.runUntilComplete(loop.sleep(Duration.ofMillis(1)));
+            assertEquals(1, turns.get());
+        }
+    }
+
+    /** Starts a child process and waits for it, as the process exercises' tests do. */
+    @Test
+    @Order(13)
+    @EnabledIfSystemProperty(named = TRAINING, matches = "true")
+    void startsAChildProcess() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+        child.getInputStream().readAllBytes();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, child.exitValue());
+    }
+
+    /**
+     * Doubles a duration, as the first exercise's classifier does: Duration's multiplication goes through
+     * BigDecimal, whose static set-up takes about 30 ms the first time in a JVM, cached or not.
+     */
+    @Test
+    @Order(14)
+    void doublesADuration() {
+        assertEquals(Duration.ofNanos(6), Duration.ofNanos(3).multipliedBy(2));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tutor.app.grading.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -24,6 +25,35 @@ class WarmUpTestsTest {
 
     @Test
     void everyWarmUpTestRunsAndOnlyTheLastFailsThroughTheExtensionsHandler() {
+        Map<String, TestExecutionResult> results = run();
+        assertTrue(results.containsKey("takesAParameterFromAnExtension(Random)"), "ran: " + results.keySet());
+        assertTrue(results.containsKey("readsWhatACompiledClassUses"), "ran: " + results.keySet());
+        assertFalse(results.containsKey("startsAChildProcess"), "a training-only test ran: " + results.keySet());
+        String message = results.get("failsAsAWrongAnswerDoes").getThrowable().orElseThrow().getMessage();
+        assertTrue(message.endsWith("\n(warm-up)"), "the extension's handler did not rewrite the failure: " + message);
+    }
+
+    @Test
+    void whileTrainingTheStartupCacheItsOwnTestsRunAndPassToo() {
+        String before = System.getProperty(WarmUpTests.TRAINING);
+        System.setProperty(WarmUpTests.TRAINING, "true");
+        try {
+            Map<String, TestExecutionResult> results = run();
+            for (String name : List.of("fillsATemporaryFolder(Path)", "fetchesAPageFromTheBundledServer",
+                    "runsTheBundledEventLoop", "startsAChildProcess")) {
+                assertTrue(results.containsKey(name), name + " did not run: " + results.keySet());
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(WarmUpTests.TRAINING);
+            } else {
+                System.setProperty(WarmUpTests.TRAINING, before);
+            }
+        }
+    }
+
+    /** Runs the warm-up tests; checks that every one but the last passed and the last failed; returns them. */
+    private static Map<String, TestExecutionResult> run() {
         Map<String, TestExecutionResult> results = new TreeMap<>();
         List<String> order = new ArrayList<>();
         TestExecutionListener listener = new TestExecutionListener() {
@@ -45,9 +75,6 @@ class WarmUpTestsTest {
             assertEquals(last ? TestExecutionResult.Status.FAILED : TestExecutionResult.Status.SUCCESSFUL,
                     result.getStatus(), () -> name + ": " + result);
         });
-        assertTrue(results.containsKey("takesAParameterFromAnExtension(Random)"), "ran: " + results.keySet());
-        assertTrue(results.containsKey("readsWhatACompiledClassUses"), "ran: " + results.keySet());
-        String message = results.get("failsAsAWrongAnswerDoes").getThrowable().orElseThrow().getMessage();
-        assertTrue(message.endsWith("\n(warm-up)"), "the extension's handler did not rewrite the failure: " + message);
+        return results;
     }
 }
