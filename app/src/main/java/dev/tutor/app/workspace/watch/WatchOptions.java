@@ -32,7 +32,7 @@ public record WatchOptions(Duration debounce, Duration pollInterval, boolean pol
         }
     }
 
-    /** Returns native events with a 1 s polling fallback and a 40 ms debounce. */
+    /** Returns native events with a 1 s polling fallback and the default debounce (30 ms). */
     public static WatchOptions defaults() {
         return new WatchOptions(DEFAULT_DEBOUNCE, DEFAULT_POLL_INTERVAL, false);
     }
