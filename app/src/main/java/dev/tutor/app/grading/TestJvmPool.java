@@ -24,11 +24,10 @@ public final class TestJvmPool implements AutoCloseable {
      */
     static final String WARM_EXPLORER = "-Dtutor.warmExplorer=true";
     /**
-     * Compiles with C1 alone, in the JVMs for exercises that do not explore interleavings. A grading lasts a
-     * fraction of a second to a few seconds, too short for C2's code to pay for itself, and on two cores C2's
-     * compiler threads take their CPU from the tests: with C1 alone a JVM is ready 24% sooner and a passing
-     * workload-probe save's tests take 0.16 s instead of 0.21 s (bench/RESULTS.md, 2026-12-06). Lincheck's
-     * explorations run for seconds, so the JVMs for them keep both compilers.
+     * Compiles with C1 alone. A grading lasts a fraction of a second to a few seconds, too short for C2's code
+     * to pay for itself, and on two cores C2's compiler threads take their CPU from the tests: with C1 alone a
+     * JVM is ready 24% sooner, a passing workload-probe save's tests take 0.16 s instead of 0.21 s, and even
+     * Lincheck's explorations, which run for seconds, finish sooner (bench/RESULTS.md, 2026-12-06).
      */
     static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
 
@@ -116,9 +115,8 @@ public final class TestJvmPool implements AutoCloseable {
                 + File.pathSeparator + TestJvm.testsFolder(scratch));
         if (explores) {
             c.add(c.size() - 1, WARM_EXPLORER);
-        } else {
-            c.add(1, QUICK_JIT);
         }
+        c.add(1, QUICK_JIT);
         return c;
     }
 
