@@ -34,13 +34,20 @@ def stats(values):
     return "min %.3f s, median %.3f s, max %.3f s (n=%d)" % (min(values), statistics.median(values), max(values), len(values))
 
 
-def watch_session(jar, args, saves, timings, verdicts, grading, phases):
-    """Saves the stub and the solution in turn under one `tutor watch`; appends what it measured."""
-    stub = read_from_jar(jar, "course/stubs/" + args.file)
-    solution = read_from_jar(jar, "course/solutions/" + args.file)
+def new_workspace(jar):
+    """A fresh workspace made by `tutor init`, and the tutor command that works on it."""
     work = tempfile.mkdtemp(prefix="tutor-bench-")
     tutor = [java(), "-jar", jar, "--workspace", work]
     subprocess.run(tutor + ["init"], check=True, stdout=subprocess.DEVNULL)
+    return work, tutor
+
+
+def session(jar, args, saves, m):
+    """Saves the stub and the solution in turn under one `tutor watch`; appends what it measured to m.
+    Returns the workspace (the solution saved in it) and the tutor command for it."""
+    stub = read_from_jar(jar, "course/stubs/" + args.file)
+    solution = read_from_jar(jar, "course/solutions/" + args.file)
+    work, tutor = new_workspace(jar)
     target = os.path.join(work, "src/main/java", args.file)
 
     watch = subprocess.Popen(tutor + ["--verbose", "watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
@@ -70,13 +77,13 @@ def watch_session(jar, args, saves, timings, verdicts, grading, phases):
         line = wait_for(lambda l: l.startswith(args.exercise + ": "))
         elapsed = time.monotonic() - start
         if i > 0:
-            timings.append(elapsed)
-            verdicts.append(line.split(":")[1].split("(")[0].strip())
-            grading.append(int(line.rsplit("(", 1)[1].split(" ms")[0]) / 1000.0)
+            m["timings"].append(elapsed)
+            m["verdicts"].append(line.split(":")[1].split("(")[0].strip())
+            m["grading"].append(int(line.rsplit("(", 1)[1].split(" ms")[0]) / 1000.0)
             detail = wait_for(lambda l: l.strip().startswith("(compile "))
             for part in detail.strip().strip("()").split(", "):
                 name, ms = part.rsplit(" ", 2)[0], int(part.rsplit(" ", 2)[1])
-                phases[name].append(ms / 1000.0)
+                m["phases"][name].append(ms / 1000.0)
         time.sleep(args.pause)
     watch.terminate()
     watch.wait(10)
@@ -88,10 +95,6 @@ def watch_session(jar, args, saves, timings, verdicts, grading, phases):
 def new_measures():
     return {"timings": [], "verdicts": [], "grading": [],
             "phases": {"compile": [], "waiting for a test JVM": [], "tests": []}}
-
-
-def session(jar, args, saves, m):
-    return watch_session(jar, args, saves, m["timings"], m["verdicts"], m["grading"], m["phases"])
 
 
 def report(title, m):
@@ -127,14 +130,12 @@ def main():
     this, other = new_measures(), new_measures()
     if args.compare:
         per_round = max(2, args.saves // args.rounds)
+        pair = [(jar, this), (args.compare, other)]
         for r in range(args.rounds):
-            pair = [(jar, this), (args.compare, other)]
             for j, m in (pair if r % 2 == 0 else pair[::-1]):
                 work, _ = session(j, args, per_round, m)
                 shutil.rmtree(work, ignore_errors=True)
-        work, tutor = tempfile.mkdtemp(prefix="tutor-bench-"), [java(), "-jar", jar, "--workspace"]
-        tutor.append(work)
-        subprocess.run(tutor + ["init"], check=True, stdout=subprocess.DEVNULL)
+        work, tutor = new_workspace(jar)
         with open(os.path.join(work, "src/main/java", args.file), "w") as f:
             f.write(read_from_jar(jar, "course/solutions/" + args.file))
     else:

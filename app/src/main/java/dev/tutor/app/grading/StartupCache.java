@@ -1,5 +1,6 @@
 package dev.tutor.app.grading;
 
+import dev.tutor.app.grading.worker.TestWorker;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +118,7 @@ final class StartupCache {
             List<String> command = new ArrayList<>(workerCommand);
             int main = command.indexOf(TestJvmPool.WORKER_CLASS);
             command.add(main - 2, feature >= 25 ? "-XX:AOTCacheOutput=" + partial : "-XX:ArchiveClassesAtExit=" + partial);
-            command.add(main - 2, "-Dtutor.train=true");
+            command.add(main - 2, "-D" + TestWorker.TRAINING_PROPERTY + "=true");
             Process training = new ProcessBuilder(finishingOnItsOwn(command, partial, lock)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             training.getOutputStream().close();

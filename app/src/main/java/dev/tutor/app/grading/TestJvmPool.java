@@ -53,6 +53,7 @@ public final class TestJvmPool implements AutoCloseable {
         c.add("-XX:+DisplayVMOutputToStderr");
         c.add("-XX:+UseSerialGC");
         c.add("-XX:-UsePerfData");
+        c.add(QUICK_JIT);
         c.add("-Djava.awt.headless=true");
         c.add("-Dfile.encoding=UTF-8");
         c.add("-Dstdout.encoding=UTF-8");
@@ -89,11 +90,6 @@ public final class TestJvmPool implements AutoCloseable {
         return c;
     }
 
-    /** The command line of a test JVM, for messages and for reproducing a run by hand. */
-    public List<String> command() {
-        return command;
-    }
-
     /** Starts the spare JVM now, if none is waiting, so that the first save finds it warm. */
     public synchronized void prestart() {
         if (!closed && spare == null) {
@@ -116,7 +112,6 @@ public final class TestJvmPool implements AutoCloseable {
         if (explores) {
             c.add(c.size() - 1, WARM_EXPLORER);
         }
-        c.add(1, QUICK_JIT);
         return c;
     }
 

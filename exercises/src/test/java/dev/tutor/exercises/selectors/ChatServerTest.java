@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -643,9 +644,8 @@ class ChatServerTest {
      * segments are about 64 KiB; never more than the third figure of tcp_wmem.
      */
     private static long bytesASocketSurelyHolds() {
-        // Not Linux: no close look is taken there anyway.
-        return TcpBuffers.send(Figure.MOST).stream().map(most -> Math.min(2L * 1024 * 1024, most / 2)).findFirst()
-                .orElse(0);
+        OptionalLong most = TcpBuffers.send(Figure.MOST);
+        return most.isPresent() ? Math.min(2L * 1024 * 1024, most.getAsLong() / 2) : 0; // not Linux: no close look
     }
 
     private static String words(Random random, int count) {

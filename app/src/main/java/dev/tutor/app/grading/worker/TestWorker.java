@@ -8,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URL;
@@ -41,6 +40,8 @@ public final class TestWorker {
     static final String SEED_PROPERTY = "tutor.seed";
     /** The system property that names the exercise being graded, for the tests' replay instructions. */
     static final String EXERCISE_PROPERTY = "tutor.exercise";
+    /** The system property set only while a test JVM trains the start-up cache. */
+    public static final String TRAINING_PROPERTY = "tutor.train";
     /** JUnit's switch for @Timeout, which the worker turns off: its watchdog is the only time limit. */
     private static final String TIMEOUT_MODE = "junit.jupiter.execution.timeout.mode";
     /** How often the watchdog looks at the running test. */
@@ -77,7 +78,7 @@ public final class TestWorker {
     private void serve(BufferedReader requests) throws Exception {
         Launcher launcher = sessionLauncher();
         warmUp(launcher);
-        if (Boolean.getBoolean(WarmUpTests.TRAINING)) {
+        if (Boolean.getBoolean(TRAINING_PROPERTY)) {
             // Training the start-up cache: a normal exit is what writes it.
             System.exit(0);
         }
@@ -143,13 +144,8 @@ public final class TestWorker {
         launcher.execute(LauncherExecutionRequestBuilder.executionRequest(warmUp)
                 .listeners(new StreamingListener(this, 1, stop)).cancellationToken(stop).build());
         testFinished();
-        // The rest of a request's path: a class looked for in the attempt's folders, and the end-of-run sweep.
-        try (URLClassLoader attempt = new URLClassLoader(new URL[] {Path.of(".").toUri().toURL()})) {
-            Class.forName("dev.tutor.warmup.Absent", false, attempt);
-        } catch (ClassNotFoundException | IOException expected) {
-            // the look is what warms up; nothing is there to find
-        }
-        endChildProcesses();
+        endChildProcesses(); // the end of a request's path, as it finds nothing to end here
+
         if (Boolean.getBoolean("tutor.warmExplorer")) {
             WarmUpTests.exploreOnce();
         }

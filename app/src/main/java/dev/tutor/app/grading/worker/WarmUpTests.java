@@ -2,7 +2,7 @@ package dev.tutor.app.grading.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tutor.runtime.loop.EventLoop;
@@ -76,8 +76,6 @@ import org.opentest4j.AssertionFailedError;
 public class WarmUpTests {
     /** A field, as test classes have: JUnit looks through a class's fields for extensions to register. */
     private final Random fixed = new Random(4);
-    /** The system property set only while a test JVM trains the start-up cache. */
-    static final String TRAINING = "tutor.train";
 
     @Test
     @Order(1)
@@ -160,7 +158,7 @@ public class WarmUpTests {
     @Order(8)
     void takesAParameterFromAnExtension(Random random) {
         assertNotNull(random);
-        assertNull(fixed.nextInt(4) > 4 ? fixed : null);
+        assertNotSame(fixed, random, "the parameter is the extension's, not the field's");
     }
 
     /**
@@ -181,7 +179,7 @@ public class WarmUpTests {
      */
     @Test
     @Order(10)
-    @EnabledIfSystemProperty(named = TRAINING, matches = "true")
+    @EnabledIfSystemProperty(named = TestWorker.TRAINING_PROPERTY, matches = "true")
     void fillsATemporaryFolder(@TempDir Path folder) throws IOException {
         Path file = Files.writeString(folder.resolve("page.txt"), "page");
         assertEquals("page", Files.readString(file));
@@ -193,7 +191,7 @@ public class WarmUpTests {
      */
     @Test
     @Order(11)
-    @EnabledIfSystemProperty(named = TRAINING, matches = "true")
+    @EnabledIfSystemProperty(named = TestWorker.TRAINING_PROPERTY, matches = "true")
     void fetchesAPageFromTheBundledServer() throws Exception {
         try (LoopbackServer server = SlowHttpServer.start(ServerOptions.defaults())) {
             URI page = URI.create("http://127.0.0.1:" + server.port() + "/page/1?delay=0");
@@ -208,7 +206,7 @@ public class WarmUpTests {
     /** Runs the bundled event loop for a turn and a timer, as the event-loop exercises' tests do. */
     @Test
     @Order(12)
-    @EnabledIfSystemProperty(named = TRAINING, matches = "true")
+    @EnabledIfSystemProperty(named = TestWorker.TRAINING_PROPERTY, matches = "true")
     void runsTheBundledEventLoop() {
         try (EventLoop loop = EventLoop.create()) {
             AtomicLong turns = new AtomicLong();
@@ -221,7 +219,7 @@ public class WarmUpTests {
     /** Starts a child process and waits for it, as the process exercises' tests do. */
     @Test
     @Order(13)
-    @EnabledIfSystemProperty(named = TRAINING, matches = "true")
+    @EnabledIfSystemProperty(named = TestWorker.TRAINING_PROPERTY, matches = "true")
     void startsAChildProcess() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();

@@ -35,8 +35,8 @@ class WarmUpTestsTest {
 
     @Test
     void whileTrainingTheStartupCacheItsOwnTestsRunAndPassToo() {
-        String before = System.getProperty(WarmUpTests.TRAINING);
-        System.setProperty(WarmUpTests.TRAINING, "true");
+        String before = System.getProperty(TestWorker.TRAINING_PROPERTY);
+        System.setProperty(TestWorker.TRAINING_PROPERTY, "true");
         try {
             Map<String, TestExecutionResult> results = run();
             for (String name : List.of("fillsATemporaryFolder(Path)", "fetchesAPageFromTheBundledServer",
@@ -45,9 +45,9 @@ class WarmUpTestsTest {
             }
         } finally {
             if (before == null) {
-                System.clearProperty(WarmUpTests.TRAINING);
+                System.clearProperty(TestWorker.TRAINING_PROPERTY);
             } else {
-                System.setProperty(WarmUpTests.TRAINING, before);
+                System.setProperty(TestWorker.TRAINING_PROPERTY, before);
             }
         }
     }
