@@ -11,7 +11,9 @@ Usage (from the repository root, after ./tutor has built tutor.jar):
 2. From a save of the exercise file to the verdict on screen, alternating a wrong answer (the stub) and the
    right one (the reference solution), with the exercise panel open; beside it the grader's own time for the
    same verdict, which the panel prints as "(N ms)", so the difference is what noticing the save, the
-   debounce and drawing add.
+   debounce and drawing add. In each of --sessions sessions the first save, --read seconds after the exercise
+   opened, is reported apart: it is the first verdict a learner sees, and meets the compiler as warm as the
+   tutor's background warm-up left it.
 
 This script is the terminal: it gives the tutor a pseudo-terminal of 100x30, answers Lanterna's
 cursor-position query as a terminal would, draws what the tutor writes on a grid of cells the moment it is
@@ -175,14 +177,21 @@ def time_start(command, pattern):
 
 
 def main():
+    global JAR
     ap = argparse.ArgumentParser()
     ap.add_argument("--starts", type=int, default=10)
     ap.add_argument("--saves", type=int, default=12)
+    ap.add_argument("--sessions", type=int, default=1,
+                    help="full-screen sessions in which to time --saves saves; each one's first save is reported apart")
+    ap.add_argument("--read", type=float, default=6,
+                    help="seconds between opening the exercise and the first save, as a learner reads and edits")
     ap.add_argument("--launcher", action="store_true",
                     help="start through ./tutor (the README's way: its start-up cache, once trained) instead of java -jar")
     ap.add_argument("--compare", action="append", default=[], metavar="JAR",
                     help="another tutor.jar whose first screen is timed in the same rounds, with java -jar")
+    ap.add_argument("--jar", default=JAR, help="the tutor.jar to time (default: this clone's)")
     args = ap.parse_args()
+    JAR = os.path.abspath(args.jar)
     work = tempfile.mkdtemp(prefix="tutor-tui-bench-")
     subprocess.run([java(), "-jar", JAR, "--workspace", work, "init"], check=True, stdout=subprocess.DEVNULL)
     with zipfile.ZipFile(JAR) as z:
@@ -219,16 +228,19 @@ def main():
             tutor.quit()
             time.sleep(0.5)
 
-    on_screen, grader = [], []
-    if args.saves > 0:
-        tutor = Terminal(command)
+    on_screen, grader, first_on_screen, first_grader = [], [], [], []
+    for _ in range(args.sessions if args.saves > 0 else 0):
+        # Each session in a new workspace, where a learner's first begins: the first exercise not started.
+        fresh = tempfile.mkdtemp(prefix="tutor-tui-bench-")
+        subprocess.run([java(), "-jar", JAR, "--workspace", fresh, "init"], check=True, stdout=subprocess.DEVNULL)
+        target = os.path.join(fresh, "src/main/java", FILE)
+        tutor = Terminal([fresh if part == work else part for part in command])
         tutor.wait_for(r"Course map")
         tutor.keys("\r")  # open lesson 1
         tutor.wait_for(r"Lesson 1")
         tutor.keys("e")  # open its exercise
         tutor.wait_for(r"Exercise workload-probe")
-        time.sleep(6)  # the grader's background warm-up
-        target = os.path.join(work, "src/main/java", FILE)
+        time.sleep(args.read)  # the learner reads and edits; the grader warms up in the background
         for i in range(args.saves + 1):
             text = (solution if i % 2 == 0 else stub) + "\n// save %d\n" % i
             want = r"Passed! \((\d+) ms\)" if i % 2 == 0 else r"failed: .*?\((\d+) ms\)"
@@ -237,16 +249,21 @@ def main():
                 f.write(text)
             match = tutor.wait_for(want)
             elapsed = time.monotonic() - t0
-            if i > 0:
-                on_screen.append(elapsed)
-                grader.append(int(match.group(1)) / 1000)
+            (on_screen if i > 0 else first_on_screen).append(elapsed)
+            (grader if i > 0 else first_grader).append(int(match.group(1)) / 1000)
             time.sleep(0.4)
         tutor.quit()
+        shutil.rmtree(fresh, ignore_errors=True)
+        time.sleep(1)
     shutil.rmtree(work, ignore_errors=True)
-    print("java -cp DIR Hello to its line on screen: " + stats(hellos))
-    for label, _ in starters:
+    if hellos:
+        print("java -cp DIR Hello to its line on screen: " + stats(hellos))
+    for label, _ in starters if hellos else []:
         print("%s to the first full screen: %s" % (label, stats(firsts[label])))
         print("  times a hello-world's start, the median of the rounds' ratios: %.1fx" % statistics.median(ratios[label]))
+    if first_on_screen:
+        print("a session's first save (the solution) to its verdict on screen: " + stats(first_on_screen))
+        print("  the grader's own time for those verdicts: " + stats(first_grader))
     if on_screen:
         extra = [s - g for s, g in zip(on_screen, grader)]
         print("save to verdict on screen: " + stats(on_screen))

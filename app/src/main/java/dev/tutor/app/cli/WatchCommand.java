@@ -1,7 +1,6 @@
 package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
-import dev.tutor.app.grading.GradeRequest;
 import dev.tutor.app.session.Attempt;
 import dev.tutor.app.session.AttemptText;
 import dev.tutor.app.session.Gradings;
@@ -38,21 +37,9 @@ final class WatchCommand implements Callable<Integer> {
         this.context = context;
     }
 
-    /** The exercise the learner is on, as it stands in the workspace, for the grader to warm up on. */
-    private java.util.List<GradeRequest> likelyAttempts(Workspace workspace) {
-        Exercise current = dev.tutor.app.session.Standing.resume(context.course(), context.progress().load());
-        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
-        for (String file : current.files()) {
-            workspace.read(file).ifPresent(text -> files.put(file, text));
-        }
-        return files.size() == current.files().size() ? java.util.List.of(new GradeRequest(current, files))
-                : java.util.List.of();
-    }
-
     @Override
     public Integer call() throws InterruptedException {
         Workspace workspace = context.existingWorkspace();
-        context.grader().warmUp(likelyAttempts(workspace));
         CountDownLatch stop = new CountDownLatch(1);
         AtomicInteger verdicts = new AtomicInteger();
         PrintWriter out = context.out();
@@ -97,6 +84,7 @@ final class WatchCommand implements Callable<Integer> {
                 }
             }
         });
+        gradings.warmUp();
         WatchOptions options = WatchOptions.defaults().withDebounce(Duration.ofMillis(debounceMillis))
                 .withPollingOnly(pollOnly);
         try {

@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -30,8 +33,14 @@ public final class Grader implements AutoCloseable {
     public static final int OUTPUT_CAP_BYTES = 64 * 1024;
     /** How long a test JVM may take to start and warm up before the grader gives up on it. */
     private static final long STARTUP_LIMIT_MS = 30_000;
-    /** How many times warm-up compiles each likely attempt; javac is near its best speed after that. */
-    private static final int WARM_UP_COMPILES = 4;
+    /**
+     * How many times the warm-up compiles the likely attempt at most. javac gets faster as the JIT compiles javac
+     * itself: a workload-probe attempt took about 0.8 s to compile in a fresh JVM, 0.15 s at the fifth compile,
+     * 0.07 s at the tenth and 0.03 s from about the thirtieth (two cores, bench/RESULTS.md, 2026-12-06 evening).
+     */
+    private static final int WARM_UP_COMPILES = 40;
+    /** The longest the warm-up goes on compiling: on a slow machine it stops before its count. */
+    private static final long WARM_UP_BUDGET_NANOS = 12_000_000_000L;
 
     private final CourseSource course;
     private final SourceCompiler compiler;
@@ -39,6 +48,17 @@ public final class Grader implements AutoCloseable {
     private final Path compiledTestsRoot = ScratchFolders.create("tutor-tests");
     private final Map<String, Path> compiledTests = new ConcurrentHashMap<>();
     private final AtomicInteger compiledTestsMade = new AtomicInteger();
+    /** The background work before a save: the start-up cache, the spare JVM, the compiler's warm-up. */
+    private final ExecutorService warming = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "tutor-grader-warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        return thread;
+    });
+    /** The attempt the learner is likely to save next, which the warm-up compiles; null until one is known. */
+    private volatile GradeRequest likely;
+    /** Gradings under way; the warm-up waits while there are any, so that it never slows a verdict down. */
+    private int gradingsUnderway;
 
     /**
      * @throws GradingException when this Java cannot compile (a runtime without the compiler): checked
@@ -66,27 +86,89 @@ public final class Grader implements AutoCloseable {
                 .toList();
     }
 
-    /** Starts the spare test JVM and warms the compiler, in the background, before the first save. */
+    /**
+     * Starts the spare test JVM (training the start-up cache first, once) and warms the compiler up, in the
+     * background. javac's first compile costs about ten times a warm one and it keeps getting faster for tens of
+     * compiles, so the warm-up compiles the likely attempt ({@link #prepareFor}) again and again while the
+     * learner reads, pausing whenever a grading is under way, until javac is near its best speed.
+     */
     public void warmUp() {
-        warmUp(List.of());
+        warming.execute(() -> {
+            pool.trainStartupCache();
+            pool.prestart();
+        });
+        long deadline = System.nanoTime() + WARM_UP_BUDGET_NANOS;
+        warming.execute(() -> warmRound(WARM_UP_COMPILES, deadline));
     }
 
     /**
-     * Starts the spare test JVM (training the start-up cache first, once) and warms the compiler on the
-     * given attempts, in the background. The compiler's first run costs about ten times a warm one, and
-     * it keeps getting faster for a few runs as the JIT compiles javac itself, so a likely first attempt
-     * (the exercise the learner is on) is compiled a few times while the learner is still reading.
+     * Readies the grader for the exercise the learner has open: a spare test JVM of the kind it needs, and its
+     * tests compiled in the background now rather than at the first save, which then compiles only the
+     * learner's files; the warm-up's later rounds compile this attempt.
+     *
+     * @return done once the attempt has been compiled; nobody needs to wait for it but a test
      */
-    public void warmUp(List<GradeRequest> likelyAttempts) {
-        likelyAttempts.stream().findFirst().ifPresent(attempt -> pool.expect(explores(attempt.exercise())));
-        Thread warm = new Thread(() -> {
-            pool.trainStartupCache();
-            pool.prestart();
-            warmCompiler(likelyAttempts, WARM_UP_COMPILES);
-        }, "tutor-grader-warm-up");
-        warm.setDaemon(true);
-        warm.setPriority(Thread.MIN_PRIORITY);
-        warm.start();
+    public CompletableFuture<Void> prepareFor(GradeRequest attempt) {
+        pool.expect(explores(attempt.exercise()));
+        likely = attempt;
+        return CompletableFuture.runAsync(() -> warmCompile(attempt), warming);
+    }
+
+    /** Whether the tests of this exercise are compiled and kept, so that a save compiles only the learner's files. */
+    boolean keepsCompiledTestsOf(Exercise exercise) {
+        return compiledTests.keySet().stream().anyMatch(key -> key.startsWith(exercise.id() + "-"));
+    }
+
+    /**
+     * One round of the warm-up, then the next as a task of its own, so that a {@link #prepareFor} asked for
+     * meanwhile is not held up by the rounds still to come.
+     */
+    private void warmRound(int roundsLeft, long deadline) {
+        if (roundsLeft <= 0 || !awaitNoGrading(deadline)) {
+            return;
+        }
+        GradeRequest attempt = likely;
+        if (attempt == null) {
+            Path scratch = ScratchFolders.create("tutor-warm");
+            try {
+                compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
+                        scratch);
+            } finally {
+                ScratchFolders.delete(scratch);
+            }
+        } else {
+            warmCompile(attempt);
+        }
+        warming.execute(() -> warmRound(roundsLeft - 1, deadline));
+    }
+
+    /** Waits until no grading is under way; false when the deadline passed first. */
+    private boolean awaitNoGrading(long deadline) {
+        synchronized (warming) {
+            try {
+                long left;
+                while (gradingsUnderway > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    warming.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return System.nanoTime() < deadline;
+        }
+    }
+
+    private void gradingStarts() {
+        synchronized (warming) {
+            gradingsUnderway++;
+        }
+    }
+
+    private void gradingEnds() {
+        synchronized (warming) {
+            gradingsUnderway--;
+            warming.notifyAll();
+        }
     }
 
     /**
@@ -95,19 +177,15 @@ public final class Grader implements AutoCloseable {
      * learner meets rather than a cold compiler's.
      */
     public void warmCompilerOn(GradeRequest attempt) {
-        warmCompiler(List.of(attempt), 1);
+        warmCompile(attempt);
     }
 
-    private void warmCompiler(List<GradeRequest> attempts, int rounds) {
+    private void warmCompile(GradeRequest attempt) {
         Path scratch = ScratchFolders.create("tutor-warm");
         try {
-            compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
-                    scratch);
-            for (int round = 0; round < rounds; round++) {
-                for (GradeRequest attempt : attempts) {
-                    compileAttempt(attempt, scratch, true);
-                }
-            }
+            compileAttempt(attempt, scratch, true);
+        } catch (RuntimeException e) {
+            // A warm-up that fails (a file the learner broke mid-edit, a full disk) only leaves javac colder.
         } finally {
             ScratchFolders.delete(scratch);
         }
@@ -135,7 +213,12 @@ public final class Grader implements AutoCloseable {
     }
 
     public GradeReport grade(GradeRequest request) {
-        return grade(request, true);
+        gradingStarts();
+        try {
+            return grade(request, true);
+        } finally {
+            gradingEnds();
+        }
     }
 
     /** Whether an exercise's tests explore interleavings, and so want a test JVM with Lincheck warm. */
@@ -322,6 +405,7 @@ public final class Grader implements AutoCloseable {
 
     @Override
     public void close() {
+        warming.shutdownNow();
         pool.close();
         ScratchFolders.delete(compiledTestsRoot);
     }

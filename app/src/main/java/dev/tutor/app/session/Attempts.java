@@ -41,6 +41,10 @@ public final class Attempts {
     interface Grading {
         void startTestJvmFor(Exercise exercise);
 
+        void prepareFor(GradeRequest likely);
+
+        void warmUp();
+
         GradeReport grade(GradeRequest request);
     }
 
@@ -50,6 +54,16 @@ public final class Attempts {
             @Override
             public void startTestJvmFor(Exercise exercise) {
                 grader.startTestJvmFor(exercise);
+            }
+
+            @Override
+            public void prepareFor(GradeRequest likely) {
+                grader.prepareFor(likely);
+            }
+
+            @Override
+            public void warmUp() {
+                grader.warmUp();
             }
 
             @Override
@@ -100,6 +114,30 @@ public final class Attempts {
         grader.startTestJvmFor(exercise); // boots while the files are compiled; no-op if one waits
         GradeReport report = grader.grade(new GradeRequest(exercise, files, seed));
         return new Attempt(exercise, files, report, record(exercise, report, false), false);
+    }
+
+    /**
+     * Warms the grader up in the background for the learner's first save: a spare test JVM, and the compiler on
+     * the exercise they will resume.
+     */
+    public void warmUp() {
+        grader.warmUp();
+        prepare(Standing.resume(course, progress.load()));
+    }
+
+    /**
+     * Readies the grader for a save of this exercise, in the background: the learner has it open or is about to
+     * (the exercise they stopped at). Its files as they stand now are the likely attempt; an exercise with a
+     * file missing is left alone, since its save will only say which file to restore.
+     */
+    public void prepare(Exercise exercise) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String file : exercise.files()) {
+            workspace.read(file).ifPresent(text -> files.put(file, text));
+        }
+        if (files.size() == exercise.files().size()) {
+            grader.prepareFor(new GradeRequest(exercise, files));
+        }
     }
 
     /** Whether every file of the exercise in the workspace is still the stub: nothing attempted yet. */

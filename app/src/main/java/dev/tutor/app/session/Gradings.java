@@ -62,6 +62,32 @@ public final class Gradings implements AutoCloseable {
         queue.submit(exercise);
     }
 
+    /**
+     * Readies the grader for a save of this exercise, which the learner has opened (or will resume), on the
+     * gradings' thread: it reads their files, and the face's own thread must not wait for a disk.
+     */
+    public void prepare(Exercise exercise) {
+        readyGrader(() -> attempts.prepare(exercise));
+    }
+
+    /**
+     * Warms the grader up for the learner's first save (a spare test JVM, the compiler on the exercise they will
+     * resume), on the gradings' thread, which reads their progress and files.
+     */
+    public void warmUp() {
+        readyGrader(attempts::warmUp);
+    }
+
+    private void readyGrader(Runnable readying) {
+        thread.execute(() -> {
+            try {
+                readying.run();
+            } catch (RuntimeException e) {
+                // Only the first verdict is slower for it; the save itself says what is wrong.
+            }
+        });
+    }
+
     /** Starts grading every exercise file saved under {@code sourceRoot}. */
     public synchronized void watch(Path sourceRoot, WatchOptions options) throws IOException {
         if (watcher != null) {

@@ -12,6 +12,13 @@ sealed interface Effect {
     record RunGrade(String exerciseId) implements Effect {
     }
 
+    /**
+     * Ready the grader for a save of {@code exerciseId}, which the learner has just opened: its tests compiled and
+     * a test JVM of the kind it needs waiting, before the first save rather than during it.
+     */
+    record PrepareGrading(String exerciseId) implements Effect {
+    }
+
     /** Record in the progress file that the learner took a hint of {@code exerciseId}. */
     record SaveHintTaken(String exerciseId) implements Effect {
     }

@@ -123,6 +123,7 @@ final class EffectRunner {
     boolean run(Effect effect) {
         switch (effect) {
             case Effect.RunGrade g -> gradings.submit(exercises.apply(g.exerciseId()));
+            case Effect.PrepareGrading p -> gradings.prepare(exercises.apply(p.exerciseId()));
             case Effect.SaveHintTaken h -> gradings.changeProgress(p -> p.withHintTaken(h.exerciseId())
                     .withCurrent(h.exerciseId()));
             case Effect.SaveSolutionViewed v -> gradings.changeProgress(p -> p.withSolutionViewed(v.exerciseId()));

@@ -6,7 +6,6 @@ import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.tutor.app.course.Course;
-import dev.tutor.app.grading.Grader;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Gradings;
 import dev.tutor.app.session.LearnerDemos;
@@ -84,14 +83,13 @@ public final class FullScreenTutor {
             // JVM, the compiler's warm-up and the watcher's first scan would each hold it up. Keys pressed
             // meanwhile wait in the terminal's input until the loop runs.
             loop.paint();
-            Grader grader = session.grader();
             gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));
             EffectRunner effects = new EffectRunner(course::requireExercise, gradings, loop.inbox(),
                     lessonId -> lendToDemo(loop, loan, demos, lessonId),
                     lessonId -> LearnerDemos.prepare(session.course(), session.existingWorkspace(), session.progress(),
                             lessonId, List.of()),
                     ready -> lendToLearnerDemo(loop, loan, ready));
-            grader.warmUp(); // in the background: the first verdict then costs no JVM start
+            gradings.warmUp(); // in the background: the first verdict then costs no JVM start nor a cold javac
             gradings.watch(workspace.sourceRoot(), WatchOptions.defaults());
             ticker.scheduleAtFixedRate(() -> loop.inbox().add(new Msg.Tick(System.nanoTime())),
                     TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);

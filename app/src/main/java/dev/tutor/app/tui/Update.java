@@ -4,6 +4,7 @@ import dev.tutor.app.course.Exercise;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Hints;
 import dev.tutor.app.session.Standing;
+import dev.tutor.app.tui.Effect.PrepareGrading;
 import dev.tutor.app.tui.Effect.Quit;
 import dev.tutor.app.tui.Effect.RunGrade;
 import dev.tutor.app.tui.Effect.SaveHintTaken;
@@ -98,9 +99,14 @@ final class Update {
         }
         if ((key.kind() == Kind.ENTER || key.kind() == Kind.RIGHT || key.is('l')) && !rows.isEmpty()) {
             CourseMapRows.Row row = rows.get(Math.min(s.selected(), last));
-            return Next.of(row.isLesson() ? s.openLesson(row.lesson().id()) : s.openExercise(row.exercise().id()));
+            return row.isLesson() ? Next.of(s.openLesson(row.lesson().id())) : openExercise(s, row.exercise().id());
         }
         return Next.of(s);
+    }
+
+    /** Opens an exercise's panel, and readies the grader for its first save while the learner reads it. */
+    private static Next openExercise(TutorState s, String exerciseId) {
+        return Next.of(s.openExercise(exerciseId), new PrepareGrading(exerciseId));
     }
 
     private static Next lessonKey(TutorState s, Key key) {
@@ -124,7 +130,7 @@ final class Update {
         }
         if (key.kind() == Kind.ENTER || key.is('e')) {
             List<Exercise> exercises = s.course().exercisesOf(s.reader().lessonId());
-            return Next.of(exercises.isEmpty() ? s : s.openExercise(exercises.get(0).id()));
+            return exercises.isEmpty() ? Next.of(s) : openExercise(s, exercises.get(0).id());
         }
         if (key.is('d')) {
             return DemoUpdate.runLessonDemo(s);
@@ -203,7 +209,7 @@ final class Update {
                 return Next.of(s.withNotice(key.is('n') ? "That was the last exercise of the course."
                         : "This is the first exercise."));
             }
-            return Next.of(s.openExercise(all.get(at).id()));
+            return openExercise(s, all.get(at).id());
         }
         if (key.is('l')) {
             return Next.of(s.openLesson(exercise.lessonId()));

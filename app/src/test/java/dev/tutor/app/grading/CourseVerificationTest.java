@@ -26,7 +26,6 @@ class CourseVerificationTest {
     static void startGrader() {
         grader = new Grader(SOURCE, PackedClassPath.of(Grader.currentClassPath()), List.of());
         grader.trainStartupCache();
-        grader.warmUp();
     }
 
     @AfterAll

@@ -56,6 +56,19 @@ class GraderTest {
     }
 
     @Test
+    void preparingForAnExerciseCompilesItsTestsBeforeTheFirstSaveSoThatTheSaveCompilesOnlyTheLearnersFiles()
+            throws Exception {
+        try (Grader fresh = Grader.forThisJvm(new FixtureCourse())) {
+            GradeRequest likely = new GradeRequest(FixtureCourse.exercise(1), adder("return 0;"));
+            assertThat(fresh.keepsCompiledTestsOf(likely.exercise())).as("before preparing").isFalse();
+
+            fresh.prepareFor(likely).get();
+
+            assertThat(fresh.keepsCompiledTestsOf(likely.exercise())).as("after preparing").isTrue();
+        }
+    }
+
+    @Test
     void passesCorrectAnswer() {
         GradeReport report = grade(adder("return a + b;"));
         assertThat(report.verdict()).isEqualTo(new Verdict.Passed(1));

@@ -48,6 +48,16 @@ class AttemptsTest {
         }
 
         @Override
+        public void prepareFor(GradeRequest likely) {
+            calls.add("prepareFor " + likely.exercise().id() + " " + likely.learnerSources());
+        }
+
+        @Override
+        public void warmUp() {
+            calls.add("warmUp");
+        }
+
+        @Override
         public GradeReport grade(GradeRequest request) {
             calls.add("grade " + request.exercise().id());
             TestFailure failure = new TestFailure("aTest", "saw 0", "AssertionError", "A.java:4", List.of());
@@ -158,5 +168,29 @@ class AttemptsTest {
         assertThat(heard.get().untouched()).isTrue();
         assertThat(grader.calls).as("what the grader was asked for an untouched stub").isEmpty();
         assertThat(progress.stored.get()).isEqualTo(Progress.empty().withCurrent("a"));
+    }
+
+    @Test
+    void warmingUpReadiesTheGraderForTheExerciseTheLearnerWillResumeWithTheirFilesAsTheyStand() throws Exception {
+        String begun = STUB.replace("return 0;", "return 2;");
+        Path other = new Workspace(root).learnerFile(StandingTest.COURSE.requireExercise("b").files().get(0));
+        Files.createDirectories(other.getParent());
+        Files.writeString(other, "class B {}\n");
+        save(begun);
+        progress.stored.set(Progress.empty().withAttempt("a", true, NOW).withCurrent("a"));
+
+        attempts().warmUp();
+
+        // "a" is passed, so the learner resumes at "b"; its file is read now, not the stub's text
+        assertThat(grader.calls).containsExactly("warmUp", "prepareFor b {" + StandingTest.COURSE
+                .requireExercise("b").files().get(0) + "=class B {}\n}");
+        assertThat(progress.saves).as("readying the grader records nothing").isEmpty();
+    }
+
+    @Test
+    void anExerciseWithAFileMissingIsNotPreparedSinceItsSaveWillOnlySayWhichFileToRestore() {
+        attempts().prepare(EXERCISE);
+
+        assertThat(grader.calls).isEmpty();
     }
 }

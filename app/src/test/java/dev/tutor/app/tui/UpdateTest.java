@@ -51,6 +51,20 @@ class UpdateTest {
     }
 
     @Test
+    void openingAnExerciseFromTheMapOrItsLessonReadiesTheGraderForItsFirstSave() {
+        TutorState map = TuiFixtures.state(80, 24);
+        assertThat(Update.update(map, new Msg.KeyPressed(Key.of(Kind.DOWN))).effects()).isEmpty();
+        TutorState onExercise = press(map, Key.of(Kind.DOWN));
+        assertThat(Update.update(onExercise, new Msg.KeyPressed(Key.of(Kind.ENTER))).effects())
+                .containsExactly(new Effect.PrepareGrading("workload-probe"));
+        TutorState lesson = press(map, Key.of(Kind.ENTER));
+        assertThat(Update.update(lesson, new Msg.KeyPressed(Key.ch('e'))).effects())
+                .containsExactly(new Effect.PrepareGrading("workload-probe"));
+        assertThat(Update.update(map, new Msg.KeyPressed(Key.of(Kind.ENTER))).effects())
+                .as("a lesson opened: nothing to grade yet").isEmpty();
+    }
+
+    @Test
     void theMapResumesAtTheExerciseTheLearnerWasOn() {
         TutorState s = TutorState.initial(TuiFixtures.course(), TuiFixtures.texts(), TuiFixtures.progressAfter(false),
                 80, 24, Glyphs.ASCII);
