@@ -96,6 +96,7 @@ public final class Grader implements AutoCloseable {
         warming.execute(() -> {
             pool.trainStartupCache();
             pool.prestart();
+            TestJvm.warmChannel();
         });
         long deadline = System.nanoTime() + WARM_UP_BUDGET_NANOS;
         warming.execute(() -> warmRound(WARM_UP_COMPILES, deadline));
@@ -137,9 +138,24 @@ public final class Grader implements AutoCloseable {
                 ScratchFolders.delete(scratch);
             }
         } else {
-            warmCompile(attempt);
+            // Every other round the reference solution: the learner's next save will hold code the stub does not
+            // (lambdas, generics, a record), whose paths through javac the stub alone would leave cold.
+            warmCompile(roundsLeft % 2 == 0 ? attempt : solutionOf(attempt.exercise()).orElse(attempt));
         }
         warming.execute(() -> warmRound(roundsLeft - 1, deadline));
+    }
+
+    /** The exercise's reference solution as an attempt, to compile but never to show. */
+    private Optional<GradeRequest> solutionOf(Exercise exercise) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String path : exercise.files()) {
+            Optional<String> text = course.solution(path);
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            files.put(path, text.get());
+        }
+        return Optional.of(new GradeRequest(exercise, files));
     }
 
     /** Waits until no grading is under way; false when the deadline passed first. */

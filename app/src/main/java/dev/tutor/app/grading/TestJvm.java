@@ -36,11 +36,29 @@ final class TestJvm implements AutoCloseable {
     private final BlockingQueue<WorkerMessage> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Boolean> ready = new CompletableFuture<>();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private final Gson gson = new Gson();
+    /** One for all test JVMs: Gson builds its adapters for the messages' records once, not at every grading. */
+    private static final Gson GSON = new Gson();
 
     private TestJvm(Process process, Path scratch) {
         this.process = process;
         this.scratch = scratch;
+    }
+
+    /**
+     * Writes and reads one message of each kind and a request, so that a learner's first verdict does not wait
+     * while the private channel's code loads and Gson builds its adapters.
+     */
+    static void warmChannel() {
+        List<WorkerMessage> samples = List.of(new WorkerMessage.Ready(), new WorkerMessage.RunStarted(1),
+                new WorkerMessage.TestStarted(1, "t"), new WorkerMessage.TestFinished(1, "t", "FAILED", "m",
+                        "java.lang.AssertionError", "A.java:1", List.of("hint-1")),
+                new WorkerMessage.TestTimedOut("t", List.of(), "d", "o", 0), new WorkerMessage.ExitCalled("t", "w", "o", 0),
+                new WorkerMessage.Measured("t", "n", "v"), new WorkerMessage.Done("o", 0),
+                new WorkerMessage.WorkerFailed("m"));
+        for (WorkerMessage sample : samples) {
+            WorkerMessage.fromJson(GSON, WorkerMessage.toJson(GSON, sample));
+        }
+        GSON.toJson(new WorkerRequest("warm-up", List.of("."), List.of("T"), List.of("A"), 1, 1, 1, null));
     }
 
     /** Where an attempt's learner classes go before the request is sent; on the JVM's class path. */
@@ -88,7 +106,7 @@ final class TestJvm implements AutoCloseable {
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                Optional<WorkerMessage> message = WorkerMessage.fromJson(gson, line);
+                Optional<WorkerMessage> message = WorkerMessage.fromJson(GSON, line);
                 if (message.isEmpty()) {
                     continue; // something wrote to the raw descriptor; not ours to trust
                 }
@@ -139,7 +157,7 @@ final class TestJvm implements AutoCloseable {
     /** Sends the one request and closes standard input, so a learner's read from it ends at once. */
     void send(WorkerRequest request) {
         try (OutputStream in = process.getOutputStream()) {
-            in.write((gson.toJson(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            in.write((GSON.toJson(request) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new GradingException("The test JVM stopped before it took the request: " + stderr(), e);
         }
