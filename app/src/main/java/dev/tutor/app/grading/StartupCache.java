@@ -3,6 +3,7 @@ package dev.tutor.app.grading;
 import dev.tutor.app.grading.worker.TestWorker;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,12 @@ import java.util.concurrent.TimeUnit;
 final class StartupCache {
     /** A cache nobody has used for this long belongs to a tutor.jar or a Java that is gone; it is removed. */
     private static final Duration UNUSED_FOR = Duration.ofDays(7);
+    /**
+     * How many caches of other tutor.jars and Javas are kept at most, the most recently used: a course author
+     * rebuilds tutor.jar many times a day, and each build's cache is about 30 MB (a week of building the tutor
+     * left 110 of them, 3 GB).
+     */
+    static final int OTHERS_KEPT = 3;
     /** The longest a training may take before it is given up. */
     private static final Duration TRAINING_LIMIT = Duration.ofSeconds(60);
     /** A half-written cache or a training's lock this old was left by a training that died. */
@@ -75,22 +83,41 @@ final class StartupCache {
     }
 
     /**
-     * Removes the caches of other tutor.jars and Javas that nobody used for {@link #UNUSED_FOR}, and trainings
-     * that died half-way: each tutor update trains a new cache of about 30 MB, and the old ones would pile up.
+     * Removes the caches of other tutor.jars and Javas that nobody used for {@link #UNUSED_FOR} or that are older
+     * than the {@link #OTHERS_KEPT} used last, and trainings that died half-way: each tutor update trains a new
+     * cache of about 30 MB, and the old ones would pile up.
      */
     void removeStaleSiblings() {
         Instant now = Instant.now();
         try (var siblings = Files.list(file.getParent())) {
+            List<Path> others = new ArrayList<>();
             for (Path sibling : siblings.filter(p -> p.getFileName().toString().startsWith("test-jvm-")).toList()) {
                 Duration age = Duration.between(Files.getLastModifiedTime(sibling).toInstant(), now);
                 String name = sibling.getFileName().toString();
                 boolean partial = name.contains(".partial-") || name.endsWith(".training");
-                if (!sibling.equals(file) && age.compareTo(partial ? ABANDONED_AFTER : UNUSED_FOR) > 0) {
+                if (sibling.equals(file)) {
+                    continue;
+                }
+                if (age.compareTo(partial ? ABANDONED_AFTER : UNUSED_FOR) > 0) {
                     Files.deleteIfExists(sibling);
+                } else if (!partial) {
+                    others.add(sibling);
                 }
             }
-        } catch (IOException e) {
+            others.sort(Comparator.comparing(StartupCache::lastModified).reversed());
+            for (Path older : others.subList(Math.min(OTHERS_KEPT, others.size()), others.size())) {
+                Files.deleteIfExists(older);
+            }
+        } catch (IOException | UncheckedIOException e) {
             // Left for the next training to try again.
+        }
+    }
+
+    private static FileTime lastModified(Path path) {
+        try {
+            return Files.getLastModifiedTime(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

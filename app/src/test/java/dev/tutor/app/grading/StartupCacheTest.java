@@ -53,6 +53,24 @@ class StartupCacheTest {
     }
 
     @Test
+    void keepsOnlyTheCachesOfTheOtherJarsUsedLastHoweverRecent() throws IOException {
+        StartupCache cache = cache();
+        Path own = file(cache.file().getFileName().toString(), Duration.ofDays(5));
+        List<Path> others = new java.util.ArrayList<>();
+        for (int i = 0; i < StartupCache.OTHERS_KEPT + 3; i++) { // i hours old: the first ones were used last
+            others.add(file("test-jvm-00000000000001%02d.aot".formatted(i), Duration.ofHours(i)));
+        }
+        Path runningTraining = file("test-jvm-0000000000000999.aot.partial-4343", Duration.ofMinutes(50));
+
+        cache.removeStaleSiblings();
+
+        assertThat(own).exists();
+        assertThat(runningTraining).as("a training under way is no cache to count").exists();
+        assertThat(others.subList(0, StartupCache.OTHERS_KEPT)).allMatch(Files::exists);
+        assertThat(others.subList(StartupCache.OTHERS_KEPT, others.size())).noneMatch(Files::exists);
+    }
+
+    @Test
     void startingATrainingClearsWhatDeadTrainingsLeftEvenWhenThisOneFails() throws IOException {
         StartupCache cache = cache();
         Path deadTraining = file("test-jvm-0000000000000003.aot.partial-4242", Duration.ofHours(2));
