@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -33,14 +31,6 @@ public final class Grader implements AutoCloseable {
     public static final int OUTPUT_CAP_BYTES = 64 * 1024;
     /** How long a test JVM may take to start and warm up before the grader gives up on it. */
     private static final long STARTUP_LIMIT_MS = 30_000;
-    /**
-     * How many times the warm-up compiles the likely attempt at most. javac gets faster as the JIT compiles javac
-     * itself: a workload-probe attempt took about 0.8 s to compile in a fresh JVM, 0.15 s at the fifth compile,
-     * 0.07 s at the tenth and 0.03 s from about the thirtieth (two cores, bench/RESULTS.md, 2026-12-06 evening).
-     */
-    private static final int WARM_UP_COMPILES = 40;
-    /** The longest the warm-up goes on compiling: on a slow machine it stops before its count. */
-    private static final long WARM_UP_BUDGET_NANOS = 12_000_000_000L;
 
     private final CourseSource course;
     private final SourceCompiler compiler;
@@ -48,17 +38,7 @@ public final class Grader implements AutoCloseable {
     private final Path compiledTestsRoot = ScratchFolders.create("tutor-tests");
     private final Map<String, Path> compiledTests = new ConcurrentHashMap<>();
     private final AtomicInteger compiledTestsMade = new AtomicInteger();
-    /** The background work before a save: the start-up cache, the spare JVM, the compiler's warm-up. */
-    private final ExecutorService warming = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "tutor-grader-warm-up");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        return thread;
-    });
-    /** The attempt the learner is likely to save next, which the warm-up compiles; null until one is known. */
-    private volatile GradeRequest likely;
-    /** Gradings under way; the warm-up waits while there are any, so that it never slows a verdict down. */
-    private int gradingsUnderway;
+    private final WarmUp warmUp;
 
     /**
      * @throws GradingException when this Java cannot compile (a runtime without the compiler): checked
@@ -71,6 +51,8 @@ public final class Grader implements AutoCloseable {
         this.course = course;
         this.compiler = new SourceCompiler(classPath);
         this.pool = new TestJvmPool(classPath, extraJvmOptions);
+        this.warmUp = new WarmUp(pool, compiler, course,
+                (attempt, scratch) -> compileAttempt(attempt, scratch, true));
     }
 
     /** A grader for the class path this JVM runs on: tutor.jar, or the build's folders in tests. */
@@ -87,19 +69,11 @@ public final class Grader implements AutoCloseable {
     }
 
     /**
-     * Starts the spare test JVM (training the start-up cache first, once) and warms the compiler up, in the
-     * background. javac's first compile costs about ten times a warm one and it keeps getting faster for tens of
-     * compiles, so the warm-up compiles the likely attempt ({@link #prepareFor}) again and again while the
-     * learner reads, pausing whenever a grading is under way, until javac is near its best speed.
+     * Starts the spare test JVM (training the start-up cache first, once) and warms the compiler up on the
+     * likely attempt ({@link #prepareFor}), in the background while the learner reads.
      */
     public void warmUp() {
-        warming.execute(() -> {
-            pool.trainStartupCache();
-            pool.prestart();
-            TestJvm.warmChannel();
-        });
-        long deadline = System.nanoTime() + WARM_UP_BUDGET_NANOS;
-        warming.execute(() -> warmRound(WARM_UP_COMPILES, deadline));
+        warmUp.start();
     }
 
     /**
@@ -111,8 +85,7 @@ public final class Grader implements AutoCloseable {
      */
     public CompletableFuture<Void> prepareFor(GradeRequest attempt) {
         pool.expect(explores(attempt.exercise()));
-        likely = attempt;
-        return CompletableFuture.runAsync(() -> warmCompile(attempt), warming);
+        return warmUp.prepareFor(attempt);
     }
 
     /** Whether the tests of this exercise are compiled and kept, so that a save compiles only the learner's files. */
@@ -121,90 +94,12 @@ public final class Grader implements AutoCloseable {
     }
 
     /**
-     * One round of the warm-up, then the next as a task of its own, so that a {@link #prepareFor} asked for
-     * meanwhile is not held up by the rounds still to come.
-     */
-    private void warmRound(int roundsLeft, long deadline) {
-        if (roundsLeft <= 0 || !awaitNoGrading(deadline)) {
-            return;
-        }
-        GradeRequest attempt = likely;
-        if (attempt == null) {
-            Path scratch = ScratchFolders.create("tutor-warm");
-            try {
-                compiler.compile(Map.of("Warm.java", "class Warm { int twice(int x) { return 2 * x; } }"), Map.of(),
-                        scratch);
-            } finally {
-                ScratchFolders.delete(scratch);
-            }
-        } else {
-            // Every other round the reference solution: the learner's next save will hold code the stub does not
-            // (lambdas, generics, a record), whose paths through javac the stub alone would leave cold.
-            warmCompile(roundsLeft % 2 == 0 ? attempt : solutionOf(attempt.exercise()).orElse(attempt));
-        }
-        warming.execute(() -> warmRound(roundsLeft - 1, deadline));
-    }
-
-    /** The exercise's reference solution as an attempt, to compile but never to show. */
-    private Optional<GradeRequest> solutionOf(Exercise exercise) {
-        Map<String, String> files = new LinkedHashMap<>();
-        for (String path : exercise.files()) {
-            Optional<String> text = course.solution(path);
-            if (text.isEmpty()) {
-                return Optional.empty();
-            }
-            files.put(path, text.get());
-        }
-        return Optional.of(new GradeRequest(exercise, files));
-    }
-
-    /** Waits until no grading is under way; false when the deadline passed first. */
-    private boolean awaitNoGrading(long deadline) {
-        synchronized (warming) {
-            try {
-                long left;
-                while (gradingsUnderway > 0 && (left = deadline - System.nanoTime()) > 0) {
-                    warming.wait(Math.max(1, left / 1_000_000));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            return System.nanoTime() < deadline;
-        }
-    }
-
-    private void gradingStarts() {
-        synchronized (warming) {
-            gradingsUnderway++;
-        }
-    }
-
-    private void gradingEnds() {
-        synchronized (warming) {
-            gradingsUnderway--;
-            warming.notifyAll();
-        }
-    }
-
-    /**
      * Compiles an attempt once, now, keeping its exercise's compiled tests: what a learner's tutor has done
      * in its warm-up before their first save, so that a course author's measured verdict times are those a
      * learner meets rather than a cold compiler's.
      */
     public void warmCompilerOn(GradeRequest attempt) {
-        warmCompile(attempt);
-    }
-
-    private void warmCompile(GradeRequest attempt) {
-        Path scratch = ScratchFolders.create("tutor-warm");
-        try {
-            compileAttempt(attempt, scratch, true);
-        } catch (RuntimeException e) {
-            // A warm-up that fails (a file the learner broke mid-edit, a full disk) only leaves javac colder.
-        } finally {
-            ScratchFolders.delete(scratch);
-        }
+        warmUp.compileOnce(attempt);
     }
 
     /**
@@ -229,11 +124,11 @@ public final class Grader implements AutoCloseable {
     }
 
     public GradeReport grade(GradeRequest request) {
-        gradingStarts();
+        warmUp.gradingStarts();
         try {
             return grade(request, true);
         } finally {
-            gradingEnds();
+            warmUp.gradingEnds();
         }
     }
 
@@ -421,7 +316,7 @@ public final class Grader implements AutoCloseable {
 
     @Override
     public void close() {
-        warming.shutdownNow();
+        warmUp.close();
         pool.close();
         ScratchFolders.delete(compiledTestsRoot);
     }
