@@ -131,10 +131,7 @@ public final class Attempts {
      * file missing is left alone, since its save will only say which file to restore.
      */
     public void prepare(Exercise exercise) {
-        Map<String, String> files = new LinkedHashMap<>();
-        for (String file : exercise.files()) {
-            workspace.read(file).ifPresent(text -> files.put(file, text));
-        }
+        Map<String, String> files = filesAsTheyStand(exercise);
         if (files.size() == exercise.files().size()) {
             grader.prepareFor(new GradeRequest(exercise, files));
         }
@@ -142,11 +139,17 @@ public final class Attempts {
 
     /** Whether every file of the exercise in the workspace is still the stub: nothing attempted yet. */
     public boolean untouched(Exercise exercise) {
+        Map<String, String> files = filesAsTheyStand(exercise);
+        return files.size() == exercise.files().size() && stubs(files);
+    }
+
+    /** The exercise's files in the workspace now, by source path; a missing one is left out. */
+    private Map<String, String> filesAsTheyStand(Exercise exercise) {
         Map<String, String> files = new LinkedHashMap<>();
         for (String file : exercise.files()) {
             workspace.read(file).ifPresent(text -> files.put(file, text));
         }
-        return files.size() == exercise.files().size() && stubs(files);
+        return files;
     }
 
     /** Whether each of these learner files says what its stub says. */
