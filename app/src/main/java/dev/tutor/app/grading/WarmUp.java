@@ -41,7 +41,8 @@ final class WarmUp implements AutoCloseable {
     });
     /** The attempt the learner is likely to save next; null until one is known. */
     private volatile GradeRequest likely;
-    /** Gradings under way, guarded by {@link #thread}'s monitor. */
+    /** Guards {@link #gradingsUnderway}, and wakes the rounds when the last grading ends. */
+    private final Object gradings = new Object();
     private int gradingsUnderway;
 
     WarmUp(TestJvmPool pool, SourceCompiler compiler, CourseSource course,
@@ -120,11 +121,11 @@ final class WarmUp implements AutoCloseable {
 
     /** Waits until no grading is under way; false when the deadline passed first. */
     private boolean awaitNoGrading(long deadline) {
-        synchronized (thread) {
+        synchronized (gradings) {
             try {
                 long left;
                 while (gradingsUnderway > 0 && (left = deadline - System.nanoTime()) > 0) {
-                    thread.wait(Math.max(1, left / 1_000_000));
+                    gradings.wait(Math.max(1, left / 1_000_000));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -135,15 +136,15 @@ final class WarmUp implements AutoCloseable {
     }
 
     void gradingStarts() {
-        synchronized (thread) {
+        synchronized (gradings) {
             gradingsUnderway++;
         }
     }
 
     void gradingEnds() {
-        synchronized (thread) {
+        synchronized (gradings) {
             gradingsUnderway--;
-            thread.notifyAll();
+            gradings.notifyAll();
         }
     }
 
