@@ -60,8 +60,13 @@ final class WarmUp implements AutoCloseable {
             pool.prestart();
             TestJvm.warmChannel();
         });
-        long deadline = System.nanoTime() + BUDGET_NANOS;
-        thread.execute(() -> round(ROUNDS, deadline));
+        startRounds(ROUNDS, BUDGET_NANOS);
+    }
+
+    /** Compiles the likely attempt up to {@code rounds} times within {@code budgetNanos}, one round a task. */
+    void startRounds(int rounds, long budgetNanos) {
+        long deadline = System.nanoTime() + budgetNanos;
+        thread.execute(() -> round(rounds, deadline));
     }
 
     /** Makes {@code attempt} the one the rounds compile, and compiles it once at the next turn. */
