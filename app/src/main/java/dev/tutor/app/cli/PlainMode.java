@@ -45,6 +45,7 @@ final class PlainMode {
             return TutorCommand.PASSED;
         }
         TutorCommand.commandLine(context).execute("--workspace", workspace.root().toString(), "list");
+        context.session().warmUpInBackground(); // while the learner reads and edits, before their first check
         context.out().println("Commands: " + String.join(", ", LinePrompt.COMMANDS) + " (tab completes; 'help COMMAND'"
                 + " explains one).");
         try (LinePrompt prompt = LinePrompt.open(context, context.course(), workspace.tutorDir().resolve("history"))) {

@@ -35,6 +35,8 @@ public final class TutorSession implements AutoCloseable {
     private Grader grader;
     private ProgressStore progressStore;
     private Attempts attempts;
+    /** Once closed, no grader is made: a warm-up still starting must not leave a test JVM behind the tutor. */
+    private boolean closed;
 
     /** @param warnings where to say what goes wrong without stopping anything (a corrupt progress file) */
     public TutorSession(Consumer<String> warnings) {
@@ -133,6 +135,9 @@ public final class TutorSession implements AutoCloseable {
     }
 
     public synchronized Grader grader() {
+        if (closed) {
+            throw new IllegalStateException("The tutor is closing.");
+        }
         if (grader == null) {
             grader = Grader.forThisJvm(source());
         }
@@ -165,6 +170,21 @@ public final class TutorSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Warms the grader up on a thread of its own, for a face that grades only when asked (the plain prompt's
+     * {@code check}): the spare test JVM and the compiler are ready by the learner's first check. Faces that
+     * watch saves warm up through their {@link Gradings} instead.
+     */
+    public void warmUpInBackground() {
+        Thread.ofPlatform().daemon().name("tutor-warm-up").start(() -> {
+            try {
+                attempts().warmUp();
+            } catch (RuntimeException e) {
+                // No workspace, or the tutor closing: only the first check is slower for it.
+            }
+        });
+    }
+
     /** The save-to-verdict pipeline over this session's attempts, reporting to {@code listener}. */
     public Gradings gradings(Gradings.Listener listener) {
         return new Gradings(attempts(), progressStore(), listener);
@@ -172,6 +192,7 @@ public final class TutorSession implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (grader != null) {
             grader.close();
         }
