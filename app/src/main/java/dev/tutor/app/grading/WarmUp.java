@@ -63,10 +63,12 @@ final class WarmUp implements AutoCloseable {
         startRounds(ROUNDS, BUDGET_NANOS);
     }
 
-    /** Compiles the likely attempt up to {@code rounds} times within {@code budgetNanos}, one round a task. */
+    /**
+     * Compiles the likely attempt up to {@code rounds} times within {@code budgetNanos}, one round a task; the
+     * budget counts from the first round, after a start-up cache's training (some 10 s once per tutor.jar).
+     */
     void startRounds(int rounds, long budgetNanos) {
-        long deadline = System.nanoTime() + budgetNanos;
-        thread.execute(() -> round(rounds, deadline));
+        thread.execute(() -> round(rounds, System.nanoTime() + budgetNanos));
     }
 
     /** Makes {@code attempt} the one the rounds compile, and compiles it once at the next turn. */
