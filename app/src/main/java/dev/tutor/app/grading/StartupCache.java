@@ -3,7 +3,6 @@ package dev.tutor.app.grading;
 import dev.tutor.app.grading.worker.TestWorker;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -16,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,9 +91,10 @@ final class StartupCache {
     void removeStaleSiblings() {
         Instant now = Instant.now();
         try (var siblings = Files.list(file.getParent())) {
-            List<Path> others = new ArrayList<>();
+            Map<Path, FileTime> others = new HashMap<>();
             for (Path sibling : siblings.filter(p -> p.getFileName().toString().startsWith("test-jvm-")).toList()) {
-                Duration age = Duration.between(Files.getLastModifiedTime(sibling).toInstant(), now);
+                FileTime used = Files.getLastModifiedTime(sibling);
+                Duration age = Duration.between(used.toInstant(), now);
                 String name = sibling.getFileName().toString();
                 boolean partial = name.contains(".partial-") || name.endsWith(".training");
                 if (sibling.equals(file)) {
@@ -101,23 +103,15 @@ final class StartupCache {
                 if (age.compareTo(partial ? ABANDONED_AFTER : UNUSED_FOR) > 0) {
                     Files.deleteIfExists(sibling);
                 } else if (!partial) {
-                    others.add(sibling);
+                    others.put(sibling, used);
                 }
             }
-            others.sort(Comparator.comparing(StartupCache::lastModified).reversed());
-            for (Path older : others.subList(Math.min(OTHERS_KEPT, others.size()), others.size())) {
+            List<Path> olderFirst = others.keySet().stream().sorted(Comparator.comparing(others::get)).toList();
+            for (Path older : olderFirst.subList(0, Math.max(0, olderFirst.size() - OTHERS_KEPT))) {
                 Files.deleteIfExists(older);
             }
-        } catch (IOException | UncheckedIOException e) {
-            // Left for the next training to try again.
-        }
-    }
-
-    private static FileTime lastModified(Path path) {
-        try {
-            return Files.getLastModifiedTime(path);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // Left for the next training to try again.
         }
     }
 

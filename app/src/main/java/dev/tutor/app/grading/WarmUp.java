@@ -1,11 +1,8 @@
 package dev.tutor.app.grading;
 
 import dev.tutor.app.course.CourseSource;
-import dev.tutor.app.course.Exercise;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,7 +93,7 @@ final class WarmUp implements AutoCloseable {
         } else {
             // Every other round the reference solution: the learner's next save will hold code the stub does not
             // (lambdas, generics, a record), whose paths through javac the stub alone would leave cold.
-            compileOnce(roundsLeft % 2 == 0 ? attempt : solutionOf(attempt.exercise()).orElse(attempt));
+            compileOnce(roundsLeft % 2 == 0 ? attempt : GradeRequest.ofEveryFile(attempt.exercise(), course::solution).orElse(attempt));
         }
         thread.execute(() -> round(roundsLeft - 1, deadline));
     }
@@ -111,19 +108,6 @@ final class WarmUp implements AutoCloseable {
         } finally {
             ScratchFolders.delete(scratch);
         }
-    }
-
-    /** The exercise's reference solution as an attempt, to compile but never to show. */
-    private Optional<GradeRequest> solutionOf(Exercise exercise) {
-        Map<String, String> files = new LinkedHashMap<>();
-        for (String path : exercise.files()) {
-            Optional<String> text = course.solution(path);
-            if (text.isEmpty()) {
-                return Optional.empty();
-            }
-            files.put(path, text.get());
-        }
-        return Optional.of(new GradeRequest(exercise, files));
     }
 
     /** Waits until no grading is under way; false when the deadline passed first. */

@@ -131,10 +131,7 @@ public final class Attempts {
      * file missing is left alone, since its save will only say which file to restore.
      */
     public void prepare(Exercise exercise) {
-        Map<String, String> files = filesAsTheyStand(exercise);
-        if (files.size() == exercise.files().size()) {
-            grader.prepareFor(new GradeRequest(exercise, files));
-        }
+        GradeRequest.ofEveryFile(exercise, workspace::read).ifPresent(grader::prepareFor);
     }
 
     /** Whether every file of the exercise in the workspace is still the stub: nothing attempted yet. */

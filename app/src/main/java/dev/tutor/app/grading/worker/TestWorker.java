@@ -145,7 +145,6 @@ public final class TestWorker {
                 .listeners(new StreamingListener(this, 1, stop)).cancellationToken(stop).build());
         testFinished();
         endChildProcesses(); // the end of a request's path, as it finds nothing to end here
-
         if (Boolean.getBoolean("tutor.warmExplorer")) {
             WarmUpTests.exploreOnce();
         }
