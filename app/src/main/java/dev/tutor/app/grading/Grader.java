@@ -39,6 +39,7 @@ public final class Grader implements AutoCloseable {
     private final Map<String, Path> compiledTests = new ConcurrentHashMap<>();
     private final AtomicInteger compiledTestsMade = new AtomicInteger();
     private final WarmUp warmUp;
+    private final CompileAhead<Compiled> compileAhead;
 
     /**
      * @throws GradingException when this Java cannot compile (a runtime without the compiler): checked
@@ -53,6 +54,14 @@ public final class Grader implements AutoCloseable {
         this.pool = new TestJvmPool(classPath, extraJvmOptions);
         this.warmUp = new WarmUp(pool, compiler, course,
                 (attempt, scratch) -> compileAttempt(attempt, scratch, true));
+        this.compileAhead = new CompileAhead<>((attempt, classes) -> {
+            warmUp.gradingStarts(); // the warm-up's rounds would hold javac up
+            try {
+                return compileAttempt(attempt, classes, true);
+            } finally {
+                warmUp.gradingEnds();
+            }
+        });
     }
 
     /** A grader for the class path this JVM runs on: tutor.jar, or the build's folders in tests. */
@@ -123,6 +132,15 @@ public final class Grader implements AutoCloseable {
         pool.prestart();
     }
 
+    /**
+     * Starts compiling an attempt the learner is about to save, on a thread of its own, and returns at once: the
+     * watcher waits for the file to stay quiet meanwhile, and {@link #grade} takes this compile if the attempt it
+     * grades holds exactly this text. An attempt that differs in any byte is compiled anew.
+     */
+    public void compileAhead(GradeRequest attempt) {
+        compileAhead.start(attempt);
+    }
+
     public GradeReport grade(GradeRequest request) {
         warmUp.gradingStarts();
         try {
@@ -140,9 +158,11 @@ public final class Grader implements AutoCloseable {
     private GradeReport grade(GradeRequest request, boolean reuseCompiledTests) {
         long started = System.nanoTime();
         Exercise exercise = request.exercise();
-        Path classes = ScratchFolders.create("tutor-attempt");
+        Optional<CompileAhead.Taken<Compiled>> ahead = reuseCompiledTests ? compileAhead.take(request) : Optional.empty();
+        Path classes = ahead.map(CompileAhead.Taken::classes).orElseGet(() -> ScratchFolders.create("tutor-attempt"));
         try {
-            Compiled compiled = compileAttempt(request, classes, reuseCompiledTests);
+            Compiled compiled = ahead.isPresent() ? ahead.get().compiled()
+                    : compileAttempt(request, classes, reuseCompiledTests);
             long compiledAt = System.nanoTime();
             if (!compiled.errors().isEmpty()) {
                 return report(exercise, new Verdict.CompileFailed(compiled.errors()), "", 0, started,
@@ -316,6 +336,7 @@ public final class Grader implements AutoCloseable {
 
     @Override
     public void close() {
+        compileAhead.close();
         warmUp.close();
         pool.close();
         ScratchFolders.delete(compiledTestsRoot);

@@ -45,6 +45,8 @@ public final class Attempts {
 
         void warmUp();
 
+        void compileAhead(GradeRequest attempt);
+
         GradeReport grade(GradeRequest request);
     }
 
@@ -64,6 +66,11 @@ public final class Attempts {
             @Override
             public void warmUp() {
                 grader.warmUp();
+            }
+
+            @Override
+            public void compileAhead(GradeRequest attempt) {
+                grader.compileAhead(attempt);
             }
 
             @Override
@@ -132,6 +139,17 @@ public final class Attempts {
      */
     public void prepare(Exercise exercise) {
         GradeRequest.ofEveryFile(exercise, workspace::read).ifPresent(grader::prepareFor);
+    }
+
+    /**
+     * Starts compiling the exercise's files as they stand, for the save the learner is making, so that its grading
+     * finds them compiled; an untouched stub, which is never graded, and an exercise with a file missing are left
+     * alone.
+     */
+    public void compileAhead(Exercise exercise) {
+        GradeRequest.ofEveryFile(exercise, workspace::read)
+                .filter(attempt -> !stubs(attempt.learnerSources()))
+                .ifPresent(grader::compileAhead);
     }
 
     /** Whether every file of the exercise in the workspace is still the stub: nothing attempted yet. */

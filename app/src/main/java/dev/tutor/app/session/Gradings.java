@@ -100,6 +100,14 @@ public final class Gradings implements AutoCloseable {
             }
 
             @Override
+            public void changing(Path file) {
+                // While a grading runs the save waits anyway, and a compile beside it would slow that verdict.
+                if (!queue.isBusy()) {
+                    attempts.exerciseOf(file).ifPresent(attempts::compileAhead);
+                }
+            }
+
+            @Override
             public void problem(String line) {
                 listener.problem(line);
             }

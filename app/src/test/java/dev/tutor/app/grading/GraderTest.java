@@ -69,6 +69,24 @@ class GraderTest {
     }
 
     @Test
+    void aSaveIsGradedOnItsOwnTextWhateverWasCompiledAhead() {
+        grader.compileAhead(new GradeRequest(FixtureCourse.exercise(1), adder("return a + b;")));
+        assertThat(grade(adder("return a - b;")).verdict()).as("a wrong answer after a right one compiled ahead")
+                .isInstanceOf(Verdict.TestsFailed.class);
+
+        grader.compileAhead(new GradeRequest(FixtureCourse.exercise(1), adder("return a - b;")));
+        assertThat(grade(adder("return a + b;")).verdict()).as("a right answer after a wrong one compiled ahead")
+                .isEqualTo(new Verdict.Passed(1));
+
+        grader.compileAhead(new GradeRequest(FixtureCourse.exercise(1), adder("return a + b;")));
+        assertThat(grade(adder("return a + b;")).verdict()).as("the very text compiled ahead")
+                .isEqualTo(new Verdict.Passed(1));
+        grader.compileAhead(new GradeRequest(FixtureCourse.exercise(1), adder("return a +")));
+        assertThat(grade(adder("return a +")).verdict()).as("a compile error compiled ahead")
+                .isInstanceOf(Verdict.CompileFailed.class);
+    }
+
+    @Test
     void passesCorrectAnswer() {
         GradeReport report = grade(adder("return a + b;"));
         assertThat(report.verdict()).isEqualTo(new Verdict.Passed(1));

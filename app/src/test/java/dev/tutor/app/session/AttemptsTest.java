@@ -58,6 +58,11 @@ class AttemptsTest {
         }
 
         @Override
+        public void compileAhead(GradeRequest attempt) {
+            calls.add("compileAhead " + attempt.exercise().id() + " " + attempt.learnerSources());
+        }
+
+        @Override
         public GradeReport grade(GradeRequest request) {
             calls.add("grade " + request.exercise().id());
             TestFailure failure = new TestFailure("aTest", "saw 0", "AssertionError", "A.java:4", List.of());
@@ -190,7 +195,22 @@ class AttemptsTest {
     @Test
     void anExerciseWithAFileMissingIsNotPreparedSinceItsSaveWillOnlySayWhichFileToRestore() {
         attempts().prepare(EXERCISE);
+        attempts().compileAhead(EXERCISE);
 
         assertThat(grader.calls).isEmpty();
+    }
+
+    @Test
+    void aSaveOnItsWayIsCompiledAheadWithTheFilesAsTheyStandButAnUntouchedStubIsNot() throws Exception {
+        save(STUB.replace("\n", "\r\n"));
+        attempts().compileAhead(EXERCISE);
+        assertThat(grader.calls).as("what the grader was asked for an untouched stub").isEmpty();
+
+        String begun = STUB.replace("return 0;", "return 3;");
+        save(begun);
+        attempts().compileAhead(EXERCISE);
+
+        assertThat(grader.calls).containsExactly("compileAhead a {" + FILE + "=" + begun + "}");
+        assertThat(progress.saves).as("compiling ahead records nothing").isEmpty();
     }
 }

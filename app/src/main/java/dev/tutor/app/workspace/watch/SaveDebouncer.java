@@ -22,15 +22,25 @@ import java.util.concurrent.TimeUnit;
  * coalesces the several events one editor save makes, drops a touch that changed nothing, and drops the second
  * sighting of one save by both native events and polling.
  *
+ * <p>A few milliseconds into the quiet period the file is looked at once already, and new content is announced as
+ * {@link SaveListener#changing}, so that a grading's compile can begin while the debounce still runs: most editors
+ * write a save in one burst well under a millisecond long.
+ *
  * <p>Called only on the watcher's thread: the pending timers and the hashes need no lock.
  */
 final class SaveDebouncer {
 
     private final ScheduledExecutorService loop;
     private final long quietNanos;
+    /** How long after its last touch a file is first looked at, for {@link SaveListener#changing}. */
+    static final long GLANCE_NANOS = 3_000_000;
+
     private final SaveListener listener;
     private final Map<Path, ScheduledFuture<?>> pending = new HashMap<>();
+    private final Map<Path, ScheduledFuture<?>> glances = new HashMap<>();
     private final Map<Path, byte[]> lastContent = new HashMap<>();
+    /** What each file held when it was last announced as changing, so that a burst announces each text once. */
+    private final Map<Path, byte[]> lastAnnounced = new HashMap<>();
 
     /** Creates a debouncer that schedules on {@code loop} and treats the {@code known} files' current content as seen. */
     SaveDebouncer(ScheduledExecutorService loop, Duration quiet, Collection<Path> known, SaveListener listener) {
@@ -52,10 +62,32 @@ final class SaveDebouncer {
         if (previous != null) {
             previous.cancel(false);
         }
+        if (GLANCE_NANOS < quietNanos) {
+            ScheduledFuture<?> previousGlance = glances.put(file, loop.schedule(() -> glance(file), GLANCE_NANOS,
+                    TimeUnit.NANOSECONDS));
+            if (previousGlance != null) {
+                previousGlance.cancel(false);
+            }
+        }
+    }
+
+    private void glance(Path file) {
+        glances.remove(file);
+        byte[] hash = hash(file);
+        if (hash == null || Arrays.equals(hash, lastContent.get(file)) || Arrays.equals(hash, lastAnnounced.get(file))) {
+            return;
+        }
+        lastAnnounced.put(file, hash);
+        try {
+            listener.changing(file);
+        } catch (RuntimeException e) {
+            // Only a hint: the save itself is still reported, and graded, when the file settles.
+        }
     }
 
     private void settle(Path file) {
         pending.remove(file);
+        lastAnnounced.remove(file);
         byte[] hash = hash(file);
         if (hash == null) {
             return; // deleted or renamed away: nothing to grade, and a later rename back is a touch of its own

@@ -16,6 +16,14 @@ public interface SaveListener {
     void saved(Path javaFile);
 
     /**
+     * Called when {@code javaFile}'s content has changed and the file has been quiet for a moment, before the
+     * debounce ends: a save is probably on its way. A hint for work that can begin early, such as compiling; the
+     * save itself is reported by {@link #saved} once the file stays quiet, and may hold other text by then.
+     * Ignored by default.
+     */
+    default void changing(Path javaFile) {}
+
+    /**
      * Called with one line when watching runs into trouble it survives, for example native events that could not
      * start; the line says what happened and what the watcher does instead. Ignored by default.
      */

@@ -23,12 +23,25 @@ final class RecordingListener implements SaveListener {
 
     private final BlockingQueue<Saved> saves = new LinkedBlockingQueue<>();
     final List<String> problems = new CopyOnWriteArrayList<>();
+    /** Every announcement of a change and every save, in the order heard, with the file's content then. */
+    final List<String> heard = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> problemsToCome = new LinkedBlockingQueue<>();
 
     @Override
     public void saved(Path javaFile) {
+        Saved saved = new Saved(javaFile, read(javaFile));
+        heard.add("saved " + javaFile.getFileName() + ": " + saved.content());
+        saves.add(saved);
+    }
+
+    @Override
+    public void changing(Path javaFile) {
+        heard.add("changing " + javaFile.getFileName() + ": " + read(javaFile));
+    }
+
+    private static String read(Path javaFile) {
         try {
-            saves.add(new Saved(javaFile, Files.readString(javaFile)));
+            return Files.readString(javaFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -46,6 +46,35 @@ class SaveDebouncerTest {
     }
 
     @Test
+    void aChangeIsAnnouncedOnceWhileTheDebounceRunsAndThenReportedAsASave() throws Exception {
+        Path foo = Files.writeString(root.resolve("Foo.java"), "class Foo {}");
+        // A long debounce, so that the glance a few milliseconds after the touches surely comes first.
+        SaveDebouncer debouncer = new SaveDebouncer(loop, Duration.ofMillis(300), List.of(foo), listener);
+
+        Files.writeString(foo, "class Foo { int y; }");
+        loop.execute(() -> debouncer.touched(foo)); // an editor's burst: several events of one save
+        loop.execute(() -> debouncer.touched(foo));
+        assertThat(listener.next()).isEqualTo(new Saved(foo, "class Foo { int y; }"));
+
+        assertThat(listener.heard).containsExactly("changing Foo.java: class Foo { int y; }",
+                "saved Foo.java: class Foo { int y; }");
+    }
+
+    @Test
+    void aTouchThatChangedNothingIsNeitherAnnouncedNorReported() throws Exception {
+        Path foo = Files.writeString(root.resolve("Foo.java"), "class Foo {}");
+        SaveDebouncer debouncer = new SaveDebouncer(loop, Duration.ofMillis(30), List.of(foo), listener);
+
+        loop.execute(() -> debouncer.touched(foo));
+        Path marker = Files.writeString(root.resolve("Marker.java"), "class Marker {}");
+        loop.execute(() -> debouncer.touched(marker));
+        assertThat(listener.next().file()).isEqualTo(marker);
+
+        assertThat(listener.heard).containsExactly("changing Marker.java: class Marker {}",
+                "saved Marker.java: class Marker {}");
+    }
+
+    @Test
     void aFileGoneBeforeItWentQuietIsNotReported() throws Exception {
         Path gone = root.resolve("Gone.java");
         SaveDebouncer debouncer = new SaveDebouncer(loop, Duration.ofMillis(5), List.of(), listener);
