@@ -107,6 +107,17 @@ public final class Attempts {
      * so its verdict is known, and the learner hears "not started yet" at once instead of seconds later.
      */
     public Attempt check(Exercise exercise, OptionalLong seed) {
+        Attempt attempt = assess(exercise, seed);
+        keep(attempt);
+        return attempt;
+    }
+
+    /**
+     * Grades like {@link #check(Exercise, OptionalLong)} and works out the progress the attempt makes, without
+     * saving it: for a face that shows the verdict first and then saves with {@link #keep}, since writing the
+     * progress file waits for the disk.
+     */
+    public Attempt assess(Exercise exercise, OptionalLong seed) {
         Map<String, String> files = new LinkedHashMap<>();
         for (String file : exercise.files()) {
             files.put(file, workspace.read(file).orElseThrow(() -> new MissingFileException(
@@ -116,11 +127,20 @@ public final class Attempts {
         if (stubs(files)) {
             GradeReport notRun = new GradeReport(exercise.id(), new Verdict.TestsFailed(List.of(), 0, 0), "", 0,
                     Duration.ZERO, GradeReport.Phases.NONE);
-            return new Attempt(exercise, files, notRun, record(exercise, notRun, true), true);
+            return new Attempt(exercise, files, notRun, progressAfter(exercise, notRun, true), true);
         }
         grader.startTestJvmFor(exercise); // boots while the files are compiled; no-op if one waits
         GradeReport report = grader.grade(new GradeRequest(exercise, files, seed));
-        return new Attempt(exercise, files, report, record(exercise, report, false), false);
+        return new Attempt(exercise, files, report, progressAfter(exercise, report, false), false);
+    }
+
+    /** Saves the progress an attempt made; the exception's message says which file could not be written. */
+    public void keep(Attempt attempt) {
+        try {
+            progress.save(attempt.progress());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not save progress: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -183,17 +203,14 @@ public final class Attempts {
         return workspace.sourcePathOf(savedFile).flatMap(course::exerciseOwning);
     }
 
-    /** Records the attempt; a stub nobody has touched yet is no attempt, and leaves the exercise not started. */
-    private synchronized Progress record(Exercise exercise, GradeReport report, boolean untouched) {
+    /**
+     * The progress with the attempt counted; a stub nobody has touched yet is no attempt, and leaves the exercise
+     * not started.
+     */
+    private Progress progressAfter(Exercise exercise, GradeReport report, boolean untouched) {
         Progress before = progress.load();
-        Progress updated = (untouched ? before : before.withAttempt(exercise.id(), report.verdict().passed(),
-                clock.instant())).withCurrent(exercise.id());
-        try {
-            progress.save(updated);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not save progress: " + e.getMessage(), e);
-        }
-        return updated;
+        return (untouched ? before : before.withAttempt(exercise.id(), report.verdict().passed(), clock.instant()))
+                .withCurrent(exercise.id());
     }
 
     /** A learner file the exercise needs is gone from the workspace. */

@@ -9,6 +9,7 @@ import dev.tutor.app.workspace.watch.SaveWatcher;
 import dev.tutor.app.workspace.watch.WatchOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -44,6 +45,11 @@ public final class Gradings implements AutoCloseable {
     private final ExecutorService thread;
     private final GradingQueue<Exercise> queue;
     private SaveWatcher watcher;
+    /** How long closing waits for the progress of verdicts already given to be saved. */
+    private static final long SAVE_BOUND_NANOS = 5_000_000_000L;
+    /** Guards {@link #verdictsUnsaved}: verdicts handed to the listener whose progress is not saved yet. */
+    private final Object unsaved = new Object();
+    private int verdictsUnsaved;
 
     public Gradings(Attempts attempts, ProgressStore progress, Listener listener) {
         this.attempts = attempts;
@@ -136,19 +142,56 @@ public final class Gradings implements AutoCloseable {
         listener.started(exercise, System.nanoTime());
         Attempt attempt;
         try {
-            attempt = attempts.check(exercise);
+            attempt = attempts.assess(exercise, OptionalLong.empty());
         } catch (RuntimeException e) {
             listener.failed(exercise, e.getMessage() == null ? e.toString() : e.getMessage());
             return;
         }
-        listener.finished(attempt);
+        // The verdict first, its progress a moment later: the progress file's write waits for the disk, 4 ms
+        // on a quiet machine and up to a tenth of a second while a test JVM starts beside it.
+        synchronized (unsaved) {
+            verdictsUnsaved++;
+        }
+        try {
+            listener.finished(attempt);
+            try {
+                attempts.keep(attempt);
+            } catch (RuntimeException e) {
+                listener.problem(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+        } finally {
+            synchronized (unsaved) {
+                verdictsUnsaved--;
+                unsaved.notifyAll();
+            }
+        }
     }
 
+    /**
+     * Stops watching and grading. A verdict already given has its progress saved first (within a bound), so
+     * that what the learner saw is what the tutor remembers; a grading still running is abandoned.
+     */
     @Override
     public synchronized void close() {
         if (watcher != null) {
             watcher.close();
         }
+        awaitVerdictsSaved();
         thread.shutdownNow();
+    }
+
+    private void awaitVerdictsSaved() {
+        long deadline = System.nanoTime() + SAVE_BOUND_NANOS;
+        synchronized (unsaved) {
+            long left;
+            while (verdictsUnsaved > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    unsaved.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }

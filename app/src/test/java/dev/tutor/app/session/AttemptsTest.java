@@ -13,6 +13,7 @@ import dev.tutor.app.progress.ExerciseStatus;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.progress.ProgressStore;
 import dev.tutor.app.workspace.Workspace;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,8 +95,49 @@ class AttemptsTest {
     private final MemoryProgress progress = new MemoryProgress();
 
     private Attempts attempts() {
-        return new Attempts(StandingTest.COURSE, STUBS, new Workspace(root), grader, progress,
+        return attempts(progress);
+    }
+
+    private Attempts attempts(ProgressStore store) {
+        return new Attempts(StandingTest.COURSE, STUBS, new Workspace(root), grader, store,
                 Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    /** What the gradings told a face, in order, one line each; {@link #done} counts verdicts and failures. */
+    private static final class Heard implements Gradings.Listener {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final AtomicReference<Attempt> attempt = new AtomicReference<>();
+        final CountDownLatch done = new CountDownLatch(1);
+        final CountDownLatch problem = new CountDownLatch(1);
+
+        @Override
+        public void started(Exercise exercise, long nanos) {
+            lines.add("started " + exercise.id());
+        }
+
+        @Override
+        public void finished(Attempt finished) {
+            attempt.set(finished);
+            lines.add("verdict " + finished.exercise().id() + ": " + (finished.passed() ? "passed" : "failed"));
+            done.countDown();
+        }
+
+        @Override
+        public void failed(Exercise exercise, String message) {
+            lines.add("failed: " + message);
+            done.countDown();
+        }
+
+        @Override
+        public void progressChanged(Progress changed) {
+            lines.add("progress changed");
+        }
+
+        @Override
+        public void problem(String line) {
+            lines.add("problem: " + line);
+            problem.countDown();
+        }
     }
 
     private void save(String text) throws Exception {
@@ -136,43 +178,84 @@ class AttemptsTest {
     @Test
     void aSaveOfTheUntouchedStubGetsItsVerdictThroughTheGradingsWithoutAGrading() throws Exception {
         save(STUB);
-        CountDownLatch finished = new CountDownLatch(1);
-        AtomicReference<Attempt> heard = new AtomicReference<>();
-        List<String> other = new CopyOnWriteArrayList<>();
-        try (Gradings gradings = new Gradings(attempts(), progress, new Gradings.Listener() {
-            @Override
-            public void started(Exercise exercise, long nanos) {
-            }
-
-            @Override
-            public void finished(Attempt attempt) {
-                heard.set(attempt);
-                finished.countDown();
-            }
-
-            @Override
-            public void failed(Exercise exercise, String message) {
-                other.add("failed: " + message);
-                finished.countDown();
-            }
-
-            @Override
-            public void progressChanged(Progress changed) {
-                other.add("progress changed");
-            }
-
-            @Override
-            public void problem(String line) {
-                other.add("problem: " + line);
-            }
-        })) {
+        Heard heard = new Heard();
+        try (Gradings gradings = new Gradings(attempts(), progress, heard)) {
             gradings.submit(EXERCISE);
-            assertThat(finished.await(10, TimeUnit.SECONDS)).as("a verdict came").isTrue();
+            assertThat(heard.done.await(10, TimeUnit.SECONDS)).as("a verdict came").isTrue();
         }
-        assertThat(other).isEmpty();
-        assertThat(heard.get().untouched()).isTrue();
+        assertThat(heard.lines).containsExactly("started a", "verdict a: failed");
+        assertThat(heard.attempt.get().untouched()).isTrue();
         assertThat(grader.calls).as("what the grader was asked for an untouched stub").isEmpty();
         assertThat(progress.stored.get()).isEqualTo(Progress.empty().withCurrent("a"));
+    }
+
+    @Test
+    void aVerdictIsHeardBeforeItsProgressIsWrittenAndAProgressThatCannotBeWrittenIsAProblemAfterIt() throws Exception {
+        save(STUB.replace("return 0;", "return 4;"));
+        Heard heard = new Heard();
+        ProgressStore fullDisk = new ProgressStore() {
+            @Override
+            public Progress load() {
+                return Progress.empty();
+            }
+
+            @Override
+            public void save(Progress progress) throws IOException {
+                heard.lines.add("progress written");
+                throw new IOException("/ws/.tutor/progress.json: No space left on device");
+            }
+        };
+        try (Gradings gradings = new Gradings(attempts(fullDisk), fullDisk, heard)) {
+            gradings.submit(EXERCISE);
+            assertThat(heard.problem.await(10, TimeUnit.SECONDS)).as("a problem reported").isTrue();
+        }
+        assertThat(heard.lines).containsExactly("started a", "verdict a: failed", "progress written",
+                "problem: Could not save progress: /ws/.tutor/progress.json: No space left on device");
+        assertThat(heard.attempt.get().progress()).as("the progress the verdict showed")
+                .isEqualTo(Progress.empty().withAttempt("a", false, NOW).withCurrent("a"));
+    }
+
+    @Test
+    void closingWaitsForTheProgressOfAVerdictAlreadyGivenToBeWritten() throws Exception {
+        save(STUB.replace("return 0;", "return 5;"));
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch mayFinishWriting = new CountDownLatch(1);
+        ProgressStore slowDisk = new ProgressStore() {
+            @Override
+            public Progress load() {
+                return progress.load();
+            }
+
+            @Override
+            public void save(Progress updated) throws IOException {
+                writing.countDown();
+                try {
+                    mayFinishWriting.await();
+                } catch (InterruptedException e) {
+                    throw new IOException("interrupted while writing", e);
+                }
+                progress.save(updated);
+            }
+        };
+        Heard heard = new Heard();
+        Gradings gradings = new Gradings(attempts(slowDisk), slowDisk, heard);
+        gradings.submit(EXERCISE);
+        assertThat(writing.await(10, TimeUnit.SECONDS)).as("the verdict given, its progress being written").isTrue();
+
+        Thread closing = new Thread(gradings::close, "closing the gradings");
+        closing.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (closing.getState() != Thread.State.TIMED_WAITING && closing.isAlive() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(closing.getState()).as("close() while the progress is being written").isEqualTo(
+                Thread.State.TIMED_WAITING);
+        mayFinishWriting.countDown();
+        closing.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(closing.isAlive()).as("close() once the progress was written").isFalse();
+        assertThat(progress.saves).containsExactly(Progress.empty().withAttempt("a", false, NOW).withCurrent("a"));
+        assertThat(heard.lines).containsExactly("started a", "verdict a: failed");
     }
 
     @Test

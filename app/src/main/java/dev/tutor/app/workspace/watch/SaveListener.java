@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * What a {@link SaveWatcher} tells its caller: a learner's source file was saved with new content.
  *
- * <p>Both methods are called on the watcher's own thread, one call at a time, and never after
+ * <p>Its methods are called on the watcher's own thread, one call at a time, and never after
  * {@link SaveWatcher#close()} has returned. Return quickly: hand grading to a {@link GradingQueue} rather than
  * grading here, or the next save waits.
  */
