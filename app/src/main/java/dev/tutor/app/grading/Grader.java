@@ -54,14 +54,8 @@ public final class Grader implements AutoCloseable {
         this.pool = new TestJvmPool(classPath, extraJvmOptions);
         this.warmUp = new WarmUp(pool, compiler, course,
                 (attempt, scratch) -> compileAttempt(attempt, scratch, true));
-        this.compileAhead = new CompileAhead<>((attempt, classes) -> {
-            warmUp.gradingStarts(); // the warm-up's rounds would hold javac up
-            try {
-                return compileAttempt(attempt, classes, true);
-            } finally {
-                warmUp.gradingEnds();
-            }
-        });
+        this.compileAhead = new CompileAhead<>((attempt, classes) ->
+                warmUp.holdingOff(() -> compileAttempt(attempt, classes, true)));
     }
 
     /** A grader for the class path this JVM runs on: tutor.jar, or the build's folders in tests. */
@@ -142,12 +136,7 @@ public final class Grader implements AutoCloseable {
     }
 
     public GradeReport grade(GradeRequest request) {
-        warmUp.gradingStarts();
-        try {
-            return grade(request, true);
-        } finally {
-            warmUp.gradingEnds();
-        }
+        return warmUp.holdingOff(() -> grade(request, true));
     }
 
     /** Whether an exercise's tests explore interleavings, and so want a test JVM with Lincheck warm. */

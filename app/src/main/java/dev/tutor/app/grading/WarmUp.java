@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The grader's work before a save, in the background while the learner reads: the start-up cache, the spare
@@ -123,6 +124,16 @@ final class WarmUp implements AutoCloseable {
                 return false;
             }
             return System.nanoTime() < deadline;
+        }
+    }
+
+    /** Runs {@code javacWork} (a grading, or a compile one waits for) with the rounds held off meanwhile. */
+    <T> T holdingOff(Supplier<T> javacWork) {
+        gradingStarts();
+        try {
+            return javacWork.get();
+        } finally {
+            gradingEnds();
         }
     }
 

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -21,6 +23,9 @@ import java.util.function.UnaryOperator;
  * seen) run on the same thread, so they never interleave with a grading's own progress write.
  */
 public final class Gradings implements AutoCloseable {
+    /** How long closing waits for the progress of a verdict already given to be saved. */
+    private static final long SAVE_BOUND_SECONDS = 5;
+
     /** What a face hears from the gradings; called on the grading or watcher thread, never the face's own. */
     public interface Listener {
         /** A grading of {@code exercise} began at {@code nanos} (System.nanoTime). */
@@ -45,11 +50,8 @@ public final class Gradings implements AutoCloseable {
     private final ExecutorService thread;
     private final GradingQueue<Exercise> queue;
     private SaveWatcher watcher;
-    /** How long closing waits for the progress of verdicts already given to be saved. */
-    private static final long SAVE_BOUND_NANOS = 5_000_000_000L;
-    /** Guards {@link #verdictsUnsaved}: verdicts handed to the listener whose progress is not saved yet. */
-    private final Object unsaved = new Object();
-    private int verdictsUnsaved;
+    /** Held from a verdict's handing to the listener until its progress is saved; closing waits for it. */
+    private final ReentrantLock givingVerdict = new ReentrantLock();
 
     public Gradings(Attempts attempts, ProgressStore progress, Listener listener) {
         this.attempts = attempts;
@@ -149,9 +151,7 @@ public final class Gradings implements AutoCloseable {
         }
         // The verdict first, its progress a moment later: the progress file's write waits for the disk, 4 ms
         // on a quiet machine and up to a tenth of a second while a test JVM starts beside it.
-        synchronized (unsaved) {
-            verdictsUnsaved++;
-        }
+        givingVerdict.lock();
         try {
             listener.finished(attempt);
             try {
@@ -160,10 +160,7 @@ public final class Gradings implements AutoCloseable {
                 listener.problem(e.getMessage() == null ? e.toString() : e.getMessage());
             }
         } finally {
-            synchronized (unsaved) {
-                verdictsUnsaved--;
-                unsaved.notifyAll();
-            }
+            givingVerdict.unlock();
         }
     }
 
@@ -176,22 +173,13 @@ public final class Gradings implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        awaitVerdictsSaved();
-        thread.shutdownNow();
-    }
-
-    private void awaitVerdictsSaved() {
-        long deadline = System.nanoTime() + SAVE_BOUND_NANOS;
-        synchronized (unsaved) {
-            long left;
-            while (verdictsUnsaved > 0 && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    unsaved.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        try {
+            if (givingVerdict.tryLock(SAVE_BOUND_SECONDS, TimeUnit.SECONDS)) {
+                givingVerdict.unlock();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        thread.shutdownNow();
     }
 }
