@@ -43,6 +43,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         // Parsed and checked here, not read from the build's image: this is the author's proof of the manifest.
         Course course = ManifestLoader.load(context.source());
+        // A misspelt name would otherwise verify nothing and end in "Course verified.".
+        ids.forEach(course::requireExercise);
         context.out().println("Manifest: " + course.lessons().size() + " lessons, "
                 + course.exercises().size() + " exercises, valid.");
         context.grader().trainStartupCache();

@@ -115,6 +115,15 @@ class TutorCommandTest {
     }
 
     @Test
+    void verifyOfAnUnknownExerciseIsOneLineAndVerifiesNothing() {
+        Run run = tutor("verify", first().id(), "no-such-exercise");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("No exercise 'no-such-exercise'. Run 'tutor list' to see their names."
+                + System.lineSeparator());
+        assertThat(run.out()).doesNotContain("Course verified").doesNotContain(first().id() + " stub");
+    }
+
+    @Test
     void checkWithoutWorkspaceSaysToRunInit() {
         Run run = tutor("check", first().id());
         assertThat(run.exitCode()).isEqualTo(2);
