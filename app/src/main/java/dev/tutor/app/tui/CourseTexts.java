@@ -10,18 +10,38 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The texts the screens show, read once before the screen opens: each lesson's Markdown, each exercise's
- * reference solution and the full path of the file the learner opens.
+ * The texts the screens show: each lesson's Markdown, each exercise's reference solution and the full path of
+ * the file the learner opens.
  *
- * <p>Read up front (a few kilobytes) so that {@link Update} and {@link Views} stay pure and never touch a file.
+ * <p>Read once, whole, so that {@link Update} and {@link Views} stay pure and never touch a file. The full screen
+ * starts with the {@link #pending} texts, which hold only the paths, and reads the rest from tutor.jar after its
+ * first frame: some forty resources, 30 to 70 ms of a two-core machine's start that the course map never shows.
+ *
+ * @param read whether the lessons and solutions are in; until then the screens say they are being read
  */
 record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths,
-                   Map<String, String> solutionFiles) {
+                   Map<String, String> solutionFiles, boolean read) {
+    /** What a lesson's screen shows in the moment before the texts are in. */
+    static final String READING = "Reading the lesson from tutor.jar...";
+
     CourseTexts {
         lessonMarkdown = Map.copyOf(lessonMarkdown);
         solutions = Map.copyOf(solutions);
         filePaths = Map.copyOf(filePaths);
         solutionFiles = Map.copyOf(solutionFiles);
+    }
+
+    /** The paths alone, which cost no read of tutor.jar: the texts of the first frame. */
+    static CourseTexts pending(Course course, Workspace workspace) {
+        return new CourseTexts(Map.of(), Map.of(), filePaths(course, workspace), Map.of(), false);
+    }
+
+    private static Map<String, String> filePaths(Course course, Workspace workspace) {
+        Map<String, String> paths = new HashMap<>();
+        for (Exercise exercise : course.exercises()) {
+            paths.put(exercise.id(), workspace.learnerFile(exercise.files().get(0)).toString());
+        }
+        return paths;
     }
 
     static CourseTexts read(Course course, CourseSource source, Workspace workspace) {
@@ -31,7 +51,6 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
                     .orElse("# " + lesson.title() + "\n\n(The text of this lesson is missing from tutor.jar.)"));
         }
         Map<String, String> solutions = new HashMap<>();
-        Map<String, String> paths = new HashMap<>();
         Map<String, String> solutionFiles = new HashMap<>();
         for (Exercise exercise : course.exercises()) {
             StringBuilder text = new StringBuilder();
@@ -41,13 +60,22 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
                 solution.ifPresent(found -> solutionFiles.put(file, found));
             }
             solutions.put(exercise.id(), text.toString());
-            paths.put(exercise.id(), workspace.learnerFile(exercise.files().get(0)).toString());
         }
-        return new CourseTexts(lessons, solutions, paths, solutionFiles);
+        return new CourseTexts(lessons, solutions, filePaths(course, workspace), solutionFiles, true);
+    }
+
+    /** What the screens show when tutor.jar could not be read: each lesson says why, in place of its text. */
+    static CourseTexts unreadable(Course course, Workspace workspace, String why) {
+        Map<String, String> lessons = new HashMap<>();
+        for (Lesson lesson : course.lessons()) {
+            lessons.put(lesson.id(), "# " + lesson.title() + "\n\n(The text of this lesson could not be read: " + why
+                    + ")");
+        }
+        return new CourseTexts(lessons, Map.of(), filePaths(course, workspace), Map.of(), true);
     }
 
     CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths) {
-        this(lessonMarkdown, solutions, filePaths, Map.of());
+        this(lessonMarkdown, solutions, filePaths, Map.of(), true);
     }
 
     /** The reference solution of one learner file, by its source path. */
@@ -56,11 +84,11 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
     }
 
     String lesson(String id) {
-        return lessonMarkdown.getOrDefault(id, "");
+        return read ? lessonMarkdown.getOrDefault(id, "") : READING;
     }
 
     String solution(String exerciseId) {
-        return solutions.getOrDefault(exerciseId, "");
+        return read ? solutions.getOrDefault(exerciseId, "") : "// Reading the solution from tutor.jar...";
     }
 
     String filePath(String exerciseId) {

@@ -6,6 +6,7 @@ import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.tutor.app.course.Course;
+import dev.tutor.app.course.CourseSource;
 import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Gradings;
 import dev.tutor.app.session.LearnerDemos;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,9 +74,8 @@ public final class FullScreenTutor {
             // First what does not need the course, while it may still be loading on its own thread.
             Workspace workspace = session.existingWorkspace();
             Course course = session.course();
-            CourseTexts texts = CourseTexts.read(course, session.source(), workspace);
             TerminalSize size = screen.getTerminalSize();
-            TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, texts, saved,
+            TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, CourseTexts.pending(course, workspace), saved,
                     size.getColumns(), size.getRows(), glyphs).withNotice(session.lostProgressNotice(saved).orElse("")));
             TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
             LessonDemos demos = new LessonDemos(course);
@@ -83,6 +84,7 @@ public final class FullScreenTutor {
             // JVM, the compiler's warm-up and the watcher's first scan would each hold it up. Keys pressed
             // meanwhile wait in the terminal's input until the loop runs.
             loop.paint();
+            readTexts(course, session.source(), workspace, loop.inbox());
             gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));
             EffectRunner effects = new EffectRunner(course::requireExercise, gradings, loop.inbox(),
                     lessonId -> lendToDemo(loop, loan, demos, lessonId),
@@ -166,6 +168,19 @@ public final class FullScreenTutor {
         } catch (IllegalArgumentException e) {
             return java.nio.charset.Charset.defaultCharset();
         }
+    }
+
+    /** Reads the lessons and solutions on a thread of its own and hands them to the loop: see {@link CourseTexts}. */
+    private static void readTexts(Course course, CourseSource source, Workspace workspace, Queue<Msg> inbox) {
+        daemon("tutor-read-texts").newThread(() -> {
+            CourseTexts texts;
+            try {
+                texts = CourseTexts.read(course, source, workspace);
+            } catch (RuntimeException e) {
+                texts = CourseTexts.unreadable(course, workspace, e.getMessage());
+            }
+            inbox.add(new Msg.TextsRead(texts));
+        }).start();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -52,6 +52,10 @@ sealed interface Msg {
     record GradeFailed(String exerciseId, String message) implements Msg {
     }
 
+    /** The lessons and solutions were read from tutor.jar, after the first frame: see {@link CourseTexts}. */
+    record TextsRead(CourseTexts texts) implements Msg {
+    }
+
     /** The progress on disk changed (a hint taken, the solution viewed). */
     record ProgressSaved(Progress progress) implements Msg {
     }

@@ -35,10 +35,12 @@ public final class StartRehearsal {
         screen.startScreen();
         try {
             Glyphs glyphs = Glyphs.forEnvironment(System.getenv(), StandardCharsets.UTF_8);
-            TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, CourseTexts.read(course, source, workspace),
+            // As the full screen starts: the first frame without the texts, which follow in a message.
+            TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, CourseTexts.pending(course, workspace),
                     Progress.empty(), COLUMNS, ROWS, glyphs));
             loop.paint();
             String courseMap = text(terminal);
+            loop.handle(new Msg.TextsRead(CourseTexts.read(course, source, workspace)), effect -> true);
             for (Key.Kind key : new Key.Kind[] {Key.Kind.ENTER, Key.Kind.PAGE_DOWN, Key.Kind.ESCAPE, Key.Kind.DOWN,
                     Key.Kind.ENTER, Key.Kind.ESCAPE}) {
                 loop.handle(new Msg.KeyPressed(Key.of(key)), effect -> true); // effects (a grading, a demo) are skipped

@@ -72,6 +72,10 @@ record TutorState(Course course, CourseTexts texts, Display display, Learner lea
 
     // ---- one part each ------------------------------------------------------------------------------------
 
+    TutorState withTexts(CourseTexts t) {
+        return new TutorState(course, t, display, learner, focus, selected, reader, panel, demo, help, notice, now);
+    }
+
     TutorState withDisplay(Display d) {
         return new TutorState(course, texts, d, learner, focus, selected, reader, panel, demo, help, notice, now);
     }

@@ -42,6 +42,7 @@ final class Update {
             case Msg.GradeFailed g -> Next.of((g.exerciseId().isEmpty() ? s
                     : s.withLearner(s.learner().withGrade(g.exerciseId(), new GradeStatus.Failed(g.message()))))
                     .withNotice(g.message()));
+            case Msg.TextsRead t -> Next.of(s.withTexts(t.texts()));
             case Msg.ProgressSaved p -> Next.of(s.withLearner(s.learner().withProgress(p.progress())));
             case Msg.KeyPressed k -> key(s, k.key());
             case Msg.GilTraced t -> DemoUpdate.message(s, t);

@@ -10,6 +10,8 @@ import dev.tutor.app.progress.Progress;
 import dev.tutor.app.tui.Key.Kind;
 import dev.tutor.app.tui.text.Glyphs;
 import dev.tutor.app.tui.text.Line;
+import dev.tutor.app.workspace.Workspace;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,26 @@ class UpdateTest {
         assertThat(s.focus()).isEqualTo(Focus.LESSON);
         assertThat(s.reader().lessonId()).isEqualTo("waiting");
         assertThat(s.reader().scroll()).isZero();
+    }
+
+    @Test
+    void theFirstFrameNeedsNoTextAndALessonOpenedBeforeTheTextsArriveSaysSoUntilTheyDo() {
+        CourseTexts all = TuiFixtures.texts();
+        CourseTexts pending = CourseTexts.pending(TuiFixtures.course(), new Workspace(Path.of("/ws")));
+        TutorState withAll = TutorState.initial(TuiFixtures.course(), all, Progress.empty(), 80, 24,
+                Glyphs.UNICODE.monochrome());
+        TutorState early = TutorState.initial(TuiFixtures.course(), pending, Progress.empty(), 80, 24,
+                Glyphs.UNICODE.monochrome());
+        assertThat(Views.render(early).text()).isEqualTo(Views.render(withAll).text());
+
+        TutorState panel = press(early, Key.of(Kind.DOWN), Key.of(Kind.ENTER));
+        assertThat(Views.render(panel).text()).contains(all.filePath("workload-probe"));
+
+        TutorState lesson = press(early, Key.of(Kind.ENTER));
+        assertThat(Views.render(lesson).text()).contains(CourseTexts.READING).doesNotContain("First paragraph");
+        TutorState read = Update.update(lesson, new Msg.TextsRead(all)).state();
+        assertThat(Views.render(read).text()).contains("First paragraph").doesNotContain(CourseTexts.READING);
+        assertThat(Views.render(read).text()).isEqualTo(Views.render(press(withAll, Key.of(Kind.ENTER))).text());
     }
 
     @Test
@@ -216,7 +238,7 @@ class UpdateTest {
         String reference = "class WorkloadProbe {\n    long measure() {\n        return System.nanoTime();\n    }\n}\n";
         String yours = "class WorkloadProbe {\n    long measure() {\n        return System.currentTimeMillis();\n    }\n}\n";
         CourseTexts texts = new CourseTexts(TuiFixtures.texts().lessonMarkdown(), Map.of("workload-probe", reference),
-                TuiFixtures.texts().filePaths(), Map.of(TuiFixtures.FILE, reference));
+                TuiFixtures.texts().filePaths(), Map.of(TuiFixtures.FILE, reference), true);
         TutorState s = TutorState.initial(TuiFixtures.course(), texts, Progress.empty(), 100, 40,
                 Glyphs.UNICODE.monochrome());
         s = press(s, Key.of(Kind.DOWN), Key.of(Kind.ENTER));
