@@ -44,11 +44,12 @@ final class TutorCommand implements Callable<Integer> {
         context.verbose(on);
     }
 
-    /** The subcommands, in the order the help lists them. */
-    private static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, ListCommand.class,
-            NextCommand.class, LessonCommand.class, CheckCommand.class, WatchCommand.class, HintCommand.class,
-            SolutionCommand.class, ResetCommand.class, DemoCommand.class, ServeCommand.class, VerifyCommand.class,
-            CommandLine.HelpCommand.class);
+    /** The subcommands, in the order the help lists them; loaded only when a command line is parsed. */
+    private static List<Class<?>> subcommands() {
+        return List.of(InitCommand.class, ListCommand.class, NextCommand.class, LessonCommand.class,
+                CheckCommand.class, WatchCommand.class, HintCommand.class, SolutionCommand.class, ResetCommand.class,
+                DemoCommand.class, ServeCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class);
+    }
 
     /** The root options a bare {@code tutor} may carry; {@code --workspace} takes the next word too. */
     private static final Set<String> ROOT_FLAGS = Set.of("--plain", "--verbose", "--rehearse-start");
@@ -70,7 +71,7 @@ final class TutorCommand implements Callable<Integer> {
                 }
             }
         });
-        for (Class<?> subcommand : SUBCOMMANDS) {
+        for (Class<?> subcommand : subcommands()) {
             cli.addSubcommand(subcommand);
         }
         cli.setOut(context.out());

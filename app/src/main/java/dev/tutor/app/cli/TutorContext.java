@@ -6,6 +6,7 @@ import dev.tutor.app.grading.Grader;
 import dev.tutor.app.progress.ProgressStore;
 import dev.tutor.app.session.Attempts;
 import dev.tutor.app.session.TutorSession;
+import dev.tutor.app.tui.Terminals;
 import dev.tutor.app.workspace.Workspace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,7 +31,7 @@ final class TutorContext implements AutoCloseable {
         this(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8),
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
-                System.console() != null);
+                Terminals.inputAndOutput());
     }
 
     TutorContext(PrintWriter out, PrintWriter err, BufferedReader in, boolean interactive) {

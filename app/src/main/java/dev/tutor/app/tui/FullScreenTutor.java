@@ -39,22 +39,11 @@ public final class FullScreenTutor {
     private FullScreenTutor() {
     }
 
-    /** Whether the full screen can run here: a console whose input and output are both a terminal. */
+    /** Whether the full screen can run here: standard input and output both a terminal. */
     public static boolean terminalAvailable() {
-        java.io.Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        // From Java 22 a console may exist with output redirected; isTerminal() (22+) tells. Reflection because
-        // the tutor is compiled for an older release.
-        try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException olderJava) {
-            return true; // before 22, a console exists only on a terminal
-        }
+        return Terminals.inputAndOutput();
     }
 
-    /** Runs the tutor on this process's terminal until the learner quits; returns the exit code, 0. */
     public static int run(TutorSession session) throws IOException {
         Glyphs glyphs = Glyphs.forEnvironment(System.getenv(), stdoutCharset());
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tutor-ticker"));
