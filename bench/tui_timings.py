@@ -264,6 +264,7 @@ def main():
     if first_on_screen:
         print("a session's first save (the solution) to its verdict on screen: " + stats(first_on_screen))
         print("  the grader's own time for those verdicts: " + stats(first_grader))
+        print("  on screen minus the grader's time: " + stats([s - g for s, g in zip(first_on_screen, first_grader)]))
     if on_screen:
         extra = [s - g for s, g in zip(on_screen, grader)]
         print("save to verdict on screen: " + stats(on_screen))

@@ -73,7 +73,7 @@ public final class FullScreenTutor {
             // JVM, the compiler's warm-up and the watcher's first scan would each hold it up. Keys pressed
             // meanwhile wait in the terminal's input until the loop runs.
             loop.paint();
-            readTexts(course, session.source(), workspace, loop.inbox());
+            readTexts(loop.state(), session.source(), workspace, loop.inbox());
             gradings = session.gradings(EffectRunner.messagesTo(loop.inbox()));
             EffectRunner effects = new EffectRunner(course::requireExercise, gradings, loop.inbox(),
                     lessonId -> lendToDemo(loop, loan, demos, lessonId),
@@ -159,8 +159,12 @@ public final class FullScreenTutor {
         }
     }
 
-    /** Reads the lessons and solutions on a thread of its own and hands them to the loop: see {@link CourseTexts}. */
-    private static void readTexts(Course course, CourseSource source, Workspace workspace, Queue<Msg> inbox) {
+    /**
+     * Reads the lessons and solutions on a thread of its own and hands them to the loop (see {@link CourseTexts}),
+     * then rehearses the verdict panel on a copy of the first state (see {@link VerdictRehearsal}).
+     */
+    private static void readTexts(TutorState first, CourseSource source, Workspace workspace, Queue<Msg> inbox) {
+        Course course = first.course();
         daemon("tutor-read-texts").newThread(() -> {
             CourseTexts texts;
             try {
@@ -169,6 +173,11 @@ public final class FullScreenTutor {
                 texts = CourseTexts.unreadable(course, workspace, e.getMessage());
             }
             inbox.add(new Msg.TextsRead(texts));
+            try {
+                VerdictRehearsal.run(first.withTexts(texts));
+            } catch (RuntimeException e) {
+                // Only a warm-up: the real verdict draws the same panel and reports what is wrong.
+            }
         }).start();
     }
 

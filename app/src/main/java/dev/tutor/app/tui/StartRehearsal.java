@@ -26,8 +26,8 @@ public final class StartRehearsal {
     }
 
     /**
-     * Paints the course map, lesson 1 scrolled a page, and the first exercise's panel; returns the text of the
-     * course map, the first screen a learner sees.
+     * Paints the course map, lesson 1 scrolled a page, and the first exercise's panel, and draws its verdicts as
+     * the full screen rehearses them; returns the text of the course map, the first screen a learner sees.
      */
     public static String run(Course course, CourseSource source, Workspace workspace) throws IOException {
         DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(COLUMNS, ROWS));
@@ -41,6 +41,7 @@ public final class StartRehearsal {
             loop.paint();
             String courseMap = text(terminal);
             loop.handle(new Msg.TextsRead(CourseTexts.read(course, source, workspace)), effect -> true);
+            VerdictRehearsal.run(loop.state());
             for (Key.Kind key : new Key.Kind[] {Key.Kind.ENTER, Key.Kind.PAGE_DOWN, Key.Kind.ESCAPE, Key.Kind.DOWN,
                     Key.Kind.ENTER, Key.Kind.ESCAPE}) {
                 loop.handle(new Msg.KeyPressed(Key.of(key)), effect -> true); // effects (a grading, a demo) are skipped
