@@ -44,6 +44,7 @@ public final class FullScreenTutor {
         return Terminals.inputAndOutput();
     }
 
+    /** Runs the tutor on this process's terminal until the learner quits; returns the exit code, 0. */
     public static int run(TutorSession session) throws IOException {
         Glyphs glyphs = Glyphs.forEnvironment(System.getenv(), stdoutCharset());
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tutor-ticker"));
@@ -64,8 +65,10 @@ public final class FullScreenTutor {
             Workspace workspace = session.existingWorkspace();
             Course course = session.course();
             TerminalSize size = screen.getTerminalSize();
-            TutorLoop loop = new TutorLoop(screen, TutorState.initial(course, CourseTexts.pending(course, workspace), saved,
-                    size.getColumns(), size.getRows(), glyphs).withNotice(session.lostProgressNotice(saved).orElse("")));
+            // The first frame needs no lesson nor solution: they are read after it (readTexts below).
+            TutorState first = TutorState.initial(course, CourseTexts.pending(course, workspace), saved,
+                    size.getColumns(), size.getRows(), glyphs);
+            TutorLoop loop = new TutorLoop(screen, first.withNotice(session.lostProgressNotice(saved).orElse("")));
             TerminalLoan loan = new TerminalLoan(screen, ownModes, System.out, System.in);
             LessonDemos demos = new LessonDemos(course);
             // The first screen before anything slow: on two cores the grader (the compiler's classes and the
