@@ -56,6 +56,8 @@ public final class TestWorker {
     private volatile String currentTest;
     private volatile List<String> currentTags = List.of();
     private volatile long currentTestStartedNanos;
+    /** The request's limit for one test; none until the request comes. */
+    private volatile long testTimeLimitNanos = Long.MAX_VALUE;
     private volatile boolean finished;
     /** True while warming up: messages are made (to warm that path) but not sent. */
     private volatile boolean muted;
@@ -82,6 +84,10 @@ public final class TestWorker {
             // Training the start-up cache: a normal exit is what writes it.
             System.exit(0);
         }
+        // Started now rather than with the request: a thread's start is 2 to 6 ms of a fresh JVM, which the
+        // learner would wait for after their save.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::reportExit, "tutor-exit-reporter"));
+        startWatchdog();
         send(new WorkerMessage.Ready());
         String line = requests.readLine();
         if (line == null) {
@@ -137,9 +143,7 @@ public final class TestWorker {
         muted = true;
         gson.fromJson(gson.toJson(new WorkerRequest("warm-up", List.of("."), List.of(WarmUpTests.class.getName()), List.of(),
                 1, 1_000, 1_024, null)), WorkerRequest.class);
-        LauncherDiscoveryRequest warmUp = LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectClass(WarmUpTests.class))
-                .configurationParameter(TIMEOUT_MODE, "disabled").build();
+        LauncherDiscoveryRequest warmUp = discovery(List.of(WarmUpTests.class));
         CancellationToken stop = CancellationToken.create();
         launcher.execute(LauncherExecutionRequestBuilder.executionRequest(warmUp)
                 .listeners(new StreamingListener(this, 1, stop)).cancellationToken(stop).build());
@@ -187,21 +191,14 @@ public final class TestWorker {
             }
         }
         threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
-        Runtime.getRuntime().addShutdownHook(new Thread(this::reportExit, "tutor-exit-reporter"));
-        startWatchdog(request.testTimeLimitMs());
+        testTimeLimitNanos = request.testTimeLimitMs() * 1_000_000L;
         for (int run = 1; run <= request.repeat(); run++) {
             send(new WorkerMessage.RunStarted(run));
             // Fail fast: the first failing test settles the verdict, and the tests after it are not run.
             CancellationToken stop = CancellationToken.create();
             StreamingListener listener = new StreamingListener(this, run, stop);
-            LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(testClasses.stream().map(DiscoverySelectors::selectClass).toList())
-                    // The watchdog is the only time limit here. A JUnit @Timeout (kept in the tests for a
-                    // learner's IDE) would interrupt a deadlocked test and let it unwind before the dump.
-                    .configurationParameter(TIMEOUT_MODE, "disabled")
-                    .build();
-            launcher.execute(LauncherExecutionRequestBuilder.executionRequest(discovery).listeners(listener)
-                    .cancellationToken(stop).build());
+            launcher.execute(LauncherExecutionRequestBuilder.executionRequest(discovery(testClasses))
+                    .listeners(listener).cancellationToken(stop).build());
             if (listener.timedOut() || listener.failed()) {
                 break;
             }
@@ -211,6 +208,16 @@ public final class TestWorker {
         System.out.flush();
         send(new WorkerMessage.Done(output.text(), output.dropped()));
         return 0;
+    }
+
+    /** What JUnit is asked to run: the warm-up's and the request's alike, so that the request finds this path warm. */
+    private static LauncherDiscoveryRequest discovery(List<Class<?>> testClasses) {
+        return LauncherDiscoveryRequestBuilder.request()
+                .selectors(testClasses.stream().map(DiscoverySelectors::selectClass).toList())
+                // The watchdog is the only time limit here. A JUnit @Timeout (kept in the tests for a learner's
+                // IDE) would interrupt a deadlocked test and let it unwind before the dump.
+                .configurationParameter(TIMEOUT_MODE, "disabled")
+                .build();
     }
 
     /** A last word when someone calls System.exit: which test was running, and the learner's line. */
@@ -243,12 +250,11 @@ public final class TestWorker {
      * where the limit found it: interrupting the test (as JUnit's own time-out does) would let a deadlock
      * unwind before anyone saw it. Then the JVM stops, since a runaway thread cannot be stopped inside it.
      */
-    private void startWatchdog(long testTimeLimitMs) {
+    private void startWatchdog() {
         Thread watchdog = new Thread(() -> {
-            long limitNanos = testTimeLimitMs * 1_000_000L;
             while (!finished) {
                 String test = currentTest;
-                if (test != null && System.nanoTime() - currentTestStartedNanos > limitNanos) {
+                if (test != null && System.nanoTime() - currentTestStartedNanos > testTimeLimitNanos) {
                     String dump = threadDump();
                     endChildProcesses();
                     send(new WorkerMessage.TestTimedOut(test, currentTags, dump, output.text(), output.dropped()));
