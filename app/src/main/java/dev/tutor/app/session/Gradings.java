@@ -146,7 +146,7 @@ public final class Gradings implements AutoCloseable {
         try {
             attempt = attempts.assess(exercise, OptionalLong.empty());
         } catch (RuntimeException e) {
-            listener.failed(exercise, e.getMessage() == null ? e.toString() : e.getMessage());
+            listener.failed(exercise, messageOf(e));
             return;
         }
         // The verdict first, its progress a moment later: the progress file's write waits for the disk, 4 ms
@@ -157,11 +157,16 @@ public final class Gradings implements AutoCloseable {
             try {
                 attempts.keep(attempt);
             } catch (RuntimeException e) {
-                listener.problem(e.getMessage() == null ? e.toString() : e.getMessage());
+                listener.problem(messageOf(e));
             }
         } finally {
             givingVerdict.unlock();
         }
+    }
+
+    /** An exception in one line for the learner: its message, or its class where it has none. */
+    private static String messageOf(RuntimeException e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /**

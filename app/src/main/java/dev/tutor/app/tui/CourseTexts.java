@@ -48,7 +48,7 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
         Map<String, String> lessons = new HashMap<>();
         for (Lesson lesson : course.lessons()) {
             lessons.put(lesson.id(), source.lessonText(lesson.text())
-                    .orElse("# " + lesson.title() + "\n\n(The text of this lesson is missing from tutor.jar.)"));
+                    .orElse(inPlaceOf(lesson, "The text of this lesson is missing from tutor.jar.")));
         }
         Map<String, String> solutions = new HashMap<>();
         Map<String, String> solutionFiles = new HashMap<>();
@@ -68,10 +68,14 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
     static CourseTexts unreadable(Course course, Workspace workspace, String why) {
         Map<String, String> lessons = new HashMap<>();
         for (Lesson lesson : course.lessons()) {
-            lessons.put(lesson.id(), "# " + lesson.title() + "\n\n(The text of this lesson could not be read: " + why
-                    + ")");
+            lessons.put(lesson.id(), inPlaceOf(lesson, "The text of this lesson could not be read: " + why));
         }
         return new CourseTexts(lessons, Map.of(), filePaths(course, workspace), Map.of(), true);
+    }
+
+    /** A lesson's title and, in brackets, why its text is not there. */
+    private static String inPlaceOf(Lesson lesson, String why) {
+        return "# " + lesson.title() + "\n\n(" + why + ")";
     }
 
     CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths) {
