@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -96,7 +97,11 @@ final class WarmUp implements AutoCloseable {
             // (lambdas, generics, a record), whose paths through javac the stub alone would leave cold.
             compileOnce(roundsLeft % 2 == 0 ? attempt : GradeRequest.ofEveryFile(attempt.exercise(), course::solution).orElse(attempt));
         }
-        thread.execute(() -> round(roundsLeft - 1, deadline));
+        try {
+            thread.execute(() -> round(roundsLeft - 1, deadline));
+        } catch (RejectedExecutionException e) {
+            // closed during this round: the rounds end here, without a word on the learner's terminal
+        }
     }
 
     /** Compiles an attempt once, now, on the caller's thread, keeping its exercise's compiled tests. */

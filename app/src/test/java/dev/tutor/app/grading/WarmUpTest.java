@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,6 +51,39 @@ class WarmUpTest {
             assertThat(roundsDone.await(10, TimeUnit.SECONDS)).as("both rounds ran once the grading ended").isTrue();
             assertThat(compiled).as("every other round the reference solution")
                     .containsExactly(LEARNER, LEARNER, SOLUTION);
+        }
+    }
+
+    @Test
+    void closingDuringARoundEndsTheRoundsWithoutAnExceptionOnTheirThread() throws Exception {
+        CountDownLatch inARound = new CountDownLatch(1);
+        AtomicReference<Thread> roundsThread = new AtomicReference<>();
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+        try {
+            WarmUp warmUp = new WarmUp(null, null, new MemoryCourseSource(Map.of(), Map.of()), (attempt, scratch) -> {
+                if (compiled.add("x") && compiled.size() > 1) {
+                    roundsThread.set(Thread.currentThread());
+                    inARound.countDown();
+                    try {
+                        new CountDownLatch(1).await(); // a compile that lasts until the warm-up is closed
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            warmUp.prepareFor(new GradeRequest(FixtureCourse.exercise(1), Map.of(FixtureCourse.FILE, LEARNER))).get();
+            warmUp.startRounds(3, Duration.ofSeconds(20).toNanos());
+            assertThat(inARound.await(10, TimeUnit.SECONDS)).as("a round began").isTrue();
+
+            warmUp.close();
+
+            roundsThread.get().join(Duration.ofSeconds(10));
+            assertThat(roundsThread.get().isAlive()).as("the rounds' thread is still alive").isFalse();
+            assertThat(uncaught).as("exceptions thrown out of the rounds' thread").isEmpty();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
         }
     }
 
