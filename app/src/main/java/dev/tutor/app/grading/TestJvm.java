@@ -26,10 +26,11 @@ import java.util.concurrent.TimeUnit;
  * a child process the learner started cannot outlive the verdict.
  */
 final class TestJvm implements AutoCloseable {
-    /** A message that stands for the end of the worker's output: the process has ended or closed it. */
     /** Put on the queue when the worker's output ends: not a message it sent, so compared by identity. */
     static final WorkerMessage END = new WorkerMessage.WorkerFailed("the test JVM's output ended");
     private static final int STDERR_CAP = 16 * 1024;
+    /** Where HotSpot on Linux makes the socket of a JVM's attach listener. */
+    static final Path ATTACH_SOCKETS = Path.of("/tmp");
 
     private final Process process;
     private final Path scratch;
@@ -71,6 +72,11 @@ final class TestJvm implements AutoCloseable {
         return scratch.resolve("attempt-tests");
     }
 
+    /** The JVM's temporary folder ({@code java.io.tmpdir}), deleted with the rest of its scratch folder. */
+    static Path temporaryFolder(Path scratch) {
+        return scratch.resolve("tmp");
+    }
+
     Path classesFolder() {
         return classesFolder(scratch);
     }
@@ -83,6 +89,7 @@ final class TestJvm implements AutoCloseable {
         try {
             Files.createDirectories(classesFolder(scratch));
             Files.createDirectories(testsFolder(scratch));
+            Files.createDirectories(temporaryFolder(scratch));
             Process process = new ProcessBuilder(command).directory(scratch.toFile()).start();
             TestJvm jvm = new TestJvm(process, scratch);
             jvm.startReaders();
@@ -208,5 +215,18 @@ final class TestJvm implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         ScratchFolders.delete(scratch);
+        deleteAttachSocket();
+    }
+
+    /**
+     * Deletes the socket a JVM that was attached to (Lincheck's agent attaches to its own) leaves behind when
+     * killed. HotSpot puts it in /tmp on Linux whatever {@code java.io.tmpdir} says; the name holds the pid.
+     */
+    private void deleteAttachSocket() {
+        try {
+            Files.deleteIfExists(ATTACH_SOCKETS.resolve(".java_pid" + process.pid()));
+        } catch (IOException e) {
+            // left for the OS's temp cleaner
+        }
     }
 }
