@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -55,9 +56,14 @@ final class WarmUp implements AutoCloseable {
     /** Trains the start-up cache if it is missing, starts the spare JVM, then compiles round after round. */
     void start() {
         thread.execute(() -> {
-            pool.trainStartupCache();
-            pool.prestart();
-            TestJvm.warmChannel();
+            try {
+                pool.trainStartupCache();
+                pool.prestart();
+                TestJvm.warmChannel();
+            } catch (GradingException e) {
+                // no spare now (no room in the temporary folder, or the tutor is ending): the first grading
+                // starts one and says what went wrong
+            }
         });
         startRounds(ROUNDS, BUDGET_NANOS);
     }
@@ -86,12 +92,7 @@ final class WarmUp implements AutoCloseable {
         }
         GradeRequest attempt = likely;
         if (attempt == null) {
-            Path scratch = ScratchFolders.create("tutor-warm");
-            try {
-                compiler.compile(ANY_CLASS, Map.of(), scratch);
-            } finally {
-                ScratchFolders.delete(scratch);
-            }
+            compileQuietly(scratch -> compiler.compile(ANY_CLASS, Map.of(), scratch));
         } else {
             // Every other round the reference solution: the learner's next save will hold code the stub does not
             // (lambdas, generics, a record), whose paths through javac the stub alone would leave cold.
@@ -106,11 +107,18 @@ final class WarmUp implements AutoCloseable {
 
     /** Compiles an attempt once, now, on the caller's thread, keeping its exercise's compiled tests. */
     void compileOnce(GradeRequest attempt) {
-        Path scratch = ScratchFolders.create("tutor-warm");
+        compileQuietly(scratch -> compileAttempt.accept(attempt, scratch));
+    }
+
+    /** Compiles into a scratch folder of its own, deleted after. */
+    private static void compileQuietly(Consumer<Path> compile) {
+        Path scratch = null;
         try {
-            compileAttempt.accept(attempt, scratch);
+            scratch = ScratchFolders.create("tutor-warm");
+            compile.accept(scratch);
         } catch (RuntimeException e) {
-            // A warm-up that fails (a file the learner broke mid-edit, a full disk) only leaves javac colder.
+            // A warm-up that fails (a file the learner broke mid-edit, a full disk, the tutor ending) only leaves
+            // javac colder.
         } finally {
             ScratchFolders.delete(scratch);
         }
