@@ -429,13 +429,27 @@ class ChatServerTest {
             sent.computeIfAbsent(sender, s -> new ArrayList<>()).addAll(lines);
             room.send(sender, lines, Pieces.LARGE_RANDOM);
         }
-        if (!room.pump(() -> everyoneElseHasTheLastLine(readers, now), BATCH_LIMIT)
-                || !everyoneElseHasAll(readers, now)) {
-            loop.assertServing();
+        long start = System.nanoTime();
+        boolean arrived = room.pump(() -> everyoneElseHasTheLastLine(readers, now)
+                || readers.stream().anyMatch(c -> c.ended != null), LINE_LIMIT, BATCH_LIMIT);
+        long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        loop.assertServing();
+        for (Client reader : readers) {
+            if (reader.ended != null) {
+                fail("While " + stalled + " read nothing, the server disconnected " + reader
+                        + " (" + reader.ended + ") in batch " + batch + ", after it had received " + reader.receivedBytes
+                        / 1024 + " KiB, though it read every line as it came. A client that keeps up has nothing"
+                        + " waiting in its queue; only one whose queue would grow past QUEUE_LIMIT ("
+                        + ChatServer.QUEUE_LIMIT / 1024 + " KiB) is let go.");
+            }
+        }
+        if (!arrived || !everyoneElseHasAll(readers, now)) {
             fail("While " + stalled + " read nothing, the other clients stopped getting their lines: in batch "
-                    + batch + ", some lines had not arrived within " + BATCH_LIMIT.toMillis() + " ms. When a"
-                    + " client's socket will not take a write, keep the rest in its queue and go back to select();"
-                    + " a loop that waits for that one client makes everyone wait.");
+                    + batch + ", some lines had not arrived after " + waited + " ms"
+                    + (!arrived && waited < BATCH_LIMIT.toMillis() ? ", for the last " + LINE_LIMIT.toMillis() + " ms of which no"
+                    + " client received a byte" : "") + ". When a client's socket will not take a write, keep the"
+                    + " rest in its queue and go back to select(); a loop that waits for that one client makes"
+                    + " everyone wait.");
         }
         return total;
     }
