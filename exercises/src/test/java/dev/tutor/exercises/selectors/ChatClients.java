@@ -2,6 +2,7 @@ package dev.tutor.exercises.selectors;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.runtime.net.QuickAcks;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import jdk.net.ExtendedSocketOptions;
 
 /**
  * The chat room's clients, driven by the test's thread with non-blocking sockets and a selector of their
@@ -117,9 +117,7 @@ final class ChatClients implements AutoCloseable {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
         }
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        if (channel.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
-            channel.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
-        }
+        QuickAcks.request(channel);
         channel.connect(loop.address());
         channel.configureBlocking(false);
         Client client = new Client(clients.size() + 1, channel, reads);
@@ -255,23 +253,6 @@ final class ChatClients implements AutoCloseable {
         return wrote > 0;
     }
 
-    /**
-     * Asks the kernel to acknowledge what this client receives at once (Linux). The server's sockets keep Nagle's
-     * algorithm, as a learner's would: a short tail it writes waits for the acknowledgement of what went before,
-     * and a receiver that delays its acknowledgements, as Linux does for up to 40 ms, holds the tail back as
-     * long. Measured: the 87 batches of the test of clients that fall behind took 3 s so, and 0.34 s with
-     * quick acknowledgements, whose mode the kernel leaves by itself, so it is asked for after every read.
-     */
-    private static void acknowledgeAtOnce(Client client) {
-        if (client.channel.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
-            try {
-                client.channel.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
-            } catch (IOException e) {
-                // the connection is going away: the next read says so
-            }
-        }
-    }
-
     /** Reads what has come for {@code client} and checks every complete line at once. */
     void read(Client client) throws IOException {
         ByteBuffer in = readBuffer.clear();
@@ -289,7 +270,7 @@ final class ChatClients implements AutoCloseable {
             return;
         }
         client.receivedBytes += n;
-        acknowledgeAtOnce(client);
+        QuickAcks.request(client.channel);
         for (int i = 0; i < n; i++) {
             char c = (char) in.get(i);
             client.partial.append(c);

@@ -155,6 +155,9 @@ final class ChaosConnection {
         } catch (IOException e) {
             return Optional.of(closedEarly("the close came as a reset: " + e.getMessage()));
         }
+        if (n > 0) {
+            QuickAcks.request(channel);
+        }
         if (n < 0) {
             if (outputShut && received == sent.length) {
                 close();
