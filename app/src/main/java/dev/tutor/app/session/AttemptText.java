@@ -15,12 +15,17 @@ public final class AttemptText {
     private AttemptText() {
     }
 
+    /** Why an attempt whose files are all still the stubs gets no verdict, for an exercise of {@code files} files. */
+    public static String nothingToJudge(int files) {
+        return (files == 1 ? "your file is still the stub" : "your files are still the stubs")
+                + ", so the tests have nothing to judge.";
+    }
+
     public static List<String> lines(Attempt attempt, Course course, Workspace workspace) {
         Exercise exercise = attempt.exercise();
         List<String> lines = new ArrayList<>();
         if (attempt.untouched()) {
-            lines.add(exercise.id() + ": not started yet: your file is still the stub, so the tests have nothing"
-                    + " to judge.");
+            lines.add(exercise.id() + ": not started yet: " + nothingToJudge(exercise.files().size()));
             for (String file : exercise.files()) {
                 lines.add("  Open " + workspace.learnerFile(file) + " in your IDE, fill in its TODOs and save.");
             }

@@ -6,12 +6,13 @@ import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.Lesson;
 import dev.tutor.app.workspace.Workspace;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The texts the screens show: each lesson's Markdown, each exercise's reference solution and the full path of
- * the file the learner opens.
+ * The texts the screens show: each lesson's Markdown, each exercise's reference solution and the full paths of
+ * the files the learner opens.
  *
  * <p>Read once, whole, so that {@link Update} and {@link Views} stay pure and never touch a file. The full screen
  * starts with the {@link #pending} texts, which hold only the paths, and reads the rest from tutor.jar after its
@@ -19,7 +20,7 @@ import java.util.Optional;
  *
  * @param read whether the lessons and solutions are in; until then the screens say they are being read
  */
-record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths,
+record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, List<String>> filePaths,
                    Map<String, String> solutionFiles, boolean read) {
     /** What a lesson's screen shows in the moment before the texts are in. */
     static final String READING = "Reading the lesson from tutor.jar...";
@@ -36,10 +37,10 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
         return new CourseTexts(Map.of(), Map.of(), filePaths(course, workspace), Map.of(), false);
     }
 
-    private static Map<String, String> filePaths(Course course, Workspace workspace) {
-        Map<String, String> paths = new HashMap<>();
+    private static Map<String, List<String>> filePaths(Course course, Workspace workspace) {
+        Map<String, List<String>> paths = new HashMap<>();
         for (Exercise exercise : course.exercises()) {
-            paths.put(exercise.id(), workspace.learnerFile(exercise.files().get(0)).toString());
+            paths.put(exercise.id(), exercise.files().stream().map(f -> workspace.learnerFile(f).toString()).toList());
         }
         return paths;
     }
@@ -78,7 +79,7 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
         return "# " + lesson.title() + "\n\n(" + why + ")";
     }
 
-    CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, String> filePaths) {
+    CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solutions, Map<String, List<String>> filePaths) {
         this(lessonMarkdown, solutions, filePaths, Map.of(), true);
     }
 
@@ -95,7 +96,8 @@ record CourseTexts(Map<String, String> lessonMarkdown, Map<String, String> solut
         return read ? solutions.getOrDefault(exerciseId, "") : "// Reading the solution from tutor.jar...";
     }
 
-    String filePath(String exerciseId) {
-        return filePaths.getOrDefault(exerciseId, "?");
+    /** The full paths of an exercise's files, in the manifest's order. */
+    List<String> filePaths(String exerciseId) {
+        return filePaths.getOrDefault(exerciseId, List.of("?"));
     }
 }

@@ -60,11 +60,16 @@ final class ExercisePanelView {
                 + "exercise " + (siblings.indexOf(e) + 1) + " of " + siblings.size() + " · topics "
                 + String.join(" ", e.topics()), Style.DIM));
         out.add(Line.EMPTY);
-        out.addAll(Wrap.paragraph("Open this file in your editor, do what its TODO comments ask, and save: every"
-                + " save is graded here.", width, Style.NORMAL));
-        // The path is never cut, so it can be copied: where it is too wide it breaks after a '/'.
-        for (String part : pathLines(s.texts().filePath(e.id()), s.display().cols() - 5)) {
-            out.add(Line.of(Span.of("    "), new Span(part, Style.CODE)));
+        List<String> paths = s.texts().filePaths(e.id());
+        out.addAll(Wrap.paragraph((paths.size() == 1
+                ? "Open this file in your editor, do what its TODO comments ask"
+                : "Open these " + paths.size() + " files in your editor, do what their TODO comments ask")
+                + ", and save: every save is graded here.", width, Style.NORMAL));
+        // A path is never cut, so it can be copied: where it is too wide it breaks after a '/'.
+        for (String path : paths) {
+            for (String part : pathLines(path, s.display().cols() - 5)) {
+                out.add(Line.of(Span.of("    "), new Span(part, Style.CODE)));
+            }
         }
         out.add(Line.EMPTY);
         out.add(Section.heading("Status", width, g).indented(2));

@@ -7,6 +7,7 @@ import dev.tutor.app.grading.Measurement;
 import dev.tutor.app.grading.TestFailure;
 import dev.tutor.app.grading.Verdict;
 import dev.tutor.app.progress.ExerciseStatus;
+import dev.tutor.app.session.AttemptText;
 import dev.tutor.app.session.Hints;
 import dev.tutor.app.session.Standing;
 import dev.tutor.app.tui.text.CodeLines;
@@ -57,10 +58,13 @@ final class VerdictLines {
     private static void verdict(TutorState s, Exercise e, GradeStatus.Graded graded, int width, List<Line> out) {
         Glyphs g = s.display().glyphs();
         if (graded.untouched()) {
+            List<String> paths = s.texts().filePaths(e.id());
+            boolean one = paths.size() == 1;
             out.add(Line.of(new Span("  " + g.notStarted() + " Not started yet: ", Style.BOLD),
-                    Span.of("your file is still the stub, so the tests have nothing to judge.")));
-            out.addAll(Wrap.paragraph("  Open " + s.texts().filePath(e.id()) + " in your IDE, fill in its"
-                    + " TODOs and save; the verdict comes a moment later.", width, Style.NORMAL));
+                    Span.of(AttemptText.nothingToJudge(paths.size()))));
+            out.addAll(Wrap.paragraph("  Open " + (one ? paths.get(0) + " in your IDE, fill in its"
+                    : "the " + paths.size() + " files above in your IDE, fill in their") + " TODOs and save; the verdict"
+                    + " comes a moment later.", width, Style.NORMAL));
             return;
         }
         GradeReport report = graded.report();

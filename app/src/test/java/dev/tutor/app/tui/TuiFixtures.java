@@ -72,7 +72,7 @@ final class TuiFixtures {
         }
         return new CourseTexts(Map.of("waiting", lesson.toString(), "threads", "# Threads\n\nShort."),
                 Map.of("workload-probe", "class WorkloadProbe { /* the answer */ }"),
-                Map.of("workload-probe", "/ws/src/main/java/" + FILE));
+                Map.of("workload-probe", List.of("/ws/src/main/java/" + FILE)));
     }
 
     static TutorState state(int cols, int rows) {

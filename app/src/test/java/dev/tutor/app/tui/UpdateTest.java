@@ -53,7 +53,7 @@ class UpdateTest {
         assertThat(Views.render(early).text()).isEqualTo(Views.render(withAll).text());
 
         TutorState panel = press(early, Key.of(Kind.DOWN), Key.of(Kind.ENTER));
-        assertThat(Views.render(panel).text()).contains(all.filePath("workload-probe"));
+        assertThat(Views.render(panel).text()).contains(all.filePaths("workload-probe"));
 
         TutorState lesson = press(early, Key.of(Kind.ENTER));
         assertThat(Views.render(lesson).text()).contains(CourseTexts.READING).doesNotContain("First paragraph");
