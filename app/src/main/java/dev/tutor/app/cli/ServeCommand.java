@@ -51,8 +51,13 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        ServerOptions options = ServerOptions.defaults().withPort(port)
-                .withDelay(delayMillis == null ? serverKind.defaultDelay() : Duration.ofMillis(delayMillis));
+        ServerOptions options;
+        try {
+            options = ServerOptions.defaults().withPort(port)
+                    .withDelay(delayMillis == null ? serverKind.defaultDelay() : Duration.ofMillis(delayMillis));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage()); // a port or a delay out of range
+        }
         if (trace) {
             options = options.withListener(new TurnTraceFormatter(line -> {
                 context.out().println(line);
@@ -80,7 +85,11 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             stopped.await();
         }
-        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        try {
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        } catch (IllegalStateException ending) {
+            // Ctrl-C: the hook itself ended the wait, and the JVM is on its way out
+        }
         server.close();
         return TutorCommand.PASSED;
     }

@@ -150,7 +150,8 @@ final class TutorCommand implements Callable<Integer> {
     private int report(Exception e) {
         boolean usage = e instanceof UsageException || e instanceof CourseException
                 || e instanceof dev.tutor.app.session.TutorSession.NoWorkspaceException
-                || e instanceof GradingException || e instanceof UncheckedIOException;
+                || e instanceof GradingException || e instanceof UncheckedIOException
+                || e instanceof dev.tutor.app.session.Attempts.MissingFileException;
         context.err().println(usage ? e.getMessage() : "Unexpected error: " + e);
         if (verbose || !usage) {
             e.printStackTrace(context.err());

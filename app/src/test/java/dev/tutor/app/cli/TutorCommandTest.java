@@ -12,6 +12,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -292,6 +293,28 @@ class TutorCommandTest {
             assertThat(run.err()).isEqualTo("Port " + taken.getLocalPort() + " is already in use: pick another with"
                     + " --port or leave it out for a free one." + System.lineSeparator());
         }
+    }
+
+    @Test
+    void serveWithAPortOrADelayOutOfRangeIsOneLine() {
+        for (String[] line : List.of(new String[] {"serve", "echo", "--port", "99999"},
+                new String[] {"serve", "echo", "--port", "-5"}, new String[] {"serve", "trickle", "--delay", "-5"})) {
+            Run run = tutor(line);
+            assertThat(run.exitCode()).as(String.join(" ", line)).isEqualTo(2);
+            assertThat(run.err().strip().lines()).as(String.join(" ", line)).singleElement().asString()
+                    .doesNotContain("Unexpected error").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void checkOfAnExerciseWithAFileMissingIsOneLineThatSaysHowToRestoreIt() throws Exception {
+        tutor("init");
+        Exercise exercise = first();
+        Files.delete(workspace.resolve("src/main/java").resolve(exercise.files().get(0)));
+        Run run = tutor("check", exercise.id());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip().lines()).singleElement().asString().startsWith("The file ")
+                .contains("is missing", "tutor reset " + exercise.id());
     }
 
     @Test
