@@ -73,8 +73,8 @@ public final class PrimeSplitter {
      * Counts the primes below {@code limit} with {@code workers} child processes running at once, one per
      * list of ranges of {@link #plan plan(limit, workers)}. Each worker is started with {@code workerCommand}
      * followed by the {@code from} and {@code to} of each of its ranges, in order, and answers with one line
-     * on its standard output, {@code PID COUNT}; what it writes on its standard error is not part of its
-     * answer. Every worker is started before any answer is read.
+     * on its standard output, {@code PID COUNT}; what it writes on its standard error, however much, is not
+     * part of its answer. Every worker is started before any answer is read.
      *
      * <p>A worker has failed if it ends with a status other than 0, or if its standard output is not exactly
      * one line of two words, separated by one space: its own PID and a count of 0 or more, each written as

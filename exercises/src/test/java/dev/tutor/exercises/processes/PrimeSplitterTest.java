@@ -346,7 +346,7 @@ class PrimeSplitterTest {
     /**
      * The parent adds up what its workers say, and checks only the form: a count of 0 is an answer, and so
      * is one beyond the range of an int. The workers are shell scripts that say counts the test chose, each
-     * after a line on standard error, which is not part of its answer.
+     * after more lines on standard error than a pipe holds, which are not part of its answer.
      */
     @Test
     @Order(7)
@@ -368,11 +368,14 @@ class PrimeSplitterTest {
         try {
             boolean shell = Files.isExecutable(SHELL);
             Run run = call(limit, workers, folder, shell ? folder.shellCommand() : folder.command(workers));
-            String story = "The " + workers + " workers each wrote a line on standard error, \"worker PID: " + WARNING
-                    + "\", and then answered the counts " + said + " on standard output, in the order of the plan.";
+            String story = "The " + workers + " workers each wrote " + WARNINGS + " lines on standard error, \"worker"
+                    + " PID: " + WARNING + "\", and then answered the counts " + said + " on standard output, in the order"
+                    + " of the plan.";
             if (run == null) {
                 fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back after " + COME_BACK_MS
-                        + " ms.");
+                        + " ms. Those lines are more than a pipe holds: a worker whose standard error goes to a pipe"
+                        + " nobody reads waits there for ever and never answers. Send standard error elsewhere, with"
+                        + " redirectError(ProcessBuilder.Redirect.INHERIT) (or DISCARD).");
             }
             if (run.thrown() != null) {
                 boolean warningInIt = String.valueOf(run.thrown().getMessage()).contains(WARNING);
@@ -505,7 +508,9 @@ class PrimeSplitterTest {
             String[] words = order.split(" ");
             switch (words[0]) {
                 case "say" -> {
-                    System.err.println("worker " + pid + ": " + WARNING);
+                    for (int i = 0; i < WARNINGS; i++) {
+                        System.err.println("worker " + pid + ": " + WARNING);
+                    }
                     System.out.println(pid + " " + words[1]);
                 }
                 case "fail" -> {
@@ -559,6 +564,11 @@ class PrimeSplitterTest {
 
     /** What a worker told to say a count writes on its standard error first, as a JVM or a library may. */
     static final String WARNING = "a warning on standard error, which is not part of the answer";
+    /**
+     * How many times it writes it: about 115 KB, more than a pipe holds (64 KiB on Linux), so that a worker whose
+     * standard error goes to a pipe nobody reads blocks before it answers.
+     */
+    static final int WARNINGS = 1_500;
 
     /** Where a shell is, for the workers written as scripts. */
     private static final Path SHELL = Path.of("/bin/sh");
@@ -581,7 +591,8 @@ class PrimeSplitterTest {
             set -- $order
             if [ "$1" = garbage ]; then shift; fi
             case "$1" in
-              say) echo "worker $$: $WARNING" >&2; echo "$$ $2" ;;
+              say) w=0; while [ "$w" -lt "$WARNINGS" ]; do echo "worker $$: $WARNING" >&2; w=$((w + 1)); done
+                   echo "$$ $2" ;;
               silent) ;;
               word) echo "$$ many" ;;
               stranger) echo "$PPID 1" ;;
@@ -612,7 +623,8 @@ class PrimeSplitterTest {
 
         /** The command that starts a shell-script worker of this folder: {@link #SCRIPT}, given the folder. */
         List<String> shellCommand() {
-            return new ArrayList<>(List.of(SHELL.toString(), "-c", "WARNING='" + WARNING + "'\n" + SCRIPT, "worker",
+            String variables = "WARNING='" + WARNING + "'\nWARNINGS=" + WARNINGS + "\n";
+            return new ArrayList<>(List.of(SHELL.toString(), "-c", variables + SCRIPT, "worker",
                     path.toString()));
         }
 

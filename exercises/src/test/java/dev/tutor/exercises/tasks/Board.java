@@ -61,12 +61,19 @@ final class Board implements AutoCloseable {
 
     /**
      * A page the server serves: a negative status answers with text that is not HTTP (see
-     * {@link #NO_STATUS_LINE}, {@link #NO_BLANK_LINE}); a {@code summaryFailure} is what summarise throws for its body.
+     * {@link #NO_STATUS_LINE}, {@link #NO_BLANK_LINE}); a {@code summaryFailure} is what summarise throws for its body:
+     * a RuntimeException or an Error.
      */
-    record Page(String path, int status, String body, RuntimeException summaryFailure, Delivery delivery) {
+    record Page(String path, int status, String body, Throwable summaryFailure, Delivery delivery) {
         Page failingSummary() {
             return new Page(path, status, body, new IllegalStateException("summary of " + path + " failed on purpose"),
                     delivery);
+        }
+
+        /** The same page, whose summary throws an Error, which the pool's job must hand over as well. */
+        Page summaryThrowingAnError() {
+            return new Page(path, status, body, new AssertionError("summary of " + path + " failed on purpose,"
+                    + " with an Error"), delivery);
         }
 
         /** The same page written in pieces; its body gets a two-byte character to cut if it has none. */
@@ -481,8 +488,11 @@ final class Board implements AutoCloseable {
             elsewhere.add(thread.getName());
         }
         Page page = pagesByBody.get(body);
+        if (page != null && page.summaryFailure() instanceof Error error) {
+            throw error;
+        }
         if (page != null && page.summaryFailure() != null) {
-            throw page.summaryFailure();
+            throw (RuntimeException) page.summaryFailure();
         }
         return expectedSummary(body);
     }
@@ -519,7 +529,7 @@ final class Board implements AutoCloseable {
         return task.isDone() && !task.isCancelled() ? task.exception() : null;
     }
 
-    RuntimeException summaryFailure(int index) {
+    Throwable summaryFailure(int index) {
         return checks.get(index).page().summaryFailure();
     }
 

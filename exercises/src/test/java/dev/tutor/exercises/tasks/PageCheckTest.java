@@ -104,18 +104,21 @@ class PageCheckTest {
     @Tag("hint:3")
     void theSummaryOrItsFailureReachesTheTaskThroughCallSoonThreadsafe(Random random) throws IOException {
         // One check per loop and small pages written at once: here only the hand-over from the pool can fail.
+        // One summary throws a RuntimeException, another an Error: the pool's job must hand either over.
         int rounds = 2 + random.nextInt(3);
         int failing = random.nextInt(rounds);
+        int failingWithAnError = (failing + 1 + random.nextInt(rounds - 1)) % rounds;
         for (int round = 0; round < rounds; round++) {
             Board board = board();
             Board.Page small = board.smallPage(random, "/s" + round + "/" + random.nextInt(1000));
-            Board.Page page = round == failing ? small.failingSummary() : small;
+            Board.Page page = round == failing ? small.failingSummary()
+                    : round == failingWithAnError ? small.summaryThrowingAnError() : small;
             board.check(page, Duration.ofMillis(random.nextInt(50)));
             board.run();
             board.assertNothingEscapedToThePool();
-            if (round == failing) {
+            if (round == failing || round == failingWithAnError) {
                 Throwable error = board.failure(0);
-                RuntimeException thrown = board.summaryFailure(0);
+                Throwable thrown = board.summaryFailure(0);
                 assertSame(thrown, error, () -> "summarise threw " + thrown + " on the pool's thread for "
                         + page.path() + ", so the check's task must fail with that very exception, handed to the"
                         + " loop thread (setException through callSoonThreadsafe) and rethrown by result(); it ended"
