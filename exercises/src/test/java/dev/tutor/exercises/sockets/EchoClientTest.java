@@ -152,6 +152,13 @@ class EchoClientTest {
                         what + "exchange() threw an EOFException whose message, \"" + text + "\", does not say"
                                 + " both how many bytes came (" + sent + ") and how many were expected (" + length
                                 + ").");
+                var ofWhole = Pattern.compile("(?<![0-9])([0-9]+) of ([0-9]+)(?![0-9])").matcher(text.replace(",", ""));
+                while (ofWhole.find()) {
+                    String said = ofWhole.group();
+                    assertTrue(said.equals(sent + " of " + length), what + "exchange() threw an EOFException whose"
+                            + " message, \"" + text + "\", says \"" + said + "\": \"N of M\" reads as N bytes came of"
+                            + " M expected, which here is \"" + sent + " of " + length + "\".");
+                }
             }
         }
     }
