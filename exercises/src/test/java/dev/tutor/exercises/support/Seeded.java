@@ -32,7 +32,7 @@ public final class Seeded implements ParameterResolver, TestExecutionExceptionHa
     public static String replay() {
         String exercise = System.getProperty(EXERCISE_PROPERTY);
         String how = exercise == null ? "run the test with -D" + PROPERTY + "=" + seed()
-                : "./tutor check " + exercise + " --seed " + seed();
+                : "'tutor check " + exercise + " --seed " + seed() + "'";
         return "(Inputs from seed " + seed() + "; to see them again, " + how + ".)";
     }
 

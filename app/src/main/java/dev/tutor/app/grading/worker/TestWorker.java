@@ -234,7 +234,7 @@ public final class TestWorker {
                 if (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
                     exiting = true;
                 } else if (exiting && frame.getClassName().startsWith(ThreadDumps.EXERCISE_PACKAGE)) {
-                    where = frame.getFileName() + ":" + frame.getLineNumber();
+                    where = place(frame);
                     break;
                 }
             }
@@ -297,17 +297,34 @@ public final class TestWorker {
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             for (StackTraceElement frame : t.getStackTrace()) {
                 String owner = frame.getClassName();
-                int nested = owner.indexOf('$');
-                String topLevel = nested < 0 ? owner : owner.substring(0, nested);
-                if (learnerClasses.contains(topLevel)) {
-                    return frame.getFileName() + ":" + frame.getLineNumber();
+                if (learnerClasses.contains(topLevel(owner))) {
+                    return place(frame);
                 }
                 if (testFrame == null && owner.startsWith(ThreadDumps.EXERCISE_PACKAGE)) {
                     testFrame = frame;
                 }
             }
         }
-        return testFrame == null ? null : testFrame.getFileName() + ":" + testFrame.getLineNumber();
+        return testFrame == null ? null : place(testFrame);
+    }
+
+    /**
+     * A frame's file and line, "Counter.java:56". A class Lincheck's agent rewrote has lost its source file's
+     * name; the top-level class's name stands in for it, as its file is named.
+     */
+    static String place(StackTraceElement frame) {
+        String file = frame.getFileName();
+        if (file == null) {
+            String topLevel = topLevel(frame.getClassName());
+            file = topLevel.substring(topLevel.lastIndexOf('.') + 1) + ".java";
+        }
+        return file + ":" + frame.getLineNumber();
+    }
+
+    /** The top-level class a class is nested in, or the class itself. */
+    private static String topLevel(String className) {
+        int nested = className.indexOf('$');
+        return nested < 0 ? className : className.substring(0, nested);
     }
 
     static String messageOf(Throwable t) {
