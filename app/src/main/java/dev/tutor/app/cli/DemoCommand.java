@@ -23,11 +23,11 @@ import picocli.CommandLine.Unmatched;
  * class instead of the tutor's (lesson 10's trace drawn from their {@code MiniLoop}), once its exercise passes.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a lesson's demo (by lesson id or demo name); without an id, list the demos.")
+        description = "Run a lesson's demo (by lesson id or number, or demo name); without an id, list the demos.")
 final class DemoCommand implements Callable<Integer> {
     private final TutorContext context;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "A lesson id, or a demo's class name.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "A lesson id or number, or a demo's class name.")
     String id;
 
     @Option(names = "--mine", description = "Run the demo on your own code (once its exercise passes), where the"

@@ -32,7 +32,10 @@ final class SolutionCommand implements Callable<Integer> {
         boolean passed = Standing.solutionUnlocked(progress, exercise.id());
         if (!passed && !yes && !context.confirm("You have not passed '" + exercise.id()
                 + "' yet; seeing the answer first spoils the exercise. Show it anyway?", false)) {
-            context.out().println("Not shown. 'tutor hint " + exercise.id() + "' gives the next hint instead.");
+            boolean hintsLeft = progress.exercise(exercise.id()).hintsTaken() < exercise.hints().size();
+            context.out().println("Not shown." + (hintsLeft ? " 'tutor hint " + exercise.id()
+                    + "' gives the next hint instead." : " You have taken all " + exercise.hints().size()
+                    + " hints; 'tutor hint " + exercise.id() + "' shows the last one again."));
             return TutorCommand.NOT_PASSED;
         }
         for (String file : exercise.files()) {

@@ -57,10 +57,14 @@ public final class LearnerDemos {
     public record Refused(String message, boolean usage) implements Prepared {
     }
 
-    /** The lesson a lesson id or one of its demos' names (simple or qualified) stands for, if it has a learner demo. */
+    /**
+     * The lesson a lesson id or number or one of its demos' names (simple or qualified) stands for, if it has a
+     * learner demo.
+     */
     public static Optional<Lesson> lessonWithLearnerDemo(Course course, String id) {
         return course.lessons().stream().filter(l -> l.learnerDemo() != null)
-                .filter(l -> l.id().equals(id) || names(l).stream().anyMatch(n -> n.equalsIgnoreCase(id)))
+                .filter(l -> l.id().equals(id) || Integer.toString(l.number()).equals(id)
+                        || names(l).stream().anyMatch(n -> n.equalsIgnoreCase(id)))
                 .findFirst();
     }
 

@@ -41,10 +41,16 @@ public final class LessonDemos {
         return demos;
     }
 
-    /** The demo a lesson id (its first demo) or a demo's name, simple or qualified, stands for. */
+    /**
+     * The demo a lesson id or number (its first demo), as 'tutor list' shows them, or a demo's name, simple or
+     * qualified, stands for.
+     */
     public Optional<Demo> find(String id) {
+        String lessonId = course.lessons().stream().filter(l -> Integer.toString(l.number()).equals(id))
+                .map(Lesson::id).findFirst().orElse(id);
         for (Demo demo : all()) {
-            if (demo.lessonId().equals(id) || demo.simpleName().equalsIgnoreCase(id) || demo.className().equals(id)) {
+            if (demo.lessonId().equals(lessonId) || demo.simpleName().equalsIgnoreCase(id)
+                    || demo.className().equals(id)) {
                 return Optional.of(demo);
             }
         }

@@ -253,7 +253,13 @@ class TutorCommandTest {
         Exercise exercise = first();
         Run refused = tutor("solution", exercise.id());
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.out()).contains("Not shown.");
+        assertThat(refused.out()).contains("Not shown.", "'tutor hint " + exercise.id() + "' gives the next hint");
+        for (int i = 0; i < exercise.hints().size(); i++) {
+            tutor("hint", exercise.id());
+        }
+        Run noHintLeft = tutor("solution", exercise.id());
+        assertThat(noHintLeft.out()).contains("Not shown. You have taken all " + exercise.hints().size() + " hints")
+                .doesNotContain("next hint");
         Run confirmed = tutor("solution", "--yes", exercise.id());
         assertThat(confirmed.exitCode()).isZero();
         assertThat(confirmed.out()).contains(SOURCE.solution(exercise.files().get(0)).orElseThrow().strip());
@@ -315,6 +321,15 @@ class TutorCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip().lines()).singleElement().asString().startsWith("The file ")
                 .contains("is missing", "tutor reset " + exercise.id());
+    }
+
+    @Test
+    void demoTakesALessonsNumberAsListAndLessonDo() {
+        var demos = new dev.tutor.app.session.LessonDemos(COURSE);
+        assertThat(demos.find("7")).as("lesson 7's demo").isEqualTo(demos.find("sockets")).isPresent();
+        Run unknown = tutor("demo", "99");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("No demo '99'.");
     }
 
     @Test
