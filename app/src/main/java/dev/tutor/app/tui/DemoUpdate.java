@@ -48,7 +48,11 @@ final class DemoUpdate {
             return Next.of(s.withNotice("This lesson has no demo for your own code; d runs its demo."));
         }
         if (!LearnerDemos.unlocked(lesson, s.learner().progress())) {
-            return Next.of(s.withNotice(LearnerDemos.notPassed(s.course(), lesson)));
+            // One line of the footer, 78 columns at the smallest screen: the full screen's own words, shorter than
+            // the command line's.
+            String exercise = lesson.learnerDemo().exercise();
+            return Next.of(s.withNotice(s.course().requireExercise(exercise).mainFileName() + " must pass " + exercise
+                    + " first; then press m again."));
         }
         // Compiling the learner's class takes a moment: say so, and do it off the UI thread.
         return Next.of(s.withNotice("Compiling your " + lesson.learnerDemo().exercise() + " for the demo…"),

@@ -187,8 +187,9 @@ class DemoUpdateTest {
     void mRunsTheDemoOnTheLearnersCodeOnlyOnceItsExercisePasses() {
         Next before = press(withLearnerDemo(Progress.empty()), Key.ch('m'));
         assertThat(before.effects()).isEmpty();
-        assertThat(before.state().notice()).isEqualTo("Your WorkloadProbe.java has not passed workload-probe yet:"
-                + " make it pass ('tutor check workload-probe'), then run this again.");
+        assertThat(before.state().notice()).isEqualTo("WorkloadProbe.java must pass workload-probe first; then press m"
+                + " again.");
+        assertThat(Views.render(before.state()).text()).as("the footer at 80x24").contains(before.state().notice());
 
         Next after = press(withLearnerDemo(Progress.empty().withAttempt("workload-probe", true, Instant.EPOCH)),
                 Key.ch('m'));
