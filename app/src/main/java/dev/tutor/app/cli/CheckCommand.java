@@ -1,8 +1,11 @@
 package dev.tutor.app.cli;
 
 import dev.tutor.app.course.Exercise;
+import dev.tutor.app.progress.Progress;
 import dev.tutor.app.session.Attempt;
 import dev.tutor.app.session.AttemptText;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,10 +58,11 @@ final class CheckCommand implements Callable<Integer> {
     private int checkAll() {
         var course = context.course();
         boolean allPass = true;
-        Attempt last = null;
+        List<String> stubs = new ArrayList<>();
         for (Exercise exercise : course.exercises()) {
             if (context.attempts().untouched(exercise)) {
                 context.out().printf("%-24s %s%n", exercise.id(), "not started");
+                stubs.add(exercise.id());
                 continue;
             }
             Attempt attempt;
@@ -68,14 +72,21 @@ final class CheckCommand implements Callable<Integer> {
                 context.out().println(exercise.id() + ": " + e.getMessage());
                 continue;
             }
-            last = attempt;
             String summary = attempt.untouched() ? "not started" : attempt.report().verdict().summary();
             context.out().printf("%-24s %s%n", exercise.id(), summary);
             context.out().flush();
             allPass &= attempt.untouched() || attempt.passed();
         }
-        long passed = dev.tutor.app.session.Standing.passedCount(course,
-                last == null ? context.progress().load() : last.progress());
+        // An exercise whose files are the stubs again (reset, or put back by hand) is not started, whatever it was.
+        Progress graded = context.progress().load();
+        Progress now = graded;
+        for (String id : stubs) {
+            now = now.withStubsAgain(id);
+        }
+        if (!now.equals(graded)) {
+            context.saveProgress(now);
+        }
+        long passed = dev.tutor.app.session.Standing.passedCount(course, now);
         context.out().println(passed + " of " + course.exercises().size() + " exercises pass.");
         return allPass ? TutorCommand.PASSED : TutorCommand.NOT_PASSED;
     }

@@ -41,6 +41,7 @@ final class ResetCommand implements Callable<Integer> {
         for (Path restored : report.restored()) {
             context.out().println("Restored " + restored + " (reload it in your editor if it is open)");
         }
+        context.saveProgress(context.progress().load().withStubsAgain(exercise.id()));
         return TutorCommand.PASSED;
     }
 }

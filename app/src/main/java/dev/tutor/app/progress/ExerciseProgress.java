@@ -57,6 +57,15 @@ public record ExerciseProgress(
         return new ExerciseProgress(next, attempts + 1, hintsTaken, firstPassed, at, solutionViewed);
     }
 
+    /**
+     * Returns this progress once the exercise's files are back to their stubs: not started again, while the
+     * attempts, hints and a pass once made are kept (the solution stays unlocked).
+     */
+    public ExerciseProgress withStubsAgain() {
+        return new ExerciseProgress(ExerciseStatus.NOT_STARTED, attempts, hintsTaken, firstPassedAt, lastAttemptAt,
+                solutionViewed);
+    }
+
     /** Returns this progress after the learner took one more hint. */
     public ExerciseProgress withHintTaken() {
         return new ExerciseProgress(status, attempts, hintsTaken + 1, firstPassedAt, lastAttemptAt, solutionViewed);

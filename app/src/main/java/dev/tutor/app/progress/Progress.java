@@ -56,6 +56,11 @@ public record Progress(int schemaVersion, Map<String, ExerciseProgress> exercise
         return update(id, p -> p.withAttempt(passed, at));
     }
 
+    /** Returns this progress once exercise {@code id}'s files are back to their stubs: not started again. */
+    public Progress withStubsAgain(String id) {
+        return exercise(id).status() == ExerciseStatus.NOT_STARTED ? this : update(id, ExerciseProgress::withStubsAgain);
+    }
+
     /** Returns this progress after the learner took a hint on exercise {@code id}. */
     public Progress withHintTaken(String id) {
         return update(id, ExerciseProgress::withHintTaken);

@@ -204,13 +204,13 @@ public final class Attempts {
     }
 
     /**
-     * The progress with the attempt counted; a stub nobody has touched yet is no attempt, and leaves the exercise
-     * not started.
+     * The progress with the attempt counted; files that are all still the stubs are no attempt, and leave the
+     * exercise not started (again, after a reset or a stub put back by hand).
      */
     private Progress progressAfter(Exercise exercise, GradeReport report, boolean untouched) {
         Progress before = progress.load();
-        return (untouched ? before : before.withAttempt(exercise.id(), report.verdict().passed(), clock.instant()))
-                .withCurrent(exercise.id());
+        return (untouched ? before.withStubsAgain(exercise.id())
+                : before.withAttempt(exercise.id(), report.verdict().passed(), clock.instant())).withCurrent(exercise.id());
     }
 
     /** A learner file the exercise needs is gone from the workspace. */

@@ -268,6 +268,36 @@ class TutorCommandTest {
     }
 
     @Test
+    void resetPutsTheExerciseBackToNotStarted() throws Exception {
+        tutor("init");
+        Exercise exercise = first();
+        Path file = workspace.resolve("src/main/java").resolve(exercise.files().get(0));
+        Files.writeString(file, "class Broken {");
+        assertThat(tutor("check", exercise.id()).exitCode()).isEqualTo(1);
+        assertThat(tutor("list").out()).contains("[!] " + exercise.id());
+
+        assertThat(tutor("reset", "--yes", exercise.id()).exitCode()).isZero();
+
+        assertThat(tutor("list").out()).contains("[ ] " + exercise.id()).doesNotContain("[!] " + exercise.id());
+    }
+
+    @Test
+    void checkAllCountsAPassedExerciseWhoseStubWasPutBackByHandAsNotStarted() throws Exception {
+        tutor("init");
+        Exercise exercise = first();
+        String path = exercise.files().get(0);
+        Path file = workspace.resolve("src/main/java").resolve(path);
+        Files.writeString(file, SOURCE.solution(path).orElseThrow());
+        assertThat(tutor("check", exercise.id()).exitCode()).isZero();
+        Files.writeString(file, SOURCE.stub(path).orElseThrow());
+
+        Run all = tutor("check", "--all");
+
+        assertThat(all.out()).contains("0 of " + COURSE.exercises().size() + " exercises pass.");
+        assertThat(tutor("list").out()).contains("[ ] " + exercise.id());
+    }
+
+    @Test
     void resetKeepsTheLearnersVersion() throws Exception {
         tutor("init");
         Exercise exercise = first();

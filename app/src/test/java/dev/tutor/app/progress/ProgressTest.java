@@ -33,6 +33,22 @@ class ProgressTest {
     }
 
     @Test
+    void stubsAgainAreNotStartedAndKeepWhatWasDoneAndAPassOnceMade() {
+        Progress before = Progress.empty().withAttempt("loop-01", true, T1).withAttempt("loop-01", false, T2)
+                .withHintTaken("loop-01").withSolutionViewed("loop-01");
+
+        ExerciseProgress e = before.withStubsAgain("loop-01").exercise("loop-01");
+
+        assertThat(e.status()).isEqualTo(ExerciseStatus.NOT_STARTED);
+        assertThat(e.attempts()).isEqualTo(2);
+        assertThat(e.hintsTaken()).isEqualTo(1);
+        assertThat(e.everPassed()).isTrue();
+        assertThat(e.solutionViewed()).isTrue();
+        assertThat(Progress.empty().withStubsAgain("loop-02")).as("an exercise not begun is left out")
+                .isEqualTo(Progress.empty());
+    }
+
+    @Test
     void aFailureAfterAPassShowsFailingButStillCountsAsEverPassed() {
         ExerciseProgress e = Progress.empty()
                 .withAttempt("loop-01", true, T1)

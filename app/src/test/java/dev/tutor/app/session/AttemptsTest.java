@@ -165,6 +165,19 @@ class AttemptsTest {
     }
 
     @Test
+    void theStubPutBackAfterAnAttemptIsNotStartedAgainWithTheAttemptStillCounted() throws Exception {
+        save(STUB.replace("return 0;", "return 1;"));
+        attempts().check(EXERCISE);
+        save(STUB);
+
+        Attempt back = attempts().check(EXERCISE);
+
+        assertThat(back.untouched()).isTrue();
+        assertThat(back.progress().exercise("a").status()).isEqualTo(ExerciseStatus.NOT_STARTED);
+        assertThat(back.progress().exercise("a").attempts()).isEqualTo(1);
+    }
+
+    @Test
     void aBegunFileIsGradedAndCountedAsAFailedAttempt() throws Exception {
         save(STUB.replace("return 0;", "return 1;"));
         Attempt attempt = attempts().check(EXERCISE);
