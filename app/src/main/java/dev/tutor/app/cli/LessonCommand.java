@@ -43,12 +43,8 @@ final class LessonCommand implements Callable<Integer> {
     }
 
     private static Lesson find(Course course, String id) {
-        for (Lesson lesson : course.lessons()) {
-            if (lesson.id().equals(id) || Integer.toString(lesson.number()).equals(id)) {
-                return lesson;
-            }
-        }
-        throw new UsageException("No lesson '" + id + "'. Run 'tutor list' to see them.");
+        return course.lessonNamed(id)
+                .orElseThrow(() -> new UsageException("No lesson '" + id + "'. Run 'tutor list' to see them."));
     }
 
     static String withoutComments(String markdown) {

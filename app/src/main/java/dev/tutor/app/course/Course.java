@@ -23,6 +23,12 @@ public record Course(List<Topic> topics, List<Lesson> lessons, List<Exercise> ex
         return lessons.stream().filter(l -> l.id().equals(id)).findFirst();
     }
 
+    /** The lesson a learner names by its id or its number, as 'tutor list' shows both. */
+    public Optional<Lesson> lessonNamed(String idOrNumber) {
+        return lessons.stream().filter(l -> l.id().equals(idOrNumber) || Integer.toString(l.number()).equals(idOrNumber))
+                .findFirst();
+    }
+
     /** The exercises that follow the given lesson, in course order. */
     public List<Exercise> exercisesOf(String lessonId) {
         return exercises.stream().filter(e -> e.lessonId().equals(lessonId)).toList();

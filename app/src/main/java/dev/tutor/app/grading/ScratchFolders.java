@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -17,9 +16,16 @@ import java.util.stream.Stream;
 final class ScratchFolders {
     /** Folders made and not yet deleted. */
     private static final Set<Path> IN_USE = ConcurrentHashMap.newKeySet();
-    private static final AtomicBoolean DELETED_AT_EXIT = new AtomicBoolean();
     /** Set once the JVM has begun to end: a folder made after that is deleted at once. */
     private static volatile boolean ending;
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(ScratchFolders::deleteAllInUse, "tutor-delete-scratch-folders"));
+        } catch (IllegalStateException e) {
+            ending = true; // the JVM is already ending
+        }
+    }
 
     private ScratchFolders() {
     }
@@ -29,9 +35,6 @@ final class ScratchFolders {
         try {
             Path folder = Files.createTempDirectory(prefix);
             IN_USE.add(folder);
-            if (DELETED_AT_EXIT.compareAndSet(false, true)) {
-                deleteAtExit();
-            }
             if (ending) { // made while the JVM ends, perhaps after the hook looked: not to be used
                 delete(folder);
                 throw new GradingException("The tutor is ending.");
@@ -40,14 +43,6 @@ final class ScratchFolders {
         } catch (IOException e) {
             throw new GradingException("Could not make a scratch folder in " + System.getProperty("java.io.tmpdir")
                     + ": " + e.getMessage() + ". Free some disk space or set TMPDIR.", e);
-        }
-    }
-
-    private static void deleteAtExit() {
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(ScratchFolders::deleteAllInUse, "tutor-delete-scratch-folders"));
-        } catch (IllegalStateException e) {
-            ending = true; // the JVM is already ending
         }
     }
 

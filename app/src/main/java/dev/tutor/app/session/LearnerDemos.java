@@ -62,10 +62,9 @@ public final class LearnerDemos {
      * learner demo.
      */
     public static Optional<Lesson> lessonWithLearnerDemo(Course course, String id) {
-        return course.lessons().stream().filter(l -> l.learnerDemo() != null)
-                .filter(l -> l.id().equals(id) || Integer.toString(l.number()).equals(id)
-                        || names(l).stream().anyMatch(n -> n.equalsIgnoreCase(id)))
-                .findFirst();
+        return course.lessonNamed(id).filter(l -> l.learnerDemo() != null)
+                .or(() -> course.lessons().stream().filter(l -> l.learnerDemo() != null)
+                        .filter(l -> names(l).stream().anyMatch(n -> n.equalsIgnoreCase(id))).findFirst());
     }
 
     /** Whether the learner's code of {@code lesson} may run its learner demo: the exercise it needs has passed. */

@@ -46,8 +46,7 @@ public final class LessonDemos {
      * qualified, stands for.
      */
     public Optional<Demo> find(String id) {
-        String lessonId = course.lessons().stream().filter(l -> Integer.toString(l.number()).equals(id))
-                .map(Lesson::id).findFirst().orElse(id);
+        String lessonId = course.lessonNamed(id).map(Lesson::id).orElse(id);
         for (Demo demo : all()) {
             if (demo.lessonId().equals(lessonId) || demo.simpleName().equalsIgnoreCase(id)
                     || demo.className().equals(id)) {

@@ -30,6 +30,11 @@ class TutorCommandTest {
     record Run(int exitCode, String out, String err) {
     }
 
+    /** Where a learner file of the course is in the test's workspace. */
+    private Path learnerFile(String path) {
+        return workspace.resolve("src/main/java").resolve(path);
+    }
+
     private Run tutor(String... args) {
         return tutorWithInput("", args);
     }
@@ -165,14 +170,14 @@ class TutorCommandTest {
         assertThat(stub.out()).contains(exercise.id() + ": not started yet", "fill in its TODOs")
                 .doesNotContain("Hint");
         assertThat(tutor("list", "--json").out()).contains("\"status\": \"not started\"");
-        Path learnerFile = workspace.resolve("src/main/java").resolve(exercise.files().get(0));
+        Path learnerFile = learnerFile(exercise.files().get(0));
         Files.writeString(learnerFile, Files.readString(learnerFile).replace("TODO", "TODO (begun)"));
         Run begun = tutor("check", exercise.id());
         assertThat(begun.exitCode()).as(begun.out() + begun.err()).isEqualTo(1);
         assertThat(begun.out()).contains(exercise.id() + ": failed");
 
         for (String file : exercise.files()) {
-            Files.writeString(workspace.resolve("src/main/java").resolve(file), SOURCE.solution(file).orElseThrow());
+            Files.writeString(learnerFile(file), SOURCE.solution(file).orElseThrow());
         }
         Run solved = tutor("check", exercise.id());
         assertThat(solved.exitCode()).as(solved.out() + solved.err()).isZero();
@@ -194,7 +199,7 @@ class TutorCommandTest {
                 + " ('tutor check mini-loop'), then run this again.");
 
         for (String file : miniLoop.files()) {
-            Files.writeString(workspace.resolve("src/main/java").resolve(file), SOURCE.solution(file).orElseThrow());
+            Files.writeString(learnerFile(file), SOURCE.solution(file).orElseThrow());
         }
         Run check = tutor("check", "mini-loop");
         assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
@@ -223,7 +228,7 @@ class TutorCommandTest {
         tutor("init");
         Exercise exercise = first();
         for (String file : exercise.files()) {
-            Files.writeString(workspace.resolve("src/main/java").resolve(file), SOURCE.solution(file).orElseThrow());
+            Files.writeString(learnerFile(file), SOURCE.solution(file).orElseThrow());
         }
         Files.writeString(workspace.resolve(".tutor/progress.json"), "{ not json");
         Run list = tutor("list");
@@ -271,7 +276,7 @@ class TutorCommandTest {
     void resetPutsTheExerciseBackToNotStarted() throws Exception {
         tutor("init");
         Exercise exercise = first();
-        Path file = workspace.resolve("src/main/java").resolve(exercise.files().get(0));
+        Path file = learnerFile(exercise.files().get(0));
         Files.writeString(file, "class Broken {");
         assertThat(tutor("check", exercise.id()).exitCode()).isEqualTo(1);
         assertThat(tutor("list").out()).contains("[!] " + exercise.id());
@@ -286,7 +291,7 @@ class TutorCommandTest {
         tutor("init");
         Exercise exercise = first();
         String path = exercise.files().get(0);
-        Path file = workspace.resolve("src/main/java").resolve(path);
+        Path file = learnerFile(path);
         Files.writeString(file, SOURCE.solution(path).orElseThrow());
         assertThat(tutor("check", exercise.id()).exitCode()).isZero();
         Files.writeString(file, SOURCE.stub(path).orElseThrow());
@@ -301,7 +306,7 @@ class TutorCommandTest {
     void resetKeepsTheLearnersVersion() throws Exception {
         tutor("init");
         Exercise exercise = first();
-        Path file = workspace.resolve("src/main/java").resolve(exercise.files().get(0));
+        Path file = learnerFile(exercise.files().get(0));
         Files.writeString(file, "// my attempt");
         Run run = tutor("reset", "--yes", exercise.id());
         assertThat(run.exitCode()).isZero();
@@ -346,7 +351,7 @@ class TutorCommandTest {
     void checkOfAnExerciseWithAFileMissingIsOneLineThatSaysHowToRestoreIt() throws Exception {
         tutor("init");
         Exercise exercise = first();
-        Files.delete(workspace.resolve("src/main/java").resolve(exercise.files().get(0)));
+        Files.delete(learnerFile(exercise.files().get(0)));
         Run run = tutor("check", exercise.id());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip().lines()).singleElement().asString().startsWith("The file ")
@@ -375,7 +380,7 @@ class TutorCommandTest {
         Run run = tutor("next");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith(first().id() + ": ")
-                .contains("open " + workspace.resolve("src/main/java").resolve(first().files().get(0)));
+                .contains("open " + learnerFile(first().files().get(0)));
     }
 
     @Test

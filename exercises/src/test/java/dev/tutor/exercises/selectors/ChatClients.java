@@ -192,8 +192,9 @@ final class ChatClients implements AutoCloseable {
         while (!done.getAsBoolean()) {
             loop.assertServing();
             long now = System.nanoTime();
-            if (receivedByAll() != received) {
-                received = receivedByAll();
+            long receivedNow = receivedByAll();
+            if (receivedNow != received) {
+                received = receivedNow;
                 lastByte = now;
             }
             if (now > deadline || now - lastByte > still.toNanos()) {
