@@ -2,6 +2,7 @@ package dev.tutor.exercises.selectors;
 
 import static dev.tutor.exercises.selectors.LoopUnderTest.check;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tutor.exercises.selectors.ChatClients.Client;
 import dev.tutor.exercises.selectors.ChatClients.Pieces;
@@ -9,11 +10,12 @@ import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.support.TcpBuffers;
 import dev.tutor.exercises.support.TcpBuffers.Figure;
 import dev.tutor.runtime.net.EpollWatch;
+import dev.tutor.runtime.net.TcpQueues;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +59,12 @@ class ChatServerTest {
     private static final Duration LINE_LIMIT = Duration.ofSeconds(2);
     /** Lines sent between two looks at the kernel's view while a client falls behind: two of them fit in its queue. */
     private static final int SMALL_BATCH = 24 * 1024;
+    /** Room for a unique line's head ("client 1 line 12345 ") and its newline. */
+    private static final int MIN_EXACT_LINE = 32;
+    /** The most lines sent to fill a queue to QUEUE_LIMIT, the kernel taking more now and then: many times 64 KiB. */
+    private static final int APPROACH_LINES = 20_000;
+    /** What a batch leaves free of a queue when filling it: more than the kernel's count can be short by. */
+    private static final int APPROACH_MARGIN = 8 * 1024;
     /** epoll's bit for "tell me when it can be written", as the kernel shows it. */
     private static final int EPOLLOUT = 0x004;
     /** How long a batch of lines may take to reach everyone. */
@@ -78,7 +86,7 @@ class ChatServerTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Tag("hint:1")
     void usesOneThreadForEveryClient() {
         LoopUnderTest.assertUsesNoThreads(ChatServer.class);
@@ -347,6 +355,162 @@ class ChatServerTest {
                 + " to read, it got " + held / 1024 + " KiB and then nothing for " + LINE_LIMIT.toMillis() + " ms:"
                 + " neither the end of its stream nor more lines. A client whose queue would grow past QUEUE_LIMIT"
                 + " is disconnected: close its channel.");
+    }
+
+    /**
+     * A queue may hold exactly QUEUE_LIMIT bytes, and not one more. One client never reads while another
+     * talks. Once its socket is full and the server queues for it, lines are sent one at a time, each as long
+     * as the queue has room for by the kernel's count (Linux shows how many bytes it holds for a connection),
+     * so that one of them fills the queue to exactly QUEUE_LIMIT: the client must stay connected, and the next
+     * line must see it let go. Afterwards the client reads what it was sent up to the end of its stream, which
+     * says exactly what its queue held when the server let it go, whatever the kernel's count said before.
+     */
+    @Test
+    @Order(8)
+    @Tag("hint:3")
+    void aQueueMayHoldExactlyQueueLimitBytesAndNotOneMore(Random random) throws IOException {
+        assumeTrue(TcpQueues.available(), "only Linux shows how many bytes the kernel holds for a connection");
+        start(random);
+        Client talker = room.join(0, true, LINE_LIMIT);
+        Client listener = room.join(0, true, LINE_LIMIT);
+        Client stalled = room.join(0, false, LINE_LIMIT);
+        Optional<Integer> stalledFd = serverSideDescriptor(stalled);
+        assumeTrue(stalledFd.isPresent(), "only Linux shows what the server's selector watches");
+        int fd = stalledFd.get();
+        // Every line the talker sends from now on is forwarded to the stalled client: "sent" counts them all.
+        long sent = 0;
+        long volume = bytesToOverflowASocketAndAQueue();
+        long surelyNotFull = bytesASocketSurelyHolds();
+        int batch = 0;
+        while ((loop.watchedEvents(fd).orElse(0) & EPOLLOUT) == 0) {
+            long soFar = sent;
+            check(loop.watchedEvents(fd).orElse(0) != 0, () -> stalled + " read nothing, and after " + soFar / 1024
+                    + " KiB of lines the server had closed its connection, without ever having watched it for"
+                    + " EPOLLOUT (room to write). What a full socket does not take waits in the client's queue,"
+                    + " which may hold up to QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024 + " KiB).");
+            check(sent < volume, () -> stalled + " read nothing while " + soFar / 1024 + " KiB of lines were"
+                    + " sent to it, and the server never watched its connection for EPOLLOUT (room to write)."
+                    + " When a write leaves bytes over, keep them at the head of the queue and add OP_WRITE to"
+                    + " the key's interest.");
+            sent += sendBatch(random, List.of(talker), List.of(listener), new HashMap<>(), ++batch,
+                    sent < surelyNotFull ? 128 * 1024 : SMALL_BATCH, stalled);
+        }
+        // The queue holds at most the last batch now. Fill it to the brim by the kernel's count, taken anew
+        // before every step since the kernel may take more now and then: while there is much room, in batches
+        // that leave APPROACH_MARGIN for the count to be short by; then a line at a time.
+        List<long[]> step = new ArrayList<>(); // the lines of the last step: {bytes sent before it, its length}
+        int lineNumber = 0;
+        while (loop.watchedEvents(fd).orElse(0) != 0) {
+            long soFar = sent;
+            check(lineNumber <= APPROACH_LINES && sent < 2 * volume, () -> stalled + " read nothing while "
+                    + soFar / 1024 + " KiB of lines were sent to it, the last ones to fill its queue to exactly"
+                    + " QUEUE_LIMIT and past it, and the server still held it. A client whose queue would grow past"
+                    + " QUEUE_LIMIT is disconnected.");
+            long queued = queuedByTheKernelsCount(stalled, sent);
+            // The count is taken from two rows read one after the other while bytes may move between them: it
+            // may be off by what moves meanwhile. Only a queue far past the limit is told from it; the verdict
+            // on the limit itself comes from what the client receives in the end.
+            check(queued <= 3L * ChatServer.QUEUE_LIMIT, () -> stalled + " read nothing, and its queue held about "
+                    + queued / 1024 + " KiB (the " + soFar / 1024 + " KiB sent to it, less what reached it and what"
+                    + " the kernel holds at both ends), far more than QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024
+                    + " KiB), and it was still connected. Before a line is queued, check that it fits; a client"
+                    + " whose queue would grow past QUEUE_LIMIT is disconnected.");
+            long space = ChatServer.QUEUE_LIMIT - queued;
+            List<Integer> lengths = new ArrayList<>();
+            if (space > 2 * APPROACH_MARGIN) {
+                for (long left = space - APPROACH_MARGIN; left >= ChatServer.MAX_LINE; ) {
+                    int length = ChatServer.MAX_LINE / 4 + random.nextInt(3 * ChatServer.MAX_LINE / 4 + 1);
+                    lengths.add(length);
+                    left -= length;
+                }
+            } else if (space > 0) {
+                lengths.add((int) (space <= ChatServer.MAX_LINE ? Math.max(space, MIN_EXACT_LINE)
+                        : Math.min(ChatServer.MAX_LINE, space - MIN_EXACT_LINE)));
+            } else { // full to the brim, or past it by the count: the next line must see the client let go
+                lengths.add(ChatServer.MAX_LINE / 2 + random.nextInt(ChatServer.MAX_LINE / 2 + 1));
+            }
+            step.clear();
+            List<String> lines = new ArrayList<>();
+            for (int length : lengths) {
+                step.add(new long[] {sent, length});
+                lines.add(exactLine(talker, ++lineNumber, length));
+                sent += length;
+            }
+            room.send(talker, lines, Pieces.LARGE_RANDOM);
+            awaitEveryoneElse(talker, lines.get(lines.size() - 1), List.of(talker, listener), LINE_LIMIT);
+            awaitASelectAfterwards();
+        }
+        startReading(stalled);
+        boolean ended = room.pump(() -> stalled.ended != null, CATCH_UP_LIMIT);
+        long reached = stalled.receivedBytes;
+        long total = sent;
+        check(ended, () -> "The server stopped watching " + stalled + "'s connection after it had been sent "
+                + total / 1024 + " KiB; once it read, it got " + reached / 1024 + " KiB and then neither more nor"
+                + " the end of its stream. A client that is let go must be closed.");
+        // It was let go at one of the last step's lines; its queue then held what was sent before that line,
+        // less what reached it.
+        long[] first = step.get(0);
+        long[] last = step.get(step.size() - 1);
+        long heldAtMost = last[0] - reached;
+        long heldAtLeast = first[0] - reached;
+        String when = step.size() == 1 ? "when its queue held " + heldAtLeast + " bytes" : "when its queue held"
+                + " between " + heldAtLeast + " and " + heldAtMost + " bytes";
+        check(heldAtLeast <= ChatServer.QUEUE_LIMIT, () -> "The server let " + stalled + ", which read nothing, go "
+                + when + ", more than QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT + "): the bytes sent to it, less the "
+                + reached + " that reached it. A queue holds at most QUEUE_LIMIT bytes: check whether a line fits"
+                + " before queueing it.");
+        long withTheLine = heldAtMost + last[1];
+        check(withTheLine > ChatServer.QUEUE_LIMIT, () -> "The server let " + stalled + ", which read nothing, go "
+                + when + (step.size() == 1 ? " and a line of " + last[1] + " bytes came: with it, "
+                : ", and with the last line it was sent, ") + withTheLine + " bytes, "
+                + (withTheLine == ChatServer.QUEUE_LIMIT ? "exactly QUEUE_LIMIT" : "under QUEUE_LIMIT ("
+                + ChatServer.QUEUE_LIMIT + ")") + " (the queue is what was sent to it, less what reached it). A"
+                + " queue may hold QUEUE_LIMIT bytes; only a line that would take it past QUEUE_LIMIT means"
+                + " disconnection.");
+    }
+
+    /**
+     * What the server has queued for {@code stalled} and not yet written, by the kernel's count: everything
+     * sent to it less what reached it and what the kernel holds at both ends of its connection.
+     */
+    private long queuedByTheKernelsCount(Client stalled, long sent) throws IOException {
+        int clientPort = ((InetSocketAddress) stalled.channel.getLocalAddress()).getPort();
+        long inKernel = TcpQueues.between(clientPort, loop.address().getPort())
+                .map(TcpQueues.Connection::inKernel).orElse(0L);
+        return sent - stalled.receivedBytes - inKernel;
+    }
+
+    /**
+     * Waits until the server's loop has been round select() once more. A channel the server closes while it is
+     * registered leaves the selector's watch only at its next select(), so "still watched" means "not closed"
+     * only after that. A new connection is made, and once the server's selector watches it, that select() has
+     * begun; Java hands the selector a new registration just before the closed channels' leaving, so a
+     * second connection, watched only at a later select(), is the sign that the first one has ended.
+     */
+    private void awaitASelectAfterwards() throws IOException {
+        try (SocketChannel first = knock(); SocketChannel second = knock()) {
+            // Two connections, each seen in the selector's watch before the next is made.
+        }
+    }
+
+    /** Connects to the server and waits until its selector watches the connection; returns the connection. */
+    private SocketChannel knock() throws IOException {
+        Set<Long> before = loop.watchedInodes().orElse(Set.of());
+        SocketChannel knock = SocketChannel.open(loop.address());
+        boolean seen = loop.awaitWhileServing(() -> !before.containsAll(loop.watchedInodes().orElse(Set.of())),
+                LINE_LIMIT);
+        if (!seen) {
+            knock.close();
+            fail("A client connected, and within " + LINE_LIMIT.toMillis() + " ms the server's selector did not"
+                    + " watch its connection. Accept every connection and register it for OP_READ.");
+        }
+        return knock;
+    }
+
+    /** A line from {@code sender} of exactly {@code length} bytes, its newline included, unique by its number. */
+    private static String exactLine(Client sender, int number, int length) {
+        String head = sender + " line " + number + " ";
+        return head + "z".repeat(length - head.length() - 1) + "\n";
     }
 
     /**

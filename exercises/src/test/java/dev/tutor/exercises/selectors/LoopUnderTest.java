@@ -186,6 +186,15 @@ final class LoopUnderTest implements AutoCloseable {
     }
 
     /**
+     * Waits until the serving thread has done all it can with what it has been sent and waits in select()
+     * (see {@link #settle()}); fails, as a busy loop, if it does not come to rest.
+     */
+    void awaitSettled(String situation) {
+        settle().ifPresent(busy -> failBusy(situation, busy[0], busy[1]));
+        assertServing();
+    }
+
+    /**
      * Lets the serving thread settle (see {@link #settle()}), then watches its CPU
      * time for {@link #IDLE_WINDOW} while nothing is sent, and fails as soon as it passes
      * {@link #IDLE_CPU_LIMIT}: a loop that waits in select() uses none. No timing decides the verdict of a
@@ -383,6 +392,21 @@ final class LoopUnderTest implements AutoCloseable {
         }
         try {
             return Optional.of(EpollInterest.events(epfd.get()).getOrDefault(fd, 0));
+        } catch (IOException closed) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The sockets (and other files) the server's selector has the kernel watch, by inode, which no other socket
+     * takes over as a closed descriptor's number can be: empty where that cannot be read.
+     */
+    Optional<Set<Long>> watchedInodes() {
+        if (epfd.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EpollInterest.watchedInodes(epfd.get()));
         } catch (IOException closed) {
             return Optional.empty();
         }

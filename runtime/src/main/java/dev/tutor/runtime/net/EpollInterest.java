@@ -41,6 +41,8 @@ public final class EpollInterest {
     /** One watched descriptor in an epoll instance's fdinfo: {@code tfd: 7 events: 19 data: ...}. */
     private static final Pattern WATCH_LINE =
             Pattern.compile("^tfd:\\s*(\\d+)\\s+events:\\s*([0-9a-fA-F]+)", Pattern.MULTILINE);
+    /** The inode at the end of a watched descriptor's line in fdinfo: {@code ... pos:0 ino:7217fc sdev:9}. */
+    private static final Pattern WATCHED_INODE = Pattern.compile("^tfd:.*\\bino:([0-9a-fA-F]+)", Pattern.MULTILINE);
     private static final Pattern SOCKET_LINK = Pattern.compile("socket:\\[(\\d+)]");
 
     /** The epoll event bits, from the kernel's uapi/linux/eventpoll.h, in the order they are printed. */
@@ -85,6 +87,17 @@ public final class EpollInterest {
      */
     public static Map<Integer, Integer> events(int epfd) throws IOException {
         return onThisProcess().readEvents(epfd);
+    }
+
+    /**
+     * The inodes of the files the epoll instance {@code epfd} of this process watches, as the kernel prints
+     * them ({@code ino:7217fc}): unlike a descriptor's number, which a closed descriptor hands on to the next
+     * one opened, an inode names one socket for its whole life. Empty where the kernel does not print them.
+     *
+     * @throws IOException when {@code epfd} is not an open epoll instance of this process
+     */
+    public static Set<Long> watchedInodes(int epfd) throws IOException {
+        return onThisProcess().readInodes(epfd);
     }
 
     /**
@@ -190,6 +203,15 @@ public final class EpollInterest {
             events.put(watch[0], watch[1]);
         }
         return events;
+    }
+
+    Set<Long> readInodes(int epfd) throws IOException {
+        Set<Long> inodes = new TreeSet<>();
+        Matcher inode = WATCHED_INODE.matcher(fdinfo(epfd));
+        while (inode.find()) {
+            inodes.add(Long.parseLong(inode.group(1), 16));
+        }
+        return inodes;
     }
 
     private String fdinfo(int epfd) throws IOException {

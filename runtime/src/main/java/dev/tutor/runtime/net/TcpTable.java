@@ -13,19 +13,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The TCP sockets of this network namespace as Linux lists them in {@code /proc/net/tcp} and {@code tcp6},
  * found by inode: the number that {@code /proc/self/fd/N -> socket:[inode]} gives a socket descriptor.
  *
  * <p>Each row shows addresses as hex words in the host's byte order ({@code 0100007F:9BF3} is
- * 127.0.0.1:39923 on a little-endian machine) and the state as a hex code ({@code 0A} is LISTEN). Read once,
- * when first asked; used by {@link EpollInterest} only.
+ * 127.0.0.1:39923 on a little-endian machine), the state as a hex code ({@code 0A} is LISTEN), and the bytes
+ * in the socket's queues as two hex numbers. Read once, when first asked; used by {@link EpollInterest} and
+ * {@link TcpQueues}.
  */
 final class TcpTable {
 
-    /** A socket's addresses and state; {@code remote} is null when the socket is not connected. */
-    record Row(InetSocketAddress local, InetSocketAddress remote, String state) {
+    /**
+     * A socket's addresses, state and queues; {@code remote} is null when the socket is not connected.
+     *
+     * @param sending   bytes written and not yet acknowledged by the peer (tx_queue)
+     * @param receiving bytes received and not yet read (rx_queue)
+     */
+    record Row(InetSocketAddress local, InetSocketAddress remote, String state, long sending, long receiving) {
     }
 
     /** The kernel's TCP states by their code, from include/net/tcp_states.h. */
@@ -33,19 +40,48 @@ final class TcpTable {
             "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV");
 
     private final Path net;
+    /** Which raw rows are worth parsing: all of them, or those that mention given ports. */
+    private final Predicate<String> keep;
     private Map<Long, Row> byInode;
 
     TcpTable(Path net) {
+        this(net, line -> true);
+    }
+
+    private TcpTable(Path net, Predicate<String> keep) {
         this.net = net;
+        this.keep = keep;
+    }
+
+    /**
+     * A table of the rows that mention both ports only: a busy machine lists thousands of sockets (most in
+     * TIME_WAIT), and parsing every row each time a test looks would cost it milliseconds.
+     */
+    static TcpTable withPorts(Path net, int portA, int portB) {
+        String a = String.format(":%04X ", portA);
+        String b = String.format(":%04X ", portB);
+        return new TcpTable(net, line -> line.contains(a) && line.contains(b));
     }
 
     Optional<Row> find(long inode) throws IOException {
+        return Optional.ofNullable(rows().get(inode));
+    }
+
+    /** The connected socket with these two ports, one end of a loopback connection; empty if there is none. */
+    Optional<Row> find(int localPort, int remotePort) throws IOException {
+        return rows().values().stream()
+                .filter(row -> row.remote() != null && row.local().getPort() == localPort
+                        && row.remote().getPort() == remotePort)
+                .findFirst();
+    }
+
+    private Map<Long, Row> rows() throws IOException {
         if (byInode == null) {
             byInode = new HashMap<>();
             read(net.resolve("tcp"));
             read(net.resolve("tcp6"));
         }
-        return Optional.ofNullable(byInode.get(inode));
+        return byInode;
     }
 
     private void read(Path table) throws IOException {
@@ -56,7 +92,9 @@ final class TcpTable {
             return;
         }
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            parse(line).ifPresent(entry -> byInode.put(entry.getKey(), entry.getValue()));
+            if (keep.test(line)) {
+                parse(line).ifPresent(entry -> byInode.put(entry.getKey(), entry.getValue()));
+            }
         }
     }
 
@@ -73,8 +111,12 @@ final class TcpTable {
             InetSocketAddress remote = address(fields[2]);
             int code = Integer.parseInt(fields[3], 16);
             String state = code < STATES.size() ? STATES.get(code) : "state " + fields[3];
+            String[] queues = fields[4].split(":");
+            long sending = queues.length == 2 ? Long.parseLong(queues[0], 16) : 0;
+            long receiving = queues.length == 2 ? Long.parseLong(queues[1], 16) : 0;
             return Optional.of(Map.entry(inode, new Row(local,
-                    remote.getPort() == 0 && remote.getAddress().isAnyLocalAddress() ? null : remote, state)));
+                    remote.getPort() == 0 && remote.getAddress().isAnyLocalAddress() ? null : remote, state,
+                    sending, receiving)));
         } catch (NumberFormatException | UnknownHostException e) {
             return Optional.empty();
         }

@@ -109,6 +109,18 @@ class EpollInterestTest {
     }
 
     @Test
+    void namesEachWatchedFileByItsInodeWhichOutlivesADescriptorsNumber(@TempDir Path proc) throws IOException {
+        Path fd = Files.createDirectories(proc.resolve("self/fd"));
+        Path fdinfo = Files.createDirectories(proc.resolve("self/fdinfo"));
+        Files.createSymbolicLink(fd.resolve("4"), Path.of(EpollInterest.EVENTPOLL));
+        Files.writeString(fdinfo.resolve("4"), "pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1039\n"
+                + "tfd:        7 events:       19 data:                7  pos:0 ino:7217fc sdev:9\n"
+                + "tfd:        9 events:        1 data:                9  pos:0 ino:10 sdev:9\n");
+
+        assertThat(EpollInterest.at(proc).readInodes(4)).containsExactly(0x10L, 0x7217fcL);
+    }
+
+    @Test
     void saysInOneLineWhyTheViewIsMissingElsewhere(@TempDir Path somewhere) {
         assertThat(EpollInterest.unavailable("Mac OS X", somewhere)).hasValueSatisfying(why ->
                 assertThat(why).contains("only Linux").contains("kqueue").doesNotContain("\n"));
