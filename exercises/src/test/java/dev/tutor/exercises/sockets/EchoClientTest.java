@@ -59,6 +59,12 @@ class EchoClientTest {
     private static final Duration GENEROUS = Duration.ofMillis(1_500);
     /** How long past its own time-out an exchange may take before the test calls it stuck. */
     private static final long STUCK_MILLIS = 1_000;
+    /**
+     * How late a time-out may fire on a busy machine: a socket's wait ends on the kernel's timer, and the
+     * thread may wait a while longer for a core. A time-out of a second written in, however the test sets it,
+     * comes later than this.
+     */
+    private static final long LATE_MILLIS = 300;
     /** How long the server waits for the client to close its side once the exchange is over. */
     private static final long CLOSE_WAIT_MILLIS = 1_000;
     private static final int MAX_MESSAGE = 16 * 1024;
@@ -167,7 +173,8 @@ class EchoClientTest {
     @Order(3)
     @Tag("hint:3")
     void aServerThatGoesSilentIsASocketTimeoutException(Random random) throws Exception {
-        Duration timeout = Duration.ofMillis(100 + random.nextInt(150));
+        // Longer than LATE_MILLIS: a read tried once more after its time-out comes too late to pass.
+        Duration timeout = Duration.ofMillis(LATE_MILLIS + 20 + random.nextInt(180));
         int length = 10 + random.nextInt(500);
         int sent = random.nextInt(length);
         byte[] message = message(random, length);
@@ -189,6 +196,7 @@ class EchoClientTest {
             }
             assertTrue(outcome.millis >= timeout.toMillis() - 20,
                     what + "exchange() gave up after " + outcome.millis + " ms, before the time-out.");
+            assertInTime(outcome, timeout, what, "read");
             server.assertClientClosed(what + "exchange() threw its SocketTimeoutException, ");
         }
     }
@@ -295,6 +303,7 @@ class EchoClientTest {
                     fail(what + "exchange() " + (outcome.thrown == null ? "returned" : "threw " + named(outcome.thrown))
                             + " instead of a SocketTimeoutException.", outcome.thrown);
                 }
+                assertInTime(outcome, timeout, what, "connect");
                 assertNoDescriptorLeft(before, what + "exchange() threw its SocketTimeoutException");
             } finally {
                 for (Socket filler : fillers) {
@@ -637,6 +646,19 @@ class EchoClientTest {
             return OptionalLong.of(unix.getOpenFileDescriptorCount());
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * Fails if the SocketTimeoutException came well after {@code timeout}: a time-out of the learner's own
+     * (a second written in) rather than the one given, or a read tried again after its time-out.
+     */
+    private static void assertInTime(Outcome outcome, Duration timeout, String what, String waitingIn) {
+        assertTrue(outcome.millis <= timeout.toMillis() + LATE_MILLIS, what + "exchange() threw its"
+                + " SocketTimeoutException after " + outcome.millis + " ms, more than " + LATE_MILLIS + " ms past"
+                + " the time-out it was given: the " + waitingIn + " waited on a time-out of its own, or was"
+                + " tried again once its time ran out. The time-out is a parameter, different in every test: give"
+                + " it, in milliseconds, to the connect and to every read, and let the first SocketTimeoutException"
+                + " end the exchange.");
     }
 
     private static void assertNoDescriptorLeft(OptionalLong before, String afterWhat) {
