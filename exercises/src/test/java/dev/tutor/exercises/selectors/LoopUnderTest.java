@@ -18,6 +18,7 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -206,6 +207,7 @@ final class LoopUnderTest implements AutoCloseable {
         settle().ifPresent(busy -> failBusy(situation, busy[0], busy[1]));
         assertServing();
         long cpuStart = cpuTime();
+        OptionalLong wakesStart = wakes();
         long wallStart = System.nanoTime();
         while (true) {
             sleepMillis(5);
@@ -216,9 +218,40 @@ final class LoopUnderTest implements AutoCloseable {
             }
             if (wall >= IDLE_WINDOW.toNanos()) {
                 assertServing();
+                OptionalLong wakesEnd = wakes();
+                if (wakesStart.isPresent() && wakesEnd.isPresent()) {
+                    long woke = wakesEnd.getAsLong() - wakesStart.getAsLong();
+                    check(woke == 0, () -> String.format("With %s, the thread running serve() woke %d time%s in %.0f"
+                            + " ms, though nothing was ready: a select() with a time-out returns when its time runs"
+                            + " out, so the loop comes round again and again for nothing. Nothing but a channel"
+                            + " being ready, or wakeup(), should end a select(): call select() with no time-out,"
+                            + " and have stop() wake it.", situation, woke, woke == 1 ? "" : "s", wall / 1e6));
+                }
                 return;
             }
         }
+    }
+
+    /**
+     * How many times the serving thread has gone to sleep in the kernel since it began, where Linux says
+     * ({@code voluntary_ctxt_switches}): a thread waiting in select() with nothing ready sleeps once and does
+     * not count up; one that wakes on a time-out counts one more each time.
+     */
+    private OptionalLong wakes() {
+        String task = nativeTask;
+        if (task == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", task, "status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) {
+                    return OptionalLong.of(Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // not Linux, or the thread has ended
+        }
+        return OptionalLong.empty();
     }
 
     /**
