@@ -41,10 +41,7 @@ public final class VerdictText {
                     for (String line : error.format().split("\n")) {
                         lines.add("  " + line);
                     }
-                    if (error.inTest()) {
-                        lines.add("  (this error is in a test: your class no longer has what the test uses;"
-                                + " keep the names and signatures the stub gave you)");
-                    }
+                    error.advice().ifPresent(advice -> lines.add("  (" + advice + ")"));
                 }
                 if (c.errors().size() > MAX_ERRORS) {
                     lines.add("  ... and " + (c.errors().size() - MAX_ERRORS) + " more errors");

@@ -100,10 +100,7 @@ final class VerdictLines {
                 for (String line : first.format().split("\n")) {
                     out.add(Line.of("    " + line.replace("\t", "    "), line.startsWith("    ") ? Style.CODE : Style.BOLD));
                 }
-                if (first.inTest()) {
-                    out.addAll(Wrap.paragraph("  This error is in a test: keep the names and signatures the"
-                            + " stub gave you.", width, Style.WARN));
-                }
+                first.advice().ifPresent(advice -> out.addAll(Wrap.paragraph("  " + advice, width, Style.WARN)));
                 if (c.errors().size() > 1) {
                     out.add(Line.of("    (and " + (c.errors().size() - 1) + " more errors)", Style.DIM));
                 }

@@ -394,4 +394,16 @@ class GraderTest {
         assertThat(error.file()).isEqualTo("AdderTest.java");
         assertThat(error.message()).contains("cannot find symbol");
     }
+
+    @Test
+    void aClassOfTheLearnersOwnInAFileTheTutorDoesNotCompileIsExplained() {
+        GradeReport report = grade(adder("return new Helper().sum(a, b);"));
+        assertThat(report.verdict()).isInstanceOf(Verdict.CompileFailed.class);
+        CompileError error = ((Verdict.CompileFailed) report.verdict()).errors().get(0);
+        assertThat(error.inTest()).isFalse();
+        assertThat(error.advice()).hasValueSatisfying(advice -> assertThat(advice)
+                .contains("If Helper is a class of your own").contains("nested class inside Adder.java"));
+        assertThat(VerdictText.lines(FixtureCourse.exercise(1), report)).anySatisfy(line ->
+                assertThat(line).contains("only the exercise's files are compiled"));
+    }
 }
