@@ -90,7 +90,10 @@ final class SaveDebouncer {
         lastAnnounced.remove(file);
         byte[] hash = hash(file);
         if (hash == null) {
-            return; // deleted or renamed away: nothing to grade, and a later rename back is a touch of its own
+            // Deleted or renamed away: nothing to grade. Forgetting its content makes the file's return a save
+            // even when it comes back as it was, so that whoever was told it is missing hears that it is back.
+            lastContent.remove(file);
+            return;
         }
         byte[] previous = lastContent.put(file, hash);
         if (previous != null && Arrays.equals(previous, hash)) {

@@ -85,4 +85,20 @@ class SaveDebouncerTest {
 
         assertThat(listener.next().file()).isEqualTo(marker);
     }
+
+    @Test
+    void aFileDeletedAndPutBackAsItWasIsReportedOnItsReturn() throws Exception {
+        Path foo = Files.writeString(root.resolve("Foo.java"), "class Foo {}");
+        SaveDebouncer debouncer = new SaveDebouncer(loop, Duration.ofMillis(5), List.of(foo), listener);
+
+        Files.delete(foo);
+        loop.execute(() -> debouncer.touched(foo));
+        Path marker = Files.writeString(root.resolve("Marker.java"), "class Marker {}");
+        loop.execute(() -> debouncer.touched(marker));
+        assertThat(listener.next().file()).isEqualTo(marker); // the deletion has settled, unreported
+
+        Files.writeString(foo, "class Foo {}");
+        loop.execute(() -> debouncer.touched(foo));
+        assertThat(listener.next()).isEqualTo(new Saved(foo, "class Foo {}"));
+    }
 }
