@@ -96,7 +96,9 @@ public final class FakePoller implements Poller {
         if (!now.isEmpty() || timeoutNanos == 0 || consumeWakeUp()) {
             return now;
         }
-        long limit = timeoutNanos < 0 ? Long.MAX_VALUE : clock.nanoTime() + timeoutNanos;
+        // Saturated, not added: a time-out near Long.MAX_VALUE would wrap round to a moment in the past and
+        // make a long wait look like one that ends at once.
+        long limit = timeoutNanos < 0 ? Long.MAX_VALUE : saturatedAdd(clock.nanoTime(), timeoutNanos);
         long next = Long.MAX_VALUE;
         for (Scheduled s : scheduled) {
             Watch watch = watched.get(s.channel());
@@ -125,6 +127,11 @@ public final class FakePoller implements Poller {
     public void close() {
         closed = true;
         watched.clear();
+    }
+
+    private static long saturatedAdd(long now, long timeoutNanos) {
+        long sum = now + timeoutNanos;
+        return sum < now ? Long.MAX_VALUE : sum;
     }
 
     private boolean consumeWakeUp() {

@@ -54,6 +54,17 @@ class PollerTest {
     }
 
     @Test
+    void aFakePollWithTheLongestTimeOutWaitsForTheReadinessAndDoesNotWrapRound() {
+        FakeClock clock = new FakeClock(7 * MS);
+        FakePoller poller = new FakePoller(clock);
+        poller.watch(pipe.source(), SelectionKey.OP_READ, "reader");
+        poller.becomeReadyAt(clock.nanoTime() + 30 * MS, pipe.source(), SelectionKey.OP_READ);
+
+        assertThat(poller.poll(Long.MAX_VALUE)).extracting(Poller.Ready::attachment).containsExactly("reader");
+        assertThat(clock.nanoTime()).isEqualTo(37 * MS);
+    }
+
+    @Test
     void aFakePollThatWouldWaitForEverThrowsInsteadOfHanging() {
         FakePoller poller = new FakePoller(new FakeClock());
         poller.watch(pipe.source(), SelectionKey.OP_READ, null);
