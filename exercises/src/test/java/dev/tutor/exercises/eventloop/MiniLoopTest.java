@@ -537,7 +537,7 @@ class MiniLoopTest {
                     + (withTimer ? ": the time to the timer while it waits, and no limit (a negative time-out) only"
                     + " once no timer waits." : ": with nothing ready and no timer, a poll without a limit (a negative"
                     + " time-out), which returns when the channel is ready.") + " They were " + audit.timeoutsText()
-                    + "; the callbacks ran " + ran + ".");
+                    + "; the callbacks ran " + ran + "." + huge(audit.timeouts));
         }
         // runOnce() with nothing left is still a turn: one poll, without a limit (the poller here returns at once).
         Audit idle = new Audit(new Idle(), clock, 3);
@@ -548,6 +548,78 @@ class MiniLoopTest {
         assertTrue(idle.timeouts.get(0) < 0, () -> "runOnce() on a loop with nothing left should poll without a limit"
                 + " (a negative time-out): nothing is ready and no timer waits. Its time-out was "
                 + idle.timeoutsText() + ".");
+    }
+
+    @Test
+    @Order(75)
+    @Tag("hint:3")
+    void runReturnsWithoutPollingWhenNothingIsLeft(Random random) throws IOException {
+        for (int round = 0; round < 5; round++) {
+            List<Integer> kinds = new ArrayList<>(List.of(0, 1, 2, 3));
+            Collections.shuffle(kinds, random);
+            for (int kind : kinds) {
+                Audit audit = new Audit(fake, clock, 20);
+                MiniLoop loop = loop(audit);
+                String script;
+                switch (kind) {
+                    case 0 -> script = "A new loop, with nothing queued, started or watched";
+                    case 1 -> {
+                        int count = 1 + random.nextInt(4);
+                        for (int i = 0; i < count; i++) {
+                            SelectableChannel channel = channel(true);
+                            fake.becomeReadyAt(clock.nanoTime() + 1 + random.nextInt(1_000_000), channel,
+                                    SelectionKey.OP_READ);
+                            loop.watch(channel, SelectionKey.OP_READ, () -> fail("the callback of a channel"
+                                    + " unwatched before run() ran"));
+                            loop.unwatch(channel);
+                        }
+                        script = count + " channel(s) watched and then unwatched before run()";
+                    }
+                    case 2 -> {
+                        int count = 1 + random.nextInt(4);
+                        List<Long> delays = new ArrayList<>();
+                        for (int i = 0; i < count; i++) {
+                            long delay = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(1_000_000_000);
+                            delays.add(delay);
+                            loop.callLater(Duration.ofNanos(delay), () -> fail("a cancelled timer ran")).cancel();
+                        }
+                        script = count + " timer(s), due in " + delays + " ns, all cancelled before run()";
+                    }
+                    default -> {
+                        int soon = 1 + random.nextInt(3);
+                        long delay = 1 + random.nextInt(1_000_000);
+                        for (int i = 0; i < soon; i++) {
+                            loop.callSoon(() -> { });
+                        }
+                        loop.callLater(Duration.ofNanos(delay), () -> { });
+                        run(loop, audit, soon + " callback(s) and a timer due in " + delay + " ns");
+                        script = "A loop whose run() had run its " + soon + " callback(s) and its timer to the end,"
+                                + " in " + audit.polls() + " turn(s)";
+                    }
+                }
+                int before = audit.polls();
+                Throwable left = null;
+                try {
+                    loop.run();
+                } catch (RuntimeException | AssertionError e) {
+                    left = e; // the fake poller refuses to wait for ever: seen below as the poll it was
+                }
+                int polls = audit.polls() - before;
+                List<Long> timeouts = List.copyOf(audit.timeouts.subList(before, audit.timeouts.size()));
+                Throwable seen = left;
+                boolean waitedForATimer = kind == 2 && timeouts.stream().anyMatch(t -> t >= 0);
+                assertEquals(0, polls, () -> script + ", then run(): nothing was left (no callback ready, no timer"
+                        + " that is not cancelled, no channel watched), so run() should return at once without"
+                        + " polling. It took a turn anyway: it polled " + polls + " time(s), time-outs " + text(timeouts)
+                        + (waitedForATimer ? ". A time-out of zero or more means the loop still counted a cancelled"
+                        + " timer as waiting: a cancelled timer is no longer work, and neither keeps run() going nor"
+                        + " decides a time-out." : (timeouts.stream().anyMatch(t -> t < 0) ? ", waiting without a"
+                        + " limit for something that could never come" : "") + ". run() looks for work before every"
+                        + " turn, the first one included, and takes none when there is nothing to wait for.")
+                        + (seen == null ? "" : " (Then run() threw " + seen + ")"));
+                assertTrue(seen == null, () -> script + ", then run() threw " + seen + " without polling.");
+            }
+        }
     }
 
     @Test
@@ -615,20 +687,29 @@ class MiniLoopTest {
             Audit audit = new Audit(fake, clock, 10);
             MiniLoop loop = loop(audit);
             List<String> ran = new ArrayList<>();
-            List<RuntimeException> thrown = new ArrayList<>();
+            List<Exception> thrown = new ArrayList<>();
             int count = 2 + random.nextInt(6);
             long delay = 1 + random.nextInt(1_000_000);
+            // At least one callback a round throws a checked exception: Runnable.run declares none, but a
+            // callback can throw one all the same, and it is an Exception like any other.
+            int surelyChecked = 2 * random.nextInt((count + 1) / 2);
+            List<String> checkedOnes = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String name = "C" + i;
                 boolean fails = i % 2 == 0;
-                RuntimeException problem = fails ? new IllegalStateException(name + " failed") : null;
+                boolean checked = fails && (i == surelyChecked || random.nextInt(3) == 0);
+                Exception problem = !fails ? null : checked ? new IOException(name + " failed")
+                        : new IllegalStateException(name + " failed");
                 if (fails) {
                     thrown.add(problem);
+                }
+                if (checked) {
+                    checkedOnes.add(name);
                 }
                 loop.callSoon(() -> {
                     ran.add(name);
                     if (fails) {
-                        throw problem;
+                        MiniLoopTest.<RuntimeException>sneakyThrow(problem);
                     }
                 });
             }
@@ -639,8 +720,9 @@ class MiniLoopTest {
                 throw timerProblem;
             });
             loop.callLater(Duration.ofNanos(delay), () -> ran.add("after"));
-            String script = count + " callbacks, every other one throwing (C0, C2, ...), then a timer that throws and"
-                    + " another due at the same moment";
+            String script = count + " callbacks, every other one throwing (C0, C2, ...; " + String.join(" and ",
+                    checkedOnes) + " a checked IOException), then a timer that throws and another due at the same"
+                    + " moment";
             run(loop, audit, script);
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -765,27 +847,62 @@ class MiniLoopTest {
             List<String> ran = new ArrayList<>();
             int before = random.nextInt(3);
             int after = 1 + random.nextInt(3);
+            // Odd rounds: callbacks of E's turn queue others before E throws. Those are behind the turn's own
+            // leftovers, which stay at the head of the queue; even rounds keep the plain case.
+            boolean queueing = round % 2 == 1;
+            boolean[] queues = new boolean[before + 1];
+            boolean anyQueues = false;
+            for (int i = 0; i <= before; i++) {
+                queues[i] = queueing && random.nextBoolean();
+                anyQueues |= queues[i];
+            }
+            if (queueing && !anyQueues) {
+                queues[random.nextInt(before + 1)] = true;
+            }
             Boom boom = new Boom("callback E gave up");
             List<String> expectedFirst = new ArrayList<>();
-            List<String> expectedAll = new ArrayList<>();
+            List<String> leftovers = new ArrayList<>();
+            List<String> queuedInTurn = new ArrayList<>();
+            StringBuilder how = new StringBuilder();
             for (int i = 0; i < before; i++) {
                 String name = "B" + i;
                 expectedFirst.add(name);
-                loop.callSoon(() -> ran.add(name));
+                boolean queuesOne = queues[i];
+                if (queuesOne) {
+                    queuedInTurn.add(name + ".next");
+                }
+                loop.callSoon(() -> {
+                    ran.add(name);
+                    if (queuesOne) {
+                        loop.callSoon(() -> ran.add(name + ".next"));
+                    }
+                });
+                how.append(name).append(queuesOne ? " (which queues " + name + ".next), " : ", ");
             }
             expectedFirst.add("E");
+            boolean eQueues = queues[before];
+            if (eQueues) {
+                queuedInTurn.add("E.next");
+            }
             loop.callSoon(() -> {
                 ran.add("E");
+                if (eQueues) {
+                    loop.callSoon(() -> ran.add("E.next"));
+                }
                 throw boom;
             });
-            expectedAll.addAll(expectedFirst);
+            how.append("E, which ").append(eQueues ? "queues E.next and then " : "").append("throws an Error (")
+                    .append(boom).append("), then");
             for (int i = 0; i < after; i++) {
                 String name = "C" + i;
-                expectedAll.add(name);
+                leftovers.add(name);
                 loop.callSoon(() -> ran.add(name));
+                how.append(" ").append(name);
             }
-            String script = before + " callback(s), then E, which throws an Error (" + boom + "), then " + after
-                    + " more, all queued before run()";
+            List<String> expectedAll = new ArrayList<>(expectedFirst);
+            expectedAll.addAll(leftovers);
+            expectedAll.addAll(queuedInTurn);
+            String script = "Callbacks " + how + ", all queued before run()";
             Throwable left = null;
             try {
                 loop.run();
@@ -801,8 +918,17 @@ class MiniLoopTest {
             assertEquals(List.of(), errors, () -> script + ": the handler takes Exceptions only; it was given "
                     + errors + ".");
             run(loop, audit, script + ", then run() called again");
-            assertEquals(expectedAll, ran, () -> script + ": the callbacks E's Error kept from running stay queued and"
-                    + " run when run() is called again, in their order; expected " + expectedAll + ", ran " + ran + ".");
+            if (!ran.equals(expectedAll)) {
+                List<String> again = ran.subList(Math.min(expectedFirst.size(), ran.size()), ran.size());
+                List<String> behind = new ArrayList<>(queuedInTurn);
+                behind.addAll(leftovers);
+                fail(script + ": the callbacks of E's turn that had not run yet, " + leftovers + ", stay at the head of"
+                        + " the ready queue, ahead of " + (queuedInTurn.isEmpty() ? "anything queued later"
+                        : "the callbacks queued during that turn, " + queuedInTurn) + ", and run first when run() is"
+                        + " called again. The second run() should run " + expectedAll.subList(expectedFirst.size(),
+                        expectedAll.size()) + "; it ran " + again + "." + (!queuedInTurn.isEmpty()
+                        && again.equals(behind) ? " The leftovers were put back behind what the turn had queued." : ""));
+            }
         }
     }
 
@@ -1419,11 +1545,14 @@ class MiniLoopTest {
             loop.run();
         } catch (Spin spin) {
             fail(script + ": " + spin.getMessage());
-        } catch (RuntimeException | AssertionError e) {
+        } catch (Exception | AssertionError e) {
             fail(script + ": run() threw " + e + ". Polls so far: " + audit.polls() + ", time-outs "
                     + audit.timeoutsText() + "." + (e instanceof IllegalStateException && String.valueOf(e.getMessage())
-                    .contains("for ever") ? " A negative time-out waits without a limit; choose one only when no"
-                    + " timer waits." : ""), e);
+                    .contains("for ever") ? " The last poll was asked to wait without a limit (a negative time-out)"
+                    + " while nothing it watches will ever become ready. A negative time-out is for a turn with no"
+                    + " callback ready and no timer waiting." : "") + (e instanceof RuntimeException ? ""
+                    : e instanceof Exception ? " That is a checked exception a callback threw: an Exception, so the"
+                    + " handler's, like any other; it must not leave the loop." : ""), e);
         }
     }
 
@@ -1432,7 +1561,7 @@ class MiniLoopTest {
             loop.runOnce();
         } catch (Spin spin) {
             fail(what + ": " + spin.getMessage());
-        } catch (RuntimeException | AssertionError e) {
+        } catch (Exception | AssertionError e) {
             fail(what + ": runOnce() threw " + e + ". Polls' time-outs: " + audit.timeoutsText() + ".", e);
         }
     }
@@ -1483,6 +1612,17 @@ class MiniLoopTest {
         return "";
     }
 
+    /** A remark on a time-out so long that it was surely meant as "no limit", or "". */
+    private static String huge(List<Long> timeouts) {
+        long longest = timeouts.stream().mapToLong(Long::longValue).max().orElse(0);
+        if (longest < 100 * 365 * DAY) {
+            return "";
+        }
+        return " A time-out of " + longest + " ns (" + longest / (365 * DAY) + " years) is a limit, however long, not"
+                + " 'no limit': the Poller waits without a limit only when its time-out is negative, and that is how"
+                + " the loop asks for it.";
+    }
+
     private static String text(List<Long> timeouts) {
         List<String> out = new ArrayList<>();
         for (long t : timeouts) {
@@ -1492,6 +1632,12 @@ class MiniLoopTest {
     }
 
     private record Planned(String name, long due, int order) {
+    }
+
+    /** Throws {@code problem}, a checked exception included, from a Runnable, as a callback can. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable problem) throws T {
+        throw (T) problem;
     }
 
     /** An Error a callback throws: not an Exception, so not the handler's. */
