@@ -120,19 +120,35 @@ class FetchAllTest {
         int limit = 1 + random.nextInt(5);
         AnswerRig.Run run = rig.run(List.of(), limit);
         rig.assertRun(List.of(), run);
-        List<URI> uris = List.of(URI.create("http://127.0.0.1:9/p/" + random.nextInt(1000)));
-        for (int bad : new int[] {0, -1 - random.nextInt(5)}) {
-            EventLoop loop = EventLoop.create();
-            try {
-                FetchAll.fetchAll(loop, uris, bad);
-                fail("fetchAll(loop, [one address], " + bad + ") returned; a limit below 1 lets no fetch ever start,"
-                        + " so it must throw IllegalArgumentException at once.");
-            } catch (IllegalArgumentException expected) {
-                // right
-            } catch (RuntimeException wrong) {
-                fail("fetchAll with a limit of " + bad + " threw " + wrong + ", not IllegalArgumentException.");
-            } finally {
-                loop.close();
+        // A limit below 1 is refused whatever the list: empty, one address, or several (one of them twice).
+        List<List<URI>> lists = new ArrayList<>();
+        lists.add(List.of());
+        lists.add(List.of(URI.create("http://127.0.0.1:9/p/" + random.nextInt(1000))));
+        List<URI> several = new ArrayList<>();
+        for (int i = 2 + random.nextInt(6); i > 0; i--) {
+            several.add(URI.create("http://127.0.0.1:9/p/" + several.size() + "-" + random.nextInt(1000)));
+        }
+        several.add(several.get(random.nextInt(several.size())));
+        lists.add(several);
+        Collections.shuffle(lists, random);
+        for (List<URI> uris : lists) {
+            String list = uris.isEmpty() ? "an empty list" : uris.size() == 1 ? "[one address]"
+                    : "[" + uris.size() + " addresses]";
+            for (int bad : new int[] {0, -1 - random.nextInt(5)}) {
+                EventLoop loop = EventLoop.create();
+                try {
+                    FetchAll.fetchAll(loop, uris, bad);
+                    fail("fetchAll(loop, " + list + ", " + bad + ") returned; a limit below 1 is refused whatever"
+                            + " the list, the empty one included: fetchAll must throw IllegalArgumentException at once,"
+                            + " before anything else.");
+                } catch (IllegalArgumentException expected) {
+                    // right
+                } catch (RuntimeException wrong) {
+                    fail("fetchAll(loop, " + list + ", " + bad + ") threw " + wrong
+                            + ", not IllegalArgumentException.");
+                } finally {
+                    loop.close();
+                }
             }
         }
     }
