@@ -88,6 +88,8 @@ final class PipelineBench implements AutoCloseable {
     private final List<CompletableFuture<Void>> timers = new ArrayList<>();
     private final List<Runnable> cpuQueue = new ArrayList<>();
     private final int[] parseCalls;
+    /** parse(null) calls: a body of null is parsed like any other, and what it gives is a page's own. */
+    private int nullParses;
     private final int[] summariseCalls;
     private final boolean[] decided;
     private final int[] parseTask;
@@ -146,6 +148,16 @@ final class PipelineBench implements AutoCloseable {
 
     String summary(int i) {
         return "summary of " + parsed(i);
+    }
+
+    /** What parse(null) returns: not null, so that a page whose parse was skipped shows in its outcome. */
+    String parsedNothing() {
+        return "parsed nothing (" + token + ")";
+    }
+
+    /** What summarise returns for {@link #parsedNothing()}. */
+    String summaryOfNothing() {
+        return "summary of " + parsedNothing();
     }
 
     Throwable error(int i) {
@@ -266,8 +278,14 @@ final class PipelineBench implements AutoCloseable {
         public String parse(String body) {
             Integer i = body == null ? null : pageOfBody.get(body);
             checkOnCpu("parse(" + (i == null ? String.valueOf(body) : "page " + i + "'s body") + ")");
+            if (body == null) {
+                synchronized (PipelineBench.this) {
+                    nullParses++;
+                }
+                return parsedNothing();
+            }
             if (i == null) {
-                return body == null ? null : "parsed " + body;
+                return "parsed " + body;
             }
             synchronized (PipelineBench.this) {
                 parseCalls[i]++;
@@ -471,6 +489,11 @@ final class PipelineBench implements AutoCloseable {
 
     synchronized int parseCalls(int i) {
         return parseCalls[i];
+    }
+
+    /** How many times parse was given a body of null. */
+    synchronized int nullParses() {
+        return nullParses;
     }
 
     /**
