@@ -374,9 +374,12 @@ class ChatServerTest {
         Client talker = room.join(0, true, LINE_LIMIT);
         Client listener = room.join(0, true, LINE_LIMIT);
         Client stalled = room.join(0, false, LINE_LIMIT);
-        Optional<Integer> stalledFd = serverSideDescriptor(stalled);
-        assumeTrue(stalledFd.isPresent(), "only Linux shows what the server's selector watches");
-        int fd = stalledFd.get();
+        Optional<EpollWatch> stalledWatch = serverSideWatch(stalled);
+        assumeTrue(stalledWatch.isPresent() && stalledWatch.get().socketInode().isPresent(),
+                "only Linux shows what the server's selector watches");
+        int fd = stalledWatch.get().fd();
+        // Its socket, named for good: once the server closes it, a new connection may get its descriptor's number.
+        long socket = stalledWatch.get().socketInode().getAsLong();
         // Every line the talker sends from now on is forwarded to the stalled client: "sent" counts them all.
         long sent = 0;
         long volume = bytesToOverflowASocketAndAQueue();
@@ -400,7 +403,7 @@ class ChatServerTest {
         // that leave APPROACH_MARGIN for the count to be short by; then a line at a time.
         List<long[]> step = new ArrayList<>(); // the lines of the last step: {bytes sent before it, its length}
         int lineNumber = 0;
-        while (loop.watchedEvents(fd).orElse(0) != 0) {
+        while (loop.watchedInodes().orElse(Set.of()).contains(socket)) {
             long soFar = sent;
             check(lineNumber <= APPROACH_LINES && sent < 2 * volume, () -> stalled + " read nothing while "
                     + soFar / 1024 + " KiB of lines were sent to it, the last ones to fill its queue to exactly"
@@ -483,28 +486,17 @@ class ChatServerTest {
     /**
      * Waits until the server's loop has been round select() once more. A channel the server closes while it is
      * registered leaves the selector's watch only at its next select(), so "still watched" means "not closed"
-     * only after that. A new connection is made, and once the server's selector watches it, that select() has
-     * begun; Java hands the selector a new registration just before the closed channels' leaving, so a
-     * second connection, watched only at a later select(), is the sign that the first one has ended.
+     * only after that. A new connection is made: the select() that reports it comes after the one that let a
+     * closed channel go, and the selector watches the new connection only from the select() after that.
      */
     private void awaitASelectAfterwards() throws IOException {
-        try (SocketChannel first = knock(); SocketChannel second = knock()) {
-            // Two connections, each seen in the selector's watch before the next is made.
-        }
-    }
-
-    /** Connects to the server and waits until its selector watches the connection; returns the connection. */
-    private SocketChannel knock() throws IOException {
         Set<Long> before = loop.watchedInodes().orElse(Set.of());
-        SocketChannel knock = SocketChannel.open(loop.address());
-        boolean seen = loop.awaitWhileServing(() -> !before.containsAll(loop.watchedInodes().orElse(Set.of())),
-                LINE_LIMIT);
-        if (!seen) {
-            knock.close();
-            fail("A client connected, and within " + LINE_LIMIT.toMillis() + " ms the server's selector did not"
-                    + " watch its connection. Accept every connection and register it for OP_READ.");
+        try (SocketChannel knock = SocketChannel.open(loop.address())) {
+            boolean seen = loop.awaitWhileServing(() -> !before.containsAll(loop.watchedInodes().orElse(Set.of())),
+                    LINE_LIMIT);
+            check(seen, () -> "A client connected, and within " + LINE_LIMIT.toMillis() + " ms the server's selector"
+                    + " did not watch its connection. Accept every connection and register it for OP_READ.");
         }
-        return knock;
     }
 
     /** A line from {@code sender} of exactly {@code length} bytes, its newline included, unique by its number. */
@@ -561,10 +553,15 @@ class ChatServerTest {
 
     /** The descriptor of the server's side of {@code client}'s connection, where the kernel's view can be read. */
     private Optional<Integer> serverSideDescriptor(Client client) throws IOException {
+        return serverSideWatch(client).map(EpollWatch::fd);
+    }
+
+    /** The server's selector's watch on its side of {@code client}'s connection, where the kernel shows it. */
+    private Optional<EpollWatch> serverSideWatch(Client client) throws IOException {
         int port = ((InetSocketAddress) client.channel.getLocalAddress()).getPort();
         return loop.interestList().flatMap(watches -> watches.stream()
                 .filter(w -> w.remotePort() == port && w.localPort() == loop.address().getPort())
-                .map(EpollWatch::fd).findFirst());
+                .findFirst());
     }
 
     private static void startReading(Client client) {

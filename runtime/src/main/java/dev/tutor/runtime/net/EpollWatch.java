@@ -1,6 +1,7 @@
 package dev.tutor.runtime.net;
 
 import java.net.InetSocketAddress;
+import java.util.OptionalLong;
 
 /**
  * One descriptor in an epoll instance's interest list, as the kernel holds it: what the descriptor is and
@@ -25,6 +26,22 @@ public record EpollWatch(int fd, int events, String target, InetSocketAddress lo
     private static final int EPOLLOUT = 0x004;
     private static final int EPOLLET = 1 << 31;
     private static final int EPOLLONESHOT = 1 << 30;
+
+    /**
+     * The inode of the socket watched, from its name ({@code socket:[174771]}): unlike the descriptor's number,
+     * which the next descriptor opened may take once this one is closed, it names this one socket for good.
+     * Empty when what is watched is not a socket.
+     */
+    public OptionalLong socketInode() {
+        if (target.startsWith("socket:[") && target.endsWith("]")) {
+            try {
+                return OptionalLong.of(Long.parseLong(target.substring("socket:[".length(), target.length() - 1)));
+            } catch (NumberFormatException notANumber) {
+                return OptionalLong.empty();
+            }
+        }
+        return OptionalLong.empty();
+    }
 
     /** Whether the instance waits for this descriptor to become readable (a selector's OP_READ or OP_ACCEPT). */
     public boolean wantsRead() {
