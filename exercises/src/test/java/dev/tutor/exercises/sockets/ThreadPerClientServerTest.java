@@ -24,17 +24,26 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -68,6 +77,8 @@ class ThreadPerClientServerTest {
             "java.util.concurrent.ExecutorService.awaitTermination", "java.util.concurrent.ExecutorService.close");
     /** How long a client waits for an echo in the tests' own exchanges. */
     private static final int ECHO_WAIT_MILLIS = 1_000;
+    /** What Linux's /proc/self/fd/N links to for a socket. */
+    private static final Pattern SOCKET_LINK = Pattern.compile("socket:\\[(\\d+)]");
 
     @Test
     @Order(1)
@@ -197,8 +208,59 @@ class ThreadPerClientServerTest {
         }
     }
 
+    /**
+     * A client that resets its connection ends its thread on the server with an exception, and that way out
+     * closes the socket too. The kernel forgets a reset connection at once (it leaves /proc/net/tcp), but the
+     * server's descriptor for it stays open until the server closes it: one more for every client that
+     * resets, for as long as the server runs. Seen on Linux in /proc/self/fd, by the inode /proc/net/tcp gave
+     * the server's end while the connection was up; where there is no /proc only the threads are checked.
+     */
     @Test
     @Order(9)
+    @Tag("hint:2")
+    void aClientThatResetsHasItsConnectionClosedByItsThread(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
+        try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
+            int port = server.address().getPort();
+            int count = 2 + random.nextInt(7);
+            Map<Long, String> serverEnds = new LinkedHashMap<>();
+            for (int c = 0; c < count; c++) {
+                String who = "client " + (c + 1) + " of " + count;
+                try (Socket client = connect(server)) {
+                    exchange(client, random, who);
+                    OptionalLong serverEnd = socketInode(port, client.getLocalPort());
+                    // The first resets while its thread waits in read(); others may reset with bytes on their way,
+                    // so that the exception may come from a write.
+                    int unread = c == 0 || random.nextBoolean() ? 0 : 1 + random.nextInt(4_000);
+                    if (unread > 0) {
+                        byte[] more = new byte[unread];
+                        random.nextBytes(more);
+                        client.getOutputStream().write(more);
+                    }
+                    client.setSoLinger(true, 0); // closing now resets the connection instead of ending the stream
+                    serverEnd.ifPresent(inode -> serverEnds.put(inode, who + (unread == 0 ? " (reset while idle)"
+                            : " (reset after sending " + unread + " more bytes)")));
+                }
+            }
+            List<Thread> left = threadsStillAliveAfter(before, THREAD_END_MILLIS, 1);
+            assertTrue(left.size() <= 1, count + " clients one after another had their echo and then reset their"
+                    + " connections; " + THREAD_END_MILLIS + " ms later the server still had " + left.size()
+                    + " threads: " + names(left) + ". A reset is an IOException in that client's thread: it ends"
+                    + " that thread.");
+            Set<Long> open = openSocketInodes();
+            List<String> leaked = serverEnds.entrySet().stream().filter(end -> open.contains(end.getKey()))
+                    .map(Map.Entry::getValue).toList();
+            assertTrue(leaked.isEmpty(), count + " clients one after another had their echo and then reset their"
+                    + " connections, and the server's threads for them ended. Yet the server's end of " + leaked.size()
+                    + " of those connections was still open, a descriptor of this process with no thread left to"
+                    + " close it: " + leaked + ". A client's thread closes its connection however it ends, on an"
+                    + " exception too; otherwise every client that resets leaves one more open descriptor behind,"
+                    + " until the process can open no more.");
+        }
+    }
+
+    @Test
+    @Order(10)
     @Tag("hint:2")
     void keepsUpWithClientsThatReadLateThroughTinyBuffers(Random random) throws Exception {
         try (ThreadPerClientServer server = ThreadPerClientServer.start()) {
@@ -217,7 +279,7 @@ class ThreadPerClientServerTest {
      * and a join have seen every thread end.
      */
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:2")
     void aClientsThreadEndsByReturningWhenItsClientEndsItsStream(Random random) throws Exception {
         Set<Thread> before = liveThreads();
@@ -268,7 +330,7 @@ class ThreadPerClientServerTest {
      * now and then.
      */
     @Test
-    @Order(11)
+    @Order(12)
     @Tag("hint:3")
     void waitsForThreadsToEndWithJoin() {
         // A method reference (threads.forEach(Thread::join) in a helper that catches) waits all the same.
@@ -281,7 +343,7 @@ class ThreadPerClientServerTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Tag("hint:3")
     void closeEndsEveryConnectionAndEveryThreadItStarted(Random random) throws Exception {
         Set<Thread> before = liveThreads();
@@ -354,7 +416,7 @@ class ThreadPerClientServerTest {
      * line: a thread that takes itself out of what close() goes through is then still alive.
      */
     @Test
-    @Order(13)
+    @Order(14)
     @Tag("hint:3")
     void closeReturnsOnlyOnceEveryThreadHasEnded(Random random) throws Exception {
         Set<Thread> before = liveThreads();
@@ -416,7 +478,7 @@ class ThreadPerClientServerTest {
      * was called, and return without throwing.
      */
     @Test
-    @Order(14)
+    @Order(15)
     @Tag("hint:3")
     void closeGivesUpOnAThreadThatNeverEndsAfterAboutFiveSeconds(Random random) throws Exception {
         Thread test = Thread.currentThread();
@@ -706,6 +768,50 @@ class ThreadPerClientServerTest {
             alive = serverThreads(before);
         }
         return alive;
+    }
+
+    /**
+     * The inode of the TCP socket at {@code localPort} connected to {@code remotePort}, from Linux's
+     * /proc/net/tcp and tcp6 (ports in hex after a colon, the inode in the tenth column); empty elsewhere.
+     */
+    private static OptionalLong socketInode(int localPort, int remotePort) throws IOException {
+        String local = String.format(":%04X", localPort);
+        String remote = String.format(":%04X", remotePort);
+        for (String table : List.of("tcp", "tcp6")) {
+            Path path = Path.of("/proc/net", table);
+            if (!Files.isReadable(path)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(path)) {
+                String[] fields = line.strip().split("\\s+");
+                if (fields.length > 9 && fields[1].endsWith(local) && fields[2].endsWith(remote)) {
+                    return OptionalLong.of(Long.parseLong(fields[9]));
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The inodes of the sockets this process holds open descriptors for ({@code socket:[inode]}), on Linux. */
+    private static Set<Long> openSocketInodes() throws IOException {
+        Set<Long> inodes = new HashSet<>();
+        Path descriptors = Path.of("/proc/self/fd");
+        if (!Files.isReadable(descriptors)) {
+            return inodes;
+        }
+        try (DirectoryStream<Path> open = Files.newDirectoryStream(descriptors)) {
+            for (Path descriptor : open) {
+                try {
+                    Matcher socket = SOCKET_LINK.matcher(Files.readSymbolicLink(descriptor).toString());
+                    if (socket.matches()) {
+                        inodes.add(Long.parseLong(socket.group(1)));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the directory listing's own descriptor, gone by the time it is read
+                }
+            }
+        }
+        return inodes;
     }
 
     private static String names(List<Thread> threads) {
