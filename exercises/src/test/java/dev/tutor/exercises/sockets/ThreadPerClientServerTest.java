@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ConcurrentModificationException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -373,7 +374,8 @@ class ThreadPerClientServerTest {
                         + " waiting for the threads.");
             }
             if (closing.thrown() != null) {
-                fail(setting + "close() threw " + closing.thrown() + ".", closing.thrown());
+                fail(setting + "close() threw " + closing.thrown() + "." + whyCloseThrew(closing.thrown()),
+                        closing.thrown());
             }
             assertTrue(closing.aliveAfter().isEmpty(), setting + "close() returned after " + closing.millis()
                     + " ms, and at that moment these threads of the server were still alive: "
@@ -405,6 +407,56 @@ class ThreadPerClientServerTest {
     }
 
     /**
+     * close() with a hundred or more clients connected and idle. Each socket close() closes wakes that
+     * client's thread, which ends and takes its socket out while close() is still going through the rest:
+     * two threads or more changing and reading the same collection at once. With this many clients that
+     * happens on nearly every run; with the few of the test before, the race is over too soon to show.
+     */
+    @Test
+    @Order(14)
+    @Tag("hint:3")
+    void closeEndsHundredsOfConnectionsWhileTheirThreadsEnd(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
+        ThreadPerClientServer server = ThreadPerClientServer.start();
+        int count = 100 + random.nextInt(101);
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int c = 0; c < count; c++) {
+                clients.add(connect(server));
+            }
+            // Every client has had its echo, so each has a thread on the server, waiting in read().
+            for (int c = 0; c < count; c++) {
+                exchange(clients.get(c), random, "idle client " + (c + 1) + " of " + count);
+            }
+            List<Thread> serving = serverThreads(before);
+
+            Closing closing = closeWithin(server, CLOSE_MILLIS, serving);
+            String setting = count + " clients were connected and idle, each had had its echo, and the test closed"
+                    + " the server. ";
+            if (!closing.returned()) {
+                fail(setting + "close() had not returned " + CLOSE_MILLIS + " ms later. These threads of the server"
+                        + " were still alive: " + String.join("; ", closing.aliveAfter()) + ".");
+            }
+            if (closing.thrown() != null) {
+                fail(setting + "close() threw " + closing.thrown() + " after " + closing.millis() + " ms."
+                        + whyCloseThrew(closing.thrown()), closing.thrown());
+            }
+            assertTrue(closing.aliveAfter().isEmpty(), setting + "close() returned after " + closing.millis()
+                    + " ms, and at that moment these threads of the server were still alive: "
+                    + String.join("; ", closing.aliveAfter()) + ". However many clients there are, close() returns"
+                    + " once every thread the server started has ended.");
+            for (int c = 0; c < count; c++) {
+                assertEndOfStream(clients.get(c), "idle client " + (c + 1) + " of " + count);
+            }
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+            closeWithin(server, CLOSE_MILLIS, List.of());
+        }
+    }
+
+    /**
      * A thread is alive until the JVM has finished ending it, a few microseconds after its last line, and
      * the JVM cannot finish while another thread holds the Thread object's monitor (it takes that monitor to
      * wake the threads in join()). So the test holds the monitor of every thread the server started: each
@@ -416,7 +468,7 @@ class ThreadPerClientServerTest {
      * line: a thread that takes itself out of what close() goes through is then still alive.
      */
     @Test
-    @Order(14)
+    @Order(15)
     @Tag("hint:3")
     void closeReturnsOnlyOnceEveryThreadHasEnded(Random random) throws Exception {
         Set<Thread> before = liveThreads();
@@ -451,7 +503,8 @@ class ThreadPerClientServerTest {
                         + " were still alive: " + String.join("; ", closing.aliveAfter()) + ".");
             }
             if (closing.thrown() != null) {
-                fail(setting + "close() threw " + closing.thrown() + ".", closing.thrown());
+                fail(setting + "close() threw " + closing.thrown() + "." + whyCloseThrew(closing.thrown()),
+                        closing.thrown());
             }
             assertTrue(closing.aliveAfter().isEmpty(), setting + "The test kept each thread of the server alive in"
                     + " its last step until close() waited for it. close() returned without waiting for these,"
@@ -478,7 +531,7 @@ class ThreadPerClientServerTest {
      * was called, and return without throwing.
      */
     @Test
-    @Order(15)
+    @Order(16)
     @Tag("hint:3")
     void closeGivesUpOnAThreadThatNeverEndsAfterAboutFiveSeconds(Random random) throws Exception {
         Thread test = Thread.currentThread();
@@ -709,6 +762,20 @@ class ThreadPerClientServerTest {
                     + " the end of the stream: its connection was still open. close() must close every client's"
                     + " socket.");
         }
+    }
+
+    /**
+     * What an exception out of close() tells, where it tells something: a ConcurrentModificationException is a
+     * collection that one thread went through while another changed it.
+     */
+    private static String whyCloseThrew(Throwable thrown) {
+        if (!(thrown instanceof ConcurrentModificationException)) {
+            return " close() returns without throwing.";
+        }
+        return " A collection close() was going through was changed meanwhile. Each socket close() closes wakes"
+                + " that client's thread, which ends and takes its socket out while close() is still going through"
+                + " the others: what the server keeps its clients in is changed and gone through by several threads"
+                + " at once, and must be made for that.";
     }
 
     /** How one call of close() ended, and which of the server's threads were alive the moment it returned. */
