@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.net.ChaosClient;
@@ -78,6 +79,8 @@ class ThreadPerClientServerTest {
             "java.util.concurrent.ExecutorService.awaitTermination", "java.util.concurrent.ExecutorService.close");
     /** How long a client waits for an echo in the tests' own exchanges. */
     private static final int ECHO_WAIT_MILLIS = 1_000;
+    /** A virtual thread's first line in a plain thread dump: {@code #31 "its name" virtual ...}. */
+    private static final Pattern VIRTUAL_THREAD = Pattern.compile("#\\d+ \"(.*)\" virtual\\b");
     /** What Linux's /proc/self/fd/N links to for a socket. */
     private static final Pattern SOCKET_LINK = Pattern.compile("socket:\\[(\\d+)]");
 
@@ -146,6 +149,18 @@ class ThreadPerClientServerTest {
                     exchange(client, random, "client " + (c + 1) + " of " + count + ", with the others connected");
                 }
                 List<Thread> serving = serverThreads(before);
+                if (serving.size() < count + 1) {
+                    // Virtual threads are missing from the list above; a dump shows whether they did the serving.
+                    List<String> virtual = virtualThreadsRunningTheServer();
+                    if (!virtual.isEmpty()) {
+                        fail(count + " clients were connected and each had had its echo, and " + virtual.size()
+                                + " virtual thread(s) were running the server's code: " + (virtual.size() <= 6
+                                ? virtual : virtual.subList(0, 6) + " and more") + "; the server had "
+                                + serving.size() + " platform thread(s): " + names(serving) + ". This server gives"
+                                + " each client a platform thread of its own, the kind whose cost this lesson counts;"
+                                + " virtual threads are another kind, Java's own answer to that cost in lesson 12.");
+                    }
+                }
                 assertTrue(serving.size() >= count + 1, count + " clients were connected, each had had its echo,"
                         + " and the server had " + serving.size() + " thread(s) of its own: " + names(serving)
                         + ". One thread accepts and every client needs one of its own, " + (count + 1) + " in all.");
@@ -835,6 +850,40 @@ class ThreadPerClientServerTest {
             alive = serverThreads(before);
         }
         return alive;
+    }
+
+    /**
+     * The names of the virtual threads alive now with a frame of ThreadPerClientServer on their stacks, from a
+     * thread dump: {@link Thread#getAllStackTraces()} lists platform threads only. Empty when none, or when
+     * the dump cannot be taken.
+     */
+    private static List<String> virtualThreadsRunningTheServer() {
+        Path file = null;
+        try {
+            file = Files.createTempFile("threads", ".txt");
+            Files.delete(file); // the dump is written to a file that does not exist yet
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            // One block per thread, its first line #<id> "<name>" followed by "virtual" for a virtual thread.
+            List<String> names = new ArrayList<>();
+            for (String block : Files.readString(file).split("\\R\\s*\\R")) {
+                Matcher header = VIRTUAL_THREAD.matcher(block.strip());
+                if (header.lookingAt() && block.contains(ThreadPerClientServer.class.getName() + ".")) {
+                    names.add(header.group(1).isEmpty() ? "(no name)" : header.group(1));
+                }
+            }
+            return names;
+        } catch (IOException | RuntimeException cannotDump) {
+            return List.of();
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // a file in the temporary folder
+                }
+            }
+        }
     }
 
     /**
