@@ -8,6 +8,8 @@ import dev.tutor.exercises.support.Seeded;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -21,7 +23,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,11 +44,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * places, with the limit on a frame's length (hint 2), then {@code readFrom} on a channel the test controls
  * and on a real non-blocking socket (hint 3).
  *
- * <p>Every stream is drawn from the test's seed: frame lengths from 0 to the limit, the limit itself, and
- * how the stream is cut into chunks (one byte at a time, random pieces, several frames at once, cuts inside
- * the 4-byte lengths). The test's channel hands out what the test has "delivered" in random amounts, and
- * throws at once when it is read again right after it returned 0 or -1: on a real socket that loop would
- * spin for ever.
+ * <p>Every stream is drawn from the test's seed: frame lengths from 0 to the limit, the limit itself (up to
+ * Integer.MAX_VALUE), and how the stream is cut into chunks (one byte at a time, random pieces, several
+ * frames at once, cuts inside the 4-byte lengths). The test's channel hands out what the test has
+ * "delivered" in random amounts, and throws at once when it is read again right after it returned 0 or -1:
+ * on a real socket that loop would spin for ever. The checked calls of {@code feed} run on a thread of the
+ * test's own, so that one that never returns is reported after a fraction of a second of that thread's CPU
+ * time, not at the test's time limit.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -74,7 +83,7 @@ class FrameDecoderTest {
             ByteBuffer chunk = i % 2 == 0 ? chunk(frame(body), Kind.HEAP, random)
                     : offsetChunk(frame(body), random, () -> sliced);
             List<byte[]> frames = feedChecked(decoder, chunk, "a chunk holding exactly one frame (the 4-byte length "
-                    + body.length + ", then " + body.length + " bytes)", max);
+                    + body.length + ", then " + body.length + " bytes)", max, body.length);
             if (frames.size() != 1 || !Arrays.equals(frames.get(0), body)) {
                 fail("new FrameDecoder(" + max + ").feed() of a chunk holding exactly one frame (its 4-byte big-endian"
                         + " length " + body.length + ", then " + body.length + " bytes) returned " + frames.size()
@@ -94,7 +103,7 @@ class FrameDecoderTest {
             List<byte[]> bodies = bodies(random, 2 + random.nextInt(20), max);
             FrameDecoder decoder = new FrameDecoder(max);
             List<byte[]> frames = feedChecked(decoder, chunk(stream(bodies), Kind.HEAP, random),
-                    "one chunk holding " + bodies.size() + " whole frames", max);
+                    "one chunk holding " + bodies.size() + " whole frames", max, longest(bodies));
             assertSameFrames(bodies, frames, "new FrameDecoder(" + max + ").feed() of one chunk holding " + bodies.size()
                     + " whole frames, the way several small messages arrive in one read");
         }
@@ -121,7 +130,7 @@ class FrameDecoderTest {
                 ByteBuffer chunk = chunk(Arrays.copyOfRange(stream, fed, fed + sizes.get(c)), kind, random);
                 String what = "chunk " + (c + 1) + " of " + sizes.size() + " (a " + kind + " buffer of " + sizes.get(c)
                         + " bytes)";
-                decoded.addAll(feedChecked(decoder, chunk, what, max));
+                decoded.addAll(feedChecked(decoder, chunk, what, max, longest(bodies)));
                 fed += sizes.get(c);
                 int complete = framesCompleteIn(bodies, fed);
                 if (decoded.size() != complete) {
@@ -226,7 +235,7 @@ class FrameDecoderTest {
                 int size = whole ? stream.length : Math.min(stream.length - fed, 1 + random.nextInt(20_000));
                 sizes.add(size);
                 decoded.addAll(feedChecked(decoder, ByteBuffer.wrap(stream, fed, size).slice(), "a chunk of " + size
-                        + " bytes of a stream holding a frame of exactly the limit, " + max + " bytes", max));
+                        + " bytes of a stream holding a frame of exactly the limit, " + max + " bytes", max, max));
                 fed += size;
             }
             assertSameFrames(bodies, decoded, "new FrameDecoder(" + max + ") was fed frames of lengths " + lengths(bodies)
@@ -235,10 +244,81 @@ class FrameDecoderTest {
         }
     }
 
+    @Test
+    @Order(7)
+    @Tag("hint:2")
+    void worksWithALimitNearTheLargestInt(Random random) {
+        // Any limit of 0 or more is allowed. Within 4 of Integer.MAX_VALUE, maxFrameBytes + 4 and 4 + length pass
+        // what an int holds. Those limits come first: there a decoder that allocates its largest frame up front
+        // asks for a negative capacity and fails with a message, where below them it would run out of memory,
+        // which ends the test JVM (the tutor runs it with -XX:+ExitOnOutOfMemoryError) without a hint.
+        int[] limits = {Integer.MAX_VALUE, Integer.MAX_VALUE - 1 - random.nextInt(3),
+                Integer.MAX_VALUE - 4 - random.nextInt(1 << 24)};
+        for (int max : limits) {
+            FrameDecoder decoder = constructed(max);
+            List<byte[]> bodies = new ArrayList<>(bodies(random, 6, 300));
+            byte[] large = body(random, FIRST_CAPACITY + 1 + random.nextInt(FIRST_CAPACITY));
+            bodies.add(random.nextInt(bodies.size() + 1), large);
+            byte[] stream = stream(bodies);
+            List<byte[]> decoded = new ArrayList<>();
+            List<Integer> sizes = new ArrayList<>();
+            for (int fed = 0; fed < stream.length; ) {
+                int size = Math.min(stream.length - fed, 1 + random.nextInt(40_000));
+                sizes.add(size);
+                decoded.addAll(feedChecked(decoder, ByteBuffer.wrap(stream, fed, size).slice(), "a chunk of " + size
+                        + " bytes of a stream of frames of lengths " + lengths(bodies), max, longest(bodies)));
+                fed += size;
+            }
+            assertSameFrames(bodies, decoded, "new FrameDecoder(" + max + ") was fed frames of lengths "
+                    + lengths(bodies) + " in chunks of " + sizes + " bytes; the one of " + large.length + " bytes"
+                    + " needs a buffer larger than " + FIRST_CAPACITY + " bytes");
+
+            // Only the length of a next frame, one the limit allows: nothing of that frame is there to take yet. A
+            // decoder that takes it anyway, because 4 + length came out negative, runs out of memory allocating it:
+            // a crash, not a pass.
+            int declared = max - random.nextInt(4);
+            int split = random.nextInt(5);
+            byte[] length = ByteBuffer.allocate(4).putInt(declared).array();
+            String setting = "new FrameDecoder(" + max + ") was fed those frames and then only the 4 bytes of a next"
+                    + " length, " + declared + ", in chunks of " + split + " and " + (4 - split) + " bytes";
+            List<byte[]> early = new ArrayList<>();
+            try {
+                early.addAll(feedWatched(decoder, ByteBuffer.wrap(length, 0, split), setting, ""));
+                early.addAll(feedWatched(decoder, ByteBuffer.wrap(length, split, 4 - split), setting, ""));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                fail(setting + ". feed() threw " + e + ". That length is within the limit, so the decoder keeps its 4"
+                        + " bytes and waits for the frame's " + declared + " bytes, none of which has arrived"
+                        + (4L + declared > Integer.MAX_VALUE ? ". Mind that 4 + " + declared + " is more than an int"
+                        + " holds: in int arithmetic it comes out negative." : "."), e);
+            }
+            if (!early.isEmpty()) {
+                fail(setting + ". feed() returned " + early.size() + " frame(s), of lengths " + lengths(early)
+                        + "; a frame is complete only when all " + declared + " of its bytes are there"
+                        + (4L + declared > Integer.MAX_VALUE ? ". Mind that 4 + " + declared + " is more than an int"
+                        + " holds: in int arithmetic it comes out negative." : "."));
+            }
+        }
+    }
+
+    private static FrameDecoder constructed(int max) {
+        try {
+            return new FrameDecoder(max);
+        } catch (OutOfMemoryError e) {
+            throw new AssertionError("new FrameDecoder(" + max + ") threw " + e + ": it allocated room for the largest"
+                    + " frame up front. The buffer starts at no more than " + FIRST_CAPACITY + " bytes and grows only"
+                    + " when a frame needs more room.", e);
+        } catch (RuntimeException e) {
+            throw new AssertionError("new FrameDecoder(" + max + ") threw " + e + "; any limit of 0 or more is"
+                    + " allowed, Integer.MAX_VALUE too" + (4L + max > Integer.MAX_VALUE ? ". For this limit,"
+                    + " maxFrameBytes + 4 is more than an int holds: in int arithmetic it comes out negative."
+                    : "."), e);
+        }
+    }
+
     // ---- readFrom: hint 3 ----
 
     @Test
-    @Order(7)
+    @Order(8)
     @Tag("hint:3")
     void readFromReadsEverythingThereAndStopsAtTheFirstZero(Random random) throws IOException {
         for (int round = 0; round < 40; round++) {
@@ -281,7 +361,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Tag("hint:3")
     void readFromReadsAFrameLargerThanItsFirstBuffer(Random random) throws IOException {
         for (int bigMax : largeLimits(random)) {
@@ -306,7 +386,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @Tag("hint:2")
     void growsItsBufferOnlyAsFarAsAFrameNeeds(Random random) throws IOException {
         for (int bigMax : largeLimits(random)) {
@@ -345,7 +425,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:3")
     void endsQuietlyWhenTheStreamEndsBetweenFrames(Random random) throws IOException {
         for (int round = 0; round < 20; round++) {
@@ -375,7 +455,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @Tag("hint:3")
     void namesTheFrameAndTheMissingBytesWhenTheStreamEndsInsideOne(Random random) throws IOException {
         for (int round = 0; round < 40; round++) {
@@ -428,7 +508,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Tag("hint:3")
     void decodesFramesFromARealNonBlockingSocket(Random random) throws IOException {
         for (Cut cut : new Cut[] {Cut.ONE_BYTE, Cut.RANDOM, Cut.SEVERAL_FRAMES, Cut.INSIDE_LENGTHS}) {
@@ -464,7 +544,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @Tag("hint:3")
     void throwsEofFromARealSocketThatClosesInsideAFrame(Random random) throws IOException {
         int max = 10 + random.nextInt(500);
@@ -504,16 +584,76 @@ class FrameDecoderTest {
 
     // ---- checks ----
 
-    private static List<byte[]> feedChecked(FrameDecoder decoder, ByteBuffer chunk, String what, int max) {
+    /** How much CPU time one feed() may take before the test calls it a loop that does not end. */
+    private static final long FEED_CPU_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static ExecutorService feeder;
+    private static Thread feederThread;
+
+    /**
+     * Runs {@code decoder.feed(chunk)} on a thread of the test's own and returns what it returned, or throws
+     * what it threw. A right answer takes well under a millisecond for any chunk of these tests; one that
+     * loops without end is caught after {@link #FEED_CPU_NANOS} of its thread's CPU time, not of the clock,
+     * so a busy machine, which only slows a thread, cannot make a right answer look like a hang.
+     * {@code setting} says what was fed, and {@code note} ends that failure's message.
+     */
+    private static List<byte[]> feedWatched(FrameDecoder decoder, ByteBuffer chunk, String setting, String note) {
+        if (feeder == null) {
+            feeder = Executors.newSingleThreadExecutor(task -> {
+                feederThread = new Thread(task, "feed");
+                feederThread.setDaemon(true); // one that hangs must not keep the JVM alive
+                return feederThread;
+            });
+        }
+        Future<List<byte[]>> result = feeder.submit(() -> decoder.feed(chunk));
+        long cpuBefore = THREADS.getThreadCpuTime(feederThread.threadId()); // started by submit(), if it was new
+        boolean watched = THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
+        while (true) {
+            try {
+                return result.get(5, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new AssertionError(setting + ": feed() threw " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                long used = THREADS.getThreadCpuTime(feederThread.threadId()) - cpuBefore;
+                if (watched && used > FEED_CPU_NANOS) {
+                    feeder = null; // its thread is stuck in feed(): the next call gets a new one
+                    fail(setting + ": feed() did not return; it was still running after "
+                            + TimeUnit.NANOSECONDS.toMillis(used) + " ms of CPU time, where a right answer needs well"
+                            + " under a millisecond. A loop in it does not end." + note);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(setting + ": the test was interrupted", e);
+            }
+        }
+    }
+
+    /** {@code longest}: the longest frame of the stream the chunk is part of, for the story of a feed() that hangs. */
+    private static List<byte[]> feedChecked(FrameDecoder decoder, ByteBuffer chunk, String what, int max, int longest) {
         int limit = chunk.limit();
         List<byte[]> frames;
         try {
-            frames = decoder.feed(chunk);
+            frames = feedWatched(decoder, chunk, "A decoder with a limit of " + max + " was fed " + what,
+                    longest > max - 4 ? " This stream has a frame of " + longest + " bytes, which with its 4-byte"
+                    + " length takes " + (4L + longest) + " bytes of the decoder's buffer: a decoder must have room for"
+                    + " maxFrameBytes + 4 bytes, " + (4L + max) + " here." : "");
         } catch (UnsupportedOperationException e) { // ReadOnlyBufferException too
             throw new AssertionError("feed() of " + what + " threw " + e + ". The chunk was a "
                     + (chunk.isDirect() ? "direct" : "read-only") + " buffer, which has no array() to reach into: read"
                     + " its bytes with the buffer's own get() or put(ByteBuffer) methods.", e);
         } catch (IllegalArgumentException e) {
+            if (e.getStackTrace().length > 0 && e.getStackTrace()[0].getClassName().startsWith("java.nio.")) {
+                // ByteBuffer.allocate refusing a capacity, not the decoder refusing a length
+                throw new AssertionError("feed() of " + what + " threw " + e + " when it allocated a buffer (limit "
+                        + max + ")" + (4L + max > Integer.MAX_VALUE ? ". For this limit, maxFrameBytes + 4 is more than"
+                        + " an int holds: in int arithmetic it comes out negative." : "."), e);
+            }
             throw new AssertionError("feed() of " + what + " threw " + e + ", though every frame of this stream"
                     + " declared a length from 0 to the limit, " + max + ". Either a length of exactly the limit was"
                     + " refused (it is allowed), or a length was read from the wrong bytes or in the wrong order: a"
@@ -715,6 +855,10 @@ class FrameDecoderTest {
         System.arraycopy(bytes, 0, larger, before, bytes.length);
         ByteBuffer wrapped = ByteBuffer.wrap(larger, before, bytes.length);
         return slice.getAsBoolean() ? wrapped.slice() : wrapped;
+    }
+
+    private static int longest(List<byte[]> frames) {
+        return frames.stream().mapToInt(frame -> frame.length).max().orElse(0);
     }
 
     private static List<Integer> lengths(List<byte[]> frames) {
