@@ -89,9 +89,11 @@ class OutgoingQueueTest {
         if (!offer(nothing, ByteBuffer.allocate(0), Kind.HEAP) || offer(nothing, ByteBuffer.allocate(1), Kind.HEAP)) {
             fail("new OutgoingQueue(0) must accept an offer of 0 bytes and refuse one of 1 byte.");
         }
+        int negative = -1 - random.nextInt(100);
         try {
-            new OutgoingQueue(-1 - random.nextInt(100));
-            fail("new OutgoingQueue(negative) returned normally; it must throw IllegalArgumentException.");
+            new OutgoingQueue(negative);
+            fail("new OutgoingQueue(" + negative + ") returned normally; a negative limit must throw"
+                    + " IllegalArgumentException.");
         } catch (IllegalArgumentException expected) {
             // a negative limit makes no sense
         }
