@@ -36,14 +36,15 @@ final class NativeEvents implements AutoCloseable {
                     @Override
                     public void onEvent(DirectoryChangeEvent event) {
                         switch (event.eventType()) {
-                            case CREATE, MODIFY -> {
+                            // A deletion is a touch too: the debouncer then finds the file gone and forgets
+                            // its content, so that the file put back as it was is a save of its own.
+                            case CREATE, MODIFY, DELETE -> {
                                 if (!event.isDirectory() && SourceFiles.isSource(root, event.path())) {
                                     touched.accept(event.path());
                                 }
                             }
                             // Events were lost: look at every file rather than guess which.
                             case OVERFLOW -> rescan.run();
-                            case DELETE -> { }
                         }
                     }
 

@@ -42,6 +42,12 @@ final class PollingScanner {
     /** Scans once and reports every source file that is new or whose stamp differs from the previous scan. */
     void scan() {
         Map<Path, Stamp> now = stamps(root);
+        // Deletions first, as native events would have come: reported so that the file's return is a save.
+        for (Path gone : last.keySet()) {
+            if (!now.containsKey(gone)) {
+                changed.accept(gone);
+            }
+        }
         for (Map.Entry<Path, Stamp> e : now.entrySet()) {
             if (!Objects.equals(last.get(e.getKey()), e.getValue())) {
                 changed.accept(e.getKey());

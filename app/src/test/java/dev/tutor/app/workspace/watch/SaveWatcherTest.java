@@ -110,6 +110,29 @@ class SaveWatcherTest {
     }
 
     @Test
+    void aFileDeletedAndPutBackAsItWasIsReportedOnItsReturn() throws Exception {
+        watcher = SaveWatcher.start(root, OPTIONS, listener);
+
+        Files.delete(foo);
+        listener.assertNothingElseBefore(root, "Marker"); // the deletion has settled, unreported
+        Files.writeString(foo, "class Foo {}");
+
+        assertThat(listener.next()).isEqualTo(new Saved(foo, "class Foo {}"));
+    }
+
+    @Test
+    void pollingAlsoReportsAFileDeletedAndPutBackAsItWas() throws Exception {
+        watcher = SaveWatcher.start(root, OPTIONS.withPollingOnly(true).withPollInterval(Duration.ofMillis(20)),
+                listener);
+
+        Files.delete(foo);
+        listener.assertNothingElseBefore(root, "Marker");
+        Files.writeString(foo, "class Foo {}");
+
+        assertThat(listener.next()).isEqualTo(new Saved(foo, "class Foo {}"));
+    }
+
+    @Test
     void aNewFileInANewSubfolderIsSeen() throws Exception {
         watcher = SaveWatcher.start(root, OPTIONS, listener);
 
