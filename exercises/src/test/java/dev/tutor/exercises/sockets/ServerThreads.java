@@ -1,0 +1,327 @@
+package dev.tutor.exercises.sockets;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What {@link ThreadPerClientServerTest} knows of the server's threads and how it calls close(): the
+ * server's threads are the threads alive that were not alive before the test started the server, other
+ * than the test's own (named "test-...") and the JVM's; close() runs on a test thread of its own, so that
+ * a close() that never returns costs only the time the test gives it. Not a test itself.
+ */
+final class ServerThreads {
+    /** A virtual thread's first line in a plain thread dump: {@code #31 "its name" virtual ...}. */
+    private static final Pattern VIRTUAL_THREAD = Pattern.compile("#\\d+ \"(.*)\" virtual\\b");
+
+    private ServerThreads() {
+    }
+
+    static Set<Thread> liveThreads() {
+        return Set.copyOf(Thread.getAllStackTraces().keySet());
+    }
+
+    /** Threads alive now that were not in {@code before}, other than the test's own and the JVM's. */
+    static List<Thread> serverThreads(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive() && !t.getName().startsWith("test-"))
+                .filter(t -> t.getThreadGroup() != null && !"system".equals(t.getThreadGroup().getName()))
+                .toList();
+    }
+
+    /**
+     * The server's threads still alive after waiting up to {@code millis} in all for all but {@code keep}
+     * of them to end.
+     */
+    static List<Thread> threadsStillAliveAfter(Set<Thread> before, long millis, int keep)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<Thread> alive = serverThreads(before);
+        while (alive.size() > keep && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            alive = serverThreads(before);
+        }
+        return alive;
+    }
+
+    static String names(List<Thread> threads) {
+        return threads.size() <= 6 ? threads.stream().map(Thread::getName).toList().toString()
+                : threads.stream().limit(6).map(Thread::getName).collect(Collectors.joining(", ", "[", ", ...]"));
+    }
+
+    /** Each thread's name, whether it is a daemon, and where it is, for a message about threads left alive. */
+    static List<String> describe(List<Thread> threads) {
+        List<String> described = new ArrayList<>(threads.stream().limit(4).map(t -> {
+            StackTraceElement[] stack = t.getStackTrace();
+            String where = Arrays.stream(stack)
+                    .filter(f -> f.getClassName().startsWith(ThreadPerClientServer.class.getName()))
+                    .findFirst().map(f -> " at " + f.getMethodName() + " line " + f.getLineNumber()).orElse("");
+            return "\"" + t.getName() + "\"" + (t.isDaemon() ? " (daemon)" : "") + " " + t.getState() + where;
+        }).toList());
+        if (threads.size() > 4) {
+            described.add("and " + (threads.size() - 4) + " more");
+        }
+        return described;
+    }
+
+    /**
+     * The names of the virtual threads alive now with a frame of ThreadPerClientServer on their stacks, from a
+     * thread dump: {@link Thread#getAllStackTraces()} lists platform threads only. Empty when none, or when
+     * the dump cannot be taken.
+     */
+    static List<String> virtualThreadsRunningTheServer() {
+        Path file = null;
+        try {
+            file = Files.createTempFile("threads", ".txt");
+            Files.delete(file); // the dump is written to a file that does not exist yet
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            // One block per thread, its first line #<id> "<name>" followed by "virtual" for a virtual thread.
+            List<String> names = new ArrayList<>();
+            for (String block : Files.readString(file).split("\\R\\s*\\R")) {
+                Matcher header = VIRTUAL_THREAD.matcher(block.strip());
+                if (header.lookingAt() && block.contains(ThreadPerClientServer.class.getName() + ".")) {
+                    names.add(header.group(1).isEmpty() ? "(no name)" : header.group(1));
+                }
+            }
+            return names;
+        } catch (IOException | RuntimeException cannotDump) {
+            return List.of();
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // a file in the temporary folder
+                }
+            }
+        }
+    }
+
+    /** How one call of close() ended, and which of the server's threads were alive the moment it returned. */
+    record Closing(boolean returned, Throwable thrown, long millis, List<String> aliveAfter) {
+    }
+
+    /**
+     * Runs close() on a daemon thread of the test and waits up to {@code millis} for it. The threads in
+     * {@code serving} that are still alive are listed on that thread the moment close() returns.
+     */
+    static Closing closeWithin(ThreadPerClientServer server, long millis, List<Thread> serving)
+            throws InterruptedException {
+        Closing[] result = new Closing[1];
+        CountDownLatch done = new CountDownLatch(1);
+        long start = System.nanoTime();
+        Thread closer = new Thread(() -> {
+            Throwable thrown = null;
+            try {
+                server.close();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
+            result[0] = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000, describe(alive));
+            done.countDown();
+        }, "test-closer");
+        closer.setDaemon(true);
+        closer.start();
+        if (!done.await(millis, TimeUnit.MILLISECONDS)) {
+            return new Closing(false, null, millis, describe(serving.stream().filter(Thread::isAlive).toList()));
+        }
+        return result[0];
+    }
+
+    /** A test thread that holds a server thread's monitor, so that the server thread cannot finish ending. */
+    record Held(Thread thread, CountDownLatch release, Thread holder) {
+
+        static Held hold(Thread thread) throws InterruptedException {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                synchronized (thread) {
+                    holding.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        // let go
+                    }
+                }
+            }, "test-hold-" + thread.getName());
+            holder.setDaemon(true);
+            holder.start();
+            holding.await();
+            return new Held(thread, release, holder);
+        }
+
+        void letGo() {
+            release.countDown();
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} until {@code count} of {@code threads} are alive with no frame left on
+     * their stacks: their code has all run, and only the JVM's end of the thread is left.
+     */
+    static List<Thread> threadsInTheirLastStep(List<Thread> threads, int count, long millis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<Thread> ending = List.of();
+        while (System.nanoTime() < deadline) {
+            ending = threads.stream().filter(t -> t.isAlive() && t.getStackTrace().length == 0).toList();
+            if (ending.size() >= count) {
+                break;
+            }
+            Thread.sleep(1);
+        }
+        return ending;
+    }
+
+    /**
+     * Runs close() on a test thread and, while it runs, lets a held thread go the moment close() waits for
+     * its monitor, which is what join() does first. The threads of {@code serving} still alive when close()
+     * returns are listed on the closing thread at that moment.
+     */
+    static Closing closeLettingJoinsThrough(ThreadPerClientServer server, List<Thread> serving,
+            List<Held> held, long millis) throws InterruptedException {
+        Closing[] result = new Closing[1];
+        CountDownLatch done = new CountDownLatch(1);
+        long start = System.nanoTime();
+        Thread closer = new Thread(() -> {
+            Throwable thrown = null;
+            try {
+                server.close();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
+            result[0] = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000, describe(alive));
+            done.countDown();
+        }, "test-closer");
+        closer.setDaemon(true);
+        closer.start();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!done.await(1, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() > deadline) {
+                List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
+                return new Closing(false, null, millis, describe(alive));
+            }
+            ThreadInfo info = threads.getThreadInfo(closer.threadId());
+            LockInfo lock = info == null ? null : info.getLockInfo();
+            if (lock != null) {
+                for (Held hold : held) {
+                    if (lock.getIdentityHashCode() == System.identityHashCode(hold.thread())
+                            && lock.getClassName().equals(hold.thread().getClass().getName())) {
+                        hold.letGo();
+                    }
+                }
+            }
+        }
+        return result[0];
+    }
+
+    /**
+     * Holds the thread that creates a thread inside {@code new Thread(...)}, once armed: the constructor asks
+     * this inheritable thread-local for the new thread's value on the creating thread, and no socket call
+     * there can be woken by closing a socket. Set on the test's thread before the server starts, so that
+     * every thread the server starts inherits it; threads the test creates are never held.
+     */
+    static final class ThreadStartHold extends InheritableThreadLocal<String> implements AutoCloseable {
+        private final Thread test = Thread.currentThread();
+        private final AtomicBoolean armed = new AtomicBoolean();
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        ThreadStartHold() {
+            set("inherited by every thread the server starts");
+        }
+
+        @Override
+        protected String childValue(String parentValue) {
+            if (Thread.currentThread() != test && armed.get()) {
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return parentValue;
+        }
+
+        /** From now on, a thread of the server that creates a thread is held until {@link #letGo()}. */
+        void arm() {
+            armed.set(true);
+        }
+
+        /** Waits up to {@code millis} for a thread of the server to be held; false if none was. */
+        boolean awaitHeld(long millis) throws InterruptedException {
+            return held.await(millis, TimeUnit.MILLISECONDS);
+        }
+
+        void letGo() {
+            release.countDown();
+        }
+
+        @Override
+        public void close() {
+            letGo();
+            remove();
+        }
+    }
+
+    /**
+     * Runs close() on a test thread and lets the held thread go the moment close() waits for something
+     * (or has returned). Waits up to {@code millis} after that for close() to return; the threads of the
+     * server alive the moment it returned are listed on the closing thread.
+     */
+    static Closing closeLettingThreadStartsThrough(ThreadPerClientServer server, Set<Thread> before,
+            ThreadStartHold hold, long millis) throws InterruptedException {
+        Closing[] result = new Closing[1];
+        CountDownLatch done = new CountDownLatch(1);
+        long start = System.nanoTime();
+        Thread closer = new Thread(() -> {
+            Throwable thrown = null;
+            try {
+                server.close();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            List<Thread> alive = serverThreads(before);
+            result[0] = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000, describe(alive));
+            done.countDown();
+        }, "test-closer");
+        closer.setDaemon(true);
+        closer.start();
+        // close() may take up to its own limit of about 5 s before it waits for anything.
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(5_000 + millis);
+        while (!done.await(1, TimeUnit.MILLISECONDS)) {
+            Thread.State state = closer.getState();
+            if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        hold.letGo();
+        if (!done.await(millis, TimeUnit.MILLISECONDS)) {
+            return new Closing(false, null, millis, describe(serverThreads(before)));
+        }
+        return result[0];
+    }
+}
