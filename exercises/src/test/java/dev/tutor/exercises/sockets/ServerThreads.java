@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -123,26 +124,11 @@ final class ServerThreads {
      */
     static Closing closeWithin(ThreadPerClientServer server, long millis, List<Thread> serving)
             throws InterruptedException {
-        Closing[] result = new Closing[1];
-        CountDownLatch done = new CountDownLatch(1);
-        long start = System.nanoTime();
-        Thread closer = new Thread(() -> {
-            Throwable thrown = null;
-            try {
-                server.close();
-            } catch (Throwable t) {
-                thrown = t;
-            }
-            List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
-            result[0] = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000, describe(alive));
-            done.countDown();
-        }, "test-closer");
-        closer.setDaemon(true);
-        closer.start();
-        if (!done.await(millis, TimeUnit.MILLISECONDS)) {
+        Closer closer = Closer.start(server, () -> serving.stream().filter(Thread::isAlive).toList());
+        if (!closer.done.await(millis, TimeUnit.MILLISECONDS)) {
             return new Closing(false, null, millis, describe(serving.stream().filter(Thread::isAlive).toList()));
         }
-        return result[0];
+        return closer.result;
     }
 
     /** A test thread that holds a server thread's monitor, so that the server thread cannot finish ending. */
@@ -197,30 +183,16 @@ final class ServerThreads {
      */
     static Closing closeLettingJoinsThrough(ThreadPerClientServer server, List<Thread> serving,
             List<Held> held, long millis) throws InterruptedException {
-        Closing[] result = new Closing[1];
-        CountDownLatch done = new CountDownLatch(1);
-        long start = System.nanoTime();
-        Thread closer = new Thread(() -> {
-            Throwable thrown = null;
-            try {
-                server.close();
-            } catch (Throwable t) {
-                thrown = t;
-            }
-            List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
-            result[0] = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000, describe(alive));
-            done.countDown();
-        }, "test-closer");
-        closer.setDaemon(true);
-        closer.start();
+        Closer closer = Closer.start(server, () -> serving.stream().filter(Thread::isAlive).toList());
+        long start = closer.start;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!done.await(1, TimeUnit.MILLISECONDS)) {
+        while (!closer.done.await(1, TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() > deadline) {
                 List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
                 return new Closing(false, null, millis, describe(alive));
             }
-            ThreadInfo info = threads.getThreadInfo(closer.threadId());
+            ThreadInfo info = threads.getThreadInfo(closer.thread.threadId());
             LockInfo lock = info == null ? null : info.getLockInfo();
             if (lock != null) {
                 for (Held hold : held) {
@@ -231,7 +203,7 @@ final class ServerThreads {
                 }
             }
         }
-        return result[0];
+        return closer.result;
     }
 
     /**
@@ -291,26 +263,11 @@ final class ServerThreads {
      */
     static Closing closeLettingThreadStartsThrough(ThreadPerClientServer server, Set<Thread> before,
             ThreadStartHold hold, long millis) throws InterruptedException {
-        Closing[] result = new Closing[1];
-        CountDownLatch done = new CountDownLatch(1);
-        long start = System.nanoTime();
-        Thread closer = new Thread(() -> {
-            Throwable thrown = null;
-            try {
-                server.close();
-            } catch (Throwable t) {
-                thrown = t;
-            }
-            List<Thread> alive = serverThreads(before);
-            result[0] = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000, describe(alive));
-            done.countDown();
-        }, "test-closer");
-        closer.setDaemon(true);
-        closer.start();
+        Closer closer = Closer.start(server, () -> serverThreads(before));
         // close() may take up to its own limit of about 5 s before it waits for anything.
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(5_000 + millis);
-        while (!done.await(1, TimeUnit.MILLISECONDS)) {
-            Thread.State state = closer.getState();
+        long deadline = closer.start + TimeUnit.MILLISECONDS.toNanos(5_000 + millis);
+        while (!closer.done.await(1, TimeUnit.MILLISECONDS)) {
+            Thread.State state = closer.thread.getState();
             if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
                 break;
             }
@@ -319,9 +276,39 @@ final class ServerThreads {
             }
         }
         hold.letGo();
-        if (!done.await(millis, TimeUnit.MILLISECONDS)) {
+        if (!closer.done.await(millis, TimeUnit.MILLISECONDS)) {
             return new Closing(false, null, millis, describe(serverThreads(before)));
         }
-        return result[0];
+        return closer.result;
+    }
+
+    /** close() run on a daemon thread of the test; what it did is in {@link #result} once {@link #done} is down. */
+    private static final class Closer {
+        final CountDownLatch done = new CountDownLatch(1);
+        final long start = System.nanoTime();
+        final Thread thread;
+        volatile Closing result;
+
+        private Closer(ThreadPerClientServer server, Supplier<List<Thread>> aliveAtReturn) {
+            thread = new Thread(() -> {
+                Throwable thrown = null;
+                try {
+                    server.close();
+                } catch (Throwable t) {
+                    thrown = t;
+                }
+                // Listed on this thread the moment close() returns, before anything else can end them.
+                result = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000,
+                        describe(aliveAtReturn.get()));
+                done.countDown();
+            }, "test-closer");
+            thread.setDaemon(true);
+        }
+
+        static Closer start(ThreadPerClientServer server, Supplier<List<Thread>> aliveAtReturn) {
+            Closer closer = new Closer(server, aliveAtReturn);
+            closer.thread.start();
+            return closer;
+        }
     }
 }

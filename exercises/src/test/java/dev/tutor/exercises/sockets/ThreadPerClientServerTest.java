@@ -23,6 +23,7 @@ import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.net.ChaosClient;
 import dev.tutor.runtime.net.ChaosClient.Ending;
 import dev.tutor.runtime.net.ChaosClient.Pieces;
+import dev.tutor.runtime.net.OpenSockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -33,13 +34,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -47,8 +46,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -86,7 +83,6 @@ class ThreadPerClientServerTest {
     /** How long a client waits for an echo in the tests' own exchanges. */
     private static final int ECHO_WAIT_MILLIS = 1_000;
     /** What Linux's /proc/self/fd/N links to for a socket. */
-    private static final Pattern SOCKET_LINK = Pattern.compile("socket:\\[(\\d+)]");
 
     /**
      * close() on a server no client has used returns at once, without throwing. A close() not written yet
@@ -337,7 +333,7 @@ class ThreadPerClientServerTest {
                 assertTrue(left.size() <= 1, who + " had its echo and then reset its connection; "
                         + THREAD_END_MILLIS + " ms later the server still had " + left.size() + " threads: "
                         + names(left) + ". A reset is an IOException in that client's thread: it ends that thread.");
-                if (serverEnd.isPresent() && openSocketInodes().contains(serverEnd.getAsLong())) {
+                if (serverEnd.isPresent() && OpenSockets.inodes().orElse(Set.of()).contains(serverEnd.getAsLong())) {
                     leaked.add(who + (unread == 0 ? " (reset while idle)"
                             : " (reset after sending " + unread + " more bytes)"));
                 }
@@ -813,28 +809,6 @@ class ThreadPerClientServerTest {
             }
         }
         return OptionalLong.empty();
-    }
-
-    /** The inodes of the sockets this process holds open descriptors for ({@code socket:[inode]}), on Linux. */
-    private static Set<Long> openSocketInodes() throws IOException {
-        Set<Long> inodes = new HashSet<>();
-        Path descriptors = Path.of("/proc/self/fd");
-        if (!Files.isReadable(descriptors)) {
-            return inodes;
-        }
-        try (DirectoryStream<Path> open = Files.newDirectoryStream(descriptors)) {
-            for (Path descriptor : open) {
-                try {
-                    Matcher socket = SOCKET_LINK.matcher(Files.readSymbolicLink(descriptor).toString());
-                    if (socket.matches()) {
-                        inodes.add(Long.parseLong(socket.group(1)));
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // the directory listing's own descriptor, gone by the time it is read
-                }
-            }
-        }
-        return inodes;
     }
 
     private static void assertEndOfStream(Socket client, String who) throws IOException {
