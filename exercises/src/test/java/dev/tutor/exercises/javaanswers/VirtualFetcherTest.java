@@ -229,8 +229,15 @@ class VirtualFetcherTest {
                     : "threw " + bench.thrown()) + ". It must throw InterruptedException, which it declares, once its"
                     + " threads have ended: the caller asked it to stop, and must be told it did.");
         }
+        // Every thread was settled, each page fetching or waiting for its turn, when the interrupt came: a page
+        // whose fetch began after it had waited through the interrupt.
+        if (!bench.startedAfterInterrupt().isEmpty()) {
+            fail(call + "the fetches of pages " + bench.startedAfterInterrupt() + " began after the interrupt, though"
+                    + " they were waiting for their turn when it came. A page still waiting for its turn must not"
+                    + " start a fetch once fetchAll is interrupted: wait for the turn in a way that an interrupt"
+                    + " ends (shutdownNow() interrupts the waiting threads too).");
+        }
         List<Integer> stopped = new ArrayList<>(inFlight);
-        stopped.addAll(bench.startedAfterInterrupt());
         if (!bench.interrupted().containsAll(stopped)) {
             fail(call + "threw InterruptedException, but the fetches of pages " + minus(stopped, bench.interrupted())
                     + " were never interrupted: they ran to the end. Interrupt them (shutdownNow()) before you wait"
