@@ -34,8 +34,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
@@ -318,7 +316,7 @@ class ThreadPerClientServerTest {
                 int unread;
                 try (Socket client = connect(server)) {
                     exchange(client, random, who);
-                    serverEnd = socketInode(port, client.getLocalPort());
+                    serverEnd = OpenSockets.ofConnection(port, client.getLocalPort());
                     // The first resets while its thread waits in read(); others may reset with bytes on their way,
                     // so that the exception may come from a write.
                     unread = c == 0 || random.nextBoolean() ? 0 : 1 + random.nextInt(4_000);
@@ -587,11 +585,7 @@ class ThreadPerClientServerTest {
         int idle = random.nextInt(4);
         List<Socket> clients = new ArrayList<>();
         try {
-            for (int c = 0; c < idle; c++) {
-                Socket client = connect(server);
-                clients.add(client);
-                exchange(client, random, "idle client " + (c + 1) + " of " + idle);
-            }
+            connectIdle(server, random, idle, clients);
             hold.arm();
             Socket late = connect(server);
             clients.add(late);
@@ -648,11 +642,7 @@ class ThreadPerClientServerTest {
         int idle = random.nextInt(4);
         List<Socket> clients = new ArrayList<>();
         try {
-            for (int c = 0; c < idle; c++) {
-                Socket client = connect(server);
-                clients.add(client);
-                exchange(client, random, "idle client " + (c + 1) + " of " + idle);
-            }
+            connectIdle(server, random, idle, clients);
             List<Thread> serving = serverThreads(before);
             hold.arm();
             clients.add(connect(server));
@@ -785,30 +775,14 @@ class ThreadPerClientServerTest {
         return holding;
     }
 
-    /**
-     * The inode of the TCP socket at {@code localPort} connected to {@code remotePort}, from Linux's
-     * /proc/net/tcp and tcp6 (ports in hex after a colon, the inode in the tenth column); empty elsewhere.
-     */
-    private static OptionalLong socketInode(int localPort, int remotePort) throws IOException {
-        String local = String.format(":%04X", localPort);
-        String remote = String.format(":%04X", remotePort);
-        // The kernel hands the table out one read at a time, and a row can be missed when other connections
-        // come and go between two reads: a connection that is up is looked for again.
-        for (int look = 0; look < 5; look++) {
-            for (String table : List.of("tcp", "tcp6")) {
-                Path path = Path.of("/proc/net", table);
-                if (!Files.isReadable(path)) {
-                    continue;
-                }
-                for (String line : Files.readAllLines(path)) {
-                    String[] fields = line.strip().split("\\s+");
-                    if (fields.length > 9 && fields[1].endsWith(local) && fields[2].endsWith(remote)) {
-                        return OptionalLong.of(Long.parseLong(fields[9]));
-                    }
-                }
-            }
+    /** Connects {@code idle} clients, each of which has one echo and then stays, silent; adds them to {@code clients}. */
+    private static void connectIdle(ThreadPerClientServer server, Random random, int idle, List<Socket> clients)
+            throws IOException {
+        for (int c = 0; c < idle; c++) {
+            Socket client = connect(server);
+            clients.add(client);
+            exchange(client, random, "idle client " + (c + 1) + " of " + idle);
         }
-        return OptionalLong.empty();
     }
 
     private static void assertEndOfStream(Socket client, String who) throws IOException {

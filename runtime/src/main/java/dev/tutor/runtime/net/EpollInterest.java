@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -43,7 +44,6 @@ public final class EpollInterest {
             Pattern.compile("^tfd:\\s*(\\d+)\\s+events:\\s*([0-9a-fA-F]+)", Pattern.MULTILINE);
     /** The inode at the end of a watched descriptor's line in fdinfo: {@code ... pos:0 ino:7217fc sdev:9}. */
     private static final Pattern WATCHED_INODE = Pattern.compile("^tfd:.*\\bino:([0-9a-fA-F]+)", Pattern.MULTILINE);
-    private static final Pattern SOCKET_LINK = Pattern.compile("socket:\\[(\\d+)]");
 
     /** The epoll event bits, from the kernel's uapi/linux/eventpoll.h, in the order they are printed. */
     private static final Map<Integer, String> EVENT_NAMES = eventNames();
@@ -186,10 +186,8 @@ public final class EpollInterest {
         List<EpollWatch> watches = new ArrayList<>();
         for (int[] watch : parseFdinfo(fdinfo(epfd))) {
             String target = link(self.resolve("fd/" + watch[0])).orElse("(closed)");
-            Matcher socket = SOCKET_LINK.matcher(target);
-            Optional<TcpTable.Row> row = socket.matches()
-                    ? tcp.find(Long.parseLong(socket.group(1)))
-                    : Optional.empty();
+            OptionalLong inode = OpenSockets.inodeOf(target);
+            Optional<TcpTable.Row> row = inode.isPresent() ? tcp.find(inode.getAsLong()) : Optional.empty();
             watches.add(new EpollWatch(watch[0], watch[1], target, row.map(TcpTable.Row::local).orElse(null),
                     row.map(TcpTable.Row::remote).orElse(null), row.map(TcpTable.Row::state).orElse("")));
         }

@@ -33,14 +33,7 @@ public record EpollWatch(int fd, int events, String target, InetSocketAddress lo
      * Empty when what is watched is not a socket.
      */
     public OptionalLong socketInode() {
-        if (target.startsWith("socket:[") && target.endsWith("]")) {
-            try {
-                return OptionalLong.of(Long.parseLong(target.substring("socket:[".length(), target.length() - 1)));
-            } catch (NumberFormatException notANumber) {
-                return OptionalLong.empty();
-            }
-        }
-        return OptionalLong.empty();
+        return OpenSockets.inodeOf(target);
     }
 
     /** Whether the instance waits for this descriptor to become readable (a selector's OP_READ or OP_ACCEPT). */

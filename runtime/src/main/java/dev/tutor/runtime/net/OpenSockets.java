@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -24,6 +25,33 @@ public final class OpenSockets {
     private OpenSockets() {
     }
 
+    /** The inode a descriptor's link names when it is a socket ({@code socket:[174771]}); empty otherwise. */
+    public static OptionalLong inodeOf(String link) {
+        Matcher socket = SOCKET_LINK.matcher(link);
+        return socket.matches() ? OptionalLong.of(Long.parseLong(socket.group(1))) : OptionalLong.empty();
+    }
+
+    /**
+     * The inode of the connected TCP socket at {@code localPort} whose peer is at {@code remotePort}, from
+     * Linux's /proc/net/tcp and tcp6; empty where those cannot be read or no such socket is listed. The kernel
+     * hands the table out one read at a time, and a row can be missed while other connections come and go
+     * between two reads, so a connection that is up is looked for a few times.
+     */
+    public static OptionalLong ofConnection(int localPort, int remotePort) {
+        for (int look = 0; look < 5; look++) {
+            try {
+                OptionalLong inode = TcpTable.withPorts(Path.of("/proc/net"), localPort, remotePort)
+                        .inodeOf(localPort, remotePort);
+                if (inode.isPresent()) {
+                    return inode;
+                }
+            } catch (IOException unreadable) {
+                return OptionalLong.empty();
+            }
+        }
+        return OptionalLong.empty();
+    }
+
     /** The inodes of every socket this process has a descriptor for, at this moment. */
     public static Optional<Set<Long>> inodes() {
         return inodes(Path.of("/proc/self/fd"));
@@ -37,10 +65,7 @@ public final class OpenSockets {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
             for (Path fd : entries) {
                 try {
-                    Matcher socket = SOCKET_LINK.matcher(Files.readSymbolicLink(fd).toString());
-                    if (socket.matches()) {
-                        inodes.add(Long.parseLong(socket.group(1)));
-                    }
+                    inodeOf(Files.readSymbolicLink(fd).toString()).ifPresent(inodes::add);
                 } catch (IOException closedMeanwhile) {
                     // a descriptor closed between the listing and the look is not open
                 }

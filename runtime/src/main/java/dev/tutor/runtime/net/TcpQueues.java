@@ -41,14 +41,6 @@ public final class TcpQueues {
     }
 
     /**
-     * The queues of the connected socket whose own port is {@code localPort} and whose peer's is
-     * {@code remotePort}; empty where they cannot be read or no such socket exists.
-     */
-    public static Optional<Queued> of(int localPort, int remotePort) {
-        return of(NET, localPort, remotePort);
-    }
-
-    /**
      * Both ends of the loopback connection between ports {@code portA} and {@code portB}, read in one look;
      * empty where they cannot be read or either end is gone.
      */
@@ -64,15 +56,6 @@ public final class TcpQueues {
             return a.isEmpty() || b.isEmpty() ? Optional.empty() : Optional.of(new Connection(
                     new Queued(a.get().sending(), a.get().receiving()),
                     new Queued(b.get().sending(), b.get().receiving())));
-        } catch (IOException unreadable) {
-            return Optional.empty();
-        }
-    }
-
-    static Optional<Queued> of(Path net, int localPort, int remotePort) {
-        try {
-            return TcpTable.withPorts(net, localPort, remotePort).find(localPort, remotePort)
-                    .map(row -> new Queued(row.sending(), row.receiving()));
         } catch (IOException unreadable) {
             return Optional.empty();
         }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 /**
@@ -73,6 +74,14 @@ final class TcpTable {
                 .filter(row -> row.remote() != null && row.local().getPort() == localPort
                         && row.remote().getPort() == remotePort)
                 .findFirst();
+    }
+
+    /** The inode of the connected socket with these two ports; empty if there is none. */
+    OptionalLong inodeOf(int localPort, int remotePort) throws IOException {
+        return rows().entrySet().stream()
+                .filter(e -> e.getValue().remote() != null && e.getValue().local().getPort() == localPort
+                        && e.getValue().remote().getPort() == remotePort)
+                .mapToLong(Map.Entry::getKey).findFirst();
     }
 
     private Map<Long, Row> rows() throws IOException {
