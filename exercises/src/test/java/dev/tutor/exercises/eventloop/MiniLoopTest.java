@@ -312,6 +312,41 @@ class MiniLoopTest {
         }
     }
 
+    /**
+     * A turn reads the time once, after its poll, and moves the timers due by then: one that falls due while the
+     * turn runs waits for the next turn. This test's clock moves a nanosecond at each reading after a poll, so a
+     * loop that reads it again for each timer takes in timers due after the turn's own time.
+     */
+    @Test
+    @Order(36)
+    @Tag("hint:2")
+    void aTurnReadsTheClockOnceForAllItsTimers(Random random) {
+        TurnClock turnClock = new TurnClock(clock);
+        Audit audit = new Audit(turnClock.around(fake), clock, 10);
+        MiniLoop loop = new MiniLoop(audit, turnClock, errors::add);
+        long first = 1 + random.nextInt(1_000_000_000);
+        int timers = 3 + random.nextInt(4);
+        List<String> ran = new ArrayList<>();
+        StringBuilder due = new StringBuilder();
+        for (int i = 0; i < timers; i++) {
+            String name = "T" + i;
+            loop.callLater(Duration.ofNanos(first + i), () -> ran.add(name));
+            due.append(i == 0 ? "" : ", ").append(name).append(" at ").append(first + i);
+        }
+        String script = "With the clock at 0, " + timers + " timers were started, due a nanosecond apart: " + due
+                + " ns. The turn's poll waited until " + first + " ns, and from then on this clock moved a"
+                + " nanosecond each time it was read, as a real clock moves while a turn runs";
+        runOnce(loop, audit, script);
+        int readings = turnClock.readingsThisTurn();
+        assertEquals(List.of("T0"), ran, () -> script + ". The turn should read the clock once, after its poll, and"
+                + " move the timers due by that reading, T0 alone; the others fall due while the turn runs and wait"
+                + " for the next one. It ran " + (ran.isEmpty() ? "none of them" : ran) + ", reading the clock "
+                + readings + (readings == 1 ? " time" : " times") + " after the poll."
+                + (ran.size() > 1 ? " Read clock.nanoTime() once into a variable before the loop that moves due"
+                + " timers, and compare each timer with it." : "")
+                + (ran.isEmpty() ? " Read the time after the poll returns: the poll is where the time passes." : ""));
+    }
+
     @Test
     @Order(40)
     @Tag("hint:2")
