@@ -53,6 +53,8 @@ public record GradeReport(String exerciseId, Verdict verdict, String output, lon
         return switch (verdict) {
             case Verdict.TestsFailed f -> f.failures().isEmpty() ? Optional.empty() : f.failures().get(0).hint();
             case Verdict.TimedOut t -> TestFailure.hintOf(t.tags());
+            // Memory or stack used up under one test's inputs: that test's hint is about what ran out.
+            case Verdict.Crashed c -> TestFailure.hintOf(c.tags());
             default -> Optional.empty();
         };
     }

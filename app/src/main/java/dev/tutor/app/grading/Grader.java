@@ -255,7 +255,10 @@ public final class Grader implements AutoCloseable {
             }
             switch (m) {
                 case WorkerMessage.RunStarted r -> log.startRun(r.run());
-                case WorkerMessage.TestStarted started -> log.currentTest = started.test();
+                case WorkerMessage.TestStarted started -> {
+                    log.currentTest = started.test();
+                    log.currentTags = started.tags();
+                }
                 case WorkerMessage.TestFinished finished -> log.finished(finished);
                 case WorkerMessage.TestTimedOut timedOut -> {
                     log.keepOutput(timedOut.output(), timedOut.dropped());
@@ -289,7 +292,7 @@ public final class Grader implements AutoCloseable {
         if (stderr.contains("OutOfMemoryError")) {
             return new Verdict.Crashed(Cause.OUT_OF_MEMORY, status, log.currentTest, null,
                     "the test JVM ran out of its " + TestJvmPool.HEAP.substring(4) + " heap: " + firstLine(
-                            stderr.substring(stderr.indexOf("OutOfMemoryError"))));
+                            stderr.substring(stderr.indexOf("OutOfMemoryError"))), log.currentTags);
         }
         if (log.exit != null) {
             return new Verdict.Crashed(Cause.SYSTEM_EXIT, status, log.exit.test(), log.exit.where(),
@@ -336,6 +339,7 @@ public final class Grader implements AutoCloseable {
         final int runs;
         int run = 1;
         String currentTest;
+        List<String> currentTags = List.of();
         final List<TestFailure> failures = new ArrayList<>();
         int testsFinished;
         WorkerMessage.ExitCalled exit;
@@ -369,10 +373,10 @@ public final class Grader implements AutoCloseable {
             for (TestFailure f : failures) {
                 if ("java.lang.StackOverflowError".equals(f.exception())) {
                     return new Verdict.Crashed(Cause.STACK_OVERFLOW, null, f.test(), f.where(),
-                            "a method called itself without end");
+                            "a method called itself without end", f.tags());
                 }
                 if ("java.lang.OutOfMemoryError".equals(f.exception())) {
-                    return new Verdict.Crashed(Cause.OUT_OF_MEMORY, null, f.test(), f.where(), f.message());
+                    return new Verdict.Crashed(Cause.OUT_OF_MEMORY, null, f.test(), f.where(), f.message(), f.tags());
                 }
             }
             if (!failures.isEmpty()) {

@@ -51,7 +51,7 @@ final class TestJvm implements AutoCloseable {
      */
     static void warmChannel() {
         List<WorkerMessage> samples = List.of(new WorkerMessage.Ready(), new WorkerMessage.RunStarted(1),
-                new WorkerMessage.TestStarted(1, "t"), new WorkerMessage.TestFinished(1, "t", "FAILED", "m",
+                new WorkerMessage.TestStarted(1, "t", List.of("hint:1")), new WorkerMessage.TestFinished(1, "t", "FAILED", "m",
                         "java.lang.AssertionError", "A.java:1", List.of("hint-1")),
                 new WorkerMessage.TestTimedOut("t", List.of(), "d", "o", 0), new WorkerMessage.ExitCalled("t", "w", "o", 0),
                 new WorkerMessage.Measured("t", "n", "v"), new WorkerMessage.Done("o", 0),

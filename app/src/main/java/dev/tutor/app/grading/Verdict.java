@@ -84,8 +84,20 @@ public sealed interface Verdict {
      * @param test       the test that was running, or null
      * @param where      the learner's line, as {@code File.java:42}, when known
      * @param detail     one line of what the JVM said
+     * @param tags       the running test's tags, for the hint it points to, when the learner's code ran out of
+     *                   memory or stack in it; otherwise empty
      */
-    record Crashed(Cause cause, Integer exitStatus, String test, String where, String detail) implements Verdict {
+    record Crashed(Cause cause, Integer exitStatus, String test, String where, String detail, List<String> tags)
+            implements Verdict {
+        public Crashed {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+
+        /** A crash no test's hint fits: an exit, a halt, or the worker itself failing. */
+        public Crashed(Cause cause, Integer exitStatus, String test, String where, String detail) {
+            this(cause, exitStatus, test, where, detail, List.of());
+        }
+
         @Override
         public String summary() {
             return "crashed: " + cause.description + (test == null ? "" : " in " + test)

@@ -27,8 +27,11 @@ public sealed interface WorkerMessage {
     record RunStarted(int run) implements WorkerMessage {
     }
 
-    /** A test began. */
-    record TestStarted(int run, String test) implements WorkerMessage {
+    /** A test began; its tags name the hint that fits should it break the JVM. */
+    record TestStarted(int run, String test, List<String> tags) implements WorkerMessage {
+        public TestStarted {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
     }
 
     /**

@@ -241,6 +241,8 @@ class GraderTest {
         Verdict.Crashed crashed = (Verdict.Crashed) report.verdict();
         assertThat(crashed.cause()).isEqualTo(Cause.HALTED);
         assertThat(crashed.test()).isIn("addsTwoNumbers", "addsNegativeNumbers");
+        // Ending the JVM is a fault of its own, whatever the test: no test's hint is about it.
+        assertThat(report.suggestedHint()).isEmpty();
     }
 
     @Test
@@ -293,6 +295,9 @@ class GraderTest {
         Verdict.Crashed crashed = (Verdict.Crashed) report.verdict();
         assertThat(crashed.cause()).isEqualTo(Cause.OUT_OF_MEMORY);
         assertThat(crashed.detail()).contains("256m");
+        // It ran out under the first test's inputs, whose hint is about them.
+        assertThat(crashed.test()).startsWith("addsTwoNumbers");
+        assertThat(report.suggestedHint()).contains(2);
     }
 
     @Test
@@ -301,6 +306,7 @@ class GraderTest {
         Verdict.Crashed crashed = (Verdict.Crashed) report.verdict();
         assertThat(crashed.cause()).isEqualTo(Cause.STACK_OVERFLOW);
         assertThat(crashed.where()).isEqualTo("Adder.java:5");
+        assertThat(report.suggestedHint()).contains(2);
     }
 
     @Test

@@ -12,7 +12,7 @@ class WorkerMessageTest {
     @Test
     void everyKindComesBackAsItWent() {
         List<WorkerMessage> all = List.of(new WorkerMessage.Ready(), new WorkerMessage.RunStarted(2),
-                new WorkerMessage.TestStarted(1, "aTest()"),
+                new WorkerMessage.TestStarted(1, "aTest()", List.of("hint:2")),
                 new WorkerMessage.TestFinished(1, "aTest()", "FAILED", "saw 0", "java.lang.AssertionError",
                         "Adder.java:5", List.of("hint:2")),
                 new WorkerMessage.TestTimedOut("aTest()", List.of("hint:1"), "\"main\" RUNNABLE", "printed", 7),

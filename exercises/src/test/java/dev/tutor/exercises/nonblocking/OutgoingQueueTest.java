@@ -10,11 +10,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -454,6 +458,47 @@ class OutgoingQueueTest {
     }
 
     // ---- helpers ----
+
+    // ---- the limit near the top of int: hint 1, last, since it maps a file ----
+
+    /**
+     * What is held and what is offered are ints each, and their sum can pass Integer.MAX_VALUE. The offers here
+     * are read-only maps of a sparse file of about 2 GiB, which take no memory until read: a queue that adds the
+     * two as ints sees a negative sum, accepts, and runs out of memory copying them (a crash in this test).
+     */
+    @Test
+    @Order(11)
+    @Tag("hint:1")
+    void refusesAnOfferPastTheLimitWhateverItsSize(Random random) throws IOException {
+        Path sparse = Files.createTempFile("outgoing-queue", ".sparse");
+        try (FileChannel file = FileChannel.open(sparse, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            file.write(ByteBuffer.wrap(new byte[] {1}), Integer.MAX_VALUE - 1L);
+            for (int limit : new int[] {1 + random.nextInt(5000), Integer.MAX_VALUE - random.nextInt(1_000)}) {
+                OutgoingQueue queue = new OutgoingQueue(limit);
+                int held = 1 + random.nextInt(Math.min(limit, 5000));
+                // held + size passes Integer.MAX_VALUE, and so every limit.
+                int size = Integer.MAX_VALUE - random.nextInt(held);
+                if (!offer(queue, ByteBuffer.allocate(held), Kind.HEAP)) {
+                    fail("new OutgoingQueue(" + limit + ") refused an offer of " + held + " bytes, within its limit.");
+                }
+                ByteBuffer offered = file.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                String setting = "new OutgoingQueue(" + limit + ") holding " + held + " bytes was offered " + size
+                        + " more (a read-only map of a file): " + held + " + " + size + " = " + ((long) held + size)
+                        + ", past the limit";
+                if (offer(queue, offered, Kind.READ_ONLY)) {
+                    fail(setting + ", and it accepted. Added as ints the two wrap around to " + (held + size)
+                            + ": add them as longs.");
+                }
+                if (offered.position() != 0 || queue.pendingBytes() != held) {
+                    fail(setting + ". It refused, and then the offered buffer's position was " + offered.position()
+                            + " and pendingBytes() " + queue.pendingBytes() + "; a refused offer queues nothing and"
+                            + " leaves the buffer as it was: position 0, pendingBytes() " + held + ".");
+                }
+            }
+        } finally {
+            Files.deleteIfExists(sparse);
+        }
+    }
 
     private static boolean offer(OutgoingQueue queue, ByteBuffer data, Kind kind) {
         try {

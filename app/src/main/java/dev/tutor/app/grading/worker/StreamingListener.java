@@ -41,7 +41,7 @@ final class StreamingListener implements TestExecutionListener {
     public void executionStarted(TestIdentifier id) {
         if (id.isTest()) {
             worker.testStarted(displayName(id), tags(id));
-            worker.send(new WorkerMessage.TestStarted(run, displayName(id)));
+            worker.send(new WorkerMessage.TestStarted(run, displayName(id), tags(id)));
         }
     }
 
