@@ -369,13 +369,15 @@ class PrimeSplitterTest {
         Folder folder = Folder.create(orders, workers);
         try {
             boolean shell = Files.isExecutable(SHELL);
-            Run run = call(limit, workers, folder, shell ? folder.shellCommand() : folder.command(workers));
+            BlockedWriters watch = new BlockedWriters();
+            Run run = call(limit, workers, folder, shell ? folder.shellCommand() : folder.command(workers), null, watch);
             String story = "The " + workers + " workers each wrote " + WARNINGS + " lines on standard error, \"worker"
                     + " PID: " + WARNING + "\", and then answered the counts " + said + " on standard output, in the order"
                     + " of the plan.";
             if (run == null) {
-                fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back after " + COME_BACK_MS
-                        + " ms. Those lines are more than a pipe holds: a worker whose standard error goes to a pipe"
+                fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back "
+                        + watch.found().map(stuck -> "when " + stuck).orElse("after " + COME_BACK_MS + " ms")
+                        + ". Those lines are more than a pipe holds: a worker whose standard error goes to a pipe"
                         + " nobody reads waits there for ever and never answers. Send standard error elsewhere, with"
                         + " redirectError(ProcessBuilder.Redirect.INHERIT) (or DISCARD).");
             }
@@ -706,7 +708,7 @@ class PrimeSplitterTest {
      * from that thread the instant it comes back: a worker killed but not yet gone is still alive then.
      */
     private static Run call(long limit, int workers, Folder folder, List<String> command) throws InterruptedException {
-        return call(limit, workers, folder, command, null);
+        return call(limit, workers, folder, command, null, null);
     }
 
     /**
@@ -715,6 +717,12 @@ class PrimeSplitterTest {
      */
     private static Run call(long limit, int workers, Folder folder, List<String> command, String failing)
             throws InterruptedException {
+        return call(limit, workers, folder, command, failing, null);
+    }
+
+    /** As above; with {@code watch}, the wait also ends (null) once a worker is stuck writing to a pipe. */
+    private static Run call(long limit, int workers, Folder folder, List<String> command, String failing,
+            BlockedWriters watch) throws InterruptedException {
         FutureTask<Run> task = new FutureTask<>(() -> {
             Result result = null;
             Throwable thrown = null;
@@ -732,6 +740,7 @@ class PrimeSplitterTest {
         caller.start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COME_BACK_MS);
         long failedAt = 0;
+        long lookedAt = 0;
         while (true) {
             try {
                 return task.get(10, TimeUnit.MILLISECONDS);
@@ -743,6 +752,12 @@ class PrimeSplitterTest {
             long now = System.nanoTime();
             if (now > deadline || failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(AFTER_A_FAILURE_MS)) {
                 return null;
+            }
+            if (watch != null && now - lookedAt >= TimeUnit.MILLISECONDS.toNanos(50)) {
+                lookedAt = now;
+                if (watch.look(folder.arrived().keySet()).isPresent()) {
+                    return null;
+                }
             }
             if (failing != null && failedAt == 0 && folder.pidGiven(failing)
                     .filter(pid -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isPresent()) {
