@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
+import dev.tutor.exercises.support.WholeMicroseconds;
 import dev.tutor.exercises.waiting.HeaderReport.Bound;
 import dev.tutor.exercises.waiting.HeaderReport.Report;
 import dev.tutor.exercises.waiting.HeaderReport.Step;
@@ -37,6 +38,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -116,12 +118,16 @@ class HeaderReportTest {
     @Order(2)
     @Tag("hint:1")
     void eachStepsWallTimeIsThatStepsAlone(Random random) throws IOException {
+        List<Long> reportedNanos = new ArrayList<>();
+        List<Long> testsOwnNanos = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Run run = Run.of(randomPlan(random, 300_000), randomHeaders(random), nextFile());
             assertFourStepsInOrder(run);
 
             for (Step step : IN_ORDER) {
                 Duration reported = run.reported(step).wall();
+                reportedNanos.add(reported.toNanos());
+                testsOwnNanos.add(run.insideWall(step).toNanos());
                 if (reported.compareTo(run.insideWall(step)) < 0) {
                     fail("The " + name(step) + " step (" + run.plan.get(step).what() + ") took at least "
                             + exact(run.insideWall(step)) + " (the test read System.nanoTime() at its first and"
@@ -152,6 +158,7 @@ class HeaderReportTest {
                         + " after the write.");
             }
         }
+        assertKeptToTheNanosecond("wall", reportedNanos, testsOwnNanos, "System.nanoTime()");
     }
 
     // ---- hint 2: whose CPU time ----
@@ -194,6 +201,8 @@ class HeaderReportTest {
     @Order(4)
     @Tag("hint:1")
     void eachStepsCpuTimeIsThatStepsAlone(Random random) throws IOException {
+        List<Long> reportedNanos = new ArrayList<>();
+        List<Long> testsOwnNanos = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Map<Step, Work> plan = randomPlan(random, 300_000);
             if (i == 0) {
@@ -207,6 +216,8 @@ class HeaderReportTest {
 
             for (Step step : IN_ORDER) {
                 Duration reported = run.reported(step).cpu();
+                reportedNanos.add(reported.toNanos());
+                testsOwnNanos.add(run.insideCpu(step).toNanos());
                 if (reported.compareTo(run.insideCpu(step)) < 0) {
                     fail("The " + name(step) + " step (" + run.plan.get(step).what() + ") used at least "
                             + exact(run.insideCpu(step)) + " of the calling thread's CPU time (the test read that"
@@ -233,6 +244,18 @@ class HeaderReportTest {
                         + exact(run.outsideCpuOfRun()) + ": the total must lie between the two. Read the CPU clock"
                         + " once just before the fetch and once just after the write.");
             }
+        }
+        assertKeptToTheNanosecond("CPU", reportedNanos, testsOwnNanos, "the thread's CPU clock");
+    }
+
+    /** The bounds above leave room for times cut to whole microseconds; this does not. */
+    private static void assertKeptToTheNanosecond(String what, List<Long> reportedNanos, List<Long> testsOwnNanos,
+            String clock) {
+        if (WholeMicroseconds.allCut(reportedNanos, testsOwnNanos)) {
+            fail("Every one of the " + reportedNanos.size() + " " + what + " times run() reported for the steps was a"
+                    + " whole number of microseconds, though " + clock + " counts single nanoseconds here (the"
+                    + " test's own readings were not whole microseconds): the nanoseconds below the microsecond were"
+                    + " lost. Hand Duration.ofNanos the difference of the two readings as it is.");
         }
     }
 
@@ -924,11 +947,17 @@ class HeaderReportTest {
         }
     }
 
-    /** Busy until this thread has used {@code cpuNanos} of CPU, however long that takes on the wall clock. */
+    /**
+     * Busy until this thread has used {@code cpuNanos} of CPU, however long that takes on the wall clock. On a
+     * virtual thread, whose CPU clock answers -1, busy for that long on the wall clock instead: a run() that refuses
+     * a virtual thread only after its steps must come back and be told so, not spin for ever here.
+     */
     private static void spinFor(long cpuNanos) {
-        long until = THREADS.getCurrentThreadCpuTime() + cpuNanos;
+        boolean noCpuClock = THREADS.getCurrentThreadCpuTime() < 0;
+        LongSupplier clock = noCpuClock ? System::nanoTime : THREADS::getCurrentThreadCpuTime;
+        long until = clock.getAsLong() + cpuNanos;
         long sink = 0;
-        while (THREADS.getCurrentThreadCpuTime() < until) {
+        while (clock.getAsLong() < until) {
             for (int i = 0; i < 100; i++) {
                 sink += i * 31L ^ sink;
             }

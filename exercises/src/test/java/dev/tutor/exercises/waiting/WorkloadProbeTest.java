@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
+import dev.tutor.exercises.support.WholeMicroseconds;
 import dev.tutor.exercises.waiting.WorkloadProbe.Bound;
 import dev.tutor.exercises.waiting.WorkloadProbe.Measurement;
 import java.io.IOException;
@@ -87,6 +88,13 @@ class WorkloadProbeTest {
                         + " and one just after, in nanoseconds.");
             }
         }
+        if (WholeMicroseconds.allCut(seen.stream().map(o -> o.measurement().wall().toNanos()).toList(),
+                seen.stream().map(Observed::insideWallNanos).toList())) {
+            fail("Every one of the " + seen.size() + " wall times measure() reported was a whole number of"
+                    + " microseconds, though System.nanoTime() counts single nanoseconds here (the test's own"
+                    + " readings were not whole microseconds): the nanoseconds below the microsecond were lost."
+                    + " Hand Duration.ofNanos the difference of the two readings as it is.");
+        }
     }
 
     // ---- hint 2: the thread's CPU clock ----
@@ -154,6 +162,13 @@ class WorkloadProbeTest {
                         + exact(o.outsideCpu()) + " of CPU from the call to measure() to its return."
                         + cpuTooLongEvidence(o));
             }
+        }
+        if (WholeMicroseconds.allCut(seen.stream().map(o -> o.measurement().cpu().toNanos()).toList(),
+                seen.stream().map(Observed::insideCpuNanos).toList())) {
+            fail("Every one of the " + seen.size() + " CPU times measure() reported was a whole number of"
+                    + " microseconds, though the thread's CPU clock counts single nanoseconds here (the test's own"
+                    + " readings were not whole microseconds): the nanoseconds below the microsecond were lost."
+                    + " Hand Duration.ofNanos the difference of the two readings as it is.");
         }
     }
 
