@@ -36,6 +36,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -460,6 +462,72 @@ class HeaderReportTest {
                         + ". A HashMap or HashSet gives its entries back in an order of its own, which can change"
                         + " from one JVM to the next; a List keeps the order in which you add to it.");
             }
+        }
+    }
+
+    /**
+     * Two runs at once, on two threads, each report their own four steps: the second starts while the first waits
+     * in its fetch, and its fetch waits until the first run has returned. One list kept for all runs (a static
+     * field, cleared at the top of run()) hands the second run the first one's steps as well.
+     */
+    @Test
+    @Order(12)
+    @Tag("hint:1")
+    void twoRunsAtOnceEachReportOnlyTheirOwnSteps(Random random) throws Exception {
+        CountDownLatch firstInFetch = new CountDownLatch(1);
+        CountDownLatch secondInFetch = new CountDownLatch(1);
+        CountDownLatch firstReturned = new CountDownLatch(1);
+        Map<Step, Work> firstPlan = randomPlan(random, 50_000);
+        firstPlan.put(Step.FETCH, new Work("it waited until the second run was in its fetch", () -> {
+            firstInFetch.countDown();
+            awaitOrGiveUp(secondInFetch, "the second run's fetch");
+        }, 0));
+        Map<Step, Work> secondPlan = randomPlan(random, 50_000);
+        secondPlan.put(Step.FETCH, new Work("it waited until the first run had returned", () -> {
+            secondInFetch.countDown();
+            awaitOrGiveUp(firstReturned, "the first run's return");
+        }, 0));
+        FakeSteps firstSteps = new FakeSteps(firstPlan, randomHeaders(random), null, null);
+        FakeSteps secondSteps = new FakeSteps(secondPlan, randomHeaders(random), null, null);
+        Path firstFile = nextFile();
+        Path secondFile = nextFile();
+        FutureTask<Report> first = new FutureTask<>(() -> {
+            try {
+                return HeaderReport.run(firstSteps, firstFile);
+            } finally {
+                firstReturned.countDown();
+            }
+        });
+        FutureTask<Report> second = new FutureTask<>(() -> {
+            awaitOrGiveUp(firstInFetch, "the first run's fetch");
+            return HeaderReport.run(secondSteps, secondFile);
+        });
+        new Thread(first, "first run").start();
+        new Thread(second, "second run").start();
+        List<String> expected = IN_ORDER.stream().map(Step::name).toList();
+        String story = "Two runs at once on two threads: the second began while the first waited in its fetch, and"
+                + " the second's fetch waited until the first run had returned.";
+        for (FutureTask<Report> run : List.of(first, second)) {
+            String which = run == first ? "first" : "second";
+            Report report = run.get(5, TimeUnit.SECONDS);
+            List<String> reported = report.steps().stream().map(s -> s.step().name()).toList();
+            if (!reported.equals(expected)) {
+                fail(story + " The " + which + " run reported the steps " + reported + ", but each run reports its"
+                        + " own four, " + expected + ". Keep each run's StepTimes in a list of its own, made in run():"
+                        + " a list in a static field is one list for every run at once.");
+            }
+        }
+    }
+
+    /** Waits for {@code latch}; a run that never gets there ends the wait after 5 s instead of hanging the test. */
+    private static void awaitOrGiveUp(CountDownLatch latch, String what) {
+        try {
+            if (!latch.await(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("waited 5 s for " + what + ", which never came");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
         }
     }
 
