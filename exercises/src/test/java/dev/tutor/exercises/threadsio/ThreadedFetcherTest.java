@@ -3,10 +3,12 @@ package dev.tutor.exercises.threadsio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -22,9 +24,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Grades {@link ThreadedFetcher}: fetches on platform threads other than the caller, none of them left
  * waiting for more work (hint 1), every request out before the caller waits for any, and every thread
- * ended when it returns (hint 2), the bodies in page order, each at its own index even for an address
- * listed twice (hint 3), failed fetches reported as the first in page order once every thread has ended
- * (hint 4), and an interrupt of the caller let out as an InterruptedException (hint 2).
+ * ended when it returns, joined with no time limit (hint 2), the bodies in page order, each at its own
+ * index even for an address listed twice (hint 3), failed fetches reported as the first in page order once
+ * every thread has ended, whatever unchecked exception fetch threw (hint 4), and an interrupt of the caller
+ * let out as an InterruptedException (hint 2).
  *
  * <p>Each test plays the server ({@link HeldServer}): it holds every request until the client has settled,
  * so "all requests in flight at once" is a count the server keeps, not a guess from a stopwatch, then
@@ -112,8 +115,31 @@ class ThreadedFetcherTest {
         }
     }
 
+    /**
+     * A join with a time limit is judged from the compiled class, not by waiting it out: fetch() may take
+     * 5 s to connect and 5 s more for each read of the reply, so a join(5_000) gives up on a fetch still
+     * running only after more than 5 s, longer than a test should take. A loop that joins the same thread
+     * again until it has ended would wait as join() does, but join() says the same in one call.
+     */
     @Test
     @Order(4)
+    @Tag("hint:2")
+    void waitsForEachThreadWithNoTimeLimit() {
+        Collection<String> timed = CompiledNest.forbiddenUses(CompiledNest.of(ThreadedFetcher.class), use ->
+                use.isMember() && use.name().equals("join") && use.ownerIsA(Thread.class)
+                        && !use.descriptor().equals("()V")
+                        ? "join(" + String.join(", ", use.parameterTypes()) + "), with a time limit" : null);
+        if (!timed.isEmpty()) {
+            fail("fetchAll() waits for its threads with a time limit: " + String.join("; ", timed) + ". A join"
+                    + " with a time limit returns when the time is up, whether or not the thread has ended, and a"
+                    + " fetch has no such limit: fetch() may wait 5 s to connect and then 5 s for each read of the"
+                    + " reply, so a slow page takes longer than any one time-out. fetchAll would then return with that"
+                    + " thread alive and its page's slot empty. Wait with join(), which has no time limit.");
+        }
+    }
+
+    @Test
+    @Order(5)
     @Tag("hint:3")
     void returnsTheBodiesInTheOrderOfThePages(Random random) throws Exception {
         int pages = 3 + random.nextInt(6);
@@ -133,7 +159,7 @@ class ThreadedFetcherTest {
      * the test asks only that the two places hold the two bodies.
      */
     @Test
-    @Order(5)
+    @Order(6)
     @Tag("hint:3")
     void fetchesAnAddressListedTwiceTwiceAndKeepsBothBodies(Random random) throws Exception {
         int pages = 2 + random.nextInt(6);
@@ -175,7 +201,7 @@ class ThreadedFetcherTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Tag("hint:4")
     void throwsTheFirstFailedPageInPageOrderOnceEveryThreadHasEnded(Random random) throws Exception {
         int pages = 4 + random.nextInt(6);
@@ -212,11 +238,55 @@ class ThreadedFetcherTest {
     }
 
     /**
+     * fetch() fails with exceptions other than its UncheckedIOException: an address that is not absolute
+     * makes it throw an IllegalArgumentException before any request is sent. That page is a failed page like
+     * any other, and the first in page order, so its exception is the one fetchAll throws; sometimes a page
+     * after it answers 500 as well, so that a thread that caught only the UncheckedIOException lets the later
+     * page's failure out instead.
+     */
+    @Test
+    @Order(8)
+    @Tag("hint:4")
+    void throwsWhateverUncheckedExceptionFetchThrewForTheFirstFailedPage(Random random) throws Exception {
+        int pages = 2 + random.nextInt(6);
+        int bad = random.nextInt(pages - 1);
+        Set<Integer> broken = random.nextBoolean() ? Set.of(bad + 1 + random.nextInt(pages - bad - 1)) : Set.of();
+        URI relative = URI.create("/page/" + bad);
+        RuntimeException expected = null;
+        try {
+            ThreadedFetcher.fetch(relative);
+        } catch (RuntimeException e) {
+            expected = e;
+        }
+        if (expected == null) {
+            fail("fetch(" + relative + ") returned instead of throwing; fetch() is given, and must stay as it was.");
+        }
+        Run run = run(pages, broken, random, Answers.RANDOM, false, server -> {
+            List<URI> uris = new ArrayList<>(server.pages());
+            uris.set(bad, relative);
+            return uris;
+        });
+        String story = run.call() + " with page " + bad + "'s address given as " + relative + ", which is not"
+                + " absolute, so that fetch() throws " + expected + (broken.isEmpty() ? "" : ", and page "
+                + broken.iterator().next() + " answering 500 Internal Server Error") + ": fetchAll() ";
+        boolean same = run.thrown != null && run.thrown.getClass() == expected.getClass()
+                && java.util.Objects.equals(run.thrown.getMessage(), expected.getMessage());
+        if (!same) {
+            fail(story + (run.thrown == null ? "returned " + run.result : "threw " + run.thrown) + ". Page " + bad
+                    + " is the first failed page, and fetchAll must throw the exception fetch() threw for it,"
+                    + " whatever its class: catch every RuntimeException inside the thread, not only"
+                    + " UncheckedIOException. An exception the catch lets through ends the thread unseen"
+                    + (run.thrown instanceof NullPointerException ? ", and its empty slot is what threw the"
+                    + " NullPointerException." : "."));
+        }
+    }
+
+    /**
      * The caller is interrupted while every request is held: fetchAll must throw InterruptedException then,
      * with the fetches still at the server, which run on to their end after the test.
      */
     @Test
-    @Order(7)
+    @Order(9)
     @Tag("hint:2")
     void throwsInterruptedExceptionWhenInterruptedWhileItWaits(Random random) throws Exception {
         int pages = 1 + random.nextInt(6);

@@ -31,8 +31,10 @@ public final class ThreadedFetcher {
      * {@code pages.get(i)} at index {@code i}, however the fetches are timed.
      *
      * <p>When fetches fail, it still waits until every thread has ended, and then throws the exception of
-     * the first failed page in page order, whichever failed first in time: {@link #fetch}'s own
-     * {@link UncheckedIOException}, which names the page.
+     * the first failed page in page order, whichever failed first in time: the exception {@link #fetch}
+     * threw for it, mostly its own {@link UncheckedIOException}, which names the page, but whatever
+     * unchecked exception it was (an address that is not absolute gets an
+     * {@link IllegalArgumentException}).
      *
      * <p>When it returns, or throws a fetch's exception, every thread it started has ended: {@code join()}
      * says so, and {@link Thread#isAlive()} is false for each. A latch or a counter that the threads count
@@ -42,7 +44,8 @@ public final class ThreadedFetcher {
      * {@link #fetch} reports a failed fetch with an unchecked exception; an {@link Error} thrown by a fetch
      * (out of memory, say) is not a failed fetch, and what fetchAll does then is left open.
      *
-     * @throws UncheckedIOException the first page, in page order, whose fetch failed
+     * @throws UncheckedIOException the first page, in page order, whose fetch failed (or whatever other
+     *     unchecked exception fetch threw for that page)
      * @throws InterruptedException if the calling thread is interrupted while it waits; the fetches already
      *     started then run on to their end
      */
