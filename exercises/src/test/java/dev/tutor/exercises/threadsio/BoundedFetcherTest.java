@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link BoundedFetcher}: a pool of exactly {@code threads} threads (hint 1), every page submitted
- * before any result is awaited and the results read in page order (hint 2), and the pool shut down and
- * waited for on every way out: return, a failing page, an interrupt (hint 3).
+ * Grades {@link BoundedFetcher}: a pool of exactly {@code threads} threads, virtual threads counted too
+ * (hint 1), every page submitted before any result is awaited and the results read in page order (hint 2),
+ * and the pool shut down and waited for on every way out: return, a failing page, an interrupt (hint 3).
  *
  * <p>Each test plays the server ({@link HeldServer}): it holds every request until the client has settled,
  * then counts what is in flight and answers one request of its choosing, in an order that is not the page
@@ -83,6 +83,14 @@ class BoundedFetcherTest {
                         + run.threads + " may fetch. A pool of " + run.threads + " threads reuses each thread for"
                         + " page after page, where a thread per page waits in line for a permit it is"
                         + " still one thread per page.");
+            }
+            if (run.threadsAtFirstSettle > run.threads) {
+                fail(run.call() + " had " + run.threadsAtFirstSettle + " threads running its tasks at once ("
+                        + run.virtualAtFirstSettle + " of them virtual) while the server held "
+                        + HeldServer.pagesText(run.firstSettle.held()) + "; at most " + run.threads + " threads in"
+                        + " all may run them. Threads that wait for a permit keep the server's count right, but a"
+                        + " thread per page, virtual or not, is still a thread per page: hand the pages to a pool of "
+                        + run.threads + " threads, Executors.newFixedThreadPool(threads).");
             }
             if (run.result == null) {
                 fail(run.call() + " returned null; return a List with one body per page.");
@@ -244,6 +252,9 @@ class BoundedFetcherTest {
         List<Integer> answerOrder = List.of();
         int mostInFlight;
         int fetchingThreads;
+        /** Threads other than the caller with fetchAll's code on their stacks, virtual ones included. */
+        int threadsAtFirstSettle;
+        int virtualAtFirstSettle;
         boolean callerFetched;
         int[] requests;
         List<String> result;
@@ -294,6 +305,13 @@ class BoundedFetcherTest {
                 HeldServer.Call.Settled seen = call.awaitSettled();
                 if (run.firstSettle == null) {
                     run.firstSettle = seen;
+                    // Every task has been handed over by now, and none has ended: no page was answered yet.
+                    for (AllThreads.Dumped thread : AllThreads.now()) {
+                        if (!thread.name().equals("fetchAll caller") && thread.runs(BoundedFetcher.class)) {
+                            run.threadsAtFirstSettle++;
+                            run.virtualAtFirstSettle += thread.virtual() ? 1 : 0;
+                        }
+                    }
                 }
                 if (seen.callerDone()) {
                     run.returnedWhileHeld = seen.held();
