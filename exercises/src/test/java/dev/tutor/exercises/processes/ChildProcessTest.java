@@ -1,6 +1,7 @@
 package dev.tutor.exercises.processes;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tutor.exercises.processes.ChildProcess.Finished;
 import dev.tutor.exercises.support.Seeded;
@@ -49,13 +50,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Grades {@link ChildProcess}, in the order the exercise is written: start a child and return what it
- * said (hint 1); read while it runs, whatever it prints and however it ends its output (hint 2); stop a
- * child that outlives its limit, for good, at the limit and not before (hint 3); and stop it when the
- * waiting thread is interrupted (hint 4).
+ * said (hint 1); read while it runs, whatever it prints and however it ends its output, up to the end of
+ * the output, which may come after the child's own end (hint 2); stop a child that outlives its limit, for
+ * good, at the limit and not before (hint 3); and stop it when the waiting thread is interrupted (hint 4).
  *
- * <p>The children are the small programs nested in this class. Each runs in a JVM of its own, from the
+ * <p>The children are the small programs nested in this class, and {@link LateOutput}. Each runs in a JVM of its own, from the
  * test JVM's own class path ({@link #CHILD_CLASS_PATH}). Starting a JVM costs a tenth of a second or more,
- * so the class starts five children in all (a few more when a busy machine makes a test try again with a
+ * so the class starts six children in all (a few more when a busy machine makes a test try again with a
  * longer limit), and the runs of the first two are shared by the tests that look at them from different
  * sides. Inputs (arguments, exit codes, output sizes and limits) come from the run's seed.
  *
@@ -302,6 +303,77 @@ class ChildProcessTest {
     @Test
     @Order(9)
     @Tag("hint:2")
+    void returnsEveryLineUpToTheEndOfTheOutputEvenAfterTheChildHasEnded(Random random) throws Exception {
+        assumeTrue(Files.isExecutable(LateOutput.SH), "no " + LateOutput.SH + " to print after the child has ended");
+        LateOutput.Plan plan = LateOutput.Plan.of(random);
+        Path folder = Files.createTempDirectory("late-output");
+        Path end = folder.resolve("end");
+        Path gate = folder.resolve("gate");
+        Optional<ProcessHandle> printer = Optional.empty();
+        String what = "The child printed " + plan.early() + ", then started a process of its own (/bin/sh) that"
+                + " shares its standard output, and ended with exit code " + plan.exitCode() + ". Only once the"
+                + " child had ended did that process print " + plan.late() + " and end, which ended the output.";
+        try (RollCall roll = new RollCall()) {
+            Call call = Call.start(LateOutput.class, plan.args(roll.port(), end, gate), FIRST_LIMIT, roll);
+            Optional<ProcessHandle> child = roll.child(Duration.ofSeconds(10));
+            printer = roll.last("printer ").flatMap(p -> ProcessHandle.of(Long.parseLong(p.substring(8))));
+            if (child.isEmpty()) {
+                fail("The child should have started and reported in within 10 s, but it did not; run() "
+                        + (call.outcome.isDone() ? "came back with " + call.outcome.get() : "is still running") + ".");
+            }
+            Files.createFile(end);
+            try {
+                child.get().onExit().get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                fail("The test told the child to end, and 10 s later it still ran; run() "
+                        + (call.outcome.isDone() ? "came back with " + call.outcome.get() : "is still running") + ".");
+            }
+            long goneAt = System.nanoTime();
+            // A run() that takes the lines when the child ends is back within microseconds; a second is plenty.
+            Outcome early = call.await(Duration.ofSeconds(1));
+            Files.createFile(gate);
+            Outcome o = early != null ? early : call.await(Duration.ofSeconds(5));
+            if (o == null) {
+                fail(what + " run() had not come back 5 s after the output ended; the thread that called it "
+                        + call.whereItWaits() + ".");
+            }
+            Finished r = finishedOrFail(o, roll, 0, what, FIRST_LIMIT);
+            List<String> got = withoutLauncherNotes(r.output());
+            if (early != null && !got.equals(plan.all())) {
+                fail(what + " run() came back " + Math.max(0, (o.cameBackNanos() - goneAt) / 1_000_000) + " ms after"
+                        + " the child had ended, while the output was still open and those last lines yet to come,"
+                        + " and returned " + got + ". The end of a child is not the end of its output: take the"
+                        + " lines once the reading has reached the end of the output, for example with get() on the"
+                        + " FutureTask that reads them, not as soon as waitFor() returns.");
+            }
+            if (!got.equals(plan.all())) {
+                fail(what + " run() returned " + got + " instead. Return every line that comes through the"
+                        + " output, in order, up to its end.");
+            }
+            if (r.exitCode() != plan.exitCode()) {
+                fail(what + " run() reported exit code " + r.exitCode() + ".");
+            }
+            assertThreadsEnded(o, what);
+        } finally {
+            if (!Files.exists(gate)) {
+                Files.createFile(gate);
+            }
+            if (printer.isPresent()) {
+                try {
+                    printer.get().onExit().get(2, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    printer.get().destroyForcibly();
+                }
+            }
+            Files.deleteIfExists(end);
+            Files.deleteIfExists(gate);
+            Files.deleteIfExists(folder);
+        }
+    }
+
+    @Test
+    @Order(10)
+    @Tag("hint:2")
     void comesBackAtTheLimitFromAChildThatNeverEndsItsLine(Random random) throws Exception {
         Duration limit = Duration.ofMillis(800 + random.nextInt(400));
         for (int attempt = 1; ; attempt++) {
@@ -331,7 +403,7 @@ class ChildProcessTest {
     // ---- hint 3: kill it at the limit, for good ----
 
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:3")
     void killsAChildThatOutlivesItsLimitAndIgnoresPoliteRequests(Random random) throws Exception {
         Duration limit = fractionalLimit(random, 0);
@@ -389,7 +461,7 @@ class ChildProcessTest {
     // ---- hint 4: every way out leaves no child ----
 
     @Test
-    @Order(11)
+    @Order(12)
     @Tag("hint:4")
     void killsTheChildWhenTheWaitingThreadIsInterrupted() throws Exception {
         Duration limit = Duration.ofSeconds(60);

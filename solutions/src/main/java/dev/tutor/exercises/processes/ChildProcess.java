@@ -38,11 +38,13 @@ public final class ChildProcess {
 
     /**
      * Runs {@code java -cp classPath mainClass args...} with this JVM's own {@code java} launcher, and
-     * returns once the child has ended.
+     * returns once the child has ended and its output has been read to the end.
      *
      * <p>Each element of {@code args} reaches the child as one argument, exactly as given, even when it holds
      * spaces or is empty. The child's standard error is joined to its standard output, so {@link
-     * Finished#output} holds every line it printed on either, in the order it printed them.
+     * Finished#output} holds every line it printed on either, in the order it printed them, up to the end of
+     * its output. That end may come after the child's own: a process the child started can hold its output
+     * open, and print into it, after the child has ended.
      *
      * <p>Whatever way this method ends without a result, it leaves no child behind: the child is killed
      * forcibly (a child may ignore a polite request to stop) and is gone by the time the exception reaches
