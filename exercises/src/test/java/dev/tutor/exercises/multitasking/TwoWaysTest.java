@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * each seen at once. Nothing is left to timing: where a
  * test needs several tasks inside a step at the same moment, each task's first step waits inside until
  * all are there, and where it needs a task to be still running when {@code onThreads} could return, its
- * last step waits until the calling thread has stopped to wait. A wrong answer that would leave such a
+ * last step waits until the calling thread has stopped to wait, or, for an interrupted caller, until
+ * {@code onThreads} has come back. A wrong answer that would leave such a
  * step waiting forever is noticed as soon as nothing can move any more, and the step is let go.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,6 +65,11 @@ class TwoWaysTest {
      * A right answer's wait ends as the last thread ends; this is generous for a loaded machine.
      */
     private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * How long last steps held until the call returns stay held for a caller that has been interrupted. A right
+     * answer throws within microseconds of the interrupt; this bounds a wrong answer's wait.
+     */
+    private static final long HELD_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     // ---- one thread ----
 
@@ -307,7 +314,7 @@ class TwoWaysTest {
         for (int i = 0; i < count; i++) {
             run.task(1 + random.nextInt(3), 0);
         }
-        run.holdLastSteps = true;
+        run.holdLastStepsUntilReturned = true;
 
         Thread.currentThread().interrupt();
         Throwable thrown;
@@ -319,6 +326,8 @@ class TwoWaysTest {
             run.awaitSettled();
         }
 
+        checkThrownWhileHeld(run, thrown, "The calling thread was interrupted before it called onThreads() with "
+                + run.describeTasks(false) + ".");
         if (!(thrown instanceof InterruptedException)) {
             fail("The calling thread was interrupted before it called onThreads() with "
                     + run.describeTasks(false) + ". Waiting for a thread (join()) then throws InterruptedException at"
@@ -342,6 +351,44 @@ class TwoWaysTest {
 
     @Test
     @Order(9)
+    @Tag("hint:3")
+    void onThreadsThrowsAtOnceWhenTheCallerIsInterruptedWhileItWaits(Random random) {
+        Run run = new Run();
+        int count = 1 + random.nextInt(4);
+        for (int i = 0; i < count; i++) {
+            run.task(1 + random.nextInt(3), 0);
+        }
+        run.holdLastStepsUntilReturned = true;
+        run.interruptOnceHeld = true;
+
+        Throwable thrown;
+        try {
+            thrown = callOnThreads(run);
+        } finally {
+            Thread.interrupted();
+            run.awaitSettled();
+        }
+
+        String what = "onThreads() was given " + run.describeTasks(false) + ". Once every task was inside its last"
+                + " step, held there by the test, and the caller had stopped to wait" + run.interruptedWhere
+                + ", the test interrupted the calling thread.";
+        checkThrownWhileHeld(run, thrown, what);
+        if (!(thrown instanceof InterruptedException)) {
+            fail(what + " Its wait (join()) then throws InterruptedException at once, and onThreads() must let it"
+                    + " out, but it " + (thrown == null ? "returned normally" : "threw " + thrown + " instead") + ".");
+        }
+        checkProblems(run);
+        for (Task task : run.tasks) {
+            if (task.begun != task.steps) {
+                fail(what + " onThreads() threw InterruptedException, but " + task.name + " then ran only "
+                        + task.begun + " of its " + task.steps + " steps. An interrupt stops only the caller's"
+                        + " waiting: the threads carry on to their end.");
+            }
+        }
+    }
+
+    @Test
+    @Order(10)
     @Tag("hint:3")
     void bothReturnAtOnceWithNoTasks() {
         Run one = new Run();
@@ -371,6 +418,8 @@ class TwoWaysTest {
         Thread watchdog = run.gateFirstSteps ? Thread.ofPlatform().daemon().name("two-ways-watchdog")
                 .start(run::watchGate) : null;
         Thread stuckWatch = Thread.ofPlatform().daemon().name("two-ways-stuck-watch").start(run::watchStuck);
+        Thread heldWatch = run.holdLastStepsUntilReturned ? Thread.ofPlatform().daemon().name("two-ways-held-watch")
+                .start(run::watchHeld) : null;
         Throwable thrown = null;
         try {
             TwoWays.onThreads(new ArrayList<>(run.tasks), run.factory);
@@ -379,7 +428,7 @@ class TwoWaysTest {
         } finally {
             run.returned();
         }
-        for (Thread watcher : new Thread[] {watchdog, stuckWatch}) {
+        for (Thread watcher : new Thread[] {watchdog, stuckWatch, heldWatch}) {
             if (watcher == null) {
                 continue;
             }
@@ -398,6 +447,19 @@ class TwoWaysTest {
     }
 
     // ---- checks shared by the tests ----
+
+    /** An interrupted caller lets the InterruptedException out while its tasks' last steps are still held. */
+    private static void checkThrownWhileHeld(Run run, Throwable thrown, String what) {
+        if (run.heldPast == null) {
+            return;
+        }
+        fail(what + " Every task's last step was held inside, by the test, until onThreads() came back, and "
+                + TimeUnit.NANOSECONDS.toMillis(HELD_NANOS) + " ms later onThreads() had not come back: it was still"
+                + " waiting" + run.heldPast + ". Once the test let the steps go, it "
+                + (thrown == null ? "returned normally" : "threw " + thrown) + ". An interrupt asks the caller to"
+                + " stop waiting now: let join()'s InterruptedException out at once, while the threads still run,"
+                + " and do not catch it to go on waiting for them.");
+    }
 
     private static void checkNothingThrown(Run run, Throwable thrown, String call) {
         if (thrown != null) {
@@ -746,6 +808,18 @@ class TwoWaysTest {
         boolean holdLastSteps;
         /** With holdLastSteps: a caller that waits with a time limit keeps the last steps held a while longer. */
         boolean holdThroughTimedWaits;
+        /**
+         * Each task's last step waits until the call returns, or until {@link #HELD_NANOS} after the call began
+         * (or after the test interrupted the caller), whichever comes first.
+         */
+        boolean holdLastStepsUntilReturned;
+        /** With holdLastStepsUntilReturned: the test interrupts the caller once every last step is held. */
+        boolean interruptOnceHeld;
+        private final CountDownLatch release = new CountDownLatch(1);
+        /** Where the caller was seen waiting when the held steps were let go before it returned, if they were. */
+        volatile String heldPast;
+        /** Where the caller waited when the test interrupted it, with interruptOnceHeld. */
+        volatile String interruptedWhere = "";
         /** Where the caller was seen waiting with a time limit while a last step was held, if it was. */
         volatile String timedWaitSeen;
         /** Why the caller was found waiting after every thread it started had ended, if it was. */
@@ -760,6 +834,7 @@ class TwoWaysTest {
         private int inProgress;
         private int mostInProgress;
         private int atGate;
+        private int held;
         /** How many tasks waited at the gate together before it opened, and which, in the order they came. */
         int mostAtGate;
         final List<String> firstAtGate = new ArrayList<>();
@@ -800,6 +875,9 @@ class TwoWaysTest {
                 }
                 if (holdLastSteps && number == task.steps && me != caller) {
                     awaitCallerWaiting();
+                }
+                if (holdLastStepsUntilReturned && number == task.steps && me != caller) {
+                    awaitRelease();
                 }
                 if (number == task.throwsAt) {
                     task.thrown = new StepFailure(task.name, number);
@@ -853,6 +931,64 @@ class TwoWaysTest {
             }
         }
 
+        /** Waits, keeping any interrupt for the checks to see, until the call returns or the watch lets go. */
+        private void awaitRelease() {
+            synchronized (lock) {
+                held++;
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            synchronized (lock) {
+                held--;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * Runs beside a call whose last steps are held until it returns. With interruptOnceHeld it first waits
+         * until every last step is held and the caller has stopped to wait (at most a second), and interrupts
+         * the caller. Then, if the call has not returned within {@link #HELD_NANOS}, it notes where the caller
+         * waits and lets the steps go, so that a caller waiting for them can finish.
+         */
+        void watchHeld() {
+            if (interruptOnceHeld) {
+                long until = System.nanoTime() + HOLD_LIMIT_NANOS;
+                while (!returned && System.nanoTime() < until && !(heldNow() == tasks.size() && isStill(caller))) {
+                    LockSupport.parkNanos(100_000);
+                }
+                if (!returned) {
+                    interruptedWhere = waitingIn(caller.getStackTrace());
+                    caller.interrupt();
+                }
+            }
+            try {
+                if (!release.await(HELD_NANOS, TimeUnit.NANOSECONDS)) {
+                    String where = waitingIn(caller.getStackTrace());
+                    if (!returned) {
+                        heldPast = where;
+                    }
+                    release.countDown();
+                }
+            } catch (InterruptedException e) {
+                release.countDown();
+            }
+        }
+
+        private int heldNow() {
+            synchronized (lock) {
+                return held;
+            }
+        }
+
         /** Waits until the caller stops to wait (for the threads, one hopes) or has returned. */
         private void awaitCallerWaiting() {
             long deadline = System.nanoTime() + HOLD_LIMIT_NANOS;
@@ -885,6 +1021,7 @@ class TwoWaysTest {
                 finishedAtReturn = finished;
                 returned = true;
             }
+            release.countDown();
         }
 
         long started() {
