@@ -374,6 +374,7 @@ class RoundRobinTest {
             List<Plan> rest = before.runToEnd();
             outcome.stepped.clear();
             outcome.threads.clear();
+            outcome.afterAThrow = true;
             List<String> trace;
             try {
                 trace = scheduler.run();
@@ -591,6 +592,8 @@ class RoundRobinTest {
         final Map<Plan, Integer> done = new IdentityHashMap<>();
         List<String> trace;
         String misuse;
+        /** Set for the second run() of a test whose first run() threw, for the messages. */
+        boolean afterAThrow;
 
         Outcome(Scenario scenario, RoundRobin scheduler) {
             this.scenario = scenario;
@@ -604,12 +607,15 @@ class RoundRobinTest {
 
         private boolean step(Plan plan) {
             int done = this.done.getOrDefault(plan, 0);
-            if (done >= plan.steps || (plan.throwsIn > 0 && done >= plan.throwsIn)) {
-                misuse = "At turn " + (stepped.size() + 1) + " run() stepped " + plan.label + " again, but "
-                        + plan.label + " had " + (done >= plan.steps ? "finished: its step " + plan.steps
-                        + " returned false" : "thrown from its step " + plan.throwsIn) + ". The steps that ran"
-                        + " before were " + labels(stepped) + ". A task whose step returned false, or threw, is"
-                        + " not queued again.";
+            boolean threw = plan.throwsIn > 0 && done >= plan.throwsIn;
+            if (done >= plan.steps || threw) {
+                misuse = "At turn " + (stepped.size() + 1) + (afterAThrow ? " of the second run(), after the one"
+                        + " that threw," : "") + " run() stepped " + plan.label + " again, but " + plan.label
+                        + " had " + (threw ? "thrown from its step " + plan.throwsIn : "finished: its step "
+                        + plan.steps + " returned false") + ". The steps that ran before" + (afterAThrow ? " in"
+                        + " this run()" : "") + " were " + labels(stepped) + ". A task whose step returned false,"
+                        + " or threw, is not queued again" + (threw ? ": take it off the queue before its step"
+                        + " runs, and it is gone whether the step returns or throws." : ".");
                 throw new Misuse(misuse);
             }
             if (stepped.size() > 4 * expected.order.size() + 20) {
