@@ -544,6 +544,8 @@ class BudgetedSchedulerTest {
         final List<SlowStep> slowSteps = new ArrayList<>();
         /** For each slow step, its task and turn, for the messages. */
         final List<Plan> slowPlans = new ArrayList<>();
+        /** For each slow step, whether it was its task's last. */
+        final List<Boolean> slowWasLast = new ArrayList<>();
         final List<Plan> finished = new ArrayList<>();
         final Map<Plan, Long> longest = new IdentityHashMap<>();
         /** Each task's waits, as {ready, began}. */
@@ -591,6 +593,7 @@ class BudgetedSchedulerTest {
                 if (now - began >= scenario.budget) {
                     slowSteps.add(new SlowStep(plan.name, now - began));
                     slowPlans.add(plan);
+                    slowWasLast.add(step == plan.steps.size());
                 }
                 if (step < plan.steps.size()) {
                     queue.addLast(plan);
@@ -787,6 +790,12 @@ class BudgetedSchedulerTest {
             StringBuilder text = new StringBuilder(scenario.describe())
                     .append("\nThe slow steps, those of ").append(scenario.budget).append(" ms or more, are ")
                     .append(showSlow(want)).append(",\nbut the report has ").append(showSlow(got)).append(".\n");
+            if (want.stream().map(step -> new SlowStep(step.task(), step.millis() - scenario.budget)).toList()
+                    .equals(got)) {
+                fail(text.append("Each time in the report is short by exactly the budget: report a slow step's"
+                        + " whole time, from just before step() to just after it returns, not how far it went over.")
+                        .toString());
+            }
             for (SlowStep step : got) {
                 List<Long> times = scenario.all.stream().filter(p -> p.name.equals(step.task()))
                         .flatMap(p -> IntStream.rangeClosed(1, p.steps.size())
@@ -815,15 +824,27 @@ class BudgetedSchedulerTest {
                             + " long; they took ").append(times).append(" ms.").toString());
                 }
             }
-            List<SlowStep> missing = new ArrayList<>(want);
-            got.forEach(missing::remove);
+            List<SlowStep> missing = new ArrayList<>();
+            List<SlowStep> unmatched = new ArrayList<>(got);
+            boolean allLast = true;
+            for (int i = 0; i < want.size(); i++) {
+                if (!unmatched.remove(want.get(i))) {
+                    missing.add(want.get(i));
+                    allLast &= expected.slowWasLast.get(i);
+                }
+            }
             if (!missing.isEmpty()) {
-                SlowStep first = missing.get(0);
+                boolean allExact = missing.stream().allMatch(step -> step.millis() == scenario.budget);
                 text.append("Missing: ").append(showSlow(missing)).append('.');
-                if (first.millis() == scenario.budget) {
+                if (allLast) {
+                    text.append(missing.size() == 1 ? " It is its task's last step" : " Each is its task's last"
+                            + " step").append(allExact ? ", and took exactly the budget" : "").append(": check every"
+                            + " step's time as soon as it returns, whether or not the task has more to do.");
+                }
+                if (allExact) {
                     text.append(" A step of exactly the budget is slow: asyncio warns when dt >="
                             + " slow_callback_duration, and so does this scheduler, at budgetMillis or more.");
-                } else {
+                } else if (!allLast) {
                     text.append(" Check every step as soon as it returns, and report each slow one, however"
                             + " many a task has.");
                 }
