@@ -46,7 +46,8 @@ public final class PrimeSplitter {
      * Deals the numbers {@code 0 <= n < limit} out to {@code workers} workers: one list of ranges for each
      * worker, such that
      * <ul>
-     *   <li>every number below {@code limit} is in exactly one range of one worker, and no range is empty;</li>
+     *   <li>every number below {@code limit}, which may be as big as {@link Long#MAX_VALUE}, is in exactly one
+     *       range of one worker, and no range is empty;</li>
      *   <li>every worker gets at least one range, and at most {@link #MAX_RANGES_PER_WORKER};</li>
      *   <li>the work is balanced: no worker gets more than 10 % more work than the average worker, whenever
      *       {@code limit} is at least 10,000 times {@code workers}. The work of a number {@code n} is the

@@ -172,7 +172,8 @@ class PrimeSplitterTest {
                 for (Range r : share) {
                     if (r == null || r.from() >= r.to() || r.from() < 0 || r.to() > limit) {
                         fail(call + ": worker " + number + " got the range " + r + (r != null && r.from() >= r.to()
-                                ? ", which holds no number" : ", which is not within [0, " + limit + ")") + ".");
+                                ? ", which holds no number" : ", which is not within [0, " + limit + ")") + "."
+                                + wraps(limit));
                     }
                 }
                 all.addAll(share);
@@ -182,17 +183,17 @@ class PrimeSplitterTest {
             for (Range r : all) {
                 if (r.from() > next) {
                     fail(call + ": no worker got the numbers from " + next + " to " + (r.from() - 1) + "; every"
-                            + " number below the limit belongs to one worker.");
+                            + " number below the limit belongs to one worker." + wraps(limit));
                 }
                 if (r.from() < next) {
                     fail(call + ": the number " + r.from() + " is in two ranges, " + r + " and one that ends at "
-                            + next + "; every number belongs to one worker only.");
+                            + next + "; every number belongs to one worker only." + wraps(limit));
                 }
                 next = r.to();
             }
             if (next != limit) {
                 fail(call + ": no worker got the numbers from " + next + " to " + (limit - 1) + "; every number"
-                        + " below the limit belongs to one worker." + roundingDown(plan, limit));
+                        + " below the limit belongs to one worker." + roundingDown(plan, limit) + wraps(limit));
             }
         }
     }
@@ -410,7 +411,8 @@ class PrimeSplitterTest {
         int failing = random.nextInt(workers - 1);
         int status = 1 + random.nextInt(120);
         assertFailureHandled(random, workers, failing, false, "fail " + status,
-                "ended with status " + status + ", after printing a line that looks like an answer");
+                "ended with status " + status + ", after printing a line that looks like an answer",
+                "A worker that ends with a status other than 0 has failed, whatever it printed.");
     }
 
     /**
@@ -421,16 +423,24 @@ class PrimeSplitterTest {
     @Order(9)
     @Tag("hint:4")
     void aWorkerThatAnswersAnythingButItsPidAndACountStopsTheCount(Random random) throws Exception {
+        // One of the spacings from the seed, as each kind costs a run of its own.
+        String[] spacing = new String[][] {
+            {"spaces", "answered with its PID and a count separated by two spaces"},
+            {"leading", "answered with a space and then its PID and a count"},
+            {"tab", "answered with its PID and a count separated by a tab"},
+        }[random.nextInt(3)];
         String[][] kinds = {
-            {"silent", "printed nothing at all"},
-            {"word", "answered with its PID and the word \"many\""},
-            {"stranger", "answered with another process's PID and a count"},
-            {"extra", "answered with its PID, a count and one word more"},
-            {"twice", "printed its answer twice, on two lines"},
-            {"negative", "answered with its PID and a negative count"},
-            {"plus", "answered with its PID and a count with a plus sign, \"+1\""},
-            {"zeros", "answered with its PID and a count with a leading zero, \"01\""},
-            {"blank", "answered with its PID and a count, and then an empty line"},
+            {"silent", "printed nothing at all", "No line is no answer."},
+            {"word", "answered with its PID and the word \"many\"", "\"many\" is not a count."},
+            {"stranger", "answered with another process's PID and a count", "The first word is the worker's own pid()."},
+            {"extra", "answered with its PID, a count and one word more", "An answer is exactly two words."},
+            {"twice", "printed its answer twice, on two lines", "An answer is exactly one line."},
+            {"negative", "answered with its PID and a negative count", "A count is 0 or more."},
+            {"plus", "answered with its PID and a count with a plus sign, \"+1\"", PARSE_LONG},
+            {"zeros", "answered with its PID and a count with a leading zero, \"01\"", PARSE_LONG},
+            {"blank", "answered with its PID and a count, and then an empty line", "An empty line after the answer is"
+                    + " a second line: read every line, and check there is exactly one."},
+            {spacing[0], spacing[1], ONE_SPACE},
         };
         boolean shell = Files.isExecutable(SHELL);
         List<String[]> tried = new ArrayList<>(Arrays.asList(kinds));
@@ -439,9 +449,14 @@ class PrimeSplitterTest {
             int workers = 2 + random.nextInt(3);
             int failing = random.nextInt(workers - 1);
             assertFailureHandled(random, workers, failing, shell, "garbage " + kind[0],
-                    kind[1] + ", and ended with status 0");
+                    kind[1] + ", and ended with status 0", kind[2]);
         }
     }
+
+    private static final String PARSE_LONG = "Long.parseLong reads it as 1, but a worker writes a count as"
+            + " Long.toString writes it: check that Long.toString(count) gives the word back.";
+    private static final String ONE_SPACE = "An answer is two words separated by one space: split it with"
+            + " split(\" \", -1) and check for two words; trim() and split(\"\\\\s+\") pass over other spaces and tabs.";
 
     @Test
     @Order(10)
@@ -535,6 +550,9 @@ class PrimeSplitterTest {
                         case "negative" -> System.out.println(pid + " -" + (count + 1));
                         case "plus" -> System.out.println(pid + " +" + count);
                         case "zeros" -> System.out.println(pid + " 0" + count);
+                        case "spaces" -> System.out.println(pid + "  " + count);
+                        case "leading" -> System.out.println(" " + pid + " " + count);
+                        case "tab" -> System.out.println(pid + "\t" + count);
                         case "blank" -> {
                             System.out.println(pid + " " + count);
                             System.out.println();
@@ -605,6 +623,9 @@ class PrimeSplitterTest {
               negative) echo "$$ -1" ;;
               plus) echo "$$ +1" ;;
               zeros) echo "$$ 01" ;;
+              spaces) echo "$$  1" ;;
+              leading) echo " $$ 1" ;;
+              tab) printf '%s\t1\n' "$$" ;;
               blank) echo "$$ 1"; echo ;;
               stall) exec sleep 60 ;;
             esac
@@ -703,6 +724,9 @@ class PrimeSplitterTest {
         }
     }
 
+    /** Where the thread that called countPrimes was when {@link #call} last gave up waiting for it. */
+    private static StackTraceElement[] stuckAt = {};
+
     /**
      * Calls countPrimes on a thread of its own, so that a hang costs a bounded wait, and looks at the workers
      * from that thread the instant it comes back: a worker killed but not yet gone is still alive then.
@@ -751,6 +775,7 @@ class PrimeSplitterTest {
             }
             long now = System.nanoTime();
             if (now > deadline || failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(AFTER_A_FAILURE_MS)) {
+                stuckAt = caller.getStackTrace();
                 return null;
             }
             if (watch != null && now - lookedAt >= TimeUnit.MILLISECONDS.toNanos(50)) {
@@ -773,7 +798,7 @@ class PrimeSplitterTest {
      * may be alive when it does.
      */
     private static void assertFailureHandled(Random random, int workers, int failing, boolean shell, String order,
-            String what) throws Exception {
+            String what, String why) throws Exception {
         long limit = 10_000L * workers + random.nextInt(10_000 * workers);
         List<List<Range>> plan = PrimeSplitter.plan(limit, workers);
         Map<String, String> orders = new HashMap<>();
@@ -793,12 +818,19 @@ class PrimeSplitterTest {
                     + " until killed.";
             Long failedPid = folder.pidGiven(failingFrom).orElse(null);
             if (run == null) {
+                // Reading a worker's output while the failed one has ended is reading one after it, which is
+                // silent until killed: the failed worker's answer was taken for a good one.
+                boolean readingOn = failedPid != null && Stream.of(stuckAt).anyMatch(f -> f.getClassName()
+                        .equals("java.io.FileInputStream"));
                 fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back "
-                        + (failedPid == null ? COME_BACK_MS + " ms after it was called."
-                        : AFTER_A_FAILURE_MS + " ms after the failed worker ended: it was still waiting for the"
-                        + " workers after it.") + " A failed worker ends the count: check each worker's status and"
-                        + " answer as you collect it, throw at once, and kill the workers still running rather than"
-                        + " wait for them.");
+                        + (failedPid == null ? COME_BACK_MS + " ms after it was called. A failed worker ends the"
+                        + " count: throw at once, and kill the workers still running rather than wait for them."
+                        : AFTER_A_FAILURE_MS + " ms after the failed worker ended: " + (readingOn ? "it was reading"
+                        + " the answer of a worker after it, so it had taken worker " + (failing + 1) + "'s for a good"
+                        + " one. " + why + " Such an answer is a failed worker's: throw for it at once."
+                        : "it was still waiting for the workers after it. A failed worker ends the count: check each"
+                        + " worker's status and answer as you collect it, throw at once, and kill the workers still"
+                        + " running rather than wait for them.")));
             }
             if (run.thrown() == null) {
                 fail(story + " countPrimes returned " + run.outcome() + " instead of throwing an IOException. Check"
@@ -857,8 +889,8 @@ class PrimeSplitterTest {
 
     /**
      * Limits and worker counts for the plan's cover: every seed meets the edges (one worker, as many numbers
-     * as workers, remainders of 2 and more, a limit of exactly 10,000 per worker), then random ones from tiny
-     * to a billion.
+     * as workers, remainders of 2 and more, a limit of exactly 10,000 per worker, limits near Long.MAX_VALUE),
+     * then random ones from tiny to a billion.
      */
     private static List<long[]> planCases(Random random) {
         List<long[]> cases = new ArrayList<>();
@@ -874,6 +906,9 @@ class PrimeSplitterTest {
         cases.add(new long[] {10_000L * w + w - 1, w});
         cases.add(new long[] {64L * w + 2, w});
         cases.add(new long[] {64L * w * 64 + w - 1, w});
+        cases.add(new long[] {Long.MAX_VALUE, w});
+        cases.add(new long[] {Long.MAX_VALUE - random.nextInt(1_000), 1 + random.nextInt(12)});
+        cases.add(new long[] {Long.MAX_VALUE / 2 + random.nextLong(Long.MAX_VALUE / 2), 1 + random.nextInt(12)});
         for (int i = 0; i < 200; i++) {
             int workers = 1 + random.nextInt(12);
             long limit = switch (random.nextInt(4)) {
@@ -907,6 +942,13 @@ class PrimeSplitterTest {
         Set<Long> lengths = plan.stream().flatMap(List::stream).map(r -> r.to() - r.from()).collect(Collectors.toSet());
         return lengths.size() == 1 ? " All ranges hold " + lengths.iterator().next() + " numbers: a length of limit"
                 + " divided by the number of ranges is rounded down, and what the rounding drops is lost at the top."
+                : "";
+    }
+
+    /** For a limit so big that limit * k, for some k up to the number of ranges, passes Long.MAX_VALUE. */
+    private static String wraps(long limit) {
+        return limit > Long.MAX_VALUE / 1_024 ? " With a limit this big, limit * k passes Long.MAX_VALUE and wraps"
+                + " around: divide first, limit / chunks * k + limit % chunks * k / chunks, which is the same number."
                 : "";
     }
 
