@@ -3,11 +3,19 @@ package dev.tutor.exercises.gil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.support.GuardedFields;
 import dev.tutor.exercises.support.Interleavings;
 import dev.tutor.exercises.support.Seeded;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,8 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Grades {@link RefCounted}: first the contract on one thread, over random sequences of calls (hint 1);
- * then two threads changing the count at once (hint 2); then threads racing for the last reference
- * (hint 3).
+ * then no lock left held after a deallocator throws, the count read under the lock that guards its
+ * changes, and two threads changing the count at once (hint 2); then threads racing for the last
+ * reference (hint 3).
  *
  * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise.
  * The races are not left to luck: Lincheck takes over the scheduler and tries the interleavings of the
@@ -169,6 +178,93 @@ class RefCountedTest {
     @Test
     @Order(4)
     @Tag("hint:2")
+    void aDeallocatorThatThrowsLeavesNoLockHeldForOtherThreads() throws Exception {
+        RefCounted failing = new RefCounted(() -> {
+            throw new IllegalArgumentException("deallocator failed");
+        });
+        try {
+            failing.decref();
+        } catch (IllegalArgumentException expected) {
+            // passed on, as the contract says; the test before this one checks that
+        }
+        String how = "This thread's decref() freed the object and its deallocator threw IllegalArgumentException;"
+                + " then another thread called ";
+        Object count = onAnotherThread(how, "count()", failing::count);
+        if (!Integer.valueOf(0).equals(count)) {
+            fail(how + "count(), which must return 0, but it " + outcome(count) + ".");
+        }
+        for (String call : List.of("incref()", "decref()")) {
+            Object got = onAnotherThread(how, call, () -> {
+                if (call.equals("incref()")) {
+                    failing.incref();
+                } else {
+                    failing.decref();
+                }
+                return "returned normally";
+            });
+            if (!(got instanceof IllegalStateException)) {
+                fail(how + call + ", which must be refused with IllegalStateException (a use after free), but it "
+                        + outcome(got) + ".");
+            }
+        }
+    }
+
+    /**
+     * Runs {@code call} on a thread of its own and returns its result, or what it threw. A thread that waits for
+     * a lock this thread holds fails the test at once: this thread is here, and will never let it go.
+     */
+    private static Object onAnotherThread(String how, String name, Callable<Object> call) throws Exception {
+        FutureTask<Object> task = new FutureTask<>(call);
+        Thread other = new Thread(task, "other");
+        other.setDaemon(true); // one stuck for ever must not keep the JVM alive
+        other.start();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long me = Thread.currentThread().threadId();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!other.join(Duration.ofMillis(2))) {
+            ThreadInfo info = threads.getThreadInfo(other.threadId());
+            if (info != null && info.getLockOwnerId() == me) {
+                fail(how + name + ", which waits for " + info.getLockName() + ", a lock still held by the thread"
+                        + " whose deallocator threw. That thread has moved on and will never release it, so every"
+                        + " other thread waits for ever. Release a lock however its block is left: synchronized"
+                        + " does that by itself, and a Lock needs lock.unlock() in a finally block.");
+            }
+            if (System.nanoTime() > deadline) {
+                fail(how + name + ", which had not returned 5 s later (it was " + other.getState() + "). It must"
+                        + " return at once: nothing may stay locked after a deallocator throws.");
+            }
+        }
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    private static String outcome(Object got) {
+        return got instanceof Throwable thrown ? "threw " + thrown : got instanceof String said ? said
+                : "returned " + got;
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:2")
+    void readsTheCountUnderTheLockThatGuardsItsChanges() {
+        List<GuardedFields.Finding> found = GuardedFields.of(RefCounted.class);
+        if (!found.isEmpty()) {
+            GuardedFields.Finding first = found.get(0);
+            fail("The field " + first.field() + " is changed holding a lock, in " + String.join(", ",
+                    first.guarded()) + ", but " + String.join(", ", first.unguarded()) + " without one. A read"
+                    + " without the lock has no happens-before edge to the changes: another thread may go on"
+                    + " seeing an old count, in a loop even for ever, and the object may look alive after it was"
+                    + " freed. Take the same lock there too (make count() synchronized as well), or keep the count"
+                    + " in an AtomicInteger.");
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:2")
     void twoThreadsIncreasingTheCountLoseNoUpdate() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
             RefCounted object = counted.object();
@@ -188,7 +284,7 @@ class RefCountedTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     @Tag("hint:2")
     void twoThreadsDecreasingTheCountLoseNoUpdate() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
@@ -206,7 +302,7 @@ class RefCountedTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     @Tag("hint:3")
     void twoThreadsDroppingTheLastTwoReferencesFreeOnce() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
@@ -225,7 +321,7 @@ class RefCountedTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     @Tag("hint:3")
     void anIncrefRacingTheLastDecrefEitherWinsOrIsRefused() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {
@@ -254,7 +350,7 @@ class RefCountedTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     @Tag("hint:3")
     void twoThreadsTouchingAFreedObjectAreBothRefusedAndFreeNothing() {
         Interleavings.explore(SCHEDULES, () -> Counted.create(), counted -> {

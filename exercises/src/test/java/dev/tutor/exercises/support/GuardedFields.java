@@ -1,0 +1,281 @@
+package dev.tutor.exercises.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.FieldNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * Finds the fields of a class you wrote that a lock guards in one place and not in another, read from its
+ * compiled class file, for the tests of exercises whose lesson is that every access to shared state takes the
+ * lock. Not a test itself.
+ *
+ * <p>A plain field (neither volatile nor final) that some method writes while holding a lock is taken to be
+ * guarded by it; every other access to it, outside constructors, must then hold a lock too. A read without
+ * one has no happens-before edge to the writes: the reader may see an old value, in a loop even for ever,
+ * and no interleaving of a model checker, which treats memory as sequentially consistent, shows that.
+ *
+ * <p>"Holding a lock" follows the code's jumps and exception handlers: inside a synchronized method or block,
+ * or between a {@link Lock}'s {@code lock()} (or {@code lockInterruptibly()}) and its {@code unlock()}. A
+ * private method counts as holding a lock when every call of it in the class does. What cannot be followed
+ * is left alone rather than guessed: code in lambdas and in other classes, {@code tryLock()}, and other kinds
+ * of lock. The read of a field to lock on it ({@code synchronized (count)}) is not an access the lock guards.
+ */
+public final class GuardedFields {
+    /** Locks held at once that are counted; deeper nesting counts as this, and keeps the search finite. */
+    private static final int MOST = 8;
+
+    private GuardedFields() {
+    }
+
+    /**
+     * One field accessed both with a lock and without.
+     *
+     * @param field     the field's name
+     * @param guarded   where it is written holding a lock: {@code incref() (RefCounted.java:12)}, in order
+     * @param unguarded where it is read or written without one, the same way
+     */
+    public record Finding(String field, List<String> guarded, List<String> unguarded) {
+    }
+
+    /** The fields of {@code type} (its own class file only) written under a lock and accessed without one. */
+    public static List<Finding> of(Class<?> type) {
+        ClassNode node = new ClassNode();
+        String name = type.getName();
+        try (InputStream in = type.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+            if (in == null) {
+                throw new IllegalStateException("no class file for " + name);
+            }
+            new ClassReader(in).accept(node, ClassReader.SKIP_FRAMES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the class file of " + name, e);
+        }
+        return of(node, type.getClassLoader());
+    }
+
+    private static List<Finding> of(ClassNode node, ClassLoader loader) {
+        Map<String, List<String>> guarded = new LinkedHashMap<>();
+        Map<String, List<String>> unguarded = new LinkedHashMap<>();
+        for (FieldNode field : node.fields) {
+            if ((field.access & (Opcodes.ACC_VOLATILE | Opcodes.ACC_FINAL)) == 0) {
+                guarded.put(field.name, new ArrayList<>());
+                unguarded.put(field.name, new ArrayList<>());
+            }
+        }
+        Map<String, Integer> entry = entryDepths(node, loader);
+        for (MethodNode method : node.methods) {
+            Integer start = entry.get(method.name + method.desc);
+            if (start == null || method.name.equals("<init>") || method.name.equals("<clinit>")) {
+                continue;
+            }
+            int[] depth = depths(method, start, loader);
+            int line = 0;
+            for (int i = 0; i < method.instructions.size(); i++) {
+                AbstractInsnNode insn = method.instructions.get(i);
+                if (insn instanceof LineNumberNode number) {
+                    line = number.line;
+                }
+                if (!(insn instanceof FieldInsnNode access) || !access.owner.equals(node.name)
+                        || !guarded.containsKey(access.name) || depth[i] < 0 || isLockedOn(access)) {
+                    continue;
+                }
+                boolean write = access.getOpcode() == Opcodes.PUTFIELD || access.getOpcode() == Opcodes.PUTSTATIC;
+                String place = method.name + "() (" + node.sourceFile + ":" + line + ")";
+                if (depth[i] > 0) {
+                    if (write && !guarded.get(access.name).contains(place)) {
+                        guarded.get(access.name).add(place);
+                    }
+                } else {
+                    String seen = (write ? "written in " : "read in ") + place;
+                    if (!unguarded.get(access.name).contains(seen)) {
+                        unguarded.get(access.name).add(seen);
+                    }
+                }
+            }
+        }
+        List<Finding> found = new ArrayList<>();
+        for (String field : guarded.keySet()) {
+            if (!guarded.get(field).isEmpty() && !unguarded.get(field).isEmpty()) {
+                found.add(new Finding(field, List.copyOf(guarded.get(field)), List.copyOf(unguarded.get(field))));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The lock depth each method starts at, by name and descriptor: 1 for a synchronized method, else 0, and
+     * for a private method the least depth of its calls in the class. Lambdas and private methods never called
+     * are missing: nothing is known of the locks they run under.
+     */
+    private static Map<String, Integer> entryDepths(ClassNode node, ClassLoader loader) {
+        Map<String, Integer> entry = new HashMap<>();
+        for (MethodNode method : node.methods) {
+            if ((method.access & (Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC)) == 0) {
+                entry.put(method.name + method.desc, (method.access & Opcodes.ACC_SYNCHRONIZED) != 0 ? 1 : 0);
+            }
+        }
+        // Each round can only lower a private method's depth, which stops at 0: a handful of rounds at most.
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (MethodNode method : node.methods) {
+                Integer start = entry.get(method.name + method.desc);
+                if (start == null) {
+                    continue;
+                }
+                int[] depth = depths(method, start, loader);
+                for (int i = 0; i < method.instructions.size(); i++) {
+                    if (depth[i] < 0 || !(method.instructions.get(i) instanceof MethodInsnNode call)
+                            || !call.owner.equals(node.name)) {
+                        continue;
+                    }
+                    MethodNode callee = find(node, call.name, call.desc);
+                    if (callee == null || (callee.access & Opcodes.ACC_PRIVATE) == 0
+                            || (callee.access & Opcodes.ACC_SYNTHETIC) != 0) {
+                        continue;
+                    }
+                    int at = Math.min(MOST, depth[i] + ((callee.access & Opcodes.ACC_SYNCHRONIZED) != 0 ? 1 : 0));
+                    Integer before = entry.get(callee.name + callee.desc);
+                    if (before == null || at < before) {
+                        entry.put(callee.name + callee.desc, at);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return entry;
+    }
+
+    private static MethodNode find(ClassNode node, String name, String desc) {
+        for (MethodNode method : node.methods) {
+            if (method.name.equals(name) && method.desc.equals(desc)) {
+                return method;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * How many locks the method holds before each instruction, -1 where it is never reached. Where paths with
+     * different depths meet, the least counts: on one of them the lock is not held.
+     */
+    private static int[] depths(MethodNode method, int start, ClassLoader loader) {
+        int size = method.instructions.size();
+        int[] depth = new int[size];
+        Arrays.fill(depth, -1);
+        if (size == 0) {
+            return depth;
+        }
+        Deque<Integer> work = new ArrayDeque<>();
+        reach(depth, work, 0, start);
+        while (!work.isEmpty()) {
+            int i = work.pop();
+            AbstractInsnNode insn = method.instructions.get(i);
+            int here = depth[i];
+            for (TryCatchBlockNode handler : method.tryCatchBlocks) {
+                if (method.instructions.indexOf(handler.start) <= i && i < method.instructions.indexOf(handler.end)) {
+                    reach(depth, work, method.instructions.indexOf(handler.handler), here);
+                }
+            }
+            int after = Math.max(0, Math.min(MOST, here + change(insn, loader)));
+            if (insn instanceof JumpInsnNode jump) {
+                reach(depth, work, method.instructions.indexOf(jump.label), after);
+            } else if (insn instanceof TableSwitchInsnNode table) {
+                reach(depth, work, method.instructions.indexOf(table.dflt), after);
+                for (LabelNode label : table.labels) {
+                    reach(depth, work, method.instructions.indexOf(label), after);
+                }
+            } else if (insn instanceof LookupSwitchInsnNode lookup) {
+                reach(depth, work, method.instructions.indexOf(lookup.dflt), after);
+                for (LabelNode label : lookup.labels) {
+                    reach(depth, work, method.instructions.indexOf(label), after);
+                }
+            }
+            if (i + 1 < size && !endsFlow(insn.getOpcode())) {
+                reach(depth, work, i + 1, after);
+            }
+        }
+        return depth;
+    }
+
+    private static void reach(int[] depth, Deque<Integer> work, int i, int at) {
+        if (depth[i] < 0 || at < depth[i]) {
+            depth[i] = at;
+            work.push(i);
+        }
+    }
+
+    private static boolean endsFlow(int opcode) {
+        return opcode == Opcodes.GOTO || opcode == Opcodes.ATHROW || opcode == Opcodes.TABLESWITCH
+                || opcode == Opcodes.LOOKUPSWITCH || (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN);
+    }
+
+    /** What an instruction does to the number of locks held: +1 takes one, -1 lets one go. */
+    private static int change(AbstractInsnNode insn, ClassLoader loader) {
+        if (insn.getOpcode() == Opcodes.MONITORENTER) {
+            return 1;
+        }
+        if (insn.getOpcode() == Opcodes.MONITOREXIT) {
+            return -1;
+        }
+        if (insn instanceof MethodInsnNode call && call.desc.equals("()V") && isLock(call.owner, loader)) {
+            return switch (call.name) {
+                case "lock", "lockInterruptibly" -> 1;
+                case "unlock" -> -1;
+                default -> 0;
+            };
+        }
+        return 0;
+    }
+
+    private static boolean isLock(String internalName, ClassLoader loader) {
+        try {
+            return Lock.class.isAssignableFrom(Class.forName(internalName.replace('/', '.'), false, loader));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether a read only fetches the object to lock on: javac's {@code dup; astore; monitorenter}. */
+    private static boolean isLockedOn(FieldInsnNode access) {
+        AbstractInsnNode dup = next(access);
+        AbstractInsnNode store = next(dup);
+        AbstractInsnNode enter = next(store);
+        return dup != null && dup.getOpcode() == Opcodes.DUP && store instanceof VarInsnNode
+                && store.getOpcode() == Opcodes.ASTORE && enter != null && enter.getOpcode() == Opcodes.MONITORENTER;
+    }
+
+    /** The next real instruction, past labels, line numbers and frames. */
+    private static AbstractInsnNode next(AbstractInsnNode insn) {
+        if (insn == null) {
+            return null;
+        }
+        AbstractInsnNode next = insn.getNext();
+        while (next != null && next.getOpcode() < 0) {
+            next = next.getNext();
+        }
+        return next;
+    }
+}
