@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Grades {@link LineLog}: two threads logging at once (hint 1); printed pieces on one thread over random
- * scripts, then on two threads at once, and on threads that share a name (hint 2); {@code log} against
- * {@code endLine} (hint 3); and a sink that fails (hint 4).
+ * Grades {@link LineLog}: {@code log} on one thread, then two threads logging at once (hint 1); printed
+ * pieces on one thread over random scripts, then on two threads at once, and on threads that share a name
+ * (hint 2); {@code log} against {@code endLine} (hint 3); and a sink that fails (hint 4).
  *
  * <p>The races are explored, not hoped for: Lincheck takes over the scheduler and tries the interleavings
  * of the two threads one by one, so a line that can be split is split on every run. The test's sink, like
@@ -42,6 +42,32 @@ class LineLogTest {
     @Test
     @Order(1)
     @Tag("hint:1")
+    void logWritesOneLineForEveryCallOnOneThread(Random random) {
+        CheckingSink sink = new CheckingSink();
+        LineLog log = new LineLog(sink);
+        StringBuilder expected = new StringBuilder();
+        List<String> calls = new ArrayList<>();
+        // The first call has no parts, so that every seed tries the empty line.
+        for (int call = 0; call < 8; call++) {
+            String[] parts = new String[call == 0 ? 0 : random.nextInt(4)];
+            for (int p = 0; p < parts.length; p++) {
+                parts[p] = piece(random);
+            }
+            calls.add("log(" + quoted(parts) + ")");
+            log.log(parts);
+            expected.append(String.join("", parts)).append('\n');
+            String got = sink.text();
+            if (!got.equals(expected.toString())) {
+                fail("One thread called " + String.join(", ", calls) + ". Then the sink must hold "
+                        + show(expected.toString()) + ", but it holds " + show(got) + ". Every log() writes one line,"
+                        + " its parts and then '\\n', however many parts it gets: with none, an empty line.");
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Tag("hint:1")
     void twoThreadsLoggingAtOnceWriteWholeLines() {
         Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
             Interleavings.runTogether("A call in this scenario", () -> logged.log().log("a1 ", "a2 ", "a3"),
@@ -52,7 +78,7 @@ class LineLogTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     @Tag("hint:2")
     void printedPiecesWaitForEndLineOverRandomScripts(Random random) {
         for (int script = 0; script < 300; script++) {
@@ -108,7 +134,7 @@ class LineLogTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @Tag("hint:2")
     void twoThreadsPrintingAtOnceKeepTheirOwnLines() {
         Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
@@ -128,7 +154,7 @@ class LineLogTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Tag("hint:2")
     void threadsThatShareANameKeepTheirOwnLines() throws Exception {
         for (String kind : List.of("platform", "virtual")) {
@@ -149,7 +175,7 @@ class LineLogTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @Tag("hint:2")
     void aThreadWithAnUnfinishedLineDoesNotHoldUpOthers() throws Exception {
         CheckingSink sink = new CheckingSink();
@@ -168,7 +194,7 @@ class LineLogTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Tag("hint:3")
     void logAndEndLineKeepEachOtherOut() {
         Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
@@ -184,7 +210,7 @@ class LineLogTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Tag("hint:4")
     void aSinkThatFailsLeavesTheLogUsableByEveryThread() throws Exception {
         for (String failing : List.of("log", "endLine")) {
