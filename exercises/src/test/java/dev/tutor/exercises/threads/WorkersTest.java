@@ -3,6 +3,7 @@ package dev.tutor.exercises.threads;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.support.Seeded;
+import dev.tutor.exercises.support.WorkerCode;
 import dev.tutor.exercises.threads.Workers.Result;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
@@ -31,9 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Grades {@link Workers}. The tests run in the order of the exercise: one platform thread per input, named
- * for the input's place in the list (hint 1); every worker started before runAll waits for any, and
- * runAll returning only when every worker has finished, with none left alive (hint 2); and a count of the
- * live threads by name (hint 3). The first failure names the first thing to fix.
+ * for the input's place in the list, adding to a list that allows several at once (hint 1); every worker
+ * started before runAll waits for any, runAll waiting in join() and returning only when every worker has
+ * finished, with none left alive, and throwing InterruptedException when interrupted (hint 2); and a count
+ * of the live threads by name (hint 3). The first failure names the first thing to fix.
  *
  * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise.
  * Inputs, names and counts come from a seeded generator; every seed also meets the edge cases (a repeated
@@ -156,10 +158,29 @@ class WorkersTest {
         }
     }
 
+    /**
+     * Workers that add to a plain ArrayList at the same moment lose a Result only when their adds overlap by a
+     * few nanoseconds: a run of 64 workers showed it 6 times in 300. The compiled code shows it every time.
+     */
+    @Test
+    @Order(2)
+    @Tag("hint:1")
+    void workersAddToAListThatAllowsSeveralAtOnce() {
+        List<String> unguarded = WorkerCode.unguardedAdds(Workers.class);
+        if (!unguarded.isEmpty()) {
+            fail("The task your workers run changes a collection that is not synchronized, holding no lock: "
+                    + String.join(", ", unguarded) + ". Every worker adds to the one list, several at the same"
+                    + " moment, and an ArrayList is not made for that: two adds at once can write the same slot, so"
+                    + " a Result is lost, or one of them throws. It takes two adds overlapping by nanoseconds, so most"
+                    + " runs show nothing, but it happens. Keep the list the stub makes,"
+                    + " Collections.synchronizedList(new ArrayList<>()), whose add() takes a lock.");
+        }
+    }
+
     // ---- hint 2: start all, then join all ----
 
     @Test
-    @Order(2)
+    @Order(3)
     @Tag("hint:2")
     void startsEveryWorkerBeforeWaitingForAny(Random random) throws InterruptedException {
         List<Integer> inputs = inputsWithARepeat(random, 3 + random.nextInt(4));
@@ -169,7 +190,7 @@ class WorkersTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @Tag("hint:2")
     void returnsOnlyWhenEveryWorkerHasFinishedAndLeavesNoneAlive(Random random) throws InterruptedException {
         List<Integer> inputs = inputsWithARepeat(random, 3 + random.nextInt(4));
@@ -177,6 +198,18 @@ class WorkersTest {
         try (HeldRun run = new HeldRun(prefix(random, "held"), inputs)) {
             finishOneByOne(run, n, random);
             run.assertResultsAndNoneLeftAlive();
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Tag("hint:2")
+    void anInterruptedCallerStopsWaitingAndThrowsInterruptedException(Random random) throws InterruptedException {
+        List<Integer> inputs = inputsWithARepeat(random, 2 + random.nextInt(4));
+        try (HeldRun run = new HeldRun(prefix(random, "interrupted"), inputs)) {
+            run.awaitAllWorking();
+            run.awaitCallerWaiting();
+            run.interruptCallerAndAwaitInterruptedException();
         }
     }
 
@@ -214,7 +247,7 @@ class WorkersTest {
     // ---- hint 3: counting the live threads by name ----
 
     @Test
-    @Order(4)
+    @Order(6)
     @Tag("hint:3")
     void countsTheLivePlatformThreadsWhoseNameStartsWithThePrefix(Random random) throws InterruptedException {
         String prefix = prefix(random, "count");
@@ -419,6 +452,15 @@ class WorkersTest {
                 if (state == Thread.State.WAITING) {
                     return;
                 }
+                String polling = polling(caller);
+                if (polling != null) {
+                    fail("With every worker of " + call() + " still working, runAll was not waiting in join(): it"
+                            + " was " + polling + ", polling for its workers to end. A poll sees an end only at its"
+                            + " next look, and a count of live threads by name also counts every other thread whose"
+                            + " name starts with the prefix, so one that is not a worker of this call keeps runAll"
+                            + " waiting as long as it lives. Call join() on each thread runAll started: it returns"
+                            + " the moment that thread has ended.");
+                }
                 if (state == Thread.State.TIMED_WAITING && first.getLockInfo() != null) {
                     break;
                 }
@@ -455,6 +497,74 @@ class WorkersTest {
                 }
                 pause();
             }
+        }
+
+        /**
+         * Interrupts the caller while it waits with every worker held, and checks that runAll ends by throwing
+         * InterruptedException. It may stop its workers first; it may not return as if they had finished, nor go
+         * on waiting for workers nobody has stopped.
+         */
+        void interruptCallerAndAwaitInterruptedException() {
+            ThreadInfo before = info(caller);
+            long waits = before == null ? 0 : before.getWaitedCount();
+            String waitedOn = waitingFor(caller, workers());
+            caller.interrupt();
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            while (caller.isAlive()) {
+                ThreadInfo now = info(caller);
+                if (now != null && now.getWaitedCount() > waits && now.getLockInfo() != null && allStillHeld()) {
+                    fail(call() + " was interrupted while it waited" + waitedOn + ", and went on to wait"
+                            + waitingFor(caller, workers()) + ", with every worker still working and none of them"
+                            + " interrupted. An interrupt asks the thread to stop what it is waiting for: join()"
+                            + " throws InterruptedException, and runAll, which declares it, should let it out rather"
+                            + " than catch it and wait on.");
+                }
+                if (System.nanoTime() > deadline) {
+                    fail(call() + " was interrupted while it waited" + waitedOn + ", and " + seconds(PATIENCE_NANOS)
+                            + " s later had neither thrown nor returned: it was " + caller.getState() + at(caller)
+                            + ". Let the InterruptedException that join() throws out of runAll.");
+                }
+                pause();
+            }
+            if (thrown instanceof InterruptedException) {
+                return;
+            }
+            List<String> working = new ArrayList<>();
+            for (Held h : held) {
+                if (h.left().getCount() > 0) {
+                    working.add(h.thread().getName());
+                }
+            }
+            Collections.sort(working);
+            String still = working.isEmpty() ? "" : ", while " + String.join(", ", working) + " "
+                    + (working.size() == 1 ? "was" : "were") + " still working";
+            if (thrown != null) {
+                fail(call() + " was interrupted while it waited" + waitedOn + ", and threw " + thrown + still
+                        + ". runAll declares InterruptedException: let the one join() throws out as it is, so that"
+                        + " the caller can tell it was interrupted.", thrown);
+            }
+            List<Result> got = returned == null ? List.of() : List.copyOf(returned);
+            fail(call() + " was interrupted while it waited" + waitedOn + ", and returned " + sorted(got) + still
+                    + ". An interrupt is a request to stop waiting, and join() reports it by throwing"
+                    + " InterruptedException; caught and only noted with interrupt(), the next join() throws at"
+                    + " once too, and runAll returns as if the work were done. Let the InterruptedException out of"
+                    + " runAll, which declares it.");
+        }
+
+        /**
+         * Whether every worker is still parked in the work, neither interrupted nor about to leave it. The flag is
+         * read before the state: a worker whose flag the wait has already cleared is running, not waiting, until
+         * it has left the work.
+         */
+        private boolean allStillHeld() {
+            for (Held h : held) {
+                boolean interrupted = h.thread().isInterrupted();
+                Thread.State state = h.thread().getState();
+                if (interrupted || state != Thread.State.WAITING || h.left().getCount() == 0) {
+                    return false;
+                }
+            }
+            return held.size() == n;
         }
 
         /** Lets worker {@code k} (named prefix + k) finish, and checks that runAll did not return early. */
@@ -617,6 +727,33 @@ class WorkersTest {
     private static boolean sameLock(LockInfo a, LockInfo b) {
         return a != null && b != null && a.getIdentityHashCode() == b.getIdentityHashCode()
                 && a.getClassName().equals(b.getClassName());
+    }
+
+    /**
+     * What the caller is doing, if it is polling rather than waiting: "sleeping in Thread.sleep (Workers.java:60)" or
+     * "counting threads in countAlive (Workers.java:59)"; null otherwise. A right answer never does either while its
+     * workers are held, and a poll spends nearly all its time in one of them.
+     */
+    private static String polling(Thread caller) {
+        StackTraceElement[] stack = caller.getStackTrace();
+        boolean sleeping = false;
+        for (int i = 0; i < stack.length; i++) {
+            StackTraceElement frame = stack[i];
+            if (frame.getClassName().equals("java.lang.Thread") && frame.getMethodName().startsWith("sleep")) {
+                sleeping = true;
+            } else if (frame.getClassName().equals(Workers.class.getName())) {
+                if (frame.getMethodName().equals("countAlive") && i + 1 < stack.length) {
+                    return "counting threads in countAlive (called at " + stack[i + 1].getFileName() + ":"
+                            + stack[i + 1].getLineNumber() + ")";
+                }
+                if (sleeping) {
+                    return "sleeping in Thread.sleep (called at " + frame.getFileName() + ":" + frame.getLineNumber()
+                            + ")";
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Still running its task: not ended, and not waiting somewhere outside it either. */

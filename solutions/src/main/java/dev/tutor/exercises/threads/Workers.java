@@ -37,7 +37,11 @@ public final class Workers {
      * <p>The thread for {@code inputs.get(i)} is named {@code namePrefix + (i + 1)}: with the prefix
      * {@code "worker-"}, the workers are {@code worker-1}, {@code worker-2} and so on.
      *
+     * <p>If the calling thread is interrupted while runAll waits for its workers, runAll stops waiting and
+     * throws {@link InterruptedException}, as {@link Thread#join()} does; it does not return its results then.
+     *
      * @return one {@link Result} per input, in any order
+     * @throws InterruptedException if the calling thread is interrupted while it waits
      */
     public static List<Result> runAll(String namePrefix, List<Integer> inputs, IntToLongFunction work)
             throws InterruptedException {
