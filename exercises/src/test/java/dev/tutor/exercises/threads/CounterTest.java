@@ -2,6 +2,7 @@ package dev.tutor.exercises.threads;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Interleavings;
 import dev.tutor.exercises.support.Seeded;
 import java.lang.management.LockInfo;
@@ -10,6 +11,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -135,6 +137,7 @@ class CounterTest {
         assertNoField(SynchronizedCounter.class, AtomicLong.class, "AtomicCounter");
         assertNoField(SynchronizedCounter.class, LongAdder.class, "AdderCounter");
         assertCountsInALong(SynchronizedCounter.class);
+        countsPastTheIntRange("SynchronizedCounter", new SynchronizedCounter(), "return count", random);
     }
 
     // ---- AtomicCounter (hint 2) ----
@@ -157,9 +160,22 @@ class CounterTest {
     @Test
     @Order(6)
     @Tag("hint:2")
-    void atomicCounterKeepsItsCountInAnAtomicLong() {
+    void atomicCounterKeepsItsCountInAnAtomicLong(Random random) {
         assertCountsInALong(AtomicCounter.class);
         assertHasField(AtomicCounter.class, AtomicLong.class, "keep the count in a private final AtomicLong");
+        countsPastTheIntRange("AtomicCounter", new AtomicCounter(), "return count.get()", random);
+        // A read with no ordering passes every run here: a test's threads are joined before it reads. What it
+        // loses is a reader in a loop, which the JIT may let read the field once and never again.
+        Collection<String> plainReads = CompiledNest.forbiddenUses(CompiledNest.of(AtomicCounter.class),
+                "a read with no memory ordering", (owner, name) -> owner.equals(AtomicLong.class.getName())
+                        && name.equals("getPlain"));
+        if (!plainReads.isEmpty()) {
+            fail("AtomicCounter reads its count with " + String.join("; ", plainReads) + ". getPlain() reads the"
+                    + " AtomicLong as if it were a plain long field: nothing makes it see another thread's"
+                    + " increments, and a thread that calls get() in a loop may be left reading one old value for"
+                    + " ever, the JIT keeping it in a register. Return count.get(), which reads with the"
+                    + " guarantees of a volatile field.");
+        }
     }
 
     // ---- AdderCounter (hint 3) ----
@@ -182,9 +198,10 @@ class CounterTest {
     @Test
     @Order(9)
     @Tag("hint:3")
-    void adderCounterKeepsItsCountInALongAdder() {
+    void adderCounterKeepsItsCountInALongAdder(Random random) {
         assertCountsInALong(AdderCounter.class);
         assertHasField(AdderCounter.class, LongAdder.class, "keep the count in a private final LongAdder");
+        countsPastTheIntRange("AdderCounter", new AdderCounter(), "return count.sum()", random);
     }
 
     // ---- the checks ----
@@ -404,6 +421,81 @@ class CounterTest {
                         field.getName(), type.getSimpleName(), Integer.MAX_VALUE, Integer.MIN_VALUE));
             }
         }
+    }
+
+    /**
+     * Brings a new counter's count close to {@link Integer#MAX_VALUE} through its own field, as that many
+     * increments would, then increments it past that and checks that get() gives the exact long back. Counting
+     * there one by one would take seconds; the fields only tell whether get() keeps the whole long. A counter
+     * whose count the test cannot find (no single long, Long, AtomicLong or LongAdder field holding it) is left
+     * to the other checks.
+     */
+    private static void countsPastTheIntRange(String name, Counter counter, String right, Random random) {
+        Field field = countField(counter.getClass());
+        if (field == null) {
+            return;
+        }
+        long before = 1 + random.nextInt(5);
+        for (int i = 0; i < before; i++) {
+            counter.increment();
+        }
+        int shortOf = random.nextInt(4);
+        long given = Integer.MAX_VALUE - before - shortOf;
+        try {
+            field.setAccessible(true);
+            Object value = field.get(counter);
+            if (value instanceof AtomicLong atomic) {
+                atomic.addAndGet(given);
+            } else if (value instanceof LongAdder adder) {
+                adder.add(given);
+            } else if (field.getType() == long.class || value instanceof Long) {
+                synchronized (counter) {
+                    if (field.getType() == long.class) {
+                        field.setLong(counter, field.getLong(counter) + given);
+                    } else {
+                        field.set(counter, (Long) field.get(counter) + given);
+                    }
+                }
+            } else {
+                return;
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return;   // a count the test cannot reach is left to the other checks
+        }
+        // Enough increments to cross Integer.MAX_VALUE, whatever the random steps: the count ends past it.
+        long after = shortOf + 1 + random.nextInt(6);
+        for (int i = 0; i < after; i++) {
+            counter.increment();
+        }
+        long expected = before + given + after;
+        long seen = counter.get();
+        if (seen != expected) {
+            String cut = seen == (int) expected ? String.format(" %,d is that count cut to an int, as intValue() or"
+                    + " a cast to (int) does: past %,d an int wraps around to the negatives.", seen,
+                    Integer.MAX_VALUE) : "";
+            fail(String.format("A new %s was incremented %d times, then its %s field %s was given %,d more, as that"
+                    + " many increments would have done, and it was incremented %d times more: get() returned %,d"
+                    + " for a count of %,d.%s Counter's count is a long, exact past %,d: %s, the whole long.",
+                    name, before, field.getType().getSimpleName(), field.getName(), given, after, seen, expected,
+                    cut, Integer.MAX_VALUE, right));
+        }
+    }
+
+    /** The one instance field that can hold a long count, or null when there is none or more than one. */
+    private static Field countField(Class<?> owner) {
+        Field found = null;
+        for (Field field : owner.getDeclaredFields()) {
+            Class<?> type = field.getType();
+            if (!isDeclared(field) || Modifier.isStatic(field.getModifiers()) || !(type == long.class
+                    || type == Long.class || type == AtomicLong.class || type == LongAdder.class)) {
+                continue;
+            }
+            if (found != null) {
+                return null;
+            }
+            found = field;
+        }
+        return found;
     }
 
     /** A field written in the source, not one a tool added to the compiled class (a coverage probe). */
