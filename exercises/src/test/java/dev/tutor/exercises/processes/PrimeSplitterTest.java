@@ -152,7 +152,15 @@ class PrimeSplitterTest {
             long limit = c[0];
             int workers = (int) c[1];
             String call = "plan(" + limit + ", " + workers + ")";
-            List<List<Range>> plan = PrimeSplitter.plan(limit, workers);
+            List<List<Range>> plan;
+            try {
+                plan = PrimeSplitter.plan(limit, workers);
+            } catch (IllegalArgumentException e) {
+                throw new AssertionError(call + " threw " + e + ". It refuses only workers < 1 and limit < workers:"
+                        + " with " + limit + (limit == 1 ? " number" : " numbers") + " for " + workers
+                        + (workers == 1 ? " worker" : " workers") + " every worker can have at least one"
+                        + (limit == workers ? ", exactly one each" : "") + ".", e);
+            }
             if (plan == null || plan.size() != workers) {
                 fail(call + " returned " + (plan == null ? "null" : plan.size() + " lists of ranges") + "; it must"
                         + " return one list per worker, " + workers + " in all.");
