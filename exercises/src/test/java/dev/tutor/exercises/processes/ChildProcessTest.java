@@ -330,7 +330,9 @@ class ChildProcessTest {
             }
             long goneAt = System.nanoTime();
             // A run() that takes the lines when the child ends is back within microseconds; a second is plenty.
-            Outcome early = call.await(Duration.ofSeconds(1));
+            // One found waiting for its reader in the meantime will not come back before the end of the output,
+            // so the gate may open at once.
+            Outcome early = call.awaitUnlessWaitingForAReader(Duration.ofSeconds(1));
             Files.createFile(gate);
             Outcome o = early != null ? early : call.await(Duration.ofSeconds(5));
             if (o == null) {
@@ -862,6 +864,46 @@ class ChildProcessTest {
             } catch (TimeoutException e) {
                 return null;
             }
+        }
+
+        /**
+         * The outcome, once run() has come back within {@code within}; null as soon as the calling thread is seen
+         * waiting, with no time limit, for another thread in a way that only a reader of the output ends (a
+         * FutureTask's get(), a join(), a latch), or at the end of {@code within}. A wait for the child itself (waitFor(), onExit(),
+         * a sleep between looks) never counts: a run() in one of those may come back at any moment.
+         */
+        Outcome awaitUnlessWaitingForAReader(Duration within) throws InterruptedException, ExecutionException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                Outcome o = await(Duration.ofMillis(5));
+                if (o != null) {
+                    return o;
+                }
+                // WAITING alone: a wait with a time limit may give up and come back before the output's end.
+                if (thread.getState() == Thread.State.WAITING && waitsForAReader()) {
+                    return null;
+                }
+            }
+            return await(Duration.ZERO);
+        }
+
+        private boolean waitsForAReader() {
+            boolean reader = false;
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                String where = frame.getClassName() + "." + frame.getMethodName();
+                if (where.startsWith("java.lang.Process") || where.startsWith("java.util.concurrent.CompletableFuture")
+                        || where.equals("java.lang.Thread.sleep") || where.startsWith(ChildProcessTest.class.getName())) {
+                    return false;
+                }
+                if (where.equals("java.util.concurrent.FutureTask.get") || where.equals("java.lang.Thread.join")
+                        || where.equals("java.util.concurrent.CountDownLatch.await")) {
+                    reader = true;
+                }
+                if (reader && frame.getClassName().startsWith(ChildProcess.class.getName())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Where the calling thread waits, in the learner's code, for a message about a hang. */
