@@ -3,10 +3,7 @@ package dev.tutor.exercises.support;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,14 +15,9 @@ import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.FieldNode;
-import org.objectweb.asm.tree.JumpInsnNode;
-import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LineNumberNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
@@ -45,9 +37,6 @@ import org.objectweb.asm.tree.VarInsnNode;
  * of lock. The read of a field to lock on it ({@code synchronized (count)}) is not an access the lock guards.
  */
 public final class GuardedFields {
-    /** Locks held at once that are counted; deeper nesting counts as this, and keeps the search finite. */
-    private static final int MOST = 8;
-
     private GuardedFields() {
     }
 
@@ -91,7 +80,7 @@ public final class GuardedFields {
             if (start == null || method.name.equals("<init>") || method.name.equals("<clinit>")) {
                 continue;
             }
-            int[] depth = depths(method, start, loader);
+            int[] depth = LockDepths.of(method, start, loader);
             int line = 0;
             for (int i = 0; i < method.instructions.size(); i++) {
                 AbstractInsnNode insn = method.instructions.get(i);
@@ -145,7 +134,7 @@ public final class GuardedFields {
                 if (start == null) {
                     continue;
                 }
-                int[] depth = depths(method, start, loader);
+                int[] depth = LockDepths.of(method, start, loader);
                 for (int i = 0; i < method.instructions.size(); i++) {
                     if (depth[i] < 0 || !(method.instructions.get(i) instanceof MethodInsnNode call)
                             || !call.owner.equals(node.name)) {
@@ -156,7 +145,7 @@ public final class GuardedFields {
                             || (callee.access & Opcodes.ACC_SYNTHETIC) != 0) {
                         continue;
                     }
-                    int at = Math.min(MOST, depth[i] + ((callee.access & Opcodes.ACC_SYNCHRONIZED) != 0 ? 1 : 0));
+                    int at = LockDepths.entering(callee, depth[i]);
                     Integer before = entry.get(callee.name + callee.desc);
                     if (before == null || at < before) {
                         entry.put(callee.name + callee.desc, at);
@@ -175,87 +164,6 @@ public final class GuardedFields {
             }
         }
         return null;
-    }
-
-    /**
-     * How many locks the method holds before each instruction, -1 where it is never reached. Where paths with
-     * different depths meet, the least counts: on one of them the lock is not held.
-     */
-    private static int[] depths(MethodNode method, int start, ClassLoader loader) {
-        int size = method.instructions.size();
-        int[] depth = new int[size];
-        Arrays.fill(depth, -1);
-        if (size == 0) {
-            return depth;
-        }
-        Deque<Integer> work = new ArrayDeque<>();
-        reach(depth, work, 0, start);
-        while (!work.isEmpty()) {
-            int i = work.pop();
-            AbstractInsnNode insn = method.instructions.get(i);
-            int here = depth[i];
-            for (TryCatchBlockNode handler : method.tryCatchBlocks) {
-                if (method.instructions.indexOf(handler.start) <= i && i < method.instructions.indexOf(handler.end)) {
-                    reach(depth, work, method.instructions.indexOf(handler.handler), here);
-                }
-            }
-            int after = Math.max(0, Math.min(MOST, here + change(insn, loader)));
-            if (insn instanceof JumpInsnNode jump) {
-                reach(depth, work, method.instructions.indexOf(jump.label), after);
-            } else if (insn instanceof TableSwitchInsnNode table) {
-                reach(depth, work, method.instructions.indexOf(table.dflt), after);
-                for (LabelNode label : table.labels) {
-                    reach(depth, work, method.instructions.indexOf(label), after);
-                }
-            } else if (insn instanceof LookupSwitchInsnNode lookup) {
-                reach(depth, work, method.instructions.indexOf(lookup.dflt), after);
-                for (LabelNode label : lookup.labels) {
-                    reach(depth, work, method.instructions.indexOf(label), after);
-                }
-            }
-            if (i + 1 < size && !endsFlow(insn.getOpcode())) {
-                reach(depth, work, i + 1, after);
-            }
-        }
-        return depth;
-    }
-
-    private static void reach(int[] depth, Deque<Integer> work, int i, int at) {
-        if (depth[i] < 0 || at < depth[i]) {
-            depth[i] = at;
-            work.push(i);
-        }
-    }
-
-    private static boolean endsFlow(int opcode) {
-        return opcode == Opcodes.GOTO || opcode == Opcodes.ATHROW || opcode == Opcodes.TABLESWITCH
-                || opcode == Opcodes.LOOKUPSWITCH || (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN);
-    }
-
-    /** What an instruction does to the number of locks held: +1 takes one, -1 lets one go. */
-    private static int change(AbstractInsnNode insn, ClassLoader loader) {
-        if (insn.getOpcode() == Opcodes.MONITORENTER) {
-            return 1;
-        }
-        if (insn.getOpcode() == Opcodes.MONITOREXIT) {
-            return -1;
-        }
-        if (insn instanceof MethodInsnNode call && call.desc.equals("()V") && isLock(call.owner, loader)) {
-            return switch (call.name) {
-                case "lock", "lockInterruptibly" -> 1;
-                case "unlock" -> -1;
-                default -> 0;
-            };
-        }
-        return 0;
-    }
-
-    private static boolean isLock(String internalName, ClassLoader loader) {
-        try {
-            return Lock.class.isAssignableFrom(Class.forName(internalName.replace('/', '.'), false, loader));
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     /** Whether a read only fetches the object to lock on: javac's {@code dup; astore; monitorenter}. */

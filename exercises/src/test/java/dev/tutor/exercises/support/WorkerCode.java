@@ -5,36 +5,53 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Handle;
-import org.objectweb.asm.Label;
-import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.SourceInterpreter;
+import org.objectweb.asm.tree.analysis.SourceValue;
 
 /**
- * Finds, in the compiled classes of an exercise, the places where code that runs on a worker thread adds to a
- * plain {@code java.util} collection with no lock, for the tests of exercises whose workers share one list.
+ * Finds, in the compiled classes of an exercise, the places where code that runs on a worker thread changes a
+ * plain {@code java.util} collection that other threads share, holding no lock, for the tests of exercises whose
+ * workers share one list. Not a test itself.
  *
  * <p>Two workers adding to an {@code ArrayList} at the same moment lose an element only when their adds overlap
  * by a few nanoseconds, which a test on two busy cores sees in a few runs out of a hundred. The compiled code
  * shows the mistake every time: the task handed to a thread calls {@code add} on a collection that is not
- * synchronized, holds no monitor, and nothing in the class makes a collection that would allow it.
+ * synchronized, at an instruction where no lock is held.
  *
- * <p>Worker code is the body of every {@code Runnable} lambda or method reference in the class's nest, the
- * {@code run()} of every nest class that is a {@code Runnable} or a {@code Thread}, and the nest's methods those
- * call, except where a monitor is held ({@code synchronized} blocks and methods). The check is silent as soon as
- * the nest makes anything that can share a collection safely ({@code Collections.synchronizedList} and its
- * siblings, a {@code java.util.concurrent} collection or lock, {@code Vector}, {@code Hashtable}): a wrong answer
- * it misses is left to the behaviour tests, and a right one is never blamed.
+ * <p>Worker code is the body of every {@code Runnable} lambda in the class's nest, the {@code run()} of every
+ * nest class that is a {@code Runnable} or a {@code Thread}, and the nest's methods those call. Locks are counted
+ * per instruction, as {@link LockDepths} follows them: {@code synchronized} methods and blocks, a {@code Lock}'s
+ * {@code lock()} to its {@code unlock()}. A collection only one worker can reach is not shared: one the worker
+ * makes itself, one made afresh for each worker in the loop that hands out the tasks, or a field of the worker's
+ * own object set only by its constructor to a new collection. What cannot be followed is left alone rather than
+ * guessed: the check is silent when the nest makes anything that can share a collection safely (a synchronized
+ * wrapper, a {@code java.util.concurrent} collection, {@code Vector}, {@code Hashtable}) or guards with something
+ * it does not count ({@code tryLock()}, a {@code Semaphore}, a {@code StampedLock}). A wrong answer it misses is
+ * left to the behaviour tests; a right one is never blamed.
  */
 public final class WorkerCode {
     /** Collections that are not safe to change from two threads at once, as their class files name them. */
@@ -47,167 +64,378 @@ public final class WorkerCode {
     private static final Set<String> CHANGES = Set.of("add", "addAll", "addFirst", "addLast", "offer", "offerFirst",
             "offerLast", "push", "put", "putAll", "putIfAbsent", "merge", "compute", "computeIfAbsent", "set");
 
-    private WorkerCode() {
+    private final ClassLoader loader;
+        private final Map<String, MethodNode> methods = new LinkedHashMap<>();
+    private final Map<String, ClassNode> ownerOf = new HashMap<>();
+    private final Map<String, Flow> flows = new HashMap<>();
+    /** For a lambda's body, the places that capture its arguments: the capturing method and the instruction. */
+    private final Map<String, List<Capture>> captures = new LinkedHashMap<>();
+
+    private WorkerCode(ClassLoader loader) {
+        this.loader = loader;
     }
 
     /**
-     * Each unguarded change of a plain collection in {@code host}'s worker code, as
-     * {@code "ArrayList.add() (Workers.java:52)"}, in the order of the source; empty when there is none or when
-     * the nest makes something that shares a collection safely.
+     * Each unguarded change of a shared plain collection in {@code host}'s worker code, as
+     * {@code "ArrayList.add() (Workers.java:52)"}, in the order it is found; empty when there is none or when
+     * the nest uses something the check does not follow.
      */
     public static List<String> unguardedAdds(Class<?> host) {
-        Map<String, Method> methods = new HashMap<>();
-        Set<String> roots = new LinkedHashSet<>();
-        boolean[] safeSharing = new boolean[1];
+        WorkerCode code = new WorkerCode(host.getClassLoader());
         for (Class<?> member : host.getNestMembers()) {
-            String name = member.getName();
-            try (InputStream in = member.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
-                if (in == null) {
-                    throw new IllegalStateException("no class file for " + name);
+            code.read(member);
+        }
+        return code.cannotFollow() ? List.of() : code.find();
+    }
+
+    private void read(Class<?> member) {
+        String name = member.getName();
+        try (InputStream in = member.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+            if (in == null) {
+                throw new IllegalStateException("no class file for " + name);
+            }
+            ClassNode node = new ClassNode();
+            new ClassReader(in).accept(node, ClassReader.SKIP_FRAMES);
+            for (MethodNode method : node.methods) {
+                methods.put(key(node.name, method.name, method.desc), method);
+                ownerOf.put(key(node.name, method.name, method.desc), node);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the class file of " + name, e);
+        }
+    }
+
+    /** Whether the nest makes a collection that can be shared safely, or guards with a lock not counted here. */
+    private boolean cannotFollow() {
+        for (MethodNode method : methods.values()) {
+            for (AbstractInsnNode insn : method.instructions) {
+                if (insn instanceof TypeInsnNode type && sharesSafely(type.desc, "")
+                        || insn instanceof MethodInsnNode call && (sharesSafely(call.owner, call.name)
+                        || call.name.equals("tryLock") && LockDepths.isLock(call.owner, loader))) {
+                    return true;
                 }
-                new ClassReader(in).accept(new Reader(methods, roots, safeSharing), ClassReader.SKIP_FRAMES);
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading the class file of " + name, e);
+                if (insn instanceof InvokeDynamicInsnNode indy) {
+                    for (Object argument : indy.bsmArgs) {
+                        if (argument instanceof Handle handle && sharesSafely(handle.getOwner(), handle.getName())) {
+                            return true;
+                        }
+                    }
+                }
             }
         }
-        if (safeSharing[0]) {
-            return List.of();
+        return false;
+    }
+
+    /** Whether a class, by its internal name, lets threads share a collection or guards one in a way not followed. */
+    private static boolean sharesSafely(String owner, String name) {
+        return owner.equals("java/util/Collections") && name.startsWith("synchronized")
+                || owner.startsWith("java/util/concurrent/") && !owner.startsWith("java/util/concurrent/atomic/")
+                && (owner.contains("Concurrent") || owner.contains("CopyOnWrite") || owner.contains("Blocking")
+                || owner.equals("java/util/concurrent/Semaphore") || owner.endsWith("/StampedLock"))
+                || owner.equals("java/util/Vector") || owner.equals("java/util/Hashtable")
+                || owner.equals("java/util/Stack");
+    }
+
+    private List<String> find() {
+        Deque<Entry> toVisit = new ArrayDeque<>();
+        for (Map.Entry<String, MethodNode> each : methods.entrySet()) {
+            ClassNode owner = ownerOf.get(each.getKey());
+            MethodNode method = each.getValue();
+            boolean runsOnAThread = "java/lang/Thread".equals(owner.superName)
+                    || owner.interfaces.contains("java/lang/Runnable");
+            if (runsOnAThread && method.name.equals("run") && method.desc.equals("()V")) {
+                toVisit.add(new Entry(each.getKey(), LockDepths.entering(method, 0), new BitSet()));
+            }
+            for (int i = 0; i < method.instructions.size(); i++) {
+                if (method.instructions.get(i) instanceof InvokeDynamicInsnNode indy
+                        && Type.getReturnType(indy.desc).getInternalName().equals("java/lang/Runnable")) {
+                    for (Object argument : indy.bsmArgs) {
+                        String body = argument instanceof Handle handle
+                                ? key(handle.getOwner(), handle.getName(), handle.getDesc()) : null;
+                        if (body != null && methods.containsKey(body)) {
+                            captures.computeIfAbsent(body, k -> new ArrayList<>())
+                                    .add(new Capture(each.getKey(), i));
+                        }
+                    }
+                }
+            }
+        }
+        for (String body : captures.keySet()) {
+            toVisit.add(new Entry(body, LockDepths.entering(methods.get(body), 0), privateCaptures(body)));
         }
         List<String> found = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        Deque<String> toVisit = new ArrayDeque<>(roots);
+        Set<Entry> seen = new HashSet<>();
         while (!toVisit.isEmpty()) {
-            Method method = methods.get(toVisit.pop());
-            if (method == null || !seen.add(method.key) || method.holdsMonitor) {
-                continue;
-            }
-            for (Call call : method.calls) {
-                if (PLAIN.contains(call.owner) && CHANGES.contains(call.name)) {
-                    String place = call.owner.substring(call.owner.lastIndexOf('/') + 1) + "." + call.name + "() ("
-                            + method.sourceFile + ":" + call.line + ")";
-                    if (!found.contains(place)) {
-                        found.add(place);
-                    }
-                } else if (methods.containsKey(call.owner + "." + call.name + call.descriptor)) {
-                    toVisit.add(call.owner + "." + call.name + call.descriptor);
-                }
+            Entry entry = toVisit.pop();
+            if (seen.add(entry)) {
+                visit(entry, toVisit, found);
             }
         }
         return List.copyOf(found);
     }
 
-    /** Whether a class, by its internal name, is one that lets threads share a collection or guard one. */
-    private static boolean sharesSafely(String owner, String name) {
-        return owner.equals("java/util/Collections") && name.startsWith("synchronized")
-                || owner.startsWith("java/util/concurrent/") && !owner.startsWith("java/util/concurrent/atomic/")
-                && (owner.contains("Concurrent") || owner.contains("CopyOnWrite") || owner.contains("Blocking")
-                || owner.startsWith("java/util/concurrent/locks/"))
-                || owner.equals("java/util/Vector") || owner.equals("java/util/Hashtable")
-                || owner.equals("java/util/Stack");
-    }
-
-    private record Call(String owner, String name, String descriptor, int line) {
-    }
-
-    /** One method's calls, and whether it holds a monitor anywhere (then its changes are taken as guarded). */
-    private static final class Method {
-        final String key;
-        final String sourceFile;
-        final List<Call> calls = new ArrayList<>();
-        boolean holdsMonitor;
-
-        Method(String key, String sourceFile, boolean synchronizedMethod) {
-            this.key = key;
-            this.sourceFile = sourceFile;
-            this.holdsMonitor = synchronizedMethod;
-        }
-    }
-
-    private static final class Reader extends ClassVisitor {
-        private final Map<String, Method> methods;
-        private final Set<String> roots;
-        private final boolean[] safeSharing;
-        private String className;
-        private boolean runsOnAThread;
-        private String sourceFile = "Unknown";
-
-        Reader(Map<String, Method> methods, Set<String> roots, boolean[] safeSharing) {
-            super(Opcodes.ASM9);
-            this.methods = methods;
-            this.roots = roots;
-            this.safeSharing = safeSharing;
-        }
-
-        @Override
-        public void visit(int version, int access, String name, String signature, String superName,
-                          String[] interfaces) {
-            className = name;
-            runsOnAThread = "java/lang/Thread".equals(superName) || List.of(interfaces).contains("java/lang/Runnable");
-        }
-
-        @Override
-        public void visitSource(String source, String debug) {
-            if (source != null) {
-                sourceFile = source;
+    /** Looks at one method entered holding {@code entry.held} locks, with the given parameter slots private. */
+    private void visit(Entry entry, Deque<Entry> toVisit, List<String> found) {
+        MethodNode method = methods.get(entry.method);
+        ClassNode owner = ownerOf.get(entry.method);
+        int[] depth = LockDepths.of(method, entry.held, loader);
+        Flow flow = flow(entry.method);
+        int line = 0;
+        for (int i = 0; i < method.instructions.size(); i++) {
+            AbstractInsnNode insn = method.instructions.get(i);
+            if (insn instanceof LineNumberNode number) {
+                line = number.line;
+            }
+            if (depth[i] < 0 || !(insn instanceof MethodInsnNode call)) {
+                continue;
+            }
+            if (PLAIN.contains(call.owner) && CHANGES.contains(call.name)) {
+                int receiver = Type.getArgumentTypes(call.desc).length;
+                if (depth[i] == 0 && !isPrivate(entry, flow, flow.stack(i, receiver), owner)) {
+                    String place = call.owner.substring(call.owner.lastIndexOf('/') + 1) + "." + call.name + "() ("
+                            + owner.sourceFile + ":" + line + ")";
+                    if (!found.contains(place)) {
+                        found.add(place);
+                    }
+                }
+            } else if (methods.containsKey(key(call.owner, call.name, call.desc))) {
+                String callee = key(call.owner, call.name, call.desc);
+                Type[] arguments = Type.getArgumentTypes(call.desc);
+                boolean instance = call.getOpcode() != Opcodes.INVOKESTATIC;
+                BitSet privateSlots = new BitSet();
+                int slot = instance ? 1 : 0;
+                for (int a = 0; a < arguments.length; a++) {
+                    if (isPrivate(entry, flow, flow.stack(i, arguments.length - 1 - a), owner)) {
+                        privateSlots.set(slot);
+                    }
+                    slot += arguments[a].getSize();
+                }
+                toVisit.add(new Entry(callee, LockDepths.entering(methods.get(callee), depth[i]), privateSlots));
             }
         }
+    }
 
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                         String[] exceptions) {
-            String key = className + "." + name + descriptor;
-            Method method = new Method(key, sourceFile, (access & Opcodes.ACC_SYNCHRONIZED) != 0);
-            methods.put(key, method);
-            if (runsOnAThread && name.equals("run") && descriptor.equals("()V")) {
-                roots.add(key);
+    /**
+     * Whether a value only the running worker can reach: a collection made in this method, a private parameter,
+     * or a field of the worker's own object its constructors alone set, each time to a new collection.
+     */
+    private boolean isPrivate(Entry entry, Flow flow, SourceValue value, ClassNode owner) {
+        if (value == null || value.insns.isEmpty()) {
+            return false;
+        }
+        for (Object source : flow.origins(value)) {
+            boolean fresh = isNew(source);
+            boolean parameter = source instanceof Flow.Parameter p && entry.privateSlots.get(p.slot());
+            boolean ownField = source instanceof FieldInsnNode field && field.getOpcode() == Opcodes.GETFIELD
+                    && field.owner.equals(owner.name) && isThis(flow, field) && setOnlyFresh(owner, field.name);
+            if (!fresh && !parameter && !ownField) {
+                return false;
             }
-            return new MethodVisitor(Opcodes.ASM9) {
-                private int line;
+        }
+        return true;
+    }
 
-                @Override
-                public void visitLineNumber(int line, Label start) {
-                    this.line = line;
-                }
+    /** Whether a GETFIELD reads a field of {@code this} (slot 0 of an instance method, never stored to). */
+    private static boolean isThis(Flow flow, AbstractInsnNode getField) {
+        SourceValue object = flow.stack(flow.method.instructions.indexOf(getField), 0);
+        for (Object source : flow.origins(object)) {
+            if (!(source instanceof Flow.Parameter p) || p.slot() != 0
+                    || (flow.method.access & Opcodes.ACC_STATIC) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 
-                @Override
-                public void visitInsn(int opcode) {
-                    if (opcode == Opcodes.MONITORENTER) {
-                        method.holdsMonitor = true;
+    /** Whether the class's constructors alone store the field, each store a collection new at that point. */
+    private boolean setOnlyFresh(ClassNode owner, String field) {
+        for (MethodNode method : owner.methods) {
+            Flow flow = null;
+            for (int i = 0; i < method.instructions.size(); i++) {
+                if (method.instructions.get(i) instanceof FieldInsnNode put && put.getOpcode() == Opcodes.PUTFIELD
+                        && put.owner.equals(owner.name) && put.name.equals(field)) {
+                    if (!method.name.equals("<init>")) {
+                        return false;
                     }
-                }
-
-                @Override
-                public void visitTypeInsn(int opcode, String type) {
-                    safeSharing[0] |= sharesSafely(type, "");
-                }
-
-                @Override
-                public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
-                                            boolean isInterface) {
-                    safeSharing[0] |= sharesSafely(owner, name);
-                    method.calls.add(new Call(owner, name, descriptor, line));
-                }
-
-                @Override
-                public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap,
-                                                   Object... arguments) {
-                    // A lambda or method reference made into a Runnable: its body is what a thread runs.
-                    if (Type.getReturnType(descriptor).getInternalName().equals("java/lang/Runnable")) {
-                        for (Object argument : arguments) {
-                            if (argument instanceof Handle handle && handle.getOwner().startsWith(
-                                    className.contains("$") ? className.substring(0, className.indexOf('$'))
-                                            : className)) {
-                                roots.add(handle.getOwner() + "." + handle.getName() + handle.getDesc());
-                            }
+                    flow = flow != null ? flow : flow(key(owner.name, method.name, method.desc));
+                    for (Object source : flow.origins(flow.stack(i, 0))) {
+                        if (!isNew(source)) {
+                            return false;
                         }
                     }
-                    for (Object argument : arguments) {
-                        if (argument instanceof Handle handle) {
-                            safeSharing[0] |= sharesSafely(handle.getOwner(), handle.getName());
-                        }
-                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The parameter slots of a lambda's body whose captured value is, at every place that captures it, a collection
+     * made afresh each time round a loop that runs through the capture: each worker gets one of its own.
+     */
+    private BitSet privateCaptures(String body) {
+        BitSet slots = new BitSet();
+        MethodNode lambda = methods.get(body);
+        Type[] parameters = Type.getArgumentTypes(lambda.desc);
+        boolean instance = (lambda.access & Opcodes.ACC_STATIC) == 0;
+        List<Capture> places = captures.getOrDefault(body, List.of());
+        for (Capture place : places) {
+            InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) methods.get(place.method).instructions
+                    .get(place.at);
+            Type[] captured = Type.getArgumentTypes(indy.desc);
+            Flow flow = flow(place.method);
+            for (int a = 0; a < captured.length; a++) {
+                int target = instance ? (a == 0 ? -1 : slotOf(parameters, a - 1) + 1) : slotOf(parameters, a);
+                SourceValue value = flow.stack(place.at, captured.length - 1 - a);
+                boolean perWorker = target >= 0 && !flow.origins(value).isEmpty();
+                for (Object source : flow.origins(value)) {
+                    perWorker &= isNew(source) && flow.onALoopWith(
+                            flow.method.instructions.indexOf((AbstractInsnNode) source), place.at);
+                }
+                if (perWorker && (place == places.get(0) || slots.get(target))) {
+                    slots.set(target);
+                } else if (target >= 0) {
+                    slots.clear(target);
+                }
+            }
+        }
+        return slots;
+    }
+
+    private static boolean isNew(Object source) {
+        return source instanceof TypeInsnNode type && type.getOpcode() == Opcodes.NEW;
+    }
+
+    private static int slotOf(Type[] parameters, int index) {
+        int slot = 0;
+        for (int p = 0; p < index; p++) {
+            slot += parameters[p].getSize();
+        }
+        return slot;
+    }
+
+    private Flow flow(String method) {
+        return flows.computeIfAbsent(method, k -> new Flow(ownerOf.get(k).name, methods.get(k)));
+    }
+
+    private static String key(String owner, String name, String descriptor) {
+        return owner + "." + name + descriptor;
+    }
+
+    /** A method to look at: entered holding {@code held} locks, its {@code privateSlots} reachable by one worker. */
+    private record Entry(String method, int held, BitSet privateSlots) {
+    }
+
+    /** The place where a lambda is made: the capturing method and its invokedynamic's index. */
+    private record Capture(String method, int at) {
+    }
+
+    /** Where each value of a method comes from, and which instructions can follow which. */
+    private static final class Flow {
+        final MethodNode method;
+        private final Frame<SourceValue>[] frames;
+        private final List<Set<Integer>> next = new ArrayList<>();
+
+        /** Stands for a parameter's value on entry: the {@code slot} of the locals it arrives in. */
+        record Parameter(int slot) {
+        }
+
+        @SuppressWarnings("unchecked")
+        Flow(String owner, MethodNode method) {
+            this.method = method;
+            for (int i = 0; i < method.instructions.size(); i++) {
+                next.add(new HashSet<>());
+            }
+            Analyzer<SourceValue> analyzer = new Analyzer<>(new SourceInterpreter()) {
+                @Override
+                protected void newControlFlowEdge(int from, int to) {
+                    next.get(from).add(to);
+                }
+
+                @Override
+                protected boolean newControlFlowExceptionEdge(int from, int to) {
+                    next.get(from).add(to);
+                    return true;
                 }
             };
+            Frame<SourceValue>[] analysed;
+            try {
+                analysed = analyzer.analyze(owner, method);
+            } catch (AnalyzerException e) {
+                analysed = new Frame[method.instructions.size()];
+            }
+            this.frames = analysed;
+        }
+
+        /** The value {@code fromTop} places below the top of the stack before instruction {@code i}, or null. */
+        SourceValue stack(int i, int fromTop) {
+            Frame<SourceValue> frame = frames[i];
+            if (frame == null || frame.getStackSize() <= fromTop) {
+                return null;
+            }
+            return frame.getStack(frame.getStackSize() - 1 - fromTop);
+        }
+
+        /**
+         * The instructions that first made a value, looking through loads and stores of locals, casts and copies;
+         * a parameter's value as a {@link Parameter}; empty when it cannot be told.
+         */
+        List<Object> origins(SourceValue value) {
+            List<Object> found = new ArrayList<>();
+            if (value == null) {
+                return found;
+            }
+            Deque<AbstractInsnNode> toSee = new ArrayDeque<>(value.insns);
+            Set<AbstractInsnNode> seen = new HashSet<>();
+            while (!toSee.isEmpty()) {
+                AbstractInsnNode insn = toSee.pop();
+                if (!seen.add(insn)) {
+                    continue;
+                }
+                int at = method.instructions.indexOf(insn);
+                int opcode = insn.getOpcode();
+                if (opcode == Opcodes.ALOAD) {
+                    int slot = ((VarInsnNode) insn).var;
+                    SourceValue local = frames[at] == null ? null : frames[at].getLocal(slot);
+                    if (local == null) {
+                        return List.of();
+                    }
+                    if (local.insns.isEmpty()) {
+                        found.add(new Parameter(slot));
+                    }
+                    toSee.addAll(local.insns);
+                } else if (opcode == Opcodes.ASTORE || opcode == Opcodes.CHECKCAST || opcode == Opcodes.DUP) {
+                    SourceValue stored = stack(at, 0);
+                    if (stored == null) {
+                        return List.of();
+                    }
+                    toSee.addAll(stored.insns);
+                } else {
+                    found.add(insn);
+                }
+            }
+            return found;
+        }
+
+        /** Whether instructions {@code a} and {@code b} lie on one loop: each can be reached again from the other. */
+        boolean onALoopWith(int a, int b) {
+            return reaches(a, b) && reaches(b, a);
+        }
+
+        private boolean reaches(int from, int to) {
+            Deque<Integer> toSee = new ArrayDeque<>(next.get(from));
+            BitSet seen = new BitSet();
+            while (!toSee.isEmpty()) {
+                int i = toSee.pop();
+                if (i == to) {
+                    return true;
+                }
+                if (!seen.get(i)) {
+                    seen.set(i);
+                    toSee.addAll(next.get(i));
+                }
+            }
+            return false;
         }
     }
 }

@@ -25,8 +25,37 @@ class WorkerCodeTest {
     }
 
     @Test
-    void aThreadSubclassAddingInRunIsBlamed() {
+    void aThreadSubclassAddingInRunToAListItWasGivenIsBlamed() {
         assertEquals(1, WorkerCode.unguardedAdds(ThreadSubclass.class).size());
+    }
+
+    @Test
+    void anAddOutsideTheLockInAClassThatLocksElsewhereIsBlamed() {
+        assertEquals(List.of("List.add() (WorkerCodeTest.java:" + LockedElsewhere.ADD_LINE + ")"),
+                WorkerCode.unguardedAdds(LockedElsewhere.class));
+    }
+
+    @Test
+    void anAddAfterTheMonitorIsLetGoIsBlamed() {
+        assertEquals(List.of("List.add() (WorkerCodeTest.java:" + AfterTheMonitor.ADD_LINE + ")"),
+                WorkerCode.unguardedAdds(AfterTheMonitor.class));
+    }
+
+    @Test
+    void anAddBetweenLockAndUnlockIsNot() {
+        assertEquals(List.of(), WorkerCode.unguardedAdds(UnderALock.class));
+    }
+
+    @Test
+    void aListOnlyOneWorkerCanReachIsNot() {
+        assertEquals(List.of(), WorkerCode.unguardedAdds(OwnLocalList.class));
+        assertEquals(List.of(), WorkerCode.unguardedAdds(ListPerWorker.class));
+        assertEquals(List.of(), WorkerCode.unguardedAdds(ThreadWithItsOwnList.class));
+    }
+
+    @Test
+    void aLockItCannotFollowSilencesIt() {
+        assertEquals(List.of(), WorkerCode.unguardedAdds(TryLocked.class));
     }
 
     @Test
@@ -43,7 +72,7 @@ class WorkerCodeTest {
 
 final class PlainList {
     /** The line of the add below: moving it moves this number. */
-    static final int ADD_LINE = 50;
+    static final int ADD_LINE = 79;
 
     static Thread start(List<String> results) {
         return new Thread(() -> {
@@ -63,7 +92,11 @@ final class ThroughHelper {
 }
 
 final class ThreadSubclass extends Thread {
-    private final ArrayList<String> results = new ArrayList<>();
+    private final List<String> results;
+
+    ThreadSubclass(List<String> results) {
+        this.results = results;
+    }
 
     @Override
     public void run() {
@@ -93,5 +126,116 @@ final class CallerAdds {
         List<Thread> threads = new ArrayList<>();
         threads.add(new Thread(() -> { }));
         return threads;
+    }
+}
+
+final class LockedElsewhere {
+    /** The line of the unguarded add below. */
+    static final int ADD_LINE = 139;
+    private static final java.util.concurrent.locks.ReentrantLock LOCK = new java.util.concurrent.locks.ReentrantLock();
+
+    static Thread start(List<String> results, List<String> log) {
+        return new Thread(() -> {
+            results.add("done");
+            LOCK.lock();
+            try {
+                log.add("added");
+            } finally {
+                LOCK.unlock();
+            }
+        });
+    }
+}
+
+final class AfterTheMonitor {
+    /** The line of the unguarded add below. */
+    static final int ADD_LINE = 159;
+
+    static Thread start(List<String> results) {
+        return new Thread(() -> {
+            synchronized (results) {
+                results.add("started");
+            }
+            results.add("done");
+        });
+    }
+}
+
+final class UnderALock {
+    private static final java.util.concurrent.locks.Lock LOCK = new java.util.concurrent.locks.ReentrantLock();
+
+    static Thread start(List<String> results) {
+        return new Thread(() -> {
+            LOCK.lock();
+            try {
+                results.add("done");
+            } finally {
+                LOCK.unlock();
+            }
+        });
+    }
+}
+
+final class OwnLocalList {
+    static Thread start(List<List<String>> results) {
+        return new Thread(() -> {
+            List<String> mine = new ArrayList<>();
+            fill(mine);
+            mine.add("done");
+            synchronized (results) {
+                results.add(mine);
+            }
+        });
+    }
+
+    private static void fill(List<String> list) {
+        list.add("first");
+    }
+}
+
+final class ListPerWorker {
+    static List<String> runAll(int workers) throws InterruptedException {
+        List<List<String>> lists = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            List<String> mine = new ArrayList<>();
+            lists.add(mine);
+            threads.add(new Thread(() -> mine.add("done")));
+        }
+        for (Thread thread : threads) {
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        List<String> all = new ArrayList<>();
+        lists.forEach(all::addAll);
+        return all;
+    }
+}
+
+final class ThreadWithItsOwnList extends Thread {
+    final List<String> results = new ArrayList<>();
+
+    @Override
+    public void run() {
+        results.add("done");
+    }
+}
+
+final class TryLocked {
+    private static final java.util.concurrent.locks.ReentrantLock LOCK = new java.util.concurrent.locks.ReentrantLock();
+
+    static Thread start(List<String> results) {
+        return new Thread(() -> {
+            while (!LOCK.tryLock()) {
+                Thread.onSpinWait();
+            }
+            try {
+                results.add("done");
+            } finally {
+                LOCK.unlock();
+            }
+        });
     }
 }
