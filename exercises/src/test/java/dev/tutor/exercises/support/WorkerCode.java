@@ -25,11 +25,6 @@ import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TypeInsnNode;
-import org.objectweb.asm.tree.VarInsnNode;
-import org.objectweb.asm.tree.analysis.Analyzer;
-import org.objectweb.asm.tree.analysis.AnalyzerException;
-import org.objectweb.asm.tree.analysis.Frame;
-import org.objectweb.asm.tree.analysis.SourceInterpreter;
 import org.objectweb.asm.tree.analysis.SourceValue;
 
 /**
@@ -67,7 +62,7 @@ public final class WorkerCode {
     private final ClassLoader loader;
         private final Map<String, MethodNode> methods = new LinkedHashMap<>();
     private final Map<String, ClassNode> ownerOf = new HashMap<>();
-    private final Map<String, Flow> flows = new HashMap<>();
+    private final Map<String, ValueFlow> flows = new HashMap<>();
     /** For a lambda's body, the places that capture its arguments: the capturing method and the instruction. */
     private final Map<String, List<Capture>> captures = new LinkedHashMap<>();
 
@@ -179,7 +174,7 @@ public final class WorkerCode {
         MethodNode method = methods.get(entry.method);
         ClassNode owner = ownerOf.get(entry.method);
         int[] depth = LockDepths.of(method, entry.held, loader);
-        Flow flow = flow(entry.method);
+        ValueFlow flow = flow(entry.method);
         int line = 0;
         for (int i = 0; i < method.instructions.size(); i++) {
             AbstractInsnNode insn = method.instructions.get(i);
@@ -219,13 +214,13 @@ public final class WorkerCode {
      * Whether a value only the running worker can reach: a collection made in this method, a private parameter,
      * or a field of the worker's own object its constructors alone set, each time to a new collection.
      */
-    private boolean isPrivate(Entry entry, Flow flow, SourceValue value, ClassNode owner) {
+    private boolean isPrivate(Entry entry, ValueFlow flow, SourceValue value, ClassNode owner) {
         if (value == null || value.insns.isEmpty()) {
             return false;
         }
         for (Object source : flow.origins(value)) {
             boolean fresh = isNew(source);
-            boolean parameter = source instanceof Flow.Parameter p && entry.privateSlots.get(p.slot());
+            boolean parameter = source instanceof ValueFlow.Parameter p && entry.privateSlots.get(p.slot());
             boolean ownField = source instanceof FieldInsnNode field && field.getOpcode() == Opcodes.GETFIELD
                     && field.owner.equals(owner.name) && isThis(flow, field) && setOnlyFresh(owner, field.name);
             if (!fresh && !parameter && !ownField) {
@@ -236,10 +231,10 @@ public final class WorkerCode {
     }
 
     /** Whether a GETFIELD reads a field of {@code this} (slot 0 of an instance method, never stored to). */
-    private static boolean isThis(Flow flow, AbstractInsnNode getField) {
+    private static boolean isThis(ValueFlow flow, AbstractInsnNode getField) {
         SourceValue object = flow.stack(flow.method.instructions.indexOf(getField), 0);
         for (Object source : flow.origins(object)) {
-            if (!(source instanceof Flow.Parameter p) || p.slot() != 0
+            if (!(source instanceof ValueFlow.Parameter p) || p.slot() != 0
                     || (flow.method.access & Opcodes.ACC_STATIC) != 0) {
                 return false;
             }
@@ -250,7 +245,7 @@ public final class WorkerCode {
     /** Whether the class's constructors alone store the field, each store a collection new at that point. */
     private boolean setOnlyFresh(ClassNode owner, String field) {
         for (MethodNode method : owner.methods) {
-            Flow flow = null;
+            ValueFlow flow = null;
             for (int i = 0; i < method.instructions.size(); i++) {
                 if (method.instructions.get(i) instanceof FieldInsnNode put && put.getOpcode() == Opcodes.PUTFIELD
                         && put.owner.equals(owner.name) && put.name.equals(field)) {
@@ -283,7 +278,7 @@ public final class WorkerCode {
             InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) methods.get(place.method).instructions
                     .get(place.at);
             Type[] captured = Type.getArgumentTypes(indy.desc);
-            Flow flow = flow(place.method);
+            ValueFlow flow = flow(place.method);
             for (int a = 0; a < captured.length; a++) {
                 int target = instance ? (a == 0 ? -1 : slotOf(parameters, a - 1) + 1) : slotOf(parameters, a);
                 SourceValue value = flow.stack(place.at, captured.length - 1 - a);
@@ -314,8 +309,8 @@ public final class WorkerCode {
         return slot;
     }
 
-    private Flow flow(String method) {
-        return flows.computeIfAbsent(method, k -> new Flow(ownerOf.get(k).name, methods.get(k)));
+    private ValueFlow flow(String method) {
+        return flows.computeIfAbsent(method, k -> new ValueFlow(ownerOf.get(k).name, methods.get(k)));
     }
 
     private static String key(String owner, String name, String descriptor) {
@@ -328,114 +323,5 @@ public final class WorkerCode {
 
     /** The place where a lambda is made: the capturing method and its invokedynamic's index. */
     private record Capture(String method, int at) {
-    }
-
-    /** Where each value of a method comes from, and which instructions can follow which. */
-    private static final class Flow {
-        final MethodNode method;
-        private final Frame<SourceValue>[] frames;
-        private final List<Set<Integer>> next = new ArrayList<>();
-
-        /** Stands for a parameter's value on entry: the {@code slot} of the locals it arrives in. */
-        record Parameter(int slot) {
-        }
-
-        @SuppressWarnings("unchecked")
-        Flow(String owner, MethodNode method) {
-            this.method = method;
-            for (int i = 0; i < method.instructions.size(); i++) {
-                next.add(new HashSet<>());
-            }
-            Analyzer<SourceValue> analyzer = new Analyzer<>(new SourceInterpreter()) {
-                @Override
-                protected void newControlFlowEdge(int from, int to) {
-                    next.get(from).add(to);
-                }
-
-                @Override
-                protected boolean newControlFlowExceptionEdge(int from, int to) {
-                    next.get(from).add(to);
-                    return true;
-                }
-            };
-            Frame<SourceValue>[] analysed;
-            try {
-                analysed = analyzer.analyze(owner, method);
-            } catch (AnalyzerException e) {
-                analysed = new Frame[method.instructions.size()];
-            }
-            this.frames = analysed;
-        }
-
-        /** The value {@code fromTop} places below the top of the stack before instruction {@code i}, or null. */
-        SourceValue stack(int i, int fromTop) {
-            Frame<SourceValue> frame = frames[i];
-            if (frame == null || frame.getStackSize() <= fromTop) {
-                return null;
-            }
-            return frame.getStack(frame.getStackSize() - 1 - fromTop);
-        }
-
-        /**
-         * The instructions that first made a value, looking through loads and stores of locals, casts and copies;
-         * a parameter's value as a {@link Parameter}; empty when it cannot be told.
-         */
-        List<Object> origins(SourceValue value) {
-            List<Object> found = new ArrayList<>();
-            if (value == null) {
-                return found;
-            }
-            Deque<AbstractInsnNode> toSee = new ArrayDeque<>(value.insns);
-            Set<AbstractInsnNode> seen = new HashSet<>();
-            while (!toSee.isEmpty()) {
-                AbstractInsnNode insn = toSee.pop();
-                if (!seen.add(insn)) {
-                    continue;
-                }
-                int at = method.instructions.indexOf(insn);
-                int opcode = insn.getOpcode();
-                if (opcode == Opcodes.ALOAD) {
-                    int slot = ((VarInsnNode) insn).var;
-                    SourceValue local = frames[at] == null ? null : frames[at].getLocal(slot);
-                    if (local == null) {
-                        return List.of();
-                    }
-                    if (local.insns.isEmpty()) {
-                        found.add(new Parameter(slot));
-                    }
-                    toSee.addAll(local.insns);
-                } else if (opcode == Opcodes.ASTORE || opcode == Opcodes.CHECKCAST || opcode == Opcodes.DUP) {
-                    SourceValue stored = stack(at, 0);
-                    if (stored == null) {
-                        return List.of();
-                    }
-                    toSee.addAll(stored.insns);
-                } else {
-                    found.add(insn);
-                }
-            }
-            return found;
-        }
-
-        /** Whether instructions {@code a} and {@code b} lie on one loop: each can be reached again from the other. */
-        boolean onALoopWith(int a, int b) {
-            return reaches(a, b) && reaches(b, a);
-        }
-
-        private boolean reaches(int from, int to) {
-            Deque<Integer> toSee = new ArrayDeque<>(next.get(from));
-            BitSet seen = new BitSet();
-            while (!toSee.isEmpty()) {
-                int i = toSee.pop();
-                if (i == to) {
-                    return true;
-                }
-                if (!seen.get(i)) {
-                    seen.set(i);
-                    toSee.addAll(next.get(i));
-                }
-            }
-            return false;
-        }
     }
 }
