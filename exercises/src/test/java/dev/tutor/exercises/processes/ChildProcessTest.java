@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tutor.exercises.processes.ChildProcess.Finished;
+import dev.tutor.exercises.support.ProcessEnds;
 import dev.tutor.exercises.support.Seeded;
 import java.io.BufferedReader;
 import java.io.File;
@@ -114,11 +115,8 @@ class ChildProcessTest {
         for (ProcessHandle left : ProcessHandle.current().descendants()
                 .filter(p -> !descendantsBefore.contains(p.pid())).toList()) {
             left.destroyForcibly();
-            try {
-                left.onExit().get(5, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // it is gone when this JVM is: the grader ends every process the tests left
-            }
+            // One not gone within 5 s is gone when this JVM is: the grader ends every process the tests left.
+            ProcessEnds.await(left, Duration.ofSeconds(5));
         }
     }
 
@@ -322,9 +320,7 @@ class ChildProcessTest {
                         + (call.outcome.isDone() ? "came back with " + call.outcome.get() : "is still running") + ".");
             }
             Files.createFile(end);
-            try {
-                child.get().onExit().get(10, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
+            if (!ProcessEnds.await(child.get(), Duration.ofSeconds(10))) {
                 fail("The test told the child to end, and 10 s later it still ran; run() "
                         + (call.outcome.isDone() ? "came back with " + call.outcome.get() : "is still running") + ".");
             }
@@ -360,12 +356,8 @@ class ChildProcessTest {
             if (!Files.exists(gate)) {
                 Files.createFile(gate);
             }
-            if (printer.isPresent()) {
-                try {
-                    printer.get().onExit().get(2, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    printer.get().destroyForcibly();
-                }
+            if (printer.isPresent() && !ProcessEnds.await(printer.get(), Duration.ofSeconds(2))) {
+                printer.get().destroyForcibly();
             }
             Files.deleteIfExists(end);
             Files.deleteIfExists(gate);
@@ -1086,14 +1078,7 @@ class ChildProcessTest {
             return;
         }
         ProcessHandle child = o.aliveWhenItCameBack().get(0);
-        boolean goneSoonAfter;
-        try {
-            child.onExit().get(500, TimeUnit.MILLISECONDS);
-            goneSoonAfter = true;
-        } catch (TimeoutException e) {
-            goneSoonAfter = false;
-        }
-        if (goneSoonAfter) {
+        if (ProcessEnds.await(child, Duration.ofMillis(500))) {
             fail(what + ", but at that instant the child (PID " + child.pid() + ") was still alive; it was gone"
                     + " soon after. destroyForcibly() only sends the signal to die: wait until the child is"
                     + " gone, destroyForcibly().waitFor(), before you throw.");

@@ -6,6 +6,7 @@ import dev.tutor.exercises.processes.PrimeSplitter.Range;
 import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.PrimeSplitter.WorkerReport;
 import dev.tutor.exercises.support.CompiledNest;
+import dev.tutor.exercises.support.ProcessEnds;
 import dev.tutor.exercises.support.Seeded;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -84,11 +86,8 @@ class PrimeSplitterTest {
         for (ProcessHandle left : ProcessHandle.current().descendants()
                 .filter(p -> !descendantsBefore.contains(p.pid())).toList()) {
             left.destroyForcibly();
-            try {
-                left.onExit().get(5, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // it is gone when this JVM is: the grader ends every process the tests left
-            }
+            // One not gone within 5 s is gone when this JVM is: the grader ends every process the tests left.
+            ProcessEnds.await(left, Duration.ofSeconds(5));
         }
     }
 
@@ -866,12 +865,8 @@ class PrimeSplitterTest {
         boolean allGone = true;
         for (long pid : pids) {
             Optional<ProcessHandle> p = ProcessHandle.of(pid);
-            if (p.isPresent()) {
-                try {
-                    p.get().onExit().get(500, TimeUnit.MILLISECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    allGone = false;
-                }
+            if (p.isPresent() && !ProcessEnds.await(p.get(), Duration.ofMillis(500))) {
+                allGone = false;
             }
         }
         return allGone ? "; they were gone soon after, so they had been killed but not waited for: wait until each"
