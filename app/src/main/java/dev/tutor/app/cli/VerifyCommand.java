@@ -4,6 +4,8 @@ import dev.tutor.app.course.Course;
 import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.ManifestLoader;
 import dev.tutor.app.grading.CourseVerifier;
+import dev.tutor.app.grading.Grader;
+import dev.tutor.app.grading.VerificationJobs;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,14 +33,19 @@ final class VerifyCommand implements Callable<Integer> {
                     + " must give the same verdict and hint (default 1).")
     int runs = 1;
 
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Verify N exercises at once, each grading in a fresh JVM as always; their lines come out"
+                    + " in the course's order (default 1).")
+    int jobs = 1;
+
     VerifyCommand(TutorContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() {
-        if (runs < 1 || solutionRuns != null && solutionRuns < 1) {
-            context.err().println("--runs and --solution-runs take a count of 1 or more.");
+        if (runs < 1 || solutionRuns != null && solutionRuns < 1 || jobs < 1) {
+            context.err().println("--runs, --solution-runs and --jobs take a count of 1 or more.");
             return TutorCommand.USAGE;
         }
         // Parsed and checked here, not read from the build's image: this is the author's proof of the manifest.
@@ -48,14 +55,18 @@ final class VerifyCommand implements Callable<Integer> {
         context.out().println("Manifest: " + course.lessons().size() + " lessons, "
                 + course.exercises().size() + " exercises, valid.");
         context.grader().trainStartupCache();
-        CourseVerifier verifier = new CourseVerifier(context.source(), context.grader());
+        List<Exercise> chosen = course.exercises().stream()
+                .filter(exercise -> ids.isEmpty() || ids.contains(exercise.id())).toList();
         List<String> problems = new ArrayList<>();
-        for (Exercise exercise : course.exercises()) {
-            if (ids.isEmpty() || ids.contains(exercise.id())) {
-                problems.addAll(verifier.verify(exercise, solutionRuns == null ? runs : solutionRuns, runs, line -> context.out().println("  " + line)));
+        List<CourseVerifier.WrongAnswerTime> times;
+        try (VerificationJobs verification = new VerificationJobs(context.source(), context.grader(),
+                Math.min(jobs, Math.max(1, chosen.size())), () -> Grader.forThisJvm(context.source()))) {
+            for (var outcome : verification.start(chosen, solutionRuns == null ? runs : solutionRuns, runs,
+                    line -> context.out().println("  " + line))) {
+                problems.addAll(outcome.join().problems());
             }
+            times = new ArrayList<>(verification.wrongAnswerTimes());
         }
-        List<CourseVerifier.WrongAnswerTime> times = new ArrayList<>(verifier.wrongAnswerTimes());
         if (!times.isEmpty()) {
             times.sort(Comparator.comparing(CourseVerifier.WrongAnswerTime::verdict));
             CourseVerifier.WrongAnswerTime slowest = times.get(times.size() - 1);

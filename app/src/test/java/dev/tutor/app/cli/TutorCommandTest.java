@@ -130,6 +130,15 @@ class TutorCommandTest {
     }
 
     @Test
+    void verifyWithNoJobsIsOneLineAndVerifiesNothing() {
+        Run run = tutor("verify", "--jobs", "0", first().id());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("--runs, --solution-runs and --jobs take a count of 1 or more."
+                + System.lineSeparator());
+        assertThat(run.out()).doesNotContain(first().id() + " stub");
+    }
+
+    @Test
     void checkWithoutWorkspaceSaysToRunInit() {
         Run run = tutor("check", first().id());
         assertThat(run.exitCode()).isEqualTo(2);

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tutor.app.course.ClasspathCourseSource;
 import dev.tutor.app.course.Course;
+import dev.tutor.app.course.Exercise;
 import dev.tutor.app.course.ManifestLoader;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,31 +25,46 @@ import org.junit.jupiter.api.TestFactory;
  */
 class CourseVerificationTest {
     private static final ClasspathCourseSource SOURCE = new ClasspathCourseSource();
+    /** How many exercises are proved at once unless -Dtutor.verifyJobs says otherwise. */
+    private static final int JOBS = 2;
+    private static List<String> classPath;
     private static Grader grader;
+    private static VerificationJobs jobs;
 
     @BeforeAll
     static void startGrader() {
-        grader = new Grader(SOURCE, PackedClassPath.of(Grader.currentClassPath()), List.of());
+        classPath = PackedClassPath.of(Grader.currentClassPath());
+        grader = new Grader(SOURCE, classPath, List.of());
         grader.trainStartupCache();
     }
 
     @AfterAll
     static void stopGrader() {
+        if (jobs != null) {
+            jobs.close();
+        }
         grader.close();
     }
 
     @TestFactory
     Stream<DynamicTest> everyStubFailsEverySolutionPassesEveryMistakeOffersItsHint() {
         Course course = ManifestLoader.load(SOURCE);
-        CourseVerifier verifier = new CourseVerifier(SOURCE, grader);
-        // -Dtutor.verifyOnly=ID,ID proves only those exercises: the whole course takes a quarter of an hour.
+        // -Dtutor.verifyOnly=ID,ID proves only those exercises: the whole course takes minutes.
         List<String> only = List.of(System.getProperty("tutor.verifyOnly", "").split(",")).stream()
                 .filter(id -> !id.isBlank()).toList();
-        return course.exercises().stream().filter(exercise -> only.isEmpty() || only.contains(exercise.id()))
-                .map(exercise -> DynamicTest.dynamicTest(exercise.id(), () -> {
-                    List<String> log = new ArrayList<>();
-                    List<String> problems = verifier.verify(exercise, log::add);
-                    assertThat(problems).as(String.join("\n", log)).isEmpty();
-                }));
+        List<Exercise> chosen = course.exercises().stream()
+                .filter(exercise -> only.isEmpty() || only.contains(exercise.id())).toList();
+        // Two at a time by default, as tutor verify --jobs 2: each exercise's waits leave the other core to the next.
+        jobs = new VerificationJobs(SOURCE, grader, Integer.getInteger("tutor.verifyJobs", JOBS),
+                () -> new Grader(SOURCE, classPath, List.of()));
+        Map<String, List<String>> logs = new ConcurrentHashMap<>();
+        List<CompletableFuture<VerificationJobs.Outcome>> outcomes = jobs.start(chosen, 1, 1, line ->
+                logs.computeIfAbsent(line.substring(0, line.indexOf(' ')), id -> new CopyOnWriteArrayList<>())
+                        .add(line));
+        return IntStream.range(0, chosen.size()).mapToObj(i -> DynamicTest.dynamicTest(chosen.get(i).id(), () -> {
+            List<String> problems = outcomes.get(i).join().problems();
+            assertThat(problems).as(String.join("\n", logs.getOrDefault(chosen.get(i).id(), List.of())))
+                    .isEmpty();
+        }));
     }
 }
