@@ -70,6 +70,7 @@ public final class SelectorEchoServer {
 
     /** Ends {@link #serve()}: callable from any thread, at any time, more than once. */
     public void stop() {
-        // TODO: tell the loop to end, and wake the selector so that it notices.
+        // TODO: tell the loop to end, in a field the serving thread is sure to see (stop() runs on another
+        //       thread), and only then wake the selector so that it notices.
     }
 }

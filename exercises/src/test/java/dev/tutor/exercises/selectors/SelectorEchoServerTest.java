@@ -50,11 +50,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * reset, take turns, and come a thousand at once. Every failure names the seed that replays it.
  *
  * <p>The tests run in the order a server is written: the loop that accepts, reads and echoes, and
- * {@code stop()} that ends it and closes everything (hint 1); what is left to send, kept per connection,
- * and write interest only while it lasts (hint 2); the ends of a connection (hint 3). Two checks of hint
- * 1's subject run last because they are the slowest, so that no answer that fails earlier waits for them:
- * a thousand clients at once, and the one-thread rule read off the compiled class. Each test carries
- * {@code @Tag("hint:N")}.
+ * {@code stop()} that ends it and closes everything (hint 1), with two checks read off the compiled class
+ * ({@link LoopMeans}) of what no run can show on cue: that the loop is sure to see stop()'s flag and is
+ * woken after it is set, and that a select() that throws still closes everything; what is left to send,
+ * kept per connection, and write interest only while it lasts (hint 2); the ends of a connection (hint 3).
+ * Two checks of hint 1's subject run last because they are the slowest, so that no answer that fails
+ * earlier waits for them: a thousand clients at once, and the one-thread rule read off the compiled class.
+ * Each test carries {@code @Tag("hint:N")}.
  */
 @ExtendWith(Seeded.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -93,7 +95,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     @Tag("hint:1")
     void usesOneThreadForEveryClient() {
         LoopUnderTest.assertUsesNoThreads(SelectorEchoServer.class);
@@ -116,7 +118,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     @Tag("hint:1")
     void echoesManyClientsAtOnceWhateverPiecesTheySendIn(Random random) throws IOException {
         start();
@@ -130,7 +132,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     @Tag("hint:1")
     void servesClientsThatTakeTurns(Random random) throws IOException {
         start();
@@ -157,7 +159,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     @Tag("hint:2")
     void servesClientsThatReadLateThroughTinyBuffers(Random random) throws IOException {
         start();
@@ -174,7 +176,7 @@ class SelectorEchoServerTest {
      * back exactly what it sent.
      */
     @Test
-    @Order(7)
+    @Order(9)
     @Tag("hint:2")
     void aClientThatNeverReadsIsHeldBackWhileTheOthersAreServed(Random random) throws IOException {
         start();
@@ -289,7 +291,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     @Tag("hint:2")
     void idleClientsCostNoCpu(Random random) throws IOException {
         start();
@@ -313,7 +315,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     @Tag("hint:3")
     void closesAfterTheEchoWhenAClientHalfClosesAndSurvivesResets(Random random) throws IOException {
         start();
@@ -328,7 +330,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     @Tag("hint:3")
     void clientsThatHaveLeftCostNoCpu(Random random) throws IOException {
         start();
@@ -357,7 +359,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     @Tag("hint:1")
     void servesAThousandClientsOnOneThread(Random random) throws IOException {
         start();
@@ -412,6 +414,20 @@ class SelectorEchoServerTest {
         } finally {
             second.close();
         }
+    }
+
+    @Test
+    @Order(3)
+    @Tag("hint:1")
+    void stopSetsAFlagTheLoopIsSureToSeeThenWakesIt() {
+        LoopMeans.assertStopReachesTheLoop(SelectorEchoServer.class);
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:1")
+    void closesEverythingAlsoWhenSelectThrows() {
+        LoopMeans.assertSelectFailureClosesEverything(SelectorEchoServer.class);
     }
 
     // ---- helpers ----

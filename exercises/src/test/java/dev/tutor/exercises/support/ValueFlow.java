@@ -20,12 +20,18 @@ import org.objectweb.asm.tree.analysis.SourceValue;
 /**
  * Where each value of a compiled method comes from, and which of its instructions can follow which, for the checks
  * of the exercises' class files that must tell a collection only one thread can reach from a shared one
- * ({@link WorkerCode}). Not a test itself. ASM's {@link SourceInterpreter} does the data flow.
+ * ({@link WorkerCode}), and of those that follow where a failure leads ({@link ServeLoop}). Not a test itself. ASM's
+ * {@link SourceInterpreter} does the data flow.
  */
 final class ValueFlow {
     final MethodNode method;
     private final Frame<SourceValue>[] frames;
+    /** Whether ASM could follow the whole method; if not, its edges are missing, not absent. */
+    final boolean followed;
     private final List<Set<Integer>> next = new ArrayList<>();
+    /** For each instruction, what can run after it completes, and the handlers an exception it throws can go to. */
+    private final List<Set<Integer>> completesTo = new ArrayList<>();
+    private final List<Set<Integer>> thrownTo = new ArrayList<>();
 
     /** Stands for a parameter's value on entry: the {@code slot} of the locals it arrives in. */
     record Parameter(int slot) {
@@ -36,26 +42,33 @@ final class ValueFlow {
         this.method = method;
         for (int i = 0; i < method.instructions.size(); i++) {
             next.add(new HashSet<>());
+            completesTo.add(new HashSet<>());
+            thrownTo.add(new HashSet<>());
         }
         Analyzer<SourceValue> analyzer = new Analyzer<>(new SourceInterpreter()) {
             @Override
             protected void newControlFlowEdge(int from, int to) {
                 next.get(from).add(to);
+                completesTo.get(from).add(to);
             }
 
             @Override
             protected boolean newControlFlowExceptionEdge(int from, int to) {
                 next.get(from).add(to);
+                thrownTo.get(from).add(to);
                 return true;
             }
         };
         Frame<SourceValue>[] analysed;
+        boolean whole = true;
         try {
             analysed = analyzer.analyze(owner, method);
         } catch (AnalyzerException e) {
             analysed = new Frame[method.instructions.size()];
+            whole = false;
         }
         this.frames = analysed;
+        this.followed = whole;
     }
 
     /** The value {@code fromTop} places below the top of the stack before instruction {@code i}, or null. */
@@ -106,6 +119,21 @@ final class ValueFlow {
             }
         }
         return found;
+    }
+
+    /** The instructions that can run next after instruction {@code i}, whether it completes or throws. */
+    Set<Integer> next(int i) {
+        return next.get(i);
+    }
+
+    /** The handlers an exception thrown at instruction {@code i} can go to; empty when it leaves the method. */
+    Set<Integer> thrownTo(int i) {
+        return thrownTo.get(i);
+    }
+
+    /** The instructions that can run next after instruction {@code i} completes without throwing. */
+    Set<Integer> completesTo(int i) {
+        return completesTo.get(i);
     }
 
     /** Whether instructions {@code a} and {@code b} lie on one loop: each can be reached again from the other. */
