@@ -67,7 +67,7 @@ final class LateOutput {
      * its end.
      */
     public static void main(String[] args) throws IOException, InterruptedException {
-        ChildProcessTest.RollCall.Member roll = ChildProcessTest.RollCall.connect(args[0]);
+        RollCall.Member roll = RollCall.connect(args[0]);
         Path end = Path.of(args[1]);
         String gate = args[2];
         int exitCode = Integer.parseInt(args[3]);
