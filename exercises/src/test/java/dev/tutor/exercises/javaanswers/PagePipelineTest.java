@@ -342,6 +342,32 @@ class PagePipelineTest {
                     + describeAll(scenario) + ". A page is released once, when its outcome is known: what its"
                     + " stages do after its time-out must not release it again.");
         }
+        checkReleasedAtOnce(scenario);
+    }
+
+    /**
+     * Fails if a page was still unreleased when the step of the test that gave it its outcome had ended: the
+     * steps attached after the race run within that step, so a release that comes later waits for something
+     * else, such as a task of cpu.
+     */
+    private static void checkReleasedAtOnce(Scenario scenario) {
+        PipelineBench bench = scenario.bench;
+        List<PipelineBench.LateRelease> late = bench.lateReleases();
+        if (late.isEmpty()) {
+            return;
+        }
+        PipelineBench.LateRelease first = late.get(0);
+        String later = first.releasedLater;
+        boolean inCpu = later != null && later.startsWith("in a task of cpu");
+        fail("For " + scenario.describe(first.page) + ": its outcome was known once the test had finished "
+                + first.job + ", and release(page) had not been called by then; " + (later == null
+                ? "it was not called before the test's next step" : "it was called later, " + later)
+                + (late.size() > 1 ? "; " + (late.size() - 1) + " more page(s) like it" : "") + ". A page is"
+                + " released as soon as its outcome is known: whenComplete((outcome, failure) ->"
+                + " stages.release(page)) on the raced future runs at once, in the step that decided the page."
+                + (inCpu ? " Release is no CPU work: it gives back what the fetch holds, and as a task of cpu"
+                + " (whenCompleteAsync(..., cpu)) it waits in cpu's queue, behind other pages' parsing, while the"
+                + " page holds its connection." : ""));
     }
 
     // ---- checks shared by the tests ----
@@ -501,14 +527,7 @@ class PagePipelineTest {
     }
 
     private static String ordinal(int k) {
-        int lastTwo = k % 100;
-        String suffix = lastTwo >= 11 && lastTwo <= 13 ? "th" : switch (k % 10) {
-            case 1 -> "st";
-            case 2 -> "nd";
-            case 3 -> "rd";
-            default -> "th";
-        };
-        return k + suffix;
+        return PipelineBench.ordinal(k);
     }
 
     private static List<Integer> shuffled(int n, Random random) {

@@ -95,6 +95,9 @@ final class PipelineBench implements AutoCloseable {
     private final int[] parseTask;
     private final int[] summariseTask;
     private final Map<URI, Integer> releases = new LinkedHashMap<>();
+    private final boolean[] timerFired;
+    /** Pages still unreleased when the job that gave them their outcome ended, in the order seen. */
+    private final List<LateRelease> lateReleases = new ArrayList<>();
     private final List<String> offCpu = new ArrayList<>();
     private final List<String> fetchesOutsideTheCall = new ArrayList<>();
 
@@ -133,6 +136,7 @@ final class PipelineBench implements AutoCloseable {
         decided = new boolean[n];
         parseTask = new int[n];
         summariseTask = new int[n];
+        timerFired = new boolean[n];
         worker = new Thread(this::work, "pipeline thread");
         worker.setDaemon(true);
         worker.start();
@@ -328,6 +332,14 @@ final class PipelineBench implements AutoCloseable {
         public void release(URI page) {
             synchronized (PipelineBench.this) {
                 releases.merge(page, 1, Integer::sum);
+                String how = inCpuTask && Thread.currentThread() == worker
+                        ? "in a task of cpu (the " + ordinal(cpuTask) + " the test ran)" : where();
+                for (LateRelease late : lateReleases) {
+                    if (late.releasedLater == null && pages.get(late.page).equals(page)) {
+                        late.releasedLater = how;
+                        break;
+                    }
+                }
             }
         }
     };
@@ -467,7 +479,12 @@ final class PipelineBench implements AutoCloseable {
             due = i < timers.size() ? timers.get(i) : null;
         }
         if (due != null) {
-            run("firing the timer of page " + i, () -> due.complete(null));
+            run("firing the timer of page " + i, () -> {
+                synchronized (PipelineBench.this) {
+                    timerFired[i] = true;
+                }
+                return due.complete(null);
+            });
         }
     }
 
@@ -520,6 +537,68 @@ final class PipelineBench implements AutoCloseable {
         return releasesAtCompletion == null ? null : new LinkedHashMap<>(releasesAtCompletion);
     }
 
+    /**
+     * A page whose outcome was known when a job of the test ended, but which had not been released by then:
+     * {@code job} is what the test was doing, {@code releasedLater} where release was called afterwards
+     * (null while it has not been).
+     */
+    static final class LateRelease {
+        final int page;
+        final String job;
+        volatile String releasedLater;
+
+        LateRelease(int page, String job) {
+            this.page = page;
+            this.job = job;
+        }
+    }
+
+    /**
+     * Notes, once a job has ended, each page whose outcome is known (its stages decided it, or its timer
+     * fired) and that has not been released yet. Every step that decides a page (a fetch completing, a task
+     * of cpu, a timer firing) is one job, and the steps a right answer attaches after it (handle,
+     * applyToEither, whenComplete) run inside that same job; so a page known and unreleased at the end of a
+     * job is one whose release waits for something else, such as a task of cpu of its own.
+     */
+    private synchronized void noteLateReleases(String job) {
+        Map<URI, Integer> known = new LinkedHashMap<>();
+        Map<URI, List<Integer>> knownPages = new LinkedHashMap<>();
+        for (int i = 0; i < pages.size(); i++) {
+            if (decided[i] || timerFired[i]) {
+                known.merge(pages.get(i), 1, Integer::sum);
+                knownPages.computeIfAbsent(pages.get(i), page -> new ArrayList<>()).add(i);
+            }
+        }
+        for (Map.Entry<URI, Integer> entry : known.entrySet()) {
+            int missing = entry.getValue() - releases.getOrDefault(entry.getKey(), 0);
+            // pages of one address are told apart by when they became known: the first ones count as the late ones
+            for (int i : knownPages.get(entry.getKey())) {
+                if (missing-- <= 0) {
+                    break;
+                }
+                int page = i;
+                if (lateReleases.stream().noneMatch(late -> late.page == page)) {
+                    lateReleases.add(new LateRelease(i, job));
+                }
+            }
+        }
+    }
+
+    synchronized List<LateRelease> lateReleases() {
+        return List.copyOf(lateReleases);
+    }
+
+    static String ordinal(int k) {
+        int lastTwo = k % 100;
+        String suffix = lastTwo >= 11 && lastTwo <= 13 ? "th" : switch (k % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return k + suffix;
+    }
+
     /** How many times each address is in the list of pages. */
     Map<URI, Integer> pagesPerAddress() {
         Map<URI, Integer> count = new LinkedHashMap<>();
@@ -558,7 +637,9 @@ final class PipelineBench implements AutoCloseable {
         int parkedLooks = 0;
         while (true) {
             try {
-                return job.get(200, TimeUnit.MICROSECONDS);
+                T value = job.get(200, TimeUnit.MICROSECONDS);
+                noteLateReleases(what);
+                return value;
             } catch (ExecutionException e) {
                 Throwable thrown = e.getCause();
                 if (thrown instanceof RuntimeException runtime) {
