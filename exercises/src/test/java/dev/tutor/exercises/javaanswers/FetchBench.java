@@ -1,19 +1,23 @@
 package dev.tutor.exercises.javaanswers;
 
 import dev.tutor.exercises.javaanswers.VirtualFetcher.Result;
+import dev.tutor.exercises.support.ExecutorThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -57,6 +61,8 @@ final class FetchBench implements VirtualFetcher.Fetch {
     private final Queue<Integer> interrupted = new ConcurrentLinkedQueue<>();
     private final Queue<Integer> startedAfterInterrupt = new ConcurrentLinkedQueue<>();
     private volatile boolean callerInterrupted;
+
+    private final Queue<Thread> fetchThreads = new ConcurrentLinkedQueue<>();
 
     private final CompletableFuture<Void> stops = new CompletableFuture<>();
     private volatile CompletableFuture<Void> stopGate = stops;
@@ -139,6 +145,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
             reused.add("page " + i + " was fetched on the thread that had fetched page " + before + " before");
         }
         fetchedBefore.set(i);
+        fetchThreads.add(thread);
         if (callerInterrupted) {
             startedAfterInterrupt.add(i);
         }
@@ -193,6 +200,21 @@ final class FetchBench implements VirtualFetcher.Fetch {
 
     void letStop() {
         stopGate.complete(null);
+    }
+
+    /**
+     * The live threads of fetchAll's executor that have never called fetch: in a call that has settled with
+     * the limit's fetches in progress, the threads still waiting for their turn. Empty when there are none
+     * (the permits are taken on the calling thread, before each submit), or when the executor's threads cannot
+     * be listed ({@link ExecutorThreads#unavailable()}).
+     */
+    List<Thread> threadsThatNeverFetched() {
+        Thread fetcher = fetchThreads.peek();
+        if (fetcher == null) {
+            return List.of();
+        }
+        Set<Thread> fetched = new HashSet<>(fetchThreads);
+        return ExecutorThreads.startedAlongside(fetcher).stream().filter(t -> !fetched.contains(t)).toList();
     }
 
     /**
@@ -338,7 +360,12 @@ final class FetchBench implements VirtualFetcher.Fetch {
                 || state == Thread.State.TERMINATED;
     }
 
-    /** True if no carrier thread of the virtual-thread scheduler is running anything. */
+    /**
+     * True if no carrier thread of the virtual-thread scheduler is running anything, and nothing waits in the
+     * scheduler's queues: a virtual thread that has been unparked (by an interrupt, or by a permit given back)
+     * waits there until a carrier picks it up, and on a busy machine the carrier that was woken for it may
+     * still look idle for a while.
+     */
     private static boolean carriersIdle() {
         for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
             Thread thread = entry.getKey();
@@ -350,6 +377,10 @@ final class FetchBench implements VirtualFetcher.Fetch {
             }
             Thread.State state = thread.getState();
             if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+            if (thread instanceof ForkJoinWorkerThread worker && (worker.getPool().getQueuedTaskCount() > 0
+                    || worker.getPool().getQueuedSubmissionCount() > 0)) {
                 return false;
             }
         }

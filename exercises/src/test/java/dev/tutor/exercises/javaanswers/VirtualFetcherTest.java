@@ -347,8 +347,56 @@ class VirtualFetcherTest {
         checkInterruptedCall(bench(allOk(n), limit, random), limit);
     }
 
+    /**
+     * Interrupts one thread that waits for its turn, itself, while the limit's fetches are in progress and
+     * held: that thread took no permit, so once it has ended no other page may start. A thread that gives back
+     * a permit it never took (an acquire() inside the try whose finally releases) lets one more page fetch,
+     * beyond the limit, and that is counted. The waiting thread is found among the executor's threads
+     * ({@link FetchBench#threadsThatNeverFetched}); where there is none (the permits taken on the calling
+     * thread), nothing waits in a task to be interrupted, and the test has nothing to check.
+     */
     @Test
     @Order(9)
+    @Tag("hint:3")
+    void aWaitForATurnThatAnInterruptEndsGivesNoPermitBack(Random random) throws InterruptedException {
+        int limit = 1 + random.nextInt(6);
+        int n = limit + 2 + random.nextInt(40);
+        FetchBench bench = bench(allOk(n), limit, random);
+        bench.start();
+        FetchBench.Settled before = bench.awaitSettled();
+        while (before.inProgress().size() < limit && bench.moreThanArrive(before.inProgress().size())) {
+            before = bench.awaitSettled();
+        }
+        List<Integer> inFlight = before.inProgress();
+        List<Thread> waiting = bench.threadsThatNeverFetched();
+        if (inFlight.size() != limit || waiting.isEmpty()) {
+            return;     // the limit tests judge the first; in the second, no task waits for a permit
+        }
+        Thread chosen = waiting.get(random.nextInt(waiting.size()));
+        chosen.interrupt();
+        chosen.join(TimeUnit.SECONDS.toMillis(2));
+        if (chosen.isAlive()) {
+            return;     // a wait that an interrupt does not end: the interrupt tests judge that
+        }
+        FetchBench.Settled after = bench.awaitSettled();
+        if (bench.most() > limit) {
+            List<Integer> began = new ArrayList<>(after.inProgress());
+            began.removeAll(inFlight);
+            boolean noneEnded = after.inProgress().containsAll(inFlight);
+            fail(call(bench, limit) + " had the fetches of pages " + inFlight + " in progress, and "
+                    + waiting.size() + " threads of its executor waited for their turn. The test interrupted one of"
+                    + " those waiting threads, and once it had ended, the fetch" + (began.size() == 1 ? " of page "
+                    + began.get(0) : "es of pages " + began) + " began: " + bench.most() + " fetches in progress at once, more than"
+                    + " the limit " + limit + (noneEnded ? ", though none of the " + limit + " fetches that held the"
+                    + " places had ended. The place came from the thread that never fetched: a thread whose"
+                    + " acquire() an interrupt ends has taken no permit, and must not release() one. Take the"
+                    + " permit before the try whose finally gives it back: permits.acquire(); try { ... } finally {"
+                    + " permits.release(); }." : "."));
+        }
+    }
+
+    @Test
+    @Order(10)
     @Tag("hint:3")
     void aPageWaitingForItsTurnIsWokenByTheFetchThatEndsNotByAClock() {
         var clocks = CompiledNest.forbiddenUses(VirtualFetcher.class, (owner, name) ->
@@ -369,7 +417,7 @@ class VirtualFetcherTest {
     // ---- real pages: hint 1 ----
 
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:1")
     void fetchesRealPagesFromALoopbackServer(Random random) throws Exception {
         int n = 50 + random.nextInt(150);
