@@ -86,7 +86,7 @@ class ChatServerTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     @Tag("hint:1")
     void usesOneThreadForEveryClient() {
         LoopUnderTest.assertUsesNoThreads(ChatServer.class);
@@ -112,7 +112,7 @@ class ChatServerTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     @Tag("hint:2")
     void linesCutIntoPiecesArriveWholeAndInOneOrder(Random random) throws IOException {
         start(random);
@@ -137,7 +137,7 @@ class ChatServerTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     @Tag("hint:2")
     void aLineOfMaxLineBytesIsForwardedAndALongerOneDisconnectsItsSender(Random random) throws IOException {
         start(random);
@@ -184,7 +184,7 @@ class ChatServerTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     @Tag("hint:2")
     void aClientThatLeavesMidLineTakesItsUnfinishedLineWithIt(Random random) throws IOException {
         start(random);
@@ -224,7 +224,7 @@ class ChatServerTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     @Tag("hint:3")
     void idleClientsCostNoCpu(Random random) throws IOException {
         start(random);
@@ -247,7 +247,7 @@ class ChatServerTest {
      * late reads from the start.
      */
     @Test
-    @Order(7)
+    @Order(9)
     @Tag("hint:3")
     void clientsThatFallBehindAreServedFromTheirQueuesOrLetGo(Random random)
             throws IOException {
@@ -366,7 +366,7 @@ class ChatServerTest {
      * says exactly what its queue held when the server let it go, whatever the kernel's count said before.
      */
     @Test
-    @Order(8)
+    @Order(10)
     @Tag("hint:3")
     void aQueueMayHoldExactlyQueueLimitBytesAndNotOneMore(Random random) throws IOException {
         assumeTrue(TcpQueues.available(), "only Linux shows how many bytes the kernel holds for a connection");
@@ -647,6 +647,20 @@ class ChatServerTest {
         } finally {
             second.close();
         }
+    }
+
+    @Test
+    @Order(3)
+    @Tag("hint:1")
+    void stopSetsAFlagTheLoopIsSureToSeeThenWakesIt() {
+        LoopMeans.assertStopReachesTheLoop(ChatServer.class);
+    }
+
+    @Test
+    @Order(4)
+    @Tag("hint:1")
+    void closesEverythingAlsoWhenSelectThrows() {
+        LoopMeans.assertSelectFailureClosesEverything(ChatServer.class);
     }
 
     // ---- helpers ----
