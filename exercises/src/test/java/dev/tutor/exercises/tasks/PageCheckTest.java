@@ -181,7 +181,7 @@ class PageCheckTest {
     @Tag("hint:4")
     void aFailedCheckFailsItsOwnTaskAndTheOthersGoOn(Random random) throws IOException {
         Board board = board();
-        int count = 5 + random.nextInt(5);
+        int count = 6 + random.nextInt(5);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             order.add(i);
@@ -192,6 +192,7 @@ class PageCheckTest {
         int noStatusLine = order.get(2);   // a blank line, but no status line before it
         int noBlankLine = order.get(3);    // a status line, but no blank line after the headers
         int reset = order.get(4);          // a head and half the body, then the connection is reset
+        int errorSummary = order.get(5);   // summarise throws an Error, which a catch of exceptions lets by
         InetSocketAddress nobody = Board.closedPort();
         for (int i = 0; i < count; i++) {
             int status = i == noStatusLine ? Board.NO_STATUS_LINE : i == noBlankLine ? Board.NO_BLANK_LINE
@@ -199,6 +200,8 @@ class PageCheckTest {
             Board.Page page = board.page(random, "/f" + i + "/" + random.nextInt(1000), status);
             if (i == badSummary) {
                 page = page.failingSummary();
+            } else if (i == errorSummary) {
+                page = page.summaryThrowingAnError();
             }
             board.check(page, Duration.ofMillis(random.nextInt(300)), i == refused ? nobody : null);
         }
@@ -227,7 +230,7 @@ class PageCheckTest {
                 assertTrue(error instanceof IOException, () -> "Check " + index + " gets an answer that is not HTTP: "
                         + what + ", until the server closes. Its task must fail with an IOException; it ended with "
                         + board.outcome(index) + ".");
-            } else if (i == badSummary) {
+            } else if (i == badSummary || i == errorSummary) {
                 Throwable error = board.failure(i);
                 int index = i;
                 assertSame(board.summaryFailure(i), error, () -> "Check " + index + "'s summarise throws "
