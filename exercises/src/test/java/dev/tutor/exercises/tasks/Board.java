@@ -160,6 +160,8 @@ final class Board implements AutoCloseable {
     private volatile String stuck;
     private final AtomicInteger poolBusy = new AtomicInteger();
     private final List<Throwable> escaped = new CopyOnWriteArrayList<>();
+    /** Every callback that threw on the loop thread, as "its name: what it threw". */
+    private final List<String> callbacksThatThrew = new CopyOnWriteArrayList<>();
     private final List<Thread> poolThreads = new CopyOnWriteArrayList<>();
     private final AtomicInteger onLoop = new AtomicInteger();
     private final AtomicInteger onPool = new AtomicInteger();
@@ -332,6 +334,9 @@ final class Board implements AutoCloseable {
         long now = System.nanoTime();
         switch (event) {
             case LoopEvent.CallbackRan ran -> {
+                if (ran.error() != null) {
+                    callbacksThatThrew.add(ran.name() + ": " + ran.error());
+                }
                 long took = now - lastEventReal;
                 if (holdJustRan) {
                     holdJustRan = false; // the server's own hold, not a step of a check
@@ -577,6 +582,20 @@ final class Board implements AutoCloseable {
         if (!elsewhere.isEmpty()) {
             fail("summarise ran on " + elsewhere + ", not on the pool the check was given: hand it to"
                     + " pool.execute(...), not to a thread or executor of your own.");
+        }
+    }
+
+    /**
+     * Fails if a callback threw on the loop thread: the loop logs it and goes on, so the checks may all end as they
+     * should, yet something the answer handed to the loop was wrong.
+     */
+    void assertNoCallbackThrew() {
+        if (!callbacksThatThrew.isEmpty()) {
+            String first = callbacksThatThrew.get(0);
+            fail("A callback threw on the loop thread, which logged it and went on: " + first + (first.contains(
+                    "already done") ? ". The same future was completed twice: once the pool's job has handed over"
+                    + " a failure, it must not hand over a result as well (a return after the catch), and the"
+                    + " reverse." : "."));
         }
     }
 

@@ -116,6 +116,7 @@ class PageCheckTest {
             board.check(page, Duration.ofMillis(random.nextInt(50)));
             board.run();
             board.assertNothingEscapedToThePool();
+            board.assertNoCallbackThrew();
             if (round == failing || round == failingWithAnError) {
                 Throwable error = board.failure(0);
                 Throwable thrown = board.summaryFailure(0);
