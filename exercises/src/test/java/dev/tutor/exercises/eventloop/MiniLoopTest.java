@@ -433,7 +433,9 @@ class MiniLoopTest {
             List<String> readerRuns = ran.stream().filter("reader"::equals).toList();
             assertEquals(readerTurns, readerRuns.size(), () -> script + " The reader's callback should run " + readerTurns
                     + " time(s), once per turn while the channel stays ready (level-triggered); it ran "
-                    + readerRuns.size() + " time(s). Polls' time-outs: " + audit.timeoutsText() + ".");
+                    + readerRuns.size() + " time(s). Polls' time-outs: " + audit.timeoutsText() + "." + (audit.polls() == 0
+                    ? " run() returned without a single poll, though two channels were watched and nothing else was"
+                    + " scheduled: a watched channel is work too, and keeps run() going until it is unwatched." : ""));
             for (int i = 0; i < turns.size(); i++) {
                 int turn = i + 1;
                 int seen = turns.get(i);
@@ -1789,6 +1791,10 @@ class MiniLoopTest {
             return answers.stream().filter(a -> !a.isEmpty()).findFirst().orElse(List.of());
         }
 
+        private boolean laterHalfAllZero() {
+            return timeouts.subList(timeouts.size() / 2, timeouts.size()).stream().allMatch(t -> t == 0);
+        }
+
         String timeoutsText() {
             List<Long> shown = timeouts.size() > 12 ? timeouts.subList(0, 12) : timeouts;
             String text = text(shown);
@@ -1807,7 +1813,10 @@ class MiniLoopTest {
                         + String.format("%.3f ms", (clock.nanoTime() - started) / 1e6) + " where its work needs at most "
                         + (most - 1) + " turns; the time-outs were " + timeoutsText() + ". Each turn polls once, with a"
                         + " time-out of 0 only when a callback is ready, and runs what became ready; a loop that polls"
-                        + " again and again with nothing to run is spinning.");
+                        + " again and again with nothing to run is spinning." + (laterHalfAllZero()
+                        ? " The later half of the time-outs were all 0. A timer whose due time equals the clock's"
+                        + " reading gives a time-out of 0, and is due; after the poll, move every timer with"
+                        + " due <= now to the ready queue, or the next turn computes 0 again." : ""));
             }
             timeouts.add(timeoutNanos);
             List<Ready> answer = inner.poll(timeoutNanos);
