@@ -603,8 +603,11 @@ class ThreadPerClientServerTest {
                         + " that. These threads of the server were still alive: ";
                 fail(setting + seen + String.join("; ", closing.aliveAfter()) + "." + (isOpen(late)
                         ? " The last client's connection was still open: close() went through the clients' sockets"
-                        + " before that client was among them. Stop accepting and wait for the accepting thread to"
-                        + " end before closing the clients' sockets; then no client is added after."
+                        + " before that client was among them. Either close() closed them before the accepting thread"
+                        + " had ended, or the client's socket was added to them only later, by its own thread. Add each"
+                        + " client's socket on the accepting thread, before its thread starts, and stop accepting and"
+                        + " wait for the accepting thread to end before closing the clients' sockets; then no client"
+                        + " is added after."
                         : " close() must wait for every thread the server started, one that started after close()"
                         + " began too."));
             }
