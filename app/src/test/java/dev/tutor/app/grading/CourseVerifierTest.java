@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class CourseVerifierTest {
     /** The fixture's adder with a stub, a solution and three known mistakes, one of them misfiled. */
-    private static final class AuthoredCourse extends MemoryCourseSource {
+    static final class AuthoredCourse extends MemoryCourseSource {
         AuthoredCourse() {
             super(adder("return 0;"), Map.of(FixtureCourse.TEST_FILE, FixtureCourse.TEST));
         }

@@ -1,14 +1,10 @@
 package dev.tutor.app.grading;
 
-import static dev.tutor.app.grading.FixtureCourse.adder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tutor.app.course.Exercise;
-import dev.tutor.app.course.MemoryCourseSource;
 import dev.tutor.app.course.Mistake;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -17,23 +13,6 @@ import org.junit.jupiter.api.Timeout;
 /** Several exercises verified at once: each exercise's problems its own, and the lines in the course's order. */
 @Timeout(180)
 class VerificationJobsTest {
-    /** The fixture's adder: a stub, a solution and one wrong answer, "subtracts". */
-    private static final class Adders extends MemoryCourseSource {
-        Adders() {
-            super(adder("return 0;"), Map.of(FixtureCourse.TEST_FILE, FixtureCourse.TEST));
-        }
-
-        @Override
-        public Optional<String> solution(String path) {
-            return Optional.ofNullable(adder("return a + b;").get(path));
-        }
-
-        @Override
-        public Optional<String> mistake(String exerciseId, String mistakeName, String path) {
-            return Optional.ofNullable(adder("return a - b;").get(path));
-        }
-    }
-
     /** The fixture exercise under another name, with "subtracts" filed under the given hint. */
     private static Exercise named(String id, int hintOfSubtracts) {
         Exercise fixture = FixtureCourse.exercise(1);
@@ -44,7 +23,7 @@ class VerificationJobsTest {
 
     @Test
     void eachExercisesProblemsAreItsOwnAndItsLinesComeOutTogetherInTheCoursesOrder() {
-        Adders source = new Adders();
+        CourseVerifierTest.AuthoredCourse source = new CourseVerifierTest.AuthoredCourse();
         // The fixture test that "subtracts" fails first is tagged hint 2: filed under hint 1, it is a problem.
         List<Exercise> exercises = List.of(named("first", 2), named("second", 1), named("third", 2));
         List<String> log = new CopyOnWriteArrayList<>();
