@@ -28,8 +28,11 @@ public final class VerificationJobs implements AutoCloseable {
     private final BlockingQueue<CourseVerifier> free;
     private final ExecutorService jobs;
 
-    /** What verifying one exercise found: its problems, one line each, none when it is sound. */
-    public record Outcome(Exercise exercise, List<String> problems) {
+    /**
+     * What verifying one exercise found: its problems, one line each, none when it is sound, and every line it
+     * logged.
+     */
+    public record Outcome(Exercise exercise, List<String> problems, List<String> log) {
     }
 
     /**
@@ -72,9 +75,13 @@ public final class VerificationJobs implements AutoCloseable {
             Exercise exercise = exercises.get(i);
             outcomes.add(CompletableFuture.supplyAsync(() -> {
                 CourseVerifier verifier = free.remove();
+                List<String> lines = new ArrayList<>();
                 try {
-                    return new Outcome(exercise, verifier.verify(exercise, solutionRuns, mistakeRuns,
-                            line -> ordered.line(place, line)));
+                    List<String> problems = verifier.verify(exercise, solutionRuns, mistakeRuns, line -> {
+                        lines.add(line);
+                        ordered.line(place, line);
+                    });
+                    return new Outcome(exercise, problems, List.copyOf(lines));
                 } finally {
                     free.add(verifier);
                     ordered.finished(place);

@@ -36,6 +36,7 @@ class VerificationJobsTest {
                     .startsWith("second mistake 'subtracts': offers hint 2").contains("should offer hint 1");
             assertThat(outcomes.get(2).join().problems()).as(String.join("\n", log)).isEmpty();
             assertThat(jobs.wrongAnswerTimes()).hasSize(6);
+            assertThat(outcomes.get(1).join().log()).hasSize(4).allSatisfy(line -> assertThat(line).startsWith("second "));
         }
         List<String> exerciseOfEachLine = log.stream().map(line -> line.substring(0, line.indexOf(' '))).toList();
         assertThat(exerciseOfEachLine).as(String.join("\n", log)).hasSize(12)

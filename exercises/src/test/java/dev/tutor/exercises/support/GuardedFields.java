@@ -1,15 +1,11 @@
 package dev.tutor.exercises.support;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Lock;
-import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
@@ -52,17 +48,7 @@ public final class GuardedFields {
 
     /** The fields of {@code type} (its own class file only) written under a lock and accessed without one. */
     public static List<Finding> of(Class<?> type) {
-        ClassNode node = new ClassNode();
-        String name = type.getName();
-        try (InputStream in = type.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
-            if (in == null) {
-                throw new IllegalStateException("no class file for " + name);
-            }
-            new ClassReader(in).accept(node, ClassReader.SKIP_FRAMES);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the class file of " + name, e);
-        }
-        return of(node, type.getClassLoader());
+        return of(ClassFiles.read(type), type.getClassLoader());
     }
 
     private static List<Finding> of(ClassNode node, ClassLoader loader) {

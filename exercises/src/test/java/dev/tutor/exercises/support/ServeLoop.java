@@ -1,8 +1,5 @@
 package dev.tutor.exercises.support;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -15,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -94,17 +90,7 @@ public final class ServeLoop {
 
     /** Reads {@code server}'s own class file; {@code serve} and {@code stop} name its two methods. */
     public static ServeLoop of(Class<?> server, String serve, String stop) {
-        ClassNode node = new ClassNode();
-        String name = server.getName();
-        try (InputStream in = server.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
-            if (in == null) {
-                throw new IllegalStateException("no class file for " + name);
-            }
-            new ClassReader(in).accept(node, 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the class file of " + name, e);
-        }
-        return new ServeLoop(node, serve, stop);
+        return new ServeLoop(ClassFiles.read(server), serve, stop);
     }
 
     /**

@@ -1,8 +1,5 @@
 package dev.tutor.exercises.support;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -13,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -84,19 +80,10 @@ public final class WorkerCode {
     }
 
     private void read(Class<?> member) {
-        String name = member.getName();
-        try (InputStream in = member.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
-            if (in == null) {
-                throw new IllegalStateException("no class file for " + name);
-            }
-            ClassNode node = new ClassNode();
-            new ClassReader(in).accept(node, ClassReader.SKIP_FRAMES);
-            for (MethodNode method : node.methods) {
-                methods.put(key(node.name, method.name, method.desc), method);
-                ownerOf.put(key(node.name, method.name, method.desc), node);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the class file of " + name, e);
+        ClassNode node = ClassFiles.read(member);
+        for (MethodNode method : node.methods) {
+            methods.put(key(node.name, method.name, method.desc), method);
+            ownerOf.put(key(node.name, method.name, method.desc), node);
         }
     }
 
