@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -204,56 +203,6 @@ final class ServerThreads {
             }
         }
         return closer.result;
-    }
-
-    /**
-     * Holds the thread that creates a thread inside {@code new Thread(...)}, once armed: the constructor asks
-     * this inheritable thread-local for the new thread's value on the creating thread, and no socket call
-     * there can be woken by closing a socket. Set on the test's thread before the server starts, so that
-     * every thread the server starts inherits it; threads the test creates are never held.
-     */
-    static final class ThreadStartHold extends InheritableThreadLocal<String> implements AutoCloseable {
-        private final Thread test = Thread.currentThread();
-        private final AtomicBoolean armed = new AtomicBoolean();
-        private final CountDownLatch held = new CountDownLatch(1);
-        private final CountDownLatch release = new CountDownLatch(1);
-
-        ThreadStartHold() {
-            set("inherited by every thread the server starts");
-        }
-
-        @Override
-        protected String childValue(String parentValue) {
-            if (Thread.currentThread() != test && armed.get()) {
-                held.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return parentValue;
-        }
-
-        /** From now on, a thread of the server that creates a thread is held until {@link #letGo()}. */
-        void arm() {
-            armed.set(true);
-        }
-
-        /** Waits up to {@code millis} for a thread of the server to be held; false if none was. */
-        boolean awaitHeld(long millis) throws InterruptedException {
-            return held.await(millis, TimeUnit.MILLISECONDS);
-        }
-
-        void letGo() {
-            release.countDown();
-        }
-
-        @Override
-        public void close() {
-            letGo();
-            remove();
-        }
     }
 
     /**

@@ -1,5 +1,13 @@
 package dev.tutor.exercises.sockets;
 
+import static dev.tutor.exercises.sockets.ServerClients.ECHO_WAIT_MILLIS;
+import static dev.tutor.exercises.sockets.ServerClients.assertEndOfStream;
+import static dev.tutor.exercises.sockets.ServerClients.connect;
+import static dev.tutor.exercises.sockets.ServerClients.connectIdle;
+import static dev.tutor.exercises.sockets.ServerClients.exchange;
+import static dev.tutor.exercises.sockets.ServerClients.floodUntilStuck;
+import static dev.tutor.exercises.sockets.ServerClients.isOpen;
+import static dev.tutor.exercises.sockets.ServerClients.letters;
 import static dev.tutor.exercises.sockets.ServerThreads.closeLettingJoinsThrough;
 import static dev.tutor.exercises.sockets.ServerThreads.closeLettingThreadStartsThrough;
 import static dev.tutor.exercises.sockets.ServerThreads.closeWithin;
@@ -17,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.sockets.ServerThreads.Closing;
 import dev.tutor.exercises.sockets.ServerThreads.Held;
-import dev.tutor.exercises.sockets.ServerThreads.ThreadStartHold;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.net.ChaosClient;
@@ -25,14 +32,12 @@ import dev.tutor.runtime.net.ChaosClient.Ending;
 import dev.tutor.runtime.net.ChaosClient.Pieces;
 import dev.tutor.runtime.net.OpenSockets;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,9 +83,6 @@ class ThreadPerClientServerTest {
     /** The calls that wait until a thread has ended. */
     private static final Set<String> WAITS_FOR_THREADS = Set.of("java.lang.Thread.join",
             "java.util.concurrent.ExecutorService.awaitTermination", "java.util.concurrent.ExecutorService.close");
-    /** How long a client waits for an echo in the tests' own exchanges. */
-    private static final int ECHO_WAIT_MILLIS = 1_000;
-    /** What Linux's /proc/self/fd/N links to for a socket. */
 
     /**
      * close() on a server no client has used returns at once, without throwing. A close() not written yet
@@ -689,72 +691,6 @@ class ThreadPerClientServerTest {
         problem.ifPresent(p -> fail("The chaos client found: " + p.replace("timed out after", "timed out, after")));
     }
 
-    private static Socket connect(ThreadPerClientServer server) throws IOException {
-        Socket client = new Socket();
-        client.setTcpNoDelay(true);
-        client.connect(server.address(), ECHO_WAIT_MILLIS);
-        client.setSoTimeout(ECHO_WAIT_MILLIS);
-        return client;
-    }
-
-    /** Sends a few random bytes on {@code client} and fails unless the same bytes come back. */
-    private static void exchange(Socket client, Random random, String who) throws IOException {
-        exchange(client, letters(random, 'a', 1 + random.nextInt(100)), who);
-    }
-
-    /** {@code length} random letters from the alphabet that begins at {@code first}, 'a' or 'A'. */
-    private static byte[] letters(Random random, char first, int length) {
-        byte[] letters = new byte[length];
-        for (int i = 0; i < letters.length; i++) {
-            letters[i] = (byte) (first + random.nextInt(26));
-        }
-        return letters;
-    }
-
-    /** Sends {@code message} on {@code client} and fails unless the same bytes come back. */
-    private static void exchange(Socket client, byte[] message, String who) throws IOException {
-        client.getOutputStream().write(message);
-        byte[] echo = new byte[message.length];
-        int got = 0;
-        try {
-            InputStream in = client.getInputStream();
-            while (got < echo.length) {
-                int n = in.read(echo, got, echo.length - got);
-                if (n == -1) {
-                    fail(who + " sent " + message.length + " bytes and the server ended the stream after " + got
-                            + " of them came back.");
-                }
-                got += n;
-            }
-        } catch (SocketTimeoutException e) {
-            fail(who + " sent " + message.length + " bytes and got " + got + " of them back within "
-                    + ECHO_WAIT_MILLIS + " ms.");
-        }
-        assertEquals(new String(message), new String(echo), who + " got back other bytes than it sent.");
-    }
-
-    /**
-     * Writes to a non-blocking channel without reading until no byte has gone out for 200 ms, at most
-     * 256 MiB; returns how many went. By then the server's thread for it is blocked writing the echo.
-     */
-    private static long floodUntilStuck(SocketChannel channel) throws IOException, InterruptedException {
-        channel.configureBlocking(false);
-        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-        long total = 0;
-        long lastProgress = System.nanoTime();
-        while (total < 256L * 1024 * 1024 && System.nanoTime() - lastProgress < 200_000_000L) {
-            chunk.clear();
-            int n = channel.write(chunk);
-            if (n > 0) {
-                total += n;
-                lastProgress = System.nanoTime();
-            } else {
-                Thread.sleep(5);
-            }
-        }
-        return total;
-    }
-
     /**
      * The names of the server's fields of type byte[], instance and static, whose array begins with a letter
      * of the alphabet that begins at {@code first}: where a thread that read a client's letters put them.
@@ -776,42 +712,6 @@ class ThreadPerClientServerTest {
             }
         }
         return holding;
-    }
-
-    /** Connects {@code idle} clients, each of which has one echo and then stays, silent; adds them to {@code clients}. */
-    private static void connectIdle(ThreadPerClientServer server, Random random, int idle, List<Socket> clients)
-            throws IOException {
-        for (int c = 0; c < idle; c++) {
-            Socket client = connect(server);
-            clients.add(client);
-            exchange(client, random, "idle client " + (c + 1) + " of " + idle);
-        }
-    }
-
-    private static void assertEndOfStream(Socket client, String who) throws IOException {
-        try {
-            int next = client.getInputStream().read();
-            assertEquals(-1, next, who + " read a byte (" + next + ") after close(); it expected the end of the"
-                    + " stream.");
-        } catch (SocketTimeoutException e) {
-            fail("After close() returned, " + who + " waited " + ECHO_WAIT_MILLIS + " ms and saw neither bytes nor"
-                    + " the end of the stream: its connection was still open. close() must close every client's"
-                    + " socket.");
-        }
-    }
-
-    /** Whether the server's end of {@code client}'s connection is still open: a read sees neither bytes nor its end. */
-    private static boolean isOpen(Socket client) throws IOException {
-        client.setSoTimeout(100);
-        try {
-            return client.getInputStream().read() != -1;
-        } catch (SocketTimeoutException open) {
-            return true;
-        } catch (IOException reset) {
-            return false;
-        } finally {
-            client.setSoTimeout(ECHO_WAIT_MILLIS);
-        }
     }
 
     /**
