@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 
 /**
  * An echo server with a thread per client: one thread accepts connections, and every client it accepts
@@ -24,10 +25,14 @@ import java.net.Socket;
  *       ends when its connection does.</li>
  *   <li>A client that resets its connection, or fails in any other way, ends only its own thread; the
  *       server and every other client go on as if it had never been.</li>
- *   <li>{@link #close()} stops accepting, closes every client's connection, and returns once every thread
- *       the server started, daemon or not, has ended: within milliseconds, and at most about 5 seconds
- *       in all. A thread that has still not ended by then (one stuck outside any socket call) is left
- *       running, and close() returns all the same without throwing. Calling it again does nothing.</li>
+ *   <li>{@link #close(Duration) close(limit)} stops accepting, closes every client's connection, and returns
+ *       once every thread the server started, daemon or not, has ended: within milliseconds. It waits for
+ *       them until {@code limit} after it was called, all of them together, and no longer: a thread that has
+ *       still not ended by then (one stuck outside any socket call) is left running, and close(limit)
+ *       returns all the same without throwing. With a limit of zero or less it closes just the same and
+ *       does not wait.</li>
+ *   <li>{@link #close()} is close(limit) with a limit of 5 seconds. Once every thread has ended, calling
+ *       either of them again does nothing.</li>
  *   <li>Once the listening socket is closed, the accepting thread ends. An accept() that fails for another
  *       reason (the process is out of file descriptors, say) may end the accepting or skip that one
  *       client; the tests do not cause one.</li>
@@ -36,7 +41,8 @@ import java.net.Socket;
  *       {@code isAlive()} says false, which {@code join()} waits for.</li>
  * </ul>
  *
- * <p>Exercise: complete {@link #start()}, the accepting thread, each client's thread and {@link #close()}.
+ * <p>Exercise: complete {@link #start()}, the accepting thread, each client's thread and
+ * {@link #close(Duration)}; {@link #close()} is given.
  */
 public final class ThreadPerClientServer implements AutoCloseable {
 
@@ -45,9 +51,11 @@ public final class ThreadPerClientServer implements AutoCloseable {
      * is small for a few hundred clients connecting at once: requests beyond it wait a second or more.
      */
     private static final int BACKLOG = 1_000;
+    /** The limit of {@link #close()}: the most it waits for all the threads together. */
+    private static final Duration CLOSE_LIMIT = Duration.ofSeconds(5);
 
     private final ServerSocket listening;
-    // TODO: close() must be able to reach the accepting thread, every client's socket and every client's
+    // TODO: close(limit) must be able to reach the accepting thread, every client's socket and every client's
     //       thread. Several threads add to and remove from what you keep here at the same time, and a thread
     //       is alive until the very last line it runs.
 
@@ -78,9 +86,17 @@ public final class ThreadPerClientServer implements AutoCloseable {
         // TODO: read, write back what was read, and repeat until the client ends its stream; then close.
     }
 
-    /** Stops accepting, closes every client's connection and waits for every thread the server started. */
+    /** Closes the server as {@link #close(Duration)} does, with a limit of 5 seconds. */
     @Override
     public void close() {
-        // TODO: stop accepting, close the connections, and wait for the threads to end.
+        close(CLOSE_LIMIT);
+    }
+
+    /**
+     * Stops accepting, closes every client's connection and waits for every thread the server started, until
+     * {@code limit} after it was called.
+     */
+    public void close(Duration limit) {
+        // TODO: stop accepting, close the connections, and wait for the threads to end: all of them within limit.
     }
 }

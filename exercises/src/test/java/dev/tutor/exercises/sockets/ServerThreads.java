@@ -8,12 +8,14 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,7 +125,18 @@ final class ServerThreads {
      */
     static Closing closeWithin(ThreadPerClientServer server, long millis, List<Thread> serving)
             throws InterruptedException {
-        Closer closer = Closer.start(server, () -> serving.stream().filter(Thread::isAlive).toList());
+        return closeWithin(ThreadPerClientServer::close, server, millis, serving);
+    }
+
+    /** As {@link #closeWithin(ThreadPerClientServer, long, List)}, with close(limit) in place of close(). */
+    static Closing closeWithin(ThreadPerClientServer server, Duration limit, long millis, List<Thread> serving)
+            throws InterruptedException {
+        return closeWithin(closing -> closing.close(limit), server, millis, serving);
+    }
+
+    private static Closing closeWithin(Consumer<ThreadPerClientServer> close, ThreadPerClientServer server,
+            long millis, List<Thread> serving) throws InterruptedException {
+        Closer closer = Closer.start(server, close, () -> serving.stream().filter(Thread::isAlive).toList());
         if (!closer.done.await(millis, TimeUnit.MILLISECONDS)) {
             return new Closing(false, null, millis, describe(serving.stream().filter(Thread::isAlive).toList()));
         }
@@ -182,7 +195,8 @@ final class ServerThreads {
      */
     static Closing closeLettingJoinsThrough(ThreadPerClientServer server, List<Thread> serving,
             List<Held> held, long millis) throws InterruptedException {
-        Closer closer = Closer.start(server, () -> serving.stream().filter(Thread::isAlive).toList());
+        Closer closer = Closer.start(server, ThreadPerClientServer::close,
+                () -> serving.stream().filter(Thread::isAlive).toList());
         long start = closer.start;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(millis);
@@ -212,7 +226,7 @@ final class ServerThreads {
      */
     static Closing closeLettingThreadStartsThrough(ThreadPerClientServer server, Set<Thread> before,
             ThreadStartHold hold, long millis) throws InterruptedException {
-        Closer closer = Closer.start(server, () -> serverThreads(before));
+        Closer closer = Closer.start(server, ThreadPerClientServer::close, () -> serverThreads(before));
         // close() may take up to its own limit of about 5 s before it waits for anything.
         long deadline = closer.start + TimeUnit.MILLISECONDS.toNanos(5_000 + millis);
         while (!closer.done.await(1, TimeUnit.MILLISECONDS)) {
@@ -231,31 +245,37 @@ final class ServerThreads {
         return closer.result;
     }
 
-    /** close() run on a daemon thread of the test; what it did is in {@link #result} once {@link #done} is down. */
+    /**
+     * close() run on a daemon thread of the test; what it did is in {@link #result} once {@link #done} is down,
+     * its time counted from the moment before the call.
+     */
     private static final class Closer {
         final CountDownLatch done = new CountDownLatch(1);
         final long start = System.nanoTime();
         final Thread thread;
         volatile Closing result;
 
-        private Closer(ThreadPerClientServer server, Supplier<List<Thread>> aliveAtReturn) {
+        private Closer(ThreadPerClientServer server, Consumer<ThreadPerClientServer> close,
+                Supplier<List<Thread>> aliveAtReturn) {
             thread = new Thread(() -> {
                 Throwable thrown = null;
+                long called = System.nanoTime();
                 try {
-                    server.close();
+                    close.accept(server);
                 } catch (Throwable t) {
                     thrown = t;
                 }
                 // Listed on this thread the moment close() returns, before anything else can end them.
-                result = new Closing(true, thrown, (System.nanoTime() - start) / 1_000_000,
+                result = new Closing(true, thrown, (System.nanoTime() - called) / 1_000_000,
                         describe(aliveAtReturn.get()));
                 done.countDown();
             }, "test-closer");
             thread.setDaemon(true);
         }
 
-        static Closer start(ThreadPerClientServer server, Supplier<List<Thread>> aliveAtReturn) {
-            Closer closer = new Closer(server, aliveAtReturn);
+        static Closer start(ThreadPerClientServer server, Consumer<ThreadPerClientServer> close,
+                Supplier<List<Thread>> aliveAtReturn) {
+            Closer closer = new Closer(server, close, aliveAtReturn);
             closer.thread.start();
             return closer;
         }

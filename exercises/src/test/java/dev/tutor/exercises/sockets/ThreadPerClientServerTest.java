@@ -70,6 +70,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * of {@code close()} runs first, on a server no client has used, because every test closes its server at
  * the end: a close() that takes its whole time limit there would take the exercise's time limit with it.
  * The tests of hints 1 and 2 close their servers without judging close(), which the tests of hint 3 judge.
+ * The last two call close(limit) with a limit of their own, so that a right answer's verdict need not wait
+ * out the 5 seconds of close().
  */
 @ExtendWith(Seeded.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -80,6 +82,13 @@ class ThreadPerClientServerTest {
     private static final long THREAD_END_MILLIS = 1_000;
     /** How long close() may take; a right answer takes milliseconds. */
     private static final long CLOSE_MILLIS = 2_000;
+    /** How much later than its limit close(limit) may return, on a machine busy with other work. */
+    private static final long BUSY_MILLIS = 3_000;
+    /**
+     * How much earlier than its limit close(limit) may return: a deadline counted in the whole milliseconds of
+     * System.currentTimeMillis() can fall a millisecond short.
+     */
+    private static final long EARLY_MILLIS = 5;
     /** The calls that wait until a thread has ended. */
     private static final Set<String> WAITS_FOR_THREADS = Set.of("java.lang.Thread.join",
             "java.util.concurrent.ExecutorService.awaitTermination", "java.util.concurrent.ExecutorService.close");
@@ -631,44 +640,91 @@ class ThreadPerClientServerTest {
     }
 
     /**
-     * The other end of close()'s contract: it waits for the threads it started, but not for ever. The test
-     * stops the accepting thread outside any socket call, where closing sockets cannot wake it: inside
+     * The other end of close(limit)'s contract: it waits for the threads it started, but not past its limit.
+     * The test stops the accepting thread outside any socket call, where closing sockets cannot wake it: inside
      * {@code new Thread(...)} for the next client, which asks the test's inheritable thread-local for the new
-     * thread's value on the accepting thread. close() must give up on that thread about 5 seconds after it
-     * was called, and return without throwing.
+     * thread's value on the accepting thread, and keeps it there, interrupted or not, to the end of the test.
+     * close(limit), with a limit of a few hundred milliseconds, must return once the limit has passed: not
+     * before, since that thread is alive all along, and not much later, without throwing, and with every idle
+     * client's connection closed. At least one client is idle, so that close(limit) still has a client's
+     * thread to join once the deadline has passed.
      */
     @Test
     @Order(18)
     @Tag("hint:3")
-    void closeGivesUpOnAThreadThatNeverEndsAfterAboutFiveSeconds(Random random) throws Exception {
+    void closeGivesUpOnAThreadThatNeverEndsOnceItsLimitHasPassed(Random random) throws Exception {
         ThreadStartHold hold = new ThreadStartHold();
         Set<Thread> before = liveThreads();
         ThreadPerClientServer server = ThreadPerClientServer.start();
-        int idle = random.nextInt(4);
+        int idle = 1 + random.nextInt(3);
+        Duration limit = Duration.ofMillis(200 + random.nextInt(201));
         List<Socket> clients = new ArrayList<>();
         try {
             connectIdle(server, random, idle, clients);
             List<Thread> serving = serverThreads(before);
-            hold.arm();
-            clients.add(connect(server));
-            String setting = idle + " client(s) were connected and idle; then one more connected, and the test kept"
-                    + " the thread that accepted it from ever ending: it stopped it inside new Thread(...), where"
-                    + " no socket call is waiting and closing a socket wakes nothing. ";
-            if (!hold.awaitHeld(ECHO_WAIT_MILLIS)) {
-                fail(setting + "But no thread of the server created a thread for that client within "
-                        + ECHO_WAIT_MILLIS + " ms of its connecting.");
-            }
-            long most = 5_000 + 3_000; // about 5 s, on a machine busy with other work
-            Closing closing = closeWithin(server, most, serving);
+            String setting = holdTheAcceptingThread(server, hold, idle, clients) + "Then the test called close(limit)"
+                    + " with a limit of " + limit.toMillis() + " ms. ";
+            long most = limit.toMillis() + BUSY_MILLIS;
+            Closing closing = closeWithin(server, limit, most, serving);
             if (!closing.returned()) {
-                fail(setting + "close() had not returned " + most + " ms later. It waits for the threads until a"
-                        + " deadline about 5 seconds after it was called, one deadline for all of them: join each"
-                        + " with the time left until it, and return once it has passed.");
+                fail(setting + "It had not returned " + most + " ms later. close(limit) waits for the threads until"
+                        + " limit after it was called, one deadline for all of them: join each with the time left"
+                        + " until it, and return once it has passed.");
             }
             if (closing.thrown() != null) {
-                fail(setting + "close() threw " + closing.thrown() + " after " + closing.millis() + " ms; a thread"
-                        + " that has not ended by the deadline is left running, and close() returns all the same.",
+                fail(setting + "It threw " + closing.thrown() + " after " + closing.millis() + " ms; a thread that"
+                        + " has not ended by the deadline is left running, and close(limit) returns all the same."
+                        + whyCloseThrew(closing.thrown()), closing.thrown());
+            }
+            if (closing.millis() < limit.toMillis() - EARLY_MILLIS) {
+                fail(setting + "It returned after " + closing.millis() + " ms, while the thread the test held, \""
+                        + hold.holding().getName() + "\", was alive, and it stayed alive to the end of the test:"
+                        + " close(limit) waits for every thread the server started until they have ended or the limit"
+                        + " has passed.");
+            }
+            for (int c = 0; c < idle; c++) {
+                assertEndOfStream(clients.get(c), "idle client " + (c + 1) + " of " + idle + ", with a thread of"
+                        + " the server stuck,");
+            }
+        } finally {
+            hold.close();
+            for (Socket client : clients) {
+                client.close();
+            }
+            closeWithin(server, CLOSE_MILLIS, List.of());
+        }
+    }
+
+    /**
+     * close(limit) with no time to wait, a limit of zero or less, closes the server just the same and returns
+     * at once, with the accepting thread stopped where closing wakes nothing, as in the test before.
+     */
+    @Test
+    @Order(19)
+    @Tag("hint:3")
+    void closeWithALimitOfZeroOrLessClosesAndDoesNotWait(Random random) throws Exception {
+        ThreadStartHold hold = new ThreadStartHold();
+        ThreadPerClientServer server = ThreadPerClientServer.start();
+        int idle = 1 + random.nextInt(3);
+        Duration limit = random.nextBoolean() ? Duration.ZERO : Duration.ofMillis(-1 - random.nextInt(1_000));
+        List<Socket> clients = new ArrayList<>();
+        try {
+            connectIdle(server, random, idle, clients);
+            String setting = holdTheAcceptingThread(server, hold, idle, clients) + "Then the test called close(limit)"
+                    + " with a limit of " + limit.toMillis() + " ms. ";
+            Closing closing = closeWithin(server, limit, CLOSE_MILLIS, List.of());
+            if (!closing.returned()) {
+                fail(setting + "It had not returned " + CLOSE_MILLIS + " ms later. With a limit of zero or less there"
+                        + " is no time to wait for any thread: close(limit) closes the server and returns. No time"
+                        + " left is not the same as no limit, which is what Thread.join(0) takes a zero for.");
+            }
+            if (closing.thrown() != null) {
+                fail(setting + "It threw " + closing.thrown() + "." + whyCloseThrew(closing.thrown()),
                         closing.thrown());
+            }
+            for (int c = 0; c < idle; c++) {
+                assertEndOfStream(clients.get(c), "idle client " + (c + 1) + " of " + idle + ", closed with a limit"
+                        + " of " + limit.toMillis() + " ms,");
             }
         } finally {
             hold.close();
@@ -680,6 +736,25 @@ class ThreadPerClientServerTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * Connects one more client to {@code server} after the {@code idle} ones, and holds the thread that accepts
+     * it inside {@code new Thread(...)} for it; fails unless a thread of the server is held. Returns what was
+     * done, for a message.
+     */
+    private static String holdTheAcceptingThread(ThreadPerClientServer server, ThreadStartHold hold, int idle,
+            List<Socket> clients) throws IOException, InterruptedException {
+        hold.arm();
+        clients.add(connect(server));
+        String setting = idle + " client(s) were connected and idle; then one more connected, and the test kept the"
+                + " thread that accepted it from ever ending: it stopped it inside new Thread(...), where no socket"
+                + " call is waiting and closing a socket wakes nothing. ";
+        if (!hold.awaitHeld(ECHO_WAIT_MILLIS)) {
+            fail(setting + "But no thread of the server created a thread for that client within " + ECHO_WAIT_MILLIS
+                    + " ms of its connecting.");
+        }
+        return setting;
+    }
 
     /** A chaos client with a seed from the test's random, small enough to read in a message. */
     private static ChaosClient chaos(Random random) {
@@ -716,9 +791,14 @@ class ThreadPerClientServerTest {
 
     /**
      * What an exception out of close() tells, where it tells something: a ConcurrentModificationException is a
-     * collection that one thread went through while another changed it.
+     * collection that one thread went through while another changed it, and Thread.join(millis) throws an
+     * IllegalArgumentException for a time below zero.
      */
     private static String whyCloseThrew(Throwable thrown) {
+        if (thrown instanceof IllegalArgumentException && String.valueOf(thrown.getMessage()).contains("negative")) {
+            return " Thread.join(millis) refuses a time below zero, which is what is left once the deadline has"
+                    + " passed: by then there is no time left to wait for any thread.";
+        }
         if (!(thrown instanceof ConcurrentModificationException)) {
             return " close() returns without throwing.";
         }

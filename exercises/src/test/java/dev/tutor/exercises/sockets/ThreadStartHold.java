@@ -6,15 +6,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Holds the thread that creates a thread inside {@code new Thread(...)}, once armed: the constructor asks
- * this inheritable thread-local for the new thread's value on the creating thread, and no socket call
- * there can be woken by closing a socket. Set on the test's thread before the server starts, so that
- * every thread the server starts inherits it; threads the test creates are never held. Not a test itself.
+ * this inheritable thread-local for the new thread's value on the creating thread, and no socket call there
+ * can be woken by closing a socket. Set on the test's thread before the server starts, so that every thread
+ * the server starts inherits it; threads the test creates are never held. Not a test itself.
+ *
+ * <p>An interrupt does not end the hold either: it stands for a thread stuck where nothing close() can do
+ * wakes it, and the held thread gets its interrupt back once it is let go.
  */
 final class ThreadStartHold extends InheritableThreadLocal<String> implements AutoCloseable {
+    /** The longest a thread is held if the test never lets it go: longer than any test runs. */
+    private static final long MOST_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     private final Thread test = Thread.currentThread();
     private final AtomicBoolean armed = new AtomicBoolean();
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
+    private volatile Thread holding;
 
     ThreadStartHold() {
         set("inherited by every thread the server starts");
@@ -23,10 +30,19 @@ final class ThreadStartHold extends InheritableThreadLocal<String> implements Au
     @Override
     protected String childValue(String parentValue) {
         if (Thread.currentThread() != test && armed.get()) {
+            holding = Thread.currentThread();
             held.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
+            long deadline = System.nanoTime() + MOST_NANOS;
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    release.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -41,6 +57,11 @@ final class ThreadStartHold extends InheritableThreadLocal<String> implements Au
     /** Waits up to {@code millis} for a thread of the server to be held; false if none was. */
     boolean awaitHeld(long millis) throws InterruptedException {
         return held.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The thread that was held, or null while none has been. */
+    Thread holding() {
+        return holding;
     }
 
     void letGo() {

@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An echo server with a thread per client: one thread accepts connections, and every client it accepts
@@ -30,10 +29,14 @@ import java.util.concurrent.TimeUnit;
  *       ends when its connection does.</li>
  *   <li>A client that resets its connection, or fails in any other way, ends only its own thread; the
  *       server and every other client go on as if it had never been.</li>
- *   <li>{@link #close()} stops accepting, closes every client's connection, and returns once every thread
- *       the server started, daemon or not, has ended: within milliseconds, and at most about 5 seconds
- *       in all. A thread that has still not ended by then (one stuck outside any socket call) is left
- *       running, and close() returns all the same without throwing. Calling it again does nothing.</li>
+ *   <li>{@link #close(Duration) close(limit)} stops accepting, closes every client's connection, and returns
+ *       once every thread the server started, daemon or not, has ended: within milliseconds. It waits for
+ *       them until {@code limit} after it was called, all of them together, and no longer: a thread that has
+ *       still not ended by then (one stuck outside any socket call) is left running, and close(limit)
+ *       returns all the same without throwing. With a limit of zero or less it closes just the same and
+ *       does not wait.</li>
+ *   <li>{@link #close()} is close(limit) with a limit of 5 seconds. Once every thread has ended, calling
+ *       either of them again does nothing.</li>
  *   <li>Once the listening socket is closed, the accepting thread ends. An accept() that fails for another
  *       reason (the process is out of file descriptors, say) may end the accepting or skip that one
  *       client; the tests do not cause one.</li>
@@ -50,8 +53,8 @@ public final class ThreadPerClientServer implements AutoCloseable {
      */
     private static final int BACKLOG = 1_000;
     private static final int BUFFER_BYTES = 8 * 1024;
-    /** The most close() waits for all the threads together. */
-    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The limit of {@link #close()}: the most it waits for all the threads together. */
+    private static final Duration CLOSE_LIMIT = Duration.ofSeconds(5);
 
     private final ServerSocket listening;
     private final Thread acceptor;
@@ -117,10 +120,18 @@ public final class ThreadPerClientServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, closes every client's connection and waits for every thread the server started. */
+    /** Closes the server as {@link #close(Duration)} does, with a limit of 5 seconds. */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        close(CLOSE_LIMIT);
+    }
+
+    /**
+     * Stops accepting, closes every client's connection and waits for every thread the server started, until
+     * {@code limit} after it was called.
+     */
+    public void close(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         try {
             listening.close();              // accept() throws, and the accepting thread ends
         } catch (IOException e) {
