@@ -136,12 +136,25 @@ class ThreadPerClientServerTest {
         }
     }
 
+    /**
+     * One client gets its message back. First the test looks for the accepting thread, alive from the moment
+     * start() returns (a thread is alive once its start() has returned, and this one waits in accept() until
+     * close()): with no thread of the server alive no client can ever get an echo, and the test says so at once
+     * instead of waiting out the client's time-out.
+     */
     @Test
     @Order(3)
     @Tag("hint:1")
     void echoesOneClient(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
         try (EchoOnly running = EchoOnly.start()) {
             ThreadPerClientServer server = running.server();
+            // A virtual accepting thread is not listed among the server's threads; a later test names it.
+            if (serverThreads(before).isEmpty() && virtualThreadsRunningTheServer().isEmpty()) {
+                fail("start() had returned, and no thread of the server was alive: nothing was waiting in accept(),"
+                        + " so no client would ever get an echo. start() starts the thread that accepts clients, and"
+                        + " that thread goes on accepting until close().");
+            }
             assertChaos(server, chaos(random).clients(1).pieces(Pieces.WHOLE)
                     .timeout(Duration.ofMillis(800)));
         }
