@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * --jobs N} and the build's proof of the course.
  *
  * <p>Much of a course's verification is spent waiting rather than computing: for children and deadlines
- * (child-process, thread-per-client's five-second close), for a test JVM to boot, for sockets. A second
+ * (child-process's, for one), for a test JVM to boot, for sockets. A second
  * exercise's gradings use that time. Isolation is as in a single run: every grading still has a fresh test JVM of
  * its own. The lines each exercise logs come out in the course's order, an exercise's as they come once every
  * exercise before it is done, so the output reads as a single run's does.
