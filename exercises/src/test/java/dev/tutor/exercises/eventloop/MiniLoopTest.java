@@ -1,9 +1,14 @@
 package dev.tutor.exercises.eventloop;
 
+import static dev.tutor.exercises.eventloop.TestPollers.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.eventloop.TestPollers.Audit;
+import dev.tutor.exercises.eventloop.TestPollers.Failing;
+import dev.tutor.exercises.eventloop.TestPollers.Idle;
+import dev.tutor.exercises.eventloop.TestPollers.Spin;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.poll.FakePoller;
@@ -19,7 +24,6 @@ import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -1063,16 +1067,16 @@ class MiniLoopTest {
     void randomScriptsRunAsTheSpecificationSays(Random random) {
         for (int round = 0; round < 40; round++) {
             long base = random.nextLong();
-            Model model = new Model(base);
+            LoopScript.Model model = new LoopScript.Model(base);
             model.play();
             Audit audit = new Audit(fake, clock, model.timeouts.size() + 10);
             MiniLoop loop = loop(audit);
-            Real real = new Real(base, loop, audit);
-            real.play(model.runs);
-            compare("trace", model.trace, real.trace, model, audit);
-            compare("polls' time-outs", model.timeouts, audit.timeouts, model, audit);
+            LoopScript.Real real = new LoopScript.Real(base, loop, audit, clock);
+            real.play(model.runs, what -> run(loop, audit, what));
+            LoopScript.compare("trace", model.trace, real.trace, model, audit);
+            LoopScript.compare("polls' time-outs", model.timeouts, audit.timeouts, model, audit);
             List<String> handled = errors.stream().map(Exception::getMessage).toList();
-            compare("exceptions handed to the handler", model.failures, handled, model, audit);
+            LoopScript.compare("exceptions handed to the handler", model.failures, handled, model, audit);
             errors.clear();
         }
     }
@@ -1299,275 +1303,7 @@ class MiniLoopTest {
         return null;
     }
 
-    // ---- a model of the specification, and the same script on the learner's loop ----
-
-    /** What one callback of a script does, drawn from its own seed so that the model and the loop agree. */
-    private abstract static class Script {
-        static final int MOST_CALLBACKS = 120;
-        final long base;
-        final List<String> trace = new ArrayList<>();
-        final List<String> failures = new ArrayList<>();
-        final List<Object> timers = new ArrayList<>();
-        final long[] delays;
-        int created;
-
-        Script(long base) {
-            this.base = base;
-            Random setup = new Random(base);
-            delays = new long[] {setup.nextInt(2_000_000), setup.nextInt(2_000_000), 1 + setup.nextInt(500_000)};
-        }
-
-        abstract void soon(Runnable callback);
-
-        abstract Object later(long delayNanos, Runnable callback);
-
-        abstract long due(Object timer);
-
-        abstract void cancel(Object timer);
-
-        abstract void advance(long nanos);
-
-        abstract void stop();
-
-        abstract long now();
-
-        abstract int turnNumber();
-
-        /** The actions of callback {@code id} (0: what is done before the first run()). */
-        void perform(int id) {
-            Random r = new Random(base ^ (id * 0x9E3779B97F4A7C15L));
-            int actions = id == 0 ? 4 + r.nextInt(5) : r.nextInt(4);
-            for (int a = 0; a < actions; a++) {
-                int kind = r.nextInt(20);
-                if (kind < 7) {
-                    if (created < MOST_CALLBACKS) {
-                        int child = ++created;
-                        trace.add("#" + id + " callSoon(#" + child + ")");
-                        soon(callback(child));
-                    }
-                } else if (kind < 13) {
-                    if (created < MOST_CALLBACKS) {
-                        int child = ++created;
-                        long delay = r.nextInt(5) == 0 ? 0 : delays[r.nextInt(delays.length)] + (r.nextBoolean() ? 0
-                                : r.nextInt(300_000));
-                        Object timer = later(delay, callback(child));
-                        timers.add(timer);
-                        trace.add("#" + id + " callLater(" + delay + " ns, #" + child + ") due at " + due(timer));
-                    }
-                } else if (kind < 16) {
-                    if (!timers.isEmpty()) {
-                        int which = r.nextInt(timers.size());
-                        trace.add("#" + id + " cancels timer " + (which + 1));
-                        cancel(timers.get(which));
-                    }
-                } else if (kind < 19) {
-                    long took = r.nextInt(1_500_000);
-                    advance(took);
-                } else if (id != 0 && r.nextInt(3) == 0) {
-                    trace.add("#" + id + " stop()");
-                    stop();
-                }
-            }
-            if (id != 0 && r.nextInt(8) == 0) {
-                failures.add("#" + id + " failed");
-                throw new IllegalStateException("#" + id + " failed");
-            }
-        }
-
-        Runnable callback(int id) {
-            return () -> {
-                trace.add("#" + id + " ran at " + now() + " ns in turn " + turnNumber());
-                perform(id);
-            };
-        }
-    }
-
-    /** The specification, written as plainly as possible; its clock moves as the fake poller's would. */
-    private static final class Model extends Script {
-        private record ModelTimer(long due, long sequence, Runnable callback, boolean[] cancelled) {
-        }
-
-        final List<Long> timeouts = new ArrayList<>();
-        private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
-        private final List<ModelTimer> heap = new ArrayList<>();
-        private long clock;
-        private long sequence;
-        private boolean stopping;
-        int runs;
-
-        Model(long base) {
-            super(base);
-        }
-
-        void play() {
-            perform(0);
-            do {
-                runs++;
-                stopping = false;
-                while (!stopping && (!ready.isEmpty() || !heap.isEmpty())) {
-                    turn();
-                }
-            } while (!ready.isEmpty() || !heap.isEmpty());
-        }
-
-        private void turn() {
-            heap.sort(Comparator.comparingLong(ModelTimer::due).thenComparingLong(ModelTimer::sequence));
-            long timeout = !ready.isEmpty() ? 0 : Math.max(0, heap.get(0).due() - clock);
-            timeouts.add(timeout);
-            clock += timeout;
-            while (!heap.isEmpty() && heap.get(0).due() <= clock) {
-                ModelTimer timer = heap.remove(0);
-                ready.addLast(() -> {
-                    if (!timer.cancelled()[0]) {
-                        timer.callback().run();
-                    }
-                });
-            }
-            for (int n = ready.size(); n > 0; n--) {
-                try {
-                    ready.pollFirst().run();
-                } catch (IllegalStateException expected) {
-                    // the script's failure, already recorded
-                }
-            }
-        }
-
-        @Override
-        void soon(Runnable callback) {
-            ready.addLast(callback);
-        }
-
-        @Override
-        Object later(long delayNanos, Runnable callback) {
-            ModelTimer timer = new ModelTimer(clock + delayNanos, sequence++, callback, new boolean[1]);
-            heap.add(timer);
-            return timer;
-        }
-
-        @Override
-        long due(Object timer) {
-            return ((ModelTimer) timer).due();
-        }
-
-        @Override
-        void cancel(Object timer) {
-            ((ModelTimer) timer).cancelled()[0] = true;
-            heap.remove(timer);
-        }
-
-        @Override
-        void advance(long nanos) {
-            clock += nanos;
-        }
-
-        @Override
-        void stop() {
-            stopping = true;
-        }
-
-        @Override
-        long now() {
-            return clock;
-        }
-
-        @Override
-        int turnNumber() {
-            return timeouts.size();
-        }
-    }
-
-    /** The same script on the learner's loop, the fake clock and the audited fake poller. */
-    private final class Real extends Script {
-        private final MiniLoop loop;
-        private final Audit audit;
-        private final long origin = clock.nanoTime();
-
-        Real(long base, MiniLoop loop, Audit audit) {
-            super(base);
-            this.loop = loop;
-            this.audit = audit;
-        }
-
-        void play(int runs) {
-            perform(0);
-            for (int i = 0; i < runs; i++) {
-                MiniLoopTest.this.run(loop, audit, "A random script of callSoon, callLater, cancel and stop (run "
-                        + (i + 1) + " of " + runs + ")");
-            }
-        }
-
-        @Override
-        void soon(Runnable callback) {
-            loop.callSoon(callback);
-        }
-
-        @Override
-        Object later(long delayNanos, Runnable callback) {
-            return loop.callLater(Duration.ofNanos(delayNanos), callback);
-        }
-
-        @Override
-        long due(Object timer) {
-            return ((MiniLoop.Timer) timer).dueNanos() - origin;
-        }
-
-        @Override
-        void cancel(Object timer) {
-            ((MiniLoop.Timer) timer).cancel();
-        }
-
-        @Override
-        void advance(long nanos) {
-            clock.advanceNanos(nanos);
-        }
-
-        @Override
-        void stop() {
-            loop.stop();
-        }
-
-        @Override
-        long now() {
-            return clock.nanoTime() - origin;
-        }
-
-        @Override
-        int turnNumber() {
-            return audit.polls();
-        }
-    }
-
     private static final long DAY = TimeUnit.DAYS.toNanos(1);
-
-    private static <T> void compare(String what, List<T> expected, List<T> actual, Model model, Audit audit) {
-        int same = 0;
-        while (same < expected.size() && same < actual.size() && expected.get(same).equals(actual.get(same))) {
-            same++;
-        }
-        if (same == expected.size() && same == actual.size()) {
-            return;
-        }
-        int from = Math.max(0, same - 6);
-        fail("A random script (callbacks that queue callbacks, start timers, cancel them, take time, throw, stop the"
-                + " loop) went differently from the specification. The " + what + " agree for " + same + " entries;"
-                + " from entry " + (from + 1) + " on, expected:\n  " + String.join("\n  ", slice(expected, from, same + 4))
-                + "\nbut was:\n  " + String.join("\n  ", slice(actual, from, same + 4))
-                + "\nThe specification's time-outs: " + text(model.timeouts) + "; your loop's: " + audit.timeoutsText()
-                + ".");
-    }
-
-    private static <T> List<String> slice(List<T> list, int from, int to) {
-        List<String> out = new ArrayList<>();
-        for (int i = from; i < Math.min(to, list.size()); i++) {
-            out.add(String.valueOf(list.get(i)));
-        }
-        if (to < list.size()) {
-            out.add("...");
-        } else if (list.size() <= from || to >= list.size()) {
-            out.add("(end)");
-        }
-        return out;
-    }
 
     // ---- helpers ----
 
@@ -1660,14 +1396,6 @@ class MiniLoopTest {
                 + " the loop asks for it.";
     }
 
-    private static String text(List<Long> timeouts) {
-        List<String> out = new ArrayList<>();
-        for (long t : timeouts) {
-            out.add(t < 0 ? "none (" + t + ")" : t + " ns");
-        }
-        return out.toString();
-    }
-
     private record Planned(String name, long due, int order) {
     }
 
@@ -1681,147 +1409,6 @@ class MiniLoopTest {
     private static final class Boom extends Error {
         Boom(String message) {
             super(message);
-        }
-    }
-
-    /** A poller with nothing to watch that returns at once, whatever the time-out. */
-    private static final class Idle implements Poller {
-        @Override
-        public void watch(SelectableChannel channel, int interestOps, Object attachment) {
-            throw new UnsupportedOperationException("this test watches no channel");
-        }
-
-        @Override
-        public void forget(SelectableChannel channel) {
-        }
-
-        @Override
-        public List<Ready> poll(long timeoutNanos) {
-            return List.of();
-        }
-
-        @Override
-        public void wakeUp() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** A poller that fails with the given exception: its n-th poll (and only that one), or every watch. */
-    private static final class Failing implements Poller {
-        private final Poller inner;
-        private final int failingPoll;
-        private final boolean failWatch;
-        private final IOException problem;
-        private int polls;
-
-        Failing(Poller inner, int failingPoll, boolean failWatch, IOException problem) {
-            this.inner = inner;
-            this.failingPoll = failingPoll;
-            this.failWatch = failWatch;
-            this.problem = problem;
-        }
-
-        @Override
-        public void watch(SelectableChannel channel, int interestOps, Object attachment) throws IOException {
-            if (failWatch) {
-                throw problem;
-            }
-            inner.watch(channel, interestOps, attachment);
-        }
-
-        @Override
-        public void forget(SelectableChannel channel) {
-            inner.forget(channel);
-        }
-
-        @Override
-        public List<Ready> poll(long timeoutNanos) throws IOException {
-            if (++polls == failingPoll) {
-                throw problem;
-            }
-            return inner.poll(timeoutNanos);
-        }
-
-        @Override
-        public void wakeUp() {
-            inner.wakeUp();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
-    }
-
-    /** Thrown by the audit when a loop polls far more often than its work needs: a spin, stopped. */
-    private static final class Spin extends AssertionError {
-        Spin(String message) {
-            super(message);
-        }
-    }
-
-    /** A poller that records every poll and stops a loop that spins. */
-    private static final class Audit extends ForwardingPoller {
-        private final Clock clock;
-        private final int most;
-        final List<Long> timeouts = new ArrayList<>();
-        private final List<List<Ready>> answers = new ArrayList<>();
-        private volatile boolean expired;
-        private final long started;
-
-        Audit(Poller inner, Clock clock, int most) {
-            super(inner);
-            this.clock = clock;
-            this.most = most;
-            this.started = clock.nanoTime();
-        }
-
-        int polls() {
-            return timeouts.size();
-        }
-
-        void expire() {
-            expired = true;
-        }
-
-        List<Ready> firstNonEmptyAnswer() {
-            return answers.stream().filter(a -> !a.isEmpty()).findFirst().orElse(List.of());
-        }
-
-        private boolean laterHalfAllZero() {
-            return timeouts.subList(timeouts.size() / 2, timeouts.size()).stream().allMatch(t -> t == 0);
-        }
-
-        String timeoutsText() {
-            List<Long> shown = timeouts.size() > 12 ? timeouts.subList(0, 12) : timeouts;
-            String text = text(shown);
-            return timeouts.size() > 12 ? text.substring(0, text.length() - 1) + ", ... " + (timeouts.size() - 12)
-                    + " more]" : text;
-        }
-
-        @Override
-        public List<Ready> poll(long timeoutNanos) throws IOException {
-            if (expired) {
-                throw new Spin("run() was still running 10 s later. Polls' time-outs: " + timeoutsText() + ".");
-            }
-            if (timeouts.size() >= most) {
-                timeouts.add(timeoutNanos);
-                throw new Spin("the loop polled " + timeouts.size() + " times in "
-                        + String.format("%.3f ms", (clock.nanoTime() - started) / 1e6) + " where its work needs at most "
-                        + (most - 1) + " turns; the time-outs were " + timeoutsText() + ". Each turn polls once, with a"
-                        + " time-out of 0 only when a callback is ready, and runs what became ready; a loop that polls"
-                        + " again and again with nothing to run is spinning." + (laterHalfAllZero()
-                        ? " The later half of the time-outs were all 0. A timer whose due time equals the clock's"
-                        + " reading gives a time-out of 0, and is due; after the poll, move every timer with"
-                        + " due <= now to the ready queue, or the next turn computes 0 again." : ""));
-            }
-            timeouts.add(timeoutNanos);
-            List<Ready> answer = inner.poll(timeoutNanos);
-            answers.add(List.copyOf(answer));
-            return answer;
         }
     }
 }
