@@ -2,6 +2,9 @@ package dev.tutor.exercises.multitasking;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.multitasking.TestTasks.Made;
+import dev.tutor.exercises.multitasking.TestTasks.StepRecord;
+import dev.tutor.exercises.multitasking.TestTasks.Task;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import java.util.ArrayDeque;
@@ -14,12 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -48,29 +46,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 @ExtendWith(Seeded.class)
 class TwoWaysTest {
-    /**
-     * How long nothing may move (the caller and every thread it started waiting, and no step beginning or
-     * ending) before a run counts as stuck. A right answer is never stuck; this bounds a wrong answer's wait.
-     */
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Longest a last step is held back for a caller that waits for its threads without ever blocking. */
-    private static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * Longest a last step is held while the caller waits with a time limit, where a test asks for it: long
-     * enough for a limit of a second or two to run out, so that a caller that gives up is seen returning.
-     */
-    private static final long TIMED_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
-    /**
-     * How long the caller may stay waiting once every thread it started has ended before it counts as stuck.
-     * A right answer's wait ends as the last thread ends; this is generous for a loaded machine.
-     */
-    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    /**
-     * How long last steps held until the call returns stay held for a caller that has been interrupted. A right
-     * answer throws within microseconds of the interrupt; this bounds a wrong answer's wait.
-     */
-    private static final long HELD_NANOS = TimeUnit.SECONDS.toNanos(2);
-
     // ---- one thread ----
 
     /**
@@ -96,7 +71,7 @@ class TwoWaysTest {
     @Tag("hint:1")
     void onOneThreadHasEveryTaskInProgressButNeverTwoInsideAStep(Random random) {
         for (int round = 0; round < 20; round++) {
-            Run run = new Run();
+            TaskRun run = new TaskRun();
             int count = 2 + random.nextInt(5);
             for (int i = 0; i < count; i++) {
                 run.task(2 + random.nextInt(4), 0);
@@ -121,7 +96,7 @@ class TwoWaysTest {
     @Tag("hint:1")
     void onOneThreadTakesTurnsInTheOrderOfTheList(Random random) {
         for (int round = 0; round < 30; round++) {
-            Run run = new Run();
+            TaskRun run = new TaskRun();
             int count = 1 + random.nextInt(6);
             // Every list has a task that finishes in its first turn, and all but the smallest a longer one.
             int oneStep = random.nextInt(count);
@@ -150,7 +125,7 @@ class TwoWaysTest {
     @Tag("hint:2")
     void onThreadsRunsEachTaskOnAThreadOfItsOwn(Random random) {
         for (int round = 0; round < 10; round++) {
-            Run run = new Run();
+            TaskRun run = new TaskRun();
             // The most tasks and the fewest every time, and between them whatever the seed gives.
             int count = round == 0 ? 6 : round == 1 ? 1 : 1 + random.nextInt(6);
             for (int i = 0; i < count; i++) {
@@ -181,7 +156,7 @@ class TwoWaysTest {
     @Tag("hint:2")
     void onThreadsHasEveryTaskInsideAStepAtOnce(Random random) {
         for (int round = 0; round < 10; round++) {
-            Run run = new Run();
+            TaskRun run = new TaskRun();
             int count = 2 + random.nextInt(5);
             for (int i = 0; i < count; i++) {
                 run.task(1 + random.nextInt(3), 0);
@@ -209,7 +184,7 @@ class TwoWaysTest {
     @Tag("hint:2")
     void onThreadsReturnsOnlyWhenEveryThreadHasEnded(Random random) {
         for (int round = 0; round < 10; round++) {
-            Run run = new Run();
+            TaskRun run = new TaskRun();
             // The first round's one task stays in its last step while the caller waits with a time limit,
             // so that a wait that gives up is seen to return early; a wait without a limit costs nothing.
             int count = round == 0 ? 1 : 1 + random.nextInt(6);
@@ -235,7 +210,7 @@ class TwoWaysTest {
     @Tag("hint:3")
     void onOneThreadStopsEverythingAtAStepThatThrows(Random random) {
         for (int round = 0; round < 20; round++) {
-            Run run = new Run();
+            TaskRun run = new TaskRun();
             int count = 1 + random.nextInt(5);
             int failing = random.nextInt(count);
             for (int i = 0; i < count; i++) {
@@ -272,7 +247,7 @@ class TwoWaysTest {
     @Tag("hint:3")
     void onThreadsLetsTheOtherTasksFinishWhenAStepThrows(Random random) {
         for (int round = 0; round < 10; round++) {
-            Run run = new Run();
+            TaskRun run = new TaskRun();
             int count = 2 + random.nextInt(5);
             int failing = random.nextInt(count);
             for (int i = 0; i < count; i++) {
@@ -309,7 +284,7 @@ class TwoWaysTest {
     @Order(8)
     @Tag("hint:3")
     void onThreadsThrowsInterruptedExceptionWhenTheCallerIsInterrupted(Random random) {
-        Run run = new Run();
+        TaskRun run = new TaskRun();
         int count = 1 + random.nextInt(4);
         for (int i = 0; i < count; i++) {
             run.task(1 + random.nextInt(3), 0);
@@ -353,7 +328,7 @@ class TwoWaysTest {
     @Order(9)
     @Tag("hint:3")
     void onThreadsThrowsAtOnceWhenTheCallerIsInterruptedWhileItWaits(Random random) {
-        Run run = new Run();
+        TaskRun run = new TaskRun();
         int count = 1 + random.nextInt(4);
         for (int i = 0; i < count; i++) {
             run.task(1 + random.nextInt(3), 0);
@@ -391,9 +366,9 @@ class TwoWaysTest {
     @Order(10)
     @Tag("hint:3")
     void bothReturnAtOnceWithNoTasks() {
-        Run one = new Run();
+        TaskRun one = new TaskRun();
         checkNothingThrown(one, callOnOneThread(one), "onOneThread() with no tasks");
-        Run threads = new Run();
+        TaskRun threads = new TaskRun();
         checkNothingThrown(threads, callOnThreads(threads), "onThreads() with no tasks");
         if (!threads.made.isEmpty()) {
             fail("onThreads() with no tasks made " + threads.made.size() + " thread(s); with nothing to run it"
@@ -403,7 +378,7 @@ class TwoWaysTest {
 
     // ---- calling the learner's code ----
 
-    private static Throwable callOnOneThread(Run run) {
+    private static Throwable callOnOneThread(TaskRun run) {
         try {
             TwoWays.onOneThread(new ArrayList<>(run.tasks));
             return null;
@@ -414,7 +389,7 @@ class TwoWaysTest {
         }
     }
 
-    private static Throwable callOnThreads(Run run) {
+    private static Throwable callOnThreads(TaskRun run) {
         Thread watchdog = run.gateFirstSteps ? Thread.ofPlatform().daemon().name("two-ways-watchdog")
                 .start(run::watchGate) : null;
         Thread stuckWatch = Thread.ofPlatform().daemon().name("two-ways-stuck-watch").start(run::watchStuck);
@@ -449,19 +424,19 @@ class TwoWaysTest {
     // ---- checks shared by the tests ----
 
     /** An interrupted caller lets the InterruptedException out while its tasks' last steps are still held. */
-    private static void checkThrownWhileHeld(Run run, Throwable thrown, String what) {
+    private static void checkThrownWhileHeld(TaskRun run, Throwable thrown, String what) {
         if (run.heldPast == null) {
             return;
         }
         fail(what + " Every task's last step was held inside, by the test, until onThreads() came back, and "
-                + TimeUnit.NANOSECONDS.toMillis(HELD_NANOS) + " ms later onThreads() had not come back: it was still"
+                + TimeUnit.NANOSECONDS.toMillis(TaskRun.HELD_NANOS) + " ms later onThreads() had not come back: it was still"
                 + " waiting" + run.heldPast + ". Once the test let the steps go, it "
                 + (thrown == null ? "returned normally" : "threw " + thrown) + ". An interrupt asks the caller to"
                 + " stop waiting now: let join()'s InterruptedException out at once, while the threads still run,"
                 + " and do not catch it to go on waiting for them.");
     }
 
-    private static void checkNothingThrown(Run run, Throwable thrown, String call) {
+    private static void checkNothingThrown(TaskRun run, Throwable thrown, String call) {
         if (thrown != null) {
             StringBuilder message = new StringBuilder(call + " threw " + thrown);
             for (StackTraceElement frame : thrown.getStackTrace()) {
@@ -474,13 +449,13 @@ class TwoWaysTest {
         }
     }
 
-    private static void checkProblems(Run run) {
+    private static void checkProblems(TaskRun run) {
         if (!run.problems.isEmpty()) {
             fail("With " + run.describeTasks(false) + ": " + run.problems.getFirst());
         }
     }
 
-    private static void checkOnOneThreadRanToTheEnd(Run run, Throwable thrown) {
+    private static void checkOnOneThreadRanToTheEnd(TaskRun run, Throwable thrown) {
         checkNothingThrown(run, thrown, "onOneThread()");
         checkProblems(run);
         for (StepRecord step : run.steps()) {
@@ -499,7 +474,7 @@ class TwoWaysTest {
         }
     }
 
-    private static void checkEachTaskOnAThreadOfItsOwn(Run run) {
+    private static void checkEachTaskOnAThreadOfItsOwn(TaskRun run) {
         checkProblems(run);
         Map<Thread, Task> owner = new LinkedHashMap<>();
         List<StepRecord> steps = run.steps();
@@ -540,7 +515,7 @@ class TwoWaysTest {
      * Checks, from what was seen the moment {@code onThreads} returned, that every task (but the one whose
      * step threw) had finished and every thread it started had ended.
      */
-    private static void checkAllEndedAtReturn(Run run, Task thrower) {
+    private static void checkAllEndedAtReturn(TaskRun run, Task thrower) {
         List<String> unfinished = new ArrayList<>();
         for (Task task : run.tasks) {
             if (task != thrower && !run.finishedAtReturn.contains(task)) {
@@ -564,7 +539,7 @@ class TwoWaysTest {
                         + " executor for more work: an executor that is never shut down keeps its threads.");
             }
             try {
-                made.join(TimeUnit.NANOSECONDS.toMillis(HOLD_LIMIT_NANOS));
+                made.join(TimeUnit.NANOSECONDS.toMillis(TaskRun.HOLD_LIMIT_NANOS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -601,7 +576,7 @@ class TwoWaysTest {
     }
 
     /** A task that ran all its steps in a row before some other task began, if there is one. */
-    private static String firstRunToItsEnd(Run run) {
+    private static String firstRunToItsEnd(TaskRun run) {
         List<String> trace = run.traceList();
         for (Task task : run.tasks) {
             int first = trace.indexOf(task.name);
@@ -619,7 +594,7 @@ class TwoWaysTest {
         return "";
     }
 
-    private static String whyNotTheseTurns(Run run, List<String> trace, List<String> expected) {
+    private static String whyNotTheseTurns(TaskRun run, List<String> trace, List<String> expected) {
         int at = 0;
         while (at < trace.size() && at < expected.size() && trace.get(at).equals(expected.get(at))) {
             at++;
@@ -699,525 +674,5 @@ class TwoWaysTest {
                     && !simple.endsWith("Set") && !simple.endsWith("List") && !simple.equals("TimeUnit");
         }
         return false;
-    }
-
-    // ---- the test's tasks and what they record ----
-
-    /** A step that began: its task, which of the task's steps it was, and the thread that ran it. */
-    private record StepRecord(Task task, int number, Thread thread) {
-    }
-
-    /** Thrown by a test task's step, on purpose. */
-    private static final class StepFailure extends RuntimeException {
-        StepFailure(String task, int step) {
-            super("step " + step + " of " + task + " failed on purpose");
-        }
-
-        @Override
-        public String toString() {
-            return "StepFailure(" + getMessage() + ")";
-        }
-    }
-
-    /** A task of a fixed number of steps, which may throw at one of them. */
-    private static final class Task implements TwoWays.Step {
-        final Run run;
-        final String name;
-        final int steps;
-        /** The step that throws, from 1; 0 for none. */
-        final int throwsAt;
-        /** Guarded by run.lock. */
-        int begun;
-        boolean finished;
-        RuntimeException thrown;
-        final Set<Thread> threads = new LinkedHashSet<>();
-
-        Task(Run run, String name, int steps, int throwsAt) {
-            this.run = run;
-            this.name = name;
-            this.steps = steps;
-            this.throwsAt = throwsAt;
-        }
-
-        @Override
-        public boolean step() {
-            return run.step(this);
-        }
-    }
-
-    /** A thread the test's factory made: it remembers whether its body ended, and on which thread it ran. */
-    private static final class Made extends Thread {
-        final Run run;
-        volatile boolean ended;
-
-        Made(Run run, Runnable body, String name) {
-            super(body, name);
-            this.run = run;
-            setDaemon(true);
-            setUncaughtExceptionHandler((thread, e) -> run.uncaught.put(thread, e));
-        }
-
-        @Override
-        public void run() {
-            if (Thread.currentThread() != this) {
-                run.runCalledDirectly = true;
-            }
-            try {
-                super.run();
-            } finally {
-                ended = true;
-            }
-        }
-
-        /** Started, whichever way: executors start their threads through the JDK, not through start(). */
-        boolean wasStarted() {
-            return getState() != State.NEW;
-        }
-
-        /** Alive, its body not ended, and waiting in an executor's queue: a pool thread nobody shut down. */
-        boolean idleInPool() {
-            if (!isAlive() || getState() == State.RUNNABLE) {
-                return false;
-            }
-            for (StackTraceElement frame : getStackTrace()) {
-                if (frame.getMethodName().equals("getTask") && frame.getClassName().contains("ThreadPoolExecutor")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    /** One call of onOneThread or onThreads: the tasks, what their steps saw, and the threads made for them. */
-    private static final class Run {
-        final Thread caller = Thread.currentThread();
-        final Object lock = new Object();
-        final List<Task> tasks = new ArrayList<>();
-        final List<StepRecord> steps = new ArrayList<>();
-        final List<String> problems = new CopyOnWriteArrayList<>();
-        final List<Made> made = new CopyOnWriteArrayList<>();
-        final Map<Thread, Throwable> uncaught = new ConcurrentHashMap<>();
-        final ThreadFactory factory = body -> {
-            Made thread = new Made(this, body, "two-ways-" + (made.size() + 1));
-            made.add(thread);
-            return thread;
-        };
-        /** Each task's first step waits, inside, until every task is inside its first step. */
-        boolean gateFirstSteps;
-        /** Each task's last step waits until the caller stops to wait or returns. */
-        boolean holdLastSteps;
-        /** With holdLastSteps: a caller that waits with a time limit keeps the last steps held a while longer. */
-        boolean holdThroughTimedWaits;
-        /**
-         * Each task's last step waits until the call returns, or until {@link #HELD_NANOS} after the call began
-         * (or after the test interrupted the caller), whichever comes first.
-         */
-        boolean holdLastStepsUntilReturned;
-        /** With holdLastStepsUntilReturned: the test interrupts the caller once every last step is held. */
-        boolean interruptOnceHeld;
-        private final CountDownLatch release = new CountDownLatch(1);
-        /** Where the caller was seen waiting when the held steps were let go before it returned, if they were. */
-        volatile String heldPast;
-        /** Where the caller waited when the test interrupted it, with interruptOnceHeld. */
-        volatile String interruptedWhere = "";
-        /** Where the caller was seen waiting with a time limit while a last step was held, if it was. */
-        volatile String timedWaitSeen;
-        /** Why the caller was found waiting after every thread it started had ended, if it was. */
-        private volatile String stuck;
-        volatile boolean returned;
-        volatile boolean runCalledDirectly;
-
-        // Guarded by lock.
-        private long clock;
-        private int inside;
-        private int mostInside;
-        private int inProgress;
-        private int mostInProgress;
-        private int atGate;
-        private int held;
-        /** How many tasks waited at the gate together before it opened, and which, in the order they came. */
-        int mostAtGate;
-        final List<String> firstAtGate = new ArrayList<>();
-        private final Set<Thread> waitingAtGate = new HashSet<>();
-        private boolean gateOpen;
-        boolean gateOpenedByAll;
-        /** Why the gate was opened without every task inside: what the watchdog or the return saw. */
-        String gateForced;
-        Set<Task> finishedAtReturn = Set.of();
-
-        void task(int steps, int throwsAt) {
-            tasks.add(new Task(this, String.valueOf((char) ('A' + tasks.size())), steps, throwsAt));
-        }
-
-        boolean step(Task task) {
-            Thread me = Thread.currentThread();
-            int number;
-            synchronized (lock) {
-                if (task.finished) {
-                    problems.add(task.name + " was stepped again on thread '" + me.getName() + "' after "
-                            + (task.thrown != null ? "its step " + task.throwsAt + " threw"
-                            : "its step " + task.steps + " returned false") + "; a task that has ended takes no"
-                            + " more steps.");
-                    return false;
-                }
-                number = ++task.begun;
-                task.threads.add(me);
-                clock++;
-                steps.add(new StepRecord(task, number, me));
-                if (number == 1) {
-                    mostInProgress = Math.max(mostInProgress, ++inProgress);
-                }
-                mostInside = Math.max(mostInside, ++inside);
-            }
-            try {
-                if (gateFirstSteps && number == 1 && me != caller) {
-                    awaitGate(task, me);
-                }
-                if (holdLastSteps && number == task.steps && me != caller) {
-                    awaitCallerWaiting();
-                }
-                if (holdLastStepsUntilReturned && number == task.steps && me != caller) {
-                    awaitRelease();
-                }
-                if (number == task.throwsAt) {
-                    task.thrown = new StepFailure(task.name, number);
-                    throw task.thrown;
-                }
-                return number < task.steps;
-            } finally {
-                if (me != caller && me.isInterrupted() && !gateFirstSteps) {
-                    problems.add("The thread '" + me.getName() + "' running " + task.name + "'s step " + number
-                            + " was interrupted, though nothing in the test interrupts it. onThreads() leaves the"
-                            + " threads it started alone: they carry on to their end.");
-                }
-                synchronized (lock) {
-                    clock++;
-                    inside--;
-                    if (number == task.steps || number == task.throwsAt) {
-                        task.finished = true;
-                        inProgress--;
-                    }
-                }
-            }
-        }
-
-        /** Waits until every task is inside its first step, or the gate is opened because none can come. */
-        private void awaitGate(Task task, Thread me) {
-            synchronized (lock) {
-                if (gateOpen) {
-                    return;
-                }
-                atGate++;
-                mostAtGate = atGate;
-                firstAtGate.add(task.name + " on '" + me.getName() + "'");
-                if (atGate == tasks.size()) {
-                    gateOpen = true;
-                    gateOpenedByAll = true;
-                    lock.notifyAll();
-                }
-                waitingAtGate.add(me);
-                boolean interrupted = false;
-                while (!gateOpen) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                waitingAtGate.remove(me);
-                if (interrupted) {
-                    me.interrupt();
-                }
-            }
-        }
-
-        /** Waits, keeping any interrupt for the checks to see, until the call returns or the watch lets go. */
-        private void awaitRelease() {
-            synchronized (lock) {
-                held++;
-            }
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    release.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            synchronized (lock) {
-                held--;
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /**
-         * Runs beside a call whose last steps are held until it returns. With interruptOnceHeld it first waits
-         * until every last step is held and the caller has stopped to wait (at most a second), and interrupts
-         * the caller. Then, if the call has not returned within {@link #HELD_NANOS}, it notes where the caller
-         * waits and lets the steps go, so that a caller waiting for them can finish.
-         */
-        void watchHeld() {
-            if (interruptOnceHeld) {
-                long until = System.nanoTime() + HOLD_LIMIT_NANOS;
-                while (!returned && System.nanoTime() < until && !(heldNow() == tasks.size() && isStill(caller))) {
-                    LockSupport.parkNanos(100_000);
-                }
-                if (!returned) {
-                    interruptedWhere = waitingIn(caller.getStackTrace());
-                    caller.interrupt();
-                }
-            }
-            try {
-                if (!release.await(HELD_NANOS, TimeUnit.NANOSECONDS)) {
-                    String where = waitingIn(caller.getStackTrace());
-                    if (!returned) {
-                        heldPast = where;
-                    }
-                    release.countDown();
-                }
-            } catch (InterruptedException e) {
-                release.countDown();
-            }
-        }
-
-        private int heldNow() {
-            synchronized (lock) {
-                return held;
-            }
-        }
-
-        /** Waits until the caller stops to wait (for the threads, one hopes) or has returned. */
-        private void awaitCallerWaiting() {
-            long deadline = System.nanoTime() + HOLD_LIMIT_NANOS;
-            while (!returned && caller.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(50_000);
-            }
-            if (!holdThroughTimedWaits || returned || caller.getState() != Thread.State.TIMED_WAITING) {
-                return;
-            }
-            timedWaitSeen = waitingIn(caller.getStackTrace());
-            long until = System.nanoTime() + TIMED_HOLD_NANOS;
-            while (!returned && caller.getState() != Thread.State.WAITING && System.nanoTime() < until) {
-                LockSupport.parkNanos(50_000);
-            }
-        }
-
-        /**
-         * Notes what had finished the moment the call returned, and lets held last steps go. A closed gate
-         * stays closed: threads that onThreads() started and left behind may still meet there, and the
-         * watchdog opens it if they cannot.
-         */
-        void returned() {
-            synchronized (lock) {
-                Set<Task> finished = new HashSet<>();
-                for (Task task : tasks) {
-                    if (task.finished) {
-                        finished.add(task);
-                    }
-                }
-                finishedAtReturn = finished;
-                returned = true;
-            }
-            release.countDown();
-        }
-
-        long started() {
-            return made.stream().filter(Made::wasStarted).count();
-        }
-
-        /**
-         * Runs beside every call of onThreads: if every thread it started has ended and the caller still
-         * waits, unmoved, for a while, it says so and interrupts the caller, so that the test can go on.
-         */
-        void watchStuck() {
-            long stillSince = -1;
-            while (!returned) {
-                long now = System.nanoTime();
-                boolean allEnded = made.stream().filter(Made::wasStarted)
-                        .allMatch(m -> m.getState() == Thread.State.TERMINATED);
-                Thread.State state = caller.getState();
-                boolean waiting = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
-                        || state == Thread.State.BLOCKED;
-                if (allEnded && waiting) {
-                    if (stillSince < 0) {
-                        stillSince = now;
-                    } else if (now - stillSince >= STUCK_NANOS) {
-                        String where = waitingIn(caller.getStackTrace());
-                        if (returned) {
-                            return;
-                        }
-                        List<String> threw = tasks.stream().filter(t -> t.thrown != null)
-                                .map(t -> t.name + "'s step " + t.throwsAt + " threw " + t.thrown).toList();
-                        stuck = "onThreads() was given " + describeTasks(false) + ". Every one of the " + started()
-                                + " threads it started had ended" + (threw.isEmpty() ? "" : " (" + String.join(", ",
-                                threw) + ")") + ", yet " + TimeUnit.NANOSECONDS.toMillis(STUCK_NANOS) + " ms later"
-                                + " it was still waiting" + where + "; the test interrupted it. It returns as soon as"
-                                + " every thread has ended, whether its task finished or threw.";
-                        caller.interrupt();
-                        return;
-                    }
-                } else {
-                    stillSince = -1;
-                }
-                LockSupport.parkNanos(1_000_000);
-            }
-        }
-
-        String stuck() {
-            return stuck;
-        }
-
-        /**
-         * Runs beside a gated call: if the caller (or its return) and every thread it started stand still
-         * while some tasks wait at the gate for others that nobody will start, it says so and opens the gate.
-         */
-        void watchGate() {
-            long quietSince = -1;
-            long lastClock = -1;
-            long lastStarted = -1;
-            while (true) {
-                long now = System.nanoTime();
-                long clockNow;
-                boolean quiet;
-                synchronized (lock) {
-                    if (gateOpen) {
-                        return;
-                    }
-                    clockNow = clock;
-                    quiet = (returned || isStill(caller)) && made.stream().filter(Made::wasStarted)
-                            .allMatch(m -> m.ended || waitingAtGate.contains(m) || isStill(m));
-                }
-                long startedNow = started();
-                if (quiet && clockNow == lastClock && startedNow == lastStarted) {
-                    if (quietSince < 0) {
-                        quietSince = now;
-                    } else if (now - quietSince >= QUIET_NANOS) {
-                        String where = returned ? "" : waitingIn(caller.getStackTrace());
-                        synchronized (lock) {
-                            if (!gateOpen) {
-                                gateForced = returned ? "onThreads() had returned after starting " + startedNow
-                                        + " of the " + tasks.size() + " threads, and none of them moved any more."
-                                        : "onThreads() had started " + startedNow + " of the " + tasks.size()
-                                        + " threads and then stopped to wait" + where + " without starting the"
-                                        + " rest" + (startedNow < tasks.size() && where.contains("Thread.join")
-                                        ? ": a join() before every thread is started waits for one task to end"
-                                        + " before the next begins, and here a task could not end until the"
-                                        + " others began." : ".");
-                                gateOpen = true;
-                                lock.notifyAll();
-                            }
-                        }
-                        return;
-                    }
-                } else {
-                    quietSince = -1;
-                }
-                lastClock = clockNow;
-                lastStarted = startedNow;
-                LockSupport.parkNanos(1_000_000);
-            }
-        }
-
-        String whyNotAllAtGate() {
-            synchronized (lock) {
-                return gateForced == null ? "" : gateForced;
-            }
-        }
-
-        /** Waits until every task has ended, or until nothing has moved for a while (a wrong answer). */
-        void awaitSettled() {
-            long quietSince = -1;
-            long lastClock = -1;
-            while (true) {
-                long clockNow;
-                boolean quiet;
-                synchronized (lock) {
-                    if (tasks.stream().allMatch(task -> task.finished)) {
-                        return;
-                    }
-                    clockNow = clock;
-                    quiet = inside == 0 && made.stream().filter(Made::wasStarted).allMatch(m -> m.ended || isStill(m));
-                }
-                long now = System.nanoTime();
-                if (quiet && clockNow == lastClock) {
-                    if (quietSince < 0) {
-                        quietSince = now;
-                    } else if (now - quietSince >= QUIET_NANOS) {
-                        return;
-                    }
-                } else {
-                    quietSince = -1;
-                }
-                lastClock = clockNow;
-                LockSupport.parkNanos(1_000_000);
-            }
-        }
-
-        int mostInside() {
-            synchronized (lock) {
-                return mostInside;
-            }
-        }
-
-        int mostInProgress() {
-            synchronized (lock) {
-                return mostInProgress;
-            }
-        }
-
-        List<StepRecord> steps() {
-            synchronized (lock) {
-                return List.copyOf(steps);
-            }
-        }
-
-        Set<Thread> threadsOf(Task task) {
-            synchronized (lock) {
-                return new LinkedHashSet<>(task.threads);
-            }
-        }
-
-        List<String> traceList() {
-            synchronized (lock) {
-                return steps.stream().map(step -> step.task().name).toList();
-            }
-        }
-
-        String trace() {
-            List<String> trace = traceList();
-            return trace.isEmpty() ? "(no step ran)" : String.join(" ", trace);
-        }
-
-        /** The tasks and their sizes, as "tasks A (2 steps), B (1 step)", with a capital T if asked. */
-        String describeTasks(boolean capital) {
-            String word = (capital ? "T" : "t") + (tasks.size() == 1 ? "ask " : "asks ");
-            if (tasks.isEmpty()) {
-                return word + "(none)";
-            }
-            return word + tasks.stream().map(task -> task.name + " (" + task.steps
-                    + (task.steps == 1 ? " step)" : " steps)")).collect(Collectors.joining(", "));
-        }
-
-        private static boolean isStill(Thread thread) {
-            Thread.State state = thread.getState();
-            return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
-                    || state == Thread.State.BLOCKED || state == Thread.State.TERMINATED;
-        }
-
-        /** The call into the JDK that the learner's code was waiting in, as " in Thread.join() (TwoWays.java:42)". */
-        private static String waitingIn(StackTraceElement[] stack) {
-            for (int i = 1; i < stack.length; i++) {
-                if (stack[i].getClassName().startsWith(TwoWays.class.getName())) {
-                    StackTraceElement callee = stack[i - 1];
-                    String owner = callee.getClassName().substring(callee.getClassName().lastIndexOf('.') + 1);
-                    return " in " + owner + "." + callee.getMethodName() + "() (" + stack[i].getFileName() + ":"
-                            + stack[i].getLineNumber() + ")";
-                }
-            }
-            return "";
-        }
     }
 }
