@@ -1,24 +1,33 @@
 package dev.tutor.exercises.nonblocking;
 
+import static dev.tutor.exercises.nonblocking.FrameStreams.bodies;
+import static dev.tutor.exercises.nonblocking.FrameStreams.body;
+import static dev.tutor.exercises.nonblocking.FrameStreams.chunk;
+import static dev.tutor.exercises.nonblocking.FrameStreams.concat;
+import static dev.tutor.exercises.nonblocking.FrameStreams.cut;
+import static dev.tutor.exercises.nonblocking.FrameStreams.describe;
+import static dev.tutor.exercises.nonblocking.FrameStreams.frame;
+import static dev.tutor.exercises.nonblocking.FrameStreams.framesCompleteIn;
+import static dev.tutor.exercises.nonblocking.FrameStreams.lengths;
+import static dev.tutor.exercises.nonblocking.FrameStreams.longest;
+import static dev.tutor.exercises.nonblocking.FrameStreams.offsetChunk;
+import static dev.tutor.exercises.nonblocking.FrameStreams.stream;
+import static dev.tutor.exercises.nonblocking.TestChannels.SOCKET_WAIT_MILLIS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tutor.exercises.nonblocking.FrameStreams.Cut;
+import dev.tutor.exercises.nonblocking.FrameStreams.Kind;
+import dev.tutor.exercises.nonblocking.TestChannels.ScriptedChannel;
+import dev.tutor.exercises.nonblocking.TestChannels.SocketPair;
+import dev.tutor.exercises.nonblocking.TestChannels.WatchedChannel;
 import dev.tutor.exercises.support.Seeded;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +38,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -59,12 +67,6 @@ class FrameDecoderTest {
 
     /** The decoder's buffer may start at up to this many bytes, whatever the limit. */
     private static final int FIRST_CAPACITY = 64 * 1024;
-    /** How long a real socket may take to show bytes the test has just written. */
-    private static final int SOCKET_WAIT_MILLIS = 2_000;
-
-    private enum Cut { ONE_BYTE, RANDOM, SEVERAL_FRAMES, INSIDE_LENGTHS }
-
-    private enum Kind { HEAP, HEAP_WITH_OFFSET, DIRECT, READ_ONLY }
 
     // ---- feed: hint 1 ----
 
@@ -732,345 +734,5 @@ class FrameDecoderTest {
     private static boolean containsNumber(String message, long number) {
         return message != null && Pattern.compile("(?<![0-9-])" + Pattern.quote(Long.toString(number)) + "(?![0-9])")
                 .matcher(message.replace(",", "")).find();
-    }
-
-    // ---- streams ----
-
-    /** Random bodies of 0 to max bytes; among them, when there are two or more, an empty one and one of exactly max. */
-    private static List<byte[]> bodies(Random random, int count, int max) {
-        List<byte[]> bodies = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            bodies.add(body(random, random.nextInt(max + 1)));
-        }
-        if (count >= 2) {
-            bodies.set(random.nextInt(count), new byte[0]);
-        }
-        if (count >= 3) {
-            int at = random.nextInt(count);
-            if (bodies.get(at).length > 0) {
-                bodies.set(at, body(random, max));
-            }
-        }
-        return bodies;
-    }
-
-    private static byte[] body(Random random, int length) {
-        byte[] body = new byte[length];
-        random.nextBytes(body);
-        return body;
-    }
-
-    static byte[] frame(byte[] body) {
-        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
-    }
-
-    private static byte[] stream(List<byte[]> bodies) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        bodies.forEach(body -> out.writeBytes(frame(body)));
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[] first, byte[] second) {
-        byte[] both = Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, both, first.length, second.length);
-        return both;
-    }
-
-    private static int framesCompleteIn(List<byte[]> bodies, long bytes) {
-        int complete = 0;
-        long end = 0;
-        for (byte[] body : bodies) {
-            end += 4 + body.length;
-            if (end > bytes) {
-                break;
-            }
-            complete++;
-        }
-        return complete;
-    }
-
-    /** The sizes of the chunks a stream is cut into. */
-    private static List<Integer> cut(byte[] stream, List<byte[]> bodies, Cut cut, Random random) {
-        List<Integer> sizes = new ArrayList<>();
-        int longest = bodies.stream().mapToInt(b -> b.length + 4).max().orElse(4);
-        switch (cut) {
-            case ONE_BYTE -> {
-                for (int i = 0; i < stream.length; i++) {
-                    sizes.add(1);
-                }
-            }
-            case RANDOM -> {
-                for (int at = 0; at < stream.length; ) {
-                    int size = Math.min(stream.length - at, 1 + random.nextInt(2 * longest));
-                    sizes.add(size);
-                    at += size;
-                }
-            }
-            case SEVERAL_FRAMES -> {
-                for (int at = 0; at < stream.length; ) {
-                    int size = Math.min(stream.length - at, longest * (2 + random.nextInt(3)) + random.nextInt(4));
-                    sizes.add(size);
-                    at += size;
-                }
-            }
-            case INSIDE_LENGTHS -> { // every cut falls 1 to 3 bytes into a frame's 4-byte length
-                int at = 0;
-                int end = 0;
-                for (byte[] body : bodies) {
-                    int cutAt = end + 1 + random.nextInt(3);
-                    sizes.add(cutAt - at);
-                    at = cutAt;
-                    end += 4 + body.length;
-                }
-                sizes.add(stream.length - at);
-            }
-        }
-        sizes.removeIf(size -> size == 0);
-        return sizes;
-    }
-
-    private static String describe(Cut cut) {
-        return switch (cut) {
-            case ONE_BYTE -> "one byte at a time";
-            case RANDOM -> "random pieces";
-            case SEVERAL_FRAMES -> "several frames and a part of one per chunk";
-            case INSIDE_LENGTHS -> "every cut 1 to 3 bytes into a 4-byte length";
-        };
-    }
-
-    private static ByteBuffer chunk(byte[] bytes, Kind kind, Random random) {
-        return switch (kind) {
-            case HEAP -> ByteBuffer.wrap(bytes.clone());
-            case HEAP_WITH_OFFSET -> offsetChunk(bytes, random, random::nextBoolean);
-            case DIRECT -> ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-            case READ_ONLY -> ByteBuffer.wrap(bytes.clone()).asReadOnlyBuffer();
-        };
-    }
-
-    /** {@code bytes} inside a larger array, wrapped at their offset or, where {@code slice} says so, sliced. */
-    private static ByteBuffer offsetChunk(byte[] bytes, Random random, BooleanSupplier slice) {
-        int before = 1 + random.nextInt(16);
-        byte[] larger = new byte[before + bytes.length + 1 + random.nextInt(16)];
-        Arrays.fill(larger, (byte) '#');
-        System.arraycopy(bytes, 0, larger, before, bytes.length);
-        ByteBuffer wrapped = ByteBuffer.wrap(larger, before, bytes.length);
-        return slice.getAsBoolean() ? wrapped.slice() : wrapped;
-    }
-
-    private static int longest(List<byte[]> frames) {
-        return frames.stream().mapToInt(frame -> frame.length).max().orElse(0);
-    }
-
-    private static List<Integer> lengths(List<byte[]> frames) {
-        return frames.stream().map(frame -> frame.length).toList();
-    }
-
-    // ---- channels ----
-
-    /**
-     * A non-blocking channel the test controls: bytes become readable when the test delivers them, each read
-     * hands out a random amount of them, and with none there a read returns 0, or -1 once the peer closed.
-     */
-    private static final class ScriptedChannel implements ReadableByteChannel {
-        private final byte[] stream;
-        private final Random random;
-        private final int mostPerRead;
-        private int delivered;
-        private int consumed;
-        private boolean closedByPeer;
-
-        ScriptedChannel(byte[] stream, Random random, int mostPerRead) {
-            this.stream = stream;
-            this.random = random;
-            this.mostPerRead = mostPerRead;
-        }
-
-        void deliver(int bytes) {
-            delivered += bytes;
-        }
-
-        void closeByPeer() {
-            closedByPeer = true;
-        }
-
-        int delivered() {
-            return delivered;
-        }
-
-        int available() {
-            return delivered - consumed;
-        }
-
-        int mostPerRead() {
-            return mostPerRead;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            int available = available();
-            if (available == 0) {
-                return closedByPeer ? -1 : 0;
-            }
-            if (!dst.hasRemaining()) {
-                return 0;
-            }
-            int count = 1 + random.nextInt(Math.min(Math.min(dst.remaining(), available), mostPerRead));
-            dst.put(stream, consumed, count);
-            consumed += count;
-            return count;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /**
-     * Stands between the decoder and a channel and watches how it is read: the largest buffer, whether a
-     * read came after a 0 that meant "nothing there" or after -1. Those two throw at once, since on a real
-     * socket such a loop never ends; the test reports them when readFrom returns.
-     */
-    private static final class WatchedChannel implements ReadableByteChannel {
-        private final ReadableByteChannel source;
-        private int readsThisCall;
-        private boolean zeroThisCall;
-        private boolean lastZeroHadNoRoom;
-        private boolean ended;
-        private int largestBuffer;
-        private AssertionError problem;
-
-        WatchedChannel(ReadableByteChannel source) {
-            this.source = source;
-        }
-
-        void startCall() {
-            readsThisCall = 0;
-            zeroThisCall = false;
-            lastZeroHadNoRoom = false;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            if (ended) {
-                throw problem(new AssertionError("readFrom() read again after a read had returned -1. The end of"
-                        + " the stream is final: every further read returns -1 at once, so a loop that does not stop"
-                        + " at -1 spins for ever."));
-            }
-            if (zeroThisCall && !lastZeroHadNoRoom) {
-                throw problem(new AssertionError("readFrom() read again right after a read had returned 0 in the same"
-                        + " call. 0 means nothing is there now, and on a real socket reading again at once returns 0"
-                        + " again and again: the loop spins at 100 % CPU. Return the frames at the first 0."));
-            }
-            if (zeroThisCall && !dst.hasRemaining()) {
-                throw problem(new AssertionError("readFrom() read twice in a row into a buffer with no room left"
-                        + " (position == limit); each such read returns 0 whatever is waiting. Make room first."));
-            }
-            readsThisCall++;
-            largestBuffer = Math.max(largestBuffer, dst.capacity());
-            boolean hadRoom = dst.hasRemaining();
-            int count = source.read(dst);
-            if (count == 0) {
-                zeroThisCall = true;
-                lastZeroHadNoRoom = !hadRoom;
-            } else if (count < 0) {
-                ended = true;
-            }
-            return count;
-        }
-
-        private AssertionError problem(AssertionError error) {
-            if (problem == null) {
-                problem = error;
-            }
-            return error;
-        }
-
-        void rethrowProblem() {
-            if (problem != null) {
-                throw problem;
-            }
-        }
-
-        int readsThisCall() {
-            return readsThisCall;
-        }
-
-        boolean sawZeroThisCall() {
-            return zeroThisCall;
-        }
-
-        boolean lastZeroHadNoRoom() {
-            return lastZeroHadNoRoom;
-        }
-
-        boolean sawEnd() {
-            return ended;
-        }
-
-        int largestBuffer() {
-            return largestBuffer;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return source.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            source.close();
-        }
-    }
-
-    /**
-     * Two ends of a real TCP connection on loopback: the test writes into one end in the pieces it chooses,
-     * with Nagle's algorithm off so each write leaves at once, and the decoder reads the other, non-blocking.
-     */
-    private record SocketPair(SocketChannel writer, SocketChannel reader, Selector selector) implements AutoCloseable {
-
-        static SocketPair open() throws IOException {
-            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-                listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                SocketChannel reader = SocketChannel.open(listener.getLocalAddress());
-                SocketChannel writer = listener.accept();
-                writer.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                reader.configureBlocking(false);
-                Selector selector = Selector.open();
-                reader.register(selector, SelectionKey.OP_READ);
-                return new SocketPair(writer, reader, selector);
-            }
-        }
-
-        void write(byte[] bytes, int from, int count) throws IOException {
-            ByteBuffer piece = ByteBuffer.wrap(bytes, from, count);
-            while (piece.hasRemaining()) {
-                writer.write(piece); // blocking, and small: the reader's side has room for it
-            }
-        }
-
-        void endWriting() throws IOException {
-            writer.shutdownOutput();
-        }
-
-        /** Waits until the reader has bytes (or the end) to read; the test's waiting, not the decoder's. */
-        void awaitReadable(String setting) throws IOException {
-            selector.selectedKeys().clear();
-            if (selector.select(SOCKET_WAIT_MILLIS) == 0 && selector.selectNow() == 0) {
-                fail(setting + ". The socket had nothing to read for " + SOCKET_WAIT_MILLIS + " ms, though the test"
-                        + " had written bytes it had not yet seen decoded.");
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (selector; reader; writer) {
-                // closes all three
-            }
-        }
     }
 }
