@@ -1,11 +1,16 @@
 package dev.tutor.exercises.waiting;
 
+import static dev.tutor.exercises.waiting.FakeSteps.name;
+import static dev.tutor.exercises.waiting.FakeSteps.randomPlan;
+import static dev.tutor.exercises.waiting.FakeSteps.sleep;
+import static dev.tutor.exercises.waiting.TimedRun.IN_ORDER;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.support.WholeMicroseconds;
+import dev.tutor.exercises.waiting.FakeSteps.Work;
 import dev.tutor.exercises.waiting.HeaderReport.Bound;
 import dev.tutor.exercises.waiting.HeaderReport.Report;
 import dev.tutor.exercises.waiting.HeaderReport.Step;
@@ -13,8 +18,6 @@ import dev.tutor.exercises.waiting.HeaderReport.StepTime;
 import dev.tutor.exercises.waiting.HeaderReport.Steps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -35,12 +38,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -75,11 +76,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(Seeded.class)
 class HeaderReportTest {
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** Where the computing steps leave their arithmetic, so that the JIT cannot discard the loop. */
-    private static volatile long blackhole;
     private static CompiledNest compiled;
-    private static final List<Step> IN_ORDER = List.of(Step.FETCH, Step.FORMAT, Step.JOIN, Step.WRITE);
 
     @TempDir
     Path folder;
@@ -92,7 +89,7 @@ class HeaderReportTest {
     @Tag("hint:1")
     void runsTheStepsInOrderEachOnWhatTheOneBeforeReturned(Random random) throws IOException {
         for (int i = 0; i < 6; i++) {
-            Run run = Run.of(randomPlan(random, 50_000), randomHeaders(random), nextFile());
+            TimedRun run = TimedRun.of(randomPlan(random, 50_000), randomHeaders(random), nextFile());
             FakeSteps steps = run.steps;
 
             if (!steps.calls.equals(IN_ORDER)) {
@@ -123,7 +120,7 @@ class HeaderReportTest {
         List<Long> reportedNanos = new ArrayList<>();
         List<Long> testsOwnNanos = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            Run run = Run.of(randomPlan(random, 300_000), randomHeaders(random), nextFile());
+            TimedRun run = TimedRun.of(randomPlan(random, 300_000), randomHeaders(random), nextFile());
             assertFourStepsInOrder(run);
 
             for (Step step : IN_ORDER) {
@@ -172,7 +169,7 @@ class HeaderReportTest {
         for (int i = 0; i < 6; i++) {
             Map<Step, Work> plan = randomPlan(random, 300_000);
             plan.put(Step.FETCH, Work.server(150_000 + random.nextInt(350_000)));
-            Run run = Run.of(plan, randomHeaders(random), nextFile());
+            TimedRun run = TimedRun.of(plan, randomHeaders(random), nextFile());
             assertFourStepsInOrder(run);
             assertRanOnTheCaller(run);
 
@@ -212,7 +209,7 @@ class HeaderReportTest {
                 plan.put(Step.FETCH, Work.memory(100_000 + random.nextInt(400_000)));
                 plan.put(Step.FORMAT, Work.compute(100_000 + random.nextInt(400_000)));
             }
-            Run run = Run.of(plan, randomHeaders(random), nextFile());
+            TimedRun run = TimedRun.of(plan, randomHeaders(random), nextFile());
             assertFourStepsInOrder(run);
             assertRanOnTheCaller(run);
 
@@ -295,7 +292,7 @@ class HeaderReportTest {
                 }
                 default -> { }
             }
-            Run run = Run.of(plan, randomHeaders(random), nextFile());
+            TimedRun run = TimedRun.of(plan, randomHeaders(random), nextFile());
             assertFourStepsInOrder(run);
             assertLabelsFollowTheTimes(run);
         }
@@ -320,7 +317,7 @@ class HeaderReportTest {
             Map<String, List<String>> headers = randomHeaders(random);
             Path file = nextFile();
             sleep(1_000_000);
-            Run run = Run.of(plan, headers, file);
+            TimedRun run = TimedRun.of(plan, headers, file);
             assertFourStepsInOrder(run);
             assertLabelsFollowTheTimes(run);
             boolean aStepWaited = run.report.steps().stream().anyMatch(t -> rule(t.wall(), t.cpu()) == Bound.IO_BOUND);
@@ -419,7 +416,6 @@ class HeaderReportTest {
         }
     }
 
-
     @Test
     @Order(10)
     @Tag("hint:2")
@@ -442,7 +438,6 @@ class HeaderReportTest {
                     + " includes, and on Linux it moves in steps of 10 ms. Read getCurrentThreadCpuTime().");
         }
     }
-
 
     @Test
     @Order(11)
@@ -531,292 +526,9 @@ class HeaderReportTest {
         }
     }
 
-
-    // ---- what each step does ----
-
-    /** What one step does in a run, and how to say it. */
-    private record Work(String what, Runnable body, long serverNanos) {
-        static Work server(long cpuNanos) {
-            return new Work("it waited while the fake server computed for " + readable(cpuNanos)
-                    + " on a thread of its own", null, cpuNanos);
-        }
-
-        static Work memory(long cpuNanos) {
-            return new Work("answered from memory after computing for " + readable(cpuNanos),
-                    () -> spinFor(cpuNanos), 0);
-        }
-
-        static Work compute(long cpuNanos) {
-            return new Work("it computed for " + readable(cpuNanos), () -> spinFor(cpuNanos), 0);
-        }
-
-        static Work waitFor(long nanos) {
-            return new Work("it waited " + readable(nanos), () -> sleep(nanos), 0);
-        }
-
-        static Work slowDisk(long nanos) {
-            return new Work("it waited " + readable(nanos) + " for a slow disk", () -> sleep(nanos), 0);
-        }
-
-        static Work none() {
-            return new Work("it wrote the file and nothing more", () -> { }, 0);
-        }
-    }
-
-    /** A random pipeline: each step waits, computes or does nothing more, for up to {@code most} ns. */
-    private static Map<Step, Work> randomPlan(Random random, int most) {
-        Map<Step, Work> plan = new EnumMap<>(Step.class);
-        plan.put(Step.FETCH, random.nextBoolean() ? Work.server(1 + random.nextInt(most))
-                : Work.memory(1 + random.nextInt(most)));
-        for (Step step : List.of(Step.FORMAT, Step.JOIN)) {
-            plan.put(step, random.nextBoolean() ? Work.compute(1 + random.nextInt(most))
-                    : Work.waitFor(1 + random.nextInt(most)));
-        }
-        plan.put(Step.WRITE, switch (random.nextInt(3)) {
-            case 0 -> Work.slowDisk(1 + random.nextInt(most));
-            case 1 -> Work.compute(1 + random.nextInt(most));
-            default -> Work.none();
-        });
-        return plan;
-    }
-
-    /** The fake steps. Each reads both clocks of its own thread first and last thing. */
-    private static final class FakeSteps implements Steps {
-        final Map<Step, Work> plan;
-        final Map<String, List<String>> fetched;
-        final Step failing;
-        final Exception failure;
-        final List<Step> calls = Collections.synchronizedList(new ArrayList<>());
-        final Map<Step, long[]> inside = Collections.synchronizedMap(new EnumMap<>(Step.class));
-        final Map<Step, Thread> threads = Collections.synchronizedMap(new EnumMap<>(Step.class));
-        final AtomicReference<Duration> serverCpu = new AtomicReference<>(Duration.ZERO);
-        volatile Object formatGot;
-        volatile List<String> formatted;
-        volatile Object joinGot;
-        volatile String joined;
-        volatile Object writeGot;
-        volatile Path writeFile;
-
-        FakeSteps(Map<Step, Work> plan, Map<String, List<String>> headers, Step failing, Exception failure) {
-            this.plan = plan;
-            this.fetched = headers;
-            this.failing = failing;
-            this.failure = failure;
-        }
-
-        @Override
-        public Map<String, List<String>> fetch() throws IOException {
-            long[] clocks = begin(Step.FETCH);
-            Work work = plan.get(Step.FETCH);
-            if (work.body() != null) {
-                work.body().run();
-            } else {
-                askTheFakeServer(work.serverNanos());
-            }
-            end(Step.FETCH, clocks);
-            return fetched;
-        }
-
-        @Override
-        public List<String> format(Map<String, List<String>> headers) {
-            formatGot = headers;
-            long[] clocks = beginUnchecked(Step.FORMAT);
-            plan.get(Step.FORMAT).body().run();
-            List<String> lines = Steps.super.format(headers);
-            end(Step.FORMAT, clocks);
-            formatted = lines;
-            return lines;
-        }
-
-        @Override
-        public String join(List<String> lines) {
-            joinGot = lines;
-            long[] clocks = beginUnchecked(Step.JOIN);
-            plan.get(Step.JOIN).body().run();
-            String text = Steps.super.join(lines);
-            end(Step.JOIN, clocks);
-            joined = text;
-            return text;
-        }
-
-        @Override
-        public void write(Path file, String text) throws IOException {
-            writeGot = text;
-            writeFile = file;
-            long[] clocks = begin(Step.WRITE);
-            plan.get(Step.WRITE).body().run();
-            Steps.super.write(file, text);
-            end(Step.WRITE, clocks);
-        }
-
-        /** Notes the call, fails if this is the step that must fail, and reads both clocks. */
-        private long[] begin(Step step) throws IOException {
-            calls.add(step);
-            threads.put(step, Thread.currentThread());
-            if (step == failing) {
-                if (failure instanceof IOException io) {
-                    throw io;
-                }
-                throw (RuntimeException) failure;
-            }
-            return clocks();
-        }
-
-        /** The same for format and join, which may throw only unchecked exceptions. */
-        private long[] beginUnchecked(Step step) {
-            try {
-                return begin(step);
-            } catch (IOException e) {
-                throw new AssertionError("the test gave the " + name(step) + " step a checked exception", e);
-            }
-        }
-
-        private static long[] clocks() {
-            long wall = System.nanoTime();
-            return new long[] {wall, THREADS.getCurrentThreadCpuTime()};
-        }
-
-        private void end(Step step, long[] start) {
-            long cpu = THREADS.getCurrentThreadCpuTime();
-            long wall = System.nanoTime();
-            inside.put(step, new long[] {start[0], wall, start[1], cpu});
-        }
-
-        /** A server on a thread of its own computes the reply; the fetch waits for it to finish. */
-        private void askTheFakeServer(long cpuNanos) {
-            Thread server = new Thread(() -> {
-                long start = THREADS.getCurrentThreadCpuTime();
-                spinFor(cpuNanos);
-                serverCpu.set(Duration.ofNanos(THREADS.getCurrentThreadCpuTime() - start));
-            }, "fake-server");
-            server.setDaemon(true);
-            server.start();
-            try {
-                server.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the fake server", e);
-            }
-        }
-    }
-
-    /** One call to {@link HeaderReport#run}, with the calling thread's clocks read around it. */
-    private static final class Run {
-        final Map<Step, Work> plan;
-        final FakeSteps steps;
-        final Path file;
-        final String expectedText;
-        final Thread caller = Thread.currentThread();
-        final Report report;
-        final long wallBefore;
-        final long wallAfter;
-        final long cpuBefore;
-        final long cpuAfter;
-
-        private Run(Map<Step, Work> plan, Map<String, List<String>> headers, Path file) throws IOException {
-            this.plan = plan;
-            this.steps = new FakeSteps(plan, headers, null, null);
-            this.file = file;
-            this.expectedText = expectedText(headers);
-            this.wallBefore = System.nanoTime();
-            this.cpuBefore = THREADS.getCurrentThreadCpuTime();
-            this.report = HeaderReport.run(steps, file);
-            this.cpuAfter = THREADS.getCurrentThreadCpuTime();
-            this.wallAfter = System.nanoTime();
-            assertNotNull(report, "run() returned null; return a new Report(steps, wall, cpu, bound)");
-        }
-
-        static Run of(Map<Step, Work> plan, Map<String, List<String>> headers, Path file) throws IOException {
-            return new Run(plan, headers, file);
-        }
-
-        StepTime reported(Step step) {
-            return report.steps().get(step.ordinal());
-        }
-
-        long[] inside(Step step) {
-            long[] clocks = steps.inside.get(step);
-            if (clocks == null) {
-                fail("run() never finished the " + name(step) + " step.");
-            }
-            return clocks;
-        }
-
-        Duration insideWall(Step step) {
-            return Duration.ofNanos(inside(step)[1] - inside(step)[0]);
-        }
-
-        Duration insideCpu(Step step) {
-            return Duration.ofNanos(inside(step)[3] - inside(step)[2]);
-        }
-
-        /** From the end of the step before (or the call to run()) to the start of the step after (or the return). */
-        Duration outsideWall(Step step) {
-            long from = step == Step.FETCH ? wallBefore : inside(previous(step))[1];
-            long to = step == Step.WRITE ? wallAfter : inside(next(step))[0];
-            return Duration.ofNanos(to - from);
-        }
-
-        Duration outsideCpu(Step step) {
-            long from = step == Step.FETCH ? cpuBefore : inside(previous(step))[3];
-            long to = step == Step.WRITE ? cpuAfter : inside(next(step))[2];
-            return Duration.ofNanos(to - from);
-        }
-
-        /** The wall time from the fetch's first line to this step's last. */
-        long wallSinceFetchStarted(Step step) {
-            return inside(step)[1] - inside(Step.FETCH)[0];
-        }
-
-        long cpuSinceFetchStarted(Step step) {
-            return inside(step)[3] - inside(Step.FETCH)[2];
-        }
-
-        Duration insideWallOfAllSteps() {
-            return Duration.ofNanos(inside(Step.WRITE)[1] - inside(Step.FETCH)[0]);
-        }
-
-        Duration insideCpuOfAllSteps() {
-            return Duration.ofNanos(inside(Step.WRITE)[3] - inside(Step.FETCH)[2]);
-        }
-
-        Duration outsideWallOfRun() {
-            return Duration.ofNanos(wallAfter - wallBefore);
-        }
-
-        Duration outsideCpuOfRun() {
-            return Duration.ofNanos(cpuAfter - cpuBefore);
-        }
-
-        /** The reported wall time fits this step's CPU time, and the reported CPU time its wall time. */
-        boolean looksSwapped(Step step) {
-            StepTime time = reported(step);
-            return time.wall().compareTo(insideCpu(step)) >= 0 && time.wall().compareTo(outsideCpu(step)) <= 0
-                    && time.cpu().compareTo(insideWall(step)) >= 0 && time.cpu().compareTo(outsideWall(step)) <= 0;
-        }
-
-        /** Even counting all the CPU time around the step as its own, it used less than half its wall time. */
-        boolean provablyWaited(Step step) {
-            return outsideCpu(step).multipliedBy(2).compareTo(insideWall(step)) < 0;
-        }
-
-        /** Even counting all the time around the step as waiting, it ran for at least half of it. */
-        boolean provablyComputed(Step step) {
-            return insideCpu(step).multipliedBy(2).compareTo(outsideWall(step)) >= 0;
-        }
-
-        String before(Step step) {
-            return step == Step.FETCH ? "the call to run()" : "the end of the " + name(previous(step)) + " step";
-        }
-
-        String after(Step step) {
-            return step == Step.WRITE ? "the return from run()" : "the start of the " + name(next(step)) + " step";
-        }
-    }
-
     // ---- checks ----
 
-    private static void assertFourStepsInOrder(Run run) {
+    private static void assertFourStepsInOrder(TimedRun run) {
         List<Step> reported = run.report.steps().stream().map(StepTime::step).toList();
         if (!reported.equals(IN_ORDER)) {
             fail("run() reported the steps " + reported + ", but it must report one StepTime per step, in the order"
@@ -824,7 +536,7 @@ class HeaderReportTest {
         }
     }
 
-    private static void assertRanOnTheCaller(Run run) {
+    private static void assertRanOnTheCaller(TimedRun run) {
         for (Step step : IN_ORDER) {
             Thread ranOn = run.steps.threads.get(step);
             if (ranOn == null) {
@@ -839,7 +551,7 @@ class HeaderReportTest {
         }
     }
 
-    private static void assertLabelsFollowTheTimes(Run run) {
+    private static void assertLabelsFollowTheTimes(TimedRun run) {
         for (Step step : IN_ORDER) {
             StepTime time = run.reported(step);
             Bound rule = rule(time.wall(), time.cpu());
@@ -868,7 +580,7 @@ class HeaderReportTest {
     }
 
     /** What CPU times that all come in steps of 10 ms show, or {@code otherwise}. */
-    private static String inTicks(Run run, String otherwise) {
+    private static String inTicks(TimedRun run, String otherwise) {
         boolean ticks = run.report.steps().stream().allMatch(t -> t.cpu().toNanos() % 10_000_000 == 0)
                 && run.report.cpu().toNanos() % 10_000_000 == 0;
         return ticks ? " Every CPU time in the report was a whole number of 10 ms, most of them 0: the step of the"
@@ -944,20 +656,6 @@ class HeaderReportTest {
         return Collections.unmodifiableMap(headers);
     }
 
-    /** The text the given format and join steps make of {@code headers}, worked out independently. */
-    private static String expectedText(Map<String, List<String>> headers) {
-        Map<String, List<String>> byName = new TreeMap<>();
-        headers.forEach((name, values) -> {
-            if (name != null) {
-                byName.put(name, values);
-            }
-        });
-        StringBuilder text = new StringBuilder();
-        byName.forEach((name, values) -> values.forEach(value -> text.append(name).append(": ").append(value)
-                .append('\n')));
-        return text.toString();
-    }
-
     private static Exception randomFailure(Step step, Random random) {
         int n = random.nextInt(1_000);
         return switch (step) {
@@ -994,58 +692,9 @@ class HeaderReportTest {
         return owner.startsWith("java.lang.management.") || owner.startsWith("com.sun.management.");
     }
 
-    private static Step previous(Step step) {
-        return IN_ORDER.get(step.ordinal() - 1);
-    }
-
-    private static Step next(Step step) {
-        return IN_ORDER.get(step.ordinal() + 1);
-    }
-
-    private static String name(Step step) {
-        return step.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static void sleep(long nanos) {
-        try {
-            Thread.sleep(Duration.ofNanos(nanos));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sleeping", e);
-        }
-    }
-
-    /**
-     * Busy until this thread has used {@code cpuNanos} of CPU, however long that takes on the wall clock. On a
-     * virtual thread, whose CPU clock answers -1, busy for that long on the wall clock instead: a run() that refuses
-     * a virtual thread only after its steps must come back and be told so, not spin for ever here.
-     */
-    private static void spinFor(long cpuNanos) {
-        boolean noCpuClock = THREADS.getCurrentThreadCpuTime() < 0;
-        LongSupplier clock = noCpuClock ? System::nanoTime : THREADS::getCurrentThreadCpuTime;
-        long until = clock.getAsLong() + cpuNanos;
-        long sink = 0;
-        while (clock.getAsLong() < until) {
-            for (int i = 0; i < 100; i++) {
-                sink += i * 31L ^ sink;
-            }
-        }
-        blackhole = sink;
-    }
-
     /** A duration to the nanosecond, as the tests compare it: 1,000,001 ns. */
     private static String exact(Duration d) {
         return String.format(Locale.ROOT, "%,d ns", d.toNanos());
     }
 
-    /** A duration in the unit a person reads most easily: 1.2 ms, 412 \u00b5s, 201 ns. */
-    private static String readable(long nanos) {
-        if (nanos >= 1_000_000) {
-            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
-        }
-        if (nanos >= 1_000) {
-            return nanos / 1_000 + " \u00b5s";
-        }
-        return nanos + " ns";
-    }
 }
