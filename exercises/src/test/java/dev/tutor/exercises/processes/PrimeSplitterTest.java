@@ -1,17 +1,21 @@
 package dev.tutor.exercises.processes;
 
+import static dev.tutor.exercises.processes.ScriptedWorker.SHELL;
+import static dev.tutor.exercises.processes.ScriptedWorker.WARNING;
+import static dev.tutor.exercises.processes.ScriptedWorker.WARNINGS;
+import static dev.tutor.exercises.processes.Weights.WEIGHED;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.processes.PrimeSplitter.Range;
 import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.PrimeSplitter.WorkerReport;
+import dev.tutor.exercises.processes.ScriptedWorker.Folder;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.ProcessEnds;
 import dev.tutor.exercises.support.Seeded;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,10 +65,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Seeded.class)
 class PrimeSplitterTest {
 
-    /** The test JVM's own class path, which holds the tests and the classes under test. */
-    private static final String CHILD_CLASS_PATH = System.getProperty("java.class.path");
-    /** The largest limit whose work the test weighs: the balance is checked below it. */
-    private static final int WEIGHED = 1_000_000;
     /** How long countPrimes may take in all, on a busy machine: its workers' JVMs start and count in far less. */
     private static final long COME_BACK_MS = 12_000;
     /** How long countPrimes may take to throw once a worker has failed and ended, on a busy machine. */
@@ -483,235 +483,6 @@ class PrimeSplitterTest {
         }
     }
 
-    // ---- the worker the tests start ----
-
-    /**
-     * Started as {@code ScriptedWorker FOLDER WORKERS FROM TO [FROM TO ...]}: records its ranges in a file
-     * named after its PID, waits until {@code WORKERS} workers have arrived, and then does what the file
-     * {@code orders} in the folder says for the worker whose first range starts at its first {@code FROM}:
-     * {@code count} (as {@link PrimeWorker#main}), {@code fail STATUS}, {@code garbage KIND} or {@code stall}.
-     * A worker whose parent has started no other after {@link #ALONE_MS} leaves an {@code alone-PID} file and
-     * exits with status 3.
-     */
-    static final class ScriptedWorker {
-        static final long ALONE_MS = 2_500;
-        private static final long PATIENCE_MS = 10_000;
-
-        public static void main(String[] args) throws IOException, InterruptedException {
-            Path folder = Path.of(args[0]);
-            int workers = Integer.parseInt(args[1]);
-            String[] ranges = Arrays.copyOfRange(args, 2, args.length);
-            long pid = ProcessHandle.current().pid();
-            Path mine = folder.resolve("arrived-" + pid);
-            Files.writeString(folder.resolve("arriving-" + pid), String.join(" ", ranges));
-            Files.move(folder.resolve("arriving-" + pid), mine);
-            long arrived = System.nanoTime();
-            while (Folder.of(folder).arrived().size() < workers) {
-                long waited = (System.nanoTime() - arrived) / 1_000_000;
-                // A right parent has started every worker long before the first one's JVM reaches main; one
-                // that waits for each worker before starting the next has started only this one.
-                long started = ProcessHandle.current().parent().map(p -> p.children().filter(ProcessHandle::isAlive)
-                        .count()).orElse(0L);
-                if ((started < workers && waited > ALONE_MS) || waited > PATIENCE_MS) {
-                    Files.createFile(folder.resolve("alone-" + pid));
-                    System.err.println("worker " + pid + ": only " + started + " of " + workers + " workers had"
-                            + " been started after " + waited + " ms");
-                    System.exit(3);
-                }
-                Thread.sleep(5);
-            }
-            String order = Files.readAllLines(folder.resolve("orders")).stream()
-                    .filter(line -> line.startsWith(ranges.length == 0 ? "-" : ranges[0] + " "))
-                    .findFirst().map(line -> line.substring(line.indexOf(' ') + 1)).orElse("count");
-            answer(order, ranges, pid);
-        }
-
-        private static void answer(String order, String[] ranges, long pid) throws InterruptedException {
-            long count = 0;
-            for (int i = 0; i + 1 < ranges.length; i += 2) {
-                count += PrimeWorker.countPrimes(Long.parseLong(ranges[i]), Long.parseLong(ranges[i + 1]));
-            }
-            String[] words = order.split(" ");
-            switch (words[0]) {
-                case "say" -> {
-                    for (int i = 0; i < WARNINGS; i++) {
-                        System.err.println("worker " + pid + ": " + WARNING);
-                    }
-                    System.out.println(pid + " " + words[1]);
-                }
-                case "fail" -> {
-                    System.out.println(pid + " " + count);
-                    System.err.println("worker " + pid + ": told to fail, with status " + words[1]);
-                    System.exit(Integer.parseInt(words[1]));
-                }
-                case "garbage" -> {
-                    switch (words[1]) {
-                        case "word" -> System.out.println(pid + " many");
-                        case "stranger" -> System.out.println(ProcessHandle.current().parent().orElseThrow().pid() + " "
-                                + count);
-                        case "extra" -> System.out.println(pid + " " + count + " primes");
-                        case "twice" -> {
-                            System.out.println(pid + " " + count);
-                            System.out.println(pid + " " + count);
-                        }
-                        case "negative" -> System.out.println(pid + " -" + (count + 1));
-                        case "plus" -> System.out.println(pid + " +" + count);
-                        case "zeros" -> System.out.println(pid + " 0" + count);
-                        case "spaces" -> System.out.println(pid + "  " + count);
-                        case "leading" -> System.out.println(" " + pid + " " + count);
-                        case "tab" -> System.out.println(pid + "\t" + count);
-                        case "blank" -> {
-                            System.out.println(pid + " " + count);
-                            System.out.println();
-                        }
-                        default -> {
-                            // silent
-                        }
-                    }
-                }
-                case "stall" -> untilTheParentIsGone();
-                default -> PrimeWorker.main(ranges);
-            }
-        }
-    }
-
-    /**
-     * Runs on until it is killed, or until the JVM that started it is gone, at most a minute: a worker the
-     * parent failed to kill must not outlive the tests as an orphan.
-     */
-    static void untilTheParentIsGone() throws InterruptedException {
-        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-        try {
-            if (parent.isPresent()) {
-                parent.get().onExit().get(1, TimeUnit.MINUTES);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            // a minute is longer than any test waits
-        }
-        Runtime.getRuntime().halt(4);
-    }
-
-    /** What a worker told to say a count writes on its standard error first, as a JVM or a library may. */
-    static final String WARNING = "a warning on standard error, which is not part of the answer";
-    /**
-     * How many times it writes it: about 115 KB, more than a pipe holds (64 KiB on Linux), so that a worker whose
-     * standard error goes to a pipe nobody reads blocks before it answers.
-     */
-    static final int WARNINGS = 1_500;
-
-    /** Where a shell is, for the workers written as scripts. */
-    private static final Path SHELL = Path.of("/bin/sh");
-
-    /**
-     * A worker as a shell script, which starts in a millisecond where a JVM takes a tenth of a second or more.
-     * Started with the folder and then the ranges, it records its ranges, waits until every worker of the
-     * run has arrived (at most 10 s), and does what the orders say for its first {@code FROM}: {@code say N}
-     * (its PID and the count N, which the test worked out), a kind of nonsense, or {@code stall}, which
-     * sleeps a minute at most.
-     */
-    static final String SCRIPT = """
-            dir=$1; shift
-            echo "$*" > "$dir/arriving-$$" && mv "$dir/arriving-$$" "$dir/arrived-$$"
-            n=$(cat "$dir/workers"); i=0
-            while [ "$(ls "$dir" 2>/dev/null | grep -c '^arrived-')" -lt "$n" ]; do
-              i=$((i + 1)); if [ "$i" -gt 1000 ]; then exit 3; fi; sleep 0.01
-            done
-            order=$(grep "^$1 " "$dir/orders" 2>/dev/null | cut -d' ' -f2-)
-            set -- $order
-            if [ "$1" = garbage ]; then shift; fi
-            case "$1" in
-              say) w=0; while [ "$w" -lt "$WARNINGS" ]; do echo "worker $$: $WARNING" >&2; w=$((w + 1)); done
-                   echo "$$ $2" ;;
-              silent) ;;
-              word) echo "$$ many" ;;
-              stranger) echo "$PPID 1" ;;
-              extra) echo "$$ 1 primes" ;;
-              twice) echo "$$ 1"; echo "$$ 1" ;;
-              negative) echo "$$ -1" ;;
-              plus) echo "$$ +1" ;;
-              zeros) echo "$$ 01" ;;
-              spaces) echo "$$  1" ;;
-              leading) echo " $$ 1" ;;
-              tab) printf '%s\t1\n' "$$" ;;
-              blank) echo "$$ 1"; echo ;;
-              stall) exec sleep 60 ;;
-            esac
-            """;
-
-    /** The folder where the workers of one run meet, record what they were given, and read their orders. */
-    record Folder(Path path) {
-        static Folder of(Path path) {
-            return new Folder(path);
-        }
-
-        static Folder create(Map<String, String> orders, int workers) throws IOException {
-            Path path = Files.createTempDirectory("tutor-split-work");
-            StringBuilder text = new StringBuilder();
-            orders.forEach((from, order) -> text.append(from).append(' ').append(order).append('\n'));
-            Files.writeString(path.resolve("orders"), text);
-            Files.writeString(path.resolve("workers"), workers + "\n");
-            return new Folder(path);
-        }
-
-        /** The command that starts a shell-script worker of this folder: {@link #SCRIPT}, given the folder. */
-        List<String> shellCommand() {
-            String variables = "WARNING='" + WARNING + "'\nWARNINGS=" + WARNINGS + "\n";
-            return new ArrayList<>(List.of(SHELL.toString(), "-c", variables + SCRIPT, "worker",
-                    path.toString()));
-        }
-
-        /** The PIDs of the workers that have arrived, and the ranges each was given, as words. */
-        Map<Long, List<String>> arrived() {
-            Map<Long, List<String>> arrived = new HashMap<>();
-            for (String name : names("arrived-")) {
-                try {
-                    String words = Files.readString(path.resolve(name));
-                    arrived.put(Long.parseLong(name.substring("arrived-".length())),
-                            words.isEmpty() ? List.of() : List.of(words.split(" ")));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            return arrived;
-        }
-
-        /** The PID of the worker whose first range starts at {@code from}, once it has arrived. */
-        Optional<Long> pidGiven(String from) {
-            return arrived().entrySet().stream().filter(e -> !e.getValue().isEmpty() && e.getValue().get(0).equals(from))
-                    .map(Map.Entry::getKey).findFirst();
-        }
-
-        Set<Long> waitedAlone() {
-            return names("alone-").stream().map(n -> Long.parseLong(n.substring("alone-".length())))
-                    .collect(Collectors.toSet());
-        }
-
-        private List<String> names(String prefix) {
-            try (Stream<Path> files = Files.list(path)) {
-                return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        void delete() throws IOException {
-            try (Stream<Path> files = Files.walk(path)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-
-        /** The command that starts a scripted worker of this folder, built on the worker's own command. */
-        List<String> command(int workers) {
-            List<String> command = new ArrayList<>(PrimeWorker.command(CHILD_CLASS_PATH));
-            command.set(command.size() - 1, ScriptedWorker.class.getName());
-            command.add(path.toString());
-            command.add(Integer.toString(workers));
-            return command;
-        }
-    }
-
     // ---- running countPrimes ----
 
     /** One call of countPrimes with scripted workers, and what came of it. */
@@ -979,65 +750,4 @@ class PrimeSplitterTest {
         return boxed;
     }
 
-    /**
-     * The work of testing each number below {@link #WEIGHED}, as {@link PrimeWorker#isPrime} does it, and the
-     * primes among them: from a sieve of smallest factors, in a tenth of a second, not by trial division.
-     */
-    static final class Weights {
-        private static long[] work;
-        private static int[] primes;
-
-        private static synchronized void weigh() {
-            if (work != null) {
-                return;
-            }
-            int[] smallest = new int[WEIGHED + 1];
-            for (int i = 2; i <= WEIGHED; i++) {
-                if (smallest[i] == 0) {
-                    for (long j = i; j <= WEIGHED; j += i) {
-                        if (smallest[(int) j] == 0) {
-                            smallest[(int) j] = i;
-                        }
-                    }
-                }
-            }
-            long[] w = new long[WEIGHED + 1];
-            int[] p = new int[WEIGHED + 1];
-            for (int n = 0; n < WEIGHED; n++) {
-                long cost;
-                if (n < 2) {
-                    cost = 0;
-                } else if (n % 2 == 0) {
-                    cost = 1;
-                } else {
-                    int root = (int) Math.sqrt(n);
-                    while ((long) root * root > n) {
-                        root--;
-                    }
-                    while ((long) (root + 1) * (root + 1) <= n) {
-                        root++;
-                    }
-                    int factor = smallest[n];
-                    // The odd d tried: 3, 5, ... up to the smallest factor, or up to the root for a prime.
-                    cost = factor <= root && factor != n ? 1 + (factor - 1) / 2 : 1 + Math.max(0, (root - 1) / 2);
-                }
-                w[n + 1] = w[n] + cost;
-                p[n + 1] = p[n] + (n >= 2 && smallest[n] == n ? 1 : 0);
-            }
-            work = w;
-            primes = p;
-        }
-
-        /** The divisions isPrime makes for the numbers {@code from <= n < to}. */
-        static long work(long from, long to) {
-            weigh();
-            return work[(int) to] - work[(int) from];
-        }
-
-        /** The primes {@code p} with {@code from <= p < to}. */
-        static long primes(long from, long to) {
-            weigh();
-            return primes[(int) Math.min(to, WEIGHED)] - primes[(int) Math.min(from, WEIGHED)];
-        }
-    }
 }
