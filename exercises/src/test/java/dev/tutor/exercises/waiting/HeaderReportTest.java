@@ -17,7 +17,6 @@ import dev.tutor.exercises.waiting.HeaderReport.Step;
 import dev.tutor.exercises.waiting.HeaderReport.StepTime;
 import dev.tutor.exercises.waiting.HeaderReport.Steps;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
