@@ -97,6 +97,8 @@ final class ChatClients implements AutoCloseable {
     /** Every line sent, by whom. */
     private final Map<String, Client> senders = new HashMap<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+    /** Lines a test sent while lines waited in a client's queue at the server, with that client. */
+    private final Map<String, Client> behindAQueue = new HashMap<>();
 
     ChatClients(LoopUnderTest loop, Random random) throws IOException {
         this.loop = loop;
@@ -256,7 +258,28 @@ final class ChatClients implements AutoCloseable {
 
     /** Reads what has come for {@code client} and checks every complete line at once. */
     void read(Client client) throws IOException {
-        ByteBuffer in = readBuffer.clear();
+        read(client, readBuffer.capacity());
+    }
+
+    /**
+     * Reads for {@code client} until {@code bytes} have come or nothing more has, checking every complete line
+     * at once; returns the bytes read (fewer when the stream ends or the connection fails).
+     */
+    long readAtMost(Client client, long bytes) throws IOException {
+        long got = 0;
+        while (got < bytes && client.ended == null) {
+            long before = client.receivedBytes;
+            read(client, (int) Math.min(readBuffer.capacity(), bytes - got));
+            if (client.receivedBytes == before) {
+                break;
+            }
+            got += client.receivedBytes - before;
+        }
+        return got;
+    }
+
+    private void read(Client client, int most) throws IOException {
+        ByteBuffer in = readBuffer.clear().limit(most);
         int n;
         try {
             n = client.channel.read(in);
@@ -288,7 +311,7 @@ final class ChatClients implements AutoCloseable {
     private void check(Client client, String line) {
         Client sender = senders.get(line);
         if (sender == null) {
-            fail(client + " received \"" + shorten(line) + "\", a line no client sent. " + guessWhy(line));
+            fail(client + " received \"" + shorten(line) + "\", a line no client sent. " + guessWhy(client, line));
         }
         if (sender == client) {
             fail(client + " received its own line \"" + shorten(line) + "\" back. A line goes to every client"
@@ -300,7 +323,17 @@ final class ChatClients implements AutoCloseable {
     }
 
     /** Explains a line nobody sent, when its pieces show what happened. */
-    private String guessWhy(String line) {
+    private String guessWhy(Client client, String line) {
+        for (Map.Entry<String, Client> behind : behindAQueue.entrySet()) {
+            String late = behind.getKey();
+            if (behind.getValue() == client && line.endsWith(late) && line.length() > late.length()) {
+                return "It ends with \"" + shorten(late) + "\", which " + senders.get(late) + " sent while lines"
+                        + " waited in " + client + "'s queue, after \"" + shorten(line.substring(0, line.length()
+                        - late.length())) + "\", the start of a line that waited there: the new line was written"
+                        + " straight to the socket, into the middle of the queue's bytes. A line for a client goes"
+                        + " to the end of its queue, and writing always starts at the head of the queue.";
+            }
+        }
         String body = line.substring(0, line.length() - 1);
         if (senders.containsKey(body)) {
             return "It is the unfinished line \"" + shorten(body) + "\" that " + senders.get(body) + " sent before it"
@@ -337,6 +370,14 @@ final class ChatClients implements AutoCloseable {
         client.channel.close();
         selector.selectNow();
         selector.selectedKeys().clear();
+    }
+
+    /**
+     * Notes that {@code line}, sent now, finds lines waiting in {@code receiver}'s queue at the server, so that
+     * a line of {@code receiver}'s that has it inside is explained as what it is.
+     */
+    void sentBehindAQueue(String line, Client receiver) {
+        behindAQueue.put(line, receiver);
     }
 
     /** Closes every client and the selector. */

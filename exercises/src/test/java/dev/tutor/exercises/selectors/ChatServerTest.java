@@ -10,6 +10,7 @@ import dev.tutor.exercises.support.Seeded;
 import dev.tutor.exercises.support.TcpBuffers;
 import dev.tutor.exercises.support.TcpBuffers.Figure;
 import dev.tutor.runtime.net.EpollWatch;
+import dev.tutor.runtime.net.QuickAcks;
 import dev.tutor.runtime.net.TcpQueues;
 import java.io.IOException;
 import java.net.BindException;
@@ -243,8 +244,10 @@ class ChatServerTest {
      * in order, and still be connected. Another, "stalled", never reads: it must be disconnected once its
      * queue would pass QUEUE_LIMIT. The third leaves by a reset once lines wait in its queue, and must be
      * forgotten. The talkers must get every line, batch after batch, all along. Where the kernel's view of the server's selector can be read (Linux),
-     * "the server has begun to queue" is seen there: late's connection is watched for EPOLLOUT. Elsewhere
-     * late reads from the start.
+     * "the server has begun to queue" is seen there: late's connection is watched for EPOLLOUT. Then late
+     * reads what its socket holds, which gives the socket room again without waking the loop, and a line sent
+     * now must reach late after every line queued before it; once late has caught up, its connection must no
+     * longer be watched for EPOLLOUT. Elsewhere late reads from the start, and the loop must be idle at the end.
      */
     @Test
     @Order(9)
@@ -309,10 +312,16 @@ class ChatServerTest {
                             + " KiB, well under QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024 + " KiB). The limit"
                             + " is on bytes, not lines: keep a count of the bytes queued for each client, add a"
                             + " line's length as it is queued and subtract what each write takes.");
+                    // Lines wait in late's queue now. late reads what its socket holds, and a talker sends a
+                    // line: it must reach late behind them.
+                    String behind = sendBehindAQueue(random, late, talkers, sent);
+                    forwarded += behind.length();
                     // Let late read everything so far before sending more.
                     startReading(late);
                     lateReads = true;
                     awaitCaughtUp(late, sent, forwarded);
+                    assertCameLast(late, behind);
+                    assertWriteInterestDropped(late, lateFd.get());
                 }
             }
             if (!quitterGone && (quitterFd.isEmpty()
@@ -334,6 +343,11 @@ class ChatServerTest {
         }
         awaitCaughtUp(late, sent, total);
         assertOneOrder(List.of(late), sent, new int[] {0}, Pieces.LARGE_RANDOM);
+        if (lateFd.isEmpty()) {
+            // Without the kernel's view, late read from the start; where it fell behind all the same, its key
+            // asked for OP_WRITE for a while, and a loop that leaves it on now spins.
+            loop.assertIdle(late + " caught up with every line, the others silent");
+        }
 
         String marker = "sent after the stalled client must have been disconnected\n";
         Client markerSender = talkers.get(0);
@@ -529,6 +543,67 @@ class ChatServerTest {
         room.send(second, List.of(answer), Pieces.WHOLE);
         awaitEveryoneElse(second, answer, talkers, BATCH_LIMIT);
         return total + answer.length();
+    }
+
+    /**
+     * Sends a line from a talker while lines wait in {@code late}'s queue and its socket has room again, before
+     * the loop has been told so; returns it, added to {@code sent}. {@code late} reads what its socket holds
+     * (about one receive buffer), and the server's kernel sends that much more of what it holds for late and
+     * frees its place: room enough for a line, but far from the third of the send buffer that epoll waits for
+     * before it calls a socket writable again, so the loop is not woken for late. The talker's line then finds
+     * a queue that is not empty and a socket that would take it.
+     */
+    private String sendBehindAQueue(Random random, Client late, List<Client> talkers, Map<Client, List<String>> sent)
+            throws IOException {
+        int latePort = ((InetSocketAddress) late.channel.getLocalAddress()).getPort();
+        int serverPort = loop.address().getPort();
+        Optional<TcpQueues.Connection> before = TcpQueues.between(latePort, serverPort);
+        room.readAtMost(late, before.map(c -> c.a().receiving()).orElse(0L));
+        // Room shows as fewer bytes the server's end holds unacknowledged. Once it shows, the kernel is done
+        // with it before the server's next write to late, which waits for the connection's lock.
+        before.ifPresent(was -> loop.awaitWhileServing(() -> {
+            QuickAcks.request(late.channel); // late's kernel acknowledges what came in at once, not 40 ms later
+            return TcpQueues.between(latePort, serverPort).map(c -> c.b().sending() < was.b().sending())
+                    .orElse(true);
+        }, LINE_LIMIT));
+        Client sender = talkers.get(random.nextInt(talkers.size()));
+        String line = sender + " while lines wait in " + late + "'s queue\n";
+        sent.computeIfAbsent(sender, s -> new ArrayList<>()).add(line);
+        room.sentBehindAQueue(line, late);
+        room.send(sender, List.of(line), Pieces.WHOLE);
+        awaitEveryoneElse(sender, line, talkers, LINE_LIMIT);
+        return line;
+    }
+
+    /** Fails unless {@code line}, sent while lines waited in {@code late}'s queue, is the last line late got. */
+    private static void assertCameLast(Client late, String line) {
+        int at = late.lines.indexOf(line);
+        List<String> after = late.lines.subList(at + 1, late.lines.size());
+        check(after.isEmpty(), () -> late + " had lines waiting in its queue, its socket full, when it read what"
+                + " its socket held; then \"" + ChatClients.shorten(line) + "\" was sent, and " + late + " got it"
+                + " before " + after.size() + " line" + (after.size() == 1 ? "" : "s") + " queued for it earlier,"
+                + " the first \"" + ChatClients.shorten(after.get(0)) + "\". Its socket had room again, but the"
+                + " loop had not been told yet (epoll calls a socket writable only once a good part of its buffer"
+                + " is free), and the new line was written straight to the socket, ahead of the queue. A line for"
+                + " a client goes to the end of its queue, and writing always starts at the head of the queue.");
+    }
+
+    /**
+     * Fails if the server's selector still watches {@code late}'s connection (descriptor {@code fd}) for EPOLLOUT
+     * once late has caught up, its queue empty: judged as soon as the loop has come to rest, or has been seen
+     * busy with nothing to do.
+     */
+    private void assertWriteInterestDropped(Client late, int fd) {
+        // A right loop takes OP_WRITE off as it writes the last byte; the kernel sees it at the next select().
+        Optional<long[]> busy = loop.comeToRest();
+        int events = loop.watchedEvents(fd).orElse(0);
+        check((events & EPOLLOUT) == 0, () -> late + " fell behind, lines waited in its queue, and then it read"
+                + " every one of them; with its queue empty, the server's selector still watched its connection for"
+                + " EPOLLOUT (room to write). A socket with room is always writable, so select() returns at once,"
+                + " turn after turn, and the loop spins while the room is quiet" + busy.map(b -> String.format(
+                " (it used %.0f ms of CPU in %.0f ms with nothing to do)", b[0] / 1e6, b[1] / 1e6)).orElse("")
+                + ". Ask for OP_WRITE only while something waits: when a write empties the queue, set the key's"
+                + " interest back to OP_READ.");
     }
 
     /** Lets {@code late}, which has begun to read, catch up with every line sent so far; fails if it cannot. */

@@ -196,6 +196,14 @@ final class LoopUnderTest implements AutoCloseable {
     }
 
     /**
+     * Waits until the serving thread has settled (see {@link #settle()}), without failing: returns empty once it
+     * has, or the CPU time and wall time it was watched for if it was busy instead, for the caller to judge.
+     */
+    Optional<long[]> comeToRest() {
+        return settle();
+    }
+
+    /**
      * Lets the serving thread settle (see {@link #settle()}), then watches its CPU
      * time for {@link #IDLE_WINDOW} while nothing is sent, and fails as soon as it passes
      * {@link #IDLE_CPU_LIMIT}: a loop that waits in select() uses none. No timing decides the verdict of a
