@@ -292,7 +292,45 @@ class ThreadPerClientServerTest {
             assertTrue(left.size() <= 1, "Every client half-closed, got its echo and the end of the stream, and"
                     + " closed; " + THREAD_END_MILLIS + " ms later the server still had " + left.size()
                     + " threads: " + names(left) + ".");
+            assertHalfClosedConnectionsClosed(server, random, before);
         }
+    }
+
+    /**
+     * The end of a client's stream ends its connection on the server: the thread closes the socket, not only its
+     * own sending side. A client cannot tell the two apart (it sees the end of the stream either way), so the
+     * server's end is looked for among this process's open descriptors (Linux, as in the test of resets below)
+     * once the client's thread has ended; where there is no /proc only the threads are checked.
+     */
+    private static void assertHalfClosedConnectionsClosed(ThreadPerClientServer server, Random random,
+            Set<Thread> before) throws Exception {
+        int port = server.address().getPort();
+        int count = 1 + random.nextInt(3);
+        List<String> open = new ArrayList<>();
+        for (int c = 0; c < count; c++) {
+            String who = "client " + (c + 1) + " of " + count;
+            try (Socket client = connect(server)) {
+                exchange(client, random, who);
+                OptionalLong serverEnd = OpenSockets.ofConnection(port, client.getLocalPort());
+                client.shutdownOutput();
+                assertEquals(-1, client.getInputStream().read(), who + " half-closed after its echo and then read"
+                        + " a byte where the end of the stream belonged.");
+                threadsStillAliveAfter(before, THREAD_END_MILLIS, 1);
+                if (serverEnd.isPresent() && OpenSockets.inodes().orElse(Set.of()).contains(serverEnd.getAsLong())) {
+                    open.add(who);
+                }
+            }
+        }
+        assertTrue(open.isEmpty(), (count == 1 ? "A client had its echo, half-closed and got the end of the"
+                + " stream, and its thread on the server ended. Yet the server's end of the connection was still"
+                + " open, a descriptor of this process."
+                : count + " clients, one after another, had their echo, half-closed and got the end of the stream,"
+                + " and each client's thread on the server ended. Yet the server's end of " + open.size() + " of"
+                + " those connections was still open, a descriptor of this process: " + open + ".")
+                + (count == 1 ? " The client" : " Each client") + " saw the end of the stream, so the server had"
+                + " shut down its sending side, but the socket itself was never closed. When a client ends its stream, its thread closes the socket,"
+                + " not only its output, and then ends; otherwise each such client leaves an open descriptor"
+                + " behind for as long as the server runs.");
     }
 
     @Test
