@@ -26,6 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,7 +68,7 @@ class WorkloadProbeTest {
     private static volatile long blackhole;
     private static CompiledNest compiled;
     /**
-     * Tasks per test. The first five are one of each kind and length, so that every seed meets them all; the
+     * Tasks per test. The first six are one of each kind and length, so that every seed meets them all; the
      * rest are random. Every task is a check of its own, and the tests' time is mostly theirs.
      */
     private static final int TASKS = 16;
@@ -153,9 +157,10 @@ class WorkloadProbeTest {
                         + " test read that thread's CPU clock at the task's first and last line), but measure()"
                         + " reported " + exact(cpu) + "." + (seen.stream().allMatch(
                                 s -> s.measurement().cpu().toNanos() % 10_000_000 == 0)
-                        ? " Every CPU time measure() reported was a whole number of 10 ms, most of them 0: that is"
-                        + " the step of the user-time clock, getCurrentThreadUserTime(), which also leaves out the"
-                        + " kernel's work for the thread. getCurrentThreadCpuTime() counts both, to the nanosecond."
+                        ? " Every CPU time measure() reported was a whole number of 10 ms, most of them 0: the step"
+                        + " of a coarse clock, such as the user-time clock getCurrentThreadUserTime() (which also"
+                        + " leaves out the kernel's work for the thread) or the whole process's CPU time."
+                        + " getCurrentThreadCpuTime() counts this thread's user and kernel time, to the nanosecond."
                         : " Read getCurrentThreadCpuTime() just before task.run() and just after it, and report the"
                         + " difference in nanoseconds."));
             }
@@ -279,7 +284,7 @@ class WorkloadProbeTest {
     @Test
     @Order(7)
     @Tag("hint:4")
-    void refusesAVirtualThreadWithoutRunningTheTask() throws InterruptedException {
+    void refusesAThreadWithoutACpuClockWithoutRunningTheTask() throws InterruptedException {
         boolean[] ran = new boolean[1];
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread virtual = Thread.ofVirtual().name("virtual-caller").start(() -> {
@@ -299,6 +304,37 @@ class WorkloadProbeTest {
         }
         assertTrue(!ran[0], "measure() threw IllegalStateException on a virtual thread, but only after it had run the"
                 + " task: read the CPU clock, and give up, before task.run().");
+        refusesAPlatformThreadWhoseCpuClockIsSwitchedOff();
+    }
+
+    /**
+     * The same rule on a platform thread: the JVM can be told to stop measuring threads' CPU time, and then every
+     * thread's CPU clock answers -1. What decides is the reading, not the kind of thread.
+     */
+    private static void refusesAPlatformThreadWhoseCpuClockIsSwitchedOff() {
+        if (!THREADS.isThreadCpuTimeSupported() || !THREADS.isThreadCpuTimeEnabled()) {
+            return; // this JVM gives no CPU clock to switch off; the virtual thread above stands for the rule
+        }
+        boolean[] ran = new boolean[1];
+        Object outcome;
+        THREADS.setThreadCpuTimeEnabled(false);
+        try {
+            outcome = WorkloadProbe.measure(() -> ran[0] = true);
+        } catch (RuntimeException | Error e) {
+            outcome = e;
+        } finally {
+            THREADS.setThreadCpuTimeEnabled(true);
+        }
+        if (!(outcome instanceof IllegalStateException)) {
+            fail("measure() was called on a platform thread while the JVM measured no thread's CPU time"
+                    + " (ThreadMXBean.setThreadCpuTimeEnabled(false)), so its CPU clock answered -1; it must throw"
+                    + " IllegalStateException, as on a virtual thread, but it "
+                    + (outcome instanceof Throwable t ? "threw " + t : "returned " + outcome) + ". What tells that"
+                    + " the CPU time cannot be read is the clock's answer, a negative reading, not the kind of"
+                    + " thread.");
+        }
+        assertTrue(!ran[0], "measure() threw IllegalStateException while the JVM measured no thread's CPU time, but"
+                + " only after it had run the task: read the CPU clock, and give up, before task.run().");
     }
 
     // ---- last, the means: read off the compiled class ----
@@ -382,19 +418,49 @@ class WorkloadProbeTest {
      */
     private static List<Observed> observeRandomTasks(Random random) {
         List<Observed> seen = new ArrayList<>();
-        for (int i = 0; i < TASKS; i++) {
-            int kind = i < 3 ? i : i < 5 ? i - 3 : random.nextInt(3);
-            boolean longer = i < 5 ? i >= 3 : random.nextInt(4) == 0;
-            long nanos = longer ? 500_000 + random.nextInt(1_500_000) : 20_000 + random.nextInt(480_000);
-            seen.add(switch (kind) {
-                case 0 -> observe("A task that slept " + readable(Duration.ofNanos(nanos)),
-                        () -> sleep(Duration.ofNanos(nanos)));
-                case 1 -> observe("A task that computed until its thread had used "
-                        + readable(Duration.ofNanos(nanos)) + " of CPU time", () -> spinFor(nanos));
-                default -> observe("A task that returned at once", () -> { });
-            });
+        // A thread of the test's, running before and after the task, whose CPU time is not the caller's.
+        ExecutorService other = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-other-thread"));
+        try {
+            waitFor(other.submit(() -> { }));
+            for (int i = 0; i < TASKS; i++) {
+                int kind = i < FIRST_KINDS.length ? FIRST_KINDS[i] : random.nextInt(3);
+                boolean longer = i < FIRST_KINDS.length ? i >= 3 : random.nextInt(4) == 0;
+                long nanos = longer ? 500_000 + random.nextInt(1_500_000) : 20_000 + random.nextInt(480_000);
+                seen.add(switch (kind) {
+                    case 0 -> observe("A task that slept " + readable(Duration.ofNanos(nanos)),
+                            () -> sleep(Duration.ofNanos(nanos)));
+                    case 1 -> observe("A task that computed until its thread had used "
+                            + readable(Duration.ofNanos(nanos)) + " of CPU time", () -> spinFor(nanos));
+                    case 2 -> observe("A task that returned at once", () -> { });
+                    default -> observe("A task that waited while " + ANOTHER_THREAD + " computed until it had used "
+                            + readable(Duration.ofNanos(nanos)) + " of CPU time",
+                            () -> waitFor(other.submit(() -> spinFor(nanos))));
+                });
+            }
+        } finally {
+            other.shutdownNow();
         }
         return seen;
+    }
+
+    /**
+     * The kinds of the first tasks, whatever the seed: a short sleep, spin and empty task, then a long sleep and
+     * spin, and a long wait for another thread's spin (kind 3, never drawn at random).
+     */
+    private static final int[] FIRST_KINDS = {0, 1, 2, 0, 1, 3};
+
+    /** How the task that waits for another thread's work names that thread; its evidence looks for it. */
+    private static final String ANOTHER_THREAD = "another, already running thread";
+
+    private static void waitFor(Future<?> work) {
+        try {
+            work.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the other thread", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the test's other thread failed", e.getCause());
+        }
     }
 
     private static Observed observe(String what, Runnable body) {
@@ -479,6 +545,12 @@ class WorkloadProbeTest {
     /** What a CPU time that came out too long shows, when it shows something. */
     private static String cpuTooLongEvidence(Observed o) {
         Duration cpu = o.measurement().cpu();
+        if (o.task().contains(ANOTHER_THREAD)) {
+            return " While the task waited, the other thread's work was counted as the task's: a CPU clock of the"
+                    + " whole process, or CPU times added up over all threads, counts every thread's work, as"
+                    + " Python's time.process_time() does. The task's CPU time is the calling thread's alone:"
+                    + " getCurrentThreadCpuTime().";
+        }
         if (cpu.compareTo(o.outsideWall()) > 0) {
             return " That is more CPU time than the " + exact(o.outsideWall()) + " of wall time that passed: the"
                     + " thread's CPU clock counts from the moment the thread started, so only the difference"
