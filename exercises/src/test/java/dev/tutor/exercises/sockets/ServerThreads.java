@@ -73,7 +73,10 @@ final class ServerThreads {
             String where = Arrays.stream(stack)
                     .filter(f -> f.getClassName().startsWith(ThreadPerClientServer.class.getName()))
                     .findFirst().map(f -> " at " + f.getMethodName() + " line " + f.getLineNumber()).orElse("");
-            return "\"" + t.getName() + "\"" + (t.isDaemon() ? " (daemon)" : "") + " " + t.getState() + where;
+            // Described a moment after it was seen alive: a thread that has ended since says so, not TERMINATED.
+            Thread.State state = t.getState();
+            String now = state == Thread.State.TERMINATED ? "ended a moment later" : state.toString();
+            return "\"" + t.getName() + "\"" + (t.isDaemon() ? " (daemon)" : "") + " " + now + where;
         }).toList());
         if (threads.size() > 4) {
             described.add("and " + (threads.size() - 4) + " more");
