@@ -13,6 +13,8 @@ import dev.tutor.runtime.net.EpollWatch;
 import dev.tutor.runtime.net.OpenSockets;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -77,6 +79,14 @@ class SelectorEchoServerTest {
 
     /** How long a client that never reads goes on sending, at most, while the server is still reading from it. */
     private static final Duration SENDING_LIMIT = Duration.ofSeconds(3);
+    /**
+     * The CPU the serving thread may use, while a client waits for an echo or a stalled client waits for room,
+     * before it is taken to be spinning in place of serving. A right server answers, or takes the bytes that
+     * make room, within a turn or two of its loop: a fraction of a millisecond.
+     */
+    private static final Duration BUSY_LIMIT = Duration.ofMillis(30);
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private LoopUnderTest loop;
 
@@ -180,20 +190,23 @@ class SelectorEchoServerTest {
     @Tag("hint:2")
     void aClientThatNeverReadsIsHeldBackWhileTheOthersAreServed(Random random) throws IOException {
         start();
-        assertEchoOf(message(random, 10));
         int offset = random.nextInt(1 << 20);
         try (SocketChannel hog = SocketChannel.open(); Socket other = new Socket()) {
+            // The first echo goes to a client that stays: one that left would be hint 3's, and a loop that
+            // never closes its connection would spin through this whole test, slow for everyone.
+            other.connect(loop.address(), 1000);
+            other.setTcpNoDelay(true);
+            roundTrip(other, message(random, 10), "a client");
             // A small send buffer, so that its writes stall soon once the server stops reading; its receive
             // buffer is left alone: one made small before connecting keeps the TCP window small for good.
             hog.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
             hog.connect(loop.address());
             hog.configureBlocking(false);
-            other.connect(loop.address(), 1000);
-            other.setTcpNoDelay(true);
 
             long sent = 0;
             long sendingDeadline = System.nanoTime() + SENDING_LIMIT.toNanos();
             long nextCheck = 256 * 1024;
+            long[] stalled = {0, 0}; // the loop's CPU, and the wall time, through the stalls since the last room
             ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
             try (Selector room = Selector.open()) {
                 hog.register(room, SelectionKey.OP_WRITE);
@@ -206,9 +219,27 @@ class SelectorEchoServerTest {
                     int wrote = hog.write(chunk);
                     sent += wrote;
                     if (wrote == 0) {
-                        // Full: wait for room; if none comes, the server has stopped reading, or is only slow.
-                        if (room.select(STALL.toMillis()) == 0 && stoppedReading(hog, sendingDeadline, sent)) {
+                        // Full. Where the kernel's view can be read, a server that has stopped reading shows it
+                        // at once: the hog's connection is in its selector, no longer for reading.
+                        if (hogWatch(hog).filter(watch -> !watch.wantsRead()).isPresent()) {
                             break;
+                        }
+                        // Otherwise wait for room; if none comes, the server has stopped reading, or is only slow.
+                        long cpuBefore = loopCpu();
+                        long wallBefore = System.nanoTime();
+                        if (room.select(STALL.toMillis()) == 0) {
+                            stalled[0] += loopCpu() - cpuBefore;
+                            stalled[1] += System.nanoTime() - wallBefore;
+                            if (stalled[0] > BUSY_LIMIT.toNanos()) {
+                                // Busy and taking nothing: a loop stuck on the hog shows in the other's echo.
+                                assertOtherClientServed(other, random, sent);
+                            }
+                            if (stoppedReading(hog, sendingDeadline, sent, stalled)) {
+                                break;
+                            }
+                        } else {
+                            stalled[0] = 0;
+                            stalled[1] = 0;
                         }
                         room.selectedKeys().clear();
                     }
@@ -234,14 +265,24 @@ class SelectorEchoServerTest {
     /**
      * Whether the server has stopped reading from {@code hog}, whose sending has stalled. Where the kernel's
      * view of the server's selector can be read, it decides: the hog's connection is no longer registered
-     * for reading. Elsewhere, a stall is taken to mean that the server stopped reading.
+     * for reading. Elsewhere, a stall is taken to mean that the server stopped reading. A server that still
+     * wants to read and has used {@link #BUSY_LIMIT} of CPU through the stalls ({@code stalled}: CPU and wall
+     * time) is spinning: reading even a little from the hog would have given it room.
      */
-    private boolean stoppedReading(SocketChannel hog, long sendingDeadline, long sent) throws IOException {
-        int hogPort = ((InetSocketAddress) hog.getLocalAddress()).getPort();
-        Optional<EpollWatch> watch = loop.interestList().flatMap(watches -> watches.stream()
-                .filter(w -> w.remotePort() == hogPort && w.localPort() == loop.address().getPort()).findFirst());
+    private boolean stoppedReading(SocketChannel hog, long sendingDeadline, long sent, long[] stalled)
+            throws IOException {
+        Optional<EpollWatch> watch = hogWatch(hog);
         if (watch.isEmpty() || !watch.get().wantsRead()) {
             return true;
+        }
+        if (stalled[0] > BUSY_LIMIT.toNanos()) {
+            fail(String.format("A client sent %d bytes and read none of its echo, and could send no more: the server"
+                    + " took nothing from it for %.0f ms, yet kept its connection in the selector's reading interest"
+                    + " (the kernel still watches it for EPOLLIN), and the thread running serve() used %.0f ms of CPU"
+                    + " meanwhile, going round for nothing: a connection with unread bytes is readable on every turn,"
+                    + " so select() returns at once. A connection with pending bytes is registered for OP_WRITE only,"
+                    + " and for OP_READ again once they have all been sent.", sent, stalled[1] / 1e6,
+                    stalled[0] / 1e6));
         }
         if (System.nanoTime() > sendingDeadline) {
             fail("A client sent " + sent + " bytes and read none of its echo. For " + SENDING_LIMIT.toSeconds()
@@ -250,6 +291,13 @@ class SelectorEchoServerTest {
                     + " for OP_WRITE only, and for OP_READ again once they have all been sent.");
         }
         return false; // still registered for reading: the server is only slow; go on sending
+    }
+
+    /** What the server's selector has the kernel watch for on the hog's connection; empty where unknown. */
+    private Optional<EpollWatch> hogWatch(SocketChannel hog) throws IOException {
+        int hogPort = ((InetSocketAddress) hog.getLocalAddress()).getPort();
+        return loop.interestList().flatMap(watches -> watches.stream()
+                .filter(w -> w.remotePort() == hogPort && w.localPort() == loop.address().getPort()).findFirst());
     }
 
     /** Reads from {@code hog} until all {@code sent} bytes are back, each checked against the pattern. */
@@ -476,6 +524,19 @@ class SelectorEchoServerTest {
     }
 
     private void roundTrip(Socket client, byte[] message, String who, String ifNoEcho) throws IOException {
+        roundTrip(client, message, who, ifNoEcho, false);
+    }
+
+    /**
+     * Sends {@code message} on {@code client} and reads back exactly as many bytes, which must be the same; if
+     * {@code busyFails}, fails as soon as the serving thread has used {@link #BUSY_LIMIT} of CPU without
+     * answering, rather than only after {@link #ECHO_LIMIT}: for where the server has nothing else to do.
+     */
+    private void roundTrip(Socket client, byte[] message, String who, String ifNoEcho, boolean busyFails)
+            throws IOException {
+        long cpuStart = loopCpu();
+        long wallStart = System.nanoTime();
+        long[] busy = {0};
         client.getOutputStream().write(message);
         client.setSoTimeout(1);
         InputStream in = client.getInputStream();
@@ -495,11 +556,21 @@ class SelectorEchoServerTest {
             } catch (IOException e) {
                 ended[0] = true;
             }
-            return ended[0] || got[0] == back.length;
+            if (ended[0] || got[0] == back.length) {
+                return true;
+            }
+            busy[0] = loopCpu() - cpuStart;
+            return busyFails && busy[0] > BUSY_LIMIT.toNanos();
         }, ECHO_LIMIT);
         if (ended[0]) {
             fail(who + " sent " + message.length + " bytes and the server closed the connection after echoing "
                     + got[0] + " of them.");
+        }
+        if (whole && got[0] < back.length) {
+            fail(String.format("%s sent %d bytes (\"%s\") and got %d of them back, while the thread running serve()"
+                    + " used %.0f ms of CPU in %.0f ms without answering it: it is busy with something else than"
+                    + " serving.%s", who, message.length, text(message), got[0], busy[0] / 1e6,
+                    (System.nanoTime() - wallStart) / 1e6, got[0] == 0 ? " No echo at all." + ifNoEcho : ""));
         }
         if (!whole) {
             fail(who + " sent " + message.length + " bytes (\"" + text(message) + "\") and got " + got[0]
@@ -517,7 +588,12 @@ class SelectorEchoServerTest {
         roundTrip(other, message, "Another client", " Meanwhile a first client had sent " + hogSent + " bytes and"
                 + " read none of its echo. When a write to that client takes only part of what is left, keep the"
                 + " rest and go back to select(): a loop that keeps writing until everything has gone waits on that"
-                + " one client, and everyone else waits with it.");
+                + " one client, and everyone else waits with it.", true);
+    }
+
+    /** The CPU time the thread running serve() has used, in nanoseconds. */
+    private long loopCpu() {
+        return THREADS.getThreadCpuTime(loop.thread().threadId());
     }
 
     private void assertClosedByServer(Socket client, int number) throws IOException {
