@@ -87,6 +87,9 @@ class SelectorEchoServerTest {
     private static final Duration BUSY_LIMIT = Duration.ofMillis(30);
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The bits of an epoll event mask for reading and for writing. */
+    private static final int EPOLLIN = 0x1;
+    private static final int EPOLLOUT = 0x4;
 
     private LoopUnderTest loop;
 
@@ -207,6 +210,7 @@ class SelectorEchoServerTest {
             long sendingDeadline = System.nanoTime() + SENDING_LIMIT.toNanos();
             long nextCheck = 256 * 1024;
             long[] stalled = {0, 0}; // the loop's CPU, and the wall time, through the stalls since the last room
+            Optional<Integer> hogFd = Optional.empty(); // the server's descriptor for the hog's connection
             ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
             try (Selector room = Selector.open()) {
                 hog.register(room, SelectionKey.OP_WRITE);
@@ -218,6 +222,10 @@ class SelectorEchoServerTest {
                     chunk.flip();
                     int wrote = hog.write(chunk);
                     sent += wrote;
+                    if (wrote == 0 || sent >= nextCheck) {
+                        hogFd = hogFd.isPresent() ? hogFd : hogWatch(hog).map(EpollWatch::fd);
+                        assertNotReadingWhileOwing(hogFd, sent);
+                    }
                     if (wrote == 0) {
                         // Full. Where the kernel's view can be read, a server that has stopped reading shows it
                         // at once: the hog's connection is in its selector, no longer for reading.
@@ -291,6 +299,20 @@ class SelectorEchoServerTest {
                     + " for OP_WRITE only, and for OP_READ again once they have all been sent.");
         }
         return false; // still registered for reading: the server is only slow; go on sending
+    }
+
+    /**
+     * Fails if the server's selector watches the hog's connection, descriptor {@code hogFd}, for reading and
+     * for writing at once: it asked to hear of room to send the echo it owes, and reads on meanwhile.
+     */
+    private void assertNotReadingWhileOwing(Optional<Integer> hogFd, long sent) {
+        Optional<Integer> events = hogFd.flatMap(loop::watchedEvents);
+        boolean both = events.filter(e -> (e & EPOLLIN) != 0 && (e & EPOLLOUT) != 0).isPresent();
+        check(!both, () -> "A client sent " + sent + " bytes and read none of its echo, and the server had its"
+                + " connection registered for reading and for writing at once (the kernel watched it for EPOLLIN"
+                + " and EPOLLOUT): it waited for room to send what it owed, and read on meanwhile. A connection"
+                + " with pending bytes is registered for OP_WRITE only, and for OP_READ again once they have all"
+                + " been sent.");
     }
 
     /** What the server's selector has the kernel watch for on the hog's connection; empty where unknown. */
@@ -392,9 +414,10 @@ class SelectorEchoServerTest {
                 .ending(Ending.SOME_RESET).timeout(Duration.ofSeconds(5)).echo(loop.address()));
         String gone = "every client gone (" + (closing + resetting) + " closed their connections, "
                 + resetting / 3 + " of them by a reset)";
-        loop.assertIdle(gone);
-        // Where Linux lists this process's descriptors: the loop is at rest in select(), so every channel it
-        // closed has left its selector and been closed for good; a socket still open was only forgotten.
+        // Where Linux lists this process's descriptors: once the loop is at rest in select(), every channel it
+        // closed has left its selector and been closed for good; a socket still open was only forgotten. Counted
+        // before the idle window, which a server that forgets its sockets would otherwise wait out for nothing.
+        loop.awaitSettled(gone);
         socketsBefore.ifPresent(before -> {
             Set<Long> left = new TreeSet<>(OpenSockets.inodes().orElse(before));
             left.removeAll(before);
@@ -404,6 +427,7 @@ class SelectorEchoServerTest {
                     + " them. When a read or write throws, or read() returns -1, close the channel (which also"
                     + " cancels its key).");
         });
+        loop.assertIdle(gone);
     }
 
     @Test
