@@ -682,11 +682,7 @@ class ThreadPerClientServerTest {
                 assertEndOfStream(clients.get(c), "idle client " + (c + 1) + " of " + idle);
             }
         } finally {
-            hold.close();
-            for (Socket client : clients) {
-                client.close();
-            }
-            closeWithin(server, CLOSE_MILLIS, List.of());
+            letGoAndClose(hold, clients, server);
         }
     }
 
@@ -738,11 +734,7 @@ class ThreadPerClientServerTest {
                         + " the server stuck,");
             }
         } finally {
-            hold.close();
-            for (Socket client : clients) {
-                client.close();
-            }
-            closeWithin(server, CLOSE_MILLIS, List.of());
+            letGoAndClose(hold, clients, server);
         }
     }
 
@@ -778,15 +770,21 @@ class ThreadPerClientServerTest {
                         + " of " + limit.toMillis() + " ms,");
             }
         } finally {
-            hold.close();
-            for (Socket client : clients) {
-                client.close();
-            }
-            closeWithin(server, CLOSE_MILLIS, List.of());
+            letGoAndClose(hold, clients, server);
         }
     }
 
     // ---- helpers ----
+
+    /** After a test that held a thread of the server: lets it go, closes the test's clients and the server. */
+    private static void letGoAndClose(ThreadStartHold hold, List<Socket> clients, ThreadPerClientServer server)
+            throws Exception {
+        hold.close();
+        for (Socket client : clients) {
+            client.close();
+        }
+        closeWithin(server, CLOSE_MILLIS, List.of());
+    }
 
     /**
      * Connects one more client to {@code server} after the {@code idle} ones, and holds the thread that accepts
