@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 
 /**
- * A poller that hands everything to another, for the tests' pollers that watch a loop's polls and change
- * nothing else: they override {@link #poll} alone.
+ * A poller that hands everything to another, for the tests' pollers that watch a loop's polls, or make some
+ * of them fail, and change nothing else: they override what they watch or fail.
  */
 abstract class ForwardingPoller implements Poller {
     /** The poller that does the work. */

@@ -51,15 +51,14 @@ final class TestPollers {
     }
 
     /** A poller that fails with the given exception: its n-th poll (and only that one), or every watch. */
-    static final class Failing implements Poller {
-        private final Poller inner;
+    static final class Failing extends ForwardingPoller {
         private final int failingPoll;
         private final boolean failWatch;
         private final IOException problem;
         private int polls;
 
         Failing(Poller inner, int failingPoll, boolean failWatch, IOException problem) {
-            this.inner = inner;
+            super(inner);
             this.failingPoll = failingPoll;
             this.failWatch = failWatch;
             this.problem = problem;
@@ -70,12 +69,7 @@ final class TestPollers {
             if (failWatch) {
                 throw problem;
             }
-            inner.watch(channel, interestOps, attachment);
-        }
-
-        @Override
-        public void forget(SelectableChannel channel) {
-            inner.forget(channel);
+            super.watch(channel, interestOps, attachment);
         }
 
         @Override
@@ -84,16 +78,6 @@ final class TestPollers {
                 throw problem;
             }
             return inner.poll(timeoutNanos);
-        }
-
-        @Override
-        public void wakeUp() {
-            inner.wakeUp();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.tutor.exercises.processes;
 
+import dev.tutor.exercises.support.ProcessEnds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -12,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -109,25 +108,9 @@ final class ScriptedWorker {
                     }
                 }
             }
-            case "stall" -> untilTheParentIsGone();
+            case "stall" -> ProcessEnds.haltOnceTheParentIsGone(Duration.ofMinutes(1));
             default -> PrimeWorker.main(ranges);
         }
-    }
-
-    /**
-     * Runs on until it is killed, or until the JVM that started it is gone, at most a minute: a worker the
-     * parent failed to kill must not outlive the tests as an orphan.
-     */
-    static void untilTheParentIsGone() throws InterruptedException {
-        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-        try {
-            if (parent.isPresent()) {
-                parent.get().onExit().get(1, TimeUnit.MINUTES);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            // a minute is longer than any test waits
-        }
-        Runtime.getRuntime().halt(4);
     }
 
     /** What a worker told to say a count writes on its standard error first, as a JVM or a library may. */

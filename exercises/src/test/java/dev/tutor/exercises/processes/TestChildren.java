@@ -1,5 +1,6 @@
 package dev.tutor.exercises.processes;
 
+import dev.tutor.exercises.support.ProcessEnds;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -9,13 +10,11 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The programs {@link ChildProcessTest} starts as children through the learner's run(), each a main method of
@@ -167,7 +166,7 @@ final class TestChildren {
             System.out.print(TEXT);
             System.out.flush();
             RollCall.join(args[0]);
-            untilTheParentIsGone();
+            ProcessEnds.haltOnceTheParentIsGone(Duration.ofMinutes(2));
         }
     }
 
@@ -190,7 +189,7 @@ final class TestChildren {
             // Reports in only now, so that a child that has reported in refuses polite requests.
             roll.sayPid();
             System.out.println("working, and not stopping");
-            untilTheParentIsGone();
+            ProcessEnds.haltOnceTheParentIsGone(Duration.ofMinutes(2));
         }
     }
 
@@ -212,22 +211,5 @@ final class TestChildren {
         } catch (IOException e) {
             // not Linux, or no util-linux: the look is a little less sure, and nothing else changes
         }
-    }
-
-    /**
-     * Runs on until the child is killed, or until the JVM that started it is gone, at most two minutes: a
-     * child the parent failed to kill must not outlive the tests as an orphan. A halt, since the children
-     * that refuse polite requests do it with a shutdown hook that never returns.
-     */
-    static void untilTheParentIsGone() throws InterruptedException {
-        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-        try {
-            if (parent.isPresent()) {
-                parent.get().onExit().get(2, TimeUnit.MINUTES);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            // two minutes are longer than any test waits
-        }
-        Runtime.getRuntime().halt(4);
     }
 }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Tells when a process has ended, for the tests that start children, where {@link ProcessHandle#onExit()} is
@@ -35,6 +38,23 @@ public final class ProcessEnds {
             TimeUnit.NANOSECONDS.sleep(LOOK_EVERY_NANOS);
         }
         return true;
+    }
+
+    /**
+     * Runs on, in a child the tests started, until the JVM that started it is gone or {@code atMost} has passed,
+     * and then halts it: a child its parent failed to end must not outlive the tests as an orphan. A halt, since
+     * children that refuse polite requests do it with a shutdown hook that never returns.
+     */
+    public static void haltOnceTheParentIsGone(Duration atMost) throws InterruptedException {
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        try {
+            if (parent.isPresent()) {
+                parent.get().onExit().get(atMost.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // atMost is longer than any test waits
+        }
+        Runtime.getRuntime().halt(4);
     }
 
     /**
