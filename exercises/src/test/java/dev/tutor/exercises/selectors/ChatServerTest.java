@@ -1,6 +1,7 @@
 package dev.tutor.exercises.selectors;
 
 import static dev.tutor.exercises.selectors.LoopUnderTest.check;
+import static dev.tutor.runtime.net.EpollWatch.EPOLLOUT;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -67,7 +68,6 @@ class ChatServerTest {
     /** What a batch leaves free of a queue when filling it: more than the kernel's count can be short by. */
     private static final int APPROACH_MARGIN = 8 * 1024;
     /** epoll's bit for "tell me when it can be written", as the kernel shows it. */
-    private static final int EPOLLOUT = 0x004;
     /** How long a batch of lines may take to reach everyone. */
     private static final Duration BATCH_LIMIT = Duration.ofSeconds(5);
     /** How long a client that fell behind may take to read back the couple of MiB it is owed. */
@@ -595,7 +595,7 @@ class ChatServerTest {
      */
     private void assertWriteInterestDropped(Client late, int fd) {
         // A right loop takes OP_WRITE off as it writes the last byte; the kernel sees it at the next select().
-        Optional<long[]> busy = loop.comeToRest();
+        Optional<long[]> busy = loop.settle();
         int events = loop.watchedEvents(fd).orElse(0);
         check((events & EPOLLOUT) == 0, () -> late + " fell behind, lines waited in its queue, and then it read"
                 + " every one of them; with its queue empty, the server's selector still watched its connection for"

@@ -196,14 +196,6 @@ final class LoopUnderTest implements AutoCloseable {
     }
 
     /**
-     * Waits until the serving thread has settled (see {@link #settle()}), without failing: returns empty once it
-     * has, or the CPU time and wall time it was watched for if it was busy instead, for the caller to judge.
-     */
-    Optional<long[]> comeToRest() {
-        return settle();
-    }
-
-    /**
      * Lets the serving thread settle (see {@link #settle()}), then watches its CPU
      * time for {@link #IDLE_WINDOW} while nothing is sent, and fails as soon as it passes
      * {@link #IDLE_CPU_LIMIT}: a loop that waits in select() uses none. No timing decides the verdict of a
@@ -326,11 +318,11 @@ final class LoopUnderTest implements AutoCloseable {
     /**
      * Waits until the serving thread has settled: its CPU clock has stood still for {@link #SETTLED} and,
      * where Linux shows it, the thread is asleep in the kernel (a thread waiting in select() is; one that
-     * a crowded machine has only set aside for a moment is not). Returns false, with the CPU time and wall
-     * time it watched, if the thread used {@link #SETTLE_CPU_LIMIT} or did not settle within
-     * {@link #SETTLE_LIMIT}.
+     * a crowded machine has only set aside for a moment is not). Returns empty once it has, or the CPU time
+     * and wall time it watched if the thread used {@link #SETTLE_CPU_LIMIT} or did not settle within
+     * {@link #SETTLE_LIMIT}, for the caller to judge.
      */
-    private Optional<long[]> settle() {
+    Optional<long[]> settle() {
         assertServing();
         long settleStart = System.nanoTime();
         long settleCpuStart = cpuTime();
@@ -366,7 +358,8 @@ final class LoopUnderTest implements AutoCloseable {
         }
     }
 
-    private long cpuTime() {
+    /** The CPU time the thread running serve() has used, in nanoseconds. */
+    long cpuTime() {
         return THREADS.getThreadCpuTime(thread.threadId());
     }
 

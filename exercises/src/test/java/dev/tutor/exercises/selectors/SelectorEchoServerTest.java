@@ -1,6 +1,8 @@
 package dev.tutor.exercises.selectors;
 
 import static dev.tutor.exercises.selectors.LoopUnderTest.check;
+import static dev.tutor.runtime.net.EpollWatch.EPOLLIN;
+import static dev.tutor.runtime.net.EpollWatch.EPOLLOUT;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.support.Seeded;
@@ -13,8 +15,6 @@ import dev.tutor.runtime.net.EpollWatch;
 import dev.tutor.runtime.net.OpenSockets;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -86,10 +86,6 @@ class SelectorEchoServerTest {
      */
     private static final Duration BUSY_LIMIT = Duration.ofMillis(30);
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** The bits of an epoll event mask for reading and for writing. */
-    private static final int EPOLLIN = 0x1;
-    private static final int EPOLLOUT = 0x4;
 
     private LoopUnderTest loop;
 
@@ -234,10 +230,10 @@ class SelectorEchoServerTest {
                             break;
                         }
                         // Otherwise wait for room; if none comes, the server has stopped reading, or is only slow.
-                        long cpuBefore = loopCpu();
+                        long cpuBefore = loop.cpuTime();
                         long wallBefore = System.nanoTime();
                         if (room.select(STALL.toMillis()) == 0) {
-                            stalled[0] += loopCpu() - cpuBefore;
+                            stalled[0] += loop.cpuTime() - cpuBefore;
                             stalled[1] += System.nanoTime() - wallBefore;
                             if (stalled[0] > BUSY_LIMIT.toNanos()) {
                                 // Busy and taking nothing: a loop stuck on the hog shows in the other's echo.
@@ -558,7 +554,7 @@ class SelectorEchoServerTest {
      */
     private void roundTrip(Socket client, byte[] message, String who, String ifNoEcho, boolean busyFails)
             throws IOException {
-        long cpuStart = loopCpu();
+        long cpuStart = loop.cpuTime();
         long wallStart = System.nanoTime();
         long[] busy = {0};
         client.getOutputStream().write(message);
@@ -583,7 +579,7 @@ class SelectorEchoServerTest {
             if (ended[0] || got[0] == back.length) {
                 return true;
             }
-            busy[0] = loopCpu() - cpuStart;
+            busy[0] = loop.cpuTime() - cpuStart;
             return busyFails && busy[0] > BUSY_LIMIT.toNanos();
         }, ECHO_LIMIT);
         if (ended[0]) {
@@ -613,11 +609,6 @@ class SelectorEchoServerTest {
                 + " read none of its echo. When a write to that client takes only part of what is left, keep the"
                 + " rest and go back to select(): a loop that keeps writing until everything has gone waits on that"
                 + " one client, and everyone else waits with it.", true);
-    }
-
-    /** The CPU time the thread running serve() has used, in nanoseconds. */
-    private long loopCpu() {
-        return THREADS.getThreadCpuTime(loop.thread().threadId());
     }
 
     private void assertClosedByServer(Socket client, int number) throws IOException {

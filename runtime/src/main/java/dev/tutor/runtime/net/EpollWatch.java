@@ -22,8 +22,10 @@ import java.util.OptionalLong;
 public record EpollWatch(int fd, int events, String target, InetSocketAddress local, InetSocketAddress remote,
                          String tcpState) {
 
-    private static final int EPOLLIN = 0x001;
-    private static final int EPOLLOUT = 0x004;
+    /** The bit of an event mask for reading. */
+    public static final int EPOLLIN = 0x001;
+    /** The bit of an event mask for writing. */
+    public static final int EPOLLOUT = 0x004;
     private static final int EPOLLET = 1 << 31;
     private static final int EPOLLONESHOT = 1 << 30;
 
