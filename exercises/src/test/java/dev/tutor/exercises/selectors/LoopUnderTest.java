@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.runtime.net.EpollInterest;
+import dev.tutor.runtime.net.EpollWait;
 import dev.tutor.runtime.net.EpollWatch;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -70,6 +71,11 @@ final class LoopUnderTest implements AutoCloseable {
     static final Duration SETTLED = Duration.ofMillis(10);
     static final Duration SETTLE_CPU_LIMIT = Duration.ofMillis(30);
     static final Duration SETTLE_LIMIT = Duration.ofSeconds(2);
+    /**
+     * How long the serving thread must be seen asleep in one epoll wait, with its CPU clock and its count of
+     * sleeps standing still, for that wait to stand for the whole {@link #IDLE_WINDOW}.
+     */
+    static final Duration STEADY = Duration.ofMillis(20);
     /** How many times the selected-key set is counted, each after the loop settles, before it is left alone. */
     private static final int KEY_LOOKS = 3;
 
@@ -199,13 +205,25 @@ final class LoopUnderTest implements AutoCloseable {
      * Lets the serving thread settle (see {@link #settle()}), then watches its CPU
      * time for {@link #IDLE_WINDOW} while nothing is sent, and fails as soon as it passes
      * {@link #IDLE_CPU_LIMIT}: a loop that waits in select() uses none. No timing decides the verdict of a
-     * right server: its clock does not move at all while it waits.
+     * right server: its clock does not move at all while it waits. Where Linux shows the thread asleep in a
+     * select() with no time-out, steadily (see {@link #steadyWait()}), that settles it at once without the
+     * window; asleep in a select() with a time-out fails at once.
      *
      * @param situation what the clients are doing, for the message: "40 clients connected and silent"
      */
     void assertIdle(String situation) {
         settle().ifPresent(busy -> failBusy(situation, busy[0], busy[1]));
         assertServing();
+        Optional<EpollWait> asleep = steadyWait();
+        if (asleep.isPresent()) {
+            int timeout = asleep.get().timeoutMillis();
+            check(asleep.get().withoutTimeOut() || timeout == Integer.MAX_VALUE, () -> String.format("With %s, the"
+                    + " thread running serve() waits in select() with a time-out of %d ms: when the time runs out,"
+                    + " select() returns with nothing ready and the loop comes round for nothing. Nothing but a"
+                    + " channel being ready, or wakeup(), should end a select(): call select() with no time-out,"
+                    + " and have stop() wake it.", situation, timeout));
+            return; // asleep until a channel is ready, and nothing will be: no window can show more
+        }
         long cpuStart = cpuTime();
         OptionalLong wakesStart = wakes();
         long wallStart = System.nanoTime();
@@ -230,6 +248,33 @@ final class LoopUnderTest implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * The epoll wait the serving thread is asleep in, where Linux shows it, if it stays in that one wait,
+     * asleep, using no CPU and not waking, for {@link #STEADY}: such a thread cannot come round again until a
+     * channel is ready or the selector is woken. Empty if it is seen doing anything else, or where it cannot
+     * be seen; the caller then watches it for a while instead.
+     */
+    private Optional<EpollWait> steadyWait() {
+        String task = nativeTask;
+        if (task == null) {
+            return Optional.empty();
+        }
+        Optional<EpollWait> first = EpollWait.of(task);
+        long cpu = cpuTime();
+        OptionalLong wakes = wakes();
+        if (first.isEmpty() || wakes.isEmpty() || !asleep()) {
+            return Optional.empty();
+        }
+        long start = System.nanoTime();
+        do {
+            sleepMillis(2);
+            if (!EpollWait.of(task).equals(first) || cpuTime() != cpu || !wakes().equals(wakes) || !asleep()) {
+                return Optional.empty();
+            }
+        } while (System.nanoTime() - start < STEADY.toNanos());
+        return first;
     }
 
     /**
@@ -465,16 +510,9 @@ final class LoopUnderTest implements AutoCloseable {
     void stopAndAwait(Duration limit) {
         stopCalled = true;
         server.stop();
-        try {
-            if (!ended.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                fail("stop() was called, and " + limit.toMillis() + " ms later serve() was still running. stop()"
-                        + " is called from another thread while serve() waits in select(): it must make select()"
-                        + " return (selector.wakeup()) and tell the loop to end (a volatile flag).");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("interrupted while waiting for serve() to end");
-        }
+        awaitEnd(limit).ifPresent(how -> fail("stop() was called, and serve() " + how + ". stop() is called from"
+                + " another thread while serve() waits in select(): it must make select() return"
+                + " (selector.wakeup()) and tell the loop to end (a volatile flag)."));
         if (thrown != null) {
             fail("After stop(), serve() threw " + thrown + where(thrown) + " instead of closing everything and"
                     + " returning.");
@@ -487,20 +525,36 @@ final class LoopUnderTest implements AutoCloseable {
      */
     void awaitEndAfterEarlyStop(Duration limit) {
         stopCalled = true;
-        try {
-            if (!ended.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                fail("stop() was called before serve() started, and " + limit.toMillis() + " ms after serve()"
-                        + " started it was still running. A stop() may come before serve(): serve() must see it"
-                        + " and return at once, so it must not reset the flag stop() set (a volatile boolean"
-                        + " that only stop() ever changes, tested before each select()).");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("interrupted while waiting for serve() to end");
-        }
+        awaitEnd(limit).ifPresent(how -> fail("stop() was called before serve() started, and serve() " + how + "."
+                + " A stop() may come before serve(): serve() must see it and return at once, so it must not reset"
+                + " the flag stop() set (a volatile boolean that only stop() ever changes, tested before each"
+                + " select())."));
         if (thrown != null) {
             fail("stop() was called before serve() started, and serve() threw " + thrown + where(thrown)
                     + " instead of returning.");
+        }
+    }
+
+    /**
+     * Waits, once stop() has been called, up to {@code limit} for serve() to end. Returns empty once it has
+     * ended; otherwise how it is still running, for the caller's message: stuck for good, asleep in a select()
+     * with no time-out that nothing will now wake (which ends the wait at once), or still running at the limit.
+     */
+    private Optional<String> awaitEnd(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (!ended.await(5, TimeUnit.MILLISECONDS)) {
+                if (steadyWait().filter(EpollWait::withoutTimeOut).isPresent()) {
+                    return Optional.of("went on to wait in select(), which nothing would wake");
+                }
+                if (System.nanoTime() > deadline) {
+                    return Optional.of("was still running " + limit.toMillis() + " ms later");
+                }
+            }
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("was still running when the test was interrupted");
         }
     }
 
