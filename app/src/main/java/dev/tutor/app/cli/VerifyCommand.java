@@ -35,8 +35,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Verify N exercises at once, each grading in a fresh JVM as always; their lines come out"
-                    + " in the course's order (default 1).")
-    int jobs = 1;
+                    + " in the course's order (default: one per processor).")
+    int jobs = Runtime.getRuntime().availableProcessors();
 
     VerifyCommand(TutorContext context) {
         this.context = context;
