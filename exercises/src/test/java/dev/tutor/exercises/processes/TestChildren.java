@@ -48,6 +48,14 @@ final class TestChildren {
                 System.out.println("[" + arg + "]");
             }
             System.err.println("to stderr, 2 of 2");
+            // Lingers a moment after its last line, so that what these tests judge is the parent's handling of
+            // arguments, paths and streams; output lost at a child's end is another test's, whose child prints
+            // its last lines and ends at once.
+            try {
+                Thread.sleep(60);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             int status;
             try {
                 status = Integer.parseInt(args[0]);
