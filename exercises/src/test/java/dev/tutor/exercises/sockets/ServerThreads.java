@@ -42,8 +42,17 @@ final class ServerThreads {
     static List<Thread> serverThreads(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !before.contains(t) && t.isAlive() && !t.getName().startsWith("test-"))
-                .filter(t -> t.getThreadGroup() != null && !"system".equals(t.getThreadGroup().getName()))
+                .filter(ServerThreads::aliveOutsideTheSystemGroup)
                 .toList();
+    }
+
+    /**
+     * Whether a thread is alive and not one of the JVM's own ("system" group). The group is read once: a thread
+     * that ends meanwhile has none any more.
+     */
+    private static boolean aliveOutsideTheSystemGroup(Thread thread) {
+        ThreadGroup group = thread.getThreadGroup();
+        return group != null && !"system".equals(group.getName());
     }
 
     /**
@@ -131,19 +140,47 @@ final class ServerThreads {
         return closeWithin(ThreadPerClientServer::close, server, millis, serving);
     }
 
-    /** As {@link #closeWithin(ThreadPerClientServer, long, List)}, with close(limit) in place of close(). */
+    /**
+     * As {@link #closeWithin(ThreadPerClientServer, long, List)}, with close(limit) in place of close(). With a
+     * limit of zero or less, a close(limit) seen waiting in Thread.join with no time limit has not returned, at
+     * once: it has no time to wait for anything, and waits for ever.
+     */
     static Closing closeWithin(ThreadPerClientServer server, Duration limit, long millis, List<Thread> serving)
             throws InterruptedException {
-        return closeWithin(closing -> closing.close(limit), server, millis, serving);
+        boolean noTime = limit.isNegative() || limit.isZero();
+        return closeWithin(closing -> closing.close(limit), server, millis, serving, noTime);
     }
 
     private static Closing closeWithin(Consumer<ThreadPerClientServer> close, ThreadPerClientServer server,
             long millis, List<Thread> serving) throws InterruptedException {
+        return closeWithin(close, server, millis, serving, false);
+    }
+
+    private static Closing closeWithin(Consumer<ThreadPerClientServer> close, ThreadPerClientServer server,
+            long millis, List<Thread> serving, boolean joinWithoutLimitIsForEver) throws InterruptedException {
         Closer closer = Closer.start(server, close, () -> serving.stream().filter(Thread::isAlive).toList());
-        if (!closer.done.await(millis, TimeUnit.MILLISECONDS)) {
-            return new Closing(false, null, millis, describe(serving.stream().filter(Thread::isAlive).toList()));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!closer.done.await(5, TimeUnit.MILLISECONDS)) {
+            boolean past = System.nanoTime() > deadline;
+            if (past || joinWithoutLimitIsForEver && joinsWithoutLimit(closer.thread)) {
+                long waited = past ? millis : (System.nanoTime() - closer.start) / 1_000_000;
+                return new Closing(false, null, waited, describe(serving.stream().filter(Thread::isAlive).toList()));
+            }
         }
         return closer.result;
+    }
+
+    /** Whether {@code thread} waits in Thread.join with no time limit (WAITING, not TIMED_WAITING). */
+    private static boolean joinsWithoutLimit(Thread thread) {
+        if (thread.getState() != Thread.State.WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals("java.lang.Thread") && frame.getMethodName().equals("join")) {
+                return thread.getState() == Thread.State.WAITING;
+            }
+        }
+        return false;
     }
 
     /** A test thread that holds a server thread's monitor, so that the server thread cannot finish ending. */

@@ -757,9 +757,12 @@ class ThreadPerClientServerTest {
                     + " with a limit of " + limit.toMillis() + " ms. ";
             Closing closing = closeWithin(server, limit, CLOSE_MILLIS, List.of());
             if (!closing.returned()) {
-                fail(setting + "It had not returned " + CLOSE_MILLIS + " ms later. With a limit of zero or less there"
-                        + " is no time to wait for any thread: close(limit) closes the server and returns. No time"
-                        + " left is not the same as no limit, which is what Thread.join(0) takes a zero for.");
+                fail(setting + (closing.millis() < CLOSE_MILLIS ? "After " + closing.millis() + " ms it was waiting"
+                        + " in Thread.join with no time limit, while the test held one of the server's threads, which would"
+                        + " never end."
+                        : "It had not returned " + CLOSE_MILLIS + " ms later.") + " With a limit of zero or less"
+                        + " there is no time to wait for any thread: close(limit) closes the server and returns. No"
+                        + " time left is not the same as no limit, which is what Thread.join(0) takes a zero for.");
             }
             if (closing.thrown() != null) {
                 fail(setting + "It threw " + closing.thrown() + "." + whyCloseThrew(closing.thrown()),
