@@ -492,8 +492,11 @@ class ThreadedFetcherTest {
 
         /** The threads alive now, each with its state, for messages. */
         List<String> alive() {
-            return threads.stream().filter(Thread::isAlive).map(t -> t.getName() + " (" + (t.getStackTrace().length
-                    == 0 ? "past its last line" : t.getState() + " at " + t.getStackTrace()[0]) + ")").toList();
+            return threads.stream().filter(Thread::isAlive).map(t -> {
+                StackTraceElement[] stack = t.getStackTrace(); // once: a thread that ends meanwhile has none
+                return t.getName() + " (" + (stack.length == 0 ? "past its last line" : t.getState() + " at "
+                        + stack[0]) + ")";
+            }).toList();
         }
 
         /**

@@ -72,8 +72,9 @@ public final class ThreadsDemo {
                 .sorted(Comparator.comparingLong(Thread::threadId)).toList();
         System.out.println("Thread.getAllStackTraces().size(): " + all.size());
         for (Thread t : all) {
+            ThreadGroup group = t.getThreadGroup(); // once: a thread that has ended since the list has none
             System.out.printf("  %-20s daemon: %-5b  group %s%n",
-                    t.getName(), t.isDaemon(), t.getThreadGroup() == null ? "-" : t.getThreadGroup().getName());
+                    t.getName(), t.isDaemon(), group == null ? "-" : group.getName());
         }
         System.out.println("Thread.activeCount():              " + Thread.activeCount()
                 + "   (only the caller's group, " + quoted(Thread.currentThread().getThreadGroup().getName()) + ")");
