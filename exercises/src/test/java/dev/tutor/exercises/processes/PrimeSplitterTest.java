@@ -69,6 +69,11 @@ class PrimeSplitterTest {
     private static final long COME_BACK_MS = 12_000;
     /** How long countPrimes may take to throw once a worker has failed and ended, on a busy machine. */
     private static final long AFTER_A_FAILURE_MS = 2_000;
+    /**
+     * How long after the failed worker ended a call still reading a worker that runs until killed, with no
+     * thread of its own to kill it, is given up on: by then a right answer has thrown.
+     */
+    private static final long READING_ON_MS = 300;
     /** The worker's methods that count, by name and parameter types, which the parent may not call itself. */
     private static final Set<String> WORKERS_COUNTING = Set.of("countPrimes[long, long]", "isPrime[long]",
             "main[java.lang.String[]]");
@@ -504,6 +509,8 @@ class PrimeSplitterTest {
 
     /** Where the thread that called countPrimes was when {@link #call} last gave up waiting for it. */
     private static StackTraceElement[] stuckAt = {};
+    /** How long after the failed worker ended the last call was given up on. */
+    private static long stuckAfterFailureMs;
 
     /**
      * Calls countPrimes on a thread of its own, so that a hang costs a bounded wait, and looks at the workers
@@ -539,10 +546,12 @@ class PrimeSplitterTest {
         });
         Thread caller = new Thread(task, "calls PrimeSplitter.countPrimes");
         caller.setDaemon(true);
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
         caller.start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COME_BACK_MS);
         long failedAt = 0;
         long lookedAt = 0;
+        stuckAfterFailureMs = AFTER_A_FAILURE_MS;
         while (true) {
             try {
                 return task.get(10, TimeUnit.MILLISECONDS);
@@ -556,6 +565,14 @@ class PrimeSplitterTest {
                 stuckAt = caller.getStackTrace();
                 return null;
             }
+            if (failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(READING_ON_MS)) {
+                StackTraceElement[] stack = caller.getStackTrace();
+                if (readsAWorkerThatRunsUntilKilled(stack, caller, before, folder)) {
+                    stuckAt = stack;
+                    stuckAfterFailureMs = (now - failedAt) / 1_000_000;
+                    return null;
+                }
+            }
             if (watch != null && now - lookedAt >= TimeUnit.MILLISECONDS.toNanos(50)) {
                 lookedAt = now;
                 if (watch.look(folder.arrived().keySet()).isPresent()) {
@@ -567,6 +584,32 @@ class PrimeSplitterTest {
                 failedAt = now;
             }
         }
+    }
+
+    /**
+     * Whether the calling thread, alone, reads a pipe while the only workers alive are told to run until killed:
+     * nothing will end that read, so the call will never come back (a right answer has thrown by then). Any
+     * other thread of the learner's, which might yet kill them, leaves it to the full wait.
+     */
+    private static boolean readsAWorkerThatRunsUntilKilled(StackTraceElement[] stack, Thread caller,
+            Set<Thread> before, Folder folder) {
+        if (caller.getState() != Thread.State.RUNNABLE || stack.length == 0
+                || Stream.of(stack).noneMatch(f -> f.getClassName().equals("java.io.FileInputStream"))) {
+            return false;
+        }
+        String splitter = PrimeSplitter.class.getName();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            boolean learners = t != caller && t != Thread.currentThread() && (!before.contains(t)
+                    && !t.getName().startsWith("process reaper") || Stream.of(t.getStackTrace()).anyMatch(f ->
+                    f.getClassName().equals(splitter) || f.getClassName().startsWith(splitter + "$")));
+            if (learners) {
+                return false;
+            }
+        }
+        Set<Long> alive = folder.arrived().keySet().stream()
+                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .collect(Collectors.toSet());
+        return !alive.isEmpty() && folder.ordered("stall").containsAll(alive);
     }
 
     /**
@@ -603,7 +646,7 @@ class PrimeSplitterTest {
                 fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back "
                         + (failedPid == null ? COME_BACK_MS + " ms after it was called. A failed worker ends the"
                         + " count: throw at once, and kill the workers still running rather than wait for them."
-                        : AFTER_A_FAILURE_MS + " ms after the failed worker ended: " + (readingOn ? "it was reading"
+                        : stuckAfterFailureMs + " ms after the failed worker ended: " + (readingOn ? "it was reading"
                         + " the answer of a worker after it, so it had taken worker " + (failing + 1) + "'s for a good"
                         + " one. " + why + " Such an answer is a failed worker's: throw for it at once."
                         : "it was still waiting for the workers after it. A failed worker ends the count: check each"

@@ -203,6 +203,19 @@ final class ScriptedWorker {
                     .map(Map.Entry::getKey).findFirst();
         }
 
+        /** The PIDs of the workers that have arrived and whose orders are {@code order} ("stall", say). */
+        Set<Long> ordered(String order) {
+            try {
+                Set<String> froms = Files.readAllLines(path.resolve("orders")).stream()
+                        .filter(line -> line.endsWith(" " + order)).map(line -> line.substring(0, line.indexOf(' ')))
+                        .collect(Collectors.toSet());
+                return arrived().entrySet().stream().filter(e -> !e.getValue().isEmpty()
+                        && froms.contains(e.getValue().get(0))).map(Map.Entry::getKey).collect(Collectors.toSet());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         Set<Long> waitedAlone() {
             return names("alone-").stream().map(n -> Long.parseLong(n.substring("alone-".length())))
                     .collect(Collectors.toSet());
