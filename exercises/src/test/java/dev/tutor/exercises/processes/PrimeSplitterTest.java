@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +75,11 @@ class PrimeSplitterTest {
      * thread of its own to kill it, is given up on: by then a right answer has thrown.
      */
     private static final long READING_ON_MS = 300;
+    /**
+     * How long the calling thread may be seen waiting on a worker, alone, before it has started them all: a
+     * right answer starts every worker first, and never waits on one before.
+     */
+    private static final long ONE_WAITED_MS = 100;
     /** The worker's methods that count, by name and parameter types, which the parent may not call itself. */
     private static final Set<String> WORKERS_COUNTING = Set.of("countPrimes[long, long]", "isPrime[long]",
             "main[java.lang.String[]]");
@@ -298,6 +304,12 @@ class PrimeSplitterTest {
         Folder folder = Folder.create(Map.of(), workers);
         try {
             Run run = call(limit, workers, folder, folder.command(workers));
+            if (run == null && startedWhenOneWaited > 0) {
+                fail("countPrimes(" + limit + ", " + workers + ", ...) waited for a worker, reading its output or"
+                        + " waiting for its end, when it had started only " + startedWhenOneWaited + " of the "
+                        + workers + ". The workers did not run at the same time. Start every worker first, and only"
+                        + " then read and wait for each.");
+            }
             if (run == null) {
                 fail("countPrimes(" + limit + ", " + workers + ", ...) had not come back after " + COME_BACK_MS
                         + " ms; its workers start and count in far less.");
@@ -511,13 +523,15 @@ class PrimeSplitterTest {
     private static StackTraceElement[] stuckAt = {};
     /** How long after the failed worker ended the last call was given up on. */
     private static long stuckAfterFailureMs;
+    /** How many workers the last call had started when it was seen waiting on one of them; 0 if it was not. */
+    private static int startedWhenOneWaited;
 
     /**
      * Calls countPrimes on a thread of its own, so that a hang costs a bounded wait, and looks at the workers
      * from that thread the instant it comes back: a worker killed but not yet gone is still alive then.
      */
     private static Run call(long limit, int workers, Folder folder, List<String> command) throws InterruptedException {
-        return call(limit, workers, folder, command, null, null);
+        return call(limit, workers, folder, command, null, null, true);
     }
 
     /**
@@ -526,12 +540,21 @@ class PrimeSplitterTest {
      */
     private static Run call(long limit, int workers, Folder folder, List<String> command, String failing)
             throws InterruptedException {
-        return call(limit, workers, folder, command, failing, null);
+        return call(limit, workers, folder, command, failing, null, false);
     }
 
     /** As above; with {@code watch}, the wait also ends (null) once a worker is stuck writing to a pipe. */
     private static Run call(long limit, int workers, Folder folder, List<String> command, String failing,
             BlockedWriters watch) throws InterruptedException {
+        return call(limit, workers, folder, command, failing, watch, false);
+    }
+
+    /**
+     * As above; with {@code allAtOnce}, the wait also ends (null, with {@link #startedWhenOneWaited} set) once the
+     * calling thread, alone, has waited on a worker for a while before it had started them all.
+     */
+    private static Run call(long limit, int workers, Folder folder, List<String> command, String failing,
+            BlockedWriters watch, boolean allAtOnce) throws InterruptedException {
         FutureTask<Run> task = new FutureTask<>(() -> {
             Result result = null;
             Throwable thrown = null;
@@ -547,11 +570,15 @@ class PrimeSplitterTest {
         Thread caller = new Thread(task, "calls PrimeSplitter.countPrimes");
         caller.setDaemon(true);
         Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+        Set<Long> childrenBefore = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+        Set<Long> started = new HashSet<>();
         caller.start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COME_BACK_MS);
         long failedAt = 0;
         long lookedAt = 0;
+        long waitingSince = 0;
         stuckAfterFailureMs = AFTER_A_FAILURE_MS;
+        startedWhenOneWaited = 0;
         while (true) {
             try {
                 return task.get(10, TimeUnit.MILLISECONDS);
@@ -564,6 +591,21 @@ class PrimeSplitterTest {
             if (now > deadline || failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(AFTER_A_FAILURE_MS)) {
                 stuckAt = caller.getStackTrace();
                 return null;
+            }
+            if (allAtOnce) {
+                // Every worker started, alive or not: a child seen since the call, or a worker that has arrived.
+                ProcessHandle.current().children().map(ProcessHandle::pid).filter(pid -> !childrenBefore.contains(pid))
+                        .forEach(started::add);
+                started.addAll(folder.arrived().keySet());
+                if (started.size() >= workers || !waitsOnAWorkerAlone(caller, before)) {
+                    waitingSince = 0;
+                } else if (waitingSince == 0) {
+                    waitingSince = now;
+                } else if (now - waitingSince > TimeUnit.MILLISECONDS.toNanos(ONE_WAITED_MS)) {
+                    stuckAt = caller.getStackTrace();
+                    startedWhenOneWaited = started.size();
+                    return null;
+                }
             }
             if (failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(READING_ON_MS)) {
                 StackTraceElement[] stack = caller.getStackTrace();
@@ -587,6 +629,31 @@ class PrimeSplitterTest {
     }
 
     /**
+     * Whether the calling thread reads a worker's output or waits for a worker to end, and no other thread of the
+     * learner's (a new one, or one running PrimeSplitter's code) could be starting the rest meanwhile.
+     */
+    private static boolean waitsOnAWorkerAlone(Thread caller, Set<Thread> before) {
+        StackTraceElement[] stack = caller.getStackTrace();
+        boolean waits = Stream.of(stack).anyMatch(f -> f.getClassName().equals("java.io.FileInputStream")
+                || f.getClassName().startsWith("java.lang.Process") && f.getMethodName().equals("waitFor"));
+        return waits && noOtherThreadOfTheLearner(caller, before);
+    }
+
+    /** Whether no thread but {@code caller} is new since {@code before} or runs PrimeSplitter's code. */
+    private static boolean noOtherThreadOfTheLearner(Thread caller, Set<Thread> before) {
+        String splitter = PrimeSplitter.class.getName();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            boolean learners = t != caller && t != Thread.currentThread() && (!before.contains(t)
+                    && !t.getName().startsWith("process reaper") || Stream.of(t.getStackTrace()).anyMatch(f ->
+                    f.getClassName().equals(splitter) || f.getClassName().startsWith(splitter + "$")));
+            if (learners) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether the calling thread, alone, reads a pipe while the only workers alive are told to run until killed:
      * nothing will end that read, so the call will never come back (a right answer has thrown by then). Any
      * other thread of the learner's, which might yet kill them, leaves it to the full wait.
@@ -597,14 +664,8 @@ class PrimeSplitterTest {
                 || Stream.of(stack).noneMatch(f -> f.getClassName().equals("java.io.FileInputStream"))) {
             return false;
         }
-        String splitter = PrimeSplitter.class.getName();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            boolean learners = t != caller && t != Thread.currentThread() && (!before.contains(t)
-                    && !t.getName().startsWith("process reaper") || Stream.of(t.getStackTrace()).anyMatch(f ->
-                    f.getClassName().equals(splitter) || f.getClassName().startsWith(splitter + "$")));
-            if (learners) {
-                return false;
-            }
+        if (!noOtherThreadOfTheLearner(caller, before)) {
+            return false;
         }
         Set<Long> alive = folder.arrived().keySet().stream()
                 .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
