@@ -3,6 +3,8 @@ package dev.tutor.exercises.processes;
 import static dev.tutor.exercises.processes.ScriptedWorker.SHELL;
 import static dev.tutor.exercises.processes.ScriptedWorker.WARNING;
 import static dev.tutor.exercises.processes.ScriptedWorker.WARNINGS;
+import static dev.tutor.exercises.processes.SplitterCalls.COME_BACK_MS;
+import static dev.tutor.exercises.processes.SplitterCalls.call;
 import static dev.tutor.exercises.processes.Weights.WEIGHED;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,6 +12,7 @@ import dev.tutor.exercises.processes.PrimeSplitter.Range;
 import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.PrimeSplitter.WorkerReport;
 import dev.tutor.exercises.processes.ScriptedWorker.Folder;
+import dev.tutor.exercises.processes.SplitterCalls.Run;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.ProcessEnds;
 import dev.tutor.exercises.support.Seeded;
@@ -25,16 +28,12 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -66,20 +65,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Seeded.class)
 class PrimeSplitterTest {
 
-    /** How long countPrimes may take in all, on a busy machine: its workers' JVMs start and count in far less. */
-    private static final long COME_BACK_MS = 12_000;
-    /** How long countPrimes may take to throw once a worker has failed and ended, on a busy machine. */
-    private static final long AFTER_A_FAILURE_MS = 2_000;
-    /**
-     * How long after the failed worker ended a call still reading a worker that runs until killed, with no
-     * thread of its own to kill it, is given up on: by then a right answer has thrown.
-     */
-    private static final long READING_ON_MS = 300;
-    /**
-     * How long the calling thread may be seen waiting on a worker, alone, before it has started them all: a
-     * right answer starts every worker first, and never waits on one before.
-     */
-    private static final long ONE_WAITED_MS = 100;
     /** The worker's methods that count, by name and parameter types, which the parent may not call itself. */
     private static final Set<String> WORKERS_COUNTING = Set.of("countPrimes[long, long]", "isPrime[long]",
             "main[java.lang.String[]]");
@@ -304,11 +289,12 @@ class PrimeSplitterTest {
         Folder folder = Folder.create(Map.of(), workers);
         try {
             Run run = call(limit, workers, folder, folder.command(workers));
-            if (run == null && startedWhenOneWaited > 0) {
+            int startedThen = SplitterCalls.startedWhenOneWaited;
+            if (run == null && startedThen > 0) {
                 fail("countPrimes(" + limit + ", " + workers + ", ...) waited for a worker, reading its output or"
-                        + " waiting for its end, when it had started only " + startedWhenOneWaited + " of the "
-                        + workers + ". The workers did not run at the same time. Start every worker first, and only"
-                        + " then read and wait for each.");
+                        + " waiting for its end, when it had started only " + startedThen + " of the " + workers
+                        + ". The workers did not run at the same time. Start every worker first, and only then read"
+                        + " and wait for each.");
             }
             if (run == null) {
                 fail("countPrimes(" + limit + ", " + workers + ", ...) had not come back after " + COME_BACK_MS
@@ -500,179 +486,6 @@ class PrimeSplitterTest {
         }
     }
 
-    // ---- running countPrimes ----
-
-    /** One call of countPrimes with scripted workers, and what came of it. */
-    record Run(long limit, int workers, Folder folder, Result outcome, Throwable thrown, List<Long> aliveAtTheEnd) {
-        String call() {
-            return "countPrimes(" + limit + ", " + workers + ", ...)";
-        }
-
-        Result result() {
-            if (thrown != null) {
-                fail(call() + " threw " + thrown, thrown);
-            }
-            if (outcome == null) {
-                fail(call() + " returned null; return a new Result(total, reports).");
-            }
-            return outcome;
-        }
-    }
-
-    /** Where the thread that called countPrimes was when {@link #call} last gave up waiting for it. */
-    private static StackTraceElement[] stuckAt = {};
-    /** How long after the failed worker ended the last call was given up on. */
-    private static long stuckAfterFailureMs;
-    /** How many workers the last call had started when it was seen waiting on one of them; 0 if it was not. */
-    private static int startedWhenOneWaited;
-
-    /**
-     * Calls countPrimes on a thread of its own, so that a hang costs a bounded wait, and looks at the workers
-     * from that thread the instant it comes back: a worker killed but not yet gone is still alive then.
-     */
-    private static Run call(long limit, int workers, Folder folder, List<String> command) throws InterruptedException {
-        return call(limit, workers, folder, command, null, null, true);
-    }
-
-    /**
-     * As above; with {@code failing}, the first {@code FROM} of a worker that fails, the wait ends
-     * {@link #AFTER_A_FAILURE_MS} after that worker has ended, since by then a right answer has thrown.
-     */
-    private static Run call(long limit, int workers, Folder folder, List<String> command, String failing)
-            throws InterruptedException {
-        return call(limit, workers, folder, command, failing, null, false);
-    }
-
-    /** As above; with {@code watch}, the wait also ends (null) once a worker is stuck writing to a pipe. */
-    private static Run call(long limit, int workers, Folder folder, List<String> command, String failing,
-            BlockedWriters watch) throws InterruptedException {
-        return call(limit, workers, folder, command, failing, watch, false);
-    }
-
-    /**
-     * As above; with {@code allAtOnce}, the wait also ends (null, with {@link #startedWhenOneWaited} set) once the
-     * calling thread, alone, has waited on a worker for a while before it had started them all.
-     */
-    private static Run call(long limit, int workers, Folder folder, List<String> command, String failing,
-            BlockedWriters watch, boolean allAtOnce) throws InterruptedException {
-        FutureTask<Run> task = new FutureTask<>(() -> {
-            Result result = null;
-            Throwable thrown = null;
-            try {
-                result = PrimeSplitter.countPrimes(limit, workers, command);
-            } catch (Throwable t) {
-                thrown = t;
-            }
-            List<Long> alive = folder.arrived().keySet().stream()
-                    .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
-            return new Run(limit, workers, folder, result, thrown, alive);
-        });
-        Thread caller = new Thread(task, "calls PrimeSplitter.countPrimes");
-        caller.setDaemon(true);
-        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
-        Set<Long> childrenBefore = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
-        Set<Long> started = new HashSet<>();
-        caller.start();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COME_BACK_MS);
-        long failedAt = 0;
-        long lookedAt = 0;
-        long waitingSince = 0;
-        stuckAfterFailureMs = AFTER_A_FAILURE_MS;
-        startedWhenOneWaited = 0;
-        while (true) {
-            try {
-                return task.get(10, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (TimeoutException e) {
-                // not back yet
-            }
-            long now = System.nanoTime();
-            if (now > deadline || failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(AFTER_A_FAILURE_MS)) {
-                stuckAt = caller.getStackTrace();
-                return null;
-            }
-            if (allAtOnce) {
-                // Every worker started, alive or not: a child seen since the call, or a worker that has arrived.
-                ProcessHandle.current().children().map(ProcessHandle::pid).filter(pid -> !childrenBefore.contains(pid))
-                        .forEach(started::add);
-                started.addAll(folder.arrived().keySet());
-                if (started.size() >= workers || !waitsOnAWorkerAlone(caller, before)) {
-                    waitingSince = 0;
-                } else if (waitingSince == 0) {
-                    waitingSince = now;
-                } else if (now - waitingSince > TimeUnit.MILLISECONDS.toNanos(ONE_WAITED_MS)) {
-                    stuckAt = caller.getStackTrace();
-                    startedWhenOneWaited = started.size();
-                    return null;
-                }
-            }
-            if (failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(READING_ON_MS)) {
-                StackTraceElement[] stack = caller.getStackTrace();
-                if (readsAWorkerThatRunsUntilKilled(stack, caller, before, folder)) {
-                    stuckAt = stack;
-                    stuckAfterFailureMs = (now - failedAt) / 1_000_000;
-                    return null;
-                }
-            }
-            if (watch != null && now - lookedAt >= TimeUnit.MILLISECONDS.toNanos(50)) {
-                lookedAt = now;
-                if (watch.look(folder.arrived().keySet()).isPresent()) {
-                    return null;
-                }
-            }
-            if (failing != null && failedAt == 0 && folder.pidGiven(failing)
-                    .filter(pid -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isPresent()) {
-                failedAt = now;
-            }
-        }
-    }
-
-    /**
-     * Whether the calling thread reads a worker's output or waits for a worker to end, and no other thread of the
-     * learner's (a new one, or one running PrimeSplitter's code) could be starting the rest meanwhile.
-     */
-    private static boolean waitsOnAWorkerAlone(Thread caller, Set<Thread> before) {
-        StackTraceElement[] stack = caller.getStackTrace();
-        boolean waits = Stream.of(stack).anyMatch(f -> f.getClassName().equals("java.io.FileInputStream")
-                || f.getClassName().startsWith("java.lang.Process") && f.getMethodName().equals("waitFor"));
-        return waits && noOtherThreadOfTheLearner(caller, before);
-    }
-
-    /** Whether no thread but {@code caller} is new since {@code before} or runs PrimeSplitter's code. */
-    private static boolean noOtherThreadOfTheLearner(Thread caller, Set<Thread> before) {
-        String splitter = PrimeSplitter.class.getName();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            boolean learners = t != caller && t != Thread.currentThread() && (!before.contains(t)
-                    && !t.getName().startsWith("process reaper") || Stream.of(t.getStackTrace()).anyMatch(f ->
-                    f.getClassName().equals(splitter) || f.getClassName().startsWith(splitter + "$")));
-            if (learners) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether the calling thread, alone, reads a pipe while the only workers alive are told to run until killed:
-     * nothing will end that read, so the call will never come back (a right answer has thrown by then). Any
-     * other thread of the learner's, which might yet kill them, leaves it to the full wait.
-     */
-    private static boolean readsAWorkerThatRunsUntilKilled(StackTraceElement[] stack, Thread caller,
-            Set<Thread> before, Folder folder) {
-        if (caller.getState() != Thread.State.RUNNABLE || stack.length == 0
-                || Stream.of(stack).noneMatch(f -> f.getClassName().equals("java.io.FileInputStream"))) {
-            return false;
-        }
-        if (!noOtherThreadOfTheLearner(caller, before)) {
-            return false;
-        }
-        Set<Long> alive = folder.arrived().keySet().stream()
-                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                .collect(Collectors.toSet());
-        return !alive.isEmpty() && folder.ordered("stall").containsAll(alive);
-    }
-
     /**
      * Runs countPrimes with one worker told to fail (by {@code order}), the workers before it in the plan
      * told to count, and those after it told to run on until they are killed; every worker first waits for
@@ -702,14 +515,14 @@ class PrimeSplitterTest {
             if (run == null) {
                 // Reading a worker's output while the failed one has ended is reading one after it, which is
                 // silent until killed: the failed worker's answer was taken for a good one.
-                boolean readingOn = failedPid != null && Stream.of(stuckAt).anyMatch(f -> f.getClassName()
-                        .equals("java.io.FileInputStream"));
+                boolean readingOn = failedPid != null && Stream.of(SplitterCalls.stuckAt)
+                        .anyMatch(f -> f.getClassName().equals("java.io.FileInputStream"));
                 fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back "
                         + (failedPid == null ? COME_BACK_MS + " ms after it was called. A failed worker ends the"
                         + " count: throw at once, and kill the workers still running rather than wait for them."
-                        : stuckAfterFailureMs + " ms after the failed worker ended: " + (readingOn ? "it was reading"
-                        + " the answer of a worker after it, so it had taken worker " + (failing + 1) + "'s for a good"
-                        + " one. " + why + " Such an answer is a failed worker's: throw for it at once."
+                        : SplitterCalls.stuckAfterFailureMs + " ms after the failed worker ended: " + (readingOn
+                        ? "it was reading the answer of a worker after it, so it had taken worker " + (failing + 1)
+                        + "'s for a good one. " + why + " Such an answer is a failed worker's: throw for it at once."
                         : "it was still waiting for the workers after it. A failed worker ends the count: check each"
                         + " worker's status and answer as you collect it, throw at once, and kill the workers still"
                         + " running rather than wait for them.")));
