@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -290,14 +291,14 @@ class EchoClientTest {
                         + " once, so a connection that is never made cannot be staged here.");
                 InetSocketAddress address = (InetSocketAddress) full.getLocalSocketAddress();
                 OptionalLong before = openDescriptors();
-                Outcome outcome = Outcome.of(address, message(random, 8), timeout);
+                Outcome outcome = Outcome.of(address, message(random, 8), timeout, true);
                 String what = "The server never accepted the connection; the time-out was " + timeout.toMillis()
                         + " ms. ";
                 if (!outcome.finished) {
-                    fail(what + "exchange() was still trying to connect " + (timeout.toMillis() + STUCK_MILLIS)
-                            + " ms later" + outcome.where() + ". new Socket(host, port) waits as long as the system"
-                            + " does, often minutes; make the socket with new Socket() and connect(server,"
-                            + " millis).");
+                    fail(what + "exchange() " + (outcome.connectingWithoutLimit ? "was connecting with no time limit"
+                            : "was still trying to connect " + (timeout.toMillis() + STUCK_MILLIS) + " ms later")
+                            + outcome.where() + ". new Socket(host, port) waits as long as the system does, often"
+                            + " minutes; make the socket with new Socket() and connect(server, millis).");
                 }
                 if (!(outcome.thrown instanceof SocketTimeoutException)) {
                     fail(what + "exchange() " + (outcome.thrown == null ? "returned" : "threw " + named(outcome.thrown))
@@ -370,9 +371,20 @@ class EchoClientTest {
         boolean finished;
         long millis;
         StackTraceElement[] stack;
+        /** Whether the wait ended early, the call seen in a connect with no time limit. */
+        boolean connectingWithoutLimit;
 
         /** Calls exchange() on a daemon thread and waits for it up to its time-out and {@link #STUCK_MILLIS}. */
         static Outcome of(InetSocketAddress address, byte[] message, Duration timeout) throws InterruptedException {
+            return of(address, message, timeout, false);
+        }
+
+        /**
+         * As above; with {@code neverAccepted}, for a server that never accepts, the wait also ends once the call
+         * is seen twice, 50 ms apart, in a connect with no time limit: the system's own connect waits minutes.
+         */
+        static Outcome of(InetSocketAddress address, byte[] message, Duration timeout, boolean neverAccepted)
+                throws InterruptedException {
             Outcome outcome = new Outcome();
             CountDownLatch done = new CountDownLatch(1);
             long start = System.nanoTime();
@@ -387,11 +399,35 @@ class EchoClientTest {
             }, "exchange");
             caller.setDaemon(true);
             caller.start();
-            outcome.finished = done.await(timeout.toMillis() + STUCK_MILLIS, TimeUnit.MILLISECONDS);
+            long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeout.toMillis() + STUCK_MILLIS);
+            long connectingSince = 0;
+            while (true) {
+                outcome.finished = done.await(5, TimeUnit.MILLISECONDS);
+                if (outcome.finished || System.nanoTime() >= deadline) {
+                    break;
+                }
+                if (!neverAccepted || !connectsWithoutLimit(caller.getStackTrace())) {
+                    connectingSince = 0;
+                } else if (connectingSince == 0) {
+                    connectingSince = System.nanoTime();
+                } else if (System.nanoTime() - connectingSince > TimeUnit.MILLISECONDS.toNanos(50)) {
+                    outcome.connectingWithoutLimit = true;
+                    break;
+                }
+            }
             if (!outcome.finished) {
                 outcome.stack = caller.getStackTrace();
             }
             return outcome;
+        }
+
+        /**
+         * Whether a stack is in the system's blocking connect, which a Socket without a connect time-out makes
+         * (Net.connect0 with no NioSocketImpl.timedFinishConnect, on the JDK's socket implementation).
+         */
+        private static boolean connectsWithoutLimit(StackTraceElement[] stack) {
+            return stack.length > 0 && stack[0].getMethodName().equals("connect0")
+                    && Stream.of(stack).noneMatch(f -> f.getMethodName().equals("timedFinishConnect"));
         }
 
         /** Fails unless the call returned a non-null array within {@code limit} and a margin. */
