@@ -515,8 +515,7 @@ class PrimeSplitterTest {
             if (run == null) {
                 // Reading a worker's output while the failed one has ended is reading one after it, which is
                 // silent until killed: the failed worker's answer was taken for a good one.
-                boolean readingOn = failedPid != null && Stream.of(SplitterCalls.stuckAt)
-                        .anyMatch(f -> f.getClassName().equals("java.io.FileInputStream"));
+                boolean readingOn = failedPid != null && SplitterCalls.readsAPipe(SplitterCalls.stuckAt);
                 fail(story + " countPrimes(" + limit + ", " + workers + ", ...) had not come back "
                         + (failedPid == null ? COME_BACK_MS + " ms after it was called. A failed worker ends the"
                         + " count: throw at once, and kill the workers still running rather than wait for them."

@@ -171,9 +171,14 @@ final class SplitterCalls {
      */
     private static boolean waitsOnAWorkerAlone(Thread caller, Set<Thread> before) {
         StackTraceElement[] stack = caller.getStackTrace();
-        boolean waits = Stream.of(stack).anyMatch(f -> f.getClassName().equals("java.io.FileInputStream")
-                || f.getClassName().startsWith("java.lang.Process") && f.getMethodName().equals("waitFor"));
+        boolean waits = readsAPipe(stack) || Stream.of(stack).anyMatch(f ->
+                f.getClassName().startsWith("java.lang.Process") && f.getMethodName().equals("waitFor"));
         return waits && noOtherThreadOfTheLearner(caller, before);
+    }
+
+    /** Whether a thread's stack is in a read of a pipe, a worker's output (a process's streams are files here). */
+    static boolean readsAPipe(StackTraceElement[] stack) {
+        return Stream.of(stack).anyMatch(f -> f.getClassName().equals("java.io.FileInputStream"));
     }
 
     /** Whether no thread but {@code caller} is new since {@code before} or runs PrimeSplitter's code. */
@@ -197,8 +202,7 @@ final class SplitterCalls {
      */
     private static boolean readsAWorkerThatRunsUntilKilled(StackTraceElement[] stack, Thread caller,
             Set<Thread> before, Folder folder) {
-        if (caller.getState() != Thread.State.RUNNABLE || stack.length == 0
-                || Stream.of(stack).noneMatch(f -> f.getClassName().equals("java.io.FileInputStream"))) {
+        if (caller.getState() != Thread.State.RUNNABLE || !readsAPipe(stack)) {
             return false;
         }
         if (!noOtherThreadOfTheLearner(caller, before)) {

@@ -216,12 +216,11 @@ final class LoopUnderTest implements AutoCloseable {
         assertServing();
         Optional<EpollWait> asleep = steadyWait();
         if (asleep.isPresent()) {
-            int timeout = asleep.get().timeoutMillis();
-            check(asleep.get().withoutTimeOut() || timeout == Integer.MAX_VALUE, () -> String.format("With %s, the"
-                    + " thread running serve() waits in select() with a time-out of %d ms: when the time runs out,"
-                    + " select() returns with nothing ready and the loop comes round for nothing. Nothing but a"
-                    + " channel being ready, or wakeup(), should end a select(): call select() with no time-out,"
-                    + " and have stop() wake it.", situation, timeout));
+            check(asleep.get().withoutTimeOut(), () -> String.format("With %s, the thread running serve() waits in"
+                    + " select() with a time-out of %d ms: when the time runs out, select() returns with nothing ready"
+                    + " and the loop comes round for nothing. Nothing but a channel being ready, or wakeup(), should"
+                    + " end a select(): call select() with no time-out, and have stop() wake it.", situation,
+                    asleep.get().timeoutMillis()));
             return; // asleep until a channel is ready, and nothing will be: no window can show more
         }
         long cpuStart = cpuTime();

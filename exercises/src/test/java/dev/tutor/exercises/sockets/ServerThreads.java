@@ -137,7 +137,7 @@ final class ServerThreads {
      */
     static Closing closeWithin(ThreadPerClientServer server, long millis, List<Thread> serving)
             throws InterruptedException {
-        return closeWithin(ThreadPerClientServer::close, server, millis, serving);
+        return closeWithin(ThreadPerClientServer::close, server, millis, serving, false);
     }
 
     /**
@@ -149,11 +149,6 @@ final class ServerThreads {
             throws InterruptedException {
         boolean noTime = limit.isNegative() || limit.isZero();
         return closeWithin(closing -> closing.close(limit), server, millis, serving, noTime);
-    }
-
-    private static Closing closeWithin(Consumer<ThreadPerClientServer> close, ThreadPerClientServer server,
-            long millis, List<Thread> serving) throws InterruptedException {
-        return closeWithin(close, server, millis, serving, false);
     }
 
     private static Closing closeWithin(Consumer<ThreadPerClientServer> close, ThreadPerClientServer server,

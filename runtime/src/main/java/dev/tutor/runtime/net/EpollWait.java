@@ -22,9 +22,13 @@ import java.util.Optional;
  */
 public record EpollWait(int epfd, int timeoutMillis) {
 
-    /** Whether only an event (or a wake-up) can end this wait: it was asked with no time-out. */
+    /**
+     * Whether only an event (or a wake-up) can end this wait: it was asked with no time-out, or with the longest
+     * one there is, Integer.MAX_VALUE ms (about 25 days), which is what Java's {@code select(timeout)} makes of
+     * any longer one.
+     */
     public boolean withoutTimeOut() {
-        return timeoutMillis < 0;
+        return timeoutMillis < 0 || timeoutMillis == Integer.MAX_VALUE;
     }
 
     /**

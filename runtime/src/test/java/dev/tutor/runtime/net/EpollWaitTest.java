@@ -27,6 +27,7 @@ class EpollWaitTest {
         assertThat(EpollWait.parse("22 0x7 0xffff 0x400 0x0 0x0 0x8 0xffff 0xffff", "aarch64"))
                 .contains(new EpollWait(7, 0));
         assertThat(new EpollWait(5, -1).withoutTimeOut()).isTrue();
+        assertThat(new EpollWait(5, Integer.MAX_VALUE).withoutTimeOut()).isTrue();
         assertThat(new EpollWait(5, 0).withoutTimeOut()).isFalse();
     }
 
