@@ -8,6 +8,7 @@ import dev.tutor.exercises.processes.TestChildren.Chatter;
 import dev.tutor.exercises.processes.TestChildren.Echo;
 import dev.tutor.exercises.processes.TestChildren.HalfLine;
 import dev.tutor.exercises.processes.TestChildren.Stubborn;
+import dev.tutor.exercises.support.ChildClassPath;
 import dev.tutor.exercises.support.ProcessEnds;
 import dev.tutor.exercises.support.Seeded;
 import java.io.File;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * good, at the limit and not before (hint 3); and stop it when the waiting thread is interrupted (hint 4).
  *
  * <p>The children are the small programs nested in this class, and {@link LateOutput}. Each runs in a JVM of its own, from the
- * test JVM's own class path ({@link #CHILD_CLASS_PATH}). Starting a JVM costs a tenth of a second or more,
+ * folder that holds them ({@link #CHILD_CLASS_PATH}). Starting a JVM costs a tenth of a second or more,
  * so the class starts six children in all (a few more when a busy machine makes a test try again with a
  * longer limit), and the runs of the first two are shared by the tests that look at them from different
  * sides. Inputs (arguments, exit codes, output sizes and limits) come from the run's seed.
@@ -65,8 +66,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Seeded.class)
 class ChildProcessTest {
 
-    /** The test JVM's own class path, which holds the tests, their child classes and the class under test. */
-    static final String CHILD_CLASS_PATH = System.getProperty("java.class.path");
+    /** The class path of the children: the folder that holds them, not the test JVM's whole class path. */
+    static final String CHILD_CLASS_PATH = ChildClassPath.of(TestChildren.class, LateOutput.class, RollCall.class,
+            ProcessEnds.class);
     /** The limit of the first child, before the test knows how fast a JVM starts on this machine. */
     private static final Duration FIRST_LIMIT = Duration.ofSeconds(10);
     /**

@@ -1,5 +1,6 @@
 package dev.tutor.exercises.processes;
 
+import dev.tutor.exercises.support.ChildClassPath;
 import dev.tutor.exercises.support.ProcessEnds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +31,9 @@ import java.util.stream.Stream;
  * exits with status 3.
  */
 final class ScriptedWorker {
-    /** The test JVM's own class path, which holds the tests and the classes under test. */
-    private static final String CHILD_CLASS_PATH = System.getProperty("java.class.path");
+    /** The class path of a scripted worker: the folders that hold it and the class under test, nothing else. */
+    private static final String CHILD_CLASS_PATH = ChildClassPath.of(ScriptedWorker.class, PrimeWorker.class,
+            ProcessEnds.class);
 
     static final long ALONE_MS = 2_500;
     private static final long PATIENCE_MS = 10_000;
