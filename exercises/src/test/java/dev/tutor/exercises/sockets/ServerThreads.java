@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -137,7 +138,18 @@ final class ServerThreads {
      */
     static Closing closeWithin(ThreadPerClientServer server, long millis, List<Thread> serving)
             throws InterruptedException {
-        return closeWithin(ThreadPerClientServer::close, server, millis, serving, false);
+        return closeWithin(ThreadPerClientServer::close, server, millis, () -> aliveOf(serving), closer -> false);
+    }
+
+    /**
+     * As {@link #closeWithin(ThreadPerClientServer, long, List)}, for the server's threads as they are when
+     * close() returns (those not in {@code before}), and giving up as soon as close() is seen {@link StuckClose
+     * stuck for good}: then it has not returned after the time it was watched.
+     */
+    static Closing closeUnlessStuck(ThreadPerClientServer server, long millis, Set<Thread> before)
+            throws InterruptedException {
+        return closeWithin(ThreadPerClientServer::close, server, millis, () -> serverThreads(before),
+                new StuckClose(before)::seen);
     }
 
     /**
@@ -148,21 +160,35 @@ final class ServerThreads {
     static Closing closeWithin(ThreadPerClientServer server, Duration limit, long millis, List<Thread> serving)
             throws InterruptedException {
         boolean noTime = limit.isNegative() || limit.isZero();
-        return closeWithin(closing -> closing.close(limit), server, millis, serving, noTime);
+        return closeWithin(closing -> closing.close(limit), server, millis, () -> aliveOf(serving),
+                closer -> noTime && joinsWithoutLimit(closer));
     }
 
     private static Closing closeWithin(Consumer<ThreadPerClientServer> close, ThreadPerClientServer server,
-            long millis, List<Thread> serving, boolean joinWithoutLimitIsForEver) throws InterruptedException {
-        Closer closer = Closer.start(server, close, () -> serving.stream().filter(Thread::isAlive).toList());
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            long millis, Supplier<List<Thread>> serving, Predicate<Thread> waitsForEver) throws InterruptedException {
+        Closer closer = Closer.start(server, close, serving);
+        return awaitUnlessForEver(closer, closer.start, millis, serving, waitsForEver);
+    }
+
+    /**
+     * The closer's result, once close() has returned within {@code millis} of {@code from}; a Closing that has not
+     * returned as soon as {@code waitsForEver} says so of the closing thread, or at the end of that time.
+     */
+    private static Closing awaitUnlessForEver(Closer closer, long from, long millis, Supplier<List<Thread>> serving,
+            Predicate<Thread> waitsForEver) throws InterruptedException {
+        long deadline = from + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!closer.done.await(5, TimeUnit.MILLISECONDS)) {
             boolean past = System.nanoTime() > deadline;
-            if (past || joinWithoutLimitIsForEver && joinsWithoutLimit(closer.thread)) {
-                long waited = past ? millis : (System.nanoTime() - closer.start) / 1_000_000;
-                return new Closing(false, null, waited, describe(serving.stream().filter(Thread::isAlive).toList()));
+            if (past || waitsForEver.test(closer.thread)) {
+                long waited = past ? millis : (System.nanoTime() - from) / 1_000_000;
+                return new Closing(false, null, waited, describe(serving.get()));
             }
         }
         return closer.result;
+    }
+
+    private static List<Thread> aliveOf(List<Thread> threads) {
+        return threads.stream().filter(Thread::isAlive).toList();
     }
 
     /** Whether {@code thread} waits in Thread.join with no time limit (WAITING, not TIMED_WAITING). */
@@ -230,15 +256,13 @@ final class ServerThreads {
      */
     static Closing closeLettingJoinsThrough(ThreadPerClientServer server, List<Thread> serving,
             List<Held> held, long millis) throws InterruptedException {
-        Closer closer = Closer.start(server, ThreadPerClientServer::close,
-                () -> serving.stream().filter(Thread::isAlive).toList());
+        Closer closer = Closer.start(server, ThreadPerClientServer::close, () -> aliveOf(serving));
         long start = closer.start;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!closer.done.await(1, TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() > deadline) {
-                List<Thread> alive = serving.stream().filter(Thread::isAlive).toList();
-                return new Closing(false, null, millis, describe(alive));
+                return new Closing(false, null, millis, describe(aliveOf(serving)));
             }
             ThreadInfo info = threads.getThreadInfo(closer.thread.threadId());
             LockInfo lock = info == null ? null : info.getLockInfo();
@@ -274,10 +298,8 @@ final class ServerThreads {
             }
         }
         hold.letGo();
-        if (!closer.done.await(millis, TimeUnit.MILLISECONDS)) {
-            return new Closing(false, null, millis, describe(serverThreads(before)));
-        }
-        return closer.result;
+        return awaitUnlessForEver(closer, System.nanoTime(), millis, () -> serverThreads(before),
+                new StuckClose(before)::seen);
     }
 
     /**

@@ -10,6 +10,7 @@ import static dev.tutor.exercises.sockets.ServerClients.isOpen;
 import static dev.tutor.exercises.sockets.ServerClients.letters;
 import static dev.tutor.exercises.sockets.ServerThreads.closeLettingJoinsThrough;
 import static dev.tutor.exercises.sockets.ServerThreads.closeLettingThreadStartsThrough;
+import static dev.tutor.exercises.sockets.ServerThreads.closeUnlessStuck;
 import static dev.tutor.exercises.sockets.ServerThreads.closeWithin;
 import static dev.tutor.exercises.sockets.ServerThreads.liveThreads;
 import static dev.tutor.exercises.sockets.ServerThreads.names;
@@ -518,16 +519,13 @@ class ThreadPerClientServerTest {
             // One client sends without reading, until its thread on the server is blocked in write().
             flooding = SocketChannel.open(address);
             long flooded = floodUntilStuck(flooding);
-            List<Thread> serving = serverThreads(before);
-
-            Closing closing = closeWithin(server, CLOSE_MILLIS, serving);
+            Closing closing = closeUnlessStuck(server, CLOSE_MILLIS, before);
             String setting = idle + " clients were connected and idle, and one had sent " + flooded + " bytes"
                     + " without reading, so its thread was blocked writing the echo. ";
             if (!closing.returned()) {
-                fail(setting + "close() had not returned " + CLOSE_MILLIS + " ms later. These threads of the server"
-                        + " were still alive: " + String.join("; ", closing.aliveAfter()) + ". A thread blocked in"
-                        + " read() or write() waits until its socket is closed: close every client's socket before"
-                        + " waiting for the threads.");
+                fail(setting + notReturned(closing) + " These threads of the server were still alive: "
+                        + String.join("; ", closing.aliveAfter()) + ". A thread blocked in read() or write() waits"
+                        + " until its socket is closed: close every client's socket before waiting for the threads.");
             }
             if (closing.thrown() != null) {
                 fail(setting + "close() threw " + closing.thrown() + "." + whyCloseThrew(closing.thrown()),
@@ -661,8 +659,8 @@ class ThreadPerClientServerTest {
             Closing closing = closeLettingThreadStartsThrough(server, before, hold, CLOSE_MILLIS);
             if (!closing.returned() || !closing.aliveAfter().isEmpty()) {
                 String seen = closing.returned() ? "close() returned, and at that moment these threads of the"
-                        + " server were still alive: " : "close() had not returned " + CLOSE_MILLIS + " ms after"
-                        + " that. These threads of the server were still alive: ";
+                        + " server were still alive: " : notReturned(closing) + " These threads of the server were"
+                        + " still alive: ";
                 fail(setting + seen + String.join("; ", closing.aliveAfter()) + "." + (isOpen(late)
                         ? " The last client's connection was still open: close() went through the clients' sockets"
                         + " before that client was among them. Either close() closed them before the accepting thread"
@@ -846,6 +844,16 @@ class ThreadPerClientServerTest {
      * collection that one thread went through while another changed it, and Thread.join(millis) throws an
      * IllegalArgumentException for a time below zero.
      */
+    /** What a close() that had not returned was seen doing: waiting out the test's time, or stuck for good. */
+    private static String notReturned(Closing closing) {
+        if (closing.millis() >= CLOSE_MILLIS) {
+            return "close() had not returned " + CLOSE_MILLIS + " ms later.";
+        }
+        return "After " + closing.millis() + " ms close() was still waiting, and would have waited for ever: every"
+                + " thread of the server was blocked in accept(), read() or write() with no time-out, which only a"
+                + " client can end, and the clients did nothing.";
+    }
+
     private static String whyCloseThrew(Throwable thrown) {
         if (thrown instanceof IllegalArgumentException && String.valueOf(thrown.getMessage()).contains("negative")) {
             return " Thread.join(millis) refuses a time below zero, which is what is left once the deadline has"

@@ -1,0 +1,129 @@
+package dev.tutor.exercises.sockets;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tells when a close() of {@link ThreadPerClientServer} can never return, so that the test need not wait out
+ * its limit: the closing thread waits with no time limit (in join(), say), and every thread of the server is
+ * blocked in a socket's accept(), read() or write() that has no time-out, none of them using any CPU, and all
+ * of it stays so for {@link #STEADY_MILLIS}. Such a wait ends only when a client connects, sends, reads or
+ * leaves, or when another thread closes the socket: the test's clients stay as they are while close() runs,
+ * and no thread of the server is left running to close anything. A thread that any other state holds (a
+ * sleep, a wait with a time limit, a virtual thread, code running) keeps the test waiting, as before.
+ *
+ * <p>The blocking calls are recognised by their stacks (seen on JDK 17 and 25): a platform thread's accept(),
+ * read() and write() with no time-out block in the system call itself (Net.accept, SocketDispatcher.read0,
+ * write0) below NioSocketImpl, while one with a time-out waits in Net.poll under NioSocketImpl's timedAccept
+ * or timedRead. Not a test itself.
+ */
+final class StuckClose {
+    /** How long the state must hold, so that a socket just closed has woken its thread. */
+    static final long STEADY_MILLIS = 100;
+    /** How often a look is taken while close() runs. */
+    private static final long LOOK_EVERY_MILLIS = 20;
+    /** The native methods a blocking accept(), read() and write() of a socket end in. */
+    private static final Set<String> BLOCKING_CALLS = Set.of("accept", "read0", "write0");
+
+    private final Set<Thread> before;
+    private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    private Map<Thread, Long> cpuAtFirstLook;
+    private long firstLookNanos;
+    private long lastLookNanos;
+    private boolean virtualThreadsServe;
+
+    /** Watches the server whose threads are the ones not alive in {@code before}. */
+    StuckClose(Set<Thread> before) {
+        this.before = before;
+    }
+
+    /**
+     * Whether {@code closer}, the thread in close(), has been seen stuck for good; asked again and again, it
+     * looks at most every {@link #LOOK_EVERY_MILLIS}, as a look reads every thread's stack.
+     */
+    boolean seen(Thread closer) {
+        long now = System.nanoTime();
+        if (virtualThreadsServe || now - lastLookNanos < TimeUnit.MILLISECONDS.toNanos(LOOK_EVERY_MILLIS)) {
+            return false;
+        }
+        lastLookNanos = now;
+        Map<Thread, Long> look = look(closer);
+        if (look == null || !look.equals(cpuAtFirstLook)) {
+            cpuAtFirstLook = look;
+            firstLookNanos = now;
+            return false;
+        }
+        if (now - firstLookNanos < TimeUnit.MILLISECONDS.toNanos(STEADY_MILLIS)) {
+            return false;
+        }
+        // Virtual threads are not among the threads looked at; a server that has any is not judged early.
+        virtualThreadsServe = !ServerThreads.virtualThreadsRunningTheServer().isEmpty();
+        return !virtualThreadsServe;
+    }
+
+    /**
+     * The CPU time of each thread that belongs to the server, if the closer waits with no time limit and each
+     * of them is blocked in a socket with no time-out; null if not. A thread belongs to the server if it was
+     * not alive before the server started, or if it runs the server's code (a pool's thread from an earlier
+     * test may).
+     */
+    private Map<Thread, Long> look(Thread closer) {
+        if (closer.getState() != Thread.State.WAITING) {
+            return null;
+        }
+        Set<Thread> started = Set.copyOf(ServerThreads.serverThreads(before));
+        Map<Thread, Long> times = new HashMap<>();
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            Thread t = e.getKey();
+            StackTraceElement[] stack = e.getValue();
+            if (t == closer || !started.contains(t) && !runsTheServer(stack)) {
+                continue;
+            }
+            long time = cpu.getThreadCpuTime(t.threadId());
+            if (time < 0 || !blockedInASocketWithoutTimeOut(t, stack)) {
+                return null;
+            }
+            times.put(t, time);
+        }
+        // Read again after the threads: a close() that moved on meanwhile may be waiting for something else.
+        return closer.getState() == Thread.State.WAITING ? times : null;
+    }
+
+    private static boolean runsTheServer(StackTraceElement[] stack) {
+        String server = ThreadPerClientServer.class.getName();
+        for (StackTraceElement frame : stack) {
+            String owner = frame.getClassName();
+            // Its nested classes and lambdas too, not ThreadPerClientServerTest.
+            if (owner.equals(server) || owner.startsWith(server + "$")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the thread is blocked in the system call of a socket's accept(), read() or write(), below
+     * NioSocketImpl: one with a time-out waits in Net.poll under timedAccept or timedRead instead.
+     */
+    private static boolean blockedInASocketWithoutTimeOut(Thread thread, StackTraceElement[] stack) {
+        if (stack.length == 0 || thread.getState() != Thread.State.RUNNABLE
+                || !stack[0].getClassName().startsWith("sun.nio.ch.")
+                || !BLOCKING_CALLS.contains(stack[0].getMethodName())) {
+            return false;
+        }
+        boolean socket = false;
+        for (StackTraceElement frame : stack) {
+            if (frame.getClassName().equals("sun.nio.ch.NioSocketImpl")) {
+                if (frame.getMethodName().startsWith("timed")) {
+                    return false;
+                }
+                socket = true;
+            }
+        }
+        return socket;
+    }
+}
