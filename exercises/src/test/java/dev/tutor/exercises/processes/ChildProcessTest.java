@@ -369,12 +369,12 @@ class ChildProcessTest {
         for (int attempt = 1; ; attempt++) {
             try (RollCall roll = new RollCall()) {
                 Call call = Call.start(HalfLine.class, List.of(roll.port()), limit, roll);
-                Outcome o = call.await(limit.plus(GRACE));
+                Outcome o = call.awaitUnlessStuck(limit.plus(GRACE), roll);
                 if (o == null) {
                     fail("The child printed half a line, \"" + HalfLine.TEXT + "\" with no line break after it,"
-                            + " and then ran on. run() was given a limit of " + limit.toMillis() + " ms, but it had"
-                            + " not come back " + limit.plus(GRACE).toMillis() + " ms after it was called; the"
-                            + " thread that called it " + call.whereItWaits() + ". Reading on the calling thread"
+                            + " and then ran on. run() was given a limit of " + limit.toMillis() + " ms, but it "
+                            + call.notBackAfter(limit.plus(GRACE)) + "; the thread that called it "
+                            + call.whereItWaits() + ". Reading on the calling thread"
                             + " (to the end of the output, or a line at a time) waits for an end that never comes,"
                             + " so the wait with a limit never begins. Read on a thread of its own, and wait with"
                             + " the limit on the calling thread.");
@@ -401,7 +401,7 @@ class ChildProcessTest {
         for (int attempt = 1; ; attempt++) {
             try (RollCall roll = new RollCall()) {
                 Call call = Call.start(Stubborn.class, List.of(roll.port()), limit, roll);
-                Outcome o = call.await(limit.plus(GRACE));
+                Outcome o = call.awaitUnlessStuck(limit.plus(GRACE), roll);
                 boolean cameBackAtTheLimit = o != null && o.millis() >= limit.toMillis();
                 if (cameBackAtTheLimit && !o.reportedIn(Duration.ZERO) && attempt < ATTEMPTS) {
                     // The child had not yet started to refuse polite requests when the limit passed: this
@@ -422,12 +422,12 @@ class ChildProcessTest {
         if (o == null) {
             if (roll.askedToStop()) {
                 fail(what + " It was asked politely to stop (destroy(), a SIGTERM), which it refused, and"
-                        + " run() had not come back " + limit.plus(GRACE).toMillis() + " ms after it was"
-                        + " called; the thread that called it " + call.whereItWaits() + ". A polite request"
+                        + " run() " + call.notBackAfter(limit.plus(GRACE)) + "; the thread that called it "
+                        + call.whereItWaits() + ". A polite request"
                         + " may be refused: end the child with destroyForcibly(), which it cannot refuse.");
             }
-            fail(what + " run() had not come back " + limit.plus(GRACE).toMillis() + " ms after it was"
-                    + " called, and the child had not been asked to stop; the thread that called it "
+            fail(what + " run() " + call.notBackAfter(limit.plus(GRACE)) + ", and the child had not been asked"
+                    + " to stop; the thread that called it "
                     + call.whereItWaits() + ". Wait with process.waitFor(timeout, unit), which returns false"
                     + " when the time is up and the child still runs.");
         }
@@ -500,13 +500,19 @@ class ChildProcessTest {
     static final class Call {
         final FutureTask<Outcome> outcome;
         final Thread thread;
+        private final long startNanos = System.nanoTime();
+        private final StuckRun stuck;
+        /** How long after the call it was seen stuck for good, or -1 while it has not been. */
+        private volatile long stuckAfterMillis = -1;
 
-        private Call(FutureTask<Outcome> outcome, Thread thread) {
+        private Call(FutureTask<Outcome> outcome, Thread thread, Set<Thread> before) {
             this.outcome = outcome;
             this.thread = thread;
+            this.stuck = new StuckRun(thread, before, Call::belongsToTheJdk);
         }
 
         static Call start(Class<?> main, List<String> args, Duration limit, RollCall roll) {
+            Set<Thread> alreadyAlive = Set.copyOf(Thread.getAllStackTraces().keySet());
             FutureTask<Outcome> outcome = new FutureTask<>(() -> {
                 Set<Thread> before = Thread.getAllStackTraces().keySet();
                 Set<Long> childrenBefore = ProcessHandle.current().children().map(ProcessHandle::pid)
@@ -533,8 +539,41 @@ class ChildProcessTest {
             });
             Thread thread = new Thread(outcome, "calls ChildProcess.run");
             thread.setDaemon(true);
+            Call call = new Call(outcome, thread, alreadyAlive);
             thread.start();
-            return new Call(outcome, thread);
+            return call;
+        }
+
+        /**
+         * The outcome, once run() has come back within {@code within}; null as soon as the call is seen {@link
+         * StuckRun stuck for good} on a child that never ends, which the roll call knows, or at the end of
+         * {@code within}. Only for children that run until they are killed.
+         */
+        Outcome awaitUnlessStuck(Duration within, RollCall roll) throws InterruptedException, ExecutionException {
+            long deadline = startNanos + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                Outcome o = await(Duration.ofMillis(5));
+                if (o != null) {
+                    return o;
+                }
+                Optional<ProcessHandle> child = roll.child();
+                if (child.isPresent() && stuck.seen(child.get())) {
+                    stuckAfterMillis = (System.nanoTime() - startNanos) / 1_000_000;
+                    return null;
+                }
+            }
+            return await(Duration.ZERO);
+        }
+
+        /** How long a run() that had not come back was given: "had not come back N ms after it was called". */
+        String notBackAfter(Duration within) {
+            long stuckAt = stuckAfterMillis;
+            if (stuckAt < 0) {
+                return "had not come back " + within.toMillis() + " ms after it was called";
+            }
+            return "had not come back " + stuckAt + " ms after it was called, and never would: the thread that"
+                    + " called it and every thread it started were reading the child's output or waiting with no"
+                    + " time limit, which only the child could end, and the child never ends by itself";
         }
 
         /** The outcome, or null if run() has not come back within {@code within}. */

@@ -1,13 +1,10 @@
 package dev.tutor.exercises.sockets;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.io.IOException;
+import dev.tutor.exercises.support.VirtualThreads;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -29,9 +24,6 @@ import java.util.stream.Collectors;
  * a close() that never returns costs only the time the test gives it. Not a test itself.
  */
 final class ServerThreads {
-    /** A virtual thread's first line in a plain thread dump: {@code #31 "its name" virtual ...}. */
-    private static final Pattern VIRTUAL_THREAD = Pattern.compile("#\\d+ \"(.*)\" virtual\\b");
-
     private ServerThreads() {
     }
 
@@ -100,32 +92,7 @@ final class ServerThreads {
      * the dump cannot be taken.
      */
     static List<String> virtualThreadsRunningTheServer() {
-        Path file = null;
-        try {
-            file = Files.createTempFile("threads", ".txt");
-            Files.delete(file); // the dump is written to a file that does not exist yet
-            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                    .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
-            // One block per thread, its first line #<id> "<name>" followed by "virtual" for a virtual thread.
-            List<String> names = new ArrayList<>();
-            for (String block : Files.readString(file).split("\\R\\s*\\R")) {
-                Matcher header = VIRTUAL_THREAD.matcher(block.strip());
-                if (header.lookingAt() && block.contains(ThreadPerClientServer.class.getName() + ".")) {
-                    names.add(header.group(1).isEmpty() ? "(no name)" : header.group(1));
-                }
-            }
-            return names;
-        } catch (IOException | RuntimeException cannotDump) {
-            return List.of();
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    // a file in the temporary folder
-                }
-            }
-        }
+        return VirtualThreads.running(ThreadPerClientServer.class).orElse(List.of());
     }
 
     /** How one call of close() ended, and which of the server's threads were alive the moment it returned. */
