@@ -1,6 +1,6 @@
 package dev.tutor.exercises.processes;
 
-import dev.tutor.exercises.support.VirtualThreads;
+import dev.tutor.exercises.support.Standstill;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -9,15 +9,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * Tells when a call of {@link ChildProcess#run} can never come back, so that the test need not wait out its
  * limit and grace: the child that never ends on its own (the half-line child, the stubborn one) is alive and
  * not being killed, and the calling thread and every thread run() started are either blocked reading the
- * child's output or waiting with no time limit, none of them using any CPU, and all of it stays so for
- * {@link #STEADY_MILLIS}. A read ends only when the child prints or ends, and a wait with no time limit only
+ * child's output or waiting with no time limit, none of them using any CPU, and all of it stays so for {@link
+ * Standstill#STEADY_MILLIS}. A read ends only when the child prints or ends, and a wait with no time limit only
  * when another thread acts: the child does neither, and no thread of run()'s is left to act. A thread in any
  * other state (a wait with a time limit, a sleep, code running, a virtual thread of run()'s) keeps the test
  * waiting, as before; so does a child that is being killed (a SIGKILL pending, or exiting), however slowly it
@@ -27,10 +26,6 @@ import java.util.function.Predicate;
  * they cannot be read, nothing is judged early. Not a test itself.
  */
 final class StuckRun {
-    /** How long the state must hold, so that a child just killed is seen dying. */
-    static final long STEADY_MILLIS = 100;
-    /** How often a look is taken while run() runs: a look reads every thread's stack. */
-    private static final long LOOK_EVERY_MILLIS = 20;
     /** PF_EXITING in a process's flags (the ninth field of /proc/<pid>/stat): it has begun to exit. */
     private static final long EXITING = 0x4;
     /** SIGKILL's bit in the masks of pending signals of /proc/<pid>/status. */
@@ -40,10 +35,7 @@ final class StuckRun {
     private final Set<Thread> before;
     private final Predicate<Thread> jdks;
     private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    private Map<Thread, Long> cpuAtFirstLook;
-    private long firstLookNanos;
-    private long lastLookNanos;
-    private boolean virtualThreadsRun;
+    private final Standstill standstill = new Standstill(ChildProcess.class);
 
     /**
      * Watches the call made on {@code caller}; the threads run() started are those not in {@code before}
@@ -57,24 +49,7 @@ final class StuckRun {
 
     /** Whether the call has been seen stuck for good with {@code child} running; asked again and again. */
     boolean seen(ProcessHandle child) {
-        long now = System.nanoTime();
-        if (virtualThreadsRun || now - lastLookNanos < TimeUnit.MILLISECONDS.toNanos(LOOK_EVERY_MILLIS)) {
-            return false;
-        }
-        lastLookNanos = now;
-        Map<Thread, Long> look = runsOn(child) ? look() : null;
-        if (look == null || !runsOn(child) || !look.equals(cpuAtFirstLook)) {
-            cpuAtFirstLook = look;
-            firstLookNanos = now;
-            return false;
-        }
-        if (now - firstLookNanos < TimeUnit.MILLISECONDS.toNanos(STEADY_MILLIS)) {
-            return false;
-        }
-        // Virtual threads are not among the threads looked at (a virtual one could be asleep until the limit,
-        // to kill the child then): a run() that has any, or where the dump fails, is not judged early.
-        virtualThreadsRun = VirtualThreads.running(ChildProcess.class).map(v -> !v.isEmpty()).orElse(true);
-        return !virtualThreadsRun;
+        return standstill.seen(() -> runsOn(child) ? look() : null);
     }
 
     /**
@@ -87,7 +62,8 @@ final class StuckRun {
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
             Thread t = e.getKey();
             StackTraceElement[] stack = e.getValue();
-            boolean runs = t == caller || !before.contains(t) && !jdks.test(t) || runsChildProcess(stack);
+            boolean runs = t == caller || !before.contains(t) && !jdks.test(t)
+                    || Standstill.runs(ChildProcess.class, stack);
             if (!runs) {
                 continue;
             }
@@ -98,17 +74,6 @@ final class StuckRun {
             times.put(t, time);
         }
         return times;
-    }
-
-    private static boolean runsChildProcess(StackTraceElement[] stack) {
-        String owner = ChildProcess.class.getName();
-        for (StackTraceElement frame : stack) {
-            String c = frame.getClassName();
-            if (c.equals(owner) || c.startsWith(owner + "$")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Blocked in the system call of a read from a pipe or file, or waiting with no time limit. */

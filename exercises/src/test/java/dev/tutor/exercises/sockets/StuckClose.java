@@ -1,18 +1,17 @@
 package dev.tutor.exercises.sockets;
 
-import dev.tutor.exercises.support.VirtualThreads;
+import dev.tutor.exercises.support.Standstill;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Tells when a close() of {@link ThreadPerClientServer} can never return, so that the test need not wait out
  * its limit: the closing thread waits with no time limit (in join(), say), and every thread of the server is
  * blocked in a socket's accept(), read() or write() that has no time-out, none of them using any CPU, and all
- * of it stays so for {@link #STEADY_MILLIS}. Such a wait ends only when a client connects, sends, reads or
+ * of it stays so for {@link Standstill#STEADY_MILLIS}. Such a wait ends only when a client connects, sends, reads or
  * leaves, or when another thread closes the socket: the test's clients stay as they are while close() runs,
  * and no thread of the server is left running to close anything. A thread that any other state holds (a
  * sleep, a wait with a time limit, a virtual thread, code running) keeps the test waiting, as before.
@@ -23,48 +22,21 @@ import java.util.concurrent.TimeUnit;
  * or timedRead. Not a test itself.
  */
 final class StuckClose {
-    /** How long the state must hold, so that a socket just closed has woken its thread. */
-    static final long STEADY_MILLIS = 100;
-    /** How often a look is taken while close() runs. */
-    private static final long LOOK_EVERY_MILLIS = 20;
     /** The native methods a blocking accept(), read() and write() of a socket end in. */
     private static final Set<String> BLOCKING_CALLS = Set.of("accept", "read0", "write0");
 
     private final Set<Thread> before;
     private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    private Map<Thread, Long> cpuAtFirstLook;
-    private long firstLookNanos;
-    private long lastLookNanos;
-    private boolean virtualThreadsServe;
+    private final Standstill standstill = new Standstill(ThreadPerClientServer.class);
 
     /** Watches the server whose threads are the ones not alive in {@code before}. */
     StuckClose(Set<Thread> before) {
         this.before = before;
     }
 
-    /**
-     * Whether {@code closer}, the thread in close(), has been seen stuck for good; asked again and again, it
-     * looks at most every {@link #LOOK_EVERY_MILLIS}, as a look reads every thread's stack.
-     */
+    /** Whether {@code closer}, the thread in close(), has been seen stuck for good; asked again and again. */
     boolean seen(Thread closer) {
-        long now = System.nanoTime();
-        if (virtualThreadsServe || now - lastLookNanos < TimeUnit.MILLISECONDS.toNanos(LOOK_EVERY_MILLIS)) {
-            return false;
-        }
-        lastLookNanos = now;
-        Map<Thread, Long> look = look(closer);
-        if (look == null || !look.equals(cpuAtFirstLook)) {
-            cpuAtFirstLook = look;
-            firstLookNanos = now;
-            return false;
-        }
-        if (now - firstLookNanos < TimeUnit.MILLISECONDS.toNanos(STEADY_MILLIS)) {
-            return false;
-        }
-        // Virtual threads are not among the threads looked at: a server that has any, or where the dump fails,
-        // is not judged early.
-        virtualThreadsServe = VirtualThreads.running(ThreadPerClientServer.class).map(v -> !v.isEmpty()).orElse(true);
-        return !virtualThreadsServe;
+        return standstill.seen(() -> look(closer));
     }
 
     /**
@@ -82,7 +54,7 @@ final class StuckClose {
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
             Thread t = e.getKey();
             StackTraceElement[] stack = e.getValue();
-            if (t == closer || !started.contains(t) && !runsTheServer(stack)) {
+            if (t == closer || !started.contains(t) && !Standstill.runs(ThreadPerClientServer.class, stack)) {
                 continue;
             }
             long time = cpu.getThreadCpuTime(t.threadId());
@@ -93,18 +65,6 @@ final class StuckClose {
         }
         // Read again after the threads: a close() that moved on meanwhile may be waiting for something else.
         return closer.getState() == Thread.State.WAITING ? times : null;
-    }
-
-    private static boolean runsTheServer(StackTraceElement[] stack) {
-        String server = ThreadPerClientServer.class.getName();
-        for (StackTraceElement frame : stack) {
-            String owner = frame.getClassName();
-            // Its nested classes and lambdas too, not ThreadPerClientServerTest.
-            if (owner.equals(server) || owner.startsWith(server + "$")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.Set;
  * The class path the tests give the child JVMs they start: only the folders that hold the classes those
  * children run, not the whole class path of the test JVM. Under the tutor that class path begins with
  * tutor.jar, 16,000 entries that a child would open and search before it found its class in a folder
- * after it: about 65 ms of CPU more for each child (bench/RESULTS.md, 2026-12-08), and the tests of
+ * after it: about 65 ms of CPU more for each child (bench/RESULTS.md, 2026-12-07, night), and the tests of
  * child-process and split-work start dozens. Not a test itself.
  */
 public final class ChildClassPath {
