@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.tutor.exercises.support.Seeded;
+import dev.tutor.runtime.net.PollWait;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,12 +20,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -294,6 +298,13 @@ class EchoClientTest {
                 Outcome outcome = Outcome.of(address, message(random, 8), timeout, true);
                 String what = "The server never accepted the connection; the time-out was " + timeout.toMillis()
                         + " ms. ";
+                if (outcome.connectTimeOutMillis > 0) {
+                    fail(what + "exchange() was connecting with a time-out of its own, " + outcome.connectTimeOutMillis
+                            + " ms (the system's poll it waited in says so), which nobody answering makes it wait to"
+                            + " the end, far past the time-out it was given" + outcome.where() + ". The time-out is a"
+                            + " parameter, different in every test: give it, in milliseconds, to the connect and to"
+                            + " every read.");
+                }
                 if (!outcome.finished) {
                     fail(what + "exchange() " + (outcome.connectingWithoutLimit ? "was connecting with no time limit"
                             : "was still trying to connect " + (timeout.toMillis() + STUCK_MILLIS) + " ms later")
@@ -373,6 +384,11 @@ class EchoClientTest {
         StackTraceElement[] stack;
         /** Whether the wait ended early, the call seen in a connect with no time limit. */
         boolean connectingWithoutLimit;
+        /**
+         * The time-out of the connect the wait ended early on, seen in the system's poll (PollWait), longer than
+         * the exchange's time-out and {@link #LATE_MILLIS}; 0 if none.
+         */
+        int connectTimeOutMillis;
 
         /** Calls exchange() on a daemon thread and waits for it up to its time-out and {@link #STUCK_MILLIS}. */
         static Outcome of(InetSocketAddress address, byte[] message, Duration timeout) throws InterruptedException {
@@ -382,13 +398,23 @@ class EchoClientTest {
         /**
          * As above; with {@code neverAccepted}, for a server that never accepts, the wait also ends once the call
          * is seen twice, 50 ms apart, in a connect with no time limit: the system's own connect waits minutes.
+         * It ends as well once the call is seen, alone, in a connect whose time-out (the poll it sleeps in) runs
+         * past the exchange's time-out and {@link #LATE_MILLIS}: nothing answers, so that connect cannot end
+         * sooner, and the call comes back too late.
          */
         static Outcome of(InetSocketAddress address, byte[] message, Duration timeout, boolean neverAccepted)
                 throws InterruptedException {
             Outcome outcome = new Outcome();
             CountDownLatch done = new CountDownLatch(1);
+            Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+            String[] task = {""};
             long start = System.nanoTime();
             Thread caller = new Thread(() -> {
+                try {
+                    task[0] = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+                } catch (IOException | RuntimeException notLinux) {
+                    // then no poll is seen
+                }
                 try {
                     outcome.result = EchoClient.exchange(address, message.clone(), timeout);
                 } catch (Throwable t) {
@@ -406,6 +432,12 @@ class EchoClientTest {
                 if (outcome.finished || System.nanoTime() >= deadline) {
                     break;
                 }
+                if (neverAccepted) {
+                    outcome.connectTimeOutMillis = connectTimeOutTooLong(caller, task[0], timeout, before);
+                    if (outcome.connectTimeOutMillis > 0) {
+                        break;
+                    }
+                }
                 if (!neverAccepted || !connectsWithoutLimit(caller.getStackTrace())) {
                     connectingSince = 0;
                 } else if (connectingSince == 0) {
@@ -419,6 +451,33 @@ class EchoClientTest {
                 outcome.stack = caller.getStackTrace();
             }
             return outcome;
+        }
+
+        /**
+         * The time-out of the poll the caller sleeps in within a connect with a time-out (timedFinishConnect), if
+         * it runs past {@code timeout} and {@link #LATE_MILLIS} and no thread but the JVM's own has started since
+         * the call (none that could close the socket sooner); 0 if not.
+         */
+        private static int connectTimeOutTooLong(Thread caller, String task, Duration timeout, Set<Thread> before) {
+            if (task.isEmpty()) {
+                return 0;
+            }
+            int millis = PollWait.of(task).map(PollWait::timeoutMillis).orElse(0);
+            if (millis <= timeout.toMillis() + LATE_MILLIS
+                    || Stream.of(caller.getStackTrace()).noneMatch(f -> f.getMethodName().equals("timedFinishConnect"))
+                    // the same poll before and after the stack: the one that connect sleeps in
+                    || PollWait.of(task).map(PollWait::timeoutMillis).orElse(0) != millis) {
+                return 0;
+            }
+            boolean alone = Thread.getAllStackTraces().keySet().stream().allMatch(t -> t == caller
+                    || before.contains(t) || !t.isAlive() || inTheSystemGroup(t));
+            return alone ? millis : 0;
+        }
+
+        /** The JVM's own threads (an attach listener, say) are in the "system" group; read once, it may be gone. */
+        private static boolean inTheSystemGroup(Thread thread) {
+            ThreadGroup group = thread.getThreadGroup();
+            return group != null && group.getName().equals("system");
         }
 
         /**

@@ -1,8 +1,5 @@
 package dev.tutor.runtime.net;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -36,30 +33,18 @@ public record EpollWait(int epfd, int timeoutMillis) {
      * blocked in now; empty if it is in no such wait, has ended, or this is not Linux on x86-64 or AArch64.
      */
     public static Optional<EpollWait> of(String task) {
-        try {
-            return parse(Files.readString(Path.of("/proc", task, "syscall")), System.getProperty("os.arch", ""));
-        } catch (IOException | RuntimeException unreadable) {
-            return Optional.empty();
-        }
+        return SystemCall.of(task).flatMap(call -> from(call, System.getProperty("os.arch", "")));
     }
 
-    /**
-     * Reads a {@code syscall} file's line: the call's number, then its six arguments in hexadecimal;
-     * "running" or "-1 ..." when the thread is not in a system call.
-     */
+    /** Reads a {@code syscall} file's line (see {@link SystemCall}) as an epoll wait on {@code arch}. */
     static Optional<EpollWait> parse(String line, String arch) {
-        String[] fields = line.trim().split("\\s+");
-        if (fields.length < 5 || !fields[0].matches("\\d+")) {
-            return Optional.empty();
-        }
-        int call = Integer.parseInt(fields[0]);
-        if (!isEpollWait(call, arch)) {
-            return Optional.empty();
-        }
-        int epfd = (int) Long.parseUnsignedLong(strip(fields[1]), 16);
-        // The time-out is a C int: -1 shows as 0xffffffff (or sign-extended to 64 bits).
-        int timeout = (int) Long.parseUnsignedLong(strip(fields[4]), 16);
-        return Optional.of(new EpollWait(epfd, timeout));
+        return SystemCall.parse(line).flatMap(call -> from(call, arch));
+    }
+
+    private static Optional<EpollWait> from(SystemCall call, String arch) {
+        return isEpollWait(call.number(), arch)
+                ? Optional.of(new EpollWait(call.intArg(0), call.intArg(3)))
+                : Optional.empty();
     }
 
     /** epoll_wait and epoll_pwait, whose fourth argument is the time-out in milliseconds (not epoll_pwait2's). */
@@ -69,9 +54,5 @@ public record EpollWait(int epfd, int timeoutMillis) {
             case "aarch64" -> call == 22; // AArch64 has no epoll_wait, only epoll_pwait
             default -> false;
         };
-    }
-
-    private static String strip(String hex) {
-        return hex.startsWith("0x") ? hex.substring(2) : hex;
     }
 }
