@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tutor.exercises.processes.ChildProcess.Finished;
+import dev.tutor.exercises.processes.RunCall.Outcome;
 import dev.tutor.exercises.processes.TestChildren.Chatter;
 import dev.tutor.exercises.processes.TestChildren.Echo;
 import dev.tutor.exercises.processes.TestChildren.HalfLine;
@@ -18,16 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -308,7 +303,7 @@ class ChildProcessTest {
                 + " shares its standard output, and ended with exit code " + plan.exitCode() + ". Only once the"
                 + " child had ended did that process print " + plan.late() + " and end, which ended the output.";
         try (RollCall roll = new RollCall()) {
-            Call call = Call.start(LateOutput.class, plan.args(roll.port(), end, gate), FIRST_LIMIT, roll);
+            RunCall call = RunCall.start(LateOutput.class, plan.args(roll.port(), end, gate), FIRST_LIMIT, roll);
             Optional<ProcessHandle> child = roll.child(Duration.ofSeconds(10));
             printer = roll.last("printer ").flatMap(p -> ProcessHandle.of(Long.parseLong(p.substring(8))));
             if (child.isEmpty()) {
@@ -368,7 +363,7 @@ class ChildProcessTest {
         Duration limit = Duration.ofMillis(500 + random.nextInt(300));
         for (int attempt = 1; ; attempt++) {
             try (RollCall roll = new RollCall()) {
-                Call call = Call.start(HalfLine.class, List.of(roll.port()), limit, roll);
+                RunCall call = RunCall.start(HalfLine.class, List.of(roll.port()), limit, roll);
                 Outcome o = call.awaitUnlessStuck(limit.plus(GRACE), roll);
                 if (o == null) {
                     fail("The child printed half a line, \"" + HalfLine.TEXT + "\" with no line break after it,"
@@ -400,7 +395,7 @@ class ChildProcessTest {
         Duration limit = fractionalLimit(random, 0);
         for (int attempt = 1; ; attempt++) {
             try (RollCall roll = new RollCall()) {
-                Call call = Call.start(Stubborn.class, List.of(roll.port()), limit, roll);
+                RunCall call = RunCall.start(Stubborn.class, List.of(roll.port()), limit, roll);
                 Outcome o = call.awaitUnlessStuck(limit.plus(GRACE), roll);
                 boolean cameBackAtTheLimit = o != null && o.millis() >= limit.toMillis();
                 if (cameBackAtTheLimit && !o.reportedIn(Duration.ZERO) && attempt < ATTEMPTS) {
@@ -416,7 +411,7 @@ class ChildProcessTest {
         }
     }
 
-    private static void judgeTheTimeOut(Call call, Outcome o, RollCall roll, Duration limit) throws Exception {
+    private static void judgeTheTimeOut(RunCall call, Outcome o, RollCall roll, Duration limit) throws Exception {
         String what = "The child never ends, and refuses a polite request to stop; run() was given a limit of "
                 + limit.toMillis() + " ms.";
         if (o == null) {
@@ -458,7 +453,7 @@ class ChildProcessTest {
     void killsTheChildWhenTheWaitingThreadIsInterrupted() throws Exception {
         Duration limit = Duration.ofSeconds(60);
         try (RollCall roll = new RollCall()) {
-            Call call = Call.start(Stubborn.class, List.of(roll.port()), limit, roll);
+            RunCall call = RunCall.start(Stubborn.class, List.of(roll.port()), limit, roll);
             if (roll.child(Duration.ofSeconds(10)).isEmpty()) {
                 fail("The child should have started and reported in within 10 s, but it did not; run() "
                         + (call.outcome.isDone() ? "came back with " + call.outcome.get() : "is still running") + ".");
@@ -478,179 +473,6 @@ class ChildProcessTest {
             }
             assertChildGoneAtTheThrow(o, roll, what + " run() threw its InterruptedException");
             assertThreadsEnded(o, what);
-        }
-    }
-
-    // ---- calling run() on a thread of the test's own ----
-
-    /** What one call of run() did, seen from the thread that made it. */
-    record Outcome(Finished finished, Throwable thrown, long millis, long cameBackNanos, RollCall roll,
-                   List<ProcessHandle> aliveWhenItCameBack, Set<Thread> threadsItStarted) {
-        /** Whether the child had reported in at least {@code ahead} before run() came back. */
-        boolean reportedIn(Duration ahead) {
-            long at = roll.reportedAtNanos();
-            return at != 0 && cameBackNanos - at >= ahead.toNanos();
-        }
-    }
-
-    /**
-     * Calls run() on a thread of its own, so the test can wait for it with a limit of its own and interrupt
-     * it. The caller looks at the child the instant run() comes back, before anything else.
-     */
-    static final class Call {
-        final FutureTask<Outcome> outcome;
-        final Thread thread;
-        private final long startNanos = System.nanoTime();
-        private final StuckRun stuck;
-        /** How long after the call it was seen stuck for good, or -1 while it has not been. */
-        private volatile long stuckAfterMillis = -1;
-
-        private Call(FutureTask<Outcome> outcome, Thread thread, Set<Thread> before) {
-            this.outcome = outcome;
-            this.thread = thread;
-            this.stuck = new StuckRun(thread, before, Call::belongsToTheJdk);
-        }
-
-        static Call start(Class<?> main, List<String> args, Duration limit, RollCall roll) {
-            Set<Thread> alreadyAlive = Set.copyOf(Thread.getAllStackTraces().keySet());
-            FutureTask<Outcome> outcome = new FutureTask<>(() -> {
-                Set<Thread> before = Thread.getAllStackTraces().keySet();
-                Set<Long> childrenBefore = ProcessHandle.current().children().map(ProcessHandle::pid)
-                        .collect(Collectors.toSet());
-                long started = System.nanoTime();
-                Finished finished = null;
-                Throwable thrown = null;
-                try {
-                    finished = ChildProcess.run(CHILD_CLASS_PATH, main.getName(), args, limit);
-                } catch (Throwable t) {
-                    thrown = t;
-                }
-                long cameBack = System.nanoTime();
-                long millis = (cameBack - started) / 1_000_000;
-                // The child's own handle is the quickest look; a child that has not reported in yet is found
-                // among this JVM's children, which takes longer.
-                List<ProcessHandle> alive = roll.child().map(c -> c.isAlive() ? List.of(c) : List.<ProcessHandle>of())
-                        .orElseGet(() -> ProcessHandle.current().children()
-                                .filter(c -> !childrenBefore.contains(c.pid()) && c.isAlive()).toList());
-                Set<Thread> now = new HashSet<>(Thread.getAllStackTraces().keySet());
-                now.removeAll(before);
-                now.removeIf(Call::belongsToTheJdk);
-                return new Outcome(finished, thrown, millis, cameBack, roll, alive, now);
-            });
-            Thread thread = new Thread(outcome, "calls ChildProcess.run");
-            thread.setDaemon(true);
-            Call call = new Call(outcome, thread, alreadyAlive);
-            thread.start();
-            return call;
-        }
-
-        /**
-         * The outcome, once run() has come back within {@code within}; null as soon as the call is seen {@link
-         * StuckRun stuck for good} on a child that never ends, which the roll call knows, or at the end of
-         * {@code within}. Only for children that run until they are killed.
-         */
-        Outcome awaitUnlessStuck(Duration within, RollCall roll) throws InterruptedException, ExecutionException {
-            long deadline = startNanos + within.toNanos();
-            while (System.nanoTime() < deadline) {
-                Outcome o = await(Duration.ofMillis(5));
-                if (o != null) {
-                    return o;
-                }
-                Optional<ProcessHandle> child = roll.child();
-                if (child.isPresent() && stuck.seen(child.get())) {
-                    stuckAfterMillis = (System.nanoTime() - startNanos) / 1_000_000;
-                    return null;
-                }
-            }
-            return await(Duration.ZERO);
-        }
-
-        /** How long a run() that had not come back was given: "had not come back N ms after it was called". */
-        String notBackAfter(Duration within) {
-            long stuckAt = stuckAfterMillis;
-            if (stuckAt < 0) {
-                return "had not come back " + within.toMillis() + " ms after it was called";
-            }
-            return "had not come back " + stuckAt + " ms after it was called, and never would: the thread that"
-                    + " called it and every thread it started were reading the child's output or waiting with no"
-                    + " time limit, which only the child could end, and the child never ends by itself";
-        }
-
-        /** The outcome, or null if run() has not come back within {@code within}. */
-        Outcome await(Duration within) throws InterruptedException, ExecutionException {
-            try {
-                return outcome.get(within.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                return null;
-            }
-        }
-
-        /**
-         * The outcome, once run() has come back within {@code within}; null as soon as the calling thread is seen
-         * waiting, with no time limit, for another thread in a way that only a reader of the output ends (a
-         * FutureTask's get(), a join(), a latch), or at the end of {@code within}. A wait for the child itself (waitFor(), onExit(),
-         * a sleep between looks) never counts: a run() in one of those may come back at any moment.
-         */
-        Outcome awaitUnlessWaitingForAReader(Duration within) throws InterruptedException, ExecutionException {
-            long deadline = System.nanoTime() + within.toNanos();
-            while (System.nanoTime() < deadline) {
-                Outcome o = await(Duration.ofMillis(5));
-                if (o != null) {
-                    return o;
-                }
-                // WAITING alone: a wait with a time limit may give up and come back before the output's end.
-                if (thread.getState() == Thread.State.WAITING && waitsForAReader()) {
-                    return null;
-                }
-            }
-            return await(Duration.ZERO);
-        }
-
-        private boolean waitsForAReader() {
-            boolean reader = false;
-            for (StackTraceElement frame : thread.getStackTrace()) {
-                String where = frame.getClassName() + "." + frame.getMethodName();
-                if (where.startsWith("java.lang.Process") || where.startsWith("java.util.concurrent.CompletableFuture")
-                        || where.equals("java.lang.Thread.sleep") || where.startsWith(ChildProcessTest.class.getName())) {
-                    return false;
-                }
-                if (where.equals("java.util.concurrent.FutureTask.get") || where.equals("java.lang.Thread.join")
-                        || where.equals("java.util.concurrent.CountDownLatch.await")) {
-                    reader = true;
-                }
-                if (reader && frame.getClassName().startsWith(ChildProcess.class.getName())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** Where the calling thread waits, in the learner's code, for a message about a hang. */
-        String whereItWaits() {
-            StackTraceElement[] stack = thread.getStackTrace();
-            String line = null;
-            boolean reading = false;
-            for (StackTraceElement frame : stack) {
-                String owner = frame.getClassName();
-                if (line == null && owner.startsWith(ChildProcess.class.getName())) {
-                    line = frame.getFileName() + ":" + frame.getLineNumber();
-                }
-                if (line == null && (owner.startsWith("java.io.") || owner.startsWith("sun.nio.cs."))
-                        && frame.getMethodName().startsWith("read")) {
-                    reading = true;
-                }
-            }
-            if (line == null) {
-                return "was not in ChildProcess";
-            }
-            return (reading ? "was reading the child's output, at " : "waited at ") + line;
-        }
-
-        private static boolean belongsToTheJdk(Thread t) {
-            // The attach listener starts when a tool (jcmd, a profiler) attaches to this JVM, whatever run() does.
-            return t.getName().startsWith("process reaper") || t.getName().equals("Attach Listener")
-                    || t.getClass().getName().equals("jdk.internal.misc.CarrierThread")
-                    || t instanceof ForkJoinWorkerThread w && w.getPool() == ForkJoinPool.commonPool();
         }
     }
 
@@ -676,7 +498,7 @@ class ChildProcessTest {
             Chatter.Plan plan = Chatter.plan(seed);
             Duration limit = finishingLimit();
             try (RollCall roll = new RollCall()) {
-                Outcome o = Call.start(Chatter.class, List.of(Long.toString(seed), roll.port()), limit, roll)
+                Outcome o = RunCall.start(Chatter.class, List.of(Long.toString(seed), roll.port()), limit, roll)
                         .await(limit.plus(GRACE));
                 String what = "The child printed " + plan.script().size() + " lines, " + kib(plan.bytes(true))
                         + " on its standard output and " + kib(plan.bytes(false)) + " on its standard error, taking"
