@@ -12,6 +12,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -46,7 +47,6 @@ final class RunCall {
     static RunCall start(Class<?> main, List<String> args, Duration limit, RollCall roll) {
         Set<Thread> alreadyAlive = Set.copyOf(Thread.getAllStackTraces().keySet());
         FutureTask<Outcome> outcome = new FutureTask<>(() -> {
-            Set<Thread> before = Thread.getAllStackTraces().keySet();
             Set<Long> childrenBefore = ProcessHandle.current().children().map(ProcessHandle::pid)
                     .collect(Collectors.toSet());
             long started = System.nanoTime();
@@ -65,7 +65,8 @@ final class RunCall {
                     .orElseGet(() -> ProcessHandle.current().children()
                             .filter(c -> !childrenBefore.contains(c.pid()) && c.isAlive()).toList());
             Set<Thread> now = new HashSet<>(Thread.getAllStackTraces().keySet());
-            now.removeAll(before);
+            now.removeAll(alreadyAlive);
+            now.remove(Thread.currentThread());
             now.removeIf(RunCall::belongsToTheJdk);
             return new Outcome(finished, thrown, millis, cameBack, roll, alive, now);
         });
@@ -82,15 +83,28 @@ final class RunCall {
      * {@code within}. Only for children that run until they are killed.
      */
     Outcome awaitUnlessStuck(Duration within, RollCall roll) throws InterruptedException, ExecutionException {
-        long deadline = startNanos + within.toNanos();
+        return awaitUnless(startNanos + within.toNanos(), () -> {
+            Optional<ProcessHandle> child = roll.child();
+            if (child.isEmpty() || !stuck.seen(child.get())) {
+                return false;
+            }
+            stuckAfterMillis = (System.nanoTime() - startNanos) / 1_000_000;
+            return true;
+        });
+    }
+
+    /**
+     * The outcome, once run() has come back before {@code deadline} (by System.nanoTime()); null as soon as
+     * {@code givesUp} says so, looked at every 5 ms, or at the deadline.
+     */
+    private Outcome awaitUnless(long deadline, BooleanSupplier givesUp) throws InterruptedException,
+            ExecutionException {
         while (System.nanoTime() < deadline) {
             Outcome o = await(Duration.ofMillis(5));
             if (o != null) {
                 return o;
             }
-            Optional<ProcessHandle> child = roll.child();
-            if (child.isPresent() && stuck.seen(child.get())) {
-                stuckAfterMillis = (System.nanoTime() - startNanos) / 1_000_000;
+            if (givesUp.getAsBoolean()) {
                 return null;
             }
         }
@@ -120,22 +134,14 @@ final class RunCall {
     /**
      * The outcome, once run() has come back within {@code within}; null as soon as the calling thread is seen
      * waiting, with no time limit, for another thread in a way that only a reader of the output ends (a
-     * FutureTask's get(), a join(), a latch), or at the end of {@code within}. A wait for the child itself (waitFor(), onExit(),
-     * a sleep between looks) never counts: a run() in one of those may come back at any moment.
+     * FutureTask's get(), a join(), a latch), or at the end of {@code within}. A wait for the child itself
+     * (waitFor(), onExit(), a sleep between looks) never counts: a run() in one of those may come back at any
+     * moment.
      */
     Outcome awaitUnlessWaitingForAReader(Duration within) throws InterruptedException, ExecutionException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            Outcome o = await(Duration.ofMillis(5));
-            if (o != null) {
-                return o;
-            }
-            // WAITING alone: a wait with a time limit may give up and come back before the output's end.
-            if (thread.getState() == Thread.State.WAITING && waitsForAReader()) {
-                return null;
-            }
-        }
-        return await(Duration.ZERO);
+        // WAITING alone: a wait with a time limit may give up and come back before the output's end.
+        return awaitUnless(System.nanoTime() + within.toNanos(),
+                () -> thread.getState() == Thread.State.WAITING && waitsForAReader());
     }
 
     private boolean waitsForAReader() {

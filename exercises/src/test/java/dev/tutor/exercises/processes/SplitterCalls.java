@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.ScriptedWorker.Folder;
+import dev.tutor.exercises.support.Standstill;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -183,11 +185,10 @@ final class SplitterCalls {
 
     /** Whether no thread but {@code caller} is new since {@code before} or runs PrimeSplitter's code. */
     private static boolean noOtherThreadOfTheLearner(Thread caller, Set<Thread> before) {
-        String splitter = PrimeSplitter.class.getName();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            Thread t = e.getKey();
             boolean learners = t != caller && t != Thread.currentThread() && (!before.contains(t)
-                    && !t.getName().startsWith("process reaper") || Stream.of(t.getStackTrace()).anyMatch(f ->
-                    f.getClassName().equals(splitter) || f.getClassName().startsWith(splitter + "$")));
+                    && !t.getName().startsWith("process reaper") || Standstill.runs(PrimeSplitter.class, e.getValue()));
             if (learners) {
                 return false;
             }

@@ -2,11 +2,8 @@ package dev.tutor.exercises.processes;
 
 import dev.tutor.exercises.support.Standstill;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -34,7 +31,6 @@ final class StuckRun {
     private final Thread caller;
     private final Set<Thread> before;
     private final Predicate<Thread> jdks;
-    private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     private final Standstill standstill = new Standstill(ChildProcess.class);
 
     /**
@@ -58,22 +54,8 @@ final class StuckRun {
      * ChildProcess's code (a pool's thread from an earlier test may).
      */
     private Map<Thread, Long> look() {
-        Map<Thread, Long> times = new HashMap<>();
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-            Thread t = e.getKey();
-            StackTraceElement[] stack = e.getValue();
-            boolean runs = t == caller || !before.contains(t) && !jdks.test(t)
-                    || Standstill.runs(ChildProcess.class, stack);
-            if (!runs) {
-                continue;
-            }
-            long time = cpu.getThreadCpuTime(t.threadId());
-            if (time < 0 || t.isVirtual() || !readsOrWaitsWithoutLimit(t, stack)) {
-                return null;
-            }
-            times.put(t, time);
-        }
-        return times;
+        return Standstill.cpuTimesIfAll((t, stack) -> t == caller || !before.contains(t) && !jdks.test(t)
+                || Standstill.runs(ChildProcess.class, stack), StuckRun::readsOrWaitsWithoutLimit);
     }
 
     /** Blocked in the system call of a read from a pipe or file, or waiting with no time limit. */

@@ -1,9 +1,6 @@
 package dev.tutor.exercises.sockets;
 
 import dev.tutor.exercises.support.Standstill;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,7 +23,6 @@ final class StuckClose {
     private static final Set<String> BLOCKING_CALLS = Set.of("accept", "read0", "write0");
 
     private final Set<Thread> before;
-    private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     private final Standstill standstill = new Standstill(ThreadPerClientServer.class);
 
     /** Watches the server whose threads are the ones not alive in {@code before}. */
@@ -50,21 +46,11 @@ final class StuckClose {
             return null;
         }
         Set<Thread> started = Set.copyOf(ServerThreads.serverThreads(before));
-        Map<Thread, Long> times = new HashMap<>();
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-            Thread t = e.getKey();
-            StackTraceElement[] stack = e.getValue();
-            if (t == closer || !started.contains(t) && !Standstill.runs(ThreadPerClientServer.class, stack)) {
-                continue;
-            }
-            long time = cpu.getThreadCpuTime(t.threadId());
-            if (time < 0 || !blockedInASocketWithoutTimeOut(t, stack)) {
-                return null;
-            }
-            times.put(t, time);
-        }
+        Map<Thread, Long> times = Standstill.cpuTimesIfAll((t, stack) -> t != closer
+                && (started.contains(t) || Standstill.runs(ThreadPerClientServer.class, stack)),
+                StuckClose::blockedInASocketWithoutTimeOut);
         // Read again after the threads: a close() that moved on meanwhile may be waiting for something else.
-        return closer.getState() == Thread.State.WAITING ? times : null;
+        return times != null && closer.getState() == Thread.State.WAITING ? times : null;
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.tutor.exercises.support;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +20,7 @@ public final class Standstill {
     public static final long STEADY_MILLIS = 100;
     /** How often a look is taken: a look reads every thread's stack. */
     private static final long LOOK_EVERY_MILLIS = 20;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final Class<?> learners;
     private Map<Thread, Long> cpuAtFirstLook;
@@ -52,6 +57,27 @@ public final class Standstill {
         // where there is one, or where the dump that finds them fails, nothing is judged.
         virtualThreadsRun = VirtualThreads.running(learners).map(v -> !v.isEmpty()).orElse(true);
         return !virtualThreadsRun;
+    }
+
+    /**
+     * One look: the CPU time of each platform thread that {@code belongs} (given it and its stack), if every one
+     * of them {@code waitsEndlessly}; null if one does not, or its CPU time cannot be read.
+     */
+    public static Map<Thread, Long> cpuTimesIfAll(BiPredicate<Thread, StackTraceElement[]> belongs,
+            BiPredicate<Thread, StackTraceElement[]> waitsEndlessly) {
+        Map<Thread, Long> times = new HashMap<>();
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            Thread t = e.getKey();
+            if (!belongs.test(t, e.getValue())) {
+                continue;
+            }
+            long time = CPU.getThreadCpuTime(t.threadId());
+            if (time < 0 || !waitsEndlessly.test(t, e.getValue())) {
+                return null;
+            }
+            times.put(t, time);
+        }
+        return times;
     }
 
     /** Whether a stack has a frame of {@code owner} or of a class nested in it (a lambda, a nested class). */
