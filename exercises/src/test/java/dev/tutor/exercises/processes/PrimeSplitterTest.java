@@ -596,6 +596,13 @@ class PrimeSplitterTest {
         cases.add(new long[] {10_000L * w + w - 1, w});
         cases.add(new long[] {64L * w + 2, w});
         cases.add(new long[] {64L * w * 64 + w - 1, w});
+        // Limits a hundredfold apart, a million to a quintillion, before the biggest: a plan that cuts ranges of
+        // a fixed size makes more of them than a worker may carry at one of these, a clear failure, where the
+        // biggest limits would have it fill the heap with ranges for seconds before it ran out.
+        long hundredfold = 1_000_000L;
+        for (int k = 0; k < 7; k++, hundredfold *= 100) {
+            cases.add(new long[] {hundredfold + random.nextInt(1_000), w});
+        }
         cases.add(new long[] {Long.MAX_VALUE, w});
         cases.add(new long[] {Long.MAX_VALUE - random.nextInt(1_000), 1 + random.nextInt(12)});
         cases.add(new long[] {Long.MAX_VALUE / 2 + random.nextLong(Long.MAX_VALUE / 2), 1 + random.nextInt(12)});
