@@ -4,6 +4,7 @@ import dev.tutor.exercises.multitasking.TestTasks.Made;
 import dev.tutor.exercises.multitasking.TestTasks.StepFailure;
 import dev.tutor.exercises.multitasking.TestTasks.StepRecord;
 import dev.tutor.exercises.multitasking.TestTasks.Task;
+import dev.tutor.exercises.support.Standstill;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -77,6 +78,8 @@ final class TaskRun {
     private final CountDownLatch release = new CountDownLatch(1);
     /** Where the caller was seen waiting when the held steps were let go before it returned, if they were. */
     volatile String heldPast;
+    /** Whether the held steps were let go because the caller was seen waiting for them with no way out. */
+    volatile boolean heldForEver;
     /** Where the caller waited when the test interrupted it, with interruptOnceHeld. */
     volatile String interruptedWhere = "";
     /** Where the caller was seen waiting with a time limit while a last step was held, if it was. */
@@ -216,7 +219,9 @@ final class TaskRun {
      * Runs beside a call whose last steps are held until it returns. With interruptOnceHeld it first waits
      * until every last step is held and the caller has stopped to wait (at most a second), and interrupts
      * the caller. Then, if the call has not returned within {@link #HELD_NANOS}, it notes where the caller
-     * waits and lets the steps go, so that a caller waiting for them can finish.
+     * waits and lets the steps go, so that a caller waiting for them can finish. It lets them go sooner where
+     * the caller can be seen to have taken its interrupt and gone back to a wait that only the held steps
+     * could end ({@link #stuckWhileHeld}): waiting out the rest of the time would show nothing more.
      */
     void watchHeld() {
         if (interruptOnceHeld) {
@@ -229,17 +234,41 @@ final class TaskRun {
                 caller.interrupt();
             }
         }
+        long deadline = System.nanoTime() + HELD_NANOS;
+        Standstill standstill = new Standstill(TwoWays.class);
         try {
-            if (!release.await(HELD_NANOS, TimeUnit.NANOSECONDS)) {
-                String where = waitingIn(caller.getStackTrace());
-                if (!returned) {
-                    heldPast = where;
+            while (!release.await(1, TimeUnit.MILLISECONDS)) {
+                boolean forEver = standstill.seen(this::stuckWhileHeld);
+                if (forEver || System.nanoTime() >= deadline) {
+                    String where = waitingIn(caller.getStackTrace());
+                    if (!returned) {
+                        heldPast = where;
+                        heldForEver = forEver;
+                    }
+                    release.countDown();
+                    return;
                 }
-                release.countDown();
             }
         } catch (InterruptedException e) {
             release.countDown();
         }
+    }
+
+    /**
+     * One look at a call whose last steps are held until it returns, its caller interrupted (every test that
+     * holds them so interrupts the caller): the CPU times of the caller and of every thread that runs the
+     * learner's code or was made by the factory, if every task's last step is held, the caller has taken its
+     * interrupt (its status is clear) and is still inside the call, and each of them waits with no time limit.
+     * Only the held steps could end such a wait, and they wait for the call to return. A right answer never
+     * gets here: join() throws at the interrupt, and the call returns.
+     */
+    private Map<Thread, Long> stuckWhileHeld() {
+        if (returned || heldNow() < tasks.size() || caller.isInterrupted()) {
+            return null;
+        }
+        return Standstill.cpuTimesIfAll(
+                (t, stack) -> t == caller || made.contains(t) || Standstill.runs(TwoWays.class, stack),
+                (t, stack) -> t.getState() == Thread.State.WAITING);
     }
 
     private int heldNow() {

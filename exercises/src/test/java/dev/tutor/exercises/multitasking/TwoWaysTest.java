@@ -429,8 +429,10 @@ class TwoWaysTest {
             return;
         }
         fail(what + " Every task's last step was held inside, by the test, until onThreads() came back, and "
-                + TimeUnit.NANOSECONDS.toMillis(TaskRun.HELD_NANOS) + " ms later onThreads() had not come back: it was still"
-                + " waiting" + run.heldPast + ". Once the test let the steps go, it "
+                + (run.heldForEver ? "onThreads() had taken the interrupt and gone back to waiting" + run.heldPast
+                + " with no time limit, for threads that could not end before it came back: it never would have"
+                : TimeUnit.NANOSECONDS.toMillis(TaskRun.HELD_NANOS) + " ms later onThreads() had not come back: it"
+                + " was still waiting" + run.heldPast) + ". Once the test let the steps go, it "
                 + (thrown == null ? "returned normally" : "threw " + thrown) + ". An interrupt asks the caller to"
                 + " stop waiting now: let join()'s InterruptedException out at once, while the threads still run,"
                 + " and do not catch it to go on waiting for them.");
