@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.tutor.exercises.support.Seeded;
 import dev.tutor.runtime.net.PollWait;
+import dev.tutor.runtime.net.TcpState;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,13 +188,14 @@ class EchoClientTest {
             socket.getOutputStream().write(message, 0, sent);
             // and then nothing: the connection stays open and silent
         })) {
-            Outcome outcome = Outcome.of(server.address(), message, timeout);
+            Outcome outcome = Outcome.of(server.address(), message, timeout, Server.FALLS_SILENT);
             String what = "The server read the " + length + "-byte message, sent back " + sent + " bytes and then"
                     + " nothing, with the connection open; the time-out was " + timeout.toMillis() + " ms. ";
             if (!outcome.finished) {
-                fail(what + "exchange() had not returned " + (timeout.toMillis() + STUCK_MILLIS) + " ms later"
-                        + outcome.where() + ". A read on a socket with no time-out waits for ever: give every read"
-                        + " the time-out with setSoTimeout before the first one.");
+                fail(what + "exchange() " + (outcome.waitingWithoutLimit ? "was reading with no time-out, after "
+                        + outcome.waitedMillis + " ms" : "had not returned " + (timeout.toMillis() + STUCK_MILLIS)
+                        + " ms later") + outcome.where() + ". A read on a socket with no time-out waits for ever: give"
+                        + " every read the time-out with setSoTimeout before the first one.");
             }
             if (!(outcome.thrown instanceof SocketTimeoutException)) {
                 fail(what + "exchange() " + (outcome.thrown == null ? "returned " + outcome.result.length + " bytes"
@@ -295,7 +297,7 @@ class EchoClientTest {
                         + " once, so a connection that is never made cannot be staged here.");
                 InetSocketAddress address = (InetSocketAddress) full.getLocalSocketAddress();
                 OptionalLong before = openDescriptors();
-                Outcome outcome = Outcome.of(address, message(random, 8), timeout, true);
+                Outcome outcome = Outcome.of(address, message(random, 8), timeout, Server.NEVER_ACCEPTS);
                 String what = "The server never accepted the connection; the time-out was " + timeout.toMillis()
                         + " ms. ";
                 if (outcome.connectTimeOutMillis > 0) {
@@ -306,7 +308,7 @@ class EchoClientTest {
                             + " every read.");
                 }
                 if (!outcome.finished) {
-                    fail(what + "exchange() " + (outcome.connectingWithoutLimit ? "was connecting with no time limit"
+                    fail(what + "exchange() " + (outcome.waitingWithoutLimit ? "was connecting with no time limit"
                             : "was still trying to connect " + (timeout.toMillis() + STUCK_MILLIS) + " ms later")
                             + outcome.where() + ". new Socket(host, port) waits as long as the system does, often"
                             + " minutes; make the socket with new Socket() and connect(server, millis).");
@@ -375,6 +377,16 @@ class EchoClientTest {
 
     // ---- the call, run where a hang can be seen ----
 
+    /** What the test's server does with the connection: what a call's wait may be judged by. */
+    private enum Server {
+        /** It plays its part and answers; nothing is judged before the limit. */
+        ANSWERS,
+        /** It never accepts: a connect with no time limit, or a longer one of its own, waits to its end. */
+        NEVER_ACCEPTS,
+        /** It falls silent, the echo unfinished, and keeps the connection open: a read with no time-out waits on. */
+        FALLS_SILENT
+    }
+
     /** How one call of exchange() ended: returned, threw, or was still running when the test gave up. */
     private static final class Outcome {
         byte[] result;
@@ -382,8 +394,13 @@ class EchoClientTest {
         boolean finished;
         long millis;
         StackTraceElement[] stack;
-        /** Whether the wait ended early, the call seen in a connect with no time limit. */
-        boolean connectingWithoutLimit;
+        /** How long the test waited for a call that had not returned. */
+        long waitedMillis;
+        /**
+         * Whether the wait ended early, the call seen in a connect or a read with no time limit that only the server
+         * could end, and the server will not.
+         */
+        boolean waitingWithoutLimit;
         /**
          * The time-out of the connect the wait ended early on, seen in the system's poll (PollWait), longer than
          * the exchange's time-out and {@link #LATE_MILLIS}; 0 if none.
@@ -392,17 +409,19 @@ class EchoClientTest {
 
         /** Calls exchange() on a daemon thread and waits for it up to its time-out and {@link #STUCK_MILLIS}. */
         static Outcome of(InetSocketAddress address, byte[] message, Duration timeout) throws InterruptedException {
-            return of(address, message, timeout, false);
+            return of(address, message, timeout, Server.ANSWERS);
         }
 
         /**
-         * As above; with {@code neverAccepted}, for a server that never accepts, the wait also ends once the call
-         * is seen twice, 50 ms apart, in a connect with no time limit: the system's own connect waits minutes.
+         * As above, knowing what the server will do. For a server that never accepts, the wait also ends once the
+         * call is seen twice, 50 ms apart, in a connect with no time limit: the system's own connect waits minutes.
          * It ends as well once the call is seen, alone, in a connect whose time-out (the poll it sleeps in) runs
          * past the exchange's time-out and {@link #LATE_MILLIS}: nothing answers, so that connect cannot end
-         * sooner, and the call comes back too late.
+         * sooner, and the call comes back too late. For a server that falls silent with the echo unfinished, it
+         * ends once the call is seen twice, 50 ms apart and alone, in a read with no time-out: only more bytes or
+         * the server's close could end that read, and neither comes before the call is late.
          */
-        static Outcome of(InetSocketAddress address, byte[] message, Duration timeout, boolean neverAccepted)
+        static Outcome of(InetSocketAddress address, byte[] message, Duration timeout, Server server)
                 throws InterruptedException {
             Outcome outcome = new Outcome();
             CountDownLatch done = new CountDownLatch(1);
@@ -426,29 +445,35 @@ class EchoClientTest {
             caller.setDaemon(true);
             caller.start();
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeout.toMillis() + STUCK_MILLIS);
-            long connectingSince = 0;
+            long endlessSince = 0;
             while (true) {
                 outcome.finished = done.await(5, TimeUnit.MILLISECONDS);
                 if (outcome.finished || System.nanoTime() >= deadline) {
                     break;
                 }
-                if (neverAccepted) {
+                if (server == Server.NEVER_ACCEPTS) {
                     outcome.connectTimeOutMillis = connectTimeOutTooLong(caller, task[0], timeout, before);
                     if (outcome.connectTimeOutMillis > 0) {
                         break;
                     }
                 }
-                if (!neverAccepted || !connectsWithoutLimit(caller.getStackTrace())) {
-                    connectingSince = 0;
-                } else if (connectingSince == 0) {
-                    connectingSince = System.nanoTime();
-                } else if (System.nanoTime() - connectingSince > TimeUnit.MILLISECONDS.toNanos(50)) {
-                    outcome.connectingWithoutLimit = true;
+                boolean endless = switch (server) {
+                    case NEVER_ACCEPTS -> connectsWithoutLimit(caller.getStackTrace());
+                    case FALLS_SILENT -> readsWithoutLimit(caller.getStackTrace()) && alone(caller, before);
+                    case ANSWERS -> false;
+                };
+                if (!endless) {
+                    endlessSince = 0;
+                } else if (endlessSince == 0) {
+                    endlessSince = System.nanoTime();
+                } else if (System.nanoTime() - endlessSince > TimeUnit.MILLISECONDS.toNanos(50)) {
+                    outcome.waitingWithoutLimit = true;
                     break;
                 }
             }
             if (!outcome.finished) {
                 outcome.stack = caller.getStackTrace();
+                outcome.waitedMillis = (System.nanoTime() - start) / 1_000_000;
             }
             return outcome;
         }
@@ -469,9 +494,13 @@ class EchoClientTest {
                     || PollWait.of(task).map(PollWait::timeoutMillis).orElse(0) != millis) {
                 return 0;
             }
-            boolean alone = Thread.getAllStackTraces().keySet().stream().allMatch(t -> t == caller
+            return alone(caller, before) ? millis : 0;
+        }
+
+        /** Whether no thread but the JVM's own has started since the call: none that could close the socket sooner. */
+        private static boolean alone(Thread caller, Set<Thread> before) {
+            return Thread.getAllStackTraces().keySet().stream().allMatch(t -> t == caller
                     || before.contains(t) || !t.isAlive() || inTheSystemGroup(t));
-            return alone ? millis : 0;
         }
 
         /** The JVM's own threads (an attach listener, say) are in the "system" group; read once, it may be gone. */
@@ -487,6 +516,18 @@ class EchoClientTest {
         private static boolean connectsWithoutLimit(StackTraceElement[] stack) {
             return stack.length > 0 && stack[0].getMethodName().equals("connect0")
                     && Stream.of(stack).noneMatch(f -> f.getMethodName().equals("timedFinishConnect"));
+        }
+
+        /**
+         * Whether a stack is in a socket's read with no time-out: the system's read itself, or the poll with no
+         * time-out the JDK's socket waits in once the socket is non-blocking (NioSocketImpl.implRead with no
+         * timedRead), rather than the timed poll that setSoTimeout makes.
+         */
+        private static boolean readsWithoutLimit(StackTraceElement[] stack) {
+            return stack.length > 0 && (stack[0].getMethodName().equals("read0") || stack[0].getMethodName().equals("poll"))
+                    && Stream.of(stack).anyMatch(f -> f.getMethodName().equals("implRead")
+                    && f.getClassName().equals("sun.nio.ch.NioSocketImpl"))
+                    && Stream.of(stack).noneMatch(f -> f.getMethodName().equals("timedRead"));
         }
 
         /** Fails unless the call returned a non-null array within {@code limit} and a margin. */
@@ -621,10 +662,19 @@ class EchoClientTest {
 
         /**
          * Fails unless the client closed its socket within {@link #CLOSE_WAIT_MILLIS}. Called once exchange()
-         * has ended.
+         * has ended; where the kernel shows the client's end still ESTABLISHED then, it fails at once, since a
+         * close() inside the call would have moved it on before the call returned (TcpState).
          */
         void assertClientClosed(String afterWhat) throws InterruptedException {
             exchangeOver.countDown();
+            Socket socket = accepted;
+            boolean stillOpen = socket != null && TcpState.of(socket.getPort(), socket.getLocalPort())
+                    .filter(TcpState.ESTABLISHED::equals).isPresent();
+            if (stillOpen) {
+                fail(afterWhat + "and once it had returned, the kernel still showed the client's end of the connection"
+                        + " open both ways (ESTABLISHED): the client's socket was not closed. Close it on every way out,"
+                        + " with try-with-resources.");
+            }
             if (!clientClosed.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 fail(afterWhat + "and " + CLOSE_WAIT_MILLIS + " ms later the server still saw the connection open:"
                         + " the client's socket was not closed. Close it on every way out, with try-with-resources.");
