@@ -184,17 +184,22 @@ final class ChatClients implements AutoCloseable {
 
     /**
      * As {@link #pump(BooleanSupplier, Duration)}, but gives up as soon as no client has received a byte for
-     * {@code still}: a server that has stopped forwarding is told in that time, not the whole limit.
+     * {@code still}: a server that has stopped forwarding is told in that time, not the whole limit. A server
+     * seen spinning on a write meanwhile ({@link WriteSpin}) fails the test at once.
      */
     boolean pump(BooleanSupplier done, Duration still, Duration limit) throws IOException {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
         long received = receivedByAll();
         long lastByte = start;
+        WriteSpin spin = new WriteSpin(loop);
         while (!done.getAsBoolean()) {
             loop.assertServing();
             long now = System.nanoTime();
             long receivedNow = receivedByAll();
+            if (spin.seen(receivedNow != received)) {
+                fail(spin.describe());
+            }
             if (receivedNow != received) {
                 received = receivedNow;
                 lastByte = now;

@@ -281,7 +281,7 @@ final class LoopUnderTest implements AutoCloseable {
      * ({@code voluntary_ctxt_switches}): a thread waiting in select() with nothing ready sleeps once and does
      * not count up; one that wakes on a time-out counts one more each time.
      */
-    private OptionalLong wakes() {
+    OptionalLong wakes() {
         String task = nativeTask;
         if (task == null) {
             return OptionalLong.empty();
