@@ -3,7 +3,9 @@ package dev.tutor.exercises.selectors;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tutor.runtime.net.QuickAcks;
+import dev.tutor.runtime.net.TcpQueues;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -90,7 +93,12 @@ final class ChatClients implements AutoCloseable {
         }
     }
 
+    /** How long no client may receive a byte before a wait asks whether anything still could arrive. */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final LoopUnderTest loop;
+    /** How long the last wait for lines lasted when it ended because nothing could arrive; -1 if it did not. */
+    private long nothingCouldArriveAfterMillis = -1;
     private final Random random;
     private final Selector selector;
     private final List<Client> clients = new ArrayList<>();
@@ -127,10 +135,11 @@ final class ChatClients implements AutoCloseable {
         clients.add(client);
         String hello = "hello from client " + client.id + "\n";
         send(client, List.of(hello), Pieces.WHOLE);
-        if (!pump(() -> before.stream().allMatch(c -> c.received(hello)) && client.sendingDone(), limit)) {
+        if (!pumpWhileAnythingCanArrive(() -> before.stream().allMatch(c -> c.received(hello)) && client.sendingDone(),
+                limit)) {
             List<Client> missing = before.stream().filter(c -> !c.received(hello)).toList();
-            fail(client + " joined and sent \"" + hello.strip() + "\", and within " + limit.toMillis() + " ms "
-                    + missing + " of the " + before.size() + " clients already connected did not receive it."
+            fail(client + " joined and sent \"" + hello.strip() + "\", and " + missing + " of the " + before.size()
+                    + " clients already connected did not receive it " + waited(limit) + "."
                     + (before.size() == 1 ? " Is each accepted channel registered for OP_READ, and is every line"
                     + " written to every other client?" : ""));
         }
@@ -188,10 +197,36 @@ final class ChatClients implements AutoCloseable {
      * seen spinning on a write meanwhile ({@link WriteSpin}) fails the test at once.
      */
     boolean pump(BooleanSupplier done, Duration still, Duration limit) throws IOException {
+        return pump(done, still, limit, false);
+    }
+
+    /**
+     * As {@link #pump(BooleanSupplier, Duration)}, but ends, false, as soon as nothing can arrive any more
+     * ({@link #nothingCanArrive()}): a wait for lines the server will never send ends when that is seen, not at
+     * the limit. {@link #waited(Duration)} then says so.
+     */
+    boolean pumpWhileAnythingCanArrive(BooleanSupplier done, Duration limit) throws IOException {
+        return pump(done, limit, limit, true);
+    }
+
+    /**
+     * How long the last wait for lines lasted, for a message: "within 2000 ms" at its limit, or when it ended
+     * because nothing more could arrive.
+     */
+    String waited(Duration limit) {
+        return nothingCouldArriveAfterMillis < 0 ? "within " + limit.toMillis() + " ms"
+                : "by the time the server's loop had gone to sleep in select() with nothing left to do, "
+                + nothingCouldArriveAfterMillis + " ms on, no byte on its way to any client";
+    }
+
+    private boolean pump(BooleanSupplier done, Duration still, Duration limit, boolean whileAnythingCanArrive)
+            throws IOException {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
         long received = receivedByAll();
         long lastByte = start;
+        long lastArrivalLook = start;
+        nothingCouldArriveAfterMillis = -1;
         WriteSpin spin = new WriteSpin(loop);
         while (!done.getAsBoolean()) {
             loop.assertServing();
@@ -206,6 +241,13 @@ final class ChatClients implements AutoCloseable {
             }
             if (now > deadline || now - lastByte > still.toNanos()) {
                 return false;
+            }
+            if (whileAnythingCanArrive && now - lastByte >= QUIET_NANOS && now - lastArrivalLook >= QUIET_NANOS) {
+                lastArrivalLook = now;
+                if (nothingCanArrive()) {
+                    nothingCouldArriveAfterMillis = (System.nanoTime() - start) / 1_000_000;
+                    return false;
+                }
             }
             List<Client> order = new ArrayList<>(clients);
             Collections.shuffle(order, random);
@@ -228,6 +270,29 @@ final class ChatClients implements AutoCloseable {
                 }
             }
             selector.selectedKeys().clear();
+        }
+        return true;
+    }
+
+    /**
+     * Whether no byte can reach a client any more: no client has anything left to send, the thread running
+     * serve() is asleep, steadily, in a select() with no time-out (which only a client could end), and the kernel
+     * then holds no byte of any open client's connection, at either end, so none is on its way. Where Linux does
+     * not show it, false.
+     */
+    private boolean nothingCanArrive() throws IOException {
+        if (!TcpQueues.available() || clients.stream().anyMatch(c -> !c.toSend.isEmpty()) || !loop.asleepForGood()) {
+            return false;
+        }
+        int serverPort = loop.address().getPort();
+        for (Client client : clients) {
+            if (!client.channel.isOpen()) {
+                continue;
+            }
+            int port = ((InetSocketAddress) client.channel.getLocalAddress()).getPort();
+            if (TcpQueues.between(port, serverPort).map(TcpQueues.Connection::inKernel).orElse(-1L) != 0) {
+                return false;
+            }
         }
         return true;
     }

@@ -780,10 +780,10 @@ class ChatServerTest {
     private void awaitEveryoneElse(Client sender, String line, List<Client> clients, Duration limit)
             throws IOException {
         List<Client> others = clients.stream().filter(c -> c != sender).toList();
-        if (!room.pump(() -> others.stream().allMatch(c -> c.received(line)), limit)) {
+        if (!room.pumpWhileAnythingCanArrive(() -> others.stream().allMatch(c -> c.received(line)), limit)) {
             List<Client> missing = others.stream().filter(c -> !c.received(line)).toList();
-            fail(sender + " sent \"" + ChatClients.shorten(line) + "\" and within " + limit.toMillis() + " ms "
-                    + missing + " of the other " + others.size() + " clients had not received it"
+            fail(sender + " sent \"" + ChatClients.shorten(line) + "\" and " + missing + " of the other "
+                    + others.size() + " clients had not received it " + room.waited(limit)
                     + (missing.get(0).partial.isEmpty() ? "." : "; " + missing.get(0) + " had received the"
                     + " start of a line, \"" + ChatClients.shorten(missing.get(0).partial.toString()) + "\"."));
         }

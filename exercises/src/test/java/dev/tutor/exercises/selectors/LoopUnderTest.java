@@ -277,6 +277,14 @@ final class LoopUnderTest implements AutoCloseable {
     }
 
     /**
+     * Whether the serving thread is asleep, steadily, in a select() with no time-out ({@link #steadyWait()}):
+     * only a channel becoming ready or wakeup() can end that wait. False where Linux does not show it.
+     */
+    boolean asleepForGood() {
+        return steadyWait().filter(EpollWait::withoutTimeOut).isPresent();
+    }
+
+    /**
      * How many times the serving thread has gone to sleep in the kernel since it began, where Linux says
      * ({@code voluntary_ctxt_switches}): a thread waiting in select() with nothing ready sleeps once and does
      * not count up; one that wakes on a time-out counts one more each time.
@@ -543,7 +551,7 @@ final class LoopUnderTest implements AutoCloseable {
         long deadline = System.nanoTime() + limit.toNanos();
         try {
             while (!ended.await(5, TimeUnit.MILLISECONDS)) {
-                if (steadyWait().filter(EpollWait::withoutTimeOut).isPresent()) {
+                if (asleepForGood()) {
                     return Optional.of("went on to wait in select(), which nothing would wake");
                 }
                 if (System.nanoTime() > deadline) {
