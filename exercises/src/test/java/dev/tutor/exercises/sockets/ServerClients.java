@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The clients {@link ThreadPerClientServerTest} drives by hand, beside the chaos client: each connects with a
@@ -20,6 +21,8 @@ import java.util.Random;
 final class ServerClients {
     /** How long a client waits for an echo in the tests' own exchanges. */
     static final int ECHO_WAIT_MILLIS = 1_000;
+    /** How long one slice of a watched read lasts before the test looks at the server again. */
+    private static final int LOOK_EVERY_MILLIS = 20;
 
     private ServerClients() {
     }
@@ -49,13 +52,43 @@ final class ServerClients {
 
     /** Sends {@code message} on {@code client} and fails unless the same bytes come back. */
     static void exchange(Socket client, byte[] message, String who) throws IOException {
+        exchange(client, message, who, null);
+    }
+
+    /**
+     * As {@link #exchange(Socket, byte[], String)}, watching {@code server} meanwhile: it fails as soon as the
+     * server is seen unable to send anything until a client acts ({@link StuckServer#blockedForGood()}), since the
+     * echo then never comes, rather than after {@link #ECHO_WAIT_MILLIS}.
+     */
+    static void exchange(Socket client, byte[] message, String who, StuckServer server) throws IOException {
         client.getOutputStream().write(message);
         byte[] echo = new byte[message.length];
         int got = 0;
+        int timeout = client.getSoTimeout();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ECHO_WAIT_MILLIS);
         try {
             InputStream in = client.getInputStream();
+            if (server != null) {
+                client.setSoTimeout(LOOK_EVERY_MILLIS); // reads in slices, with a look at the server between them
+            }
             while (got < echo.length) {
-                int n = in.read(echo, got, echo.length - got);
+                int n;
+                try {
+                    n = in.read(echo, got, echo.length - got);
+                } catch (SocketTimeoutException slice) {
+                    if (server == null || System.nanoTime() > deadline) {
+                        throw slice;
+                    }
+                    if (server.blockedForGood()) {
+                        fail(who + " sent " + message.length + " bytes and got " + got + " of them back, and never"
+                                + " would: every thread of the server was blocked in accept(), read() or write() with"
+                                + " no time-out, which only another client could end, and the other clients did"
+                                + " nothing. These were the server's threads: " + String.join("; ",
+                                ServerThreads.describe(server.threads())) + ". Each client needs a thread of its"
+                                + " own, started as soon as it is accepted.");
+                    }
+                    continue;
+                }
                 if (n == -1) {
                     fail(who + " sent " + message.length + " bytes and the server ended the stream after " + got
                             + " of them came back.");
@@ -65,6 +98,8 @@ final class ServerClients {
         } catch (SocketTimeoutException e) {
             fail(who + " sent " + message.length + " bytes and got " + got + " of them back within "
                     + ECHO_WAIT_MILLIS + " ms.");
+        } finally {
+            client.setSoTimeout(timeout);
         }
         assertEquals(new String(message), new String(echo), who + " got back other bytes than it sent.");
     }

@@ -110,13 +110,13 @@ final class ServerThreads {
 
     /**
      * As {@link #closeWithin(ThreadPerClientServer, long, List)}, for the server's threads as they are when
-     * close() returns (those not in {@code before}), and giving up as soon as close() is seen {@link StuckClose
+     * close() returns (those not in {@code before}), and giving up as soon as close() is seen {@link StuckServer
      * stuck for good}: then it has not returned after the time it was watched.
      */
     static Closing closeUnlessStuck(ThreadPerClientServer server, long millis, Set<Thread> before)
             throws InterruptedException {
         return closeWithin(ThreadPerClientServer::close, server, millis, () -> serverThreads(before),
-                new StuckClose(before)::seen);
+                new StuckServer(before)::closeStuck);
     }
 
     /**
@@ -266,7 +266,7 @@ final class ServerThreads {
         }
         hold.letGo();
         return awaitUnlessForEver(closer, System.nanoTime(), millis, () -> serverThreads(before),
-                new StuckClose(before)::seen);
+                new StuckServer(before)::closeStuck);
     }
 
     /**

@@ -180,7 +180,7 @@ class ThreadPerClientServerTest {
                 exchange(first, letters(random, 'a', 16 + random.nextInt(85)), "Client 1 of 2");
                 List<String> heldFirst = sharedArraysHolding(server, 'a');
                 exchange(second, letters(random, 'A', 16 + random.nextInt(85)), "Client 2 of 2, which connected"
-                        + " while client 1 stayed connected and idle,");
+                        + " while client 1 stayed connected and idle,", new StuckServer(running.before()));
                 List<String> heldBoth = sharedArraysHolding(server, 'A').stream().filter(heldFirst::contains)
                         .toList();
                 if (!heldBoth.isEmpty()) {
@@ -872,9 +872,11 @@ class ThreadPerClientServerTest {
      * A server for a test of hint 1 or 2, closed at its end without judging close(): a close() that threw
      * or hung there would offer those tests' hints for a mistake that hint 3 is about.
      */
-    private record EchoOnly(ThreadPerClientServer server) implements AutoCloseable {
+    /** A server that only echoes, and the threads alive before it started: the server's are the others. */
+    private record EchoOnly(ThreadPerClientServer server, Set<Thread> before) implements AutoCloseable {
         static EchoOnly start() throws IOException {
-            return new EchoOnly(ThreadPerClientServer.start());
+            Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+            return new EchoOnly(ThreadPerClientServer.start(), before);
         }
 
         @Override

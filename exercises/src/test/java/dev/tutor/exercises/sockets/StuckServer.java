@@ -1,24 +1,27 @@
 package dev.tutor.exercises.sockets;
 
 import dev.tutor.exercises.support.Standstill;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Tells when a close() of {@link ThreadPerClientServer} can never return, so that the test need not wait out
- * its limit: the closing thread waits with no time limit (in join(), say), and every thread of the server is
- * blocked in a socket's accept(), read() or write() that has no time-out, none of them using any CPU, and all
- * of it stays so for {@link Standstill#STEADY_MILLIS}. Such a wait ends only when a client connects, sends, reads or
- * leaves, or when another thread closes the socket: the test's clients stay as they are while close() runs,
- * and no thread of the server is left running to close anything. A thread that any other state holds (a
- * sleep, a wait with a time limit, a virtual thread, code running) keeps the test waiting, as before.
+ * Tells when a {@link ThreadPerClientServer} can do nothing more until a client acts, so that the test need not
+ * wait out its limit: every thread of the server is blocked in a socket's accept(), read() or write() that has no
+ * time-out, none of them using any CPU, and all of it stays so for {@link Standstill#STEADY_MILLIS}. Such a wait
+ * ends only when a client connects, sends, reads or leaves, or when another thread closes the socket. Two tests
+ * use it: a close() that waits with no time limit (in join(), say) while the test's clients stay as they are can
+ * never return; and a client whose bytes the server has not echoed will never get them, since a server thread
+ * that could serve it would not be blocked (its bytes wait to be read, or its connection to be accepted). A
+ * thread that any other state holds (a sleep, a wait with a time limit, a virtual thread, code running) keeps
+ * the test waiting, as before.
  *
  * <p>The blocking calls are recognised by their stacks (seen on JDK 17 and 25): a platform thread's accept(),
  * read() and write() with no time-out block in the system call itself (Net.accept, SocketDispatcher.read0,
  * write0) below NioSocketImpl, while one with a time-out waits in Net.poll under NioSocketImpl's timedAccept
  * or timedRead. Not a test itself.
  */
-final class StuckClose {
+final class StuckServer {
     /** The native methods a blocking accept(), read() and write() of a socket end in. */
     private static final Set<String> BLOCKING_CALLS = Set.of("accept", "read0", "write0");
 
@@ -26,31 +29,44 @@ final class StuckClose {
     private final Standstill standstill = new Standstill(ThreadPerClientServer.class);
 
     /** Watches the server whose threads are the ones not alive in {@code before}. */
-    StuckClose(Set<Thread> before) {
+    StuckServer(Set<Thread> before) {
         this.before = before;
     }
 
     /** Whether {@code closer}, the thread in close(), has been seen stuck for good; asked again and again. */
-    boolean seen(Thread closer) {
+    boolean closeStuck(Thread closer) {
         return standstill.seen(() -> look(closer));
     }
 
     /**
-     * The CPU time of each thread that belongs to the server, if the closer waits with no time limit and each
-     * of them is blocked in a socket with no time-out; null if not. A thread belongs to the server if it was
-     * not alive before the server started, or if it runs the server's code (a pool's thread from an earlier
-     * test may).
+     * Whether the server has been seen unable to do anything until a client acts, with no close() running;
+     * asked again and again.
+     */
+    boolean blockedForGood() {
+        return standstill.seen(() -> look(null));
+    }
+
+    /** The threads of the server alive now, for a message. */
+    List<Thread> threads() {
+        return ServerThreads.serverThreads(before);
+    }
+
+    /**
+     * The CPU time of each thread that belongs to the server, if the closer (where there is one) waits with no
+     * time limit and each of them is blocked in a socket with no time-out; null if not. A thread belongs to the
+     * server if it was not alive before the server started, or if it runs the server's code (a pool's thread from
+     * an earlier test may).
      */
     private Map<Thread, Long> look(Thread closer) {
-        if (closer.getState() != Thread.State.WAITING) {
+        if (closer != null && closer.getState() != Thread.State.WAITING) {
             return null;
         }
         Set<Thread> started = Set.copyOf(ServerThreads.serverThreads(before));
         Map<Thread, Long> times = Standstill.cpuTimesIfAll((t, stack) -> t != closer
                 && (started.contains(t) || Standstill.runs(ThreadPerClientServer.class, stack)),
-                StuckClose::blockedInASocketWithoutTimeOut);
+                StuckServer::blockedInASocketWithoutTimeOut);
         // Read again after the threads: a close() that moved on meanwhile may be waiting for something else.
-        return times != null && closer.getState() == Thread.State.WAITING ? times : null;
+        return times != null && (closer == null || closer.getState() == Thread.State.WAITING) ? times : null;
     }
 
     /**
