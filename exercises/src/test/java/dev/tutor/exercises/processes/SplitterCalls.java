@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.ScriptedWorker.Folder;
 import dev.tutor.exercises.support.Standstill;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -93,7 +97,13 @@ final class SplitterCalls {
      */
     static Run call(long limit, int workers, Folder folder, List<String> command, String failing,
             BlockedWriters watch, boolean allAtOnce) throws InterruptedException {
+        AtomicReference<String> callerTask = new AtomicReference<>("");
         FutureTask<Run> task = new FutureTask<>(() -> {
+            try {
+                callerTask.set(Files.readSymbolicLink(Path.of("/proc/thread-self")).toString());
+            } catch (IOException | RuntimeException notLinux) {
+                // then its system calls are not read
+            }
             Result result = null;
             Throwable thrown = null;
             try {
@@ -156,7 +166,8 @@ final class SplitterCalls {
             }
             if (watch != null && now - lookedAt >= TimeUnit.MILLISECONDS.toNanos(50)) {
                 lookedAt = now;
-                if (watch.look(folder.arrived().keySet()).isPresent()) {
+                if (watch.look(folder.arrived().keySet(), caller, callerTask.get(),
+                        noOtherThreadOfTheLearner(caller, before)).isPresent()) {
                     return null;
                 }
             }
