@@ -1,5 +1,6 @@
 package dev.tutor.exercises.processes;
 
+import dev.tutor.runtime.net.ReadWait;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,6 @@ final class BlockedWriters {
     static final long STUCK_MS = 1_000;
     /** How long every worker must sit so while the caller can read none of their pipes. */
     static final long ALL_STUCK_MS = 100;
-    /** The number of read(2) on x86-64, the only system-call table this knows. */
-    private static final String READ = "0";
 
     private record Seen(long written, long sinceNanos, String pipe) {
     }
@@ -35,17 +34,10 @@ final class BlockedWriters {
 
     /**
      * Looks at {@code pids} once; returns a description of one stuck for {@link #STUCK_MS}, if any. A pipe this
-     * JVM's own standard error shares is read by the tutor, and never counts.
-     */
-    Optional<String> look(Collection<Long> pids) {
-        return look(pids, null, "", false);
-    }
-
-    /**
-     * As {@link #look(Collection)}; also finds every worker of {@code pids} that is alive stuck so for {@link
-     * #ALL_STUCK_MS} while {@code caller} (whose {@code /proc} task is {@code callerTask}), {@code alone} of the
-     * learner's threads, waits for a worker to end or reads a pipe that is none of theirs: nobody can then read
-     * those pipes, so no worker will ever answer.
+     * JVM's own standard error shares is read by the tutor, and never counts. It also finds every worker of
+     * {@code pids} that is alive stuck so for {@link #ALL_STUCK_MS} while {@code caller} (whose {@code /proc} task
+     * is {@code callerTask}), {@code alone} of the learner's threads, waits for a worker to end or reads a pipe that
+     * is none of theirs: nobody can then read those pipes, so no worker will ever answer.
      */
     Optional<String> look(Collection<Long> pids, Thread caller, String callerTask, boolean alone) {
         long now = System.nanoTime();
@@ -71,7 +63,7 @@ final class BlockedWriters {
                 stuck.put(pid, seen);
             }
         }
-        if (caller != null && alone && !stuck.isEmpty() && stuck.size() == alive(pids)
+        if (alone && !stuck.isEmpty() && stuck.size() == alive(pids)
                 && stuck.values().stream().allMatch(seen -> now - seen.sinceNanos() >= ALL_STUCK_MS * 1_000_000)) {
             Optional<String> elsewhere = waitsElsewhere(caller, callerTask, stuck.values().stream().map(Seen::pipe)
                     .toList());
@@ -100,21 +92,12 @@ final class BlockedWriters {
                 -> f.getClassName().startsWith("java.lang.Process") && f.getMethodName().equals("waitFor"))) {
             return Optional.of("was waiting for a worker to end");
         }
-        if (task.isEmpty() || !"amd64".equals(System.getProperty("os.arch")) || !SplitterCalls.readsAPipe(stack)) {
+        if (task.isEmpty() || !SplitterCalls.readsAPipe(stack)) {
             return Optional.empty();
         }
-        String[] call = read(Path.of("/proc", task, "syscall")).strip().split(" ");
-        if (call.length < 2 || !call[0].equals(READ)) {
-            return Optional.empty();
-        }
-        try {
-            long fd = Long.decode(call[1]);
-            Optional<String> pipe = link(Path.of("/proc/self/fd", Long.toString(fd)));
-            return pipe.filter(p -> p.startsWith("pipe:") && !pipes.contains(p))
-                    .map(p -> "was reading another pipe (" + p + ", a worker's standard output)");
-        } catch (NumberFormatException unreadable) {
-            return Optional.empty();
-        }
+        return ReadWait.of(task).flatMap(read -> link(Path.of("/proc/self/fd", Integer.toString(read.fd()))))
+                .filter(p -> p.startsWith("pipe:") && !pipes.contains(p))
+                .map(p -> "was reading another pipe (" + p + ", a worker's standard output)");
     }
 
     /** What {@link #look} last found stuck, if anything. */

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.ScriptedWorker.Folder;
 import dev.tutor.exercises.support.Standstill;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.tutor.runtime.net.NativeTask;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,11 +97,7 @@ final class SplitterCalls {
             BlockedWriters watch, boolean allAtOnce) throws InterruptedException {
         AtomicReference<String> callerTask = new AtomicReference<>("");
         FutureTask<Run> task = new FutureTask<>(() -> {
-            try {
-                callerTask.set(Files.readSymbolicLink(Path.of("/proc/thread-self")).toString());
-            } catch (IOException | RuntimeException notLinux) {
-                // then its system calls are not read
-            }
+            callerTask.set(NativeTask.current().orElse("")); // empty: its system calls are not read
             Result result = null;
             Throwable thrown = null;
             try {

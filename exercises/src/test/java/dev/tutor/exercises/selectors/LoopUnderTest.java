@@ -6,6 +6,7 @@ import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.runtime.net.EpollInterest;
 import dev.tutor.runtime.net.EpollWait;
 import dev.tutor.runtime.net.EpollWatch;
+import dev.tutor.runtime.net.NativeTask;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -111,11 +112,7 @@ final class LoopUnderTest implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            nativeTask = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString(); // "PID/task/TID"
-        } catch (IOException | RuntimeException notLinux) {
-            nativeTask = null;
-        }
+        nativeTask = NativeTask.current().orElse(null);
         try {
             server.serve();
         } catch (Throwable t) {
