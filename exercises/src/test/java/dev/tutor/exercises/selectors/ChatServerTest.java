@@ -14,9 +14,7 @@ import dev.tutor.runtime.net.EpollWatch;
 import dev.tutor.runtime.net.QuickAcks;
 import dev.tutor.runtime.net.TcpQueues;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +73,8 @@ class ChatServerTest {
 
     private LoopUnderTest loop;
     private ChatClients room;
+    /** The learner's server that {@link #loop} runs. */
+    private ChatServer server;
 
     @AfterEach
     void stopTheServer() throws IOException {
@@ -182,6 +182,7 @@ class ChatServerTest {
         String after = "after the long line\n";
         room.send(other, List.of(after), Pieces.WHOLE);
         awaitEveryoneElse(other, after, List.of(other, clients.get(2)), LINE_LIMIT);
+        assertGoneClientsForgotten(sender + " was disconnected for its long line");
     }
 
     @Test
@@ -222,6 +223,7 @@ class ChatServerTest {
             loop.assertIdle("one client gone by a reset after half a line, the rest silent");
         }
         checkTheRoomGoesOn(random, clients.subList(2, clients.size()));
+        assertGoneClientsForgotten(leaving + " closed its side and " + resetting + " reset its connection");
     }
 
     @Test
@@ -369,6 +371,8 @@ class ChatServerTest {
                 + " to read, it got " + held / 1024 + " KiB and then nothing for " + LINE_LIMIT.toMillis() + " ms:"
                 + " neither the end of its stream nor more lines. A client whose queue would grow past QUEUE_LIMIT"
                 + " is disconnected: close its channel.");
+        assertGoneClientsForgotten(stalled + " was disconnected with its queue full"
+                + (quitterGone ? " and " + quitter + " reset its connection" : ""));
     }
 
     /**
@@ -704,24 +708,8 @@ class ChatServerTest {
             fail("serve() returned after stop(), but " + open + " still had open connections 500 ms later: close"
                     + " every client's channel on the way out.");
         }
-        loop.selectorStillOpen().ifPresent(open -> check(!open, "serve() returned after stop(), but the"
-                + " selector is still open (its epoll descriptor is still in the process). Close it on the way"
-                + " out, in a finally block, so it is closed whichever way serve() ends."));
-        try (ServerSocketChannel again = ServerSocketChannel.open()) {
-            again.bind(address);
-        } catch (BindException inUse) {
-            fail("serve() returned after stop(), but port " + address.getPort() + " is still taken: the listening"
-                    + " channel was not closed.");
-        }
-        ChatServer early = new ChatServer();
-        early.stop();
-        early.stop();
-        LoopUnderTest second = LoopUnderTest.start("ChatServer", () -> adapt(early));
-        try {
-            second.stopAndAwait(Duration.ofSeconds(1));
-        } finally {
-            second.close();
-        }
+        loop.assertClosedOnTheWayOut(address);
+        LoopUnderTest.assertAnEarlyStopIsKept("ChatServer", () -> adapt(new ChatServer()));
     }
 
     @Test
@@ -741,7 +729,7 @@ class ChatServerTest {
     // ---- helpers ----
 
     private void start(Random random) throws IOException {
-        loop = LoopUnderTest.start("ChatServer", () -> adapt(new ChatServer()));
+        loop = LoopUnderTest.start("ChatServer", () -> adapt(server = new ChatServer()));
         room = new ChatClients(loop, random);
     }
 
@@ -790,6 +778,20 @@ class ChatServerTest {
     }
 
     /** After someone left: a line from each remaining client still reaches the others, unchanged. */
+    /**
+     * Once the server has nothing left to do, fails if it still holds the closed channel of a client that has
+     * gone: a client closed but left in the collection of members stays there as long as the server runs.
+     */
+    private void assertGoneClientsForgotten(String what) {
+        loop.assertIdle("the clients that are left silent after " + what);
+        List<String> held = HeldChannels.closedIn(server);
+        check(held.isEmpty(), () -> what + "; with nothing left to do, the server still holds " + held.size()
+                + " closed client channel" + (held.size() == 1 ? "" : "s") + ": " + String.join(", ", held)
+                + ". When a client goes, take it out of the collection of members as well as closing its channel;"
+                + " otherwise every client that ever left stays there, and every line after is queued for it"
+                + " too.");
+    }
+
     private void checkTheRoomGoesOn(Random random, List<Client> remaining) throws IOException {
         for (Client sender : remaining) {
             String line = "still here, " + sender + ": " + words(random, 2) + "\n";

@@ -12,11 +12,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -536,6 +538,41 @@ final class LoopUnderTest implements AutoCloseable {
         if (thrown != null) {
             fail("stop() was called before serve() started, and serve() threw " + thrown + where(thrown)
                     + " instead of returning.");
+        }
+    }
+
+    /**
+     * Once serve() has ended after stop(): fails if the selector is still open or the listening channel still
+     * holds {@code address}'s port.
+     */
+    void assertClosedOnTheWayOut(InetSocketAddress address) throws IOException {
+        selectorStillOpen().ifPresent(open -> check(!open, "serve() returned after stop(), but the selector is still"
+                + " open (its epoll descriptor is still in the process). Close it on the way out, in a finally"
+                + " block, so it is closed whichever way serve() ends."));
+        try (ServerSocketChannel again = ServerSocketChannel.open()) {
+            again.bind(address);
+        } catch (BindException inUse) {
+            fail("serve() returned after stop(), but port " + address.getPort() + " is still taken: the listening"
+                    + " channel was not closed.");
+        }
+    }
+
+    /**
+     * Makes a server, calls its stop() twice before serve() starts, and fails unless serve() then returns by
+     * itself within a second: no stop() comes after serve() has started, so a stop() that serve() forgets on
+     * entry (a flag it resets) shows every time.
+     */
+    static void assertAnEarlyStopIsKept(String name, Maker maker) throws IOException {
+        LoopUnderTest early = start(name, () -> {
+            Server server = maker.make();
+            server.stop();
+            server.stop();
+            return server;
+        });
+        try {
+            early.awaitEndAfterEarlyStop(Duration.ofSeconds(1));
+        } finally {
+            early.close();
         }
     }
 

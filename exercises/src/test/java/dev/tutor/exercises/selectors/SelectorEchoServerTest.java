@@ -15,7 +15,6 @@ import dev.tutor.runtime.net.EpollWatch;
 import dev.tutor.runtime.net.OpenSockets;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -24,7 +23,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -461,27 +459,9 @@ class SelectorEchoServerTest {
                 client.close();
             }
         }
-        loop.selectorStillOpen().ifPresent(open -> check(!open, "serve() returned after stop(), but the"
-                + " selector is still open (its epoll descriptor is still in the process). Close it on the way"
-                + " out, in a finally block, so it is closed whichever way serve() ends."));
-        try (ServerSocketChannel again = ServerSocketChannel.open()) {
-            again.bind(address);
-        } catch (BindException inUse) {
-            fail("serve() returned after stop(), but port " + address.getPort() + " is still taken: the listening"
-                    + " channel was not closed.");
-        }
-
+        loop.assertClosedOnTheWayOut(address);
         // stop() before serve() even started: serve() has nothing to do and returns at once.
-        SelectorEchoServer early = new SelectorEchoServer();
-        early.stop();
-        early.stop();
-        LoopUnderTest second = LoopUnderTest.start("SelectorEchoServer", () -> adapt(early));
-        try {
-            // No stop() after serve() has started: a stop() that serve() forgets on entry must show.
-            second.awaitEndAfterEarlyStop(Duration.ofSeconds(1));
-        } finally {
-            second.close();
-        }
+        LoopUnderTest.assertAnEarlyStopIsKept("SelectorEchoServer", () -> adapt(new SelectorEchoServer()));
     }
 
     @Test

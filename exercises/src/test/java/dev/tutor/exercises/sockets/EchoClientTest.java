@@ -2,6 +2,7 @@ package dev.tutor.exercises.sockets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -370,6 +371,9 @@ class EchoClientTest {
             }
             assertTrue(outcome.thrown instanceof IOException, what + "exchange() threw " + named(outcome.thrown)
                     + ", which is not an IOException: let the read's own exception through.");
+            assertFalse(outcome.thrown instanceof EOFException, what + "exchange() threw " + named(outcome.thrown)
+                    + ", which says the server ended the stream. A reset is not an end of stream: EOFException is"
+                    + " for a read that returns -1; let the read's own exception (a SocketException) through.");
         }
         assertNoDescriptorLeft(before, "After a reset the server was closed and exchange() threw");
     }

@@ -22,6 +22,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -73,6 +74,8 @@ final class AnswerRig implements AutoCloseable {
     private static final AtomicInteger BAD_CODES = new AtomicInteger();
     private static final long WAIT_NOTICED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int TURNS_WITHOUT_WAITING = 20_000;
+    /** How many characters in a row of another fetch's answer show that answers were mixed. */
+    private static final int MIXED_RUN = 20;
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz     \n\u00e9\u00f8\u00df\u03bb\u20ac";
 
     private final Random random;
@@ -91,6 +94,7 @@ final class AnswerRig implements AutoCloseable {
 
     // a run
     private WatchedLoop watched;
+    private List<URI> given = List.of();
     private int count;
     private int limit;
     private Future<List<Result>> all;
@@ -198,6 +202,7 @@ final class AnswerRig implements AutoCloseable {
 
     /** Calls fetchAll and runs the loop until its future is done, or the test stops it. */
     Run run(List<URI> uris, int limitGiven) {
+        given = uris;
         count = uris.size();
         limit = limitGiven;
         watched = new WatchedLoop(loop, limitGiven);
@@ -290,8 +295,9 @@ final class AnswerRig implements AutoCloseable {
         if (fetches.size() < count && inFlight < limit) {
             problem("With a limit of " + limit + ", only " + inFlight + " fetch(es) were in flight while "
                     + (count - fetches.size()) + " of the " + count + " had not started yet (" + fetches.size()
-                    + " connects so far), and the loop was about to wait for the network. When a fetch ends, the first"
-                    + " one waiting must start at once; while fetches wait, " + limit + " must be in flight.");
+                    + " connects so far), and the loop was about to wait for the network." + oncePerAddress(fetches.size())
+                    + " When a fetch ends, the first one waiting must start at once; while fetches wait, " + limit
+                    + " must be in flight.");
             return;
         }
         for (WatchedLoop.Fetch fetch : fetches) {
@@ -725,6 +731,13 @@ final class AnswerRig implements AutoCloseable {
                             + ". Each fetch's result goes in the slot of its own index, whichever fetch ends first.");
                 }
             }
+            int mixed = otherAnswerIn(body, conn);
+            if (mixed > 0) {
+                fail(at + " has a body of " + body.length() + " characters, where the server sent "
+                        + conn.bodySent.length() + ", and part of it is what the server sent to connect number " + mixed
+                        + inputs + ". Fetches that run at the same time must not share a buffer: give each fetch a"
+                        + " ByteBuffer, and a place for the bytes it has read, of its own.");
+            }
             fail(at + " has a body of " + (body == null ? "null" : body.length() + " characters") + ", where the server"
                     + " sent " + conn.bodySent.length() + " characters in " + conn.pieces.size() + " piece(s)"
                     + (body != null && body.indexOf('\uFFFD') >= 0 && conn.bodySent.indexOf('\uFFFD') < 0
@@ -734,6 +747,39 @@ final class AnswerRig implements AutoCloseable {
                     + " read that gives -1, not one read" : body != null && body.length() == conn.bodySent.length()
                     ? ": same length, other characters" : "") + inputs + ".");
         }
+    }
+
+    /** A remark for a run that started one fetch for each different address of a list that repeats some, or "". */
+    private String oncePerAddress(int started) {
+        int different = new HashSet<>(given).size();
+        return different < count && started == different ? " The list holds " + count + " addresses, " + different
+                + " of them different, and exactly " + different + " fetches were started: an address that appears"
+                + " twice is fetched twice, one fetch for each entry of the list." : "";
+    }
+
+    /**
+     * The connect number (from 1) of another fetch whose answer shows in {@code body}, bytes that are not in the
+     * answer {@code own} was sent; 0 if none does. Bodies are random letters, so a shared run of
+     * {@link #MIXED_RUN} characters is no chance.
+     */
+    private int otherAnswerIn(String body, Conn own) {
+        if (body == null || body.length() < MIXED_RUN) {
+            return 0;
+        }
+        int step = Math.max(1, (body.length() - MIXED_RUN) / 64);
+        for (int at = 0; at + MIXED_RUN <= body.length(); at += step) {
+            String run = body.substring(at, at + MIXED_RUN);
+            if (own.bodySent.contains(run)) {
+                continue;
+            }
+            for (int other = 0; other < watched.fetches().size(); other++) {
+                Conn sent = connOf(watched.fetches().get(other));
+                if (sent != null && sent != own && sent.bodySent != null && sent.bodySent.contains(run)) {
+                    return other + 1;
+                }
+            }
+        }
+        return 0;
     }
 
     private static String describe(Result result) {

@@ -62,18 +62,19 @@ final class Board implements AutoCloseable {
     /**
      * A page the server serves: a negative status answers with text that is not HTTP (see
      * {@link #NO_STATUS_LINE}, {@link #NO_BLANK_LINE}); a {@code summaryFailure} is what summarise throws for its body:
-     * a RuntimeException or an Error.
+     * a RuntimeException or an Error, each with a cause of its own, so that the failure handed over can be told from
+     * what it wraps.
      */
     record Page(String path, int status, String body, Throwable summaryFailure, Delivery delivery) {
         Page failingSummary() {
-            return new Page(path, status, body, new IllegalStateException("summary of " + path + " failed on purpose"),
-                    delivery);
+            return new Page(path, status, body, new IllegalStateException("summary of " + path + " failed on purpose",
+                    new ArithmeticException("the cause inside the failure of " + path)), delivery);
         }
 
         /** The same page, whose summary throws an Error, which the pool's job must hand over as well. */
         Page summaryThrowingAnError() {
             return new Page(path, status, body, new AssertionError("summary of " + path + " failed on purpose,"
-                    + " with an Error"), delivery);
+                    + " with an Error", new ArithmeticException("the cause inside the Error of " + path)), delivery);
         }
 
         /** The same page written in pieces; its body gets a two-byte character to cut if it has none. */

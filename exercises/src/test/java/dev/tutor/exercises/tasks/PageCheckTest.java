@@ -124,7 +124,7 @@ class PageCheckTest {
                         + page.path() + ", so the check's task must fail with that very exception, handed to the"
                         + " loop thread (setException through callSoonThreadsafe) and rethrown by result(); it ended"
                         + " with " + board.outcome(0) + (error != null && error.getCause() == thrown
-                        ? ", which wraps it." : "."));
+                        ? ", which wraps it." : ".") + unwrapped(error, thrown));
             } else {
                 board.assertReport(0);
             }
@@ -237,7 +237,7 @@ class PageCheckTest {
                 assertSame(board.summaryFailure(i), error, () -> "Check " + index + "'s summarise throws "
                         + board.summaryFailure(index) + ", so its task must fail with that very exception, handed"
                         + " back to the loop thread (setException through callSoonThreadsafe); it ended with "
-                        + board.outcome(index) + ".");
+                        + board.outcome(index) + "." + unwrapped(error, board.summaryFailure(index)));
             } else {
                 board.assertReport(i);
             }
@@ -257,6 +257,12 @@ class PageCheckTest {
                     + " loop.sleep, read with loop.recv, hand work to the pool you were given and await a loop"
                     + " future that callSoonThreadsafe completes.");
         }
+    }
+
+    /** A remark for a task that failed with the cause inside what summarise threw, or "". */
+    private static String unwrapped(Throwable error, Throwable thrown) {
+        return error != null && error == thrown.getCause() ? " That is the cause inside what summarise threw: hand"
+                + " over the very exception summarise threw, not the one it wraps." : "";
     }
 
     private static String forbidden(String owner, String name) {
