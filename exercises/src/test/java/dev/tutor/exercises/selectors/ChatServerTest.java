@@ -1,6 +1,7 @@
 package dev.tutor.exercises.selectors;
 
 import static dev.tutor.exercises.selectors.LoopUnderTest.check;
+import static dev.tutor.runtime.net.EpollWatch.EPOLLIN;
 import static dev.tutor.runtime.net.EpollWatch.EPOLLOUT;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -300,6 +301,11 @@ class ChatServerTest {
                         + " so that the queue is written as soon as there is room; only a queue that would grow"
                         + " past QUEUE_LIMIT (" + ChatServer.QUEUE_LIMIT / 1024 + " KiB) means disconnection.");
                 if ((events & EPOLLOUT) != 0) {
+                    check((events & EPOLLIN) != 0, () -> late + " read nothing until its socket was full and the"
+                            + " server queued lines for it; from then on its connection was watched for EPOLLOUT"
+                            + " alone, not EPOLLIN: the server had stopped reading what " + late + " sends. A client"
+                            + " that falls behind may still talk, and its lines must still reach everyone else:"
+                            + " keep OP_READ in its key's interest and add OP_WRITE (OP_READ | OP_WRITE).");
                     // The server is queueing for late, at most this batch. Many short lines add little to
                     // that in bytes and much in lines: a queue limited in lines lets late go now.
                     int shortLines = 2 * ChatServer.QUEUE_LIMIT / ChatServer.MAX_LINE + random.nextInt(64);

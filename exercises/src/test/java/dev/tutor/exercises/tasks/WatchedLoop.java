@@ -43,6 +43,8 @@ final class WatchedLoop implements EventLoop {
         boolean sawEnd;
         Throwable readFailed;
         int recvPending;
+        /** The buffer of the read pending on this fetch's channel, or null. */
+        ByteBuffer reading;
 
         Fetch(int serial, SocketAddress address, Future<SocketChannel> connecting) {
             this.serial = serial;
@@ -202,9 +204,12 @@ final class WatchedLoop implements EventLoop {
         Future<Integer> reading = loop.recv(channel, buffer);
         Fetch fetch = byChannel(channel);
         if (fetch != null) {
+            checkOwnBuffer(fetch, buffer);
             fetch.recvPending++;
+            fetch.reading = buffer;
             reading.addDoneCallback(done -> {
                 fetch.recvPending--;
+                fetch.reading = null;
                 if (done.isCancelled()) {
                     return;
                 }
@@ -218,6 +223,34 @@ final class WatchedLoop implements EventLoop {
             });
         }
         return reading;
+    }
+
+    /**
+     * Notes a violation when {@code buffer} shares its bytes with the buffer of a read still pending for another
+     * fetch: both reads would land in the same place, and one fetch's answer would take in the other's bytes.
+     */
+    private void checkOwnBuffer(Fetch fetch, ByteBuffer buffer) {
+        for (Fetch other : fetches) {
+            if (other != fetch && other.reading != null && overlap(other.reading, buffer) && violations.isEmpty()) {
+                violations.add("connect number " + (fetch.serial + 1) + " read into the same bytes as connect number "
+                        + (other.serial + 1) + ", whose own read was still waiting: fetches that run at the same time"
+                        + " must not share a buffer. Give each fetch a ByteBuffer, and a place for the bytes it has"
+                        + " read, of its own");
+            }
+        }
+    }
+
+    /** Whether two buffers would write into any of the same bytes, between their positions and limits. */
+    private static boolean overlap(ByteBuffer a, ByteBuffer b) {
+        if (a == b) {
+            return true;
+        }
+        if (!a.hasArray() || !b.hasArray() || a.array() != b.array()) {
+            return false;
+        }
+        int aStart = a.arrayOffset() + a.position();
+        int bStart = b.arrayOffset() + b.position();
+        return aStart < b.arrayOffset() + b.limit() && bStart < a.arrayOffset() + a.limit();
     }
 
     private Fetch byChannel(SocketChannel channel) {
