@@ -48,7 +48,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -71,8 +70,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * of {@code close()} runs first, on a server no client has used, because every test closes its server at
  * the end: a close() that takes its whole time limit there would take the exercise's time limit with it.
  * The tests of hints 1 and 2 close their servers without judging close(), which the tests of hint 3 judge.
- * The last two call close(limit) with a limit of their own, so that a right answer's verdict need not wait
- * out the 5 seconds of close().
+ * The last two of hint 3 call close(limit) with a limit of their own, so that a right answer's verdict need not
+ * wait out the 5 seconds of close(). One test of hint 2 comes last, that a silent client's thread reads with no
+ * time-out: a mistake in close() that reads with a time-out too is told about close() first.
  */
 @ExtendWith(Seeded.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -339,7 +339,7 @@ class ThreadPerClientServerTest {
     @Tag("hint:2")
     void aClientThatResetsDisturbsNoOther(Random random) throws Exception {
         Set<Thread> before = liveThreads();
-        try (EchoOnly running = EchoOnly.start()) {
+        try (UncaughtExceptions uncaught = UncaughtExceptions.record(before); EchoOnly running = EchoOnly.start()) {
             ThreadPerClientServer server = running.server();
             for (Pieces pieces : Pieces.values()) {
                 assertChaos(server, chaos(random).clients(12).pieces(pieces)
@@ -351,6 +351,16 @@ class ThreadPerClientServerTest {
                     + THREAD_END_MILLIS + " ms later the server still had " + left.size() + " threads: "
                     + names(left) + ". A reset is an IOException in that client's thread: catch it there, close"
                     + " that socket and let the thread end.");
+            // Every client's thread has ended, so each one's uncaught exception, if any, has been handled.
+            List<String> thrown = uncaught.all();
+            if (!thrown.isEmpty()) {
+                fail("Every client left, every third one by resetting its connection, and threads of the server"
+                        + " ended with an exception nobody caught: " + String.join("; ", thrown) + ". A reset is an"
+                        + " IOException in that client's thread: catch it there, close that socket and let the thread"
+                        + " end by returning. An exception thrown out of the thread ends it too, but the JVM prints it"
+                        + " on the server's standard error, a stack trace for every client that resets, where a reset"
+                        + " should leave no more trace than a client that was never there.");
+            }
         }
     }
 
@@ -433,10 +443,7 @@ class ThreadPerClientServerTest {
     @Tag("hint:2")
     void aClientsThreadEndsByReturningWhenItsClientEndsItsStream(Random random) throws Exception {
         Set<Thread> before = liveThreads();
-        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        List<String> uncaught = new CopyOnWriteArrayList<>();
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add("\"" + thread.getName() + "\" threw "
-                + e + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : "")));
+        UncaughtExceptions uncaught = UncaughtExceptions.record(before);
         ThreadPerClientServer server = ThreadPerClientServer.start();
         int count = 1 + random.nextInt(5);
         List<Integer> sizes = new ArrayList<>();
@@ -459,17 +466,20 @@ class ThreadPerClientServerTest {
             for (Thread thread : serving) {
                 thread.join(Duration.ofMillis(THREAD_END_MILLIS)); // the handler has run once the thread has ended
             }
-            if (!uncaught.isEmpty()) {
+            // The accepting thread's way out of accept() once close() has closed the listening socket is not judged:
+            // the contract says only that it ends.
+            List<String> thrown = uncaught.since(0, e -> !UncaughtExceptions.fromAccept(e));
+            if (!thrown.isEmpty()) {
                 fail(count + " clients one after another each sent a message (" + sizes + " bytes), half-closed, and"
                         + " read its echo and the end of the stream; then the test closed the server ("
                         + (closing.returned() ? "close() returned" : "close() had not returned") + "). Threads of"
-                        + " the server ended with an exception nobody caught: " + String.join("; ", uncaught)
+                        + " the server ended with an exception nobody caught: " + String.join("; ", thrown)
                         + ". When read() returns -1 the client has ended its stream: stop the loop there, write"
                         + " nothing more, and let the thread return.");
             }
         } finally {
-            Thread.setDefaultUncaughtExceptionHandler(previous);
             closeWithin(server, CLOSE_MILLIS, List.of());
+            uncaught.close();
         }
     }
 
@@ -504,6 +514,7 @@ class ThreadPerClientServerTest {
     @Tag("hint:3")
     void closeEndsEveryConnectionAndEveryThreadItStarted(Random random) throws Exception {
         Set<Thread> before = liveThreads();
+        UncaughtExceptions uncaught = UncaughtExceptions.record(before);
         ThreadPerClientServer server = ThreadPerClientServer.start();
         InetSocketAddress address = server.address();
         // Enough clients that the threads close() wakes first are ending while it still goes through the rest.
@@ -519,6 +530,7 @@ class ThreadPerClientServerTest {
             // One client sends without reading, until its thread on the server is blocked in write().
             flooding = SocketChannel.open(address);
             long flooded = floodUntilStuck(flooding);
+            int thrownBefore = uncaught.count();
             Closing closing = closeUnlessStuck(server, CLOSE_MILLIS, before);
             String setting = idle + " clients were connected and idle, and one had sent " + flooded + " bytes"
                     + " without reading, so its thread was blocked writing the echo. ";
@@ -535,6 +547,17 @@ class ThreadPerClientServerTest {
                     + " ms, and at that moment these threads of the server were still alive: "
                     + String.join("; ", closing.aliveAfter()) + ". close() must wait until every thread the server"
                     + " started has ended, daemon threads too: join them.");
+            // Every thread has ended, so each one's uncaught exception, if any, has been handled. The accepting
+            // thread's way out of accept() is not judged: the contract says only that it ends.
+            List<String> thrown = uncaught.since(thrownBefore, e -> !UncaughtExceptions.fromAccept(e));
+            if (!thrown.isEmpty()) {
+                fail(setting + "close() returned, and the threads it woke by closing the clients' sockets had ended"
+                        + " with an exception nobody caught: " + String.join("; ", thrown) + ". A read or write on a"
+                        + " socket that close() has closed throws a SocketException in that client's thread: catch it"
+                        + " there, as a reset, and let the thread end by returning. An exception thrown out of the"
+                        + " thread is printed on the server's standard error, a stack trace for every client still"
+                        + " connected when the server closes.");
+            }
             for (int c = 0; c < clients.size(); c++) {
                 assertEndOfStream(clients.get(c), "idle client " + (c + 1) + " of " + idle);
             }
@@ -557,6 +580,7 @@ class ThreadPerClientServerTest {
                 flooding.close();
             }
             closeWithin(server, CLOSE_MILLIS, List.of());
+            uncaught.close();
         }
     }
 
@@ -772,6 +796,61 @@ class ThreadPerClientServerTest {
             }
         } finally {
             letGoAndClose(hold, clients, server);
+        }
+    }
+
+    /**
+     * A client that sends nothing has not ended its stream: it keeps its connection and its thread for as long as
+     * it stays, and that thread waits in read() with no time-out (the lesson's client that says nothing for an
+     * hour keeps a thread for an hour). A few clients each have an echo and then stay, silent, and the test looks
+     * at the stacks of the server's threads until it has seen one waiting in a read for each client: a read with
+     * a time-out waits in NioSocketImpl.timedRead, and is failed as soon as it is seen, not when the time-out has
+     * run out and the thread has perhaps hung up on its client. It runs last, after the tests of close(): a
+     * close() that sets a flag, which the clients' threads look at between reads with a time-out, fails there,
+     * with the hint about close().
+     */
+    @Test
+    @Order(20)
+    @Tag("hint:2")
+    void aSilentClientsThreadWaitsInAReadWithNoTimeOut(Random random) throws Exception {
+        Set<Thread> before = liveThreads();
+        try (EchoOnly running = EchoOnly.start()) {
+            int silent = 1 + random.nextInt(4);
+            List<Socket> clients = new ArrayList<>();
+            try {
+                connectIdle(running.server(), random, silent, clients);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ECHO_WAIT_MILLIS);
+                int waiting = 0;
+                // A right answer's threads are back in read() microseconds after their echo; until all are seen
+                // there, look again. One not seen by the deadline is not judged.
+                while (waiting < silent && System.nanoTime() < deadline) {
+                    waiting = 0;
+                    for (Thread thread : serverThreads(before)) {
+                        StackTraceElement[] stack = thread.getStackTrace();
+                        if (StuckServer.readingWithATimeOut(stack)) {
+                            fail(silent + " client(s) had their echo and then stayed connected, sending nothing. The"
+                                    + " server's thread \"" + thread.getName() + "\" was waiting in a read with a"
+                                    + " time-out (NioSocketImpl.timedRead: setSoTimeout had given the socket one)."
+                                    + " A client that sends nothing has not ended its stream, and its thread waits in"
+                                    + " read() for as long as the client stays connected, with no time-out: a read"
+                                    + " with one gives up with a SocketTimeoutException while the client is only"
+                                    + " quiet, and a thread that ends there cuts off a client still connected. A"
+                                    + " client's thread ends when its connection does: at -1, or on the IOException"
+                                    + " of a reset or of close().");
+                        }
+                        if (StuckServer.readingWithoutATimeOut(stack)) {
+                            waiting++;
+                        }
+                    }
+                    if (waiting < silent) {
+                        Thread.sleep(1);
+                    }
+                }
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
         }
     }
 
