@@ -270,25 +270,26 @@ abstract class LoopScript {
         if (same == expected.size() && same == actual.size()) {
             return;
         }
-        int from = Math.max(0, same - 6);
+        // Up to five agreeing entries before the first that differs, for context, and up to three after it.
+        int from = Math.max(0, same - 5);
+        String where = same == 0 ? "They part at the first entry of the " + what + "."
+                : (same == 1 ? "The first entry of the " + what + " is the same;" : "The first " + same
+                + " entries of the " + what + " are the same;") + " they part at entry " + (same + 1) + ".";
         fail("A random script (callbacks that queue callbacks, start timers, cancel them, take time, throw, stop the"
-                + " loop) went differently from the specification. The " + what + " agree for " + same + " entries;"
-                + " from entry " + (from + 1) + " on, expected:\n  " + String.join("\n  ", slice(expected, from, same + 4))
+                + " loop) went differently from the specification. " + where + " From entry " + (from + 1)
+                + " on, expected:\n  " + String.join("\n  ", slice(expected, from, same + 4))
                 + "\nbut was:\n  " + String.join("\n  ", slice(actual, from, same + 4))
                 + "\nThe specification's time-outs: " + text(model.timeouts) + "; your loop's: " + audit.timeoutsText()
                 + ".");
     }
 
+    /** Entries {@code from} to {@code to} (exclusive, 0-based) of {@code list}, each with its number from 1. */
     private static <T> List<String> slice(List<T> list, int from, int to) {
         List<String> out = new ArrayList<>();
         for (int i = from; i < Math.min(to, list.size()); i++) {
-            out.add(String.valueOf(list.get(i)));
+            out.add((i + 1) + ". " + list.get(i));
         }
-        if (to < list.size()) {
-            out.add("...");
-        } else if (list.size() <= from || to >= list.size()) {
-            out.add("(end)");
-        }
+        out.add(to < list.size() ? "..." : "(end)");
         return out;
     }
 }

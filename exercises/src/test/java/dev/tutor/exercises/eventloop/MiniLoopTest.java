@@ -245,6 +245,77 @@ class MiniLoopTest {
                 + describeTimerOrder(byDue, ran));
     }
 
+    /**
+     * Ties between a timer that waits and one started after others have run. The number that breaks ties must
+     * grow with every timer started: one drawn from a count of the timers waiting (the heap's size) goes down as
+     * timers run, so B, started behind two or more early timers, holds a higher number than C, started once they
+     * have run, and C would run first. The rounds above start all their timers before run() and never see it.
+     */
+    @Test
+    @Order(32)
+    @Tag("hint:2")
+    void runsTiesInStartOrderWhenOneWasStartedAfterOthersHadRun(Random random) {
+        for (int round = 0; round < 10; round++) {
+            Audit audit = new Audit(fake, clock, 20);
+            MiniLoop loop = loop(audit);
+            long start = clock.nanoTime();
+            int early = 2 + random.nextInt(4);
+            int late = 1 + random.nextInt(3);
+            long tie = 10_000_000 + random.nextInt(10_000_000);
+            // The early timers' delays, distinct and all before the tie; started in a shuffled order.
+            List<Long> delays = new ArrayList<>();
+            while (delays.size() < early) {
+                long delay = 1 + random.nextInt(5_000_000);
+                if (!delays.contains(delay)) {
+                    delays.add(delay);
+                }
+            }
+            List<Long> byDue = new ArrayList<>(delays);
+            Collections.sort(byDue);
+            long lastDelay = byDue.get(early - 1);
+            List<String> ran = new ArrayList<>();
+            List<String> expected = new ArrayList<>();
+            StringBuilder how = new StringBuilder();
+            for (int i = 0; i < early; i++) {
+                String name = "X" + byDue.indexOf(delays.get(i));
+                long delay = delays.get(i);
+                boolean last = delay == lastDelay;
+                loop.callLater(Duration.ofNanos(delay), () -> {
+                    ran.add(name);
+                    if (last) {
+                        // Every early timer has run: only B waits.
+                        for (int c = 0; c < late; c++) {
+                            String lateName = "C" + c;
+                            loop.callLater(Duration.ofNanos(start + tie - clock.nanoTime()), () -> ran.add(lateName));
+                        }
+                    }
+                });
+                how.append(i == 0 ? "" : ", ").append(name).append(" due at ").append(start + delay);
+            }
+            loop.callLater(Duration.ofNanos(tie), () -> ran.add("B"));
+            for (int i = 0; i < early; i++) {
+                expected.add("X" + i);
+            }
+            expected.add("B");
+            for (int c = 0; c < late; c++) {
+                expected.add("C" + c);
+            }
+            String cs = late == 1 ? "C" + 0 : "C0 to C" + (late - 1);
+            String script = "With the clock at " + start + " ns, timers " + how + " ns were started, in that order, then"
+                    + " B due at " + (start + tie) + " ns; X" + (early - 1) + ", the last of them to run, started "
+                    + cs + " due at " + (start + tie) + " ns too, the same nanosecond as B";
+            run(loop, audit, script);
+            int b = ran.indexOf("B");
+            boolean overtaken = b > 0 && ran.subList(0, b).stream().anyMatch(name -> name.startsWith("C"));
+            assertEquals(expected, ran, () -> script + ". They should run " + expected + ": by due time, and timers"
+                    + " due at the same nanosecond in the order they were started, B before " + cs + ". They ran " + ran
+                    + "." + (overtaken ? " A timer started after B, once the early ones had run, ran before it. The"
+                    + " number that breaks ties must keep growing with every timer started, as a counter of its own"
+                    + " does; a count of the timers waiting, such as the heap's size, goes down as timers run and"
+                    + " gives a later timer a number an earlier one already holds, or a lower one." : ""));
+        }
+    }
+
     @Test
     @Order(35)
     @Tag("hint:1")
@@ -430,12 +501,12 @@ class MiniLoopTest {
             assertEquals(SelectionKey.OP_WRITE, fake.interestOf(writer), "watch(channel, OP_WRITE, callback) should"
                     + " ask the poller to watch the channel for OP_WRITE; the poller was asked for "
                     + fake.interestOf(writer) + ".");
-            String script = "A channel ready for reading from the start, whose callback drains it on its " + readerTurns
-                    + (readerTurns == 1 ? "st" : "th") + " call and unwatches it, and a channel that becomes writable at "
-                    + writerAt + " ns, whose callback unwatches it.";
+            String script = "A channel ready for reading from the start, whose callback drains it on its "
+                    + ordinal(readerTurns) + " call and unwatches it, and a channel that becomes writable at "
+                    + writerAt + " ns, whose callback unwatches it";
             run(loop, audit, script);
             List<String> readerRuns = ran.stream().filter("reader"::equals).toList();
-            assertEquals(readerTurns, readerRuns.size(), () -> script + " The reader's callback should run " + readerTurns
+            assertEquals(readerTurns, readerRuns.size(), () -> script + ". The reader's callback should run " + readerTurns
                     + " time(s), once per turn while the channel stays ready (level-triggered); it ran "
                     + readerRuns.size() + " time(s). Polls' time-outs: " + audit.timeoutsText() + "." + (audit.polls() == 0
                     ? " run() returned without a single poll, though two channels were watched and nothing else was"
@@ -443,12 +514,12 @@ class MiniLoopTest {
             for (int i = 0; i < turns.size(); i++) {
                 int turn = i + 1;
                 int seen = turns.get(i);
-                assertEquals(turn, seen, () -> script + " The reader's callback should run in turns 1 to " + readerTurns
+                assertEquals(turn, seen, () -> script + ". The reader's callback should run in turns 1 to " + readerTurns
                         + ", one run per turn; its run number " + turn + " was in turn " + seen + ".");
             }
-            assertTrue(ran.contains("writer@" + writerAt), () -> script + " The writer's callback should run once, at "
+            assertTrue(ran.contains("writer@" + writerAt), () -> script + ". The writer's callback should run once, at "
                     + writerAt + " ns, when the poll reports the channel writable; the callbacks ran: " + ran + ".");
-            assertTrue(!fake.isWatched(reader) && !fake.isWatched(writer), () -> script + " After unwatch() the poller"
+            assertTrue(!fake.isWatched(reader) && !fake.isWatched(writer), () -> script + ". After unwatch() the poller"
                     + " should no longer watch the channel (Poller.forget); it still watches "
                     + (fake.isWatched(reader) ? "the reader" : "the writer") + ".");
         }
@@ -1037,13 +1108,12 @@ class MiniLoopTest {
                     loop2.callSoon(link[0]);
                 });
                 runOnce(loop2, audit2, "runOnce() called directly on a loop whose only callback calls stop()");
-                script2 = "A callback S called stop() in a runOnce() called directly and queued X0, and X0 to X"
-                        + (chain - 1) + " each queue the next, up to X" + chain + "; then run() was called";
+                script2 = "A callback S called stop() in a runOnce() called directly and queued X0; " + queueChain(chain)
+                        + "; then run() was called";
             } else {
                 loop2.stop();
                 loop2.callSoon(link[0]);
-                script2 = "stop() was called before run(), on a loop with X0 queued, and X0 to X" + (chain - 1)
-                        + " each queue the next, up to X" + chain;
+                script2 = "stop() was called before run(), on a loop with X0 queued; " + queueChain(chain);
             }
             run(loop2, audit2, script2);
             List<String> all = new ArrayList<>();
@@ -1056,7 +1126,85 @@ class MiniLoopTest {
             assertEquals(all, ran2, () -> script2 + ". stop() asks the run() in progress to return; with none in"
                     + " progress it does nothing, so this run() should run everything: " + all + ". It ran " + ran2
                     + ", polls' time-outs " + audit2.timeoutsText() + ".");
+
+            stopThenAnError(random, round % 3 == 0);
         }
+    }
+
+    /**
+     * A stop() asked in a turn that an Error then leaves: the stop belonged to the run() the Error ended, and the
+     * next run() runs as usual. A loop that resets its stop flag only on the way out of a normal return, and not
+     * when run() starts either, keeps it set and returns from that next run() at once.
+     */
+    private void stopThenAnError(Random random, boolean stopperThrows) {
+        Audit audit = new Audit(fake, clock, 10);
+        MiniLoop loop = loop(audit);
+        List<String> ran = new ArrayList<>();
+        Boom boom = new Boom(stopperThrows ? "callback S gave up" : "callback E gave up");
+        int between = stopperThrows ? 0 : random.nextInt(3);
+        int left = 1 + random.nextInt(3);
+        List<String> first = new ArrayList<>();
+        StringBuilder how = new StringBuilder("S, which calls stop()");
+        first.add("S");
+        loop.callSoon(() -> {
+            ran.add("S");
+            loop.stop();
+            if (stopperThrows) {
+                throw boom;
+            }
+        });
+        if (stopperThrows) {
+            how.append(" and then throws an Error (").append(boom).append(")");
+        } else {
+            for (int i = 0; i < between; i++) {
+                String name = "B" + i;
+                first.add(name);
+                loop.callSoon(() -> ran.add(name));
+                how.append(", ").append(name);
+            }
+            first.add("E");
+            loop.callSoon(() -> {
+                ran.add("E");
+                throw boom;
+            });
+            how.append(", E, which throws an Error (").append(boom).append(")");
+        }
+        List<String> second = new ArrayList<>();
+        for (int i = 0; i < left; i++) {
+            String name = "X" + i;
+            second.add(name);
+            boolean queues = i == 0;
+            loop.callSoon(() -> {
+                ran.add(name);
+                if (queues) {
+                    loop.callSoon(() -> ran.add("Y"));
+                }
+            });
+            how.append(", ").append(name).append(queues ? " (which queues Y)" : "");
+        }
+        second.add("Y");
+        String script = "Callbacks " + how + ", all queued before run()";
+        Throwable thrown = null;
+        try {
+            loop.run();
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        Throwable seen = thrown;
+        assertTrue(seen == boom, () -> script + ": the Error should leave run() as it is; " + (seen == null
+                ? "run() returned normally" : "run() threw " + seen) + ", and the callbacks ran " + ran + ".");
+        assertEquals(first, ran, () -> script + ": run() should leave at the Error, the callbacks behind it not run;"
+                + " they ran " + ran + ".");
+        int before = audit.polls();
+        run(loop, audit, script + "; run() left with the Error, and was called again");
+        List<String> again = List.copyOf(ran.subList(first.size(), ran.size()));
+        int polls = audit.polls() - before;
+        assertEquals(second, again, () -> script + ". run() left with the Error, and was called again. The stop() was"
+                + " asked of the run() that the Error ended, so this run() should run as usual: what was still queued,"
+                + " and then what that queues, " + second + ". It ran " + (again.isEmpty() ? "nothing" : again)
+                + (polls == 0 ? " and returned without polling, with " + second.get(0) + " queued, as if that stop"
+                + " still held: a stop ends with its run(), however that run() leaves." : " in " + polls
+                + " turn(s), polls' time-outs " + audit.timeoutsText() + "."));
     }
 
     // ---- the whole loop: hint 4 ----
@@ -1225,9 +1373,9 @@ class MiniLoopTest {
             try {
                 loop.run();
             } catch (RuntimeException | AssertionError e) {
-                fail(script + ": run() threw " + e + " after " + meter.polls() + " polls, with " + read[0] + " of "
-                        + written[0] + " bytes read and " + Arrays.stream(runs).filter(r -> r == 0).count() + " of "
-                        + timerCount + " timers not run.", e);
+                fail(script + ": after " + meter.polls() + " polls, with " + read[0] + " of " + written[0]
+                        + " bytes read and " + Arrays.stream(runs).filter(r -> r == 0).count() + " of " + timerCount
+                        + " timers not run, run() threw " + sentence(e), e);
             } finally {
                 done.countDown();
                 watchdog.join();
@@ -1317,9 +1465,9 @@ class MiniLoopTest {
         try {
             loop.run();
         } catch (Spin spin) {
-            fail(script + ": " + spin.getMessage());
+            fail(clause(script) + ": " + spin.getMessage());
         } catch (Exception | AssertionError e) {
-            fail(script + ": run() threw " + e + ". Polls so far: " + audit.polls() + ", time-outs "
+            fail(clause(script) + ": run() threw " + sentence(e) + " Polls so far: " + audit.polls() + ", time-outs "
                     + audit.timeoutsText() + "." + (e instanceof IllegalStateException && String.valueOf(e.getMessage())
                     .contains("for ever") ? " The last poll was asked to wait without a limit (a negative time-out)"
                     + " while nothing it watches will ever become ready. A negative time-out is for a turn with no"
@@ -1333,9 +1481,9 @@ class MiniLoopTest {
         try {
             loop.runOnce();
         } catch (Spin spin) {
-            fail(what + ": " + spin.getMessage());
+            fail(clause(what) + ": " + spin.getMessage());
         } catch (Exception | AssertionError e) {
-            fail(what + ": runOnce() threw " + e + ". Polls' time-outs: " + audit.timeoutsText() + ".", e);
+            fail(clause(what) + ": runOnce() threw " + sentence(e) + " Polls' time-outs: " + audit.timeoutsText() + ".", e);
         }
     }
 
@@ -1361,6 +1509,30 @@ class MiniLoopTest {
         SelectableChannel channel = source ? pipe.source() : pipe.sink();
         channel.configureBlocking(false);
         return channel;
+    }
+
+    /** {@code text} without its closing full stop, to go on with ": ..." after it. */
+    private static String clause(String text) {
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /** {@code what} as the end of a sentence: one full stop, not two when its own text ends with one. */
+    private static String sentence(Object what) {
+        String text = String.valueOf(what);
+        return text.endsWith(".") ? text : text + ".";
+    }
+
+    /** 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st. */
+    private static String ordinal(int n) {
+        int tens = n % 100;
+        int units = n % 10;
+        String suffix = tens >= 11 && tens <= 13 ? "th" : units == 1 ? "st" : units == 2 ? "nd" : units == 3 ? "rd" : "th";
+        return n + suffix;
+    }
+
+    /** How the stop test's chain X0, X1, ... X{@code last} queues itself, in words that fit one link or more. */
+    private static String queueChain(int last) {
+        return last == 1 ? "X0 queues X1" : "X0 to X" + (last - 1) + " each queue the next, up to X" + last;
     }
 
     private static List<String> names(Random random, int count) {
