@@ -7,11 +7,13 @@ import dev.tutor.exercises.javaanswers.PagePipeline.Outcome;
 import dev.tutor.exercises.javaanswers.PagePipeline.Summary;
 import dev.tutor.exercises.javaanswers.PagePipeline.TimedOut;
 import dev.tutor.exercises.javaanswers.PipelineBench.Plan;
+import dev.tutor.exercises.javaanswers.ReleaseBench.Ending;
 import dev.tutor.exercises.support.CompiledNest;
 import dev.tutor.exercises.support.Seeded;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,25 +32,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Grades {@link PagePipeline}: one chain per page with parse and summarise as tasks of the executor given, and
  * nothing that waits (hint 1); every failure reported as its page's outcome with the stage's own exception,
- * and null taken as a value (hint 2); the time-out from the timer given, and every page released once
- * (hint 3).
+ * and null taken as a value (hint 2); the time-out from the timer given and never from the JDK's clock, and
+ * every page released once, before the returned future completes (hint 3).
  *
  * <p>Every test drives the pipeline by hand through a {@link PipelineBench}: it completes the fetches, runs
  * the executor's tasks and fires the timers itself, one at a time and in an order drawn from the run's seed,
  * on one thread that it watches. So which thread ran a stage is seen, not guessed; a pipeline that waits is
  * caught the moment it waits; and time-outs cost no time. The pages, their number, which stage fails with
- * which exception, and the limit all come from the seed.
+ * which exception, and the limit all come from the seed. The last test ends each page on a thread of its own
+ * and holds its release there ({@link ReleaseBench}), to see whether the returned future waits for it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 @ExtendWith(Seeded.class)
 class PagePipelineTest {
 
-    private final List<PipelineBench> benches = new ArrayList<>();
+    private final List<AutoCloseable> benches = new ArrayList<>();
 
     @AfterEach
-    void closeBenches() {
-        benches.forEach(PipelineBench::close);
+    void closeBenches() throws Exception {
+        for (AutoCloseable bench : benches) {
+            bench.close();
+        }
     }
 
     private PipelineBench bench(List<Plan> plans, Random random) {
@@ -102,7 +107,31 @@ class PagePipelineTest {
                         + " function that calls both is one task.");
             }
         }
+        checkNoOtherTasks(bench, n);
         checkOutcomes(bench, i -> new Summary(bench.pages.get(i), bench.summary(i)), "");
+    }
+
+    /**
+     * Fails if cpu was given tasks in which no stage ran: parse and summarise are the CPU work, two tasks per
+     * page, and a step handed to cpu besides them makes the page's outcome wait in cpu's queue after it is known.
+     * (A release handed to cpu with whenCompleteAsync is left to the release test, whose message and hint name it.)
+     */
+    private static void checkNoOtherTasks(PipelineBench bench, int n) {
+        List<String> others = bench.tasksWithoutAStage();
+        if (others.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> steps = new LinkedHashMap<>();
+        others.forEach(step -> steps.merge(step, 1, Integer::sum));
+        List<String> seen = new ArrayList<>();
+        steps.forEach((step, times) -> seen.add(step + (times > 1 ? " (" + times + " tasks)" : "")));
+        fail("cpu was given " + bench.tasksRun() + " tasks for " + n + " pages whose bodies all came, and "
+                + others.size() + " of them ran neither parse nor summarise: " + String.join(", ", seen) + ". parse"
+                + " and summarise are the CPU work, each a task of cpu of its own: two tasks per page, no more. Attach"
+                + " the other steps (handle, applyToEither, whenComplete, allOf's thenApply) without an executor: they"
+                + " run at once on the thread that completed the step before them, while one handed to cpu waits in"
+                + " its queue behind other pages' parsing, so the page's outcome comes later than it is known, and a"
+                + " timer that fires meanwhile turns a page already summarised into TimedOut.");
     }
 
     @Test
@@ -264,6 +293,60 @@ class PagePipelineTest {
     @Test
     @Order(5)
     @Tag("hint:3")
+    void timesOutOnTheTimerGivenNeverOnTheJdksClock() {
+        var found = CompiledNest.forbiddenUses(CompiledNest.of(PagePipeline.class), PagePipelineTest::realClock);
+        if (!found.isEmpty()) {
+            fail("PagePipeline uses " + String.join("; ", found) + ". summariseAll's Javadoc says of the timer:"
+                    + " \"where time-outs come from (never the JDK's own clock: no orTimeout here)\". A page's"
+                    + " time-out is its race against timer.after(limit) and nothing else, not even a backup: the"
+                    + " caller's timer decides when a page has run out of time, and the JDK's clock is one the caller"
+                    + " never set and cannot move.");
+        }
+    }
+
+    /** Why the pipeline may not use {@code use} because it waits or times out on the JDK's clock, or null. */
+    private static String realClock(CompiledNest.Use use) {
+        String owner = use.owner();
+        String name = use.name();
+        if (!use.isMember()) {
+            return owner.equals("java.util.Timer") || owner.equals("java.util.TimerTask")
+                    || owner.equals("java.util.concurrent.ScheduledExecutorService")
+                    ? "runs work later on the JDK's own clock" : null;
+        }
+        if (owner.equals("java.util.concurrent.CompletableFuture")
+                && List.of("orTimeout", "completeOnTimeout").contains(name)) {
+            return "a time-out on the JDK's own clock";
+        }
+        if (owner.equals("java.util.concurrent.CompletableFuture") && name.equals("delayedExecutor")) {
+            return "runs work later on the JDK's own clock";
+        }
+        if (owner.equals("java.lang.System") && List.of("nanoTime", "currentTimeMillis").contains(name)
+                || owner.startsWith("java.time.") && name.equals("now") || owner.equals("java.time.Clock")
+                || owner.equals("java.time.InstantSource")) {
+            return "reads the JDK's own clock";
+        }
+        if (owner.equals("java.util.concurrent.locks.LockSupport") && name.startsWith("park")
+                && !name.equals("park")
+                || owner.equals("java.util.concurrent.TimeUnit") && List.of("sleep", "timedJoin", "timedWait")
+                        .contains(name)
+                || owner.equals("java.lang.Object") && name.equals("wait") && !use.parameterTypes().isEmpty()) {
+            return "a wait on the JDK's own clock";
+        }
+        // get(long, TimeUnit), await, poll, tryAcquire, schedule, sleep(Duration), join(Duration) ...: every JDK
+        // method that takes a time to wait takes it as a TimeUnit or a Duration
+        List<String> parameters = use.parameterTypes();
+        boolean takesATime = parameters.contains("java.util.concurrent.TimeUnit")
+                || parameters.contains("java.time.Duration");
+        if (takesATime && owner.startsWith("java.") && !owner.startsWith("java.time.")
+                && !owner.equals("java.util.concurrent.TimeUnit")) {
+            return "a wait or time-out on the JDK's own clock";
+        }
+        return null;
+    }
+
+    @Test
+    @Order(6)
+    @Tag("hint:3")
     void aPageWithoutAnOutcomeWhenItsTimerFiresIsTimedOut(Random random) {
         Scenario scenario = timeOutScenario(random);
         PipelineBench bench = scenario.bench;
@@ -273,7 +356,7 @@ class PagePipelineTest {
         if (delays.size() != n || delays.stream().anyMatch(d -> !d.equals(bench.limit))) {
             fail("summariseAll(" + n + " pages, limit " + bench.limit + ") called timer.after(...) " + delays.size()
                     + " time(s), with " + delays + ", before it returned; each page's time-out starts with its fetch:"
-                    + " one timer.after(limit) per page, in page order." + usesJdkTimeOuts());
+                    + " one timer.after(limit) per page, in page order.");
         }
         finishScenarioFromTheCall(scenario, random);
         checkStagesOnCpu(bench);
@@ -316,7 +399,7 @@ class PagePipelineTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Tag("hint:3")
     void releasesEveryPageOnceBeforeTheFutureCompletes(Random random) {
         Scenario scenario = timeOutScenario(random);
@@ -370,6 +453,90 @@ class PagePipelineTest {
                 + " page holds its connection." : ""));
     }
 
+    @Test
+    @Order(8)
+    @Tag("hint:3")
+    void theReturnedFutureWaitsUntilEveryReleaseHasReturned(Random random) {
+        List<Ending> endings = new ArrayList<>(List.of(Ending.BODY, Ending.FAILS, Ending.TIMER));
+        for (int extra = random.nextInt(3); extra > 0; extra--) {
+            endings.add(pick(random, Ending.values()));
+        }
+        Collections.shuffle(endings, random);
+        ReleaseBench bench = new ReleaseBench(endings, random);
+        benches.add(bench);
+        int n = endings.size();
+        bench.call();
+        // Each page ends on a thread of its own, whose release the test holds; the returned future may complete
+        // only once the test has let every release return.
+        for (int i : shuffled(n, random)) {
+            bench.end(i);
+            checkNotCompleteWhileReleasing(bench, "the test had ended " + bench.planText(i) + ", on a thread of its"
+                    + " own, and held every release called");
+        }
+        // A page's timer after its outcome, or its fetch after its time-out, changes nothing: not its outcome, and
+        // not whether the returned future waits for its release.
+        for (int i : shuffled(n, random)) {
+            bench.endTheOtherSide(i);
+            checkNotCompleteWhileReleasing(bench, "every page had ended, and then the test had "
+                    + (endings.get(i) == Ending.TIMER ? "completed the fetch of page " + i + " after its time-out"
+                    : "fired the timer of page " + i + " after its outcome") + ", and held every release called");
+        }
+        int threads = bench.threads();
+        List<Integer> order = shuffled(threads, random);
+        for (int k = 0; k < threads; k++) {
+            bench.openGate(order.get(k));
+            checkNotCompleteWhileReleasing(bench, "every page had ended, and the test had let " + (k + 1) + " of the"
+                    + " " + threads + " threads it had started out of release");
+        }
+        String pages = describeAll(bench);
+        if (bench.result == null || !bench.result.isDone()) {
+            fail("Every page had ended and every release(page) had returned, and the future summariseAll returned"
+                    + " was " + describe(bench.result) + ". The pages: " + pages + ".");
+        }
+        if (!bench.releases().equals(bench.pagesPerAddress())) {
+            fail("Once every page had ended, release(page) had been called " + bench.releases() + " times per"
+                    + " address, where the pages were " + bench.pagesPerAddress() + " per address. The pages: "
+                    + pages + ". Release each page exactly once, as soon as its outcome is known.");
+        }
+        List<Outcome> outcomes = bench.result.isCompletedExceptionally() ? null : bench.result.resultNow();
+        for (int i = 0; i < n; i++) {
+            URI page = bench.pages.get(i);
+            Outcome want = switch (endings.get(i)) {
+                case BODY -> new Summary(page, bench.summary(i));
+                case FAILS -> new Failed(page, bench.error(i));
+                case TIMER -> new TimedOut(page);
+            };
+            if (outcomes == null || outcomes.size() != n || !same(want, outcomes.get(i))) {
+                fail("The future summariseAll returned completed " + describe(bench.result) + ", where outcome " + i
+                        + " must be " + want + ". The pages: " + pages + ".");
+            }
+        }
+    }
+
+    /** Fails if the returned future has completed while a release the test holds has not returned. */
+    private static void checkNotCompleteWhileReleasing(ReleaseBench bench, String when) {
+        List<String> running = bench.running();
+        if (running.isEmpty() || bench.result == null || !bench.result.isDone()) {
+            return;
+        }
+        fail("When " + when + ", release(page) was still running (the test held it) for " + running.get(0)
+                + (running.size() > 1 ? ", and for " + (running.size() - 1) + " more" : "") + "; and the future"
+                + " summariseAll returned was already " + describe(bench.result) + ". The pages: "
+                + describeAll(bench) + ". Every page has been released by the time the returned future completes,"
+                + " so that future must wait for each page's release to return: release in whenComplete on the"
+                + " raced future, and put the future that whenComplete returns in the list allOf collects. A release"
+                + " attached beside that future (to the race, the chain or the timer) may still be running when the"
+                + " returned future completes.");
+    }
+
+    private static String describeAll(ReleaseBench bench) {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < bench.pages.size(); i++) {
+            all.add(bench.planText(i));
+        }
+        return String.join("; ", all);
+    }
+
     // ---- checks shared by the tests ----
 
     private static String describeAll(Scenario scenario) {
@@ -378,16 +545,6 @@ class PagePipelineTest {
             all.add(scenario.describe(i));
         }
         return String.join("; ", all);
-    }
-
-    /** Where the pipeline times out with the JDK's clock instead of the timer given, as a sentence, or "". */
-    private static String usesJdkTimeOuts() {
-        var found = CompiledNest.forbiddenUses(PagePipeline.class, (owner, name) ->
-                owner.equals("java.util.concurrent.CompletableFuture")
-                        && List.of("orTimeout", "completeOnTimeout", "delayedExecutor").contains(name)
-                        ? "it uses the JDK's own clock" : null);
-        return found.isEmpty() ? "" : " PagePipeline calls " + String.join("; ", found)
-                + ": time-outs here come from the timer given.";
     }
 
     /** The outcome page i's plan leads to when no timer interferes. */

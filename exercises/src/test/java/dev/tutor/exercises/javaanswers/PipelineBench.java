@@ -110,6 +110,15 @@ final class PipelineBench implements AutoCloseable {
     /** Which task of cpu is running (1 for the first the test ran), 0 outside them. */
     private volatile int cpuTask;
     private int cpuTasksRun;
+    /** Whether parse or summarise has run inside the task of cpu that is running. */
+    private boolean stageInTask;
+    /** Whether release has run inside the task of cpu that is running. */
+    private boolean releaseInTask;
+    /**
+     * The tasks of cpu in which neither parse nor summarise ran, each as the step that handed it to cpu, in the
+     * order run; but not a whenCompleteAsync step that released a page, which the release test reports.
+     */
+    private final List<String> tasksWithoutAStage = new ArrayList<>();
     private volatile boolean inCall;
 
     CompletableFuture<List<Outcome>> result;
@@ -332,8 +341,9 @@ final class PipelineBench implements AutoCloseable {
         public void release(URI page) {
             synchronized (PipelineBench.this) {
                 releases.merge(page, 1, Integer::sum);
-                String how = inCpuTask && Thread.currentThread() == worker
-                        ? "in a task of cpu (the " + ordinal(cpuTask) + " the test ran)" : where();
+                boolean inTask = inCpuTask && Thread.currentThread() == worker;
+                releaseInTask |= inTask;
+                String how = inTask ? "in a task of cpu (the " + ordinal(cpuTask) + " the test ran)" : where();
                 for (LateRelease late : lateReleases) {
                     if (late.releasedLater == null && pages.get(late.page).equals(page)) {
                         late.releasedLater = how;
@@ -369,6 +379,9 @@ final class PipelineBench implements AutoCloseable {
 
     private void checkOnCpu(String call) {
         if (Thread.currentThread() == worker && inCpuTask) {
+            synchronized (this) {
+                stageInTask = true;
+            }
             return;
         }
         synchronized (this) {
@@ -453,16 +466,66 @@ final class PipelineBench implements AutoCloseable {
         run("running a task of cpu", () -> {
             synchronized (PipelineBench.this) {
                 cpuTask = ++cpuTasksRun;
+                stageInTask = false;
+                releaseInTask = false;
             }
             inCpuTask = true;
             try {
                 task.run();
             } finally {
                 inCpuTask = false;
+                synchronized (PipelineBench.this) {
+                    String step = stepOf(task);
+                    if (!stageInTask && !(releaseInTask && step.contains("whenCompleteAsync"))) {
+                        tasksWithoutAStage.add(step);
+                    }
+                }
                 cpuTask = 0;
             }
             return null;
         });
+    }
+
+    /**
+     * The step that handed {@code task} to cpu, as the learner wrote it: a {@code CompletableFuture} hands the
+     * executor the step itself, whose class names it ({@code UniHandle} for {@code handleAsync}).
+     */
+    private static String stepOf(Runnable task) {
+        String name = task.getClass().getName();
+        if (!name.startsWith(CompletableFuture.class.getName() + "$")) {
+            return "a task of the pipeline's own (" + name.substring(name.lastIndexOf('.') + 1) + ")";
+        }
+        String step = switch (name.substring(name.indexOf('$') + 1)) {
+            case "UniApply" -> "thenApplyAsync";
+            case "UniAccept" -> "thenAcceptAsync";
+            case "UniRun" -> "thenRunAsync";
+            case "UniHandle" -> "handleAsync";
+            case "UniWhenComplete" -> "whenCompleteAsync";
+            case "UniCompose" -> "thenComposeAsync";
+            case "UniExceptionally" -> "exceptionallyAsync";
+            case "UniComposeExceptionally" -> "exceptionallyComposeAsync";
+            case "OrApply" -> "applyToEitherAsync";
+            case "OrAccept" -> "acceptEitherAsync";
+            case "OrRun" -> "runAfterEitherAsync";
+            case "BiApply" -> "thenCombineAsync";
+            case "BiAccept" -> "thenAcceptBothAsync";
+            case "BiRun" -> "runAfterBothAsync";
+            case "AsyncSupply" -> "supplyAsync";
+            case "AsyncRun" -> "runAsync";
+            default -> null;
+        };
+        return step == null ? "a step of a CompletableFuture"
+                : (step.startsWith("a") || step.startsWith("e") ? "an " : "a ") + step + "(..., cpu) step";
+    }
+
+    /** The tasks of cpu run so far in which neither parse nor summarise ran, each as its step (see the field). */
+    synchronized List<String> tasksWithoutAStage() {
+        return List.copyOf(tasksWithoutAStage);
+    }
+
+    /** How many tasks of cpu the test has run. */
+    synchronized int tasksRun() {
+        return cpuTasksRun;
     }
 
     /** Runs queued tasks, in random order, until none is left. */
