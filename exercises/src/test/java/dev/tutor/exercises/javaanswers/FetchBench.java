@@ -74,6 +74,14 @@ final class FetchBench implements VirtualFetcher.Fetch {
 
     /** Pages with distinct addresses and the given plans; {@code fetchAll} is given {@code limit}. */
     FetchBench(List<Plan> plans, int limit, Random random) {
+        this(plans, limit, random, false);
+    }
+
+    /**
+     * The same, with {@code fetchAll} called from a virtual thread when {@code virtualCaller}: a fetch made on
+     * that thread is virtual, yet still on the calling thread, which no fetch may use.
+     */
+    FetchBench(List<Plan> plans, int limit, Random random, boolean virtualCaller) {
         this.token = "run " + random.nextInt(1_000_000);
         int port = 1024 + random.nextInt(60_000);
         for (int i = 0; i < plans.size(); i++) {
@@ -88,7 +96,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
         fetching = new AtomicIntegerArray(plans.size());
         stops.complete(null);
         List<URI> given = List.copyOf(pages);
-        caller = new Thread(() -> {
+        Runnable call = () -> {
             try {
                 result = VirtualFetcher.fetchAll(given, limit, this);
             } catch (Throwable t) {
@@ -97,8 +105,9 @@ final class FetchBench implements VirtualFetcher.Fetch {
                 inProgressAtReturn = inProgress();
                 done = true;
             }
-        }, "fetchAll caller");
-        caller.setDaemon(true);
+        };
+        caller = virtualCaller ? Thread.ofVirtual().name("fetchAll caller").unstarted(call)
+                : Thread.ofPlatform().name("fetchAll caller").daemon(true).unstarted(call);
     }
 
     private Exception errorFor(int i, Random random) {
@@ -137,7 +146,7 @@ final class FetchBench implements VirtualFetcher.Fetch {
         int i = index;
         Thread thread = Thread.currentThread();
         calls.incrementAndGet(i);
-        if (!thread.isVirtual()) {
+        if (!thread.isVirtual() || thread == caller) {
             notVirtual.add("page " + i + " was fetched on " + describe(thread));
         }
         Integer before = fetchedBefore.get();
@@ -176,10 +185,13 @@ final class FetchBench implements VirtualFetcher.Fetch {
     }
 
     private String describe(Thread thread) {
-        if (thread == caller) {
-            return "the thread that called fetchAll, a platform thread: the pages were fetched one after another";
+        if (thread != caller) {
+            return "\"" + thread.getName() + "\", a platform thread";
         }
-        return "\"" + thread.getName() + "\", a platform thread";
+        String kind = thread.isVirtual() ? "itself a virtual thread" : "a platform thread";
+        return "the thread that called fetchAll, " + kind + (pages.size() == 1 ? ": a single page is no"
+                + " exception, it too is fetched on a new virtual thread, never on the caller's"
+                : ": the pages were fetched one after another");
     }
 
     // ---- what the test does ----

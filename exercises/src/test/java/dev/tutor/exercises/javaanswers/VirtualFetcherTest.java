@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Grades {@link VirtualFetcher}: every page on a virtual thread of its own, all in flight at once, results in
  * page order (hint 1); a failing page reported without stopping the others, and an interrupted call that
  * stops its fetches and leaves no thread behind (hint 2); the limit, never more and that many while pages
- * remain (hint 3).
+ * remain, and no smaller cap beside it (hint 3).
  *
  * <p>The tests give {@code fetchAll} a fetch of their own ({@link FetchBench}) that sees each call's thread and
  * holds it until the test answers its page, in an order drawn from the run's seed; so how many fetches are
@@ -59,7 +59,11 @@ class VirtualFetcherTest {
     }
 
     private FetchBench bench(List<Plan> plans, int limit, Random random) {
-        FetchBench bench = new FetchBench(plans, limit, random);
+        return bench(plans, limit, random, false);
+    }
+
+    private FetchBench bench(List<Plan> plans, int limit, Random random, boolean virtualCaller) {
+        FetchBench bench = new FetchBench(plans, limit, random, virtualCaller);
         benches.add(bench);
         return bench;
     }
@@ -69,8 +73,9 @@ class VirtualFetcherTest {
     }
 
     private static String call(FetchBench bench, int limit) {
-        return "fetchAll(" + bench.pages.size() + " pages, limit " + (limit == Integer.MAX_VALUE ? "Integer.MAX_VALUE"
-                : String.valueOf(limit)) + ")";
+        int n = bench.pages.size();
+        return "fetchAll(" + n + (n == 1 ? " page" : " pages") + ", limit " + (limit == Integer.MAX_VALUE
+                ? "Integer.MAX_VALUE" : String.valueOf(limit)) + ")";
     }
 
     // ---- a virtual thread per page, all at once: hint 1 ----
@@ -88,26 +93,55 @@ class VirtualFetcherTest {
         checkVirtualAndFresh(bench, call(bench, limit));
         checkEachPageOnce(bench, call(bench, limit));
         checkResults(bench, call(bench, limit), List.of());
+        // The edges a shortcut takes: one page, which needs no thread to wait for, called from a platform thread
+        // and from a virtual one (a fetch on that one is virtual, yet the caller's), and no page at all.
+        for (boolean virtualCaller : new boolean[] {false, true}) {
+            int few = random.nextBoolean() ? Integer.MAX_VALUE : 1 + random.nextInt(3);
+            FetchBench one = bench(allOk(1), few, random, virtualCaller);
+            String call = call(one, few) + " called from a " + (virtualCaller ? "virtual" : "platform") + " thread";
+            one.answerAll();
+            one.start();
+            awaitDone(one, call);
+            checkVirtualAndFresh(one, call);
+            checkEachPageOnce(one, call);
+            checkResults(one, call, List.of());
+        }
+        FetchBench none = bench(allOk(0), limit, random);
+        none.start();
+        awaitDone(none, call(none, limit));
+        checkResults(none, call(none, limit), List.of());
     }
 
     @Test
     @Order(2)
     @Tag("hint:1")
     void keepsEveryPageInFlightAtOnceAndReturnsThemInPageOrder(Random random) {
-        int n = random.nextInt(4) == 0 ? 2_000 + random.nextInt(3_000) : 20 + random.nextInt(300);
+        int n = random.nextInt(4) == 0 ? 1_100 + random.nextInt(CAP_TEST_PAGES - 1_100) : 20 + random.nextInt(300);
         int limit = random.nextBoolean() ? Integer.MAX_VALUE : n + random.nextInt(3);
         FetchBench bench = bench(allOk(n), limit, random);
         bench.start();
-        FetchBench.Settled seen = bench.awaitSettled();
-        while (seen.inProgress().size() < n && bench.moreThanArrive(seen.inProgress().size())) {
-            seen = bench.awaitSettled();
-        }
+        HeldBack held = awaitAllInFlight(bench, n);
+        FetchBench.Settled seen = held.seen();
         checkVirtualAndFresh(bench, call(bench, limit));
         if (seen.inProgress().size() != n) {
+            if (held.byPermits()) {
+                return;     // submitted, but held back by fewer permits than the limit: a cap, which hint 3's
+                            // everyPageInFlightWhenTheLimitAllowsItNoSmallerCap judges
+            }
+            String where;
+            if (!held.waiting().isEmpty()) {
+                where = held.where() + ". Every page must be in flight at once.";
+            } else if (ExecutorThreads.unavailable() == null && !seen.callerDone()
+                    && !seen.inProgress().isEmpty()) {
+                where = "; no thread had been started for the other " + (n - seen.inProgress().size()) + " pages,"
+                        + " and the calling thread waited in " + held.callerIn() + ". Every page must be in flight"
+                        + " at once: submit them all before you wait for any.";
+            } else {
+                where = held.where() + ". Every page must be in flight at once when the limit is at least the"
+                        + " number of pages.";
+            }
             fail(call(bench, limit) + " had " + seen.inProgress().size() + " of its " + n + " fetches in progress and"
-                    + " started no more while they waited" + (seen.callerDone() ? "" : "; the calling thread waited in "
-                    + seen.callerWaitsIn()) + ". Every page must be in flight at once: submit them all before you wait"
-                    + " for any.");
+                    + " started no more while they waited" + where);
         }
         List<Integer> order = shuffled(n, random);
         for (int i : order) {
@@ -256,6 +290,25 @@ class VirtualFetcherTest {
     @Test
     @Order(6)
     @Tag("hint:3")
+    void aPageWaitingForItsTurnIsWokenByTheFetchThatEndsNotByAClock() {
+        var clocks = CompiledNest.forbiddenUses(VirtualFetcher.class, (owner, name) ->
+                owner.equals("java.lang.Thread") && (name.equals("sleep") || name.equals("yield")
+                        || name.equals("onSpinWait")) || owner.equals("java.util.concurrent.TimeUnit")
+                        && name.equals("sleep") || owner.equals("java.util.concurrent.locks.LockSupport")
+                        && (name.equals("parkNanos") || name.equals("parkUntil"))
+                        ? "a wait that a clock or a spin ends" : null);
+        if (!clocks.isEmpty()) {
+            fail("VirtualFetcher calls " + String.join("; ", clocks) + ": a page that waits for its turn that way is"
+                    + " woken by a clock or keeps a carrier busy, not by the fetch that ends, so a freed place stays"
+                    + " empty until it looks again, and a check followed by a take lets two pages see the same free"
+                    + " place. Semaphore.acquire() waits for exactly the release that frees a place, and takes it in"
+                    + " one step.");
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Tag("hint:3")
     void neverMoreThanTheLimitAndTheLimitWhilePagesRemain(Random random) {
         int limit = 2 + random.nextInt(7);
         int n = limit * (2 + random.nextInt(3)) + 1 + random.nextInt(limit - 1);
@@ -263,7 +316,7 @@ class VirtualFetcherTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Tag("hint:3")
     void aFetchThatThrowsGivesItsPlaceBack(Random random) {
         int limit = 1 + random.nextInt(6);
@@ -341,7 +394,7 @@ class VirtualFetcherTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Tag("hint:3")
     void anInterruptWhilePagesWaitForTheirTurnStopsThemAll(Random random) {
         int n = 3 + random.nextInt(60);
@@ -358,7 +411,7 @@ class VirtualFetcherTest {
      * thread), nothing waits in a task to be interrupted, and the test has nothing to check.
      */
     @Test
-    @Order(9)
+    @Order(10)
     @Tag("hint:3")
     void aWaitForATurnThatAnInterruptEndsGivesNoPermitBack(Random random) throws InterruptedException {
         // Where the executor's threads cannot be listed, the check is not made, and says so, rather than pass.
@@ -400,29 +453,41 @@ class VirtualFetcherTest {
         }
     }
 
+    /**
+     * With more pages than the lesson's FetchRun lets open at once (1,000 sockets) and a limit of at least the
+     * number of pages, every page is in flight at once: the limit is the only cap. More pages than the largest
+     * count keepsEveryPageInFlightAtOnce draws ({@link #CAP_TEST_PAGES}), so that any cap it leaves to this test
+     * is below this count.
+     */
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:3")
-    void aPageWaitingForItsTurnIsWokenByTheFetchThatEndsNotByAClock() {
-        var clocks = CompiledNest.forbiddenUses(VirtualFetcher.class, (owner, name) ->
-                owner.equals("java.lang.Thread") && (name.equals("sleep") || name.equals("yield")
-                        || name.equals("onSpinWait")) || owner.equals("java.util.concurrent.TimeUnit")
-                        && name.equals("sleep") || owner.equals("java.util.concurrent.locks.LockSupport")
-                        && (name.equals("parkNanos") || name.equals("parkUntil"))
-                        ? "a wait that a clock or a spin ends" : null);
-        if (!clocks.isEmpty()) {
-            fail("VirtualFetcher calls " + String.join("; ", clocks) + ": a page that waits for its turn that way is"
-                    + " woken by a clock or keeps a carrier busy, not by the fetch that ends, so a freed place stays"
-                    + " empty until it looks again, and a check followed by a take lets two pages see the same free"
-                    + " place. Semaphore.acquire() waits for exactly the release that frees a place, and takes it in"
-                    + " one step.");
+    void everyPageInFlightWhenTheLimitAllowsItNoSmallerCap(Random random) {
+        int n = CAP_TEST_PAGES + random.nextInt(500);
+        int limit = random.nextBoolean() ? Integer.MAX_VALUE : n + random.nextInt(3);
+        FetchBench bench = bench(allOk(n), limit, random);
+        bench.start();
+        HeldBack held = awaitAllInFlight(bench, n);
+        checkVirtualAndFresh(bench, call(bench, limit));
+        int inFlight = held.seen().inProgress().size();
+        if (inFlight != n) {
+            fail(call(bench, limit) + " had exactly " + inFlight + " of its " + n + " fetches in progress and started"
+                    + " no more while they waited, though its limit lets all " + n + " fetch at once" + held.where()
+                    + "." + (held.byPermits() ? " Pages waiting for a permit while " + inFlight + " fetch and none"
+                    + " has finished means a Semaphore of " + inFlight + " permits: a cap other than the limit"
+                    + " (Math.min(limit, 1_000), say, as the lesson's FetchRun caps its sockets). fetchAll's one cap"
+                    + " is its limit: new Semaphore(limit)." : " Nothing but the limit may hold pages back."));
         }
+        bench.answerAll();
+        awaitDone(bench, call(bench, limit));
+        checkEachPageOnce(bench, call(bench, limit));
+        checkResults(bench, call(bench, limit), List.of());
     }
 
     // ---- real pages: hint 1 ----
 
     @Test
-    @Order(11)
+    @Order(12)
     @Tag("hint:1")
     void fetchesRealPagesFromALoopbackServer(Random random) throws Exception {
         int n = 50 + random.nextInt(150);
@@ -480,6 +545,52 @@ class VirtualFetcherTest {
     }
 
     // ---- checks shared by the tests ----
+
+    /**
+     * The fewest pages everyPageInFlightWhenTheLimitAllowsItNoSmallerCap fetches, one more than the most that
+     * keepsEveryPageInFlightAtOnce does.
+     */
+    private static final int CAP_TEST_PAGES = 2_500;
+
+    /**
+     * What held back the pages of a settled call that were not in progress: the executor's threads that never
+     * fetched, where the first of them waited, and where the calling thread waited ("" when it had returned).
+     */
+    private record HeldBack(FetchBench.Settled seen, List<Thread> waiting, String waitIn, String callerIn) {
+
+        /**
+         * Whether pages waited in Semaphore.acquire() with nothing yet answered: with a limit of at least the
+         * number of pages, a Semaphore of the limit's permits never makes a page wait, so this is a smaller one.
+         */
+        boolean byPermits() {
+            return waitIn.startsWith("Semaphore.") || callerIn.startsWith("Semaphore.");
+        }
+
+        String where() {
+            return (waiting.isEmpty() ? "" : "; the threads of the other " + waiting.size() + " pages waited,"
+                    + " without fetching, in " + waitIn) + (callerIn.isEmpty() ? "" : "; the calling thread waited"
+                    + " in " + callerIn);
+        }
+    }
+
+    /**
+     * Waits until the call has settled with all {@code n} pages in progress, or with fewer and no more coming:
+     * fewer held back by permits is final at once, otherwise a straggler gets {@link FetchBench#moreThanArrive}.
+     */
+    private static HeldBack awaitAllInFlight(FetchBench bench, int n) {
+        while (true) {
+            FetchBench.Settled seen = bench.awaitSettled();
+            if (seen.inProgress().size() == n) {
+                return new HeldBack(seen, List.of(), "", "");
+            }
+            List<Thread> waiting = bench.threadsThatNeverFetched();
+            String waitIn = waiting.isEmpty() ? "" : FetchBench.waitsIn(waiting.get(0).getStackTrace());
+            HeldBack held = new HeldBack(seen, waiting, waitIn, seen.callerDone() ? "" : seen.callerWaitsIn());
+            if (held.byPermits() || !bench.moreThanArrive(seen.inProgress().size())) {
+                return held;
+            }
+        }
+    }
 
     /** Waits for the call to end, answering nothing more; fails if it settles without ending. */
     private static void awaitDone(FetchBench bench, String call) {
