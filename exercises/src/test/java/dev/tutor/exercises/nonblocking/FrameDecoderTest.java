@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +59,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * "delivered" in random amounts, and throws at once when it is read again right after it returned 0 or -1:
  * on a real socket that loop would spin for ever. The checked calls of {@code feed} run on a thread of the
  * test's own, so that one that never returns is reported after a fraction of a second of that thread's CPU
- * time, not at the test's time limit.
+ * time, not at the test's time limit. What a decoder holds is judged by the bytes its thread allocates, which
+ * the JVM counts per thread: whatever a learner names their fields, a buffer made too large shows.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -174,6 +176,55 @@ class FrameDecoderTest {
 
     @Test
     @Order(5)
+    @Tag("hint:1")
+    void holdsNoMoreForOneLargeChunkThanForSmallOnes(Random random) {
+        // Frames of at most 8 KiB under a limit of 64 KiB or more: no frame needs more room than the first 64 KiB,
+        // so nothing the decoder holds bytes in may be larger, however large a chunk. What feed() allocates for a
+        // stream of 2 to 4 MiB in one chunk is compared with the same stream in chunks of up to 16 KiB: the
+        // frames, and whatever a right answer allocates per frame or per buffer it fills, cost as much both ways
+        // (or more in small chunks), while a buffer that makes room for the whole chunk costs the chunk's size.
+        int max = FIRST_CAPACITY + random.nextInt(16 * FIRST_CAPACITY);
+        int longest = 2048 + random.nextInt(6 * 1024);
+        int size = (2 << 20) + random.nextInt(2 << 20);
+        List<byte[]> bodies = new ArrayList<>();
+        for (int bytes = 0; bytes < size; ) {
+            byte[] body = body(random, random.nextInt(longest + 1));
+            bodies.add(body);
+            bytes += 4 + body.length;
+        }
+        byte[] stream = stream(bodies);
+        List<Integer> pieces = new ArrayList<>();
+        for (int fed = 0; fed < stream.length; fed += pieces.getLast()) {
+            pieces.add(Math.min(stream.length - fed, 1 + random.nextInt(16 * 1024)));
+        }
+        String setting = "new FrameDecoder(" + max + ") was fed a stream of " + bodies.size() + " frames of 0 to "
+                + longest + " bytes, " + stream.length + " bytes in all,";
+        // A first round, over the stream's first quarter, loads what feed() uses, so neither way below pays for it.
+        int quarter = stream.length / 4;
+        allocatedFeeding(new FrameDecoder(max), stream, List.of(quarter), new ArrayList<>(), setting + " in one chunk");
+        allocatedFeeding(new FrameDecoder(max), stream, pieces.subList(0, quarter / (16 * 1024)), new ArrayList<>(),
+                setting + " in chunks of up to 16 KiB");
+        List<byte[]> inPieces = new ArrayList<>();
+        long costInPieces = allocatedFeeding(new FrameDecoder(max), stream, pieces, inPieces, setting + " in "
+                + pieces.size() + " chunks of up to 16 KiB");
+        assertSameFrames(bodies, inPieces, setting + " in " + pieces.size() + " chunks of up to 16 KiB");
+        List<byte[]> inOne = new ArrayList<>();
+        long costInOne = allocatedFeeding(new FrameDecoder(max), stream, List.of(stream.length), inOne, setting
+                + " in one chunk");
+        assertSameFrames(bodies, inOne, setting + " in one chunk");
+        if (costInOne >= 0 && costInPieces >= 0 && costInOne - costInPieces > stream.length / 2) {
+            fail(setting + " once in one chunk and once in " + pieces.size() + " chunks of up to 16 KiB. In one chunk,"
+                    + " feed() allocated " + costInOne + " bytes; in small chunks, " + costInPieces + " bytes, the same"
+                    + " frames included. The large chunk cost " + (costInOne - costInPieces) + " bytes more (it held "
+                    + stream.length + "), though no frame needed more room than the first " + FIRST_CAPACITY + " bytes:"
+                    + " every buffer the decoder holds bytes in stays within " + FIRST_CAPACITY + " bytes here. A chunk"
+                    + " may be larger than the room left, so take frames out as the buffer fills instead of making room"
+                    + " for the whole chunk at once.");
+        }
+    }
+
+    @Test
+    @Order(6)
     @Tag("hint:2")
     void refusesALengthAboveTheLimitAsSoonAsItsFourBytesArrive(Random random) {
         assertRefusesLimit(-1 - random.nextInt(4));
@@ -221,9 +272,20 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Tag("hint:2")
     void growsItsBufferForAFrameOfExactlyTheLimit(Random random) {
+        // A decoder starts small whatever its limit. One that allocates room for its largest frame up front is told
+        // so here, with a limit of some MiB, rather than when the next test's limits near 2 GiB run it out of memory.
+        int roomy = (8 << 20) + random.nextInt(8 << 20);
+        long before = allocatedHere();
+        new FrameDecoder(roomy);
+        long allocated = allocatedHere() - before;
+        if (before >= 0 && allocated > 4L * FIRST_CAPACITY) {
+            fail("new FrameDecoder(" + roomy + ") allocated " + allocated + " bytes before any byte arrived. A decoder"
+                    + " starts with a buffer of at most " + FIRST_CAPACITY + " bytes and grows it only when a frame needs"
+                    + " more room, since every connection pays for what its decoder holds, idle ones too.");
+        }
         int max = FIRST_CAPACITY + 1 + random.nextInt(4 * FIRST_CAPACITY);
         List<byte[]> bodies = new ArrayList<>(bodies(random, 3, 100));
         bodies.add(1 + random.nextInt(3), body(random, max));
@@ -247,7 +309,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Tag("hint:2")
     void worksWithALimitNearTheLargestInt(Random random) {
         // Any limit of 0 or more is allowed. Within 4 of Integer.MAX_VALUE, maxFrameBytes + 4 and 4 + length pass
@@ -320,7 +382,7 @@ class FrameDecoderTest {
     // ---- readFrom: hint 3 ----
 
     @Test
-    @Order(8)
+    @Order(9)
     @Tag("hint:3")
     void readFromReadsEverythingThereAndStopsAtTheFirstZero(Random random) throws IOException {
         for (int round = 0; round < 40; round++) {
@@ -363,7 +425,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @Tag("hint:3")
     void readFromReadsAFrameLargerThanItsFirstBuffer(Random random) throws IOException {
         for (int bigMax : largeLimits(random)) {
@@ -388,7 +450,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:2")
     void growsItsBufferOnlyAsFarAsAFrameNeeds(Random random) throws IOException {
         for (int bigMax : largeLimits(random)) {
@@ -427,7 +489,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @Tag("hint:3")
     void endsQuietlyWhenTheStreamEndsBetweenFrames(Random random) throws IOException {
         for (int round = 0; round < 20; round++) {
@@ -457,7 +519,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Tag("hint:3")
     void namesTheFrameAndTheMissingBytesWhenTheStreamEndsInsideOne(Random random) throws IOException {
         for (int round = 0; round < 40; round++) {
@@ -510,7 +572,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @Tag("hint:3")
     void decodesFramesFromARealNonBlockingSocket(Random random) throws IOException {
         for (Cut cut : new Cut[] {Cut.ONE_BYTE, Cut.RANDOM, Cut.SEVERAL_FRAMES, Cut.INSIDE_LENGTHS}) {
@@ -546,7 +608,7 @@ class FrameDecoderTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @Tag("hint:3")
     void throwsEofFromARealSocketThatClosesInsideAFrame(Random random) throws IOException {
         int max = 10 + random.nextInt(500);
@@ -594,12 +656,47 @@ class FrameDecoderTest {
 
     /**
      * Runs {@code decoder.feed(chunk)} on a thread of the test's own and returns what it returned, or throws
-     * what it threw. A right answer takes well under a millisecond for any chunk of these tests; one that
+     * what it threw. A right answer takes a few milliseconds at most for any chunk of these tests; one that
      * loops without end is caught after {@link #FEED_CPU_NANOS} of its thread's CPU time, not of the clock,
      * so a busy machine, which only slows a thread, cannot make a right answer look like a hang.
      * {@code setting} says what was fed, and {@code note} ends that failure's message.
      */
     private static List<byte[]> feedWatched(FrameDecoder decoder, ByteBuffer chunk, String setting, String note) {
+        return watched(() -> decoder.feed(chunk), setting, note);
+    }
+
+    /**
+     * Feeds {@code stream} to {@code decoder} in chunks of {@code sizes} bytes (each a slice of its own), adds the
+     * frames returned to {@code decoded}, and returns how many bytes the feeding thread allocated inside those
+     * feed() calls, the frames included; -1 where this JVM does not count a thread's allocations.
+     */
+    private static long allocatedFeeding(FrameDecoder decoder, byte[] stream, List<Integer> sizes, List<byte[]> decoded,
+            String setting) {
+        long total = 0;
+        int fed = 0;
+        for (int size : sizes) {
+            ByteBuffer chunk = ByteBuffer.wrap(stream, fed, size).slice();
+            long[] allocated = new long[1];
+            decoded.addAll(watched(() -> {
+                long before = allocatedHere();
+                List<byte[]> frames = decoder.feed(chunk);
+                allocated[0] = before < 0 ? -1 : allocatedHere() - before;
+                return frames;
+            }, setting, ""));
+            total = total < 0 || allocated[0] < 0 ? -1 : total + allocated[0];
+            fed += size;
+        }
+        return total;
+    }
+
+    /** The bytes the calling thread has allocated so far, or -1 where this JVM does not count them. */
+    private static long allocatedHere() {
+        return THREADS instanceof com.sun.management.ThreadMXBean counting && counting.isThreadAllocatedMemorySupported()
+                && counting.isThreadAllocatedMemoryEnabled() ? counting.getCurrentThreadAllocatedBytes() : -1;
+    }
+
+    /** Runs {@code call} as {@link #feedWatched} runs feed(). */
+    private static <T> T watched(Callable<T> call, String setting, String note) {
         if (feeder == null) {
             feeder = Executors.newSingleThreadExecutor(task -> {
                 feederThread = new Thread(task, "feed");
@@ -607,7 +704,7 @@ class FrameDecoderTest {
                 return feederThread;
             });
         }
-        Future<List<byte[]>> result = feeder.submit(() -> decoder.feed(chunk));
+        Future<T> result = feeder.submit(call);
         long cpuBefore = THREADS.getThreadCpuTime(feederThread.threadId()); // started by submit(), if it was new
         boolean watched = THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
         while (true) {
@@ -626,8 +723,8 @@ class FrameDecoderTest {
                 if (watched && used > FEED_CPU_NANOS) {
                     feeder = null; // its thread is stuck in feed(): the next call gets a new one
                     fail(setting + ": feed() did not return; it was still running after "
-                            + TimeUnit.NANOSECONDS.toMillis(used) + " ms of CPU time, where a right answer needs well"
-                            + " under a millisecond. A loop in it does not end." + note);
+                            + TimeUnit.NANOSECONDS.toMillis(used) + " ms of CPU time, where a right answer needs a few"
+                            + " milliseconds at most. A loop in it does not end." + note);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
