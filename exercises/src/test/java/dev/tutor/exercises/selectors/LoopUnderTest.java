@@ -13,7 +13,9 @@ import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.BindException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.channels.ClosedSelectorException;
@@ -79,6 +81,11 @@ final class LoopUnderTest implements AutoCloseable {
      * sleeps standing still, for that wait to stand for the whole {@link #IDLE_WINDOW}.
      */
     static final Duration STEADY = Duration.ofMillis(20);
+    /**
+     * How long a serve() whose listening channel is closed is given to end: its finally closes that channel
+     * before its exception is out, and a busy machine may hold it in between for a while.
+     */
+    private static final Duration ENDING = Duration.ofMillis(500);
     /** How many times the selected-key set is counted, each after the loop settles, before it is left alone. */
     private static final int KEY_LOOKS = 3;
 
@@ -124,8 +131,28 @@ final class LoopUnderTest implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's address(). If that throws because serve() has ended by throwing (its finally closed the
+     * listening channel before the exception got out of serve()), fails naming serve()'s own exception, which
+     * is the cause, not the closed channel.
+     */
     InetSocketAddress address() {
-        return server.address();
+        try {
+            return server.address();
+        } catch (RuntimeException e) {
+            assertServingAfter("(address() then threw " + e + ".)");
+            throw e;
+        }
+    }
+
+    /** Waits up to {@code limit} for serve() to end; whether it has. */
+    private boolean awaitEnded(Duration limit) {
+        try {
+            return ended.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return hasEnded();
+        }
     }
 
     /** The thread that runs serve(). */
@@ -160,10 +187,65 @@ final class LoopUnderTest implements AutoCloseable {
         }
     }
 
-    /** A client run's problem, if any, with what serve() did when it has ended. */
+    /**
+     * A client run's problem, if any; led by what serve() did when it has ended, since a serve() that threw
+     * explains whatever its clients saw after it.
+     */
     void assertNoProblem(Optional<String> problem) {
         if (problem.isPresent()) {
-            fail(problem.get() + (hasEnded() && !stopCalled ? " " + endedEarly() : ""));
+            assertServingAfter("What the clients saw: " + problem.get());
+            fail(problem.get());
+        }
+    }
+
+    /**
+     * For a failure a test has just seen ({@code seen}, said after the cause): fails naming what serve() did
+     * if serve() has ended, or is on its way out. A serve() that throws closes its channels in its finally
+     * before its exception is out, so clients see the closed channels first; when the listening channel is
+     * closed (address() throws, or a connection to it is refused), serve() is given {@link #ENDING} to end.
+     */
+    void assertServingAfter(String seen) {
+        if (stopCalled) {
+            return;
+        }
+        if (!hasEnded() && listenerClosed()) {
+            awaitEnded(ENDING);
+        }
+        if (hasEnded()) {
+            fail(endedEarly() + " " + seen);
+        }
+    }
+
+    /**
+     * Connects {@code client} to the server; if that is refused because serve() has ended, or is ending,
+     * fails naming what serve() did.
+     */
+    void connect(Socket client) throws IOException {
+        InetSocketAddress to = address();
+        try {
+            client.connect(to, 1000);
+        } catch (IOException e) {
+            assertServingAfter("(A client then could not connect: " + e.getMessage() + ".)");
+            throw e;
+        }
+    }
+
+    /** Whether the listening channel is closed: address() throws, or a connection to it is refused. */
+    private boolean listenerClosed() {
+        InetSocketAddress to;
+        try {
+            to = server.address();
+        } catch (RuntimeException closed) {
+            return true;
+        }
+        // Refused at once over loopback when nothing listens; a full backlog only delays, so a short limit.
+        try (Socket probe = new Socket()) {
+            probe.connect(to, 100);
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        } catch (IOException delayed) {
+            return false;
         }
     }
 
@@ -430,12 +512,25 @@ final class LoopUnderTest implements AutoCloseable {
         }
         int port = address().getPort();
         List<EpollWatch> connections = watches.get().stream()
-                .filter(w -> w.localPort() == port && w.remote() != null).toList();
+                .filter(w -> w.localPort() == port && w.remote() != null && !"CLOSE".equals(w.tcpState())).toList();
         long writing = connections.stream().filter(EpollWatch::wantsWrite).count();
         long closedByClient = connections.stream()
                 .filter(w -> w.wantsRead() && "CLOSE_WAIT".equals(w.tcpState())).count();
+        // A TCP socket the kernel has closed (its client reset it) leaves the kernel's TCP table, but not the
+        // selector while its channel is open: a socket in the interest list with no row there, or in CLOSE.
+        long reset = watches.get().stream().filter(w -> w.socketInode().isPresent()
+                && (w.local() == null || "CLOSE".equals(w.tcpState()))).count();
+        long registered = connections.size() + reset;
         StringBuilder why = new StringBuilder("The kernel's view of your selector (its epoll interest list): "
-                + connections.size() + " connection" + (connections.size() == 1 ? "" : "s") + " registered");
+                + registered + " connection" + (registered == 1 ? "" : "s") + " registered");
+        if (reset > 0) {
+            why.append(", ").append(reset).append(reset == 1 ? " of them a socket" : " of them sockets").append(
+                    " the kernel has already closed (its client reset the connection). Such a socket is reported"
+                    + " ready on every turn, and every read or write on it throws again: when a read or write"
+                    + " throws, close that channel (which also cancels its key); catching the exception and going"
+                    + " on leaves the loop going round for it for ever.");
+            return why.toString();
+        }
         if (writing > 0) {
             why.append(", ").append(writing).append(" of them for writing (EPOLLOUT) though every client has had"
                     + " everything it was owed. A socket with room in its send buffer is always writable, so"

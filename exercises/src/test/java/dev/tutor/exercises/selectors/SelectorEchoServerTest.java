@@ -1,6 +1,7 @@
 package dev.tutor.exercises.selectors;
 
 import static dev.tutor.exercises.selectors.LoopUnderTest.check;
+import static dev.tutor.exercises.selectors.LoopUnderTest.sleepMillis;
 import static dev.tutor.runtime.net.EpollWatch.EPOLLIN;
 import static dev.tutor.runtime.net.EpollWatch.EPOLLOUT;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -102,7 +104,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @Tag("hint:1")
     void usesOneThreadForEveryClient() {
         LoopUnderTest.assertUsesNoThreads(SelectorEchoServer.class);
@@ -191,7 +193,7 @@ class SelectorEchoServerTest {
         try (SocketChannel hog = SocketChannel.open(); Socket other = new Socket()) {
             // The first echo goes to a client that stays: one that left would be hint 3's, and a loop that
             // never closes its connection would spin through this whole test, slow for everyone.
-            other.connect(loop.address(), 1000);
+            loop.connect(other);
             other.setTcpNoDelay(true);
             roundTrip(other, message(random, 10), "a client");
             // A small send buffer, so that its writes stall soon once the server stops reading; its receive
@@ -366,7 +368,7 @@ class SelectorEchoServerTest {
             for (int c = 0; c < count; c++) {
                 Socket client = new Socket();
                 clients.add(client);
-                client.connect(loop.address(), 1000);
+                loop.connect(client);
                 client.setTcpNoDelay(true);
                 roundTrip(client, message(random, 1 + random.nextInt(100)), "client " + (c + 1) + " of " + count);
             }
@@ -379,7 +381,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @Tag("hint:3")
     void closesAfterTheEchoWhenAClientHalfClosesAndSurvivesResets(Random random) throws IOException {
         start();
@@ -394,7 +396,7 @@ class SelectorEchoServerTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @Tag("hint:3")
     void clientsThatHaveLeftCostNoCpu(Random random) throws IOException {
         start();
@@ -424,8 +426,124 @@ class SelectorEchoServerTest {
         loop.assertIdle(gone);
     }
 
+    /**
+     * A client the server owes bytes to resets its connection: the server's socket is then reported ready on
+     * every turn (the kernel adds EPOLLERR and EPOLLHUP to every watch) and every write to it throws, so a loop
+     * that catches the IOException and leaves the channel open goes round for ever. A read error does not show
+     * this, since after a reset the next read returns -1, so the client first makes the server owe it bytes:
+     * it sends without reading until the kernel shows its connection watched for writing alone.
+     */
     @Test
-    @Order(12)
+    @Order(10)
+    @Tag("hint:3")
+    void aClientOwedBytesThatResetsIsClosed(Random random) throws IOException {
+        start();
+        // The echoes go to a client that stays: one that left would leave a connection a loop that ignores
+        // -1 spins on, which this test would take for the reset one's.
+        try (Socket other = new Socket()) {
+            loop.connect(other);
+            other.setTcpNoDelay(true);
+            roundTrip(other, message(random, 10), "a client");
+            Optional<EpollWatch> owed;
+            long sent;
+            try (SocketChannel hog = SocketChannel.open()) {
+                // A receive buffer made small before connecting keeps the window small, so the server owes soon.
+                hog.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024);
+                hog.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+                hog.connect(loop.address());
+                hog.configureBlocking(false);
+                long[] sending = {0};
+                owed = sendUntilOwed(hog, random, sending);
+                sent = sending[0];
+                hog.setOption(StandardSocketOptions.SO_LINGER, 0); // close() now resets the connection
+            }
+            String situation = "a client that had sent " + sent + " bytes without reading its echo, so that the"
+                    + " server owed it bytes, then reset its connection";
+            OptionalLong inode = owed.map(EpollWatch::socketInode).orElse(OptionalLong.empty());
+            if (inode.isPresent()) {
+                assertResetConnectionClosed(inode.getAsLong(), situation);
+            } else {
+                loop.awaitSettled(situation); // no kernel view: a loop spinning on that socket shows as busy
+            }
+            roundTrip(other, message(random, 20), "Another client");
+        }
+    }
+
+    /**
+     * Watches the server's socket {@code serverSocket} (by inode), whose client has just reset it, until it
+     * has left the server's selector; fails as soon as the serving thread has used {@link #BUSY_LIMIT} of CPU
+     * meanwhile (the only other client is connected and silent, so nothing else can keep it busy), or after
+     * {@link #ECHO_LIMIT}; then fails if the socket is still open.
+     */
+    private void assertResetConnectionClosed(long serverSocket, String situation) {
+        long cpuStart = loop.cpuTime();
+        long wallStart = System.nanoTime();
+        while (loop.watchedInodes().filter(watched -> watched.contains(serverSocket)).isPresent()) {
+            loop.assertServing();
+            long cpu = loop.cpuTime() - cpuStart;
+            long wall = System.nanoTime() - wallStart;
+            boolean spinning = cpu > BUSY_LIMIT.toNanos();
+            if (spinning || wall > ECHO_LIMIT.toNanos()) {
+                fail(String.format("With %s, its connection was still in the selector %.0f ms after the reset, and"
+                        + " the thread running serve() had used %.0f ms of CPU meanwhile%s A read or write that"
+                        + " throws must close that channel (which also cancels its key), not only be caught.",
+                        situation, wall / 1e6, cpu / 1e6, spinning ? ", going round for nothing. A socket whose"
+                        + " client has reset it is reported ready on every turn, and every write to it throws"
+                        + " again, so a loop that leaves it open goes round for it for ever." : "."));
+            }
+            sleepMillis(2);
+        }
+        // Out of the selector: a closed channel leaves it at the next select() and is closed for good then.
+        loop.awaitSettled(situation);
+        OpenSockets.inodes().ifPresent(open -> check(!open.contains(serverSocket), () -> "With " + situation
+                + ", the server took its connection out of the selector but never closed it: the socket stays"
+                + " open, one descriptor lost for every such client. When a read or write throws, close the"
+                + " channel (which also cancels its key)."));
+    }
+
+    /**
+     * Sends on {@code hog} without reading until the server's selector watches its connection for writing
+     * alone: the server owes it bytes. Returns the watch of its connection, also if the server still reads
+     * from it after {@link #SENDING_LIMIT} (hint 2's test has judged that; the reset is tried all the same);
+     * empty where the kernel's view cannot be read, after sending until the server took no more for
+     * {@link #STALL}. {@code sent[0]} counts the bytes sent.
+     */
+    private Optional<EpollWatch> sendUntilOwed(SocketChannel hog, Random random, long[] sent) throws IOException {
+        boolean kernelView = loop.interestList().isPresent();
+        Optional<EpollWatch> watch = Optional.empty();
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        random.nextBytes(chunk.array());
+        long deadline = System.nanoTime() + SENDING_LIMIT.toNanos();
+        try (Selector room = Selector.open()) {
+            hog.register(room, SelectionKey.OP_WRITE);
+            while (System.nanoTime() < deadline && sent[0] < NEVER_READS_LIMIT) {
+                chunk.clear();
+                int wrote = hog.write(chunk);
+                sent[0] += wrote;
+                if (kernelView && watch.isEmpty()) {
+                    watch = hogWatch(hog); // found once the server has accepted the connection
+                }
+                if (watch.isPresent()) {
+                    Optional<Integer> events = loop.watchedEvents(watch.get().fd());
+                    if (events.filter(e -> (e & EPOLLOUT) != 0 && (e & EPOLLIN) == 0).isPresent()) {
+                        return watch;
+                    }
+                }
+                if (wrote == 0) {
+                    loop.assertServing();
+                    boolean roomCame = room.select(STALL.toMillis()) > 0;
+                    room.selectedKeys().clear();
+                    if (!roomCame && !kernelView) {
+                        return watch;
+                    }
+                }
+            }
+        }
+        return watch;
+    }
+
+    @Test
+    @Order(13)
     @Tag("hint:1")
     void servesAThousandClientsOnOneThread(Random random) throws IOException {
         start();
@@ -447,7 +565,7 @@ class SelectorEchoServerTest {
             for (int c = 0; c < 2 + random.nextInt(5); c++) {
                 Socket client = new Socket();
                 clients.add(client);
-                client.connect(address, 1000);
+                loop.connect(client);
                 roundTrip(client, message(random, 20), "client " + (c + 1));
             }
             loop.stopAndAwait(Duration.ofSeconds(1));
@@ -511,7 +629,7 @@ class SelectorEchoServerTest {
     /** One client, one message, its echo: the first thing every test checks, failing at once if serve() ends. */
     private void assertEchoOf(byte[] message) throws IOException {
         try (Socket client = new Socket()) {
-            client.connect(loop.address(), 1000);
+            loop.connect(client);
             client.setTcpNoDelay(true);
             roundTrip(client, message, "a client");
         }
@@ -563,8 +681,10 @@ class SelectorEchoServerTest {
             return busyFails && busy[0] > BUSY_LIMIT.toNanos();
         }, ECHO_LIMIT);
         if (ended[0]) {
-            fail(who + " sent " + message.length + " bytes and the server closed the connection after echoing "
-                    + got[0] + " of them.");
+            String seen = who + " sent " + message.length + " bytes and the server closed the connection after"
+                    + " echoing " + got[0] + " of them.";
+            loop.assertServingAfter("(" + seen + ")");
+            fail(seen);
         }
         if (whole && got[0] < back.length) {
             fail(String.format("%s sent %d bytes (\"%s\") and got %d of them back, while the thread running serve()"
