@@ -122,7 +122,8 @@ final class BlockedWriters {
         }
     }
 
-    private static Optional<String> link(Path file) {
+    /** Where the symbolic link {@code file} points ("pipe:[123]" for a pipe's descriptor); empty if unreadable. */
+    static Optional<String> link(Path file) {
         try {
             return Optional.of(Files.readSymbolicLink(file).toString());
         } catch (IOException | RuntimeException e) {

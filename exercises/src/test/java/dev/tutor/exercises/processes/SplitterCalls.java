@@ -6,9 +6,13 @@ import dev.tutor.exercises.processes.PrimeSplitter.Result;
 import dev.tutor.exercises.processes.ScriptedWorker.Folder;
 import dev.tutor.exercises.support.Standstill;
 import dev.tutor.runtime.net.NativeTask;
+import dev.tutor.runtime.net.ReadWait;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -152,7 +156,7 @@ final class SplitterCalls {
             }
             if (failedAt != 0 && now - failedAt > TimeUnit.MILLISECONDS.toNanos(READING_ON_MS)) {
                 StackTraceElement[] stack = caller.getStackTrace();
-                if (readsAWorkerThatRunsUntilKilled(stack, caller, before, folder)) {
+                if (readsAWorkerThatRunsUntilKilled(stack, caller, before, folder, callerTask.get())) {
                     stuckAt = stack;
                     stuckAfterFailureMs = (now - failedAt) / 1_000_000;
                     return null;
@@ -207,7 +211,7 @@ final class SplitterCalls {
      * other thread of the learner's, which might yet kill them, leaves it to the full wait.
      */
     private static boolean readsAWorkerThatRunsUntilKilled(StackTraceElement[] stack, Thread caller,
-            Set<Thread> before, Folder folder) {
+            Set<Thread> before, Folder folder, String callerTask) {
         if (caller.getState() != Thread.State.RUNNABLE || !readsAPipe(stack)) {
             return false;
         }
@@ -217,7 +221,26 @@ final class SplitterCalls {
         Set<Long> alive = folder.arrived().keySet().stream()
                 .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .collect(Collectors.toSet());
-        return !alive.isEmpty() && folder.ordered("stall").containsAll(alive);
+        if (alive.isEmpty() || !folder.ordered("stall").containsAll(alive)) {
+            return false;
+        }
+        if (!systemCallsSeen(callerTask)) {
+            return true; // the stack alone, where the kernel does not show what the caller reads
+        }
+        // Where Linux shows the read, only a read of a pipe one of those workers writes to is stuck for good: a
+        // caller still on its way to the end of the failed worker's output is not, however long a busy machine
+        // keeps it from getting there.
+        Optional<String> pipe = ReadWait.of(callerTask)
+                .flatMap(read -> BlockedWriters.link(Path.of("/proc/self/fd", Integer.toString(read.fd()))));
+        return pipe.isPresent() && alive.stream()
+                .anyMatch(pid -> BlockedWriters.link(Path.of("/proc", Long.toString(pid), "fd", "1")).equals(pipe));
+    }
+
+    /** Whether the kernel shows the system call the thread {@code task} ("PID/task/TID") is in, its read's pipe too. */
+    private static boolean systemCallsSeen(String task) {
+        String arch = System.getProperty("os.arch", "");
+        return !task.isEmpty() && (arch.equals("amd64") || arch.equals("x86_64"))
+                && Files.isReadable(Path.of("/proc", task, "syscall"));
     }
 
     private SplitterCalls() {
