@@ -241,6 +241,94 @@ class RoundRobinTest {
         for (Scenario scenario : scenarios) {
             runChecked(scenario, new RoundRobin()).check();
         }
+        for (int sample = 0; sample < 20; sample++) {
+            oneStepObjectSpawnedTwiceIsTwoTasks(random, sample == 0);
+        }
+    }
+
+    /**
+     * One Step object spawned more than once under one name: each spawn is a task of its own, though the two
+     * Task records are equal (same name, same step), so a queue that looks for a task already there with
+     * equals() (contains(), remove(Object)) takes one for the other. The shared step counts its calls, all tasks'
+     * together, and says it has more to do until it has been called {@code limit} times; tasks of their own
+     * stand between them. The expected trace comes from a FIFO queue of spawns, told apart by their place.
+     */
+    private static void oneStepObjectSpawnedTwiceIsTwoTasks(Random random, boolean plain) {
+        String name = String.valueOf(LETTERS.charAt(random.nextInt(LETTERS.length())));
+        int limit = 2 + random.nextInt(5);
+        int twins = plain ? 2 : 2 + random.nextInt(2);
+        // Who is spawned, in order: -1 for the shared step, n >= 1 for a task of its own with n steps.
+        List<Integer> spawns = new ArrayList<>(Collections.nCopies(twins, -1));
+        for (int others = plain ? 0 : random.nextInt(3); others > 0; others--) {
+            spawns.add(random.nextInt(spawns.size() + 1), 1 + random.nextInt(4));
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < spawns.size(); i++) {
+            names.add(spawns.get(i) < 0 ? name : String.valueOf(LETTERS.charAt(
+                    (LETTERS.indexOf(name) + 1 + i) % LETTERS.length())));
+        }
+
+        // The model: spawns by place, the shared step's calls counted across all of them.
+        List<String> expected = new ArrayList<>();
+        Deque<Integer> queue = new ArrayDeque<>();
+        int[] done = new int[spawns.size()];
+        int sharedCalls = 0;
+        for (int i = 0; i < spawns.size(); i++) {
+            queue.addLast(i);
+        }
+        while (!queue.isEmpty()) {
+            int i = queue.pollFirst();
+            expected.add(names.get(i));
+            boolean more = spawns.get(i) < 0 ? ++sharedCalls < limit : ++done[i] < spawns.get(i);
+            if (more) {
+                queue.addLast(i);
+            }
+        }
+
+        int[] calls = {0};
+        int most = 4 * expected.size() + 20;
+        RoundRobin.Step shared = () -> {
+            if (++calls[0] > most) {
+                throw new Misuse("run() had already called the shared step " + most + " times; it was stopped.");
+            }
+            return calls[0] < limit;
+        };
+        RoundRobin scheduler = new RoundRobin();
+        StringBuilder story = new StringBuilder("Spawned before run(), in this order:");
+        for (int i = 0; i < spawns.size(); i++) {
+            story.append(i == 0 ? " " : ", ");
+            if (spawns.get(i) < 0) {
+                scheduler.spawn(name, shared);
+                story.append(name).append(" (the shared step)");
+            } else {
+                int[] own = {0};
+                int steps = spawns.get(i);
+                scheduler.spawn(names.get(i), () -> ++own[0] < steps);
+                story.append(names.get(i)).append(" (").append(steps).append(steps == 1 ? " step)"
+                        : " steps)");
+            }
+        }
+        story.append(". The shared step is one Step object, spawned ").append(twins).append(" times under the"
+                + " name ").append(name).append(": it says it has more to do until it has been called ")
+                .append(limit).append(" times, by whichever task.");
+        List<String> trace;
+        try {
+            trace = scheduler.run();
+        } catch (Misuse e) {
+            fail(story + "\n" + e.getMessage());
+            return;
+        }
+        if (!expected.equals(trace)) {
+            long seen = trace == null ? 0 : Collections.frequency(trace, name);
+            long want = Collections.frequency(expected, name);
+            fail(story + "\nrun() returned the trace " + (trace == null ? "null" : show(trace)) + ", but the"
+                    + " turns are " + show(expected) + "."
+                    + (seen < want ? " " + name + " had " + seen + " turns where its " + twins + " tasks have " + want
+                    + " between them: each spawn() is a task of its own, even with the same name and the same"
+                    + " Step object. Such tasks are equal records, so a queue that checks whether a task is"
+                    + " already there (contains(), remove(Object)) mistakes one for the other; put a task back"
+                    + " whenever its step returns true." : ""));
+        }
     }
 
     @Test

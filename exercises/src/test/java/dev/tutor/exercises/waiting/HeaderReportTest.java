@@ -17,6 +17,8 @@ import dev.tutor.exercises.waiting.HeaderReport.Step;
 import dev.tutor.exercises.waiting.HeaderReport.StepTime;
 import dev.tutor.exercises.waiting.HeaderReport.Steps;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -335,41 +337,52 @@ class HeaderReportTest {
         List<Step> failing = new ArrayList<>(IN_ORDER);
         Collections.shuffle(failing, random);
         for (Step step : failing) {
-            Exception failure = randomFailure(step, random);
-            FakeSteps steps = new FakeSteps(randomPlan(random, 50_000), randomHeaders(random), step, failure);
-            Path file = nextFile();
-            Throwable thrown = null;
-            Report report = null;
-            try {
-                report = HeaderReport.run(steps, file);
-            } catch (Throwable t) {
-                thrown = t;
+            // Each step fails twice: once as steps usually do, once with an unchecked exception whose cause is an
+            // IOException, which must come out as it is, not as its cause.
+            for (Exception failure : List.of(randomFailure(step, random), uncheckedWithAnIoCause(step, random))) {
+                endsWithItsOwnException(step, failure, random);
             }
-            if (thrown != failure) {
-                fail("The " + name(step) + " step threw " + failure + "; run() must throw that very exception,"
-                        + " unchanged, and return no report, but it "
-                        + (thrown == null ? "returned " + report
-                        : thrown.getCause() == failure ? "threw " + thrown + ", which wraps it. The caller must"
-                        + " be able to catch the " + failure.getClass().getSimpleName() + " itself"
-                        : "threw " + thrown) + ".");
-            }
-            List<Step> expected = IN_ORDER.subList(0, step.ordinal() + 1);
-            if (!steps.calls.equals(expected)) {
-                fail("The " + name(step) + " step threw " + failure + ", and run() threw it on, but it called the"
-                        + " steps " + steps.calls + ": after a step fails, the steps after it must not run, so the"
-                        + " calls must be " + expected + ".");
-            }
-            if (Files.exists(file)) {
-                fail("The " + name(step) + " step threw " + failure + ", yet " + file.getFileName() + " was"
-                        + " written: only write() writes the file, and it must not run after a failure.");
-            }
+        }
+    }
+
+    /** One run whose {@code step} throws {@code failure}: run() throws it unchanged, and nothing after it runs. */
+    private void endsWithItsOwnException(Step step, Exception failure, Random random) throws IOException {
+        FakeSteps steps = new FakeSteps(randomPlan(random, 50_000), randomHeaders(random), step, failure);
+        Path file = nextFile();
+        Throwable thrown = null;
+        Report report = null;
+        try {
+            report = HeaderReport.run(steps, file);
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        if (thrown != failure) {
+            fail("The " + name(step) + " step threw " + failure + "; run() must throw that very exception,"
+                    + " unchanged, and return no report, but it "
+                    + (thrown == null ? "returned " + report
+                    : thrown.getCause() == failure ? "threw " + thrown + ", which wraps it. The caller must"
+                    + " be able to catch the " + failure.getClass().getSimpleName() + " itself"
+                    : thrown == failure.getCause() ? "threw its cause, " + thrown + ". An exception the step"
+                    + " threw goes up as it is, whatever its cause: unwrapping getCause() of an"
+                    + " UncheckedIOException, to undo a wrapping of your own, unwraps the step's own as well"
+                    : "threw " + thrown) + ".");
+        }
+        List<Step> expected = IN_ORDER.subList(0, step.ordinal() + 1);
+        if (!steps.calls.equals(expected)) {
+            fail("The " + name(step) + " step threw " + failure + ", and run() threw it on, but it called the"
+                    + " steps " + steps.calls + ": after a step fails, the steps after it must not run, so the"
+                    + " calls must be " + expected + ".");
+        }
+        if (Files.exists(file)) {
+            fail("The " + name(step) + " step threw " + failure + ", yet " + file.getFileName() + " was"
+                    + " written: only write() writes the file, and it must not run after a failure.");
         }
     }
 
     @Test
     @Order(8)
     @Tag("hint:4")
-    void refusesAVirtualThreadBeforeAnyStepRuns(Random random) throws InterruptedException {
+    void refusesAThreadWithoutACpuClockBeforeAnyStepRuns(Random random) throws InterruptedException {
         FakeSteps steps = new FakeSteps(randomPlan(random, 50_000), randomHeaders(random), null, null);
         Path file = nextFile();
         AtomicReference<Object> outcome = new AtomicReference<>();
@@ -391,6 +404,42 @@ class HeaderReportTest {
         if (!steps.calls.isEmpty()) {
             fail("run() threw IllegalStateException on a virtual thread, but only after it had run the steps "
                     + steps.calls + ": read the CPU clock, and give up, before the first step.");
+        }
+        refusesAPlatformThreadWhoseCpuClockIsSwitchedOff(random);
+    }
+
+    /**
+     * The same rule on a platform thread: the JVM can be told to stop measuring threads' CPU time, and then every
+     * thread's CPU clock answers -1. What decides is the reading, not the kind of thread.
+     */
+    private void refusesAPlatformThreadWhoseCpuClockIsSwitchedOff(Random random) {
+        ThreadMXBean threads = FakeSteps.THREADS;
+        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+            return; // this JVM gives no CPU clock to switch off; the virtual thread above stands for the rule
+        }
+        FakeSteps steps = new FakeSteps(randomPlan(random, 50_000), randomHeaders(random), null, null);
+        Path file = nextFile();
+        Object outcome;
+        threads.setThreadCpuTimeEnabled(false);
+        try {
+            outcome = HeaderReport.run(steps, file);
+        } catch (Throwable t) {
+            outcome = t;
+        } finally {
+            threads.setThreadCpuTimeEnabled(true);
+        }
+        if (!(outcome instanceof IllegalStateException)) {
+            fail("run() was called on a platform thread while the JVM measured no thread's CPU time"
+                    + " (ThreadMXBean.setThreadCpuTimeEnabled(false)), so its CPU clock answered -1; it must throw"
+                    + " IllegalStateException, as on a virtual thread, but it "
+                    + (outcome instanceof Throwable t ? "threw " + t : "returned " + outcome) + ". What tells that"
+                    + " the CPU time cannot be read is the clock's answer, a negative reading, not the kind of"
+                    + " thread.");
+        }
+        if (!steps.calls.isEmpty()) {
+            fail("run() threw IllegalStateException while the JVM measured no thread's CPU time, but only after it"
+                    + " had run the steps " + steps.calls + ": read the CPU clock, and give up, before the first"
+                    + " step.");
         }
     }
 
@@ -668,6 +717,18 @@ class HeaderReportTest {
             case WRITE -> random.nextBoolean() ? new AccessDeniedException("headers-" + n + ".txt")
                     : new IOException("no space left on device #" + n);
         };
+    }
+
+    /**
+     * An unchecked exception whose cause is an IOException, as a step may throw: an UncheckedIOException from the
+     * two I/O steps (the very type an answer that wraps their IOException would unwrap), either kind from the others.
+     */
+    private static RuntimeException uncheckedWithAnIoCause(Step step, Random random) {
+        int n = random.nextInt(1_000);
+        IOException cause = new IOException("disk gone #" + n);
+        boolean io = step == Step.FETCH || step == Step.WRITE;
+        return io || random.nextBoolean() ? new UncheckedIOException("lines from a lazy stream #" + n, cause)
+                : new IllegalStateException("cache unreadable #" + n, cause);
     }
 
     // ---- helpers ----
