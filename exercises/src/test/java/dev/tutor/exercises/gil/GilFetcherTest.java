@@ -122,9 +122,26 @@ class GilFetcherTest {
             throw unreadable;
         });
         expectThrown(gil, failingParse, url, unreadable, "parse threw " + unreadable);
+
+        // Page.fetch declares only IOException, but a lambda may throw anything unchecked: a catch for
+        // IOException alone misses these, and only a finally gives the GIL back on every way out.
+        List<Throwable> unchecked = new ArrayList<>(List.of(
+                new java.io.UncheckedIOException(new IOException("connection reset at byte " + random.nextInt(10_000))),
+                new IllegalStateException("socket closed by peer " + random.nextInt(1000)),
+                new StackOverflowError("deep recursion in the fetch " + random.nextInt(1000))));
+        Collections.shuffle(unchecked, random);
+        for (Throwable failure : unchecked) {
+            GilFetcher failingUnchecked = new GilFetcher(gil, asked -> {
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure;
+            }, UnaryOperator.identity());
+            expectThrown(gil, failingUnchecked, url, failure, "the fetch threw the unchecked " + failure);
+        }
     }
 
-    private static void expectThrown(Gil gil, GilFetcher fetcher, String url, Exception expected, String what) {
+    private static void expectThrown(Gil gil, GilFetcher fetcher, String url, Throwable expected, String what) {
         Throwable thrown = null;
         try {
             fetcher.fetchOne(url);
@@ -146,14 +163,16 @@ class GilFetcherTest {
         if (held) {
             fail("In fetchOne(\"" + url + "\"), " + what + ", and fetchOne let it through but left the GIL held:"
                     + " every other Python thread would now wait for ever. Give the GIL back however the method"
-                    + " ends.");
+                    + " ends" + (expected instanceof IOException ? "." : ", an unchecked exception or an Error"
+                    + " included, which a catch (IOException e) never sees: release in a finally block."));
         }
     }
 
     /**
      * The test's own thread holds the GIL, so fetchOne on another thread waits to take it, and is interrupted
      * there: acquire() throws, and fetchOne must let that out as it is, having fetched nothing and released
-     * nothing.
+     * nothing. Then the test's thread calls it with the GIL free and its own interrupt flag set: acquire() does
+     * not wait, so it does not throw, and fetchOne must work as usual and leave the flag set.
      */
     @Test
     @Order(3)
@@ -218,6 +237,36 @@ class GilFetcherTest {
         if (!calls.isEmpty()) {
             fail(story + "; fetchOne threw acquire()'s exception, but first made these calls without the GIL: "
                     + calls + ".");
+        }
+
+        // With the GIL free, acquire() takes it without waiting, so an interrupt flag that is already set makes
+        // it throw nothing: fetchOne goes on as usual and leaves the flag for its caller to act on.
+        calls.clear();
+        Object early;
+        boolean flagKept;
+        Thread.currentThread().interrupt();
+        try {
+            early = fetcher.fetchOne(url);
+        } catch (Throwable t) {
+            early = t;
+        } finally {
+            flagKept = Thread.interrupted(); // clears it, for the rest of the run
+        }
+        if (gil.isHeldByCurrentThread()) {
+            gil.release();
+        }
+        String free = "With the GIL free and the calling thread's interrupt flag already set, fetchOne(\"" + url
+                + "\") ";
+        if (!"body".equals(early)) {
+            fail(free + (early instanceof Throwable t ? "threw " + t : "returned " + early) + (calls.isEmpty()
+                    ? ", having fetched nothing" : " after these calls: " + calls) + ". gil.acquire() takes a free GIL without waiting, and throws only when the thread is"
+                    + " interrupted while it waits; so fetchOne must fetch, parse and return \"body\" as usual."
+                    + " Do not test the interrupt flag yourself: take the GIL with gil.acquire() first, and let"
+                    + " acquire()'s own exception be the only way an interrupt ends fetchOne.");
+        }
+        if (!flagKept) {
+            fail(free + "returned, but the flag was no longer set afterwards: fetchOne cleared it and acted on"
+                    + " nothing. Leave the interrupt flag for the caller.");
         }
     }
 

@@ -163,6 +163,20 @@ class BoundedFetcherTest {
                     + " fetching. Shutting the pool down stops it from taking new tasks, but the running and"
                     + " queued ones go on: the pool must also be waited for, on this way out too.");
         }
+        // Pages after a failure need not be fetched at all (a pool stopped with shutdownNow() drops them), but
+        // none may be asked for twice, the broken one least of all.
+        List<Integer> again = new ArrayList<>();
+        for (int i = 0; i < run.requests.length; i++) {
+            if (run.requests[i] > 1) {
+                again.add(i);
+            }
+        }
+        if (!again.isEmpty()) {
+            fail(run.call() + ": page " + broken + " answered 500 Internal Server Error, and the server was asked for "
+                    + HeldServer.pagesText(again) + " more than once (requests per page: "
+                    + java.util.Arrays.toString(run.requests) + "). Each page is fetched once: a task is fetch(page)"
+                    + " and nothing more, and a page that fails is not asked for again; its exception ends the call.");
+        }
         if (run.thrown == null) {
             fail(run.call() + ": page " + broken + " answered 500 Internal Server Error, and fetchAll() returned "
                     + run.result + " instead of throwing. A page that cannot be fetched must end the call with an"
