@@ -62,6 +62,13 @@ final class TaskRun {
         made.add(thread);
         return thread;
     };
+    /**
+     * Each thread the factory made, once its body has returned, stays alive until the call returns or the
+     * caller is seen waiting in a join(); see {@link #holdAfterBody}.
+     */
+    boolean holdAfterBodies;
+    /** The threads the factory made that were started and still alive the moment the call returned. */
+    volatile List<Made> aliveAtReturn = List.of();
     /** Each task's first step waits, inside, until every task is inside its first step. */
     boolean gateFirstSteps;
     /** Each task's last step waits until the caller stops to wait or returns. */
@@ -277,6 +284,42 @@ final class TaskRun {
         }
     }
 
+    /**
+     * Keeps a thread the factory made alive after its body has returned, so that a caller that waits for a
+     * sign that the work is done (an executor's termination, a latch) rather than for the thread to end is
+     * seen returning while the thread lives. It lets the thread go as soon as the caller is seen in a join(),
+     * which only the thread's end can satisfy, or once the call has returned. A caller that waits for the
+     * threads some other way is let go after it has stood still for a while (it waits for this thread, which
+     * stands still too), or after a second if it never stops: that costs a right answer time, never a pass.
+     */
+    void holdAfterBody() {
+        long deadline = System.nanoTime() + HOLD_LIMIT_NANOS;
+        long stillSince = -1;
+        while (!returned) {
+            long now = System.nanoTime();
+            if (now >= deadline || inJoin(caller.getStackTrace())) {
+                return;
+            }
+            if (!isStill(caller)) {
+                stillSince = -1;
+            } else if (stillSince < 0) {
+                stillSince = now;
+            } else if (now - stillSince >= QUIET_NANOS) {
+                return;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private static boolean inJoin(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (frame.getClassName().equals(Thread.class.getName()) && frame.getMethodName().equals("join")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Waits until the caller stops to wait (for the threads, one hopes) or has returned. */
     private void awaitCallerWaiting() {
         long deadline = System.nanoTime() + HOLD_LIMIT_NANOS;
@@ -307,6 +350,7 @@ final class TaskRun {
                 }
             }
             finishedAtReturn = finished;
+            aliveAtReturn = made.stream().filter(m -> m.wasStarted() && m.isAlive()).toList();
             returned = true;
         }
         release.countDown();

@@ -58,6 +58,8 @@ final class TestTasks {
     static final class Made extends Thread {
         final TaskRun run;
         volatile boolean ended;
+        /** Whether the thread has run its body to the end and is held, by the test, before it can end. */
+        volatile boolean heldAfterBody;
 
         Made(TaskRun run, Runnable body, String name) {
             super(body, name);
@@ -75,6 +77,11 @@ final class TestTasks {
                 super.run();
             } finally {
                 ended = true;
+                if (run.holdAfterBodies) {
+                    heldAfterBody = true;
+                    run.holdAfterBody();
+                    heldAfterBody = false;
+                }
             }
         }
 

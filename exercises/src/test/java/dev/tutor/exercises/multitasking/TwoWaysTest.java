@@ -376,6 +376,44 @@ class TwoWaysTest {
         }
     }
 
+    /**
+     * Last, under hint 2, so that an answer that also fails a hint 3 test is told that first: every thread
+     * the factory made stays alive for a while after its body returns, so that a wait for a sign that the
+     * work is done, such as an executor's termination, which it signals from inside its last thread, is seen
+     * returning before the threads have ended.
+     */
+    @Test
+    @Order(11)
+    @Tag("hint:2")
+    void onThreadsWaitsForTheThreadsThemselvesToEnd(Random random) {
+        for (int round = 0; round < 5; round++) {
+            TaskRun run = new TaskRun();
+            int count = round == 0 ? 1 : 1 + random.nextInt(6);
+            for (int i = 0; i < count; i++) {
+                run.task(1 + random.nextInt(3), 0);
+            }
+            run.holdAfterBodies = true;
+
+            Throwable thrown = callOnThreads(run);
+            run.awaitSettled();
+
+            checkNothingThrown(run, thrown, "onThreads()");
+            checkEachTaskOnAThreadOfItsOwn(run);
+            checkAllEndedAtReturn(run, null);
+            List<Made> alive = run.aliveAtReturn;
+            if (!alive.isEmpty()) {
+                Made first = alive.getFirst();
+                fail("onThreads() was given " + run.describeTasks(false) + " and returned while " + alive.size()
+                        + " of the threads it started " + (alive.size() == 1 ? "was" : "were") + " still alive ('"
+                        + first.getName() + "'" + (alive.size() == 1 ? "" : " and others") + "). The test kept each"
+                        + " thread alive a moment after its body returned, and onThreads() \"returns"
+                        + " only after every thread it started has ended\". A sign that the work is done, such as"
+                        + " an executor's termination (signalled from inside its last thread) or a latch counted"
+                        + " down in the body, comes before the threads end: join() every thread itself.");
+            }
+        }
+    }
+
     // ---- calling the learner's code ----
 
     private static Throwable callOnOneThread(TaskRun run) {
