@@ -67,6 +67,13 @@ class ChildProcessTest {
     /** The limit of the first child, before the test knows how fast a JVM starts on this machine. */
     private static final Duration FIRST_LIMIT = Duration.ofSeconds(10);
     /**
+     * The limit of the run whose output ends after the child: long enough for a child JVM to start and report
+     * in on a loaded machine, short because the test holds the last lines back until it has run out again.
+     */
+    private static final Duration LATE_LIMIT = Duration.ofSeconds(4);
+    /** How long past that limit the last lines wait, for a wait that gives up late on a loaded machine. */
+    private static final Duration LATE_MARGIN = Duration.ofMillis(750);
+    /**
      * How often a test that needs a child to have started before its limit passes tries, with a longer limit
      * each time, on a machine too busy to start a JVM in time.
      */
@@ -303,7 +310,7 @@ class ChildProcessTest {
                 + " shares its standard output, and ended with exit code " + plan.exitCode() + ". Only once the"
                 + " child had ended did that process print " + plan.late() + " and end, which ended the output.";
         try (RollCall roll = new RollCall()) {
-            RunCall call = RunCall.start(LateOutput.class, plan.args(roll.port(), end, gate), FIRST_LIMIT, roll);
+            RunCall call = RunCall.start(LateOutput.class, plan.args(roll.port(), end, gate), LATE_LIMIT, roll);
             Optional<ProcessHandle> child = roll.child(Duration.ofSeconds(10));
             printer = roll.last("printer ").flatMap(p -> ProcessHandle.of(Long.parseLong(p.substring(8))));
             if (child.isEmpty()) {
@@ -320,13 +327,33 @@ class ChildProcessTest {
             // One found waiting for its reader in the meantime will not come back before the end of the output,
             // so the gate may open at once.
             Outcome early = call.awaitUnlessWaitingForAReader(Duration.ofSeconds(1));
+            boolean seenWaitingForAReader = early == null
+                    && System.nanoTime() - goneAt < Duration.ofSeconds(1).toNanos();
+            if (early == null && !seenWaitingForAReader) {
+                // Not seen waiting for the reader without a limit: the last lines come only after the call's
+                // limit has run out once more, counted from the child's end, so that a wait for the reader with
+                // that limit gives up first; one without has them all.
+                long left = goneAt + LATE_LIMIT.plus(LATE_MARGIN).toNanos() - System.nanoTime();
+                early = call.await(Duration.ofNanos(Math.max(0, left)));
+                if (early != null) {
+                    fail(what + " The test held those last lines back until " + LATE_LIMIT.toMillis() + " ms, the"
+                            + " call's limit, had passed since the child's end, and run() came back "
+                            + Math.max(0, (early.cameBackNanos() - goneAt) / 1_000_000) + " ms after the child had"
+                            + " ended, with the output still open, "
+                            + (early.thrown() != null ? "throwing " + early.thrown() : early.finished() == null
+                            ? "returning null" : "returning " + withoutLauncherNotes(early.finished().output())) + ". run() \"returns"
+                            + " once the child has ended and its output has been read to the end\", and that end"
+                            + " may come after the child's own: the limit is for the child, so once the child has"
+                            + " ended, wait for the reader with no limit.");
+                }
+            }
             Files.createFile(gate);
             Outcome o = early != null ? early : call.await(Duration.ofSeconds(5));
             if (o == null) {
                 fail(what + " run() had not come back 5 s after the output ended; the thread that called it "
                         + call.whereItWaits() + ".");
             }
-            Finished r = finishedOrFail(o, roll, 0, what, FIRST_LIMIT);
+            Finished r = finishedOrFail(o, roll, 0, what, LATE_LIMIT);
             List<String> got = withoutLauncherNotes(r.output());
             if (early != null && !got.equals(plan.all())) {
                 fail(what + " run() came back " + Math.max(0, (o.cameBackNanos() - goneAt) / 1_000_000) + " ms after"
