@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Grades {@link LineLog}: {@code log} on one thread, then two threads logging at once (hint 1); printed
- * pieces on one thread over random scripts, then on two threads at once, and on threads that share a name
- * (hint 2); {@code log} against {@code endLine} (hint 3); and a sink that fails (hint 4).
+ * pieces on one thread over random scripts, then on two threads at once, on threads that share a name, and
+ * on a thread started mid-line (hint 2); {@code log} against {@code endLine} (hint 3); and a sink that fails (hint 4).
  *
  * <p>The races are explored, not hoped for: Lincheck takes over the scheduler and tries the interleavings
  * of the two threads one by one, so a line that can be split is split on every run. The test's sink, like
@@ -193,8 +193,47 @@ class LineLogTest {
         }
     }
 
+    /**
+     * A thread started by one that has an unfinished line gets a line of its own, empty: a value a new thread
+     * inherits from the thread that made it (an InheritableThreadLocal) would be the parent's very builder.
+     */
     @Test
     @Order(7)
+    @Tag("hint:2")
+    void aThreadStartedMidLineHasALineOfItsOwn(Random random) throws Exception {
+        for (String kind : List.of("platform", "virtual")) {
+            CheckingSink sink = new CheckingSink();
+            LineLog log = new LineLog(sink);
+            String parentPiece = "p" + random.nextInt(1000);
+            String childPiece = "c" + random.nextInt(1000);
+            Actor[] child = new Actor[1];
+            try (Actor parent = Actor.start("platform", "parent")) {
+                String how = "A thread printed \"" + parentPiece + "\" and, its line unfinished, started a " + kind
+                        + " thread, which printed \"" + childPiece + "\" and called endLine()";
+                parent.call(how, () -> log.print(parentPiece), parent);
+                parent.call(how, () -> child[0] = Actor.start(kind, "child"), parent);
+                try (Actor started = child[0]) {
+                    started.call(how, () -> log.print(childPiece), parent);
+                    started.call(how, log::endLine, parent);
+                    String got = sink.text();
+                    if (got.contains(parentPiece)) {
+                        fail(how + ". The sink must hold " + show(childPiece + "\n") + ", but it holds " + show(got)
+                                + ": the new thread's line began with its parent's piece. A thread's unfinished"
+                                + " line is its own, and a thread it starts begins with an empty one. An"
+                                + " InheritableThreadLocal hands a new thread the value of the thread that made it,"
+                                + " here the parent's very StringBuilder; a ThreadLocal gives every thread its own.");
+                    }
+                    sink.assertText(how, childPiece + "\n");
+                    parent.call(how, log::endLine, started);
+                    sink.assertText(how + "; then the first thread ended its line", childPiece + "\n" + parentPiece
+                            + "\n");
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(8)
     @Tag("hint:3")
     void logAndEndLineKeepEachOtherOut() {
         Interleavings.explore(SCHEDULES, () -> new Logged(), logged -> {
@@ -210,7 +249,7 @@ class LineLogTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Tag("hint:4")
     void aSinkThatFailsLeavesTheLogUsableByEveryThread() throws Exception {
         for (String failing : List.of("log", "endLine")) {

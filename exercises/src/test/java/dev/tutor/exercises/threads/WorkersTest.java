@@ -33,9 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Grades {@link Workers}. The tests run in the order of the exercise: one platform thread per input, named
  * for the input's place in the list, adding to a list that allows several at once (hint 1); every worker
- * started before runAll waits for any, runAll waiting in join() and returning only when every worker has
- * finished, with none left alive, and throwing InterruptedException when interrupted (hint 2); and a count
- * of the live threads by name (hint 3). The first failure names the first thing to fix.
+ * started before runAll waits for any, runAll waiting in join() with no time limit and returning only when
+ * every worker has finished, with none left alive, and throwing InterruptedException when interrupted (hint
+ * 2); and a count of the live threads by name, the calling thread's own included (hint 3). The first failure names the first thing to fix.
  *
  * <p>Each test carries {@code @Tag("hint:N")}: when it fails, the tutor offers hint N of the exercise.
  * Inputs, names and counts come from a seeded generator; every seed also meets the edge cases (a repeated
@@ -56,9 +56,9 @@ class WorkersTest {
      */
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(3);
     /**
-     * How long runAll may wait with a time limit, all its workers held, before the test stops watching: a
-     * wait that gives a worker up (join(1000)) shows within it, and a right answer that waits with a time
-     * limit it never reaches (awaitTermination on a pool) is let go after it.
+     * How long runAll may wait with a time limit other than a join's, all its workers held, before the test
+     * stops watching: a wait that gives a worker up shows within it, and a right answer that waits with a time
+     * limit it never reaches (awaitTermination on a pool) is let go after it. A timed join fails at once.
      */
     private static final long TIMED_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
 
@@ -311,6 +311,20 @@ class WorkersTest {
                         + ", which is right. " + scene + " A thread group holds only the threads created in it:"
                         + " Thread.getAllStackTraces().keySet() holds every live platform thread of the JVM.");
             }
+            // The thread that calls countAlive is alive too: when its own name has the prefix, it counts.
+            String ownName = prefix + (plain + 3 + random.nextInt(5));
+            int[] fromOwn = new int[1];
+            Thread namedCaller = new Thread(() -> fromOwn[0] = Workers.countAlive(prefix), ownName);
+            namedCaller.start();
+            namedCaller.join();
+            if (fromOwn[0] != expected + 1) {
+                fail("Called from a thread named \"" + ownName + "\", countAlive(\"" + prefix + "\") returned "
+                        + fromOwn[0] + "; it should be " + (expected + 1) + ": the " + expected + " threads counted"
+                        + " before, and " + ownName + " itself, which was alive and whose name starts with the"
+                        + " prefix. " + scene + (fromOwn[0] == expected ? " " + expected + " is the count without"
+                        + " the calling thread: Thread.getAllStackTraces().keySet() includes it, and nothing in"
+                        + " countAlive's promise leaves it out." : ""));
+            }
             String nobody = prefix(random, "nobody");
             int strangers = Workers.countAlive(nobody);
             if (strangers != 0) {
@@ -460,6 +474,18 @@ class WorkersTest {
                             + " name starts with the prefix, so one that is not a worker of this call keeps runAll"
                             + " waiting as long as it lives. Call join() on each thread runAll started: it returns"
                             + " the moment that thread has ended.");
+                }
+                String timedJoin = state == Thread.State.TIMED_WAITING ? timedJoin(caller) : null;
+                if (timedJoin != null) {
+                    // join() with no limit waits in WAITING; TIMED_WAITING inside Thread.join is join(millis) or
+                    // join(Duration), which gives up when the time is up, and the work may take longer than that.
+                    String on = waitingFor(caller, workers());
+                    fail("With every worker of " + call() + " still working, runAll was waiting"
+                            + (on.isEmpty() ? " in " + timedJoin : on) + " with a time limit: it was TIMED_WAITING,"
+                            + " where a join() with no time limit is WAITING. A join with a time"
+                            + " limit returns when the time is up, whether or not the worker has finished, and runAll"
+                            + " must return only when every worker has finished, however long the work takes. Call"
+                            + " join() with no time limit.");
                 }
                 if (state == Thread.State.TIMED_WAITING && first.getLockInfo() != null) {
                     break;
@@ -751,6 +777,29 @@ class WorkersTest {
                             + ")";
                 }
                 return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * "Thread.join (called at Workers.java:31)" when the caller is inside a Thread.join called from the learner's
+     * code; otherwise null. Only a join with a time limit leaves the caller TIMED_WAITING there.
+     */
+    private static String timedJoin(Thread caller) {
+        // State and stack from one snapshot, so that a join seen is the one the state belongs to.
+        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(caller.threadId(), Integer.MAX_VALUE);
+        if (info == null || info.getThreadState() != Thread.State.TIMED_WAITING) {
+            return null;
+        }
+        StackTraceElement[] stack = info.getStackTrace();
+        boolean inJoin = false;
+        for (StackTraceElement frame : stack) {
+            if (frame.getClassName().equals("java.lang.Thread") && frame.getMethodName().equals("join")) {
+                inJoin = true;
+            } else if (frame.getClassName().startsWith(Workers.class.getName())) {
+                return inJoin ? "Thread.join (called at " + frame.getFileName() + ":" + frame.getLineNumber() + ")"
+                        : null;
             }
         }
         return null;
