@@ -7,7 +7,6 @@ import dev.tutor.exercises.processes.ScriptedWorker.Folder;
 import dev.tutor.exercises.support.Standstill;
 import dev.tutor.runtime.net.NativeTask;
 import dev.tutor.runtime.net.ReadWait;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -224,7 +223,7 @@ final class SplitterCalls {
         if (alive.isEmpty() || !folder.ordered("stall").containsAll(alive)) {
             return false;
         }
-        if (!systemCallsSeen(callerTask)) {
+        if (!ReadWait.seenHere(callerTask)) {
             return true; // the stack alone, where the kernel does not show what the caller reads
         }
         // Where Linux shows the read, only a read of a pipe one of those workers writes to is stuck for good: a
@@ -234,13 +233,6 @@ final class SplitterCalls {
                 .flatMap(read -> BlockedWriters.link(Path.of("/proc/self/fd", Integer.toString(read.fd()))));
         return pipe.isPresent() && alive.stream()
                 .anyMatch(pid -> BlockedWriters.link(Path.of("/proc", Long.toString(pid), "fd", "1")).equals(pipe));
-    }
-
-    /** Whether the kernel shows the system call the thread {@code task} ("PID/task/TID") is in, its read's pipe too. */
-    private static boolean systemCallsSeen(String task) {
-        String arch = System.getProperty("os.arch", "");
-        return !task.isEmpty() && (arch.equals("amd64") || arch.equals("x86_64"))
-                && Files.isReadable(Path.of("/proc", task, "syscall"));
     }
 
     private SplitterCalls() {

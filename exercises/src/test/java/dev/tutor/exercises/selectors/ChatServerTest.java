@@ -74,8 +74,6 @@ class ChatServerTest {
 
     private LoopUnderTest loop;
     private ChatClients room;
-    /** The learner's server that {@link #loop} runs. */
-    private ChatServer server;
 
     @AfterEach
     void stopTheServer() throws IOException {
@@ -735,7 +733,7 @@ class ChatServerTest {
     // ---- helpers ----
 
     private void start(Random random) throws IOException {
-        loop = LoopUnderTest.start("ChatServer", () -> adapt(server = new ChatServer()));
+        loop = LoopUnderTest.start("ChatServer", () -> adapt(new ChatServer()));
         room = new ChatClients(loop, random);
     }
 
@@ -790,7 +788,7 @@ class ChatServerTest {
      */
     private void assertGoneClientsForgotten(String what) {
         loop.assertIdle("the clients that are left silent after " + what);
-        List<String> held = HeldChannels.closedIn(server);
+        List<String> held = HeldChannels.closedIn(loop.serverInstance());
         check(held.isEmpty(), () -> what + "; with nothing left to do, the server still holds " + held.size()
                 + " closed client channel" + (held.size() == 1 ? "" : "s") + ": " + String.join(", ", held)
                 + ". When a client goes, take it out of the collection of members as well as closing its channel;"

@@ -28,6 +28,10 @@ final class HeldChannels {
 
     private static final int MOST_OBJECTS = 100_000;
 
+    /** An object reached from the server, and the way it was reached, for the message. */
+    private record Reached(Object object, String path) {
+    }
+
     private HeldChannels() {
     }
 
@@ -38,22 +42,22 @@ final class HeldChannels {
     static List<String> closedIn(Object server) {
         String nest = server.getClass().getName();
         Map<Object, Boolean> seen = new IdentityHashMap<>();
-        Deque<Object[]> next = new ArrayDeque<>(); // {object, path}
+        Deque<Reached> next = new ArrayDeque<>();
         List<String> closed = new ArrayList<>();
-        next.add(new Object[] {server, server.getClass().getSimpleName()});
+        next.add(new Reached(server, server.getClass().getSimpleName()));
         seen.put(server, true);
         while (!next.isEmpty() && seen.size() < MOST_OBJECTS) {
-            Object[] item = next.poll();
-            Object object = item[0];
-            String path = (String) item[1];
+            Reached item = next.poll();
+            Object object = item.object();
+            String path = item.path();
             if (object instanceof SocketChannel channel) {
                 if (!channel.isOpen()) {
                     closed.add(path);
                 }
                 continue;
             }
-            for (Object[] child : children(object, path, nest)) {
-                if (child[0] != null && seen.put(child[0], true) == null) {
+            for (Reached child : children(object, path, nest)) {
+                if (child.object() != null && seen.put(child.object(), true) == null) {
                     next.add(child);
                 }
             }
@@ -61,28 +65,28 @@ final class HeldChannels {
         return closed;
     }
 
-    private static List<Object[]> children(Object object, String path, String nest) {
-        List<Object[]> children = new ArrayList<>();
+    private static List<Reached> children(Object object, String path, String nest) {
+        List<Reached> children = new ArrayList<>();
         if (object instanceof Collection<?> collection) {
             for (Object element : collection.toArray()) {
-                children.add(new Object[] {element, path + "[…]"});
+                children.add(new Reached(element, path + "[…]"));
             }
         } else if (object instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> entry : new ArrayList<>(map.entrySet())) {
-                children.add(new Object[] {entry.getKey(), path + " key"});
-                children.add(new Object[] {entry.getValue(), path + " value"});
+                children.add(new Reached(entry.getKey(), path + " key"));
+                children.add(new Reached(entry.getValue(), path + " value"));
             }
         } else if (object.getClass().isArray() && !object.getClass().getComponentType().isPrimitive()) {
             for (int i = 0; i < Array.getLength(object); i++) {
-                children.add(new Object[] {Array.get(object, i), path + "[" + i + "]"});
+                children.add(new Reached(Array.get(object, i), path + "[" + i + "]"));
             }
         } else if (object instanceof Selector selector && selector.isOpen()) {
             for (SelectionKey key : selector.keys().toArray(SelectionKey[]::new)) {
-                children.add(new Object[] {key, path + ".keys()"});
+                children.add(new Reached(key, path + ".keys()"));
             }
         } else if (object instanceof SelectionKey key) {
-            children.add(new Object[] {key.attachment(), path + ".attachment()"});
-            children.add(new Object[] {key.channel(), path + ".channel()"});
+            children.add(new Reached(key.attachment(), path + ".attachment()"));
+            children.add(new Reached(key.channel(), path + ".channel()"));
         } else if (isOfNest(object.getClass(), nest)) {
             for (Class<?> type = object.getClass(); type != null && isOfNest(type, nest); type = type.getSuperclass()) {
                 for (Field field : type.getDeclaredFields()) {
@@ -91,8 +95,8 @@ final class HeldChannels {
                     }
                     try {
                         field.setAccessible(true);
-                        children.add(new Object[] {field.get(object), path + " → " + type.getSimpleName() + "."
-                                + field.getName()});
+                        children.add(new Reached(field.get(object), path + " → " + type.getSimpleName() + "."
+                                + field.getName()));
                     } catch (ReflectiveOperationException | RuntimeException unreadable) {
                         // a field the test may not read leads nowhere
                     }

@@ -429,6 +429,11 @@ final class LoopUnderTest implements AutoCloseable {
                 + " selector.selectedKeys().iterator().");
     }
 
+    /** The learner's own server object that this loop runs. */
+    Object serverInstance() {
+        return server.instance();
+    }
+
     /** The Selector the learner's server keeps in a field, if it keeps one. */
     private Optional<Selector> learnersSelector() {
         Object instance = server.instance();

@@ -1,5 +1,7 @@
 package dev.tutor.runtime.net;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -19,13 +21,25 @@ public record ReadWait(int fd) {
         return SystemCall.of(task).flatMap(call -> from(call, System.getProperty("os.arch", "")));
     }
 
+    /**
+     * Whether the read the thread {@code task} ("PID/task/TID") may be blocked in can be seen here at all: an empty
+     * {@link #of} then means it is in no read, not that nothing can be told.
+     */
+    public static boolean seenHere(String task) {
+        return !task.isEmpty() && isX86(System.getProperty("os.arch", ""))
+                && Files.isReadable(Path.of("/proc", task, "syscall"));
+    }
+
     /** Reads a {@code syscall} file's line (see {@link SystemCall}) as a read on {@code arch}. */
     static Optional<ReadWait> parse(String line, String arch) {
         return SystemCall.parse(line).flatMap(call -> from(call, arch));
     }
 
     private static Optional<ReadWait> from(SystemCall call, String arch) {
-        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
-        return x86 && call.number() == READ_ON_X86_64 ? Optional.of(new ReadWait(call.intArg(0))) : Optional.empty();
+        return isX86(arch) && call.number() == READ_ON_X86_64 ? Optional.of(new ReadWait(call.intArg(0))) : Optional.empty();
+    }
+
+    private static boolean isX86(String arch) {
+        return arch.equals("amd64") || arch.equals("x86_64");
     }
 }
