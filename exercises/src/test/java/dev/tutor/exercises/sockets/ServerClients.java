@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +137,40 @@ final class ServerClients {
             Socket client = connect(server);
             clients.add(client);
             exchange(client, random, "idle client " + (c + 1) + " of " + idle);
+        }
+    }
+
+    /**
+     * {@code count} clients one after another each send a message of random bytes, half-close and read their echo
+     * up to the server's end of the stream; fails unless each gets back as many bytes as it sent. Returns the
+     * messages' sizes.
+     */
+    static List<Integer> sendAndHalfCloseOneAfterAnother(ThreadPerClientServer server, Random random, int count)
+            throws IOException {
+        List<Integer> sizes = new ArrayList<>();
+        for (int c = 0; c < count; c++) {
+            try (Socket client = connect(server)) {
+                byte[] message = new byte[random.nextInt(2_000)];
+                random.nextBytes(message);
+                sizes.add(message.length);
+                client.getOutputStream().write(message);
+                client.shutdownOutput();
+                byte[] echo = client.getInputStream().readAllBytes(); // up to the server's end of the stream
+                assertEquals(message.length, echo.length, "Client " + (c + 1) + " of " + count + " sent "
+                        + message.length + " bytes and half-closed; the server sent back " + echo.length
+                        + " bytes and then ended the stream.");
+            }
+        }
+        return sizes;
+    }
+
+    /**
+     * Fails unless each of the first {@code idle} of {@code clients}, connected by {@link #connectIdle}, sees the end
+     * of the stream; {@code after} follows each one's name ("idle client 1 of 3") in a message.
+     */
+    static void assertIdleClientsEnded(List<Socket> clients, int idle, String after) throws IOException {
+        for (int c = 0; c < idle; c++) {
+            assertEndOfStream(clients.get(c), "idle client " + (c + 1) + " of " + idle + after);
         }
     }
 

@@ -24,6 +24,11 @@ import java.util.stream.Collectors;
  * a close() that never returns costs only the time the test gives it. Not a test itself.
  */
 final class ServerThreads {
+    /** How long a client's thread may take to end once its client has gone. */
+    static final long THREAD_END_MILLIS = 1_000;
+    /** How long close() may take; a right answer takes milliseconds. */
+    static final long CLOSE_MILLIS = 2_000;
+
     private ServerThreads() {
     }
 

@@ -70,33 +70,6 @@ final class StuckServer {
     }
 
     /**
-     * Whether the stack is in a socket's read() with a time-out: NioSocketImpl.timedRead, which every read of a
-     * socket takes once setSoTimeout has given it one. Such a read gives up when nothing comes in time.
-     */
-    static boolean readingWithATimeOut(StackTraceElement[] stack) {
-        for (StackTraceElement frame : stack) {
-            if (frame.getClassName().equals("sun.nio.ch.NioSocketImpl") && frame.getMethodName().equals("timedRead")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the stack is in a socket's read() with no time-out: NioSocketImpl.implRead, and no timedRead. */
-    static boolean readingWithoutATimeOut(StackTraceElement[] stack) {
-        boolean reading = false;
-        for (StackTraceElement frame : stack) {
-            if (frame.getClassName().equals("sun.nio.ch.NioSocketImpl")) {
-                if (frame.getMethodName().equals("timedRead")) {
-                    return false;
-                }
-                reading |= frame.getMethodName().equals("implRead");
-            }
-        }
-        return reading;
-    }
-
-    /**
      * Whether the thread is blocked in the system call of a socket's accept(), read() or write(), below
      * NioSocketImpl: one with a time-out waits in Net.poll under timedAccept or timedRead instead.
      */

@@ -1,5 +1,14 @@
 package dev.tutor.exercises.sockets;
 
+import static dev.tutor.exercises.sockets.ServerClients.ECHO_WAIT_MILLIS;
+import static dev.tutor.exercises.sockets.ServerClients.connect;
+import static dev.tutor.exercises.sockets.ServerThreads.CLOSE_MILLIS;
+import static dev.tutor.exercises.sockets.ServerThreads.closeWithin;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,6 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>An interrupt does not end the hold either: it stands for a thread stuck where nothing close() can do
  * wakes it, and the held thread gets its interrupt back once it is let go.
+ *
+ * <p>The tests of close() hold the accepting thread of a {@link ThreadPerClientServer} with it ({@link
+ * #holdTheAcceptingThread}), and at their end let it go and close their clients and the server ({@link
+ * #letGoAndClose}).
  */
 final class ThreadStartHold extends InheritableThreadLocal<String> implements AutoCloseable {
     /** The longest a thread is held if the test never lets it go: longer than any test runs. */
@@ -72,5 +85,33 @@ final class ThreadStartHold extends InheritableThreadLocal<String> implements Au
     public void close() {
         letGo();
         remove();
+    }
+
+    /**
+     * Connects one more client to {@code server} after the {@code idle} ones, and holds the thread that accepts
+     * it inside {@code new Thread(...)} for it; fails unless a thread of the server is held. Returns what was
+     * done, for a message.
+     */
+    String holdTheAcceptingThread(ThreadPerClientServer server, int idle, List<Socket> clients)
+            throws IOException, InterruptedException {
+        arm();
+        clients.add(connect(server));
+        String setting = idle + " client(s) were connected and idle; then one more connected, and the test kept the"
+                + " thread that accepted it from ever ending: it stopped it inside new Thread(...), where no socket"
+                + " call is waiting and closing a socket wakes nothing. ";
+        if (!awaitHeld(ECHO_WAIT_MILLIS)) {
+            fail(setting + "But no thread of the server created a thread for that client within " + ECHO_WAIT_MILLIS
+                    + " ms of its connecting.");
+        }
+        return setting;
+    }
+
+    /** After a test that held a thread of the server: lets it go, closes the test's clients and the server. */
+    void letGoAndClose(List<Socket> clients, ThreadPerClientServer server) throws Exception {
+        close();
+        for (Socket client : clients) {
+            client.close();
+        }
+        closeWithin(server, CLOSE_MILLIS, List.of());
     }
 }
