@@ -1,5 +1,7 @@
 package dev.tutor.exercises.selectors;
 
+import static dev.tutor.exercises.selectors.LoopUnderTest.check;
+
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -63,6 +65,20 @@ final class HeldChannels {
             }
         }
         return closed;
+    }
+
+    /**
+     * Once the server has nothing left to do, fails if it still holds the closed channel of a client that has
+     * gone: a client closed but left in the collection of members stays there as long as the server runs.
+     */
+    static void assertGoneClientsForgotten(LoopUnderTest loop, String what) {
+        loop.assertIdle("the clients that are left silent after " + what);
+        List<String> held = closedIn(loop.serverInstance());
+        check(held.isEmpty(), () -> what + "; with nothing left to do, the server still holds " + held.size()
+                + " closed client channel" + (held.size() == 1 ? "" : "s") + ": " + String.join(", ", held)
+                + ". When a client goes, take it out of the collection of members as well as closing its channel;"
+                + " otherwise every client that ever left stays there, and every line after is queued for it"
+                + " too.");
     }
 
     private static List<Reached> children(Object object, String path, String nest) {
