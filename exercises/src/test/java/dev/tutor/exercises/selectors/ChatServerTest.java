@@ -86,6 +86,13 @@ class ChatServerTest {
     }
 
     @Test
+    @Order(0)
+    @Tag("hint:1")
+    void waitsNowhereButInSelect() {
+        LoopUnderTest.assertWaitsOnlyInSelect(ChatServer.class);
+    }
+
+    @Test
     @Order(11)
     @Tag("hint:1")
     void usesOneThreadForEveryClient() {
@@ -181,7 +188,24 @@ class ChatServerTest {
         String after = "after the long line\n";
         room.send(other, List.of(after), Pieces.WHOLE);
         awaitEveryoneElse(room, other, after, List.of(other, clients.get(2)), LINE_LIMIT);
-        HeldChannels.assertGoneClientsForgotten(loop, sender + " was disconnected for its long line");
+
+        // More than MAX_LINE bytes and no '\n', and then nothing: such a line can only be too long, whatever comes.
+        Client endless = clients.get(2);
+        long otherHad = other.receivedBytes;
+        String noEnd = "no end " + "z".repeat(length - "no end ".length());
+        room.send(endless, List.of(noEnd), Pieces.RANDOM);
+        if (!room.pumpWhileAnythingCanArrive(() -> endless.ended != null, LINE_LIMIT)) {
+            fail(endless + " sent " + length + " bytes with no '\\n' among them, one more than MAX_LINE ("
+                    + ChatServer.MAX_LINE + ", its '\\n' included), and then waited; it was still connected "
+                    + room.waited(LINE_LIMIT) + ". That line can only be too long: disconnect its sender as soon as"
+                    + " MAX_LINE bytes of a line have come without a '\\n', not when a '\\n' comes, which may be never.");
+        }
+        long forwarded = other.receivedBytes - otherHad;
+        check(forwarded == 0, () -> endless + " sent " + length + " bytes with no '\\n', one more than MAX_LINE, and "
+                + other + " received " + forwarded + " bytes of them. Nothing of a line longer than MAX_LINE is"
+                + " forwarded: its sender is disconnected.");
+        HeldChannels.assertGoneClientsForgotten(loop, sender + " and " + endless + " were disconnected for their long"
+                + " lines");
     }
 
     @Test
@@ -466,6 +490,7 @@ class ChatServerTest {
         start(random);
         InetSocketAddress address = loop.address();
         List<Client> clients = joinAll(2 + random.nextInt(4));
+        loop.assertAWakeupIsNotAStop(clients.size() + " clients had joined");
         loop.stopAndAwait(Duration.ofSeconds(1));
         // serve() has returned: a closed connection shows at once over loopback.
         if (!room.pump(() -> clients.stream().allMatch(c -> c.ended != null), Duration.ofMillis(500))) {

@@ -429,6 +429,41 @@ final class LoopUnderTest implements AutoCloseable {
                 + " selector.selectedKeys().iterator().");
     }
 
+    /**
+     * Wakes the learner's selector while the loop waits in select() with nothing to do, as a stray wakeup() can,
+     * and fails if serve() takes that for stop(): select() then returns 0, which means "look again". Passes once
+     * the serving thread has woken and gone back to sleep in select(); where Linux does not show
+     * that, once serve() has not ended within {@link #ENDING}. A server that keeps its selector in no field of its
+     * own is not checked.
+     *
+     * @param situation what the clients have done, for the message: "2 clients had their echoes"
+     */
+    void assertAWakeupIsNotAStop(String situation) {
+        Optional<Selector> selector = learnersSelector();
+        if (settle().isPresent() || selector.isEmpty()) {
+            return; // a loop that does not come to rest is the idle tests' to judge
+        }
+        OptionalLong before = wakes();
+        selector.get().wakeup();
+        boolean backAsleep;
+        if (before.isPresent() && nativeTask != null) {
+            long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+            do {
+                sleepMillis(1);
+                OptionalLong now = wakes();
+                backAsleep = now.isPresent() && now.getAsLong() > before.getAsLong() && steadyWait().isPresent();
+            } while (!backAsleep && !hasEnded() && System.nanoTime() < deadline);
+        } else {
+            awaitEnded(ENDING);
+        }
+        if (hasEnded()) {
+            fail("When " + situation + ", the test called wakeup() on the server's selector, with nothing ready and"
+                    + " stop() never called, as a stray wakeup can; then " + (thrown == null ? "serve() returned."
+                    : "serve() threw " + thrown + where(thrown) + ".") + " select() returns 0 after a wakeup(), and"
+                    + " 0 means \"look again\", not \"stop\": only the flag stop() sets may end the loop.");
+        }
+    }
+
     /** The learner's own server object that this loop runs. */
     Object serverInstance() {
         return server.instance();
@@ -733,6 +768,34 @@ final class LoopUnderTest implements AutoCloseable {
                     + " every client: serve() runs the loop on the thread that calls it, and select() is the only"
                     + " place it waits. A thread per client, or a pool, is lesson 7's server again.");
         }
+    }
+
+    /**
+     * The rule that the loop waits in select() alone, read off the compiled class so that a server that sleeps,
+     * parks or waits for a socket to have room fails at once, before any client is served.
+     */
+    static void assertWaitsOnlyInSelect(Class<?> serverClass) {
+        List<String> waits = List.copyOf(CompiledNest.forbiddenUses(CompiledNest.of(serverClass),
+                use -> waitsOutsideSelect(use) ? "a wait outside select()" : null));
+        if (!waits.isEmpty()) {
+            fail(serverClass.getSimpleName() + " waits outside select(): " + String.join("; ", waits.subList(0,
+                    Math.min(3, waits.size()))) + ". select() is the one place the loop may wait: while the thread"
+                    + " sleeps, parks or waits anywhere else, every other client waits too. A socket with no room"
+                    + " for the rest is not waited for: keep what is left, ask for OP_WRITE, and write it when"
+                    + " select() says the channel is writable.");
+        }
+    }
+
+    /**
+     * Whether a use puts the thread to sleep, parks it or makes it wait or spin: Thread.sleep, onSpinWait and
+     * yield, TimeUnit.sleep, LockSupport's parks, and Object.wait on any object.
+     */
+    private static boolean waitsOutsideSelect(CompiledNest.Use use) {
+        String name = use.name();
+        return use.isMember() && (use.owner().equals("java.lang.Thread") && Set.of("sleep", "onSpinWait", "yield")
+                .contains(name) || use.owner().equals("java.util.concurrent.TimeUnit") && name.equals("sleep")
+                || use.owner().equals("java.util.concurrent.locks.LockSupport") && name.startsWith("park")
+                || name.equals("wait") && Set.of("()V", "(J)V", "(JI)V").contains(use.descriptor()));
     }
 
     /** Fails with {@code message} unless {@code ok}: like assertTrue, without the "expected: true" tail. */

@@ -104,6 +104,13 @@ class SelectorEchoServerTest {
     }
 
     @Test
+    @Order(0)
+    @Tag("hint:1")
+    void waitsNowhereButInSelect() {
+        LoopUnderTest.assertWaitsOnlyInSelect(SelectorEchoServer.class);
+    }
+
+    @Test
     @Order(14)
     @Tag("hint:1")
     void usesOneThreadForEveryClient() {
@@ -568,6 +575,7 @@ class SelectorEchoServerTest {
                 loop.connect(client);
                 roundTrip(client, message(random, 20), "client " + (c + 1));
             }
+            loop.assertAWakeupIsNotAStop(clients.size() + " clients had their echoes");
             loop.stopAndAwait(Duration.ofSeconds(1));
             for (int c = 0; c < clients.size(); c++) {
                 assertClosedByServer(clients.get(c), c + 1);
