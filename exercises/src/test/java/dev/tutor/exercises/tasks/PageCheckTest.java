@@ -62,7 +62,7 @@ class PageCheckTest {
     @Tag("hint:1")
     void summariseRunsOnThePoolNotOnTheLoopThread(Random random) throws IOException {
         Board board = board();
-        Board.Page page = board.page(random, "/status/" + random.nextInt(1000), 200);
+        ServedPage page = board.page(random, "/status/" + random.nextInt(1000), 200);
         board.check(page, Duration.ofMillis(1 + random.nextInt(50)));
         board.run();
         if (board.summarisedOnLoop() > 0) {
@@ -86,7 +86,7 @@ class PageCheckTest {
         int count = 3 + random.nextInt(4);
         long longestPause = 0;
         for (int i = 0; i < count; i++) {
-            Board.Page page = board.page(random, "/p" + i + "/" + random.nextInt(1000), 200);
+            ServedPage page = board.page(random, "/p" + i + "/" + random.nextInt(1000), 200);
             long pause = 1 + random.nextInt(50); // on the loop's clock; a pause slept elsewhere costs real time
             longestPause = Math.max(longestPause, pause);
             board.check(page, Duration.ofMillis(pause));
@@ -110,8 +110,8 @@ class PageCheckTest {
         int failingWithAnError = (failing + 1 + random.nextInt(rounds - 1)) % rounds;
         for (int round = 0; round < rounds; round++) {
             Board board = board();
-            Board.Page small = board.smallPage(random, "/s" + round + "/" + random.nextInt(1000));
-            Board.Page page = round == failing ? small.failingSummary()
+            ServedPage small = board.smallPage(random, "/s" + round + "/" + random.nextInt(1000));
+            ServedPage page = round == failing ? small.failingSummary()
                     : round == failingWithAnError ? small.summaryThrowingAnError() : small;
             board.check(page, Duration.ofMillis(random.nextInt(50)));
             board.run();
@@ -147,7 +147,7 @@ class PageCheckTest {
             for (int i = 0; i < count; i++) {
                 int status = random.nextInt(5) == 0 ? 404 : random.nextInt(7) == 0 ? 500 : 200;
                 String path = "/c" + round + "-" + i + "/" + random.nextInt(10_000);
-                Board.Page page = i == empty ? board.emptyPage(path) : board.page(random, path, status);
+                ServedPage page = i == empty ? board.emptyPage(path) : board.page(random, path, status);
                 if (round == 0) {
                     page = page.withEmptyLineInBody(random).inPieces(random);
                 } else if (round == 2 && i != empty && random.nextInt(3) == 0) {
@@ -196,9 +196,9 @@ class PageCheckTest {
         int errorSummary = order.get(5);   // summarise throws an Error, which a catch of exceptions lets by
         InetSocketAddress nobody = Board.closedPort();
         for (int i = 0; i < count; i++) {
-            int status = i == noStatusLine ? Board.NO_STATUS_LINE : i == noBlankLine ? Board.NO_BLANK_LINE
-                    : i == reset ? Board.RESET_MIDWAY : 200;
-            Board.Page page = board.page(random, "/f" + i + "/" + random.nextInt(1000), status);
+            int status = i == noStatusLine ? ServedPage.NO_STATUS_LINE : i == noBlankLine ? ServedPage.NO_BLANK_LINE
+                    : i == reset ? ServedPage.RESET_MIDWAY : 200;
+            ServedPage page = board.page(random, "/f" + i + "/" + random.nextInt(1000), status);
             if (i == badSummary) {
                 page = page.failingSummary();
             } else if (i == errorSummary) {
