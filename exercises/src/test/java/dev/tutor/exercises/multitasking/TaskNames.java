@@ -43,4 +43,14 @@ interface TaskNames {
         int[] next = {0};
         return () -> names[next[0]++ % names.length];
     }
+
+    /** {@code count} distinct one-letter names in a random order. */
+    static String[] pick(Random random, int count) {
+        List<String> pool = new ArrayList<>();
+        for (char c : LETTERS.toCharArray()) {
+            pool.add(String.valueOf(c));
+        }
+        Collections.shuffle(pool, random);
+        return pool.subList(0, count).toArray(String[]::new);
+    }
 }
