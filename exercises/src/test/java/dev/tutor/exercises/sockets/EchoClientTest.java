@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
@@ -84,9 +85,13 @@ class EchoClientTest {
         for (int round = 0; round < lengths.size(); round++) {
             byte[] message = message(random, lengths.get(round));
             List<byte[]> pieces = cut(message, random);
-            // Some servers send more after the echo, in the same write as its last piece, so that a read can
-            // return the echo's end and bytes beyond it together.
-            byte[] extra = round % 2 == 1 ? message(random, 1 + random.nextInt(9_000)) : new byte[0];
+            // Every server but the empty message's sends more after the echo, in the same write as its last
+            // piece, so that a read can return the echo's end and bytes beyond it together: up to 9,000 bytes
+            // in odd rounds, which overflow an echo array a read copies whole, a few in even ones, which a
+            // read asking for more than the bytes still missing takes in whole (assertTailLeftUnread sees it).
+            // The empty message's server sends nothing at all: any read there waits for nothing.
+            byte[] extra = message.length == 0 ? new byte[0]
+                    : message(random, round % 2 == 1 ? 1 + random.nextInt(9_000) : 1 + random.nextInt(16));
             List<byte[]> writes = new ArrayList<>(pieces);
             if (writes.isEmpty()) {
                 writes.add(extra);
@@ -96,11 +101,20 @@ class EchoClientTest {
             int pauseMillis = 1 + random.nextInt(4);
             try (ScriptedServer server = ScriptedServer.start(message.length,
                     socket -> sendWithPauses(socket, writes, pauseMillis))) {
-                Outcome outcome = Outcome.of(server.address(), message, GENEROUS);
-                String what = "The server read the " + message.length + "-byte message and sent it back in "
+                Outcome outcome = Outcome.of(server.address(), message, GENEROUS,
+                        message.length == 0 ? Server.SENDS_NOTHING : Server.ANSWERS);
+                String what = message.length == 0 ? "The server read the 0-byte message, sent nothing back and kept"
+                        + " the connection open. "
+                        : "The server read the " + message.length + "-byte message and sent it back in "
                         + pieces.size() + " piece(s) of " + sizes(pieces) + " bytes, " + pauseMillis + " ms apart"
-                        + (extra.length > 0 ? ", with " + extra.length + " more bytes in the same write as the echo's"
-                        + " end" : "") + ", and kept the connection open. ";
+                        + ", with " + extra.length + " more bytes in the same write as the echo's end, and kept the"
+                        + " connection open. ";
+                if (outcome.waitingWithoutLimit) {
+                    fail(what + "exchange() was still waiting in a read " + outcome.waitedMillis + " ms after it was"
+                            + " called" + outcome.where() + ". An empty echo is whole before any byte comes, and"
+                            + " this read waits for bytes the server never sends: return the empty array without"
+                            + " reading (a loop that runs while got < message.length reads nothing).");
+                }
                 if (outcome.finished && outcome.thrown instanceof IndexOutOfBoundsException && extra.length > 0) {
                     fail(what + "exchange() threw " + named(outcome.thrown) + ": a read returned bytes beyond the"
                             + " echo, and they did not fit. Ask each read for at most the bytes still missing.",
@@ -121,9 +135,40 @@ class EchoClientTest {
                 }
                 assertArrayEquals(message, received, what + "The server received other bytes than"
                         + " the message: send all of it, once.");
+                if (message.length > 0 && extra.length <= 16) {
+                    assertTailLeftUnread(server, what, extra.length);
+                }
             }
         }
     }
+
+    /**
+     * Fails if the client's socket, closed once exchange() has returned, ended the connection in order, as a
+     * socket does only with nothing left unread: it read the {@code tail} bytes the server sent after the
+     * echo. Linux answers the close of a socket that still holds unread bytes with a reset and drops its end
+     * at once, inside close(); any other close leaves the end listed, in FIN_WAIT1 or later. The tail came in
+     * the same segment as the echo's last byte, so it was there before the echo was whole: a right answer's
+     * end is always gone, whatever the machine's load. An end still ESTABLISHED was not closed, which
+     * closesItsSocketAfterAnEchoAndAfterAnEndOfStream tells.
+     */
+    private static void assertTailLeftUnread(ScriptedServer server, String what, int tail) {
+        Socket accepted = server.accepted;
+        if (accepted == null) {
+            return;
+        }
+        Optional<String> state = TcpState.of(accepted.getPort(), accepted.getLocalPort());
+        if (state.isPresent() && ORDERLY_CLOSE.contains(state.get())) {
+            fail(what + "exchange() returned the echo, but its socket then ended the connection in order (the"
+                    + " kernel showed the client's end in " + state.get() + "), which a socket closed with bytes"
+                    + " still unread does not do: it had read the " + tail + " byte(s) the server sent after the"
+                    + " echo. Read exactly message.length bytes and no further: ask each read for at most the"
+                    + " bytes still missing, in.read(echo, got, echo.length - got), and through no buffer or"
+                    + " buffered stream of your own.");
+        }
+    }
+
+    /** The states of an end closed with a FIN: an end closed with unread bytes is reset and not listed at all. */
+    private static final Set<String> ORDERLY_CLOSE = Set.of("FIN_WAIT1", "FIN_WAIT2", "CLOSING", "TIME_WAIT");
 
     @Test
     @Order(2)
@@ -387,7 +432,12 @@ class EchoClientTest {
         /** It never accepts: a connect with no time limit, or a longer one of its own, waits to its end. */
         NEVER_ACCEPTS,
         /** It falls silent, the echo unfinished, and keeps the connection open: a read with no time-out waits on. */
-        FALLS_SILENT
+        FALLS_SILENT,
+        /**
+         * It sends nothing, the message being empty, and keeps the connection open: the echo is whole before any
+         * read, so a read of any kind, timed or not, waits for bytes that never come.
+         */
+        SENDS_NOTHING
     }
 
     /** How one call of exchange() ended: returned, threw, or was still running when the test gave up. */
@@ -401,7 +451,7 @@ class EchoClientTest {
         long waitedMillis;
         /**
          * Whether the wait ended early, the call seen in a connect or a read with no time limit that only the server
-         * could end, and the server will not.
+         * could end, and the server will not; or, for an empty message, in any read at all.
          */
         boolean waitingWithoutLimit;
         /**
@@ -422,7 +472,9 @@ class EchoClientTest {
          * past the exchange's time-out and {@link #LATE_MILLIS}: nothing answers, so that connect cannot end
          * sooner, and the call comes back too late. For a server that falls silent with the echo unfinished, it
          * ends once the call is seen twice, 50 ms apart and alone, in a read with no time-out: only more bytes or
-         * the server's close could end that read, and neither comes before the call is late.
+         * the server's close could end that read, and neither comes before the call is late. For an empty message,
+         * whose server sends nothing, it ends once the call is seen in any read, timed or not, for 50 ms: the echo
+         * was whole before that read, which can end only with its time-out or the test's close, both wrong.
          */
         static Outcome of(InetSocketAddress address, byte[] message, Duration timeout, Server server)
                 throws InterruptedException {
@@ -459,6 +511,7 @@ class EchoClientTest {
                 boolean endless = switch (server) {
                     case NEVER_ACCEPTS -> connectsWithoutLimit(caller.getStackTrace());
                     case FALLS_SILENT -> readsWithoutLimit(caller.getStackTrace()) && alone(caller, before);
+                    case SENDS_NOTHING -> reads(caller.getStackTrace());
                     case ANSWERS -> false;
                 };
                 if (!endless) {
@@ -527,6 +580,13 @@ class EchoClientTest {
                     && Stream.of(stack).anyMatch(f -> f.getMethodName().equals("implRead")
                     && f.getClassName().equals("sun.nio.ch.NioSocketImpl"))
                     && Stream.of(stack).noneMatch(f -> f.getMethodName().equals("timedRead"));
+        }
+
+        /** Whether a stack is waiting in a socket's read (NioSocketImpl.implRead), with a time-out or without. */
+        private static boolean reads(StackTraceElement[] stack) {
+            return stack.length > 0 && (stack[0].getMethodName().equals("read0") || stack[0].getMethodName().equals("poll"))
+                    && Stream.of(stack).anyMatch(f -> f.getMethodName().equals("implRead")
+                    && f.getClassName().equals("sun.nio.ch.NioSocketImpl"));
         }
 
         /** Fails unless the call returned a non-null array within {@code limit} and a margin. */
