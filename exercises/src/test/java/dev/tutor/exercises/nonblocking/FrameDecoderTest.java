@@ -230,11 +230,15 @@ class FrameDecoderTest {
         assertRefusesLimit(-1 - random.nextInt(4));
         assertRefusesLimit(Integer.MIN_VALUE + random.nextInt(1000));
         for (int round = 0; round < 40; round++) {
-            int max = round % 5 == 0 ? 0 : random.nextInt(5000);
+            // Every fifth limit is above what a first buffer holds, so that a decoder whose buffer has not yet
+            // grown to maxFrameBytes + 4 is asked too: the check may not wait until the buffer is full. Those
+            // rounds meet every declared length below (5 and 6 have no common factor).
+            int max = round % 5 == 0 ? 0 : round % 5 == 1 ? FIRST_CAPACITY + random.nextInt(1 << 20)
+                    : random.nextInt(5000);
             long[] candidates = {max + 1L, max + 2L + random.nextInt(100_000), Integer.MAX_VALUE, -1,
                     Integer.MIN_VALUE, -1 - random.nextInt(Integer.MAX_VALUE)};
             int declared = (int) candidates[round % candidates.length];
-            List<byte[]> before = bodies(random, random.nextInt(4), max);
+            List<byte[]> before = bodies(random, random.nextInt(4), Math.min(max, 5000));
             byte[] good = stream(before);
             byte[] badLength = ByteBuffer.allocate(4).putInt(declared).array();
             FrameDecoder decoder = new FrameDecoder(max);
@@ -254,7 +258,10 @@ class FrameDecoderTest {
             if (thrown == null) {
                 fail(setting + ". feed() returned normally; it must throw IllegalArgumentException as soon as it has the"
                         + " 4 bytes of a length " + (declared < 0 ? "below 0" : "above the limit") + ", before any byte"
-                        + " of that frame arrives: a peer can declare 2 GB in four bytes.");
+                        + " of that frame arrives: a peer can declare 2 GB in four bytes."
+                        + (4L + max > FIRST_CAPACITY ? " This limit is above the " + FIRST_CAPACITY + " bytes a first"
+                        + " buffer may hold, so a check that waits until the buffer is full, or has grown to"
+                        + " maxFrameBytes + 4, comes too late." : ""));
             }
             if (thrown instanceof OutOfMemoryError) {
                 fail(setting + ". feed() threw " + thrown + ": it made room for the declared length before checking"
