@@ -174,12 +174,12 @@ final class CloseChecks {
      */
     static void assertReturnedAtOnceWithNoTimeLeft(String setting, Closing closing) {
         if (!closing.returned()) {
-            fail(setting + (closing.millis() < CLOSE_MILLIS ? "After " + closing.millis() + " ms it was waiting"
-                    + " in Thread.join with no time limit, while the test held one of the server's threads, which would"
-                    + " never end."
+            fail(setting + (closing.waiting() != null ? "After " + closing.millis() + " ms it was "
+                    + closing.waiting() + ", while the test held threads of the server that would never end."
                     : "It had not returned " + CLOSE_MILLIS + " ms later.") + " With a limit of zero or less"
-                    + " there is no time to wait for any thread: close(limit) closes the server and returns. No"
-                    + " time left is not the same as no limit, which is what Thread.join(0) takes a zero for.");
+                    + " there is no time to wait for any thread, not even a millisecond: close(limit) closes the"
+                    + " server and returns. No time left is not the same as no limit, which is what Thread.join(0)"
+                    + " takes a zero for; Thread.join(Duration) with a time of zero or less does not wait.");
         }
         if (closing.thrown() != null) {
             fail(setting + "It threw " + closing.thrown() + "." + whyCloseThrew(closing.thrown()),

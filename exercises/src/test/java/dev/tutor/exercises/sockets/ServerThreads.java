@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -100,8 +101,15 @@ final class ServerThreads {
         return VirtualThreads.running(ThreadPerClientServer.class).orElse(List.of());
     }
 
-    /** How one call of close() ended, and which of the server's threads were alive the moment it returned. */
-    record Closing(boolean returned, Throwable thrown, long millis, List<String> aliveAfter) {
+    /**
+     * How one call of close() ended, and which of the server's threads were alive the moment it returned; when it
+     * was given up on before its time because of a wait it was seen in, {@code waiting} says which (else null).
+     */
+    record Closing(boolean returned, Throwable thrown, long millis, List<String> aliveAfter, String waiting) {
+
+        Closing(boolean returned, Throwable thrown, long millis, List<String> aliveAfter) {
+            this(returned, thrown, millis, aliveAfter, null);
+        }
     }
 
     /**
@@ -110,7 +118,7 @@ final class ServerThreads {
      */
     static Closing closeWithin(ThreadPerClientServer server, long millis, List<Thread> serving)
             throws InterruptedException {
-        return closeWithin(ThreadPerClientServer::close, server, millis, () -> aliveOf(serving), closer -> false);
+        return closeWithin(ThreadPerClientServer::close, server, millis, () -> aliveOf(serving), closer -> null);
     }
 
     /**
@@ -121,39 +129,47 @@ final class ServerThreads {
     static Closing closeUnlessStuck(ThreadPerClientServer server, long millis, Set<Thread> before)
             throws InterruptedException {
         return closeWithin(ThreadPerClientServer::close, server, millis, () -> serverThreads(before),
-                new StuckServer(before)::closeStuck);
+                named(new StuckServer(before)::closeStuck));
     }
 
     /**
      * As {@link #closeWithin(ThreadPerClientServer, long, List)}, with close(limit) in place of close(). With a
-     * limit of zero or less, a close(limit) seen waiting in Thread.join with no time limit has not returned, at
-     * once: it has no time to wait for anything, and waits for ever.
+     * limit of zero or less, a close(limit) seen waiting in Thread.join at all has not returned, at once: it has no
+     * time to wait for anything, and a join with no time left returns without waiting (Thread.join(Duration) does
+     * not even take the thread's monitor), so a join seen waiting, timed or not, was given time it did not have.
      */
     static Closing closeWithin(ThreadPerClientServer server, Duration limit, long millis, List<Thread> serving)
             throws InterruptedException {
         boolean noTime = limit.isNegative() || limit.isZero();
         return closeWithin(closing -> closing.close(limit), server, millis, () -> aliveOf(serving),
-                closer -> noTime && joinsWithoutLimit(closer));
+                closer -> noTime ? waitInJoin(closer) : null);
     }
 
     private static Closing closeWithin(Consumer<ThreadPerClientServer> close, ThreadPerClientServer server,
-            long millis, Supplier<List<Thread>> serving, Predicate<Thread> waitsForEver) throws InterruptedException {
+            long millis, Supplier<List<Thread>> serving, Function<Thread, String> waitsForEver)
+            throws InterruptedException {
         Closer closer = Closer.start(server, close, serving);
         return awaitUnlessForEver(closer, closer.start, millis, serving, waitsForEver);
     }
 
+    /** {@code waitsForEver} as a judge that names the wait it saw: "stuck" when it says yes. */
+    private static Function<Thread, String> named(Predicate<Thread> waitsForEver) {
+        return thread -> waitsForEver.test(thread) ? "stuck" : null;
+    }
+
     /**
      * The closer's result, once close() has returned within {@code millis} of {@code from}; a Closing that has not
-     * returned as soon as {@code waitsForEver} says so of the closing thread, or at the end of that time.
+     * returned as soon as {@code waitsForEver} names a wait of the closing thread, or at the end of that time.
      */
     private static Closing awaitUnlessForEver(Closer closer, long from, long millis, Supplier<List<Thread>> serving,
-            Predicate<Thread> waitsForEver) throws InterruptedException {
+            Function<Thread, String> waitsForEver) throws InterruptedException {
         long deadline = from + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!closer.done.await(5, TimeUnit.MILLISECONDS)) {
             boolean past = System.nanoTime() > deadline;
-            if (past || waitsForEver.test(closer.thread)) {
+            String waiting = past ? null : waitsForEver.apply(closer.thread);
+            if (past || waiting != null) {
                 long waited = past ? millis : (System.nanoTime() - from) / 1_000_000;
-                return new Closing(false, null, waited, describe(serving.get()));
+                return new Closing(false, null, waited, describe(serving.get()), waiting);
             }
         }
         return closer.result;
@@ -163,18 +179,37 @@ final class ServerThreads {
         return threads.stream().filter(Thread::isAlive).toList();
     }
 
-    /** Whether {@code thread} waits in Thread.join with no time limit (WAITING, not TIMED_WAITING). */
-    private static boolean joinsWithoutLimit(Thread thread) {
-        if (thread.getState() != Thread.State.WAITING) {
-            return false;
+    /**
+     * How {@code thread} waits in Thread.join, or null if it is not waiting there: with no time limit (WAITING),
+     * with one (TIMED_WAITING), or for the monitor of a thread the test holds in its last step (BLOCKED), which a
+     * join takes only when it has time to wait.
+     */
+    private static String waitInJoin(Thread thread) {
+        Thread.State state = thread.getState();
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING && state != Thread.State.BLOCKED) {
+            return null;
         }
-        for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().equals("java.lang.Thread") && frame.getMethodName().equals("join")) {
-                return thread.getState() == Thread.State.WAITING;
+        boolean inJoin = Arrays.stream(thread.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals("java.lang.Thread") && f.getMethodName().equals("join"));
+        if (!inJoin || thread.getState() != state) {
+            return null;
+        }
+        return switch (state) {
+            case WAITING -> "waiting in Thread.join with no time limit";
+            case TIMED_WAITING -> "waiting in Thread.join with a time limit";
+            default -> {
+                ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(thread.threadId());
+                String owner = info == null ? null : info.getLockOwnerName();
+                String whose = owner != null && owner.startsWith(HOLDER) ? "\"" + owner.substring(HOLDER.length())
+                        + "\", a thread of the server the test kept alive in its last step" : "a thread";
+                yield "in Thread.join, about to wait for " + whose + " (a join takes the thread's monitor only when"
+                        + " it has time to wait)";
             }
-        }
-        return false;
+        };
     }
+
+    /** The name of a {@link Held} holder thread: this, then the held thread's name. */
+    private static final String HOLDER = "test-hold-";
 
     /** A test thread that holds a server thread's monitor, so that the server thread cannot finish ending. */
     record Held(Thread thread, CountDownLatch release, Thread holder) {
@@ -191,7 +226,7 @@ final class ServerThreads {
                         // let go
                     }
                 }
-            }, "test-hold-" + thread.getName());
+            }, HOLDER + thread.getName());
             holder.setDaemon(true);
             holder.start();
             holding.await();
@@ -271,7 +306,7 @@ final class ServerThreads {
         }
         hold.letGo();
         return awaitUnlessForEver(closer, System.nanoTime(), millis, () -> serverThreads(before),
-                new StuckServer(before)::closeStuck);
+                named(new StuckServer(before)::closeStuck));
     }
 
     /**

@@ -504,25 +504,59 @@ class ThreadPerClientServerTest {
 
     /**
      * close(limit) with no time to wait, a limit of zero or less, closes the server just the same and returns
-     * at once, with the accepting thread stopped where closing wakes nothing, as in the test before.
+     * at once, with the accepting thread stopped where closing wakes nothing, as in the test before. Some clients
+     * have left first, and the test holds their threads alive in their last step, as it does before, but never
+     * lets them go while close(limit) runs: a join with no time left returns without taking a thread's monitor,
+     * while one given any time at all, a millisecond say, waits for that monitor for as long as the test holds
+     * it, and is failed as soon as it is seen there.
      */
     @Test
     @Order(19)
     @Tag("hint:3")
     void closeWithALimitOfZeroOrLessClosesAndDoesNotWait(Random random) throws Exception {
         ThreadStartHold hold = new ThreadStartHold();
+        Set<Thread> before = liveThreads();
         ThreadPerClientServer server = ThreadPerClientServer.start();
         int idle = 1 + random.nextInt(3);
+        int leaving = 1 + random.nextInt(3);
         Duration limit = random.nextBoolean() ? Duration.ZERO : Duration.ofMillis(-1 - random.nextInt(1_000));
         List<Socket> clients = new ArrayList<>();
+        List<Socket> leavers = new ArrayList<>();
+        List<Held> held = new ArrayList<>();
         try {
             connectIdle(server, random, idle, clients);
-            String setting = hold.holdTheAcceptingThread(server, idle, clients) + "Then the test called close(limit)"
-                    + " with a limit of " + limit.toMillis() + " ms. ";
+            for (int c = 0; c < leaving; c++) {
+                Socket leaver = connect(server);
+                leavers.add(leaver);
+                exchange(leaver, random, "leaving client " + (c + 1) + " of " + leaving);
+            }
+            List<Thread> serving = serverThreads(before);
+            for (Thread thread : serving) {
+                held.add(Held.hold(thread));
+            }
+            for (Socket leaver : leavers) {
+                leaver.close();
+            }
+            List<Thread> ending = threadsInTheirLastStep(serving, leaving, THREAD_END_MILLIS);
+            if (ending.size() < leaving) {
+                fail(leaving + " client(s) closed their connections, but only " + ending.size() + " thread(s) of"
+                        + " the server had run their last line " + THREAD_END_MILLIS + " ms later.");
+            }
+            for (Held thread : held) {
+                if (!ending.contains(thread.thread())) {
+                    thread.letGo(); // only the threads of the clients that left stay held
+                }
+            }
+            String setting = leaving + " client(s) had left, and the test kept their threads alive in their last"
+                    + " step (" + names(ending) + "). " + hold.holdTheAcceptingThread(server, idle, clients)
+                    + "Then the test called close(limit) with a limit of " + limit.toMillis() + " ms. ";
             Closing closing = closeWithin(server, limit, CLOSE_MILLIS, List.of());
             CloseChecks.assertReturnedAtOnceWithNoTimeLeft(setting, closing);
             assertIdleClientsEnded(clients, idle, ", closed with a limit of " + limit.toMillis() + " ms,");
         } finally {
+            for (Held thread : held) {
+                thread.letGo();
+            }
             hold.letGoAndClose(clients, server);
         }
     }
