@@ -150,6 +150,12 @@ final class CloseChecks {
      */
     static void assertGaveUpOnceItsLimitHadPassed(String setting, Closing closing, Duration limit, long most,
             ThreadStartHold hold) {
+        if (!closing.returned() && closing.waiting() != null) {
+            fail(setting + "After " + closing.millis() + " ms it was " + closing.waiting() + ". close(limit) waits"
+                    + " for the threads until limit after it was called, all of them together, and no longer: work"
+                    + " out that deadline once, and join each thread with the time left until it, which once it has"
+                    + " passed is none, so that close(limit) waits for no thread at all any more.");
+        }
         if (!closing.returned()) {
             fail(setting + "It had not returned " + most + " ms later. close(limit) waits for the threads until"
                     + " limit after it was called, one deadline for all of them: join each with the time left"

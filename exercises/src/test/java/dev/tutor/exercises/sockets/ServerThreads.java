@@ -1,14 +1,19 @@
 package dev.tutor.exercises.sockets;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.tutor.exercises.support.VirtualThreads;
+import java.io.IOException;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -189,9 +194,7 @@ final class ServerThreads {
         if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING && state != Thread.State.BLOCKED) {
             return null;
         }
-        boolean inJoin = Arrays.stream(thread.getStackTrace())
-                .anyMatch(f -> f.getClassName().equals("java.lang.Thread") && f.getMethodName().equals("join"));
-        if (!inJoin || thread.getState() != state) {
+        if (!inJoin(thread) || thread.getState() != state) {
             return null;
         }
         return switch (state) {
@@ -254,6 +257,117 @@ final class ServerThreads {
             Thread.sleep(1);
         }
         return ending;
+    }
+
+    /**
+     * Connects {@code leaving} clients to {@code server}, each with an echo, holds every thread of the server
+     * (those not in {@code before}), lets the clients leave and waits until that many threads have run their last
+     * line; then lets go of the others. Adds the holds to {@code held} as it takes them, so that the caller can let
+     * go of them whatever happens; returns the threads left held, alive in their last step until let go.
+     */
+    static List<Thread> holdLeavingClientsThreads(ThreadPerClientServer server, Random random, int leaving,
+            Set<Thread> before, List<Held> held) throws IOException, InterruptedException {
+        List<Socket> leavers = new ArrayList<>();
+        try {
+            for (int c = 0; c < leaving; c++) {
+                Socket leaver = ServerClients.connect(server);
+                leavers.add(leaver);
+                ServerClients.exchange(leaver, random, "leaving client " + (c + 1) + " of " + leaving);
+            }
+            List<Thread> serving = serverThreads(before);
+            List<Held> all = new ArrayList<>();
+            for (Thread thread : serving) {
+                Held hold = Held.hold(thread);
+                all.add(hold);
+                held.add(hold);
+            }
+            for (Socket leaver : leavers) {
+                leaver.close();
+            }
+            List<Thread> ending = threadsInTheirLastStep(serving, leaving, THREAD_END_MILLIS);
+            if (ending.size() < leaving) {
+                fail(leaving + " client(s) closed their connections, but only " + ending.size() + " thread(s) of"
+                        + " the server had run their last line " + THREAD_END_MILLIS + " ms later.");
+            }
+            for (Held hold : all) {
+                if (!ending.contains(hold.thread())) {
+                    hold.letGo(); // only the threads of the clients that left stay held
+                }
+            }
+            return ending;
+        } finally {
+            for (Socket leaver : leavers) {
+                leaver.close();
+            }
+        }
+    }
+
+    /**
+     * Runs close(limit) on a test thread while the test holds {@code held} threads alive in their last step, and
+     * lets one go only once close(limit) waits for its monitor and its deadline has surely passed: {@code limit}
+     * after close(limit) was first seen in Thread.join, which it reaches only once it has worked out its deadline.
+     * From then on a right close(limit) has no time left and takes no thread's monitor (a join with no time left
+     * returns without it), so a close(limit) seen waiting for the monitor of another held thread is given up on at
+     * once, with that wait in {@link Closing#waiting()}. Else as {@link #closeWithin(ThreadPerClientServer,
+     * Duration, long, List)}.
+     */
+    static Closing closeLettingJoinsThroughOncePastTheDeadline(ThreadPerClientServer server, Duration limit,
+            long millis, List<Thread> serving, List<Held> held) throws InterruptedException {
+        Closer closer = Closer.start(server, closing -> closing.close(limit), () -> aliveOf(serving));
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long deadline = closer.start + TimeUnit.MILLISECONDS.toNanos(millis);
+        long firstJoin = 0;
+        boolean joined = false;
+        Held letGo = null;
+        long letGoAt = 0;
+        while (!closer.done.await(1, TimeUnit.MILLISECONDS)) {
+            long now = System.nanoTime();
+            if (now > deadline) {
+                return new Closing(false, null, millis, describe(aliveOf(serving)));
+            }
+            if (!joined && inJoin(closer.thread)) {
+                joined = true;
+                firstJoin = now;
+            }
+            ThreadInfo info = threads.getThreadInfo(closer.thread.threadId());
+            LockInfo lock = info == null || info.getThreadState() != Thread.State.BLOCKED ? null : info.getLockInfo();
+            for (Held hold : held) {
+                if (lock == null || hold == letGo || !isMonitorOf(lock, hold.thread())) {
+                    continue;
+                }
+                if (letGo != null) {
+                    String waiting = "about to wait in Thread.join for \"" + hold.thread().getName() + "\", alive"
+                            + " in its last step, " + (now - letGoAt) / 1_000_000 + " ms after the test had let \""
+                            + letGo.thread().getName() + "\" end, which was " + (letGoAt - firstJoin) / 1_000_000
+                            + " ms after close(limit) was first seen in Thread.join, past its deadline";
+                    return new Closing(false, null, (now - closer.start) / 1_000_000, describe(aliveOf(serving)),
+                            waiting);
+                }
+                if (joined && now - firstJoin > limit.toNanos() + TimeUnit.MILLISECONDS.toNanos(LATE_MILLIS)) {
+                    hold.letGo();
+                    letGo = hold;
+                    letGoAt = now;
+                }
+            }
+        }
+        return closer.result;
+    }
+
+    /**
+     * How much later than limit after close(limit)'s first join the test takes its deadline to have passed: more
+     * than a deadline counted in whole milliseconds can be late by.
+     */
+    private static final long LATE_MILLIS = 5;
+
+    private static boolean isMonitorOf(LockInfo lock, Thread thread) {
+        return lock.getIdentityHashCode() == System.identityHashCode(thread)
+                && lock.getClassName().equals(thread.getClass().getName());
+    }
+
+    /** Whether {@code thread} has a frame of Thread.join on its stack. */
+    private static boolean inJoin(Thread thread) {
+        return Arrays.stream(thread.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals("java.lang.Thread") && f.getMethodName().equals("join"));
     }
 
     /**

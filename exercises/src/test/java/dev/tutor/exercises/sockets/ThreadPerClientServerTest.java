@@ -15,9 +15,11 @@ import static dev.tutor.exercises.sockets.ServerClients.sendAndHalfCloseOneAfter
 import static dev.tutor.exercises.sockets.ServerThreads.CLOSE_MILLIS;
 import static dev.tutor.exercises.sockets.ServerThreads.THREAD_END_MILLIS;
 import static dev.tutor.exercises.sockets.ServerThreads.closeLettingJoinsThrough;
+import static dev.tutor.exercises.sockets.ServerThreads.closeLettingJoinsThroughOncePastTheDeadline;
 import static dev.tutor.exercises.sockets.ServerThreads.closeLettingThreadStartsThrough;
 import static dev.tutor.exercises.sockets.ServerThreads.closeUnlessStuck;
 import static dev.tutor.exercises.sockets.ServerThreads.closeWithin;
+import static dev.tutor.exercises.sockets.ServerThreads.holdLeavingClientsThreads;
 import static dev.tutor.exercises.sockets.ServerThreads.liveThreads;
 import static dev.tutor.exercises.sockets.ServerThreads.names;
 import static dev.tutor.exercises.sockets.ServerThreads.serverThreads;
@@ -477,6 +479,12 @@ class ThreadPerClientServerTest {
      * before, since that thread is alive all along, and not much later, without throwing, and with every idle
      * client's connection closed. At least one client is idle, so that close(limit) still has a client's
      * thread to join once the deadline has passed.
+     *
+     * <p>The limit is one deadline for all the threads together. Two or three clients have left first, and the
+     * test holds their threads alive in their last step; it lets one go only when close(limit) waits for it and
+     * limit has passed since close(limit) was first seen in a join. By then no time is left, and a join with no
+     * time left does not take the thread's monitor: a close(limit) seen waiting for another of them has given
+     * that join time of its own, and is failed at once rather than once the limit has passed again.
      */
     @Test
     @Order(18)
@@ -486,18 +494,26 @@ class ThreadPerClientServerTest {
         Set<Thread> before = liveThreads();
         ThreadPerClientServer server = ThreadPerClientServer.start();
         int idle = 1 + random.nextInt(3);
+        int leaving = 2 + random.nextInt(2);
         Duration limit = Duration.ofMillis(200 + random.nextInt(201));
         List<Socket> clients = new ArrayList<>();
+        List<Held> held = new ArrayList<>();
         try {
             connectIdle(server, random, idle, clients);
+            List<Thread> ending = holdLeavingClientsThreads(server, random, leaving, before, held);
             List<Thread> serving = serverThreads(before);
-            String setting = hold.holdTheAcceptingThread(server, idle, clients) + "Then the test called close(limit)"
-                    + " with a limit of " + limit.toMillis() + " ms. ";
+            String setting = leaving + " client(s) had left, and the test kept their threads alive in their last"
+                    + " step (" + names(ending) + "), letting one go only once close(limit) waited for it past its"
+                    + " deadline. " + hold.holdTheAcceptingThread(server, idle, clients) + "Then the test called"
+                    + " close(limit) with a limit of " + limit.toMillis() + " ms. ";
             long most = limit.toMillis() + BUSY_MILLIS;
-            Closing closing = closeWithin(server, limit, most, serving);
+            Closing closing = closeLettingJoinsThroughOncePastTheDeadline(server, limit, most, serving, held);
             CloseChecks.assertGaveUpOnceItsLimitHadPassed(setting, closing, limit, most, hold);
             assertIdleClientsEnded(clients, idle, ", with a thread of the server stuck,");
         } finally {
+            for (Held thread : held) {
+                thread.letGo();
+            }
             hold.letGoAndClose(clients, server);
         }
     }
@@ -521,32 +537,10 @@ class ThreadPerClientServerTest {
         int leaving = 1 + random.nextInt(3);
         Duration limit = random.nextBoolean() ? Duration.ZERO : Duration.ofMillis(-1 - random.nextInt(1_000));
         List<Socket> clients = new ArrayList<>();
-        List<Socket> leavers = new ArrayList<>();
         List<Held> held = new ArrayList<>();
         try {
             connectIdle(server, random, idle, clients);
-            for (int c = 0; c < leaving; c++) {
-                Socket leaver = connect(server);
-                leavers.add(leaver);
-                exchange(leaver, random, "leaving client " + (c + 1) + " of " + leaving);
-            }
-            List<Thread> serving = serverThreads(before);
-            for (Thread thread : serving) {
-                held.add(Held.hold(thread));
-            }
-            for (Socket leaver : leavers) {
-                leaver.close();
-            }
-            List<Thread> ending = threadsInTheirLastStep(serving, leaving, THREAD_END_MILLIS);
-            if (ending.size() < leaving) {
-                fail(leaving + " client(s) closed their connections, but only " + ending.size() + " thread(s) of"
-                        + " the server had run their last line " + THREAD_END_MILLIS + " ms later.");
-            }
-            for (Held thread : held) {
-                if (!ending.contains(thread.thread())) {
-                    thread.letGo(); // only the threads of the clients that left stay held
-                }
-            }
+            List<Thread> ending = holdLeavingClientsThreads(server, random, leaving, before, held);
             String setting = leaving + " client(s) had left, and the test kept their threads alive in their last"
                     + " step (" + names(ending) + "). " + hold.holdTheAcceptingThread(server, idle, clients)
                     + "Then the test called close(limit) with a limit of " + limit.toMillis() + " ms. ";
