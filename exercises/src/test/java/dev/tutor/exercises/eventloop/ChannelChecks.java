@@ -89,6 +89,72 @@ final class ChannelChecks {
                 + (fake.isWatched(reader) ? "the reader" : "the writer") + ".");
     }
 
+    /**
+     * Several channels watched with one and the same callback, all ready: each poll that reports them queues the
+     * callback once per channel, so it runs as many times a turn as there are ready channels. Then an Error ends a
+     * turn before that callback's runs, and the next poll reports the channels again: the leftovers and the new
+     * ones all run. A loop that skips a callback already in the queue runs it fewer times.
+     */
+    void queuesOneCallbackOnceForEachReadyChannel(Random random) throws IOException {
+        Audit audit = new Audit(fake, clock, 10);
+        MiniLoop loop = rig.loop(audit);
+        int count = 2 + random.nextInt(4);
+        List<Integer> turns = new ArrayList<>();
+        Runnable shared = () -> turns.add(audit.polls());
+        List<SelectableChannel> channels = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SelectableChannel channel = rig.channel(true);
+            channels.add(channel);
+            fake.becomeReady(channel, SelectionKey.OP_READ);
+            loop.watch(channel, SelectionKey.OP_READ, shared);
+        }
+        String script = count + " channels watched with one and the same callback, all ready for reading and never"
+                + " drained";
+        for (int turn = 1; turn <= 2; turn++) {
+            rig.runOnce(loop, audit, script + ", runOnce() number " + turn);
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int turn = 1; turn <= 2; turn++) {
+            for (int i = 0; i < count; i++) {
+                expected.add(turn);
+            }
+        }
+        assertEquals(expected, turns, () -> script + ". In every turn the poll reports the " + count + " channels"
+                + " ready, and the callback of each is queued, once per channel, the same callback or not: it"
+                + " should run " + count + " times in turn 1 and " + count + " in turn 2; the turns it ran in were "
+                + turns + ".");
+
+        turns.clear();
+        MiniLoopTest.Boom boom = new MiniLoopTest.Boom("callback E gave up");
+        loop.callSoon(() -> {
+            throw boom;
+        });
+        Throwable left = null;
+        try {
+            loop.runOnce();
+        } catch (MiniLoopTest.Boom e) {
+            left = e;
+        }
+        Throwable seen = left;
+        assertTrue(seen == boom, () -> script + ", then a callback E queued that throws an Error: runOnce() should"
+                + " leave with it; " + (seen == null ? "it returned normally" : "it threw " + seen) + ".");
+        rig.runOnce(loop, audit, script + ", then runOnce() again after E's Error");
+        List<Integer> twice = new ArrayList<>();
+        for (int i = 0; i < 2 * count; i++) {
+            twice.add(audit.polls());
+        }
+        assertEquals(twice, turns, () -> script + ". A callback E queued before the poll threw an Error, so the "
+                + count + " runs of the callback that poll had queued were left at the head of the queue. The next"
+                + " poll reports the channels ready again and queues the callback " + count + " more times: that"
+                + " turn should run it " + (2 * count) + " times, " + count + " left over and " + count + " new;"
+                + " it ran " + turns.size() + " time(s)" + (turns.isEmpty() ? "" : ", in turns " + turns) + ".");
+        // the fake poller serves the test's next rounds: these channels must not stay ready and watched there
+        for (SelectableChannel channel : channels) {
+            fake.clear(channel, SelectionKey.OP_READ);
+            loop.unwatch(channel);
+        }
+    }
+
     /** Channels ready in the same poll have their callbacks queued in the poller's order, before the due timer. */
     void queuesChannelsReadyTogetherInThePollersOrder(Random random) throws IOException {
         Audit audit = new Audit(fake, clock, 10);

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tutor.exercises.eventloop.MiniLoopTest.Boom;
 import dev.tutor.exercises.eventloop.TestPollers.Audit;
 import dev.tutor.exercises.eventloop.TestPollers.Failing;
+import dev.tutor.exercises.eventloop.TestPollers.Spin;
 import dev.tutor.runtime.poll.FakePoller;
 import dev.tutor.runtime.time.FakeClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +23,8 @@ import java.util.Random;
 /**
  * The checks of failures (hint 3) for {@link MiniLoopTest}: a callback's Exception, checked or not, goes to the
  * handler and the loop goes on; an Error leaves run() and the rest of its turn stays queued; a failing poller's
- * IOException leaves runOnce() and run() as an UncheckedIOException, never the handler's, and the queue is kept.
+ * IOException leaves runOnce() and run() as an UncheckedIOException, and its RuntimeException as it is, never the
+ * handler's, and the queue is kept.
  * Each method is one round, or one part of a round, of its test. Not a test itself.
  */
 final class FailureChecks {
@@ -166,6 +170,61 @@ final class FailureChecks {
         rig.runOnce(loop2, audit2, "runOnce() called again after a failed poll");
         assertEquals(List.of("A", "T"), ran2, () -> "After a failed poll, the next runOnce() should run what was"
                 + " queued, A and then the timer T due at once; it ran " + ran2 + ".");
+    }
+
+    /**
+     * A poll that throws a RuntimeException, of a kind drawn from those a poller can throw: it leaves runOnce() and
+     * run() as it is, the very same object, before any callback of its turn; only an IOException is wrapped.
+     */
+    void anUncheckedPollFailureLeavesAsItIs(Random random) {
+        List<RuntimeException> kinds = List.of(new ClosedSelectorException(),
+                new IllegalStateException("the poller was closed"), new CancelledKeyException(),
+                new UnsupportedOperationException("this poller cannot wait"),
+                new IllegalArgumentException("a time-out the poller refuses"));
+        for (int call = 0; call < 2; call++) {
+            boolean viaRun = call == 1;
+            RuntimeException problem = kinds.get(random.nextInt(kinds.size()));
+            int failing = viaRun ? 1 + random.nextInt(3) : 1;
+            Audit audit = new Audit(new Failing(fake, failing, false, problem), clock, 10);
+            MiniLoop loop = rig.loop(audit);
+            List<Integer> ran = new ArrayList<>();
+            Runnable[] again = new Runnable[1];
+            again[0] = () -> {
+                ran.add(audit.polls());
+                loop.callSoon(again[0]);
+            };
+            loop.callSoon(again[0]);
+            String method = viaRun ? "run()" : "runOnce()";
+            String script = "A callback that queues itself again, and a poller whose poll number " + failing
+                    + " throws " + problem + " (a RuntimeException), called through " + method;
+            Throwable left = null;
+            try {
+                if (viaRun) {
+                    loop.run();
+                } else {
+                    loop.runOnce();
+                }
+            } catch (RuntimeException | Spin e) {
+                left = e;
+            }
+            Throwable seen = left;
+            if (seen != problem) {
+                boolean wrapped = false;
+                for (Throwable cause = seen == null ? null : seen.getCause(); cause != null; cause = cause.getCause()) {
+                    wrapped |= cause == problem;
+                }
+                fail(script + ": " + method + " should leave with that very exception, as it is: only an"
+                        + " IOException from the poll is wrapped in an UncheckedIOException. " + (seen == null
+                        ? method + " returned normally" : method + " threw " + seen + (wrapped ? ", which wraps it"
+                        : "")) + (errors.isEmpty() ? "" : ", and the handler was given " + errors + ": the handler is"
+                        + " for callbacks' exceptions, not the poller's") + ". The callback ran in turns " + ran + ".");
+            }
+            assertEquals(failing - 1, ran.size(), () -> script + ": the callback should have run in each of the "
+                    + (failing - 1) + " turn(s) before the failing poll and not in the turn whose poll failed; it ran"
+                    + " in turns " + ran + ".");
+            assertEquals(List.of(), errors, () -> script + ": the handler is for callbacks' exceptions; it was given "
+                    + errors + ".");
+        }
     }
 
     /** watch(): the poller refuses the channel; the loop does not count it as watched. */

@@ -224,6 +224,7 @@ class MiniLoopTest {
     void queuesAChannelsCallbackInEveryTurnItIsReady(Random random) throws IOException {
         for (int round = 0; round < 10; round++) {
             channels.queuesAReadyChannelsCallbackEveryTurn(random);
+            channels.queuesOneCallbackOnceForEachReadyChannel(random);
         }
     }
 
@@ -371,6 +372,7 @@ class MiniLoopTest {
         for (int round = 0; round < 10; round++) {
             failures.aFailedPollLeavesRunAndTheQueueIsKept(random);
             failures.aFailedPollLeavesRunOnceBeforeAnyCallback();
+            failures.anUncheckedPollFailureLeavesAsItIs(random);
             failures.aChannelThePollerRefusedIsNotWatched();
         }
     }

@@ -50,14 +50,17 @@ final class TestPollers {
         }
     }
 
-    /** A poller that fails with the given exception: its n-th poll (and only that one), or every watch. */
+    /**
+     * A poller that fails with the given exception, an IOException or a RuntimeException (a real selector throws
+     * ClosedSelectorException, for one): its n-th poll (and only that one), or every watch.
+     */
     static final class Failing extends ForwardingPoller {
         private final int failingPoll;
         private final boolean failWatch;
-        private final IOException problem;
+        private final Exception problem;
         private int polls;
 
-        Failing(Poller inner, int failingPoll, boolean failWatch, IOException problem) {
+        Failing(Poller inner, int failingPoll, boolean failWatch, Exception problem) {
             super(inner);
             this.failingPoll = failingPoll;
             this.failWatch = failWatch;
@@ -67,7 +70,7 @@ final class TestPollers {
         @Override
         public void watch(SelectableChannel channel, int interestOps, Object attachment) throws IOException {
             if (failWatch) {
-                throw problem;
+                throw thrown();
             }
             super.watch(channel, interestOps, attachment);
         }
@@ -75,9 +78,17 @@ final class TestPollers {
         @Override
         public List<Ready> poll(long timeoutNanos) throws IOException {
             if (++polls == failingPoll) {
-                throw problem;
+                throw thrown();
             }
             return inner.poll(timeoutNanos);
+        }
+
+        /** The problem to throw: an IOException as it is, a RuntimeException thrown from here. */
+        private IOException thrown() {
+            if (problem instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            return (IOException) problem;
         }
     }
 
