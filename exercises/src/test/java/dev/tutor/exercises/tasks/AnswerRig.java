@@ -86,18 +86,16 @@ final class AnswerRig implements AutoCloseable {
     private final ServerSocketChannel listening;
     private final int port;
     private int refusedPort = -1;
+    private int unresolvedPort = -1;
+    private boolean unresolvedThrows;
     private boolean firstAnswerLast;
     private final Map<String, Page> pages = new HashMap<>();
     private final List<Conn> conns = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> logged = new ArrayList<>();
 
-    // a run
-    private WatchedLoop watched;
-    private List<URI> given = List.of();
-    private int count;
-    private int limit;
-    private Future<List<Result>> all;
+    // a run: one gather, or more on the same loop
+    private final List<Gather> gathers = new ArrayList<>();
     private long turns;
     private long lastIdleTurn;
     private volatile long lastEventNanos = System.nanoTime();
@@ -178,6 +176,24 @@ final class AnswerRig implements AutoCloseable {
     }
 
     /**
+     * An address whose connect fails as a host name that does not resolve makes it fail: with an unchecked
+     * {@code UnresolvedAddressException}, thrown by {@code loop.connect} itself when {@code thrown} (as the bundled
+     * loop does), else as the failure of the future it returns. The test's loop plays the part on a port of its
+     * own, without touching the network or a name server.
+     */
+    URI unresolved(String path, boolean thrown) throws IOException {
+        refused("/");
+        while (unresolvedPort < 0 || unresolvedPort == refusedPort) {
+            try (ServerSocketChannel closed = ServerSocketChannel.open()) {
+                closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+                unresolvedPort = ((InetSocketAddress) closed.getLocalAddress()).getPort();
+            }
+        }
+        unresolvedThrows = thrown;
+        return URI.create("http://127.0.0.1:" + unresolvedPort + path);
+    }
+
+    /**
      * Holds back the answer to the first connect while any other fetch is in flight, so that the first address's
      * fetch ends last and no other order of ending can give the results in list order by chance.
      */
@@ -194,34 +210,133 @@ final class AnswerRig implements AutoCloseable {
         return uri.getPort() == refusedPort;
     }
 
+    boolean isUnresolved(URI uri) {
+        return uri.getPort() == unresolvedPort;
+    }
+
     // ---- running ----
 
     /** What one call of fetchAll gave. */
-    record Run(List<Result> results, Throwable thrown, Throwable failed) {
+    record Run(List<Result> results, Throwable thrown, Throwable failed, Gather gather) {
+    }
+
+    /**
+     * One call of fetchAll in a run: its addresses, its limit, the loop it was given (watched on its own, so that
+     * its fetches are counted apart from another call's) and the future it returned.
+     */
+    final class Gather {
+        final int index;
+        final List<URI> given;
+        final int count;
+        final int limit;
+        final WatchedLoop watched;
+        private final int of;
+        Future<List<Result>> all;
+        Throwable thrown;
+        boolean started;
+
+        private Gather(int index, List<URI> given, int limit, int of) {
+            this.index = index;
+            this.given = given;
+            this.count = given.size();
+            this.limit = limit;
+            this.of = of;
+            this.watched = new WatchedLoop(loop, limit);
+            watched.loopThread(Thread.currentThread());
+            watched.unresolved(unresolvedPort, unresolvedThrows);
+        }
+
+        /** Calls fetchAll; what it throws is kept. */
+        void start() {
+            started = true;
+            try {
+                all = FetchAll.fetchAll(watched, given, limit);
+            } catch (RuntimeException | Error e) {
+                thrown = e;
+            }
+        }
+
+        boolean done() {
+            return thrown != null || all != null && all.isDone();
+        }
+
+        /** Which call this is, for a message, when there are more than one; else "". */
+        String which() {
+            return of == 1 ? "" : " In the " + (index == 0 ? "first" : "second") + " of two fetchAll calls on one loop,"
+                    + " " + count + " addresses with a limit of " + limit + (index == 0 ? ", called before the loop ran"
+                    : ", called from a callback while the first call's fetches waited for places") + ".";
+        }
+
+        Run outcome() {
+            if (thrown != null) {
+                return new Run(null, thrown, null, this);
+            }
+            if (all == null || !all.isDone()) {
+                return new Run(null, null, null, this);
+            }
+            if (all.isCancelled()) {
+                return new Run(null, null, new java.util.concurrent.CancellationException("cancelled"), this);
+            }
+            return all.exception() != null ? new Run(null, null, all.exception(), this)
+                    : new Run(all.result(), null, null, this);
+        }
     }
 
     /** Calls fetchAll and runs the loop until its future is done, or the test stops it. */
     Run run(List<URI> uris, int limitGiven) {
-        given = uris;
-        count = uris.size();
-        limit = limitGiven;
-        watched = new WatchedLoop(loop, limitGiven);
-        watched.loopThread(Thread.currentThread());
-        loopThread = Thread.currentThread();
-        try {
-            all = FetchAll.fetchAll(watched, uris, limitGiven);
-        } catch (RuntimeException | Error thrown) {
-            return new Run(null, thrown, null);
+        return runGathers(List.of(uris), List.of(limitGiven)).get(0);
+    }
+
+    /**
+     * Two calls of fetchAll on the one loop: the first before the loop runs, the second from a callback of the
+     * loop's first turn, once the first call's fetches have taken their places (and the others wait); runs the
+     * loop until both futures are done, or the test stops it. The server holds the first call's answers until the
+     * second call is done: each call's limit is its own, so the places the second call's fetches free go to its own
+     * fetches waiting, never to the first call's.
+     */
+    List<Run> runTwo(List<URI> first, int firstLimit, List<URI> second, int secondLimit) {
+        return runGathers(List.of(first, second), List.of(firstLimit, secondLimit));
+    }
+
+    private List<Run> runGathers(List<List<URI>> lists, List<Integer> limits) {
+        gathers.clear();
+        for (int i = 0; i < lists.size(); i++) {
+            gathers.add(new Gather(i, lists.get(i), limits.get(i), lists.size()));
         }
-        if (all == null) {
+        loopThread = Thread.currentThread();
+        Gather first = gathers.get(0);
+        first.start();
+        if (first.thrown != null) {
+            return gathers.stream().map(Gather::outcome).toList();
+        }
+        if (first.all == null) {
             fail("fetchAll returned null, not a loop future: create one with loop.createFuture() and complete it"
                     + " once every fetch has ended.");
+        }
+        Future<Void> allDone = loop.createFuture();
+        Runnable check = () -> {
+            if (!allDone.isDone() && gathers.stream().allMatch(Gather::done)) {
+                allDone.setResult(null);
+            }
+        };
+        first.all.addDoneCallback(done -> check.run());
+        for (Gather later : gathers.subList(1, gathers.size())) {
+            loop.callSoon(() -> {
+                later.start();
+                if (later.all != null) {
+                    later.all.addDoneCallback(done -> check.run());
+                } else if (later.thrown == null) {
+                    problem("fetchAll returned null, not a loop future: create one with loop.createFuture() and"
+                            + " complete it once every fetch has ended.");
+                }
+                check.run();
+            });
         }
         Thread watchdog = new Thread(this::watch, "fetch-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
         try {
-            loop.runUntilComplete(all);
+            loop.runUntilComplete(allDone);
         } catch (RuntimeException | Error stoppedOrFailed) {
             // the test stopped the loop, or the future failed: what happened is reported below
         } finally {
@@ -233,13 +348,7 @@ final class AnswerRig implements AutoCloseable {
             }
             Thread.interrupted(); // an interrupt meant for a wait inside a step must not outlive the run
         }
-        if (!all.isDone()) {
-            return new Run(null, null, null);
-        }
-        if (all.isCancelled()) {
-            return new Run(null, null, new java.util.concurrent.CancellationException("cancelled"));
-        }
-        return all.exception() != null ? new Run(null, null, all.exception()) : new Run(all.result(), null, null);
+        return gathers.stream().map(Gather::outcome).toList();
     }
 
     private void onEvent(LoopEvent event) {
@@ -282,48 +391,30 @@ final class AnswerRig implements AutoCloseable {
 
     /** The loop is about to wait for the network: check the rules, then send one piece of one answer. */
     private void idle() {
-        if (!problems.isEmpty() || all.isDone()) {
+        if (!problems.isEmpty() || gathers.stream().allMatch(Gather::done)) {
             return;
         }
-        List<String> broken = watched.violations();
-        if (!broken.isEmpty()) {
-            problem(broken.get(0) + ".");
-            return;
-        }
-        List<WatchedLoop.Fetch> fetches = watched.fetches();
-        int inFlight = watched.inFlight();
-        if (fetches.size() < count && inFlight < limit) {
-            problem("With a limit of " + limit + ", only " + inFlight + " fetch(es) were in flight while "
-                    + (count - fetches.size()) + " of the " + count + " had not started yet (" + fetches.size()
-                    + " connects so far), and the loop was about to wait for the network." + oncePerAddress(fetches.size())
-                    + " When a fetch ends, the first one waiting must start at once; while fetches wait, " + limit
-                    + " must be in flight.");
-            return;
-        }
-        for (WatchedLoop.Fetch fetch : fetches) {
-            if (fetch.inFlight() && fetch.recvPending == 0 && (fetch.sawEnd || fetch.readFailed != null)) {
-                problem("The fetch of connect number " + (fetch.serial + 1) + " (" + fetch.path() + ") "
-                        + (fetch.sawEnd ? "read the end of its answer (-1)" : "had a read fail with " + fetch.readFailed)
-                        + " and left its channel open, and the loop was about to wait for the network. Close the"
-                        + " channel in the step that sees the end or the failure: until then the fetch is in flight.");
+        for (Gather gather : gathers) {
+            List<String> broken = gather.watched.violations();
+            if (!broken.isEmpty()) {
+                problem(broken.get(0) + "." + gather.which());
                 return;
             }
         }
-        if (inFlight == 0) {
-            String errors = logged.isEmpty() ? "" : " The loop logged: " + logged.get(0) + ".";
-            problem(count == 0 ? "fetchAll was given an empty list, and the future it returned was still pending with"
-                    + " nothing left to wake the loop. With no fetch, no done-callback ever runs: complete it with an"
-                    + " empty list before returning it."
-                    : "All " + fetches.size() + " fetches had ended (every channel closed or every connect failed), yet"
-                    + " the future fetchAll returned was still pending, and nothing was left to wake the loop." + errors
-                    + " Complete it with the list of results once the last fetch has ended.");
-            return;
+        for (Gather gather : gathers) {
+            if (gather.started && !gather.done() && !checkIdle(gather)) {
+                return;
+            }
         }
+        List<WatchedLoop.Fetch> fetches = gathers.get(0).watched.fetches();
         Conn held = firstAnswerLast && !fetches.isEmpty() && fetches.stream().skip(1).anyMatch(
                 WatchedLoop.Fetch::inFlight) ? connOf(fetches.get(0)) : null;
+        // Two calls: the first call's answers wait until the second call is done, so that the places the second
+        // call's fetches free, while the first call's fetches wait, are seen to go to the second call's own.
+        WatchedLoop holdBack = gathers.size() > 1 && !gathers.get(1).done() ? gathers.get(0).watched : null;
         List<Conn> ready = new ArrayList<>();
         for (Conn conn : conns) {
-            if (conn.canTakeMore() && conn != held) {
+            if (conn.canTakeMore() && conn != held && (holdBack == null || holdBack.fetchOnPort(conn.clientPort) == null)) {
                 ready.add(conn);
             }
         }
@@ -334,6 +425,43 @@ final class AnswerRig implements AutoCloseable {
                 conn.next();
             }
         }
+    }
+
+    /** Checks one gather still going at an idle moment; false when it found a problem (reported). */
+    private boolean checkIdle(Gather gather) {
+        List<WatchedLoop.Fetch> fetches = gather.watched.fetches();
+        int inFlight = gather.watched.inFlight();
+        int count = gather.count;
+        int limit = gather.limit;
+        if (fetches.size() < count && inFlight < limit) {
+            problem("With a limit of " + limit + ", only " + inFlight + " fetch(es) were in flight while "
+                    + (count - fetches.size()) + " of the " + count + " had not started yet (" + fetches.size()
+                    + " connects so far), and the loop was about to wait for the network."
+                    + oncePerAddress(gather, fetches.size()) + " When a fetch ends, the first one waiting must start"
+                    + " at once; while fetches wait, " + limit + " must be in flight." + gather.which());
+            return false;
+        }
+        for (WatchedLoop.Fetch fetch : fetches) {
+            if (fetch.inFlight() && fetch.recvPending == 0 && (fetch.sawEnd || fetch.readFailed != null)) {
+                problem("The fetch of connect number " + (fetch.serial + 1) + " (" + fetch.path() + ") "
+                        + (fetch.sawEnd ? "read the end of its answer (-1)" : "had a read fail with " + fetch.readFailed)
+                        + " and left its channel open, and the loop was about to wait for the network. Close the"
+                        + " channel in the step that sees the end or the failure: until then the fetch is in flight."
+                        + gather.which());
+                return false;
+            }
+        }
+        if (inFlight == 0) {
+            String errors = logged.isEmpty() ? "" : " The loop logged: " + logged.get(0) + ".";
+            problem(count == 0 ? "fetchAll was given an empty list, and the future it returned was still pending with"
+                    + " nothing left to wake the loop. With no fetch, no done-callback ever runs: complete it with an"
+                    + " empty list before returning it."
+                    : "All " + fetches.size() + " fetches had ended (every channel closed or every connect failed), yet"
+                    + " the future fetchAll returned was still pending, and nothing was left to wake the loop." + errors
+                    + " Complete it with the list of results once the last fetch has ended." + gather.which());
+            return false;
+        }
+        return true;
     }
 
     private void watch() {
@@ -388,7 +516,7 @@ final class AnswerRig implements AutoCloseable {
 
     private String stuckMessage() {
         List<String> open = new ArrayList<>();
-        for (WatchedLoop.Fetch fetch : watched.fetches()) {
+        for (WatchedLoop.Fetch fetch : gathers.stream().flatMap(g -> g.watched.fetches().stream()).toList()) {
             if (fetch.inFlight()) {
                 Conn conn = connOf(fetch);
                 open.add("connect " + (fetch.serial + 1) + " (" + fetch.path() + "): "
@@ -496,7 +624,7 @@ final class AnswerRig implements AutoCloseable {
             if (!requested || finished || pending != null) {
                 return false;
             }
-            WatchedLoop.Fetch fetch = watched.fetchOnPort(clientPort);
+            WatchedLoop.Fetch fetch = fetchOnPort(clientPort);
             return fetch != null && fetch.bytesRead >= written;
         }
 
@@ -572,6 +700,16 @@ final class AnswerRig implements AutoCloseable {
         }
     }
 
+    private WatchedLoop.Fetch fetchOnPort(int clientPort) {
+        for (Gather gather : gathers) {
+            WatchedLoop.Fetch fetch = gather.watched.fetchOnPort(clientPort);
+            if (fetch != null) {
+                return fetch;
+            }
+        }
+        return null;
+    }
+
     private Conn connOf(WatchedLoop.Fetch fetch) {
         for (Conn conn : conns) {
             if (conn.clientPort == fetch.localPort && fetch.localPort > 0) {
@@ -611,7 +749,7 @@ final class AnswerRig implements AutoCloseable {
     // ---- what was seen ----
 
     int mostInFlight() {
-        return watched.mostInFlight();
+        return gathers.get(0).watched.mostInFlight();
     }
 
     /**
@@ -620,18 +758,22 @@ final class AnswerRig implements AutoCloseable {
      * closed.
      */
     void assertRun(List<URI> uris, Run run) {
-        String inputs = " (" + uris.size() + (uris.size() == 1 ? " address" : " addresses") + ", limit " + limit
-                + ")";
+        Gather gather = run.gather();
+        WatchedLoop watched = gather.watched;
+        String inputs = " (" + uris.size() + (uris.size() == 1 ? " address" : " addresses") + ", limit " + gather.limit
+                + (gathers.size() == 1 ? "" : ", the " + (gather.index == 0 ? "first" : "second") + " of two fetchAll"
+                + " calls on one loop") + ")";
         if (run.thrown() != null) {
             fail("fetchAll threw " + run.thrown() + inputs + ". It returns a loop future at once and starts the"
                     + " fetches as tasks; a failing fetch gives a failed result instead of an exception.");
         }
         if (!problems.isEmpty()) {
-            fail(problems.get(0) + inputs);
+            // a problem of a run with two calls names the call it was seen in
+            fail(problems.get(0) + (gathers.size() == 1 ? inputs : ""));
         }
         List<String> broken = watched.violations();
         if (!broken.isEmpty()) {
-            fail(broken.get(0) + "." + inputs);
+            fail(broken.get(0) + "." + (gathers.size() == 1 ? inputs : gather.which()));
         }
         if (run.failed() != null) {
             fail("The future fetchAll returned failed with " + run.failed() + inputs + ". It never fails: a fetch that"
@@ -645,7 +787,7 @@ final class AnswerRig implements AutoCloseable {
             URI uri = uris.get(i);
             WatchedLoop.Fetch fetch = fetches.get(i);
             boolean samePort = fetch.port() == uri.getPort();
-            boolean samePath = isRefused(uri) || uri.getRawPath().equals(fetch.path());
+            boolean samePath = isRefused(uri) || isUnresolved(uri) || uri.getRawPath().equals(fetch.path());
             if (!samePort || !samePath) {
                 fail("Connect number " + (i + 1) + " went to port " + fetch.port() + " for " + fetch.path() + ", but the"
                         + " address at index " + i + " is " + uri + inputs + ". Fetches start in the order of the list:"
@@ -662,7 +804,7 @@ final class AnswerRig implements AutoCloseable {
                     + ".");
         }
         for (int i = 0; i < uris.size(); i++) {
-            assertResult(i, uris, run.results().get(i), fetches.get(i), inputs);
+            assertResult(watched, i, uris, run.results().get(i), fetches.get(i), inputs);
         }
         for (WatchedLoop.Fetch fetch : fetches) {
             if (fetch.inFlight()) {
@@ -673,7 +815,8 @@ final class AnswerRig implements AutoCloseable {
         }
     }
 
-    private void assertResult(int index, List<URI> uris, Result result, WatchedLoop.Fetch fetch, String inputs) {
+    private void assertResult(WatchedLoop watched, int index, List<URI> uris, Result result, WatchedLoop.Fetch fetch,
+            String inputs) {
         URI uri = uris.get(index);
         String at = "The result at index " + index + " (" + uri + ")";
         if (result == null) {
@@ -691,6 +834,17 @@ final class AnswerRig implements AutoCloseable {
                         + " connect failed with; it gave " + describe(result) + inputs + (result.failure() != null
                         && result.failure().getCause() instanceof ConnectException ? ". A checked exception comes out"
                         + " of Future.result() wrapped in a CompletionException: keep its cause." : "."));
+            }
+            return;
+        }
+        if (isUnresolved(uri)) {
+            Throwable given = fetch.connecting.exception();
+            if (result.failure() != given) {
+                fail(at + " stands for a host name that does not resolve: the test's loop " + (unresolvedThrows
+                        ? "threw " + given + " from loop.connect itself, as the bundled loop does,"
+                        : "failed the future of its connect with " + given + ",") + " an unchecked exception. The fetch"
+                        + " must end with a failed result with that very exception; it gave " + describe(result)
+                        + inputs + ".");
             }
             return;
         }
@@ -731,7 +885,7 @@ final class AnswerRig implements AutoCloseable {
                             + ". Each fetch's result goes in the slot of its own index, whichever fetch ends first.");
                 }
             }
-            int mixed = otherAnswerIn(body, conn);
+            int mixed = otherAnswerIn(watched, body, conn);
             if (mixed > 0) {
                 fail(at + " has a body of " + body.length() + " characters, where the server sent "
                         + conn.bodySent.length() + ", and part of it is what the server sent to connect number " + mixed
@@ -750,7 +904,9 @@ final class AnswerRig implements AutoCloseable {
     }
 
     /** A remark for a run that started one fetch for each different address of a list that repeats some, or "". */
-    private String oncePerAddress(int started) {
+    private String oncePerAddress(Gather gather, int started) {
+        List<URI> given = gather.given;
+        int count = gather.count;
         int different = new HashSet<>(given).size();
         return different < count && started == different ? " The list holds " + count + " addresses, " + different
                 + " of them different, and exactly " + different + " fetches were started: an address that appears"
@@ -762,7 +918,7 @@ final class AnswerRig implements AutoCloseable {
      * answer {@code own} was sent; 0 if none does. Bodies are random letters, so a shared run of
      * {@link #MIXED_RUN} characters is no chance.
      */
-    private int otherAnswerIn(String body, Conn own) {
+    private int otherAnswerIn(WatchedLoop watched, String body, Conn own) {
         if (body == null || body.length() < MIXED_RUN) {
             return 0;
         }
@@ -798,8 +954,8 @@ final class AnswerRig implements AutoCloseable {
                     // after the test
                 }
             }
-            if (watched != null) {
-                for (WatchedLoop.Fetch fetch : watched.fetches()) {
+            for (Gather gather : gathers) {
+                for (WatchedLoop.Fetch fetch : gather.watched.fetches()) {
                     SocketChannel channel = fetch.connected();
                     if (channel != null) {
                         try {

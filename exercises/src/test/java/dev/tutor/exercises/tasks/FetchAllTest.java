@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Grades {@link FetchAll}: one fetch read to the end of its answer (hint 1), one fetch that fails, alone (hint 1),
  * many at once with their results in list order, the first address's fetch ending last (hint 2), the empty list and
- * a bad limit (hint 2), the limit, with a refused connect and an answer parse rejects while fetches wait (hint 3),
- * and last what the class may use (hint 3).
+ * a bad limit (hint 2), the limit, with a refused connect and an answer parse rejects while fetches wait, and two
+ * calls on one loop, each with its own limit (hint 3), and last what the class may use (hint 3).
  *
  * <p>Every run plays the server on the same loop and on the same thread ({@link AnswerRig}), and watches the
  * loop the code is given ({@link WatchedLoop}): fetches in flight are counted at each connect and whenever the
@@ -74,17 +74,26 @@ class FetchAllTest {
     @Order(2)
     @Tag("hint:1")
     void aFailedFetchGivesAFailedResultAndClosesItsChannel(Random random) throws IOException {
-        List<Kind> failing = new ArrayList<>(List.of(Kind.RESET, Kind.NO_STATUS_LINE, Kind.NO_BLANK_LINE,
-                Kind.BAD_CODE, Kind.BAD_CODE, Kind.NO_STATUS_LINE));
-        failing.add(null); // a refused connect
+        List<String> failing = new ArrayList<>();
+        for (Kind kind : List.of(Kind.RESET, Kind.NO_STATUS_LINE, Kind.NO_BLANK_LINE, Kind.BAD_CODE, Kind.BAD_CODE,
+                Kind.NO_STATUS_LINE)) {
+            failing.add(kind.name());
+        }
+        // a refused connect, and a connect that fails with an unchecked exception (a host name that does not
+        // resolve), thrown by loop.connect itself or as its future's failure
+        failing.addAll(List.of("refused", "unresolved-thrown", "unresolved-failed"));
         Collections.shuffle(failing, random);
         // one fetch at a time, so that only its own result and its own channel are seen here; failures among
         // other fetches, under the limit, come with hint 3
-        for (Kind kind : failing) {
+        for (String kind : failing) {
             AnswerRig rig = rig(random);
             String tag = "/" + random.nextInt(10_000);
-            List<URI> uris = List.of(kind == null ? rig.refused("/refused" + tag)
-                    : rig.page("/" + kind.name().toLowerCase() + tag, kind));
+            List<URI> uris = List.of(switch (kind) {
+                case "refused" -> rig.refused("/refused" + tag);
+                case "unresolved-thrown", "unresolved-failed" -> rig.unresolved("/" + kind + tag,
+                        kind.equals("unresolved-thrown"));
+                default -> rig.page("/" + kind.toLowerCase() + tag, Kind.valueOf(kind));
+            });
             int limit = 1 + random.nextInt(3);
             rig.assertRun(uris, rig.run(uris, limit));
         }
@@ -209,10 +218,33 @@ class FetchAllTest {
         }
     }
 
+    /**
+     * Two calls of fetchAll on one loop, the second from a callback while the first call's fetches wait for places:
+     * each call has its own limit, its own free places and its own queue. The server answers the second call's
+     * fetches first, so a place one of them frees goes to a fetch of the first call if the two share their places.
+     */
+    @Test
+    @Order(6)
+    @Tag("hint:3")
+    void twoCallsOnOneLoopEachKeepTheirOwnLimit(Random random) throws IOException {
+        for (int round = 0; round < 3; round++) {
+            AnswerRig rig = rig(random);
+            int firstCount = 3 + random.nextInt(8);
+            int firstLimit = 1 + random.nextInt(firstCount - 1); // fewer places than fetches: some wait
+            int secondCount = 2 + random.nextInt(8);
+            int secondLimit = 1 + random.nextInt(secondCount);
+            List<URI> first = addresses(rig, random, firstCount, 10 + round, false, round == 2);
+            List<URI> second = addresses(rig, random, secondCount, 20 + round, round > 0, false);
+            List<AnswerRig.Run> runs = rig.runTwo(first, firstLimit, second, secondLimit);
+            rig.assertRun(first, runs.get(0));
+            rig.assertRun(second, runs.get(1));
+        }
+    }
+
     // ---- the means, last: hint 3 ----
 
     @Test
-    @Order(6)
+    @Order(7)
     @Tag("hint:3")
     void usesNoThreadNoPoolNoBlockingCallAndNoClock() {
         var found = CompiledNest.forbiddenUses(FetchAll.class, FetchAllTest::forbidden);

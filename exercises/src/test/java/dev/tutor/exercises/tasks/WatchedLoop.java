@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,10 +91,23 @@ final class WatchedLoop implements EventLoop {
     private int tasksCreated;
     private int mostInFlight;
     private final List<String> offThread = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private int unresolvedPort = -1;
+    private boolean unresolvedThrows;
 
     WatchedLoop(EventLoop loop, int limit) {
         this.loop = loop;
         this.limit = limit;
+    }
+
+    /**
+     * Makes every connect to {@code port} fail as a host name that does not resolve makes it fail, with an
+     * {@link UnresolvedAddressException}, an unchecked exception, without touching the network: thrown by
+     * {@code connect} itself when {@code thrown} (as the bundled loop does), else as the failure of the future it
+     * returns.
+     */
+    void unresolved(int port, boolean thrown) {
+        unresolvedPort = port;
+        unresolvedThrows = thrown;
     }
 
     void loopThread(Thread thread) {
@@ -155,7 +169,15 @@ final class WatchedLoop implements EventLoop {
             violations.add("loop.connect(" + address + ") was called outside the step of a task: each fetch must run"
                     + " as a task (loop.createTask), its connect inside the coroutine's resume()");
         }
-        Future<SocketChannel> connecting = loop.connect(address);
+        UnresolvedAddressException unresolved = null;
+        Future<SocketChannel> connecting;
+        if (address instanceof InetSocketAddress inet && inet.getPort() == unresolvedPort && unresolvedPort > 0) {
+            unresolved = new UnresolvedAddressException();
+            connecting = loop.createFuture();
+            connecting.setException(unresolved);
+        } else {
+            connecting = loop.connect(address);
+        }
         Fetch fetch = new Fetch(fetches.size(), address, connecting);
         fetches.add(fetch);
         int now = inFlight();
@@ -182,6 +204,9 @@ final class WatchedLoop implements EventLoop {
                 }
             }
         });
+        if (unresolved != null && unresolvedThrows) {
+            throw unresolved;
+        }
         return connecting;
     }
 
@@ -279,6 +304,13 @@ final class WatchedLoop implements EventLoop {
                 stepsRunning++;
                 try {
                     return coroutine.resume();
+                } catch (Exception | Error escaped) {
+                    if (violations.isEmpty()) {
+                        violations.add("The step of a fetch task threw " + escaped + " out of resume(), where resume()"
+                                + " never throws: any failure on the way, an unchecked exception as much as a checked"
+                                + " one, closes the channel and ends the fetch with Result.failed(uri, e)");
+                    }
+                    throw escaped;
                 } finally {
                     stepsRunning--;
                 }
