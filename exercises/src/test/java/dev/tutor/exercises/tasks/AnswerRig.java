@@ -177,8 +177,8 @@ final class AnswerRig implements AutoCloseable {
 
     /**
      * An address whose connect fails as a host name that does not resolve makes it fail: with an unchecked
-     * {@code UnresolvedAddressException}, thrown by {@code loop.connect} itself when {@code thrown} (as the bundled
-     * loop does), else as the failure of the future it returns. The test's loop plays the part on a port of its
+     * {@code UnresolvedAddressException}, thrown by {@code loop.connect} itself when {@code thrown}, else as the
+     * failure of the future it returns (as the bundled loop does). The test's loop plays the part on a port of its
      * own, without touching the network or a name server.
      */
     URI unresolved(String path, boolean thrown) throws IOException {

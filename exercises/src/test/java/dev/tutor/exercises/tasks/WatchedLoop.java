@@ -102,8 +102,8 @@ final class WatchedLoop implements EventLoop {
     /**
      * Makes every connect to {@code port} fail as a host name that does not resolve makes it fail, with an
      * {@link UnresolvedAddressException}, an unchecked exception, without touching the network: thrown by
-     * {@code connect} itself when {@code thrown} (as the bundled loop does), else as the failure of the future it
-     * returns.
+     * {@code connect} itself when {@code thrown}, else as the failure of the future it returns (as the bundled loop
+     * does).
      */
     void unresolved(int port, boolean thrown) {
         unresolvedPort = port;

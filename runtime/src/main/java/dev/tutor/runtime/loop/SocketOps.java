@@ -43,7 +43,10 @@ final class SocketOps {
                 connected.setResult(channel);
                 return connected;
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // An address that does not resolve fails with an unchecked exception: the future fails with it as
+            // with any other, as asyncio's sock_connect raises its resolver's error from the await, and the
+            // channel opened for it is closed rather than left behind.
             SelectorEventLoop.closeQuietly(channel);
             connected.setException(e);
             return connected;

@@ -64,6 +64,14 @@ class SocketOpsTest {
     }
 
     @Test
+    void anAddressThatDoesNotResolveFailsTheFutureRatherThanTheCall() {
+        // Made unresolved on purpose: nothing is looked up, and connect() refuses it before any packet leaves.
+        Future<SocketChannel> connecting = loop.connect(InetSocketAddress.createUnresolved("nowhere.invalid", 80));
+        assertThat(connecting.isDone()).isTrue();
+        assertThatThrownBy(connecting::result).isInstanceOf(java.nio.channels.UnresolvedAddressException.class);
+    }
+
+    @Test
     void recvWaitsForDataInsteadOfReturningZero() {
         connectPair();
         Future<Integer> receiving = loop.recv(accepted, ByteBuffer.allocate(8));
