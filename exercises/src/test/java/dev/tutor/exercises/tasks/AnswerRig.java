@@ -9,26 +9,21 @@ import dev.tutor.runtime.loop.LoopEvent;
 import dev.tutor.runtime.loop.LoopLog;
 import dev.tutor.runtime.loop.LoopOptions;
 import dev.tutor.runtime.time.FakeClock;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One call of {@link FetchAll#fetchAll} with the test playing the server, on the same loop, so that the whole
@@ -68,10 +63,6 @@ final class AnswerRig implements AutoCloseable {
     }
 
     private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
-    /** Whether the next answer without a status line has no first line at all, or an old one not HTTP's, in turn. */
-    private static final AtomicInteger ODD_FIRST_LINES = new AtomicInteger();
-    /** Which kind of bad status line comes next: a code that is not a number, or no code at all, in turn. */
-    private static final AtomicInteger BAD_CODES = new AtomicInteger();
     private static final long WAIT_NOTICED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int TURNS_WITHOUT_WAITING = 20_000;
     /** How many characters in a row of another fetch's answer show that answers were mixed. */
@@ -90,7 +81,7 @@ final class AnswerRig implements AutoCloseable {
     private boolean unresolvedThrows;
     private boolean firstAnswerLast;
     private final Map<String, Page> pages = new HashMap<>();
-    private final List<Conn> conns = new ArrayList<>();
+    private final List<ServedAnswer> conns = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> logged = new ArrayList<>();
 
@@ -407,13 +398,13 @@ final class AnswerRig implements AutoCloseable {
             }
         }
         List<WatchedLoop.Fetch> fetches = gathers.get(0).watched.fetches();
-        Conn held = firstAnswerLast && !fetches.isEmpty() && fetches.stream().skip(1).anyMatch(
+        ServedAnswer held = firstAnswerLast && !fetches.isEmpty() && fetches.stream().skip(1).anyMatch(
                 WatchedLoop.Fetch::inFlight) ? connOf(fetches.get(0)) : null;
         // Two calls: the first call's answers wait until the second call is done, so that the places the second
         // call's fetches free, while the first call's fetches wait, are seen to go to the second call's own.
         WatchedLoop holdBack = gathers.size() > 1 && !gathers.get(1).done() ? gathers.get(0).watched : null;
-        List<Conn> ready = new ArrayList<>();
-        for (Conn conn : conns) {
+        List<ServedAnswer> ready = new ArrayList<>();
+        for (ServedAnswer conn : conns) {
             if (conn.canTakeMore() && conn != held && (holdBack == null || holdBack.fetchOnPort(conn.clientPort) == null)) {
                 ready.add(conn);
             }
@@ -421,7 +412,7 @@ final class AnswerRig implements AutoCloseable {
         if (!ready.isEmpty()) { // a random few, one piece each, so that the answers end in a random order
             java.util.Collections.shuffle(ready, serving);
             int few = 1 + serving.nextInt(Math.min(4, ready.size()));
-            for (Conn conn : ready.subList(0, few)) {
+            for (ServedAnswer conn : ready.subList(0, few)) {
                 conn.next();
             }
         }
@@ -518,7 +509,7 @@ final class AnswerRig implements AutoCloseable {
         List<String> open = new ArrayList<>();
         for (WatchedLoop.Fetch fetch : gathers.stream().flatMap(g -> g.watched.fetches().stream()).toList()) {
             if (fetch.inFlight()) {
-                Conn conn = connOf(fetch);
+                ServedAnswer conn = connOf(fetch);
                 open.add("connect " + (fetch.serial + 1) + " (" + fetch.path() + "): "
                         + (fetch.request.isEmpty() ? "no request sent"
                         : conn == null || !conn.requested ? "request not complete at the server"
@@ -534,164 +525,14 @@ final class AnswerRig implements AutoCloseable {
 
     // ---- the server ----
 
-    /** One connection at the server. */
-    private final class Conn {
-        final SocketChannel channel;
-        final int clientPort;
-        final ByteArrayOutputStream head = new ByteArrayOutputStream();
-        boolean requested;
-        Page page;
-        String bodySent;
-        final List<byte[]> pieces = new ArrayList<>();
-        int next;
-        long written;
-        boolean endWithLastPiece;
-        ByteBuffer pending;
-        boolean finished;
-
-        Conn(SocketChannel channel, int clientPort) {
-            this.channel = channel;
-            this.clientPort = clientPort;
-        }
-
-        void readRequest() {
-            ByteBuffer buffer = ByteBuffer.allocate(1024);
-            try {
-                int n = channel.read(buffer);
-                if (n < 0) {
-                    finish(false);
-                    return;
-                }
-                head.write(buffer.array(), 0, n);
-            } catch (IOException e) {
-                finish(false);
-                return;
-            }
-            String text = head.toString(StandardCharsets.ISO_8859_1);
-            if (!text.contains("\r\n\r\n")) {
-                return;
-            }
-            loop.removeReader(channel);
-            requested = true;
-            String[] words = text.substring(0, text.indexOf("\r\n")).split(" ");
-            String path = words.length > 1 ? words[1] : "";
-            page = pages.getOrDefault(path, new Page(path, Kind.OK, 404, "no such page", false));
-            plan();
-        }
-
-        private void plan() {
-            bodySent = page.body() + (page.body().isEmpty() ? "" : " (answer " + (conns.indexOf(this) + 1) + ")");
-            byte[] body = bodySent.getBytes(StandardCharsets.UTF_8);
-            String version = serving.nextInt(4) == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
-            String headers = "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
-                    + "\r\nConnection: close\r\n";
-            String head = switch (page.kind()) {
-                case OK, RESET -> version + page.status() + " " + reason(page.status()) + "\r\n" + headers + "\r\n";
-                case NO_STATUS_LINE -> (ODD_FIRST_LINES.getAndIncrement() % 2 == 0 ? "" : "ICY 200 OK\r\n") + headers
-                        + "\r\n";
-                case NO_BLANK_LINE -> version + "200 OK\r\nContent-Type: text/plain\r\n";
-                case BAD_CODE -> (BAD_CODES.getAndIncrement() % 2 == 0 ? version + "2O0 OK" : version.trim()) + "\r\n"
-                        + headers + "\r\n";
-            };
-            byte[] whole = concat(head.getBytes(StandardCharsets.ISO_8859_1), body);
-            if (page.kind() == Kind.RESET) {
-                whole = java.util.Arrays.copyOf(whole, 1 + serving.nextInt(whole.length - 1));
-            }
-            TreeSet<Integer> cuts = new TreeSet<>();
-            int more = serving.nextInt(6);
-            for (int i = 0; i < more && whole.length > 1; i++) {
-                cuts.add(1 + serving.nextInt(whole.length - 1));
-            }
-            int blank = head.length() - 2; // inside the empty line: "\r\n" | "\r\n"
-            if ((page.awkward() || serving.nextBoolean()) && blank > 0 && blank < whole.length) {
-                cuts.add(blank);
-            }
-            int wide = firstWideChar(whole, head.length());
-            if ((page.awkward() || serving.nextBoolean()) && wide > 0 && wide < whole.length) {
-                cuts.add(wide); // between the two bytes of a UTF-8 character
-            }
-            int from = 0;
-            for (int cut : cuts) {
-                pieces.add(java.util.Arrays.copyOfRange(whole, from, cut));
-                from = cut;
-            }
-            pieces.add(java.util.Arrays.copyOfRange(whole, from, whole.length));
-            endWithLastPiece = page.kind() != Kind.RESET && serving.nextBoolean();
-        }
-
-        /** Whether the client has read everything sent so far, so that the next piece is a read of its own. */
-        boolean canTakeMore() {
-            if (!requested || finished || pending != null) {
-                return false;
-            }
-            WatchedLoop.Fetch fetch = fetchOnPort(clientPort);
-            return fetch != null && fetch.bytesRead >= written;
-        }
-
-        void next() {
-            if (next < pieces.size()) {
-                send(pieces.get(next++));
-                if (next == pieces.size() && endWithLastPiece && pending == null) {
-                    finish(false);
-                }
-            } else {
-                finish(page.kind() == Kind.RESET);
-            }
-        }
-
-        private void send(byte[] piece) {
-            written += piece.length;
-            ByteBuffer buffer = ByteBuffer.wrap(piece);
-            try {
-                channel.write(buffer);
-                if (buffer.hasRemaining()) {
-                    pending = buffer;
-                    loop.addWriter(channel, this::flush);
-                }
-            } catch (IOException clientGone) {
-                finish(false);
-            }
-        }
-
-        private void flush() {
-            try {
-                channel.write(pending);
-                if (!pending.hasRemaining()) {
-                    pending = null;
-                    loop.removeWriter(channel);
-                    if (next == pieces.size() && endWithLastPiece) {
-                        finish(false);
-                    }
-                }
-            } catch (IOException clientGone) {
-                loop.removeWriter(channel);
-                pending = null;
-                finish(false);
-            }
-        }
-
-        void finish(boolean reset) {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            try {
-                if (reset) {
-                    channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-                }
-                channel.close();
-            } catch (IOException ignored) {
-                // closing our side; the client's outcome is what the test checks
-            }
-        }
-    }
-
     private void acceptAll() {
         try {
             SocketChannel client;
             while ((client = listening.accept()) != null) {
                 client.configureBlocking(false);
-                Conn conn = new Conn(client, ((InetSocketAddress) client.getRemoteAddress()).getPort());
+                int clientPort = ((InetSocketAddress) client.getRemoteAddress()).getPort();
+                ServedAnswer conn = new ServedAnswer(loop, client, clientPort, conns.size() + 1, serving, pages,
+                        this::fetchOnPort);
                 conns.add(conn);
                 loop.addReader(client, conn::readRequest);
             }
@@ -710,40 +551,13 @@ final class AnswerRig implements AutoCloseable {
         return null;
     }
 
-    private Conn connOf(WatchedLoop.Fetch fetch) {
-        for (Conn conn : conns) {
+    private ServedAnswer connOf(WatchedLoop.Fetch fetch) {
+        for (ServedAnswer conn : conns) {
             if (conn.clientPort == fetch.localPort && fetch.localPort > 0) {
                 return conn;
             }
         }
         return null;
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 201 -> "Created";
-            case 204 -> "No Content";
-            case 301 -> "Moved Permanently";
-            case 404 -> "Not Found";
-            case 500 -> "Internal Server Error";
-            default -> "Service Unavailable";
-        };
-    }
-
-    private static int firstWideChar(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if ((bytes[i] & 0x80) != 0) {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 
     // ---- what was seen ----
@@ -841,14 +655,15 @@ final class AnswerRig implements AutoCloseable {
             Throwable given = fetch.connecting.exception();
             if (result.failure() != given) {
                 fail(at + " stands for a host name that does not resolve: the test's loop " + (unresolvedThrows
-                        ? "threw " + given + " from loop.connect itself, as the bundled loop does,"
-                        : "failed the future of its connect with " + given + ",") + " an unchecked exception. The fetch"
+                        ? "threw " + given + " from loop.connect itself,"
+                        : "failed the future of its connect with " + given + ", as the bundled loop does,") + " an"
+                        + " unchecked exception. The fetch"
                         + " must end with a failed result with that very exception; it gave " + describe(result)
                         + inputs + ".");
             }
             return;
         }
-        Conn conn = connOf(fetch);
+        ServedAnswer conn = connOf(fetch);
         if (conn == null || !conn.requested) {
             fail(at + ": its request never reached the server" + inputs + ".");
         }
@@ -878,7 +693,7 @@ final class AnswerRig implements AutoCloseable {
         if (!conn.bodySent.equals(result.body())) {
             String body = result.body();
             for (int other = 0; other < watched.fetches().size(); other++) {
-                Conn sent = connOf(watched.fetches().get(other));
+                ServedAnswer sent = connOf(watched.fetches().get(other));
                 if (sent != null && sent != conn && body != null && !body.isEmpty() && body.equals(sent.bodySent)) {
                     fail(at + " has the answer the server sent to connect number " + (other + 1) + ", the fetch of"
                             + " index " + other + (uris.get(other).equals(uri) ? ", the same address" : "") + inputs
@@ -918,7 +733,7 @@ final class AnswerRig implements AutoCloseable {
      * answer {@code own} was sent; 0 if none does. Bodies are random letters, so a shared run of
      * {@link #MIXED_RUN} characters is no chance.
      */
-    private int otherAnswerIn(WatchedLoop watched, String body, Conn own) {
+    private int otherAnswerIn(WatchedLoop watched, String body, ServedAnswer own) {
         if (body == null || body.length() < MIXED_RUN) {
             return 0;
         }
@@ -929,7 +744,7 @@ final class AnswerRig implements AutoCloseable {
                 continue;
             }
             for (int other = 0; other < watched.fetches().size(); other++) {
-                Conn sent = connOf(watched.fetches().get(other));
+                ServedAnswer sent = connOf(watched.fetches().get(other));
                 if (sent != null && sent != own && sent.bodySent != null && sent.bodySent.contains(run)) {
                     return other + 1;
                 }
@@ -947,7 +762,7 @@ final class AnswerRig implements AutoCloseable {
     @Override
     public void close() {
         if (!loop.isRunning()) {
-            for (Conn conn : conns) {
+            for (ServedAnswer conn : conns) {
                 try {
                     conn.channel.close();
                 } catch (IOException ignored) {
