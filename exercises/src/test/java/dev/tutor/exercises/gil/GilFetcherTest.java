@@ -112,10 +112,18 @@ class GilFetcherTest {
         Gil gil = Gil.create();
         String url = "/page/" + random.nextInt(1000);
         IOException lost = new IOException("connection reset while fetching " + url);
+        AtomicInteger asks = new AtomicInteger();
         GilFetcher failingFetch = new GilFetcher(gil, asked -> {
+            asks.incrementAndGet();
             throw lost;
         }, UnaryOperator.identity());
         expectThrown(gil, failingFetch, url, lost, "the fetch threw " + lost);
+        // A second try would hide the first failure behind the second's, or behind a page the first never gave.
+        if (asks.get() != 1) {
+            fail("In fetchOne(\"" + url + "\"), the fetch threw " + lost + ", and fetchOne asked for the page "
+                    + asks.get() + " times. It fetches once, and a failed fetch's exception goes to the caller as it"
+                    + " is: no second try.");
+        }
 
         RuntimeException unreadable = new IllegalArgumentException("no closing tag at " + random.nextInt(1000));
         GilFetcher failingParse = new GilFetcher(gil, asked -> "<html", text -> {

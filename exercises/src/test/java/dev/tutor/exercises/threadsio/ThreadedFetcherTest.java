@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -239,10 +242,12 @@ class ThreadedFetcherTest {
 
     /**
      * fetch() fails with exceptions other than its UncheckedIOException: an address that is not absolute
-     * makes it throw an IllegalArgumentException before any request is sent. That page is a failed page like
+     * makes it throw an IllegalArgumentException before any request is sent, and a file: address a
+     * ClassCastException (its connection is not an HTTP one; no file is opened). That page is a failed page like
      * any other, and the first in page order, so its exception is the one fetchAll throws; sometimes a page
      * after it answers 500 as well, so that a thread that caught only the UncheckedIOException lets the later
-     * page's failure out instead.
+     * page's failure out instead. Both kinds, in a random order, every run: a catch that names the exceptions
+     * it expects instead of every RuntimeException misses one of them.
      */
     @Test
     @Order(8)
@@ -251,23 +256,34 @@ class ThreadedFetcherTest {
         int pages = 2 + random.nextInt(6);
         int bad = random.nextInt(pages - 1);
         Set<Integer> broken = random.nextBoolean() ? Set.of(bad + 1 + random.nextInt(pages - bad - 1)) : Set.of();
-        URI relative = URI.create("/page/" + bad);
+        Map<URI, String> unfetchable = new LinkedHashMap<>();
+        unfetchable.put(URI.create("/page/" + bad), "which is not absolute");
+        unfetchable.put(URI.create("file:///page/" + bad), "whose connection is not an HTTP one");
+        List<URI> order = new ArrayList<>(unfetchable.keySet());
+        Collections.shuffle(order, random);
+        for (URI address : order) {
+            assertUncheckedFailureThrown(pages, bad, broken, address, unfetchable.get(address), random);
+        }
+    }
+
+    private void assertUncheckedFailureThrown(int pages, int bad, Set<Integer> broken, URI address, String why,
+            Random random) throws Exception {
         RuntimeException expected = null;
         try {
-            ThreadedFetcher.fetch(relative);
+            ThreadedFetcher.fetch(address);
         } catch (RuntimeException e) {
             expected = e;
         }
         if (expected == null) {
-            fail("fetch(" + relative + ") returned instead of throwing; fetch() is given, and must stay as it was.");
+            fail("fetch(" + address + ") returned instead of throwing; fetch() is given, and must stay as it was.");
         }
         Run run = run(pages, broken, random, Answers.RANDOM, false, server -> {
             List<URI> uris = new ArrayList<>(server.pages());
-            uris.set(bad, relative);
+            uris.set(bad, address);
             return uris;
         });
-        String story = run.call() + " with page " + bad + "'s address given as " + relative + ", which is not"
-                + " absolute, so that fetch() throws " + expected + (broken.isEmpty() ? "" : ", and page "
+        String story = run.call() + " with page " + bad + "'s address given as " + address + ", " + why
+                + ", so that fetch() throws " + expected + (broken.isEmpty() ? "" : ", and page "
                 + broken.iterator().next() + " answering 500 Internal Server Error") + ": fetchAll() ";
         boolean same = run.thrown != null && run.thrown.getClass() == expected.getClass()
                 && java.util.Objects.equals(run.thrown.getMessage(), expected.getMessage());
