@@ -158,6 +158,19 @@ class VirtualFetcherTest {
     @Order(3)
     @Tag("hint:2")
     void aFailingFetchIsItsPagesFailedAndTheOthersGoOn(Random random) {
+        // A wait with a time limit turns a slow page into a failure its fetch never threw; no bench can hold a fetch
+        // past every limit a learner might pick, so the rule is read off the compiled class.
+        String timedGet = "(JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;";
+        var limited = CompiledNest.forbiddenUses(CompiledNest.of(VirtualFetcher.class), use -> use.isMember()
+                && (use.name().equals("get") && use.descriptor().equals(timedGet)
+                || use.owner().equals("java.util.concurrent.CompletableFuture") && (use.name().equals("orTimeout")
+                || use.name().equals("completeOnTimeout"))) ? "a wait with a time limit" : null);
+        if (!limited.isEmpty()) {
+            fail("VirtualFetcher calls " + String.join("; ", limited) + ": a page whose fetch takes longer than that"
+                    + " would be reported Failed with a TimeoutException, an exception its fetch never threw. Nothing"
+                    + " in fetchAll limits time: wait for each page's future with get(), for as long as its fetch"
+                    + " takes.");
+        }
         int n = 6 + random.nextInt(40);
         List<Plan> plans = allOk(n);
         List<Integer> failing = shuffled(n, random).subList(0, 2 + random.nextInt(n / 3));
