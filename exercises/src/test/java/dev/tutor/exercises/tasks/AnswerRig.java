@@ -10,11 +10,9 @@ import dev.tutor.runtime.loop.LoopLog;
 import dev.tutor.runtime.loop.LoopOptions;
 import dev.tutor.runtime.time.FakeClock;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One call of {@link FetchAll#fetchAll} with the test playing the server, on the same loop, so that the whole
@@ -62,11 +59,7 @@ final class AnswerRig implements AutoCloseable {
     record Page(String path, Kind kind, int status, String body, boolean awkward) {
     }
 
-    private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_500);
-    private static final long WAIT_NOTICED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int TURNS_WITHOUT_WAITING = 20_000;
-    /** How many characters in a row of another fetch's answer show that answers were mixed. */
-    private static final int MIXED_RUN = 20;
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz     \n\u00e9\u00f8\u00df\u03bb\u20ac";
 
     private final Random random;
@@ -85,15 +78,11 @@ final class AnswerRig implements AutoCloseable {
     private final List<String> problems = new ArrayList<>();
     private final List<String> logged = new ArrayList<>();
 
-    // a run: one gather, or more on the same loop
-    private final List<Gather> gathers = new ArrayList<>();
+    // a run: one fetchAll call, or more on the same loop
+    private final List<FetchAllCall> gathers = new ArrayList<>();
     private long turns;
     private long lastIdleTurn;
-    private volatile long lastEventNanos = System.nanoTime();
-    private volatile boolean inSelect;
-    private volatile boolean stuckReported;
-    private volatile Thread loopThread;
-    private volatile String waitedIn;
+    private final FetchWatchdog watchdog;
 
     AnswerRig(Random random) throws IOException {
         this.random = random;
@@ -110,6 +99,7 @@ final class AnswerRig implements AutoCloseable {
             }
         };
         loop = EventLoop.create(LoopOptions.defaults().withClock(clock).withSlowCallbackDuration(null).withLog(log));
+        watchdog = new FetchWatchdog(loop, this::problem, this::stuckMessage);
         listening = ServerSocketChannel.open();
         listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         listening.configureBlocking(false);
@@ -197,85 +187,16 @@ final class AnswerRig implements AutoCloseable {
         return page == null ? null : page.kind();
     }
 
-    boolean isRefused(URI uri) {
-        return uri.getPort() == refusedPort;
-    }
-
-    boolean isUnresolved(URI uri) {
-        return uri.getPort() == unresolvedPort;
-    }
-
     // ---- running ----
 
     /** What one call of fetchAll gave. */
-    record Run(List<Result> results, Throwable thrown, Throwable failed, Gather gather) {
+    record Run(List<Result> results, Throwable thrown, Throwable failed, FetchAllCall gather) {
     }
 
-    /**
-     * One call of fetchAll in a run: its addresses, its limit, the loop it was given (watched on its own, so that
-     * its fetches are counted apart from another call's) and the future it returned.
-     */
-    final class Gather {
-        final int index;
-        final List<URI> given;
-        final int count;
-        final int limit;
-        final WatchedLoop watched;
-        private final int of;
-        Future<List<Result>> all;
-        Throwable thrown;
-        boolean started;
-
-        private Gather(int index, List<URI> given, int limit, int of) {
-            this.index = index;
-            this.given = given;
-            this.count = given.size();
-            this.limit = limit;
-            this.of = of;
-            this.watched = new WatchedLoop(loop, limit);
-            watched.loopThread(Thread.currentThread());
-            watched.unresolved(unresolvedPort, unresolvedThrows);
-        }
-
-        /** Calls fetchAll; what it throws is kept. */
-        void start() {
-            started = true;
-            try {
-                all = FetchAll.fetchAll(watched, given, limit);
-            } catch (RuntimeException | Error e) {
-                thrown = e;
-            }
-        }
-
-        boolean done() {
-            return thrown != null || all != null && all.isDone();
-        }
-
-        /** Which call this is, for a message, when there are more than one; else "". */
-        String which() {
-            return of == 1 ? "" : " In the " + (index == 0 ? "first" : "second") + " of two fetchAll calls on one loop,"
-                    + " " + count + " addresses with a limit of " + limit + (index == 0 ? ", called before the loop ran"
-                    : ", called from a callback while the first call's fetches waited for places") + ".";
-        }
-
-        Run outcome() {
-            if (thrown != null) {
-                return new Run(null, thrown, null, this);
-            }
-            if (all == null || !all.isDone()) {
-                return new Run(null, null, null, this);
-            }
-            if (all.isCancelled()) {
-                return new Run(null, null, new java.util.concurrent.CancellationException("cancelled"), this);
-            }
-            return all.exception() != null ? new Run(null, null, all.exception(), this)
-                    : new Run(all.result(), null, null, this);
-        }
-    }
 
     /** Calls fetchAll and runs the loop until its future is done, or the test stops it. */
     Run run(List<URI> uris, int limitGiven) {
-        return runGathers(List.of(uris), List.of(limitGiven)).get(0);
+        return runCalls(List.of(uris), List.of(limitGiven)).get(0);
     }
 
     /**
@@ -286,19 +207,20 @@ final class AnswerRig implements AutoCloseable {
      * fetches waiting, never to the first call's.
      */
     List<Run> runTwo(List<URI> first, int firstLimit, List<URI> second, int secondLimit) {
-        return runGathers(List.of(first, second), List.of(firstLimit, secondLimit));
+        return runCalls(List.of(first, second), List.of(firstLimit, secondLimit));
     }
 
-    private List<Run> runGathers(List<List<URI>> lists, List<Integer> limits) {
+    private List<Run> runCalls(List<List<URI>> lists, List<Integer> limits) {
         gathers.clear();
         for (int i = 0; i < lists.size(); i++) {
-            gathers.add(new Gather(i, lists.get(i), limits.get(i), lists.size()));
+            gathers.add(new FetchAllCall(i, lists.get(i), limits.get(i), lists.size(), loop, unresolvedPort,
+                    unresolvedThrows));
         }
-        loopThread = Thread.currentThread();
-        Gather first = gathers.get(0);
+        watchdog.loopThread(Thread.currentThread());
+        FetchAllCall first = gathers.get(0);
         first.start();
         if (first.thrown != null) {
-            return gathers.stream().map(Gather::outcome).toList();
+            return gathers.stream().map(FetchAllCall::outcome).toList();
         }
         if (first.all == null) {
             fail("fetchAll returned null, not a loop future: create one with loop.createFuture() and complete it"
@@ -306,12 +228,12 @@ final class AnswerRig implements AutoCloseable {
         }
         Future<Void> allDone = loop.createFuture();
         Runnable check = () -> {
-            if (!allDone.isDone() && gathers.stream().allMatch(Gather::done)) {
+            if (!allDone.isDone() && gathers.stream().allMatch(FetchAllCall::done)) {
                 allDone.setResult(null);
             }
         };
         first.all.addDoneCallback(done -> check.run());
-        for (Gather later : gathers.subList(1, gathers.size())) {
+        for (FetchAllCall later : gathers.subList(1, gathers.size())) {
             loop.callSoon(() -> {
                 later.start();
                 if (later.all != null) {
@@ -323,27 +245,27 @@ final class AnswerRig implements AutoCloseable {
                 check.run();
             });
         }
-        Thread watchdog = new Thread(this::watch, "fetch-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        Thread watching = new Thread(watchdog::watch, "fetch-watchdog");
+        watching.setDaemon(true);
+        watching.start();
         try {
             loop.runUntilComplete(allDone);
         } catch (RuntimeException | Error stoppedOrFailed) {
             // the test stopped the loop, or the future failed: what happened is reported below
         } finally {
-            watchdog.interrupt();
+            watching.interrupt();
             try {
-                watchdog.join(2_000);
+                watching.join(2_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             Thread.interrupted(); // an interrupt meant for a wait inside a step must not outlive the run
         }
-        return gathers.stream().map(Gather::outcome).toList();
+        return gathers.stream().map(FetchAllCall::outcome).toList();
     }
 
     private void onEvent(LoopEvent event) {
-        lastEventNanos = System.nanoTime();
+        watchdog.sawEvent();
         switch (event) {
             case LoopEvent.TurnStarted started -> {
                 turns = started.turn();
@@ -365,9 +287,9 @@ final class AnswerRig implements AutoCloseable {
                     lastIdleTurn = turns;
                     idle();
                 }
-                inSelect = true;
+                watchdog.inSelect(true);
             }
-            case LoopEvent.SelectReturned ignored -> inSelect = false;
+            case LoopEvent.SelectReturned ignored -> watchdog.inSelect(false);
             default -> { }
         }
     }
@@ -382,17 +304,17 @@ final class AnswerRig implements AutoCloseable {
 
     /** The loop is about to wait for the network: check the rules, then send one piece of one answer. */
     private void idle() {
-        if (!problems.isEmpty() || gathers.stream().allMatch(Gather::done)) {
+        if (!problems.isEmpty() || gathers.stream().allMatch(FetchAllCall::done)) {
             return;
         }
-        for (Gather gather : gathers) {
+        for (FetchAllCall gather : gathers) {
             List<String> broken = gather.watched.violations();
             if (!broken.isEmpty()) {
                 problem(broken.get(0) + "." + gather.which());
                 return;
             }
         }
-        for (Gather gather : gathers) {
+        for (FetchAllCall gather : gathers) {
             if (gather.started && !gather.done() && !checkIdle(gather)) {
                 return;
             }
@@ -419,7 +341,7 @@ final class AnswerRig implements AutoCloseable {
     }
 
     /** Checks one gather still going at an idle moment; false when it found a problem (reported). */
-    private boolean checkIdle(Gather gather) {
+    private boolean checkIdle(FetchAllCall gather) {
         List<WatchedLoop.Fetch> fetches = gather.watched.fetches();
         int inFlight = gather.watched.inFlight();
         int count = gather.count;
@@ -453,56 +375,6 @@ final class AnswerRig implements AutoCloseable {
             return false;
         }
         return true;
-    }
-
-    private void watch() {
-        long waitingSince = 0;
-        while (!Thread.currentThread().isInterrupted()) {
-            if (inSelect && System.nanoTime() - lastEventNanos > STUCK_NANOS && !stuckReported) {
-                stuckReported = true;
-                loop.callSoonThreadsafe(() -> problem(stuckMessage()));
-            }
-            Thread.State state = loopThread.getState();
-            if (!inSelect && (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
-                    || state == Thread.State.BLOCKED)) {
-                StackTraceElement[] stack = loopThread.getStackTrace();
-                String where = framesInFetchAll(stack);
-                if (where == null) {
-                    waitingSince = 0;
-                } else if (waitingSince == 0) {
-                    waitingSince = System.nanoTime();
-                } else if (System.nanoTime() - waitingSince > WAIT_NOTICED_NANOS && waitedIn == null) {
-                    waitedIn = state + " in " + where;
-                    loopThread.interrupt(); // ends a sleep or an acquire that nothing else would end
-                    loop.callSoonThreadsafe(() -> problem("The loop thread waited inside a step (" + waitedIn
-                            + "), and while it waits no other fetch, no answer and no callback can run. A fetch waits"
-                            + " only by returning Step.await(future): for its place, a loop future that the fetch"
-                            + " freeing the place completes."));
-                }
-            } else {
-                waitingSince = 0;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    private static String framesInFetchAll(StackTraceElement[] stack) {
-        List<String> shown = new ArrayList<>();
-        for (StackTraceElement frame : stack) {
-            shown.add(frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1) + "."
-                    + frame.getMethodName() + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : ""));
-            if (frame.getClassName().startsWith(FetchAll.class.getName())) {
-                return String.join(" <- ", shown);
-            }
-            if (shown.size() == 16) {
-                return null;
-            }
-        }
-        return null;
     }
 
     private String stuckMessage() {
@@ -542,7 +414,7 @@ final class AnswerRig implements AutoCloseable {
     }
 
     private WatchedLoop.Fetch fetchOnPort(int clientPort) {
-        for (Gather gather : gathers) {
+        for (FetchAllCall gather : gathers) {
             WatchedLoop.Fetch fetch = gather.watched.fetchOnPort(clientPort);
             if (fetch != null) {
                 return fetch;
@@ -566,160 +438,15 @@ final class AnswerRig implements AutoCloseable {
         return gathers.get(0).watched.mostInFlight();
     }
 
-    /**
-     * Checks a whole run: the rules watched while it ran, that fetchAll neither threw nor failed, that the
-     * fetches started in list order once each, each result against what the server sent, and every channel
-     * closed.
-     */
+    /** Checks a whole run against what this rig saw and its server sent: {@link ResultChecks#assertRun}. */
     void assertRun(List<URI> uris, Run run) {
-        Gather gather = run.gather();
-        WatchedLoop watched = gather.watched;
-        String inputs = " (" + uris.size() + (uris.size() == 1 ? " address" : " addresses") + ", limit " + gather.limit
-                + (gathers.size() == 1 ? "" : ", the " + (gather.index == 0 ? "first" : "second") + " of two fetchAll"
-                + " calls on one loop") + ")";
-        if (run.thrown() != null) {
-            fail("fetchAll threw " + run.thrown() + inputs + ". It returns a loop future at once and starts the"
-                    + " fetches as tasks; a failing fetch gives a failed result instead of an exception.");
-        }
-        if (!problems.isEmpty()) {
-            // a problem of a run with two calls names the call it was seen in
-            fail(problems.get(0) + (gathers.size() == 1 ? inputs : ""));
-        }
-        List<String> broken = watched.violations();
-        if (!broken.isEmpty()) {
-            fail(broken.get(0) + "." + (gathers.size() == 1 ? inputs : gather.which()));
-        }
-        if (run.failed() != null) {
-            fail("The future fetchAll returned failed with " + run.failed() + inputs + ". It never fails: a fetch that"
-                    + " fails gives a failed result (Result.failed) and the others go on.");
-        }
-        if (run.results() == null) {
-            fail("The loop stopped before the future fetchAll returned was done" + inputs + ".");
-        }
-        List<WatchedLoop.Fetch> fetches = watched.fetches();
-        for (int i = 0; i < Math.min(fetches.size(), uris.size()); i++) {
-            URI uri = uris.get(i);
-            WatchedLoop.Fetch fetch = fetches.get(i);
-            boolean samePort = fetch.port() == uri.getPort();
-            boolean samePath = isRefused(uri) || isUnresolved(uri) || uri.getRawPath().equals(fetch.path());
-            if (!samePort || !samePath) {
-                fail("Connect number " + (i + 1) + " went to port " + fetch.port() + " for " + fetch.path() + ", but the"
-                        + " address at index " + i + " is " + uri + inputs + ". Fetches start in the order of the list:"
-                        + " the first ones right away, and each later one when a place frees, the one waiting longest"
-                        + " first (a queue taken from its head, not a stack).");
-            }
-        }
-        if (fetches.size() != uris.size()) {
-            fail(uris.size() + " addresses were given, and loop.connect was called " + fetches.size() + " times"
-                    + inputs + ". Each address is one fetch, however often it appears in the list.");
-        }
-        if (run.results().size() != uris.size()) {
-            fail("The future gave " + run.results().size() + " results for " + uris.size() + " addresses" + inputs
-                    + ".");
-        }
-        for (int i = 0; i < uris.size(); i++) {
-            assertResult(watched, i, uris, run.results().get(i), fetches.get(i), inputs);
-        }
-        for (WatchedLoop.Fetch fetch : fetches) {
-            if (fetch.inFlight()) {
-                fail("The channel of connect number " + (fetch.serial + 1) + " (" + fetch.path() + ") was still open"
-                        + " when fetchAll's future completed" + inputs + ". Close it when its answer ends and when"
-                        + " the fetch fails.");
-            }
-        }
+        new ResultChecks(gathers.size(), problems, refusedPort, unresolvedPort, unresolvedThrows, this::connOf)
+                .assertRun(uris, run);
     }
 
-    private void assertResult(WatchedLoop watched, int index, List<URI> uris, Result result, WatchedLoop.Fetch fetch,
-            String inputs) {
-        URI uri = uris.get(index);
-        String at = "The result at index " + index + " (" + uri + ")";
-        if (result == null) {
-            int first = uris.indexOf(uri);
-            fail(at + " is null" + inputs + (first < index ? "; the same address is at index " + first + " too. Each"
-                    + " appearance is a fetch of its own, and its result goes in its own slot, by index" : "") + ".");
-        }
-        if (!uri.equals(result.uri())) {
-            fail(at + " is for " + result.uri() + inputs + ". Results come in the order of the list, whichever fetch"
-                    + " ends first: results.get(i) is the result of uris.get(i).");
-        }
-        if (isRefused(uri)) {
-            if (result.succeeded() || !(result.failure() instanceof ConnectException)) {
-                fail(at + " goes to a port where nobody listens, so it must fail with the ConnectException its"
-                        + " connect failed with; it gave " + describe(result) + inputs + (result.failure() != null
-                        && result.failure().getCause() instanceof ConnectException ? ". A checked exception comes out"
-                        + " of Future.result() wrapped in a CompletionException: keep its cause." : "."));
-            }
-            return;
-        }
-        if (isUnresolved(uri)) {
-            Throwable given = fetch.connecting.exception();
-            if (result.failure() != given) {
-                fail(at + " stands for a host name that does not resolve: the test's loop " + (unresolvedThrows
-                        ? "threw " + given + " from loop.connect itself,"
-                        : "failed the future of its connect with " + given + ", as the bundled loop does,") + " an"
-                        + " unchecked exception. The fetch"
-                        + " must end with a failed result with that very exception; it gave " + describe(result)
-                        + inputs + ".");
-            }
-            return;
-        }
-        ServedAnswer conn = connOf(fetch);
-        if (conn == null || !conn.requested) {
-            fail(at + ": its request never reached the server" + inputs + ".");
-        }
-        Kind kind = conn.page.kind();
-        if (kind != Kind.OK) {
-            String what = switch (kind) {
-                case RESET -> "is reset by the server after " + conn.written + " bytes, before the answer ends,";
-                case NO_STATUS_LINE -> "gets an answer that does not start with HTTP/";
-                case NO_BLANK_LINE -> "gets an answer with no empty line after its headers";
-                default -> "gets a status line with no number for its code";
-            };
-            if (result.succeeded() || !(result.failure() instanceof IOException)) {
-                fail(at + " " + what + ", so it must be a failed result with an IOException; it gave "
-                        + describe(result) + inputs + ".");
-            }
-            return;
-        }
-        if (!result.succeeded()) {
-            fail(at + " failed with " + result.failure() + ", where the server answered status " + conn.page.status()
-                    + " and a body of " + conn.bodySent.length() + " characters in " + conn.pieces.size() + " piece(s)"
-                    + inputs + ".");
-        }
-        if (result.status() != conn.page.status()) {
-            fail(at + " has status " + result.status() + ", where the status line said " + conn.page.status() + inputs
-                    + ".");
-        }
-        if (!conn.bodySent.equals(result.body())) {
-            String body = result.body();
-            for (int other = 0; other < watched.fetches().size(); other++) {
-                ServedAnswer sent = connOf(watched.fetches().get(other));
-                if (sent != null && sent != conn && body != null && !body.isEmpty() && body.equals(sent.bodySent)) {
-                    fail(at + " has the answer the server sent to connect number " + (other + 1) + ", the fetch of"
-                            + " index " + other + (uris.get(other).equals(uri) ? ", the same address" : "") + inputs
-                            + ". Each fetch's result goes in the slot of its own index, whichever fetch ends first.");
-                }
-            }
-            int mixed = otherAnswerIn(watched, body, conn);
-            if (mixed > 0) {
-                fail(at + " has a body of " + body.length() + " characters, where the server sent "
-                        + conn.bodySent.length() + ", and part of it is what the server sent to connect number " + mixed
-                        + inputs + ". Fetches that run at the same time must not share a buffer: give each fetch a"
-                        + " ByteBuffer, and a place for the bytes it has read, of its own.");
-            }
-            fail(at + " has a body of " + (body == null ? "null" : body.length() + " characters") + ", where the server"
-                    + " sent " + conn.bodySent.length() + " characters in " + conn.pieces.size() + " piece(s)"
-                    + (body != null && body.indexOf('\uFFFD') >= 0 && conn.bodySent.indexOf('\uFFFD') < 0
-                    ? ", with U+FFFD replacement characters in it: a piece was decoded on its own, and a character"
-                    + " cut between two pieces was lost; decode the whole answer at once, after the read that gives -1"
-                    : body != null && body.length() < conn.bodySent.length() ? ": the answer is everything up to the"
-                    + " read that gives -1, not one read" : body != null && body.length() == conn.bodySent.length()
-                    ? ": same length, other characters" : "") + inputs + ".");
-        }
-    }
 
     /** A remark for a run that started one fetch for each different address of a list that repeats some, or "". */
-    private String oncePerAddress(Gather gather, int started) {
+    private String oncePerAddress(FetchAllCall gather, int started) {
         List<URI> given = gather.given;
         int count = gather.count;
         int different = new HashSet<>(given).size();
@@ -728,36 +455,6 @@ final class AnswerRig implements AutoCloseable {
                 + " twice is fetched twice, one fetch for each entry of the list." : "";
     }
 
-    /**
-     * The connect number (from 1) of another fetch whose answer shows in {@code body}, bytes that are not in the
-     * answer {@code own} was sent; 0 if none does. Bodies are random letters, so a shared run of
-     * {@link #MIXED_RUN} characters is no chance.
-     */
-    private int otherAnswerIn(WatchedLoop watched, String body, ServedAnswer own) {
-        if (body == null || body.length() < MIXED_RUN) {
-            return 0;
-        }
-        int step = Math.max(1, (body.length() - MIXED_RUN) / 64);
-        for (int at = 0; at + MIXED_RUN <= body.length(); at += step) {
-            String run = body.substring(at, at + MIXED_RUN);
-            if (own.bodySent.contains(run)) {
-                continue;
-            }
-            for (int other = 0; other < watched.fetches().size(); other++) {
-                ServedAnswer sent = connOf(watched.fetches().get(other));
-                if (sent != null && sent != own && sent.bodySent != null && sent.bodySent.contains(run)) {
-                    return other + 1;
-                }
-            }
-        }
-        return 0;
-    }
-
-    private static String describe(Result result) {
-        return result.failure() != null ? "a failed result with " + result.failure()
-                : "a result with status " + result.status() + " and a body of "
-                + (result.body() == null ? "null" : result.body().length() + " characters");
-    }
 
     @Override
     public void close() {
@@ -769,7 +466,7 @@ final class AnswerRig implements AutoCloseable {
                     // after the test
                 }
             }
-            for (Gather gather : gathers) {
+            for (FetchAllCall gather : gathers) {
                 for (WatchedLoop.Fetch fetch : gather.watched.fetches()) {
                     SocketChannel channel = fetch.connected();
                     if (channel != null) {
