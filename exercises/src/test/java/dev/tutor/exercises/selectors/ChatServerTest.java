@@ -499,7 +499,7 @@ class ChatServerTest {
                     + " every client's channel on the way out.");
         }
         loop.assertClosedOnTheWayOut(address);
-        LoopUnderTest.assertAnEarlyStopIsKept("ChatServer", () -> new ChatServerAdapter(new ChatServer()));
+        LoopUnderTest.assertAnEarlyStopIsKept("ChatServer", () -> adapt(new ChatServer()));
     }
 
     @Test
@@ -518,8 +518,12 @@ class ChatServerTest {
 
     // ---- helpers ----
 
+    private static LoopUnderTest.Server adapt(ChatServer server) {
+        return LoopUnderTest.Server.of(server, server::serve, server::stop, server::address);
+    }
+
     private void start(Random random) throws IOException {
-        loop = LoopUnderTest.start("ChatServer", () -> new ChatServerAdapter(new ChatServer()));
+        loop = LoopUnderTest.start("ChatServer", () -> adapt(new ChatServer()));
         room = new ChatClients(loop, random);
         kernel = new KernelView(loop);
         backlog = new BacklogTraffic(loop, room);

@@ -49,6 +49,39 @@ final class LoopUnderTest implements AutoCloseable {
 
         /** The learner's server object itself, whose selector the tests may look at. */
         Object instance();
+
+        /**
+         * A learner's server handed over as its object and its three methods: {@code Server.of(s, s::serve,
+         * s::stop, s::address)}.
+         */
+        static Server of(Object instance, Serving serve, Runnable stop, Supplier<InetSocketAddress> address) {
+            return new Server() {
+                @Override
+                public void serve() throws IOException {
+                    serve.serve();
+                }
+
+                @Override
+                public void stop() {
+                    stop.run();
+                }
+
+                @Override
+                public InetSocketAddress address() {
+                    return address.get();
+                }
+
+                @Override
+                public Object instance() {
+                    return instance;
+                }
+            };
+        }
+    }
+
+    /** A learner's serve(), which may throw an IOException. */
+    interface Serving {
+        void serve() throws IOException;
     }
 
     /** Makes the server: a constructor, which may throw like the real one. */

@@ -611,27 +611,7 @@ class SelectorEchoServerTest {
     }
 
     private static LoopUnderTest.Server adapt(SelectorEchoServer server) {
-        return new LoopUnderTest.Server() {
-            @Override
-            public void serve() throws IOException {
-                server.serve();
-            }
-
-            @Override
-            public void stop() {
-                server.stop();
-            }
-
-            @Override
-            public InetSocketAddress address() {
-                return server.address();
-            }
-
-            @Override
-            public Object instance() {
-                return server;
-            }
-        };
+        return LoopUnderTest.Server.of(server, server::serve, server::stop, server::address);
     }
 
     /** One client, one message, its echo: the first thing every test checks, failing at once if serve() ends. */

@@ -182,11 +182,6 @@ final class AnswerRig implements AutoCloseable {
         firstAnswerLast = true;
     }
 
-    Kind kindOf(URI uri) {
-        Page page = pages.get(uri.getRawPath());
-        return page == null ? null : page.kind();
-    }
-
     // ---- running ----
 
     /** What one call of fetchAll gave. */
